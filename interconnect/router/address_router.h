@@ -1,0 +1,49 @@
+#pragma once
+// Address decoder/router: N input target sockets, one output initiator socket per address
+// range. Adds a fixed traversal latency and per-output bandwidth contention, translates the
+// address to the range's local offset, and answers unmapped addresses with an address error.
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <memory>
+#include <vector>
+
+#include "platform/core/contention_timeline.h"
+#include "platform/sim/module.h"
+#include "platform/sim/module_registry.h"
+
+namespace spatialvp::interconnect {
+
+class AddressRouter : public Module {
+ public:
+  AddressRouter(sc_core::sc_module_name name, const ModuleContext& context);
+
+  InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
+  TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
+  std::size_t portWidth(const std::string& port) const override;
+  void reportStats(ModuleStats& stats) const override;
+
+ private:
+  struct Range {
+    std::uint64_t base;
+    std::uint64_t size;
+  };
+  void b_transport(int input, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  unsigned int transport_dbg(int input, tlm::tlm_generic_payload& payload);
+  int decode(std::uint64_t address, std::uint64_t length) const;
+
+  std::vector<std::unique_ptr<tlm_utils::simple_target_socket_tagged<AddressRouter>>> inputs_;
+  std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<AddressRouter>>> outputs_;
+  std::vector<Range> ranges_;
+  std::vector<ContentionTimeline> output_ports_;
+  Picoseconds latency_;
+  double bandwidth_;
+
+  std::vector<std::uint64_t> forwarded_;
+  std::vector<std::uint64_t> forwarded_bytes_;
+  std::uint64_t decode_errors_ = 0;
+};
+
+void registerAddressRouter(ModuleRegistry& registry);
+
+}  // namespace spatialvp::interconnect

@@ -1,0 +1,40 @@
+#pragma once
+// Chrome trace-event JSON (opens in ui.perfetto.dev and chrome://tracing). Only events that
+// overlap the configured time window are kept, and at most `max_events`, so long runs stay small.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "platform/core/contention_timeline.h"
+
+namespace spatialvp {
+
+class TraceWriter {
+ public:
+  TraceWriter(Picoseconds window_start, Picoseconds window_end, std::size_t max_events);
+
+  // A named row in the viewer (one per module or unit); returns its id.
+  int track(const std::string& name);
+  // A span [start, start + duration) on a track.
+  void complete(int track, const std::string& name, Picoseconds start, Picoseconds duration);
+
+  std::size_t eventCount() const { return events_.size(); }
+  std::uint64_t droppedEvents() const { return dropped_; }
+  void write(const std::string& path) const;
+
+ private:
+  struct Event {
+    int track;
+    std::string name;
+    Picoseconds start;
+    Picoseconds duration;
+  };
+  Picoseconds window_start_;
+  Picoseconds window_end_;
+  std::size_t max_events_;
+  std::vector<std::string> tracks_;
+  std::vector<Event> events_;
+  std::uint64_t dropped_ = 0;
+};
+
+}  // namespace spatialvp

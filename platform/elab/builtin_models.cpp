@@ -1,0 +1,17 @@
+#include "platform/elab/builtin_models.h"
+
+#include "interconnect/router/address_router.h"
+#include "models/basic/simple_memory.h"
+#include "models/traffic/traffic_generator.h"
+#include "platform/sim/protocol_checker.h"
+
+namespace spatialvp {
+
+void registerBuiltinModels(ModuleRegistry& registry) {
+  registerProtocolChecker(registry);
+  models::registerTrafficGenerator(registry);
+  models::registerSimpleMemory(registry);
+  interconnect::registerAddressRouter(registry);
+}
+
+}  // namespace spatialvp

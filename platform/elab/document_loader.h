@@ -1,0 +1,21 @@
+#pragma once
+// Loads the platform document a user names (or the built-in default) with includes, presets
+// and --set overrides applied. Search path: $SPATIALVP_CONFIG_PATH (':'-separated), then the
+// source tree's platform/configs, then the configs compiled into the binary.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "platform/core/config_node.h"
+
+namespace spatialvp {
+
+struct PlatformDocument {
+  ConfigNode root;
+  std::string source;  // what the user named, or "<embedded>/demo.yaml"
+};
+
+PlatformDocument loadPlatformDocument(const std::optional<std::string>& path,
+                                      const std::vector<std::string>& overrides);
+
+}  // namespace spatialvp

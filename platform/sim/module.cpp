@@ -1,0 +1,48 @@
+#include "platform/sim/module.h"
+
+#include <algorithm>
+
+namespace spatialvp {
+
+const PortSpec* ModuleTypeInfo::findPort(const std::string& port) const {
+  auto it = std::find_if(ports.begin(), ports.end(),
+                         [&](const PortSpec& spec) { return spec.name == port; });
+  return it == ports.end() ? nullptr : &*it;
+}
+
+Module::Module(sc_core::sc_module_name name, const ModuleContext& context)
+    : sc_core::sc_module(name),
+      instance_name_(context.name),
+      params_(context.params),
+      type_(context.type),
+      services_(context.services) {}
+
+InitiatorSocket* Module::initiatorSocket(const std::string&, std::size_t) {
+  return nullptr;
+}
+TargetSocket* Module::targetSocket(const std::string&, std::size_t) {
+  return nullptr;
+}
+std::size_t Module::portWidth(const std::string& port) const {
+  return type_.findPort(port) ? 1 : 0;
+}
+void Module::reportStats(ModuleStats&) const {}
+
+void Module::becomeActive() {
+  services_.registerActive();
+}
+
+void Module::finished() {
+  if (finished_)
+    return;
+  finished_ = true;
+  services_.reportFinished();
+}
+
+int Module::traceTrack() {
+  if (trace_track_ < 0 && trace())
+    trace_track_ = trace()->track(instance_name_);
+  return trace_track_;
+}
+
+}  // namespace spatialvp

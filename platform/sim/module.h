@@ -1,0 +1,65 @@
+#pragma once
+// Base class of every platform module. A module is an sc_module with TLM-2.0 sockets; it is
+// built from validated parameters, exposes its sockets by port name for YAML binding, and
+// reports stats at the end of a run. See docs/ARCHITECTURE.md for how to add one.
+#include <cstdint>
+#include <string>
+#include <systemc>
+#include <tlm>
+
+#include "platform/core/module_stats.h"
+#include "platform/core/param_values.h"
+#include "platform/sim/module_type.h"
+#include "platform/sim/simulation_services.h"
+
+namespace spatialvp {
+
+using InitiatorSocket = tlm::tlm_initiator_socket<32>;
+using TargetSocket = tlm::tlm_target_socket<32>;
+
+struct ModuleContext {
+  std::string name;  // instance name as written in the YAML
+  const ParamValues& params;
+  const ModuleTypeInfo& type;
+  SimulationServices& services;
+};
+
+class Module : public sc_core::sc_module {
+ public:
+  // Derived classes take the sc_module_name by value and pass it on, as SystemC requires.
+  Module(sc_core::sc_module_name name, const ModuleContext& context);
+
+  // Sockets by port name and index; nullptr when there is no such port or index.
+  virtual InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index);
+  virtual TargetSocket* targetSocket(const std::string& port, std::size_t index);
+  // Number of sockets behind a port (indexed ports have several).
+  virtual std::size_t portWidth(const std::string& port) const;
+
+  // Counters, values, histograms, energy actions and headline figures for stats.json.
+  virtual void reportStats(ModuleStats& stats) const;
+
+  const std::string& instanceName() const { return instance_name_; }
+  const ParamValues& params() const { return params_; }
+  const ModuleTypeInfo& typeInfo() const { return type_; }
+
+ protected:
+  // Initiators call this in their constructor, then finished() once their work is done.
+  void becomeActive();
+  void finished();
+
+  SimulationServices& services() { return services_; }
+  std::uint64_t seed() const { return services_.seedFor(instance_name_); }
+  // Tracing: nullptr when the run has no --trace, so the check is one compare.
+  TraceWriter* trace() { return services_.trace(); }
+  int traceTrack();
+
+ private:
+  std::string instance_name_;
+  ParamValues params_;
+  const ModuleTypeInfo& type_;
+  SimulationServices& services_;
+  int trace_track_ = -1;
+  bool finished_ = false;
+};
+
+}  // namespace spatialvp

@@ -1,0 +1,40 @@
+#include "platform/sim/run_report.h"
+
+namespace spatialvp {
+
+double RunReport::dynamicEnergy() const {
+  double total = 0.0;
+  for (const auto& module : modules)
+    total += module.dynamic_energy;
+  return total;
+}
+
+double RunReport::staticEnergy() const {
+  double total = 0.0;
+  for (const auto& module : modules)
+    total += module.static_energy;
+  return total;
+}
+
+double RunReport::area() const {
+  double total = 0.0;
+  for (const auto& module : modules)
+    total += module.area;
+  return total;
+}
+
+std::string RunReport::endName() const {
+  switch (end) {
+    case RunEnd::kCompleted:
+      return "completed";
+    case RunEnd::kTimeLimit:
+      return "time_limit";
+    case RunEnd::kDeadlock:
+      return "deadlock";
+    case RunEnd::kError:
+      return "error";
+  }
+  return "unknown";
+}
+
+}  // namespace spatialvp

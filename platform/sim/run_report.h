@@ -1,0 +1,50 @@
+#pragma once
+// Everything a finished run reports: how it ended, simulated and wall time, and per-module
+// stats with energy and area. Written out as stats.json / stats.csv and the stdout summary.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "platform/core/module_stats.h"
+
+namespace spatialvp {
+
+struct EnergyItem {
+  std::string action;
+  std::uint64_t count = 0;
+  double energy_per_action = 0.0;  // J
+  double energy = 0.0;             // J
+};
+
+struct ModuleReport {
+  std::string name;
+  std::string type;
+  ModuleStats stats;
+  std::vector<EnergyItem> energy_items;
+  double dynamic_energy = 0.0;  // J
+  double static_energy = 0.0;   // J
+  double area = 0.0;            // m^2
+};
+
+enum class RunEnd { kCompleted, kTimeLimit, kDeadlock, kError };
+
+struct RunReport {
+  std::string platform_name;
+  std::string config_source;
+  std::uint64_t seed = 0;
+  RunEnd end = RunEnd::kCompleted;
+  std::string message;  // why a run did not complete
+  double simulated_seconds = 0.0;
+  double wall_seconds = 0.0;
+  std::uint64_t transactions = 0;
+  std::vector<ModuleReport> modules;
+  std::uint64_t trace_events = 0;
+  std::uint64_t trace_dropped = 0;
+
+  double dynamicEnergy() const;
+  double staticEnergy() const;
+  double area() const;
+  std::string endName() const;
+};
+
+}  // namespace spatialvp

@@ -1,0 +1,178 @@
+// End-to-end tests of the spatialvp executable: exit codes, outputs, determinism, plug-ins.
+#include <sys/wait.h>
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+using Catch::Matchers::Contains;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Result {
+  int exit_code;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::path(SPATIALVP_BINARY_DIR) / "test-scratch" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+Result spatialvp(const std::string& args, const fs::path& dir) {
+  const std::string command = "cd '" + dir.string() + "' && SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" +
+                              SPATIALVP_BINARY_DIR "/spatialvp' " + args +
+                              " > stdout.txt 2> stderr.txt";
+  const int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "stdout.txt"),
+          slurp(dir / "stderr.txt")};
+}
+
+const std::string kDemo = SPATIALVP_SOURCE_DIR "/platform/configs/demo.yaml";
+
+nlohmann::json withoutWallClock(nlohmann::json stats) {
+  stats.erase("performance");
+  return stats;
+}
+
+}  // namespace
+
+TEST_CASE("run writes stats.json, stats.csv and config.yaml with the documented schema", "[cli]") {
+  const fs::path dir = scratch("schema");
+  const Result result = spatialvp("run '" + kDemo + "' --out out", dir);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Contains("completed at"));
+  const auto stats = nlohmann::json::parse(slurp(dir / "out/stats.json"));
+  CHECK(stats["schema"] == "spatialvp.stats/1");
+  CHECK(stats["run"]["end"] == "completed");
+  CHECK(stats["run"]["simulated_time"]["unit"] == "s");
+  CHECK(stats["run"]["simulated_time"]["value"].get<double>() > 0);
+  CHECK(stats["run"]["transactions"] == 25000);
+  CHECK(stats["totals"]["energy"]["unit"] == "J");
+  CHECK(stats["totals"]["area"]["unit"] == "mm^2");
+  CHECK(stats["totals"]["area"]["value"].get<double>() == Approx(1.2));
+  CHECK(stats["performance"]["wall_time"]["unit"] == "s");
+  CHECK(stats["performance"]["transactions_per_second"].get<double>() > 0);
+  const auto& cpu = stats["modules"]["cpu"];
+  CHECK(cpu["type"] == "traffic_generator");
+  CHECK(cpu["counters"]["reads"]["unit"] == "transactions");
+  CHECK(cpu["counters"]["reads"]["value"].get<int>() +
+            cpu["counters"]["writes"]["value"].get<int>() ==
+        20000);
+  CHECK(cpu["histograms"]["latency"]["samples"] == 20000);
+  // Energy is count x per-action energy from the YAML table.
+  const auto& dram = stats["modules"]["dram"];
+  const double read_bytes = dram["counters"]["read_bytes"]["value"].get<double>();
+  CHECK(dram["energy"]["actions"]["read_byte"]["energy"]["value"].get<double>() ==
+        Approx(read_bytes * 20e-12));
+  const std::string csv = slurp(dir / "out/stats.csv");
+  CHECK(std::count(csv.begin(), csv.end(), '\n') == 2);
+  CHECK_THAT(csv, Contains("simulated_time_s") && Contains("cpu.bandwidth_Bps"));
+  CHECK_THAT(slurp(dir / "out/config.yaml"), Contains("read_latency: 2 ns"));
+}
+
+TEST_CASE("Same config and seed give byte-identical stats apart from wall-clock fields",
+          "[cli][determinism]") {
+  const fs::path dir = scratch("determinism");
+  REQUIRE(spatialvp("run '" + kDemo + "' --out a --quiet", dir).exit_code == 0);
+  REQUIRE(spatialvp("run '" + kDemo + "' --out b --quiet", dir).exit_code == 0);
+  const auto a = withoutWallClock(nlohmann::json::parse(slurp(dir / "a/stats.json")));
+  const auto b = withoutWallClock(nlohmann::json::parse(slurp(dir / "b/stats.json")));
+  CHECK(a.dump() == b.dump());
+  REQUIRE(spatialvp("run '" + kDemo + "' --out c --quiet --set platform.seed=2", dir).exit_code ==
+          0);
+  const auto c = withoutWallClock(nlohmann::json::parse(slurp(dir / "c/stats.json")));
+  CHECK(a["modules"]["dram"].dump() != c["modules"]["dram"].dump());  // the seed matters
+}
+
+TEST_CASE("Exit codes: 0 success, 2 usage/config error, 3 simulation failure", "[cli][exit]") {
+  const fs::path dir = scratch("exit");
+  CHECK(spatialvp("--version", dir).exit_code == 0);
+  CHECK(spatialvp("--help", dir).exit_code == 0);
+  CHECK(spatialvp("", dir).exit_code == 2);
+  CHECK(spatialvp("frobnicate", dir).exit_code == 2);
+  CHECK(spatialvp("run no_such.yaml", dir).exit_code == 2);
+  const Result bad_set = spatialvp("run '" + kDemo + "' --set dram.bandwidth=0GB/s", dir);
+  CHECK(bad_set.exit_code == 2);
+  CHECK_THAT(bad_set.err, Contains("'modules.dram.params.bandwidth': out of range"));
+  const Result limit = spatialvp("run '" + kDemo + "' --quiet --set platform.time_limit=1us", dir);
+  CHECK(limit.exit_code == 3);
+  CHECK_THAT(limit.err, Contains("time_limit"));
+  CHECK(spatialvp("check '" + kDemo + "'", dir).exit_code == 0);
+  CHECK(spatialvp("models memory", dir).exit_code == 0);
+  CHECK(spatialvp("models no_such_type", dir).exit_code == 2);
+}
+
+TEST_CASE("check prints the effective config with defaults filled in", "[cli]") {
+  const fs::path dir = scratch("check");
+  const Result result = spatialvp("check '" + kDemo + "' --set cpu.size=128B", dir);
+  REQUIRE(result.exit_code == 0);
+  CHECK_THAT(result.out, Contains("size: 128B") && Contains("quantum: 1 us") &&
+                             Contains("issue_gap: 0 ns") && Contains("read_latency: 2 ns"));
+}
+
+TEST_CASE("models lists the registry and describes one type", "[cli][registry]") {
+  const fs::path dir = scratch("models");
+  const Result list = spatialvp("models", dir);
+  CHECK_THAT(list.out, Contains("traffic_generator") && Contains("protocol_checker"));
+  const Result one = spatialvp("models memory", dir);
+  CHECK_THAT(one.out, Contains("bandwidth") && Contains("B/s") && Contains("64 GB/s") &&
+                          Contains("(required)") && Contains("energy.read_byte"));
+}
+
+TEST_CASE("A plug-in listed in the YAML adds a module type", "[cli][plugin]") {
+  const fs::path dir = scratch("plugin");
+  const std::string plugin = SPATIALVP_BINARY_DIR "/plugins/libspatialvp_example_plugin.so";
+  std::ofstream(dir / "vendor.yaml") << "plugins: ['" << plugin << "']\n"
+                                     << R"(modules:
+  gen: {type: traffic_generator, params: {transactions: 100, size: 128 B}}
+  spad: {type: vendor_scratchpad, params: {line_time: 3 ns}}
+connections:
+  - {from: gen.out, to: spad.target, check: true}
+)";
+  const Result run = spatialvp("run vendor.yaml --quiet", dir);
+  REQUIRE(run.exit_code == 0);
+  const auto stats = nlohmann::json::parse(slurp(dir / "out/stats.json"));
+  CHECK(stats["modules"]["spad"]["counters"]["lines"]["value"] == 200);
+  CHECK(stats["run"]["simulated_time"]["value"].get<double>() == Approx(100 * 2 * 3e-9));
+  const Result models = spatialvp("models --plugin '" + plugin + "' vendor_scratchpad", dir);
+  CHECK_THAT(models.out, Contains("line_time") && Contains(plugin));
+  const Result missing = spatialvp("models --plugin /nonexistent/lib.so", dir);
+  CHECK(missing.exit_code == 2);
+  CHECK_THAT(missing.err, Contains("cannot load plug-in"));
+}
+
+TEST_CASE("Trace option writes a Chrome trace-event file limited to the window", "[cli][trace]") {
+  const fs::path dir = scratch("trace");
+  REQUIRE(
+      spatialvp("run '" + kDemo + "' --quiet --trace --trace-window '0 us:2 us'", dir).exit_code ==
+      0);
+  const auto trace = nlohmann::json::parse(slurp(dir / "out/trace.json"));
+  REQUIRE(trace["traceEvents"].is_array());
+  std::size_t spans = 0;
+  for (const auto& event : trace["traceEvents"]) {
+    if (event["ph"] != "X")
+      continue;
+    ++spans;
+    CHECK(event["ts"].get<double>() <= 2.0);
+  }
+  CHECK(spans > 10);
+  CHECK(spans < 25000);  // the window keeps the file small
+  CHECK(
+      spatialvp("run '" + kDemo + "' --quiet --trace --trace-window 'soon:later'", dir).exit_code ==
+      2);
+}
