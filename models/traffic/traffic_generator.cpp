@@ -59,6 +59,7 @@ void TrafficGenerator::run() {
   // Read/write choice uses a threshold on 2^53 draws so it is exact and portable.
   const auto read_threshold = static_cast<std::uint64_t>(read_fraction_ * 9007199254740992.0);
   TraceWriter* tracer = trace();
+  const double nanoseconds_per_tick = sc_core::sc_get_time_resolution().to_seconds() * 1e9;
   const int track = traceTrack();
 
   for (std::uint64_t i = 0; i < transactions_; ++i) {
@@ -79,7 +80,7 @@ void TrafficGenerator::run() {
     }
     keeper.set(delay);
     const sc_core::sc_time latency = keeper.get_current_time() - issued;
-    latency_ns_.record(latency.to_seconds() * 1e9);
+    latency_ns_.record(static_cast<double>(latency.value()) * nanoseconds_per_tick);
     if (tracer) {
       tracer->complete(track, is_read ? "read" : "write", issued.value(), latency.value());
     }

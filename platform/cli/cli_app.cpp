@@ -4,6 +4,7 @@
 #include <systemc>
 
 #include "platform/cli/command.h"
+#include "platform/cli/star_algo_command.h"
 
 namespace spatialvp::cli {
 
@@ -19,6 +20,7 @@ int runCli(int argc, char** argv) {
   remember(addRunCommand(app));
   remember(addCheckCommand(app));
   remember(addModelsCommand(app));
+  remember(addStarAlgoCommand(app));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -1,15 +1,16 @@
 #include "platform/core/contention_timeline.h"
 
 #include <algorithm>
-#include <cmath>
 
 namespace spatialvp {
 
 Picoseconds transferTime(std::uint64_t bytes, double bytes_per_second) {
-  if (bytes == 0)
-    return 0;
-  const double ps = std::ceil(static_cast<double>(bytes) * 1e12 / bytes_per_second - 1e-9);
-  return ps < 1.0 ? 1 : static_cast<Picoseconds>(ps);
+  if (bytes == 0) return 0;
+  // Rounded up without std::ceil, which is a library call on baseline x86-64 (hot path).
+  const double exact = static_cast<double>(bytes) * 1e12 / bytes_per_second;
+  auto whole = static_cast<Picoseconds>(exact);
+  if (static_cast<double>(whole) < exact - 1e-9) ++whole;
+  return whole == 0 ? 1 : whole;
 }
 
 ContentionTimeline::ContentionTimeline(std::size_t max_intervals)
@@ -19,64 +20,70 @@ Picoseconds ContentionTimeline::reserve(Picoseconds earliest, Picoseconds durati
   ++reservations_;
   busy_time_ += duration;
   earliest = std::max(earliest, floor_);
-  if (duration == 0)
-    return earliest;
+  if (duration == 0) return earliest;
 
   // Fast path: in-order arrival appends to (or extends) the last interval.
-  if (intervals_.empty() || earliest >= intervals_.back().end) {
-    if (!intervals_.empty() && earliest == intervals_.back().end) {
+  if (live() == 0 || earliest >= intervals_.back().end) {
+    if (live() != 0 && earliest == intervals_.back().end) {
       intervals_.back().end += duration;
     } else {
       intervals_.push_back({earliest, earliest + duration});
     }
-  } else {
-    // First interval that ends after `earliest`; gaps are searched from there on.
-    auto it = std::upper_bound(intervals_.begin(), intervals_.end(), earliest,
-                               [](Picoseconds t, const Interval& iv) { return t < iv.end; });
-    Picoseconds candidate = earliest;
-    while (it != intervals_.end()) {
-      if (candidate < it->start && candidate + duration <= it->start)
-        break;  // fits in gap
-      candidate = std::max(candidate, it->end);
-      ++it;
-    }
-    const Picoseconds end = candidate + duration;
-    // Merge with neighbours that touch the new interval.
-    bool merged_prev = false;
-    if (it != intervals_.begin()) {
-      auto prev = std::prev(it);
-      if (prev->end == candidate) {
-        prev->end = end;
-        merged_prev = true;
-        if (it != intervals_.end() && it->start == end) {
-          prev->end = it->end;
-          intervals_.erase(it);
-        }
-      }
-    }
-    if (!merged_prev) {
+    if (live() > max_intervals_) dropOldest();
+    return earliest;
+  }
+
+  // First interval that ends after `earliest`; gaps are searched from there on.
+  const auto first = intervals_.begin() + static_cast<std::ptrdiff_t>(head_);
+  auto it = std::upper_bound(first, intervals_.end(), earliest,
+                             [](Picoseconds t, const Interval& iv) { return t < iv.end; });
+  Picoseconds candidate = earliest;
+  while (it != intervals_.end()) {
+    if (candidate < it->start && candidate + duration <= it->start) break;  // fits in the gap
+    candidate = std::max(candidate, it->end);
+    ++it;
+  }
+  const Picoseconds end = candidate + duration;
+  // Merge with neighbours that touch the new interval.
+  bool merged_prev = false;
+  if (it != intervals_.begin() + static_cast<std::ptrdiff_t>(head_)) {
+    auto prev = std::prev(it);
+    if (prev->end == candidate) {
+      prev->end = end;
+      merged_prev = true;
       if (it != intervals_.end() && it->start == end) {
-        it->start = candidate;
-      } else {
-        intervals_.insert(it, {candidate, end});
+        prev->end = it->end;
+        intervals_.erase(it);
       }
     }
-    if (intervals_.size() > max_intervals_) {
-      floor_ = std::max(floor_, intervals_.front().end);
-      intervals_.pop_front();
+  }
+  if (!merged_prev) {
+    if (it != intervals_.end() && it->start == end) {
+      it->start = candidate;
+    } else {
+      intervals_.insert(it, {candidate, end});
     }
-    return candidate;
   }
-  if (intervals_.size() > max_intervals_) {
-    floor_ = std::max(floor_, intervals_.front().end);
-    intervals_.pop_front();
-  }
-  return earliest;
+  if (live() > max_intervals_) dropOldest();
+  return candidate;
+}
+
+void ContentionTimeline::dropOldest() {
+  floor_ = std::max(floor_, intervals_[head_].end);
+  ++head_;
+  compact();
 }
 
 void ContentionTimeline::retire(Picoseconds horizon) {
-  while (!intervals_.empty() && intervals_.front().end <= horizon)
-    intervals_.pop_front();
+  while (live() != 0 && intervals_[head_].end <= horizon) ++head_;
+  compact();
+}
+
+void ContentionTimeline::compact() {
+  if (head_ >= 64 && head_ * 2 >= intervals_.size()) {
+    intervals_.erase(intervals_.begin(), intervals_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
 }
 
 }  // namespace spatialvp

@@ -5,7 +5,7 @@
 // instead of queueing behind requests from the future. Free of SystemC so it is reusable.
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <vector>
 
 namespace spatialvp {
 
@@ -23,20 +23,28 @@ class ContentionTimeline {
   // Books `duration` on the resource starting no earlier than `earliest`; returns the start.
   Picoseconds reserve(Picoseconds earliest, Picoseconds duration);
 
-  // Drops intervals that end at or before `horizon`; no later request may start before it.
+  // Drops intervals that end at or before `horizon`. Callers promise that no later request
+  // asks for a start before it (LT initiators are never behind kernel time), so no gap is lost.
   void retire(Picoseconds horizon);
 
   Picoseconds busyTime() const { return busy_time_; }
-  Picoseconds busyUntil() const { return intervals_.empty() ? floor_ : intervals_.back().end; }
+  Picoseconds busyUntil() const { return live() == 0 ? floor_ : intervals_.back().end; }
   std::uint64_t reservations() const { return reservations_; }
-  std::size_t intervalCount() const { return intervals_.size(); }
+  std::size_t intervalCount() const { return live(); }
 
  private:
   struct Interval {
     Picoseconds start;
     Picoseconds end;
   };
-  std::deque<Interval> intervals_;  // sorted, disjoint, non-adjacent
+  std::size_t live() const { return intervals_.size() - head_; }
+  void dropOldest();
+  void compact();
+
+  // Sorted, disjoint, non-adjacent intervals live in [head_, end): a vector with a moving head
+  // avoids the allocation churn of a deque on the append-and-retire hot path.
+  std::vector<Interval> intervals_;
+  std::size_t head_ = 0;
   std::size_t max_intervals_;
   Picoseconds floor_ = 0;
   Picoseconds busy_time_ = 0;

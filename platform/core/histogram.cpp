@@ -6,13 +6,13 @@
 namespace spatialvp {
 
 Histogram::Histogram(double bin_width, std::size_t bins)
-    : bin_width_(bin_width), counts_(bins + 1, 0) {
+    : bin_width_(bin_width), bins_per_unit_(1.0 / bin_width), counts_(bins + 1, 0) {
   if (!(bin_width > 0.0) || bins == 0)
     throw std::invalid_argument("histogram needs bins > 0");
 }
 
 void Histogram::record(double value) {
-  const double position = value / bin_width_;
+  const double position = value * bins_per_unit_;
   const std::size_t overflow = counts_.size() - 1;
   const std::size_t bin =
       position < 0.0 ? 0 : std::min(overflow, static_cast<std::size_t>(position));

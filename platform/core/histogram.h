@@ -21,6 +21,7 @@ class Histogram {
 
  private:
   double bin_width_;
+  double bins_per_unit_;  // 1 / bin_width_, so record() multiplies
   std::vector<std::uint64_t> counts_;
   std::uint64_t samples_ = 0;
   double sum_ = 0.0;

@@ -1,0 +1,90 @@
+#include "interconnect/mesh/buffer_occupancy.h"
+
+#include <algorithm>
+
+namespace spatialvp::interconnect {
+
+BufferOccupancy::BufferOccupancy(std::uint32_t slots) : slots_(std::max<std::uint32_t>(slots, 1)) {}
+
+BufferOccupancy::Grant BufferOccupancy::earliestEntry(Picoseconds earliest,
+                                                      Picoseconds entry_duration) const {
+  constexpr Picoseconds kForever = std::numeric_limits<Picoseconds>::max();
+  Grant best{kForever, 0};
+  Picoseconds best_room = 0;
+  for (std::uint32_t index = 0; index < slots_.size(); ++index) {
+    const Slot& slot = slots_[index];
+    const auto begin = slot.intervals.begin() + static_cast<std::ptrdiff_t>(slot.first);
+    // Disjoint and sorted, so ends are sorted too: skip everything that ends by `earliest`.
+    auto it = std::upper_bound(begin, slot.intervals.end(), earliest,
+                               [](Picoseconds t, const Interval& iv) { return t < iv.end; });
+    Picoseconds candidate = earliest;
+    while (it != slot.intervals.end() && it->start < candidate + entry_duration) {
+      candidate = std::max(candidate, it->end);
+      ++it;
+    }
+    const Picoseconds room = it == slot.intervals.end() ? kForever : it->start - candidate;
+    if (candidate < best.time || (candidate == best.time && room > best_room)) {
+      best = Grant{candidate, index};
+      best_room = room;
+      if (candidate == earliest && room == kForever)
+        break;  // cannot do better
+    }
+  }
+  return best;
+}
+
+void BufferOccupancy::occupy(std::uint32_t slot_index, Picoseconds enter, Picoseconds leave) {
+  if (leave <= enter)
+    return;
+  Slot& slot = slots_.at(slot_index);
+  auto& intervals = slot.intervals;
+  if (intervals.size() == slot.first || intervals.back().end < enter) {
+    intervals.push_back({enter, leave});  // common case: in time order
+  } else {
+    // First interval that touches or follows [enter, leave); merge every one that touches it.
+    auto it = std::lower_bound(intervals.begin() + static_cast<std::ptrdiff_t>(slot.first),
+                               intervals.end(), enter,
+                               [](const Interval& iv, Picoseconds t) { return iv.end < t; });
+    auto last = it;
+    Picoseconds start = enter;
+    Picoseconds end = leave;
+    while (last != intervals.end() && last->start <= leave) {
+      start = std::min(start, last->start);
+      end = std::max(end, last->end);
+      ++last;
+    }
+    if (it == last) {
+      intervals.insert(it, {start, end});
+    } else {
+      *it = {start, end};
+      intervals.erase(it + 1, last);
+    }
+  }
+  if (intervals.size() - slot.first > kMaxIntervalsPerSlot)
+    ++slot.first;  // bound memory
+  if (slot.first > 64 && slot.first * 2 > intervals.size()) {
+    intervals.erase(intervals.begin(), intervals.begin() + static_cast<std::ptrdiff_t>(slot.first));
+    slot.first = 0;
+  }
+}
+
+void BufferOccupancy::retire(Picoseconds horizon) {
+  for (Slot& slot : slots_) {
+    while (slot.first < slot.intervals.size() && slot.intervals[slot.first].end <= horizon) {
+      ++slot.first;
+    }
+    if (slot.first == slot.intervals.size()) {
+      slot.intervals.clear();
+      slot.first = 0;
+    }
+  }
+}
+
+std::size_t BufferOccupancy::intervalCount() const {
+  std::size_t total = 0;
+  for (const Slot& slot : slots_)
+    total += slot.intervals.size() - slot.first;
+  return total;
+}
+
+}  // namespace spatialvp::interconnect

@@ -1,0 +1,123 @@
+#include "interconnect/mesh/mesh_config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace spatialvp::interconnect {
+
+std::string_view portName(Port port) {
+  switch (port) {
+    case Port::kEast:
+      return "east";
+    case Port::kWest:
+      return "west";
+    case Port::kNorth:
+      return "north";
+    case Port::kSouth:
+      return "south";
+    case Port::kLocal:
+      return "local";
+  }
+  return "unknown";
+}
+
+std::string_view routingName(RoutingAlgorithm routing) {
+  switch (routing) {
+    case RoutingAlgorithm::kXY:
+      return "xy";
+    case RoutingAlgorithm::kYX:
+      return "yx";
+  }
+  return "unknown";
+}
+
+std::optional<RoutingAlgorithm> parseRouting(std::string_view name) {
+  if (name == "xy")
+    return RoutingAlgorithm::kXY;
+  if (name == "yx")
+    return RoutingAlgorithm::kYX;
+  return std::nullopt;
+}
+
+LinkParams MeshConfig::localPortParams() const {
+  if (local_port)
+    return *local_port;
+  LinkParams params = link;
+  params.latency_ps = 0;
+  return params;
+}
+
+LinkParams MeshConfig::edgePortParams() const {
+  return edge_port ? *edge_port : link;
+}
+
+std::uint32_t MeshConfig::bufferSlots() const {
+  const std::uint64_t largest_packet = std::max({link.wireBytes(packet_payload_bytes),
+                                                 localPortParams().wireBytes(packet_payload_bytes),
+                                                 edgePortParams().wireBytes(packet_payload_bytes)});
+  if (largest_packet == 0)
+    return 0;
+  const std::uint64_t slots = input_buffer_bytes / largest_packet;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(slots, kMaxBufferSlots));
+}
+
+std::vector<std::string> MeshConfig::validate() const {
+  std::vector<std::string> problems;
+  auto add = [&problems](const std::string& field, const std::string& expected, auto got) {
+    std::ostringstream msg;
+    msg << "mesh." << field << ": expected " << expected << ", got " << got;
+    problems.push_back(msg.str());
+  };
+  if (width == 0 || width > kMaxDimension)
+    add("width", "1.." + std::to_string(kMaxDimension), width);
+  if (height == 0 || height > kMaxDimension) {
+    add("height", "1.." + std::to_string(kMaxDimension), height);
+  }
+  if (width != 0 && height != 0 && static_cast<std::uint64_t>(width) * height > kMaxRouters) {
+    add("width x height", "<= " + std::to_string(kMaxRouters) + " routers",
+        static_cast<std::uint64_t>(width) * height);
+  }
+  if (routing != RoutingAlgorithm::kXY && routing != RoutingAlgorithm::kYX) {
+    add("routing", "\"xy\" or \"yx\"", static_cast<int>(routing));
+  }
+  for (auto& problem : link.validate("mesh.link"))
+    problems.push_back(std::move(problem));
+  if (local_port) {
+    for (auto& problem : local_port->validate("mesh.local_port")) {
+      problems.push_back(std::move(problem));
+    }
+  }
+  if (edge_port) {
+    for (auto& problem : edge_port->validate("mesh.edge_port")) {
+      problems.push_back(std::move(problem));
+    }
+  }
+  if (router_latency_ps > 1000000000000ULL) {
+    add("router_latency_ps", "<= 1e12 (1 s)", router_latency_ps);
+  }
+  if (!std::isfinite(router_energy_pj_per_bit) || router_energy_pj_per_bit < 0.0) {
+    add("router_energy_pj_per_bit", "a finite value >= 0", router_energy_pj_per_bit);
+  }
+  if (packet_payload_bytes == 0)
+    add("packet_payload_bytes", ">= 1", packet_payload_bytes);
+  if (packet_payload_bytes > (1ULL << 32)) {
+    add("packet_payload_bytes", "<= 4 GiB", packet_payload_bytes);
+  }
+  if (input_buffer_bytes == 0) {
+    add("input_buffer_bytes", ">= one packet", input_buffer_bytes);
+  } else if (packet_payload_bytes != 0 && packet_payload_bytes <= (1ULL << 32)) {
+    const std::uint64_t largest_packet = std::max(
+        {link.wireBytes(packet_payload_bytes), localPortParams().wireBytes(packet_payload_bytes),
+         edgePortParams().wireBytes(packet_payload_bytes)});
+    if (input_buffer_bytes < largest_packet) {
+      add("input_buffer_bytes",
+          ">= one packet on the wire (" + std::to_string(largest_packet) +
+              " bytes: payload + headers + flit framing), since packets are buffered whole",
+          input_buffer_bytes);
+    }
+  }
+  return problems;
+}
+
+}  // namespace spatialvp::interconnect

@@ -1,0 +1,44 @@
+#pragma once
+// Configuration of the 2-D mesh timing core. One struct serves on-chip meshes (cores joined by
+// wires) and on-wafer meshes (dies joined by D2D links): only `link` and latencies differ.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "interconnect/link/link_params.h"
+#include "interconnect/mesh/mesh_types.h"
+
+namespace spatialvp::interconnect {
+
+struct MeshConfig {
+  std::uint32_t width = 0;   // routers along x
+  std::uint32_t height = 0;  // routers along y
+  RoutingAlgorithm routing = RoutingAlgorithm::kXY;
+  LinkParams link;                           // every router-to-router link, each direction
+  Picoseconds router_latency_ps = 0;         // pipeline latency of one router traversal (head)
+  std::uint64_t packet_payload_bytes = 256;  // bursts are cut into packets of this payload
+  // Input buffer per router port, in wire bytes. Holds floor(buffer / packet wire bytes)
+  // packets (at most kMaxBufferSlots are modelled); a packet must fit.
+  std::uint64_t input_buffer_bytes = 4096;
+  // Injection/ejection port between a node and its router. Unset: `link` with latency 0.
+  std::optional<LinkParams> local_port;
+  // Links to endpoints attached on the mesh edges (HBM, inter-wafer). Unset: same as `link`.
+  std::optional<LinkParams> edge_port;
+  double router_energy_pj_per_bit = 0.0;  // per wire bit traversing one router
+
+  static constexpr std::uint32_t kMaxDimension = 4096;
+  static constexpr std::uint64_t kMaxRouters = 1u << 20;
+  static constexpr std::uint32_t kMaxBufferSlots = 64;
+
+  LinkParams localPortParams() const;
+  LinkParams edgePortParams() const;
+  std::uint32_t nodes() const { return width * height; }
+  // Packets of full payload one input buffer holds, capped at kMaxBufferSlots (0 if invalid).
+  std::uint32_t bufferSlots() const;
+
+  // Problems, each naming "mesh.<field>", the expectation and the value given. Empty if valid.
+  std::vector<std::string> validate() const;
+};
+
+}  // namespace spatialvp::interconnect

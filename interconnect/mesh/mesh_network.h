@@ -1,0 +1,163 @@
+#pragma once
+// SystemC-free timing core of a W x H 2-D mesh with dimension-order routing.
+//
+// Model (packet-granularity virtual cut-through; see interconnect/README.md for the details):
+// a burst is cut into packets; each packet's head advances channel by channel (injection port,
+// D router-to-router links, ejection port), paying the router pipeline latency at each of the
+// D + 1 routers and the flight latency of each channel. Every channel is a ContentionTimeline
+// per direction and is held by the packet from its head to its tail. A packet may start on a
+// channel only when a slot of the downstream router's input buffer is free (backpressure).
+// Zero-load packet latency (all bandwidths equal):
+//   L0 = t_inject + D * t_link + t_eject + (D + 1) * t_router + serialisation.
+#include <cstdint>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "interconnect/link/link_params.h"
+#include "interconnect/mesh/buffer_occupancy.h"
+#include "interconnect/mesh/mesh_config.h"
+#include "interconnect/mesh/mesh_types.h"
+#include "interconnect/stats/latency_histogram.h"
+#include "platform/core/contention_timeline.h"
+
+namespace spatialvp::interconnect {
+
+enum class ChannelKind : std::uint8_t { kMeshLink = 0, kLocalPort = 1, kEdgePort = 2 };
+
+struct ChannelCounters {
+  std::uint64_t packets = 0;
+  std::uint64_t payload_bytes = 0;
+  std::uint64_t wire_bytes = 0;
+  Picoseconds busy_ps = 0;  // time held by packets (head to tail)
+};
+
+// One directed channel, for reports and heat maps. Mesh links are named by the router they
+// leave and its output port; local and edge ports have both directions.
+struct ChannelReport {
+  NodeId router = 0;
+  Port port = Port::kLocal;
+  bool into_router = false;  // true: endpoint -> router (injection / edge inbound)
+  ChannelKind kind = ChannelKind::kMeshLink;
+  ChannelCounters counters;
+};
+
+struct FlowCounters {
+  std::uint64_t transfers = 0;
+  std::uint64_t bytes_injected = 0;   // counted when a transfer is presented
+  std::uint64_t bytes_delivered = 0;  // counted as each packet's tail is ejected
+  std::uint64_t packets_injected = 0;
+  std::uint64_t packets_delivered = 0;
+};
+
+struct MeshTransferResult {
+  Picoseconds start_ps = 0;      // first packet's head enters the injection channel
+  Picoseconds delivered_ps = 0;  // last tail reaches the destination endpoint
+  std::uint64_t packets = 0;
+  std::uint32_t hops = 0;  // router-to-router links per packet (D)
+};
+
+// Bit counters for energy: multiply by per-bit energies (the config's, or a table's later).
+struct MeshEnergyCounters {
+  double mesh_link_bits = 0;   // wire bits x router-to-router links crossed
+  double local_port_bits = 0;  // wire bits over injection and ejection ports
+  double edge_port_bits = 0;   // wire bits over edge attachment ports
+  double router_bits = 0;      // wire bits x routers traversed
+};
+
+class MeshNetwork {
+ public:
+  // Throws std::invalid_argument listing every problem found by config.validate().
+  explicit MeshNetwork(const MeshConfig& config);
+
+  // Moves `bytes` from `source` to `destination`, ready at `ready_ps`: cut into packets of
+  // config.packet_payload_bytes (the last may be shorter; 0 bytes sends one header-only
+  // packet). Throws std::invalid_argument for an endpoint that is not on this mesh.
+  MeshTransferResult transfer(Endpoint source, Endpoint destination, std::uint64_t bytes,
+                              Picoseconds ready_ps);
+  MeshTransferResult transfer(NodeId source, NodeId destination, std::uint64_t bytes,
+                              Picoseconds ready_ps) {
+    return transfer(Endpoint::local(source), Endpoint::local(destination), bytes, ready_ps);
+  }
+
+  // Geometry.
+  std::uint32_t width() const { return config_.width; }
+  std::uint32_t height() const { return config_.height; }
+  std::uint32_t nodes() const { return config_.width * config_.height; }
+  NodeId nodeAt(std::uint32_t x, std::uint32_t y) const { return y * config_.width + x; }
+  std::uint32_t xOf(NodeId node) const { return node % config_.width; }
+  std::uint32_t yOf(NodeId node) const { return node / config_.width; }
+  std::uint32_t hops(NodeId source_router, NodeId destination_router) const;
+  // True for kLocal and for compass ports that face off the mesh (edge attachment points).
+  bool isEndpoint(const Endpoint& endpoint) const;
+  // Output channels a packet takes, as (router, output port): D mesh links then the exit port.
+  // Uses the same routing function as transfer(); lets tests check the channel dependencies.
+  std::vector<std::pair<NodeId, Port>> outputPath(Endpoint source, Endpoint destination) const;
+  // Every edge attachment point, in router order.
+  std::vector<Endpoint> edgeEndpoints() const;
+
+  // Closed-form latency of one packet on an idle mesh (what transfer() returns then).
+  Picoseconds zeroLoadPacketLatency(Endpoint source, Endpoint destination,
+                                    std::uint64_t payload_bytes) const;
+
+  // Counters.
+  std::vector<ChannelReport> channelReports() const;
+  const ChannelCounters& outputChannel(NodeId router, Port port) const;
+  const FlowCounters* flow(Endpoint source, Endpoint destination) const;
+  const std::unordered_map<std::uint64_t, FlowCounters>& flows() const { return flows_; }
+  static Endpoint flowSource(std::uint64_t flow_key);
+  static Endpoint flowDestination(std::uint64_t flow_key);
+  const LatencyHistogram& packetLatency() const { return packet_latency_; }
+  std::uint64_t packetsDelivered() const { return packets_delivered_; }
+  std::uint64_t packetHops() const { return packet_hops_; }  // sum of D over packets
+  const MeshEnergyCounters& energyBits() const { return energy_bits_; }
+  double energyPj() const;  // energy bits x the config's per-bit energies
+
+  // Forgets bookings ending at or before `horizon_ps`; call only with a time that no later
+  // request can precede (e.g. the global quantum boundary), to bound memory and search time.
+  void retire(Picoseconds horizon_ps);
+
+  const MeshConfig& config() const { return config_; }
+
+ private:
+  struct KindParams {
+    LinkParams link;
+    Picoseconds full_packet_serialisation = 0;
+    std::uint64_t full_packet_wire_bytes = 0;
+  };
+  struct PacketTiming {
+    Picoseconds start_ps;
+    Picoseconds delivered_ps;
+  };
+
+  PacketTiming sendPacket(const Endpoint& source, const Endpoint& destination,
+                          std::uint64_t payload_bytes, Picoseconds ready_ps, FlowCounters& flow);
+  Port route(NodeId from, NodeId to) const;
+  NodeId neighbour(NodeId router, Port port) const;
+  std::uint32_t outputChannelIndex(NodeId router, Port port) const {
+    return router * kPortsPerRouter + static_cast<std::uint32_t>(port);
+  }
+  std::uint32_t inputChannelIndex(const Endpoint& endpoint) const;
+  ChannelKind kindOfPort(Port port) const {
+    return port == Port::kLocal ? ChannelKind::kLocalPort : ChannelKind::kEdgePort;
+  }
+  void checkEndpoint(const Endpoint& endpoint, const char* role) const;
+  static std::uint64_t flowKey(const Endpoint& source, const Endpoint& destination);
+
+  MeshConfig config_;
+  KindParams kinds_[3];
+  // Channels 0 .. 5N-1: router r's output port p at r*5+p (mesh link, edge outbound, ejection).
+  // Channels 5N .. : inbound ports (injection, edge inbound), looked up via input_channel_.
+  std::vector<ContentionTimeline> timelines_;
+  std::vector<ChannelCounters> channel_counters_;
+  std::vector<ChannelKind> channel_kinds_;
+  std::vector<std::uint32_t> input_channel_;    // by endpointIndex(); kNoChannel if none
+  std::vector<BufferOccupancy> input_buffers_;  // by endpointIndex() of the router input port
+  std::unordered_map<std::uint64_t, FlowCounters> flows_;
+  LatencyHistogram packet_latency_;
+  std::uint64_t packets_delivered_ = 0;
+  std::uint64_t packet_hops_ = 0;
+  MeshEnergyCounters energy_bits_;
+};
+
+}  // namespace spatialvp::interconnect

@@ -1,0 +1,100 @@
+#pragma once
+// Cross-stage coordinated tiling planner (spec 2.6): the per-tile schedule of one layer that
+// the timed STAR model consumes. Loop nest (spec 2.6.2): for each head, for each block of T
+// queries, for each of the Tc key tiles of Bc keys: A = DLZS (K-hat tile, A-hat T x Bc),
+// B = SADS, C = on-demand K/V generation, D = SU-FA; after the last tile, E = tile
+// synchronisation + division + O write-back. The pre-attention and attention matrices never
+// go to DRAM.
+//
+// Byte accounting (all parameters below, defaults from spec 2.3.3 and 3.2):
+//   DRAM reads:  stage A reads the X tile (Bc x H int8) every block; the W_k LZ codes
+//                (H x d x 4 bit) and the 16-bit W_k, W_v (2 x H x d x 2 B) are read at the
+//                first tile of every block; stage C re-reads the x rows it needs unless the
+//                X tile fits in the token SRAM; stage E writes O (T x d x 2 B).
+//   SRAM:        every operand a stage consumes is read from SRAM once and every result it
+//                produces is written once (Q: T x d x 2 B per tile in A and D; A-hat
+//                T x Bc x score_bytes; indices T x k Bc x index_bytes; K/V rows;
+//                K/V vector loads after RASS = 2 x union rows x d x 2 B).
+// Expected counts use k*Bc winners per row and ceil(k Bc / 4) sorter passes (no radius) and
+// the `kv_union_fraction` of each tile generated per block, unless measured values are given.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "workloads/star/complexity_model.h"
+#include "workloads/star/on_demand_kv.h"
+#include "workloads/star/op_counts.h"
+#include "workloads/star/sads.h"
+#include "workloads/star/su_fa.h"
+
+namespace spatialvp::star {
+
+enum class PipelineStage { Dlzs, Sads, KvGeneration, SuFa, Synchronize };
+const char* pipelineStageName(PipelineStage stage);
+
+struct TilingPlanInput {
+  std::size_t seq_len = 4096;      // S
+  std::size_t hidden_size = 4096;  // H
+  std::size_t heads = 32;          // A; head dim d = H / A
+  std::size_t query_block = 128;   // T (spec 2.1)
+  std::size_t tiles = 4;           // Tc (spec 8.2); ignored when tile_length > 0
+  std::size_t tile_length = 0;     // Bc
+  std::size_t queries = 0;         // query rows; 0 = S (self-attention)
+  double keep_ratio = 0.25;        // k (spec 8.2)
+  double kv_union_fraction = 1.0;  // fraction of a tile's keys needed by a block [measured]
+  KvReusePolicy kv_policy = KvReusePolicy::CacheAcrossBlocks;
+  SuFaOrder order = SuFaOrder::Descending;
+  SadsConfig sorter;             // sorter geometry and comparator count (segments/k/radius unused)
+  std::size_t token_bytes = 1;   // int8 X (spec 2.3.3)
+  std::size_t weight_bytes = 2;  // 16-bit W_k, W_v for exact generation
+  std::size_t lz_code_bits = 4;  // LZ weight codes (spec 2.3.3)
+  std::size_t activation_bytes = 2;           // 16-bit Q, K, V, K-hat, O
+  std::size_t score_bytes = 2;                // A-hat entries in temp SRAM [INF]
+  std::size_t index_bytes = 2;                // selected key indices
+  std::size_t token_sram_bytes = 192 * 1024;  // spec 3.2
+};
+
+struct ByteCounts {
+  std::uint64_t dram_read = 0;
+  std::uint64_t dram_write = 0;
+  std::uint64_t sram_read = 0;
+  std::uint64_t sram_write = 0;
+  ByteCounts& operator+=(const ByteCounts& other);
+};
+
+struct StageOps {
+  std::uint64_t shift_adds = 0;       // DLZS terms
+  std::uint64_t lzc = 0;              // leading-zero counts
+  std::uint64_t sorter_rounds = 0;    // 16-to-4 rounds
+  std::uint64_t sorter_compares = 0;  // rounds x comparators per round
+  std::uint64_t macs = 0;             // 16-bit MACs (K/V generation)
+  OpCounts formal;                    // SU-FA / synchronisation counts
+  StageOps& operator+=(const StageOps& other);
+};
+
+struct StageWork {
+  std::size_t head = 0;
+  std::size_t query_block = 0;
+  std::size_t tile = 0;
+  PipelineStage stage = PipelineStage::Dlzs;
+  std::size_t rows = 0;  // queries in the block
+  std::size_t keys = 0;  // keys in the tile
+  StageOps ops;
+  ByteCounts bytes;
+};
+
+struct TilePlan {
+  std::size_t head_dim = 0;
+  std::size_t tile_length = 0;
+  std::size_t tiles = 0;
+  std::size_t query_blocks = 0;
+  std::vector<StageWork> work;  // head-major, then block, tile, stage order
+  StageOps totalOps(PipelineStage stage) const;
+  ByteCounts totalBytes(PipelineStage stage) const;
+  ByteCounts totalBytes() const;
+};
+
+TilePlan planTiling(const TilingPlanInput& input);
+
+}  // namespace spatialvp::star
