@@ -2,6 +2,8 @@
 
 #include "interconnect/router/address_router.h"
 #include "models/basic/simple_memory.h"
+#include "models/star/star_controller.h"
+#include "models/star/star_stage_unit.h"
 #include "models/traffic/traffic_generator.h"
 #include "platform/sim/protocol_checker.h"
 
@@ -12,6 +14,8 @@ void registerBuiltinModels(ModuleRegistry& registry) {
   models::registerTrafficGenerator(registry);
   models::registerSimpleMemory(registry);
   interconnect::registerAddressRouter(registry);
+  models::star::registerStarStageUnits(registry);
+  models::star::registerStarController(registry);
 }
 
 }  // namespace spatialvp

@@ -65,3 +65,28 @@ TEST_CASE("star: Tiling plan sorter and SU-FA counts follow k and Bc", "[star][t
   in.keep_ratio = 0.5;
   CHECK(planTiling(in).totalOps(PipelineStage::Sads).sorter_rounds == 128u * 4u * 32u * 22u);
 }
+
+TEST_CASE("star: the attention-part scope drops the projections but keeps attention work",
+          "[star][tiling]") {
+  spatialvp::star::TilingPlanInput with;
+  with.seq_len = 512;
+  with.hidden_size = 256;
+  with.heads = 4;
+  with.query_block = 64;
+  with.tiles = 4;
+  spatialvp::star::TilingPlanInput without = with;
+  without.include_projections = false;
+  const auto full = spatialvp::star::planTiling(with);
+  const auto part = spatialvp::star::planTiling(without);
+  using spatialvp::star::PipelineStage;
+  CHECK(part.totalOps(PipelineStage::KvGeneration).macs == 0);
+  CHECK(full.totalOps(PipelineStage::KvGeneration).macs > 0);
+  // A-hat prediction (rows x keys x d per tile) remains; the K-hat projection (keys x H x d) goes.
+  const std::uint64_t ahat_terms = 512ULL * 512 * (256 / 4) * 4;
+  CHECK(part.totalOps(PipelineStage::Dlzs).shift_adds == ahat_terms);
+  CHECK(full.totalOps(PipelineStage::Dlzs).shift_adds > ahat_terms);
+  CHECK(part.totalOps(PipelineStage::SuFa).formal == full.totalOps(PipelineStage::SuFa).formal);
+  CHECK(part.totalOps(PipelineStage::Sads).sorter_rounds ==
+        full.totalOps(PipelineStage::Sads).sorter_rounds);
+  CHECK(part.totalBytes(PipelineStage::KvGeneration).dram_read > 0);  // K/V rows are fetched
+}

@@ -117,11 +117,19 @@ TilePlan planTiling(const TilingPlanInput& in) {
 
         StageWork a = base;
         a.stage = PipelineStage::Dlzs;
-        a.ops.shift_adds = keys * H * d + rows * keys * d;
+        if (in.include_projections) {
+          a.ops.shift_adds = keys * H * d + rows * keys * d;
+          a.bytes.dram_read = keys * H * in.token_bytes + (first_tile ? weight_codes : 0);
+          a.bytes.sram_read = keys * H * in.token_bytes + weight_codes + rows * d * act;
+          a.bytes.sram_write = keys * d * act + rows * keys * in.score_bytes;
+        } else {
+          // The K tile (16-bit) is streamed from DRAM every block: it exceeds the token SRAM.
+          a.ops.shift_adds = rows * keys * d;
+          a.bytes.dram_read = keys * d * act + (first_tile ? rows * d * act : 0);
+          a.bytes.sram_read = keys * d * act + rows * d * act;
+          a.bytes.sram_write = rows * keys * in.score_bytes;
+        }
         a.ops.lzc = first_tile ? rows * d : 0;
-        a.bytes.dram_read = keys * H * in.token_bytes + (first_tile ? weight_codes : 0);
-        a.bytes.sram_read = keys * H * in.token_bytes + weight_codes + rows * d * act;
-        a.bytes.sram_write = keys * d * act + rows * keys * in.score_bytes;
         plan.work.push_back(a);
 
         StageWork b = base;
@@ -136,11 +144,16 @@ TilePlan planTiling(const TilingPlanInput& in) {
 
         StageWork c = base;
         c.stage = PipelineStage::KvGeneration;
-        c.ops.macs = 2 * generated * H * d;
-        c.bytes.dram_read =
-            (first_tile ? weights_16bit : 0) + (tile_in_sram ? 0 : generated * H * in.token_bytes);
-        c.bytes.sram_read = generated > 0 ? generated * H * in.token_bytes + weights_16bit : 0;
-        c.bytes.sram_write = 2 * generated * d * act;
+        if (in.include_projections) {
+          c.ops.macs = 2 * generated * H * d;
+          c.bytes.dram_read = (first_tile ? weights_16bit : 0) +
+                              (tile_in_sram ? 0 : generated * H * in.token_bytes);
+          c.bytes.sram_read = generated > 0 ? generated * H * in.token_bytes + weights_16bit : 0;
+        } else {
+          // The data fetcher loads the selected K and V rows the block needs.
+          c.bytes.dram_read = 2 * needed * d * act;
+        }
+        c.bytes.sram_write = 2 * (in.include_projections ? generated : needed) * d * act;
         plan.work.push_back(c);
 
         StageWork dstage = base;

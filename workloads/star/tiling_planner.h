@@ -53,6 +53,11 @@ struct TilingPlanInput {
   std::size_t score_bytes = 2;                // A-hat entries in temp SRAM [INF]
   std::size_t index_bytes = 2;                // selected key indices
   std::size_t token_sram_bytes = 192 * 1024;  // spec 3.2
+  // true: the layer includes the Q/K/V projections (K-hat predicted from X by DLZS, K/V rows
+  // generated on demand from X). false: the "attention part" of SOFA's Table II (spec 3.5,
+  // 6.2): Q, K and V exist in DRAM; DLZS predicts A-hat from K (no K-hat projection) and the
+  // selected K/V rows are fetched instead of generated.
+  bool include_projections = true;
 };
 
 struct ByteCounts {

@@ -1,0 +1,305 @@
+#include "models/star/star_controller.h"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <algorithm>
+
+#include "models/star/stage_job.h"
+
+namespace spatialvp::models::star {
+
+namespace {
+
+using spatialvp::star::PipelineStage;
+
+std::size_t unitOf(PipelineStage stage) {
+  switch (stage) {
+    case PipelineStage::Dlzs:
+      return 0;
+    case PipelineStage::Sads:
+      return 1;
+    case PipelineStage::KvGeneration:
+      return 2;
+    case PipelineStage::SuFa:
+    case PipelineStage::Synchronize:
+      return 3;  // tile synchronisation and O update run on the SU-FA lines
+  }
+  return 3;
+}
+
+std::size_t toSize(std::int64_t value) {
+  return static_cast<std::size_t>(value);
+}
+
+}  // namespace
+
+StarController::StarController(sc_core::sc_module_name name, const ModuleContext& context)
+    : Module(name, context),
+      stage_buffers_(toSize(params().integer("stage_buffers"))),
+      dram_base_(static_cast<std::uint64_t>(params().integer("dram_base"))),
+      dram_window_(static_cast<std::uint64_t>(params().quantity("dram_window"))),
+      dram_burst_(static_cast<std::uint64_t>(params().quantity("dram_burst"))) {
+  auto& in = plan_input_;
+  in.seq_len = toSize(params().integer("seq_len"));
+  in.hidden_size = toSize(params().integer("hidden_size"));
+  in.heads = toSize(params().integer("heads"));
+  in.query_block = toSize(params().integer("query_block"));
+  in.tiles = toSize(params().integer("tiles"));
+  in.tile_length = toSize(params().integer("tile_length"));
+  in.queries = toSize(params().integer("queries"));
+  in.keep_ratio = params().real("keep_ratio");
+  in.kv_union_fraction = params().real("kv_union_fraction");
+  in.kv_policy = params().string("kv_reuse") == "cache"
+                     ? spatialvp::star::KvReusePolicy::CacheAcrossBlocks
+                     : spatialvp::star::KvReusePolicy::RegeneratePerBlock;
+  const std::string& order = params().string("order");
+  in.order = order == "descending"  ? spatialvp::star::SuFaOrder::Descending
+             : order == "ascending" ? spatialvp::star::SuFaOrder::Ascending
+                                    : spatialvp::star::SuFaOrder::FlashAttention2;
+  in.token_sram_bytes = static_cast<std::size_t>(params().quantity("token_sram"));
+  in.include_projections = params().string("scope") == "layer";
+  if (in.hidden_size % in.heads != 0)
+    params().fail("heads", "must divide hidden_size");
+  if (in.tile_length == 0 && in.tiles > in.seq_len)
+    params().fail("tiles", "more tiles than keys");
+  if (in.tile_length > in.seq_len)
+    params().fail("tile_length", "longer than the sequence");
+  if (dram_burst_ > dram_window_)
+    params().fail("dram_burst", "must not exceed dram_window");
+
+  plan_ = spatialvp::star::planTiling(in);
+  const double queries = static_cast<double>(in.queries ? in.queries : in.seq_len);
+  // Dense-equivalent attention ops (spec 3.5): Q K^T and S V, 2 ops per MAC, all heads.
+  dense_ops_ =
+      4.0 * queries * static_cast<double>(in.seq_len) * static_cast<double>(in.hidden_size);
+  burst_buffer_.assign(dram_burst_, 0);
+  becomeActive();
+  SC_HAS_PROCESS(StarController);
+  SC_THREAD(run);
+}
+
+InitiatorSocket* StarController::initiatorSocket(const std::string& port, std::size_t index) {
+  if (index != 0)
+    return nullptr;
+  if (port == "dlzs")
+    return &dlzs_;
+  if (port == "sads")
+    return &sads_;
+  if (port == "kv")
+    return &kv_;
+  if (port == "sufa")
+    return &sufa_;
+  if (port == "dram")
+    return &dram_;
+  return nullptr;
+}
+
+Picoseconds StarController::dramTransfer(std::uint64_t bytes, bool write, Picoseconds at) {
+  tlm::tlm_generic_payload payload;
+  payload.set_data_ptr(burst_buffer_.data());
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_dmi_allowed(false);
+  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  Picoseconds done = at;
+  (write ? dram_write_bytes_ : dram_read_bytes_) += bytes;
+  while (bytes > 0) {
+    const std::uint64_t chunk = std::min(bytes, dram_burst_);
+    if (dram_cursor_ + chunk > dram_window_)
+      dram_cursor_ = 0;
+    payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    payload.set_address(dram_base_ + dram_cursor_);
+    payload.set_data_length(static_cast<unsigned int>(chunk));
+    payload.set_streaming_width(static_cast<unsigned int>(chunk));
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    // The fetcher keeps its bursts in flight back to back; the memory model spaces them.
+    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
+    dram_->b_transport(payload, delay);
+    if (payload.is_response_error()) {
+      SC_REPORT_ERROR(
+          "spatialvp/star",
+          (instanceName() + ": DRAM access failed: " + payload.get_response_string()).c_str());
+    }
+    services().countTransactions(1);
+    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
+    dram_cursor_ += chunk;
+    bytes -= chunk;
+  }
+  return done;
+}
+
+Picoseconds StarController::sendJob(std::size_t unit, const spatialvp::star::StageWork& work,
+                                    Picoseconds ready, Picoseconds& started) {
+  static_assert(kUnitStages == 4, "one socket per unit stage");
+  tlm_utils::simple_initiator_socket<StarController>* sockets[kUnitStages] = {&dlzs_, &sads_, &kv_,
+                                                                              &sufa_};
+  unsigned char dummy = 0;
+  tlm::tlm_generic_payload payload;
+  StageJobExtension job;
+  job.work = &work;
+  payload.set_command(tlm::TLM_WRITE_COMMAND);
+  payload.set_address(0);
+  payload.set_data_ptr(&dummy);
+  payload.set_data_length(1);
+  payload.set_streaming_width(1);
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  payload.set_extension(&job);
+  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  sc_core::sc_time delay = sc_core::sc_time::from_value(ready - now);
+  (*sockets[unit])->b_transport(payload, delay);
+  payload.clear_extension(&job);
+  services().countTransactions(1);
+  if (payload.is_response_error()) {
+    SC_REPORT_ERROR("spatialvp/star", (instanceName() + ": unit rejected a job").c_str());
+  }
+  started = job.started_ps;
+  return now + static_cast<Picoseconds>(delay.value());
+}
+
+void StarController::run() {
+  tlm_utils::tlm_quantumkeeper keeper;
+  keeper.reset();
+  // Per unit stage: start times of the most recent tiles, for the inter-stage buffer limit, and
+  // the last ready time issued (each stream is monotone, so the minimum is a safe sync point).
+  std::array<std::deque<Picoseconds>, kUnitStages> starts;
+  std::array<Picoseconds, kUnitStages> last_ready{};
+  Picoseconds previous_fetch_done = 0;
+  Picoseconds previous_dlzs_start = 0;
+  Picoseconds tile_ready = 0;  // end of the previous stage of the current tile
+  std::size_t current_head = SIZE_MAX, current_block = SIZE_MAX, current_tile = SIZE_MAX;
+  Picoseconds block_last_sufa_end = 0;
+
+  for (const auto& work : plan_.work) {
+    const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+    const bool new_tile =
+        work.head != current_head || work.query_block != current_block || work.tile != current_tile;
+    if (work.stage == PipelineStage::Synchronize) {
+      tile_ready = block_last_sufa_end;
+    } else if (new_tile) {
+      current_head = work.head;
+      current_block = work.query_block;
+      current_tile = work.tile;
+      tile_ready = now;
+      ++tiles_;
+    }
+    const std::size_t unit = unitOf(work.stage);
+    Picoseconds ready = std::max(tile_ready, now);
+    // A stage may run at most `stage_buffers` tiles ahead of the stage that consumes its output.
+    if (work.stage != PipelineStage::Synchronize && unit + 1 < kUnitStages &&
+        starts[unit + 1].size() >= stage_buffers_) {
+      ready = std::max(ready, starts[unit + 1][starts[unit + 1].size() - stage_buffers_]);
+    }
+    if (work.bytes.dram_read > 0) {
+      // Double-buffered fetch: the next tile's data streams in while the previous tile computes.
+      const Picoseconds issue = std::max({now, previous_fetch_done, previous_dlzs_start});
+      const Picoseconds fetched = dramTransfer(work.bytes.dram_read, false, issue);
+      previous_fetch_done = fetched;
+      if (fetched > ready)
+        dram_stall_ps_ += fetched - ready;
+      ready = std::max(ready, fetched);
+    }
+    Picoseconds started = 0;
+    const Picoseconds end = sendJob(unit, work, ready, started);
+    sram_bytes_ += work.bytes.sram_read + work.bytes.sram_write;
+    if (work.stage != PipelineStage::Synchronize) {
+      starts[unit].push_back(started);
+      if (starts[unit].size() > stage_buffers_ + 1)
+        starts[unit].pop_front();
+    }
+    if (work.stage == PipelineStage::Dlzs)
+      previous_dlzs_start = started;
+    if (work.stage == PipelineStage::SuFa)
+      block_last_sufa_end = std::max(block_last_sufa_end, end);
+    last_ready[unit] = std::max(last_ready[unit], ready);
+    tile_ready = end;
+    Picoseconds finished_at = end;
+    if (work.bytes.dram_write > 0)
+      finished_at = dramTransfer(work.bytes.dram_write, true, end);
+    finish_ = std::max(finish_, finished_at);
+
+    const Picoseconds frontier = *std::min_element(last_ready.begin(), last_ready.end());
+    if (frontier > now) {
+      keeper.set(sc_core::sc_time::from_value(frontier - now));
+      if (keeper.need_sync())
+        keeper.sync();
+    }
+  }
+  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  if (finish_ > now)
+    sc_core::wait(sc_core::sc_time::from_value(finish_ - now));
+  finished();
+}
+
+void StarController::reportStats(ModuleStats& stats) const {
+  const double latency = static_cast<double>(finish_) * 1e-12;
+  stats.counter("tiles", tiles_, "tiles", "Head x query-block x key-tile steps");
+  stats.counter("dram_read_bytes", dram_read_bytes_, "B", "Bytes fetched from DRAM");
+  stats.counter("dram_write_bytes", dram_write_bytes_, "B", "Bytes written to DRAM");
+  stats.counter("sram_bytes", sram_bytes_, "B", "SRAM bytes moved by all units");
+  stats.value("dram_stall_time", static_cast<double>(dram_stall_ps_) * 1e-12, "s",
+              "Time stages waited for DRAM data beyond their other dependencies");
+  stats.value("dense_equivalent_ops", dense_ops_, "op",
+              "Dense attention ops (QK^T + SV, 2 per MAC)");
+  stats.headline("latency", latency, "s", "Time to finish the attention layer");
+  stats.headline("effective_throughput", latency > 0 ? dense_ops_ / latency : 0.0, "op/s",
+                 "Dense-equivalent ops / latency (spec 3.5)");
+  stats.headline(
+      "dram_bandwidth",
+      latency > 0 ? static_cast<double>(dram_read_bytes_ + dram_write_bytes_) / latency : 0.0,
+      "B/s", "Average DRAM traffic");
+}
+
+void registerStarController(ModuleRegistry& registry) {
+  ModuleTypeInfo info;
+  info.name = "star_controller";
+  info.description = "STAR controller: tiling plan, data fetcher and the cross-stage tile pipeline";
+  ParamSchema& p = info.params;
+  p.integer("seq_len", "Sequence length S (keys)").atLeast(1);
+  p.integer("hidden_size", "Hidden size H").atLeast(1);
+  p.integer("heads", "Attention heads A (head dim = H / A)").atLeast(1);
+  p.integer("queries", "Query rows; 0 = S (self-attention prefill)").byDefault("0").atLeast(0);
+  p.integer("query_block", "Queries processed in parallel, T (spec 2.1: 128)")
+      .byDefault("128")
+      .atLeast(1);
+  p.integer("tiles", "Key tiles per row, Tc (spec 8.2: 4)").byDefault("4").atLeast(1);
+  p.integer("tile_length", "Keys per tile, Bc; 0 = S / Tc").byDefault("0").atLeast(0);
+  p.real("keep_ratio", "Top-k keep ratio k (spec 2.7 operating points)")
+      .byDefault("0.25")
+      .above(0)
+      .atMost(1);
+  p.real("kv_union_fraction", "Fraction of a tile's keys some query of a block selects")
+      .byDefault("1.0")
+      .above(0)
+      .atMost(1);
+  p.enumeration("kv_reuse", {"cache", "regenerate"},
+                "Keep generated K/V rows across query blocks [INF]")
+      .byDefault("cache");
+  p.enumeration("order", {"descending", "ascending", "fa2"}, "SU-FA update order")
+      .byDefault("descending");
+  p.enumeration(
+       "scope", {"attention", "layer"},
+       "attention: Q/K/V given (SOFA Table II 'attention part'); layer: with Q/K/V projections")
+      .byDefault("attention");
+  p.quantity("token_sram", dims::data(), "Token SRAM capacity (spec 3.2)")
+      .byDefault("192 KiB")
+      .above(0);
+  p.integer("stage_buffers", "Tiles of buffering between consecutive stages")
+      .byDefault("2")
+      .atLeast(1);
+  p.integer("dram_base", "First DRAM address used").byDefault("0").atLeast(0);
+  p.quantity("dram_window", dims::data(), "DRAM address window streamed through")
+      .byDefault("1 GiB")
+      .above(0);
+  p.quantity("dram_burst", dims::data(), "Bytes per DRAM transaction of the data fetcher")
+      .byDefault("64 KiB")
+      .above(0);
+  for (const char* port : {"dlzs", "sads", "kv", "sufa"}) {
+    info.ports.push_back(
+        {port, PortDirection::kInitiator, std::string("Jobs to the ") + port + " unit", true});
+  }
+  info.ports.push_back(
+      {"dram", PortDirection::kInitiator, "Data fetcher and O write-back to DRAM", true});
+  registry.add<StarController>(std::move(info));
+}
+
+}  // namespace spatialvp::models::star

@@ -1,0 +1,61 @@
+#pragma once
+// The STAR controller: plans one attention layer with the reference library's tiling planner
+// and drives the cross-stage tiled pipeline (spec 2.6.2): for every head, query block and key
+// tile it sends the DLZS, SADS, KV-generation and SU-FA jobs to the units, with the data
+// fetcher bringing each stage's DRAM bytes over `dram` first. Units are single servers, so the
+// prediction of tile j+1 overlaps the sorting of tile j and the KV generation + SU-FA of tile
+// j-1, limited by `stage_buffers` tiles of buffering between consecutive stages.
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <array>
+#include <deque>
+#include <vector>
+
+#include "platform/sim/module.h"
+#include "platform/sim/module_registry.h"
+#include "workloads/star/tiling_planner.h"
+
+namespace spatialvp::models::star {
+
+class StarController : public Module {
+ public:
+  StarController(sc_core::sc_module_name name, const ModuleContext& context);
+
+  InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
+  void reportStats(ModuleStats& stats) const override;
+
+ private:
+  static constexpr std::size_t kUnitStages = 4;  // DLZS, SADS, KV generation, SU-FA
+
+  void run();
+  Picoseconds dramTransfer(std::uint64_t bytes, bool write, Picoseconds at);
+  Picoseconds sendJob(std::size_t unit, const spatialvp::star::StageWork& work, Picoseconds ready,
+                      Picoseconds& started);
+
+  tlm_utils::simple_initiator_socket<StarController> dlzs_{"dlzs"};
+  tlm_utils::simple_initiator_socket<StarController> sads_{"sads"};
+  tlm_utils::simple_initiator_socket<StarController> kv_{"kv"};
+  tlm_utils::simple_initiator_socket<StarController> sufa_{"sufa"};
+  tlm_utils::simple_initiator_socket<StarController> dram_{"dram"};
+
+  spatialvp::star::TilingPlanInput plan_input_;
+  std::size_t stage_buffers_;
+  std::uint64_t dram_base_;
+  std::uint64_t dram_window_;
+  std::uint64_t dram_burst_;
+  std::vector<unsigned char> burst_buffer_;
+  std::uint64_t dram_cursor_ = 0;
+
+  spatialvp::star::TilePlan plan_;
+  double dense_ops_ = 0.0;
+  Picoseconds finish_ = 0;
+  std::uint64_t dram_read_bytes_ = 0;
+  std::uint64_t dram_write_bytes_ = 0;
+  std::uint64_t sram_bytes_ = 0;
+  std::uint64_t tiles_ = 0;
+  std::uint64_t dram_stall_ps_ = 0;
+};
+
+void registerStarController(ModuleRegistry& registry);
+
+}  // namespace spatialvp::models::star

@@ -1,0 +1,273 @@
+#include "models/star/star_stage_unit.h"
+
+#include <algorithm>
+
+#include "models/star/stage_job.h"
+
+namespace spatialvp::models::star {
+
+namespace {
+
+struct KindInfo {
+  StageUnitKind kind;
+  const char* type_name;
+  const char* description;
+  const char* default_fill;
+};
+
+const KindInfo kKinds[] = {
+    {StageUnitKind::kDlzs, "star_dlzs_unit",
+     "STAR DLZS prediction unit: shift-add PE array + leading-zero encoders (K-hat, A-hat)", "160"},
+    {StageUnitKind::kSads, "star_sads_unit",
+     "STAR SADS unit: 16-to-4 iterative sort cores with clipping/threshold update", "8"},
+    {StageUnitKind::kKvGeneration, "star_kv_array",
+     "STAR KV-generation PE array: exact K/V rows for the selected keys", "132"},
+    {StageUnitKind::kSuFa, "star_sufa_unit",
+     "STAR SU-FA unit: SA-1, max-assurance/exp, SA-2, O-update lines with EXP and DIV units", "16"},
+};
+
+const KindInfo& infoOf(const std::string& type) {
+  for (const auto& info : kKinds) {
+    if (type == info.type_name)
+      return info;
+  }
+  throw std::logic_error("unknown STAR unit type " + type);
+}
+
+std::uint64_t positive(const ParamValues& params, const std::string& name) {
+  return static_cast<std::uint64_t>(params.integer(name));
+}
+
+}  // namespace
+
+StarStageUnit::StarStageUnit(sc_core::sc_module_name name, const ModuleContext& context)
+    : Module(name, context),
+      kind_(infoOf(context.type.name).kind),
+      clock_hz_(params().quantity("clock")),
+      fill_cycles_(positive(params(), "fill_cycles")),
+      sram_base_(static_cast<std::uint64_t>(params().integer("sram_base"))),
+      sram_window_(static_cast<std::uint64_t>(params().quantity("sram_window"))),
+      sram_burst_(static_cast<std::uint64_t>(params().quantity("sram_burst"))) {
+  switch (kind_) {
+    case StageUnitKind::kDlzs:
+      dlzs_.shift_pes = positive(params(), "pe_rows") * positive(params(), "pe_columns");
+      dlzs_.lz_encoders = positive(params(), "lz_encoders");
+      break;
+    case StageUnitKind::kSads:
+      sads_.sort_lanes = positive(params(), "sort_cores");
+      break;
+    case StageUnitKind::kKvGeneration:
+      mac_array_.macs_per_cycle = positive(params(), "pe_rows") * positive(params(), "pe_columns");
+      peak_macs_per_cycle_ = mac_array_.macs_per_cycle;
+      break;
+    case StageUnitKind::kSuFa:
+      sufa_.macs_per_cycle = positive(params(), "lines") * positive(params(), "pes_per_line");
+      sufa_.exp_units = positive(params(), "exp_units");
+      sufa_.div_units = positive(params(), "div_units");
+      peak_macs_per_cycle_ = sufa_.macs_per_cycle;
+      break;
+  }
+  if (sram_burst_ > sram_window_)
+    params().fail("sram_burst", "must not exceed sram_window");
+  burst_buffer_.assign(sram_burst_, 0);
+  jobs_.register_b_transport(this, &StarStageUnit::b_transport);
+}
+
+InitiatorSocket* StarStageUnit::initiatorSocket(const std::string& port, std::size_t index) {
+  return port == "sram" && index == 0 ? &sram_ : nullptr;
+}
+
+TargetSocket* StarStageUnit::targetSocket(const std::string& port, std::size_t index) {
+  return port == "jobs" && index == 0 ? &jobs_ : nullptr;
+}
+
+std::uint64_t StarStageUnit::computeCycles(const spatialvp::star::StageOps& ops) const {
+  switch (kind_) {
+    case StageUnitKind::kDlzs:
+      return dlzsCycles(ops, dlzs_);
+    case StageUnitKind::kSads:
+      return sadsCycles(ops, sads_);
+    case StageUnitKind::kKvGeneration:
+      return kvGenerationCycles(ops, mac_array_);
+    case StageUnitKind::kSuFa:
+      return suFaCycles(ops, sufa_);
+  }
+  return 0;
+}
+
+// Moves `bytes` through the SRAM port in bursts starting at `at`; returns when the last is done.
+Picoseconds StarStageUnit::sramTransfer(std::uint64_t bytes, bool write, Picoseconds at) {
+  tlm::tlm_generic_payload payload;
+  payload.set_data_ptr(burst_buffer_.data());
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_dmi_allowed(false);
+  Picoseconds done = at;
+  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  while (bytes > 0) {
+    const std::uint64_t chunk = std::min(bytes, sram_burst_);
+    if (sram_cursor_ + chunk > sram_window_)
+      sram_cursor_ = 0;
+    payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    payload.set_address(sram_base_ + sram_cursor_);
+    payload.set_data_length(static_cast<unsigned int>(chunk));
+    payload.set_streaming_width(static_cast<unsigned int>(chunk));
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    // Bursts of one job are issued back to back; the SRAM's contention model spaces them.
+    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
+    sram_->b_transport(payload, delay);
+    if (payload.is_response_error()) {
+      SC_REPORT_ERROR(
+          "spatialvp/star",
+          (instanceName() + ": SRAM access failed: " + payload.get_response_string()).c_str());
+    }
+    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
+    sram_cursor_ += chunk;
+    bytes -= chunk;
+  }
+  return done;
+}
+
+void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  StageJobExtension* job = nullptr;
+  payload.get_extension(job);
+  if (job == nullptr || job->work == nullptr) {
+    payload.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  const auto& work = *job->work;
+  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const Picoseconds start = std::max(now + static_cast<Picoseconds>(delay.value()), busy_until_);
+  const double period_ps = 1e12 / clock_hz_;
+  const std::uint64_t cycles = computeCycles(work.ops) + fill_cycles_;
+  const auto compute_ps = static_cast<Picoseconds>(static_cast<double>(cycles) * period_ps + 0.5);
+
+  // Operands are read while computing and results written as they are produced, so the job
+  // takes the longer of its compute time and its SRAM traffic time.
+  Picoseconds sram_done = start;
+  if (work.bytes.sram_read > 0)
+    sram_done = std::max(sram_done, sramTransfer(work.bytes.sram_read, false, start));
+  if (work.bytes.sram_write > 0)
+    sram_done = std::max(sram_done, sramTransfer(work.bytes.sram_write, true, start));
+  const Picoseconds end = std::max(start + compute_ps, sram_done);
+
+  if (!started_) {
+    first_start_ = start;
+    started_ = true;
+  }
+  busy_until_ = end;
+  last_end_ = std::max(last_end_, end);
+  const auto busy = static_cast<std::uint64_t>(static_cast<double>(end - start) / period_ps + 0.5);
+  busy_cycles_ += busy;
+  compute_cycles_ += cycles;
+  sram_stall_cycles_ += busy > cycles ? busy - cycles : 0;
+  sram_bytes_ += work.bytes.sram_read + work.bytes.sram_write;
+  useful_macs_ += usefulMacs(work.ops);
+  ops_ += work.ops;
+  ++jobs_done_;
+
+  if (TraceWriter* tracer = trace()) {
+    tracer->complete(traceTrack(), spatialvp::star::pipelineStageName(work.stage), start,
+                     end - start);
+  }
+  job->started_ps = start;
+  delay = sc_core::sc_time::from_value(end - now);
+  payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void StarStageUnit::reportStats(ModuleStats& stats) const {
+  const double period = 1.0 / clock_hz_;
+  const double elapsed = sc_core::sc_time_stamp().to_seconds();
+  stats.counter("jobs", jobs_done_, "jobs", "Tile-stage jobs executed");
+  stats.counter("busy_cycles", busy_cycles_, "cycles",
+                "Cycles the unit was busy (compute or SRAM-bound)");
+  stats.counter("compute_cycles", compute_cycles_, "cycles",
+                "Cycles of compute incl. pipeline fill");
+  stats.counter("sram_stall_cycles", sram_stall_cycles_, "cycles",
+                "Cycles beyond compute spent waiting on SRAM");
+  stats.counter("sram_bytes", sram_bytes_, "B", "SRAM bytes read and written");
+  stats.value("utilisation",
+              elapsed > 0 ? static_cast<double>(busy_cycles_) * period / elapsed : 0.0, "ratio",
+              "Busy time / simulated time");
+  if (peak_macs_per_cycle_ > 0) {
+    stats.counter("macs", useful_macs_, "MAC", "16-bit multiply-accumulates performed");
+    stats.value("pe_utilisation",
+                elapsed > 0 ? static_cast<double>(useful_macs_) /
+                                  (static_cast<double>(peak_macs_per_cycle_) * elapsed / period)
+                            : 0.0,
+                "ratio", "MACs / (PEs x cycles of the run)");
+  }
+  switch (kind_) {
+    case StageUnitKind::kDlzs:
+      stats.counter("shift_adds", ops_.shift_adds, "ops", "DLZS shift-add terms");
+      stats.counter("lz_counts", ops_.lzc, "ops", "Leading-zero encodings");
+      break;
+    case StageUnitKind::kSads:
+      stats.counter("sorter_rounds", ops_.sorter_rounds, "rounds", "16-to-4 sorter rounds");
+      break;
+    case StageUnitKind::kKvGeneration:
+      break;
+    case StageUnitKind::kSuFa:
+      stats.counter("exp", ops_.formal.exp, "ops", "Exponentials");
+      stats.counter("div", ops_.formal.div, "ops", "Divisions");
+      break;
+  }
+  stats.action("active_cycle", busy_cycles_);
+}
+
+void registerStarStageUnits(ModuleRegistry& registry) {
+  for (const auto& kind : kKinds) {
+    ModuleTypeInfo info;
+    info.name = kind.type_name;
+    info.description = kind.description;
+    ParamSchema& p = info.params;
+    p.quantity("clock", dims::frequency(), "Unit clock (spec 3.3: 1 GHz)")
+        .byDefault("1 GHz")
+        .above(0);
+    p.integer("fill_cycles", "Pipeline fill/drain cycles per job [INF: array depth]")
+        .byDefault(kind.default_fill)
+        .atLeast(0);
+    p.integer("sram_base", "Address of this unit's SRAM window behind its sram port")
+        .byDefault("0")
+        .atLeast(0);
+    p.quantity("sram_window", dims::data(), "Size of the SRAM window the unit streams through")
+        .byDefault("28 KiB")
+        .above(0);
+    p.quantity("sram_burst", dims::data(), "Bytes per SRAM transaction")
+        .byDefault("4 KiB")
+        .above(0);
+    switch (kind.kind) {
+      case StageUnitKind::kDlzs:
+        p.integer("pe_rows", "Shift-add PE rows (spec 3.2: 128)").byDefault("128").atLeast(1);
+        p.integer("pe_columns", "Shift-add PE columns (spec 3.2: 32)").byDefault("32").atLeast(1);
+        p.integer("lz_encoders", "Configurable leading-zero encoders (spec 3.2: 128)")
+            .byDefault("128")
+            .atLeast(1);
+        break;
+      case StageUnitKind::kSads:
+        p.integer("sort_cores", "16-to-4 sort cores (spec 3.2: 128)").byDefault("128").atLeast(1);
+        break;
+      case StageUnitKind::kKvGeneration:
+        p.integer("pe_rows", "16-bit PE rows (spec 3.2: 128)").byDefault("128").atLeast(1);
+        p.integer("pe_columns", "16-bit PE columns (spec 3.2: 4)").byDefault("4").atLeast(1);
+        break;
+      case StageUnitKind::kSuFa:
+        p.integer("lines", "SU-FA lines, one query row each (spec 3.2: 128)")
+            .byDefault("128")
+            .atLeast(1);
+        p.integer("pes_per_line", "PEs per line: SA-1 2 + SA-2 2 (spec 3.2)")
+            .byDefault("4")
+            .atLeast(1);
+        p.integer("exp_units", "EXP units (spec 3.2: 128)").byDefault("128").atLeast(1);
+        p.integer("div_units", "DIV units (spec 3.2: 128)").byDefault("128").atLeast(1);
+        break;
+    }
+    info.ports.push_back(
+        {"jobs", PortDirection::kTarget, "Tile-stage jobs from the controller", true});
+    info.ports.push_back(
+        {"sram", PortDirection::kInitiator, "Operand and result traffic to SRAM", true});
+    info.energy_actions.push_back({"active_cycle", "one busy cycle (rated power / clock)", "0 J"});
+    registry.add<StarStageUnit>(std::move(info));
+  }
+}
+
+}  // namespace spatialvp::models::star

@@ -1,0 +1,64 @@
+#pragma once
+// A STAR compute unit (DLZS prediction, SADS sorting, KV-generation array, SU-FA): receives
+// tile-stage jobs from the controller on `jobs`, moves the job's SRAM bytes through `sram`
+// (so SRAM bandwidth can stall it), and is busy for max(compute cycles, SRAM time) plus a
+// pipeline fill. Jobs arrive in order from one controller, so the unit is a single server.
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <vector>
+
+#include "models/star/star_unit_timing.h"
+#include "platform/sim/module.h"
+#include "platform/sim/module_registry.h"
+
+namespace spatialvp::models::star {
+
+enum class StageUnitKind { kDlzs, kSads, kKvGeneration, kSuFa };
+
+class StarStageUnit : public Module {
+ public:
+  StarStageUnit(sc_core::sc_module_name name, const ModuleContext& context);
+
+  InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
+  TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
+  void reportStats(ModuleStats& stats) const override;
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  std::uint64_t computeCycles(const spatialvp::star::StageOps& ops) const;
+  Picoseconds sramTransfer(std::uint64_t bytes, bool write, Picoseconds at);
+
+  tlm_utils::simple_target_socket<StarStageUnit> jobs_{"jobs"};
+  tlm_utils::simple_initiator_socket<StarStageUnit> sram_{"sram"};
+  StageUnitKind kind_;
+  double clock_hz_;
+  std::uint64_t fill_cycles_;
+  std::uint64_t sram_base_;
+  std::uint64_t sram_window_;
+  std::uint64_t sram_burst_;
+  DlzsGeometry dlzs_;
+  SadsGeometry sads_;
+  MacArrayGeometry mac_array_;
+  SuFaGeometry sufa_;
+  std::uint64_t peak_macs_per_cycle_ = 0;
+
+  std::vector<unsigned char> burst_buffer_;
+  std::uint64_t sram_cursor_ = 0;
+  Picoseconds busy_until_ = 0;
+  Picoseconds first_start_ = 0;
+  bool started_ = false;
+
+  std::uint64_t jobs_done_ = 0;
+  std::uint64_t busy_cycles_ = 0;
+  std::uint64_t compute_cycles_ = 0;
+  std::uint64_t sram_stall_cycles_ = 0;
+  std::uint64_t sram_bytes_ = 0;
+  std::uint64_t useful_macs_ = 0;
+  spatialvp::star::StageOps ops_;
+  Picoseconds last_end_ = 0;
+};
+
+void registerStarStageUnits(ModuleRegistry& registry);
+
+}  // namespace spatialvp::models::star
