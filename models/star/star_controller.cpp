@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "models/star/stage_job.h"
+#include "workloads/star/vanilla_planner.h"
 
 namespace spatialvp::models::star {
 
@@ -67,7 +68,9 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   if (dram_burst_ > dram_window_)
     params().fail("dram_burst", "must not exceed dram_window");
 
-  plan_ = spatialvp::star::planTiling(in);
+  vanilla_ = params().string("dataflow") == "vanilla";
+  plan_ =
+      vanilla_ ? spatialvp::star::planVanillaDynamicSparsity(in) : spatialvp::star::planTiling(in);
   const double queries = static_cast<double>(in.queries ? in.queries : in.seq_len);
   // Dense-equivalent attention ops (spec 3.5): Q K^T and S V, 2 ops per MAC, all heads.
   dense_ops_ =
@@ -156,7 +159,44 @@ Picoseconds StarController::sendJob(std::size_t unit, const spatialvp::star::Sta
   return now + static_cast<Picoseconds>(delay.value());
 }
 
+void StarController::runSerial() {
+  // Vanilla dynamic sparsity: every phase waits for the previous one, data is fetched when
+  // the phase starts and its results are written back before the next phase begins.
+  tlm_utils::tlm_quantumkeeper keeper;
+  keeper.reset();
+  Picoseconds done = 0;
+  for (const auto& work : plan_.work) {
+    const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+    Picoseconds ready = std::max(done, now);
+    if (work.bytes.dram_read > 0) {
+      const Picoseconds fetched = dramTransfer(work.bytes.dram_read, false, ready);
+      dram_stall_ps_ += fetched - ready;
+      ready = fetched;
+    }
+    Picoseconds started = 0;
+    done = sendJob(unitOf(work.stage), work, ready, started);
+    sram_bytes_ += work.bytes.sram_read + work.bytes.sram_write;
+    if (work.bytes.dram_write > 0)
+      done = dramTransfer(work.bytes.dram_write, true, done);
+    ++tiles_;
+    finish_ = std::max(finish_, done);
+    if (done > now) {
+      keeper.set(sc_core::sc_time::from_value(done - now));
+      if (keeper.need_sync())
+        keeper.sync();
+    }
+  }
+  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  if (finish_ > now)
+    sc_core::wait(sc_core::sc_time::from_value(finish_ - now));
+  finished();
+}
+
 void StarController::run() {
+  if (vanilla_) {
+    runSerial();
+    return;
+  }
   tlm_utils::tlm_quantumkeeper keeper;
   keeper.reset();
   // Per unit stage: start times of the most recent tiles, for the inter-stage buffer limit, and
@@ -286,6 +326,10 @@ void registerStarController(ModuleRegistry& registry) {
   p.integer("stage_buffers", "Tiles of buffering between consecutive stages")
       .byDefault("2")
       .atLeast(1);
+  p.enumeration("dataflow", {"star", "vanilla"},
+                "star: cross-stage tiled pipeline; vanilla: separate stages through DRAM, no "
+                "on-demand KV, no RASS, FA-2 order (the in-platform baseline)")
+      .byDefault("star");
   p.integer("dram_base", "First DRAM address used").byDefault("0").atLeast(0);
   p.quantity("dram_window", dims::data(), "DRAM address window streamed through")
       .byDefault("1 GiB")

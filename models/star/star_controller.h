@@ -28,6 +28,7 @@ class StarController : public Module {
   static constexpr std::size_t kUnitStages = 4;  // DLZS, SADS, KV generation, SU-FA
 
   void run();
+  void runSerial();
   Picoseconds dramTransfer(std::uint64_t bytes, bool write, Picoseconds at);
   Picoseconds sendJob(std::size_t unit, const spatialvp::star::StageWork& work, Picoseconds ready,
                       Picoseconds& started);
@@ -40,6 +41,7 @@ class StarController : public Module {
 
   spatialvp::star::TilingPlanInput plan_input_;
   std::size_t stage_buffers_;
+  bool vanilla_ = false;
   std::uint64_t dram_base_;
   std::uint64_t dram_window_;
   std::uint64_t dram_burst_;

@@ -1,6 +1,8 @@
 #include "platform/elab/builtin_models.h"
 
 #include "interconnect/router/address_router.h"
+#include "interconnect/tlm/d2d_link_module.h"
+#include "interconnect/tlm/mesh_module.h"
 #include "models/basic/simple_memory.h"
 #include "models/star/star_controller.h"
 #include "models/star/star_stage_unit.h"
@@ -14,6 +16,8 @@ void registerBuiltinModels(ModuleRegistry& registry) {
   models::registerTrafficGenerator(registry);
   models::registerSimpleMemory(registry);
   interconnect::registerAddressRouter(registry);
+  interconnect::registerMeshModule(registry);
+  interconnect::registerD2dLinkModule(registry);
   models::star::registerStarStageUnits(registry);
   models::star::registerStarController(registry);
 }

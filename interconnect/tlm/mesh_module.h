@@ -1,0 +1,62 @@
+#pragma once
+// The `mesh` module type: a TLM-2.0 wrapper around the MeshNetwork timing core. Initiators
+// attach to in[i] at a mesh node or edge port, targets to out[j]; a transaction is routed by
+// address to out[j], crosses the mesh (request packet(s) there, response packet(s) back) and is
+// forwarded with its address translated to the range's offset. See interconnect/README.md.
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <memory>
+#include <vector>
+
+#include "interconnect/mesh/mesh_network.h"
+#include "platform/core/histogram.h"
+#include "platform/sim/module.h"
+#include "platform/sim/module_registry.h"
+
+namespace spatialvp::interconnect {
+
+class MeshModule : public Module {
+ public:
+  MeshModule(sc_core::sc_module_name name, const ModuleContext& context);
+
+  InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
+  TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
+  std::size_t portWidth(const std::string& port) const override;
+  void reportStats(ModuleStats& stats) const override;
+
+ private:
+  struct AddressRange {
+    std::uint64_t base;
+    std::uint64_t size;
+  };
+  struct PortCounters {
+    std::uint64_t transactions = 0;
+    std::uint64_t bytes = 0;
+  };
+
+  void b_transport(int input, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  unsigned int transport_dbg(int input, tlm::tlm_generic_payload& payload);
+  int decode(std::uint64_t address, std::uint64_t length) const;
+  void reportChannels(ModuleStats& stats, double simulated_seconds) const;
+
+  MeshNetwork network_;
+  std::vector<Endpoint> input_endpoints_;
+  std::vector<Endpoint> output_endpoints_;
+  std::vector<AddressRange> ranges_;
+  std::uint64_t control_bytes_;  // payload of a read request or a write acknowledgement
+
+  std::vector<std::unique_ptr<tlm_utils::simple_target_socket_tagged<MeshModule>>> inputs_;
+  std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<MeshModule>>> outputs_;
+
+  std::vector<PortCounters> input_counters_;
+  std::vector<PortCounters> output_counters_;
+  std::uint64_t reads_ = 0;
+  std::uint64_t writes_ = 0;
+  std::uint64_t decode_errors_ = 0;
+  Histogram network_latency_ns_{1.0, 1000};  // request + response crossing, target excluded
+};
+
+void registerMeshModule(ModuleRegistry& registry);
+
+}  // namespace spatialvp::interconnect
