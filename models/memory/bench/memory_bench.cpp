@@ -1,0 +1,80 @@
+// Speed of the memory timing cores (host requests per second), not a test. stdout carries one
+// line per pattern, e.g. "HBM stream: 12.3 M requests/s"; details of the simulated traffic go
+// to stderr. A request is one 64 B read (two 32 B HBM2 bursts in one pseudo-channel) unless the
+// line says otherwise. Configurations are the HBM2 (SOFA/STAR) and token-SRAM presets.
+// Traffic is closed-loop like a DMA engine with a bounded number of outstanding requests: each
+// request is issued when the one `kOutstanding` before it has completed (LT local time).
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "models/memory/hbm_device.h"
+#include "models/memory/sram_bank_group.h"
+// C++ copies of the presets until the YAML layer can load platform/configs/presets/*.yaml.
+#include "test/models/memory/hbm_test_configs.h"
+
+namespace {
+
+using spatialvp::Picoseconds;
+using spatialvp::models::MemoryRequest;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kOutstanding = 256;
+
+struct Pattern {
+  const char* name;
+  std::uint64_t requests;
+  std::uint64_t bytes;  // per request
+  bool random;
+};
+
+template <typename Device>
+void run(const char* device_name, Device& device, const Pattern& pattern, std::uint64_t capacity) {
+  std::mt19937_64 random(42);
+  const std::uint64_t blocks = capacity / pattern.bytes;
+  std::vector<Picoseconds> in_flight(kOutstanding, 0);  // completion times, ring
+  Picoseconds last = 0;
+  const Clock::time_point start = Clock::now();
+  for (std::uint64_t i = 0; i < pattern.requests; ++i) {
+    const std::uint64_t block = pattern.random ? random() % blocks : i % blocks;
+    Picoseconds& slot = in_flight[i % kOutstanding];
+    const MemoryRequest request{block * pattern.bytes, pattern.bytes, false, slot};
+    slot = device.access(request).completion;
+    last = std::max(last, slot);
+  }
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  const double rate = static_cast<double>(pattern.requests) / seconds / 1e6;
+  if (pattern.bytes == 64) {
+    std::printf("%s %s: %.1f M requests/s\n", device_name, pattern.name, rate);
+  } else {  // large DMAs: report host speed in 64 B units on stderr only
+    std::fprintf(stderr, "  %s %s: %.1f M 64 B units/s\n", device_name, pattern.name,
+                 rate * static_cast<double>(pattern.bytes / 64));
+  }
+  std::fprintf(
+      stderr, "  %s %s: %llu requests of %llu B, simulated %.1f GB/s over %.1f us\n", device_name,
+      pattern.name, static_cast<unsigned long long>(pattern.requests),
+      static_cast<unsigned long long>(pattern.bytes),
+      static_cast<double>(pattern.requests * pattern.bytes) * 1e3 / static_cast<double>(last),
+      static_cast<double>(last) / 1e6);
+}
+
+}  // namespace
+
+int main() {
+  using namespace spatialvp::models;
+  for (const Pattern& pattern :
+       {Pattern{"stream", 2'000'000, 64, false}, Pattern{"random", 2'000'000, 64, true},
+        Pattern{"stream 64KiB DMA", 2'000, 64 * 1024, false}}) {
+    HbmDevice device(test::hbm2Config());
+    run("HBM", device, pattern, device.config().capacity);
+  }
+  for (const Pattern& pattern :
+       {Pattern{"stream", 4'000'000, 64, false}, Pattern{"random", 4'000'000, 64, true}}) {
+    SramBankGroup sram(test::tokenSramConfig());
+    run("SRAM", sram, pattern, sram.config().capacity);
+  }
+  return 0;
+}

@@ -1,0 +1,68 @@
+#pragma once
+// Maps a device-local byte address to (channel, pseudo-channel, bank group, bank, row, column).
+//
+// The mapping string lists address fields from the most to the least significant, above the
+// byte offset within one burst (which is always the lowest bits): "RoBaCoBgPcChCo1" reads
+// row | bank | column (high part) | bank group | pseudo-channel | channel | column bit 0 | offset.
+// Fields: Ro row, Ba bank within its group, Bg bank group, Ch channel (all stacks, stack-major),
+// Pc pseudo-channel within its channel, Co column (burst index within a row). A field may be
+// split into several slices by giving explicit widths in bits ("Co1"); one slice of a field may
+// omit its width and then takes the remaining bits. The lowest slice carries the field's lowest
+// bits. Every field whose count is not a power of two must be a single slice at the top, where
+// it is decoded by division, e.g. a row count of 46080 for a 180 GiB device.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/memory/hbm_config.h"
+
+namespace spatialvp::models {
+
+struct HbmCoordinates {
+  std::uint32_t channel = 0;  // 0 .. stacks * channels_per_stack - 1
+  std::uint32_t pseudo_channel = 0;
+  std::uint32_t bank_group = 0;
+  std::uint32_t bank = 0;  // within its bank group
+  std::uint64_t row = 0;
+  std::uint64_t column = 0;  // burst index within the row
+};
+
+class HbmAddressMapper {
+ public:
+  // Problems of `config.address_mapping` against the organisation; empty when it fits.
+  static std::vector<std::string> check(const HbmConfig& config);
+
+  // Throws std::invalid_argument with the problems of check() when the mapping does not fit.
+  explicit HbmAddressMapper(const HbmConfig& config);
+
+  HbmCoordinates decode(std::uint64_t address) const;
+  std::uint64_t encode(const HbmCoordinates& coordinates) const;  // burst-aligned address
+
+  std::uint32_t pseudoChannelIndex(const HbmCoordinates& c) const {
+    return c.channel * pseudo_channels_per_channel_ + c.pseudo_channel;
+  }
+  std::uint64_t burstBytes() const { return burst_bytes_; }
+
+ private:
+  enum class Field : std::uint8_t { kRow, kBank, kBankGroup, kChannel, kPseudoChannel, kColumn };
+  struct Slice {
+    Field field;
+    std::uint32_t address_shift;  // position of the slice in the address
+    std::uint32_t field_shift;    // position of the slice within its field
+    std::uint64_t mask;           // all ones for the top slice, decoded by division
+  };
+  struct Token {
+    Field field;
+    std::uint32_t width;  // 0: take the remaining bits of the field
+    bool explicit_width;
+  };
+  static bool parse(const std::string& text, std::vector<Token>& tokens, std::string& error);
+  static bool layout(const HbmConfig& config, std::vector<Slice>& slices,
+                     std::vector<std::string>& errors);
+
+  std::vector<Slice> slices_;  // least significant first
+  std::uint64_t burst_bytes_ = 0;
+  std::uint32_t pseudo_channels_per_channel_ = 1;
+};
+
+}  // namespace spatialvp::models

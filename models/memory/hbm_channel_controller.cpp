@@ -1,0 +1,348 @@
+#include "models/memory/hbm_channel_controller.h"
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+
+namespace spatialvp::models {
+
+using spatialvp::Picoseconds;
+
+namespace {
+// Calendars keep this many busy intervals before folding the oldest into a floor: microseconds
+// of history for the decoupling skew of loosely-timed initiators, bounded memory for devices
+// with hundreds of pseudo-channels.
+constexpr std::size_t kChannelCalendarIntervals = 128;
+constexpr std::size_t kGroupCalendarIntervals = 64;
+}  // namespace
+
+HbmChannelCounters& HbmChannelCounters::operator+=(const HbmChannelCounters& other) {
+  read_bursts += other.read_bursts;
+  write_bursts += other.write_bursts;
+  activates += other.activates;
+  precharges += other.precharges;
+  refreshes += other.refreshes;
+  row_hits += other.row_hits;
+  row_misses += other.row_misses;
+  row_conflicts += other.row_conflicts;
+  queue_full_stalls += other.queue_full_stalls;
+  data_bus_busy += other.data_bus_busy;
+  refresh_busy += other.refresh_busy;
+  queue_stall_time += other.queue_stall_time;
+  return *this;
+}
+
+HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_t index)
+    : index_(index),
+      banks_per_group_(config.banks_per_group),
+      closed_page_(config.page_policy == PagePolicy::kClosed),
+      refresh_enabled_(config.refresh_policy != RefreshPolicy::kNone),
+      banks_(config.banksPerPseudoChannel()),
+      data_bus_(std::max(config.burstTime(), config.t_ccd_s), kChannelCalendarIntervals),
+      // Reserving t_faw/4 per activate keeps any t_faw window at four activates or fewer. It is
+      // exact for a sustained activate rate and conservative for an isolated group of four.
+      activate_budget_(std::max(config.t_rrd_s, (config.t_faw + 3) / 4), kChannelCalendarIntervals),
+      slots_(config.queue_depth),
+      bank_has_hit_(config.banksPerPseudoChannel(), 0) {
+  t_.rcd = config.t_rcd;
+  t_.rp = config.t_rp;
+  t_.ras = config.t_ras;
+  t_.cl = config.t_cl;
+  t_.wl = config.t_wl;
+  t_.ccd_l = config.t_ccd_l;
+  t_.rrd_l = config.t_rrd_l;
+  t_.wr = config.t_wr;
+  t_.wtr_s = config.t_wtr_s;
+  t_.wtr_l = config.t_wtr_l;
+  t_.rtp = config.t_rtp;
+  t_.rtw = config.t_rtw;
+  t_.rfc = config.t_rfc;
+  t_.refi = config.t_refi;
+  t_.burst = config.burstTime();
+  t_.controller = config.controller_latency;
+  window_.reserve(config.queue_depth);
+  free_slots_.reserve(config.queue_depth);
+  for (std::uint32_t s = 0; s < config.queue_depth; ++s)
+    free_slots_.emplace_back(0, s);
+  groups_.reserve(config.bank_groups);
+  for (std::uint32_t g = 0; g < config.bank_groups; ++g) {
+    groups_.push_back({IntervalCalendar(config.t_rrd_l, kGroupCalendarIntervals),
+                       IntervalCalendar(config.t_ccd_l, kGroupCalendarIntervals), 0});
+  }
+  if (refresh_enabled_) {
+    // Stagger pseudo-channels evenly over one interval so that they do not all refresh at once.
+    const std::uint64_t count = config.pseudoChannelCount();
+    next_refresh_due_ = t_.refi * ((index % count) + 1) / count;
+  }
+}
+
+Picoseconds HbmChannelController::access(const HbmBurst* bursts, std::size_t count, bool is_write,
+                                         Picoseconds arrival, HbmRequestStats& stats) {
+  const Picoseconds queued = arrival + t_.controller;
+  Picoseconds completion = queued;
+  window_.clear();
+  std::size_t next = 0;
+  while (next < count && window_.size() < slots_.size()) {
+    admit(queued, static_cast<std::uint32_t>(next++), stats);
+  }
+  while (!window_.empty()) {
+    const std::size_t pick = pickNext(bursts);
+    const WindowEntry entry = window_[pick];
+    window_.erase(window_.begin() + static_cast<std::ptrdiff_t>(pick));
+    const HbmBurst& burst = bursts[entry.burst];
+    Picoseconds data_end = 0;
+    const Picoseconds column = schedule(burst, is_write, entry.enqueued, data_end, stats);
+    completion = std::max(completion, data_end);
+    Slot& slot = slots_[entry.slot];
+    slot.free_at = column;
+    slot.occupant_arrival = queued;
+    free_slots_.emplace_back(column, entry.slot);
+    std::push_heap(free_slots_.begin(), free_slots_.end(), std::greater<>());
+    if (next < count)
+      admit(queued, static_cast<std::uint32_t>(next++), stats);
+    if (closed_page_) {
+      const std::uint32_t bank = bankIndex(burst);
+      const bool more_hits = std::any_of(window_.begin(), window_.end(), [&](const WindowEntry& e) {
+        const HbmBurst& other = bursts[e.burst];
+        return bankIndex(other) == bank && other.row == burst.row;
+      });
+      if (!more_hits)
+        prechargeAfterUse(burst);
+    }
+  }
+  return completion;
+}
+
+std::size_t HbmChannelController::pickNext(const HbmBurst* bursts) {
+  // FR-FCFS in continuous time: the burst whose column command could issue first goes next
+  // ("first ready"); ties go to row hits, then to the oldest. A burst that would close a row
+  // still hit by a queued burst waits for those hits (row-hit protection).
+  if (window_.size() == 1)
+    return 0;
+  const HbmBurst& oldest = bursts[window_.front().burst];
+  const bool one_row = std::all_of(window_.begin(), window_.end(), [&](const WindowEntry& e) {
+    return bursts[e.burst].row == oldest.row && bankIndex(bursts[e.burst]) == bankIndex(oldest);
+  });
+  if (one_row)
+    return 0;  // e.g. the bursts of one 64 B request: age order is best
+  for (const WindowEntry& entry : window_) {
+    const HbmBurst& burst = bursts[entry.burst];
+    const Bank& bank = banks_[bankIndex(burst)];
+    if (bank.open_row == burst.row)
+      bank_has_hit_[bankIndex(burst)] = 1;
+  }
+  std::size_t pick = window_.size();
+  Picoseconds best_time = std::numeric_limits<Picoseconds>::max();
+  bool best_hit = false;
+  for (std::size_t i = 0; i < window_.size(); ++i) {
+    const HbmBurst& burst = bursts[window_[i].burst];
+    const std::uint32_t index = bankIndex(burst);
+    const Bank& bank = banks_[index];
+    const BankGroup& group = groups_[burst.bank_group];
+    const Picoseconds enqueued = window_[i].enqueued;
+    const bool hit = bank.open_row == burst.row;
+    Picoseconds column = 0;
+    if (hit) {
+      column = std::max(enqueued, bank.col_ready);
+    } else {
+      if (bank.open_row != kNoRow && bank_has_hit_[index] != 0)
+        continue;
+      const Picoseconds activate = bank.open_row == kNoRow
+                                       ? std::max(enqueued, bank.act_ready)
+                                       : std::max(enqueued, bank.pre_ready) + t_.rp;
+      column = group.activates.earliestFit(activate) + t_.rcd;
+    }
+    column = group.columns.earliestFit(column);
+    if (column < best_time || (column == best_time && hit && !best_hit)) {
+      best_time = column;
+      best_hit = hit;
+      pick = i;
+    }
+  }
+  for (const WindowEntry& entry : window_)
+    bank_has_hit_[bankIndex(bursts[entry.burst])] = 0;
+  return pick == window_.size() ? 0 : pick;
+}
+
+void HbmChannelController::admit(Picoseconds arrival, std::uint32_t burst, HbmRequestStats& stats) {
+  // The burst takes the queue slot that frees first. It waits until that slot's occupant has
+  // left, unless the occupant arrived later in simulated time (a decoupled initiator ahead of
+  // this one): then the slot was free at `arrival`.
+  std::pop_heap(free_slots_.begin(), free_slots_.end(), std::greater<>());
+  const std::uint32_t slot_index = free_slots_.back().second;
+  free_slots_.pop_back();
+  const Slot& slot = slots_[slot_index];
+  Picoseconds enqueued = arrival;
+  if (slot.free_at > arrival && slot.occupant_arrival <= arrival) {
+    enqueued = slot.free_at;
+    ++stats.queue_full_stalls;
+    ++counters_.queue_full_stalls;
+    counters_.queue_stall_time += enqueued - arrival;
+  }
+  window_.push_back({burst, slot_index, enqueued});
+}
+
+Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is_write,
+                                           Picoseconds earliest, Picoseconds& data_end,
+                                           HbmRequestStats& stats) {
+  if (refresh_enabled_)
+    refreshUpTo(std::max(earliest, high_water_));
+  Bank& bank = banks_[bankIndex(burst)];
+  BankGroup& group = groups_[burst.bank_group];
+  ++stats.bursts;
+  if (bank.open_row == burst.row) {
+    ++counters_.row_hits;
+    ++stats.row_hits;
+  } else {
+    Picoseconds act_earliest = 0;
+    if (bank.open_row != kNoRow) {
+      ++counters_.row_conflicts;
+      ++stats.row_conflicts;
+      const Picoseconds precharge = std::max(earliest, bank.pre_ready);
+      ++counters_.precharges;
+      record(HbmCommand::Kind::kPrecharge, precharge, burst.bank_group, burst.bank, bank.open_row);
+      act_earliest = precharge + t_.rp;
+    } else {
+      ++counters_.row_misses;
+      ++stats.row_misses;
+      act_earliest = std::max(earliest, bank.act_ready);
+    }
+    // The first time that satisfies both the pseudo-channel's and the bank group's spacing.
+    Picoseconds activate = act_earliest;
+    for (;;) {
+      const Picoseconds channel_fit = activate_budget_.earliestFit(activate);
+      activate = group.activates.earliestFit(channel_fit);
+      if (activate == channel_fit)
+        break;
+    }
+    activate_budget_.book(activate);
+    group.activates.book(activate);
+    ++counters_.activates;
+    record(HbmCommand::Kind::kActivate, activate, burst.bank_group, burst.bank, burst.row);
+    bank.open_row = burst.row;
+    bank.col_ready = activate + t_.rcd;
+    bank.pre_ready = activate + t_.ras;
+    high_water_ = std::max(high_water_, activate);
+  }
+
+  Picoseconds column_earliest = std::max(earliest, bank.col_ready);
+  Picoseconds latency = 0;
+  Picoseconds data_earliest = 0;
+  if (is_write) {
+    latency = t_.wl;
+    data_earliest = column_earliest + latency;
+    // Write data follows the last read data in call order plus the bus turnaround.
+    if (any_read_)
+      data_earliest = std::max(data_earliest, last_read_data_end_ + t_.rtw);
+  } else {
+    latency = t_.cl;
+    // A read follows the last write in call order by t_wtr (long within the bank group).
+    if (any_write_)
+      column_earliest = std::max(column_earliest, last_write_data_end_ + t_.wtr_s);
+    if (group.write_data_end != 0) {
+      column_earliest = std::max(column_earliest, group.write_data_end + t_.wtr_l);
+    }
+    data_earliest = column_earliest + latency;
+  }
+  // The first column time that satisfies the bank group's t_ccd_l and finds the bus free.
+  Picoseconds column = data_earliest - latency;
+  for (;;) {
+    const Picoseconds group_fit = group.columns.earliestFit(column);
+    column = data_bus_.earliestFit(group_fit + latency) - latency;
+    if (column == group_fit)
+      break;
+  }
+  const Picoseconds data_start = column + latency;
+  group.columns.book(column);
+  data_bus_.book(data_start);
+  data_end = data_start + t_.burst;
+  counters_.data_bus_busy += t_.burst;
+  if (is_write) {
+    ++counters_.write_bursts;
+    bank.pre_ready = std::max(bank.pre_ready, data_end + t_.wr);
+    group.write_data_end = std::max(group.write_data_end, data_end);
+    last_write_data_end_ = std::max(last_write_data_end_, data_end);
+    any_write_ = true;
+    record(HbmCommand::Kind::kWrite, column, burst.bank_group, burst.bank, burst.row, data_start,
+           data_end);
+  } else {
+    ++counters_.read_bursts;
+    bank.pre_ready = std::max(bank.pre_ready, column + t_.rtp);
+    last_read_data_end_ = std::max(last_read_data_end_, data_end);
+    any_read_ = true;
+    record(HbmCommand::Kind::kRead, column, burst.bank_group, burst.bank, burst.row, data_start,
+           data_end);
+  }
+  high_water_ = std::max(high_water_, column);
+  return column;
+}
+
+void HbmChannelController::prechargeAfterUse(const HbmBurst& burst) {
+  Bank& bank = banks_[bankIndex(burst)];
+  const Picoseconds precharge = bank.pre_ready;
+  ++counters_.precharges;
+  record(HbmCommand::Kind::kPrecharge, precharge, burst.bank_group, burst.bank, bank.open_row);
+  bank.open_row = kNoRow;
+  bank.act_ready = precharge + t_.rp;
+  high_water_ = std::max(high_water_, precharge);
+}
+
+void HbmChannelController::refreshUpTo(Picoseconds time) {
+  while (next_refresh_due_ <= time) {
+    refreshOnce(next_refresh_due_);
+    next_refresh_due_ += t_.refi;
+    if (trace_ == nullptr && next_refresh_due_ + t_.refi <= time) {
+      // The pseudo-channel sat idle over these intervals (every bank closed by the refresh
+      // above, nothing committed since): account for their refreshes in closed form.
+      const std::uint64_t idle_refreshes = (time - next_refresh_due_) / t_.refi;
+      const Picoseconds last_end = next_refresh_due_ + (idle_refreshes - 1) * t_.refi + t_.rfc;
+      counters_.refreshes += idle_refreshes;
+      counters_.refresh_busy += idle_refreshes * t_.rfc;
+      next_refresh_due_ += idle_refreshes * t_.refi;
+      for (Bank& bank : banks_)
+        bank.act_ready = std::max(bank.act_ready, last_end);
+      high_water_ = std::max(high_water_, last_end - t_.rfc);
+    }
+  }
+}
+
+void HbmChannelController::refreshOnce(Picoseconds due) {
+  // All-bank refresh: precharge every open bank (PREA), wait t_rp, refresh for t_rfc.
+  Picoseconds precharge_all = due;
+  Picoseconds ready = due;
+  bool any_open = false;
+  for (const Bank& bank : banks_) {
+    if (bank.open_row != kNoRow) {
+      any_open = true;
+      precharge_all = std::max(precharge_all, bank.pre_ready);
+    } else {
+      ready = std::max(ready, bank.act_ready);
+    }
+  }
+  const Picoseconds refresh = any_open ? std::max(ready, precharge_all + t_.rp) : ready;
+  for (std::size_t i = 0; i < banks_.size(); ++i) {
+    Bank& bank = banks_[i];
+    if (bank.open_row != kNoRow) {
+      ++counters_.precharges;
+      record(HbmCommand::Kind::kPrecharge, precharge_all,
+             static_cast<std::uint32_t>(i / banks_per_group_),
+             static_cast<std::uint32_t>(i % banks_per_group_), bank.open_row);
+    }
+    bank.open_row = kNoRow;
+    bank.act_ready = refresh + t_.rfc;
+  }
+  ++counters_.refreshes;
+  counters_.refresh_busy += t_.rfc;
+  record(HbmCommand::Kind::kRefresh, refresh, 0, 0, 0, refresh, refresh + t_.rfc);
+  high_water_ = std::max(high_water_, refresh);
+}
+
+void HbmChannelController::record(HbmCommand::Kind kind, Picoseconds time, std::uint32_t bank_group,
+                                  std::uint32_t bank, std::uint64_t row, Picoseconds data_start,
+                                  Picoseconds data_end) {
+  if (trace_ == nullptr)
+    return;
+  trace_->push_back({kind, time, index_, bank_group, bank, row, data_start, data_end});
+}
+
+}  // namespace spatialvp::models

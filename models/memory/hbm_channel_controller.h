@@ -1,0 +1,164 @@
+#pragma once
+// Timing core of one HBM pseudo-channel: bank state machines, FR-FCFS over a bounded queue,
+// JEDEC timing constraints and all-bank refresh, computed without per-cycle ticking.
+//
+// Loosely-timed callers deliver requests in call order, not in timestamp order, and every call
+// must return its completion time. Hence:
+//  * bursts of one call are scheduled FR-FCFS (row hits first, then oldest) among at most
+//    queue_depth visible bursts; bursts of earlier calls are already committed;
+//  * resources shared by banks (the data bus; activate spacing t_rrd_s/t_faw per
+//    pseudo-channel and t_rrd_l per bank group; column spacing t_ccd_l per bank group) are
+//    interval calendars, so a request that arrives later in call order but earlier in
+//    simulated time uses idle gaps instead of queueing behind the future;
+//  * bank state (open row, t_rcd/t_ras/t_rp/t_rtp/t_wr) is monotonic in call order: a request
+//    never rewrites the past of a bank, it waits for it; so is the read/write turnaround;
+//  * refresh is a barrier for all banks of the pseudo-channel.
+// The result depends only on the sequence of calls, so it is deterministic.
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "models/memory/hbm_config.h"
+#include "models/memory/interval_calendar.h"
+#include "platform/core/contention_timeline.h"  // Picoseconds
+
+namespace spatialvp::models {
+
+// One burst of a request, already mapped to this pseudo-channel.
+struct HbmBurst {
+  std::uint32_t bank_group = 0;
+  std::uint32_t bank = 0;  // within its bank group
+  std::uint64_t row = 0;
+  std::uint64_t column = 0;
+};
+
+// A DRAM command as scheduled; recorded only when a trace is attached (tests, debugging).
+struct HbmCommand {
+  enum class Kind : std::uint8_t { kActivate, kPrecharge, kRead, kWrite, kRefresh };
+  Kind kind = Kind::kActivate;
+  spatialvp::Picoseconds time = 0;
+  std::uint32_t pseudo_channel = 0;
+  std::uint32_t bank_group = 0;
+  std::uint32_t bank = 0;
+  std::uint64_t row = 0;
+  spatialvp::Picoseconds data_start = 0;  // RD/WR: data burst on the bus
+  spatialvp::Picoseconds data_end = 0;
+};
+
+struct HbmChannelCounters {
+  std::uint64_t read_bursts = 0;
+  std::uint64_t write_bursts = 0;
+  std::uint64_t activates = 0;
+  std::uint64_t precharges = 0;
+  std::uint64_t refreshes = 0;
+  std::uint64_t row_hits = 0;
+  std::uint64_t row_misses = 0;     // bank was closed
+  std::uint64_t row_conflicts = 0;  // another row was open
+  std::uint64_t queue_full_stalls = 0;
+  spatialvp::Picoseconds data_bus_busy = 0;     // bursts * burst time
+  spatialvp::Picoseconds refresh_busy = 0;      // refreshes * t_rfc
+  spatialvp::Picoseconds queue_stall_time = 0;  // time bursts waited for a queue slot
+
+  HbmChannelCounters& operator+=(const HbmChannelCounters& other);
+};
+
+// Statistics of one request, summed over the pseudo-channels it touches.
+struct HbmRequestStats {
+  std::uint32_t bursts = 0;
+  std::uint32_t row_hits = 0;
+  std::uint32_t row_misses = 0;
+  std::uint32_t row_conflicts = 0;
+  std::uint32_t queue_full_stalls = 0;
+};
+
+class HbmChannelController {
+ public:
+  // `config` must be valid; `index` is the pseudo-channel's global index (refresh staggering).
+  HbmChannelController(const HbmConfig& config, std::uint32_t index);
+
+  // Schedules the bursts of one request (in address order) that arrives at `arrival`; returns
+  // the end of the last data burst.
+  spatialvp::Picoseconds access(const HbmBurst* bursts, std::size_t count, bool is_write,
+                                spatialvp::Picoseconds arrival, HbmRequestStats& stats);
+
+  const HbmChannelCounters& counters() const { return counters_; }
+  std::uint32_t index() const { return index_; }
+
+  // Records every command into `trace` (nullptr stops recording).
+  void setCommandTrace(std::vector<HbmCommand>* trace) { trace_ = trace; }
+
+ private:
+  static constexpr std::uint64_t kNoRow = ~0ULL;
+
+  struct Timing {
+    spatialvp::Picoseconds rcd, rp, ras, cl, wl, ccd_l, rrd_l, wr, wtr_s, wtr_l, rtp, rtw, rfc,
+        refi;
+    spatialvp::Picoseconds burst;  // data bus time of one burst
+    spatialvp::Picoseconds controller;
+  };
+  struct Bank {
+    std::uint64_t open_row = kNoRow;
+    spatialvp::Picoseconds act_ready = 0;  // closed bank: earliest ACT
+    spatialvp::Picoseconds col_ready = 0;  // open bank: earliest RD/WR (t_rcd)
+    spatialvp::Picoseconds pre_ready = 0;  // open bank: earliest PRE (t_ras, t_rtp, t_wr)
+  };
+  struct BankGroup {
+    IntervalCalendar activates;                 // t_rrd_l spacing
+    IntervalCalendar columns;                   // t_ccd_l spacing
+    spatialvp::Picoseconds write_data_end = 0;  // for t_wtr_l
+  };
+  struct Slot {                          // one entry of the bounded request queue
+    spatialvp::Picoseconds free_at = 0;  // when its last occupant left (column command issued)
+    spatialvp::Picoseconds occupant_arrival = 0;
+  };
+  struct WindowEntry {
+    std::uint32_t burst;  // index into the call's bursts
+    std::uint32_t slot;
+    spatialvp::Picoseconds enqueued;
+  };
+
+  std::uint32_t bankIndex(const HbmBurst& b) const {
+    return b.bank_group * banks_per_group_ + b.bank;
+  }
+  std::size_t pickNext(const HbmBurst* bursts);  // index into window_
+  void admit(spatialvp::Picoseconds arrival, std::uint32_t burst, HbmRequestStats& stats);
+  // Schedules one burst no earlier than `earliest`; returns its column command time and sets
+  // `data_end`.
+  spatialvp::Picoseconds schedule(const HbmBurst& burst, bool is_write,
+                                  spatialvp::Picoseconds earliest, spatialvp::Picoseconds& data_end,
+                                  HbmRequestStats& stats);
+  void prechargeAfterUse(const HbmBurst& burst);
+  void refreshUpTo(spatialvp::Picoseconds time);
+  void refreshOnce(spatialvp::Picoseconds due);
+  void record(HbmCommand::Kind kind, spatialvp::Picoseconds time, std::uint32_t bank_group,
+              std::uint32_t bank, std::uint64_t row, spatialvp::Picoseconds data_start = 0,
+              spatialvp::Picoseconds data_end = 0);
+
+  Timing t_{};
+  std::uint32_t index_;
+  std::uint32_t banks_per_group_;
+  bool closed_page_;
+  bool refresh_enabled_;
+  std::vector<Bank> banks_;
+  std::vector<BankGroup> groups_;
+  IntervalCalendar data_bus_;         // slot max(burst, t_ccd_s): also spaces column commands
+  IntervalCalendar activate_budget_;  // slot max(t_rrd_s, t_faw / 4)
+  spatialvp::Picoseconds last_write_column_ = 0;  // most recent write in call order
+  spatialvp::Picoseconds last_write_data_end_ = 0;
+  spatialvp::Picoseconds last_read_data_start_ = 0;  // most recent read in call order
+  spatialvp::Picoseconds last_read_data_end_ = 0;
+  bool any_write_ = false;
+  bool any_read_ = false;
+  spatialvp::Picoseconds high_water_ = 0;  // latest command time committed
+  spatialvp::Picoseconds next_refresh_due_ = 0;
+  std::vector<Slot> slots_;
+  // Slots not held by the current call, as a min-heap of (free_at, slot).
+  std::vector<std::pair<spatialvp::Picoseconds, std::uint32_t>> free_slots_;
+  std::vector<WindowEntry> window_;
+  std::vector<std::uint8_t> bank_has_hit_;  // scratch of pickNext
+  HbmChannelCounters counters_;
+  std::vector<HbmCommand>* trace_ = nullptr;
+};
+
+}  // namespace spatialvp::models

@@ -1,0 +1,95 @@
+#pragma once
+// Parameters of an HBM device (one or more stacks behind one address range). Field names are
+// the YAML keys of platform/configs/presets/hbm*.yaml so that binding is mechanical. Canonical
+// units of the C++ fields: times in picoseconds, sizes in bytes, widths in bits, data rate in
+// bit/s per pin, energies in pJ (per command) or pJ/bit (per transferred bit).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "platform/core/contention_timeline.h"
+
+namespace spatialvp::models {
+
+enum class PagePolicy {
+  kOpen,    // rows stay open until a conflicting access or refresh closes them
+  kClosed,  // a row is precharged once no queued burst hits it (auto-precharge)
+};
+
+enum class RefreshPolicy {
+  kNone,     // no refresh (for what-if studies and for measuring refresh overhead)
+  kAllBank,  // one all-bank refresh per pseudo-channel every t_refi, lasting t_rfc
+};
+
+std::optional<PagePolicy> pagePolicyFromString(std::string_view text);        // "open" | "closed"
+std::optional<RefreshPolicy> refreshPolicyFromString(std::string_view text);  // "none"|"all_bank"
+std::string_view toString(PagePolicy policy);
+std::string_view toString(RefreshPolicy policy);
+
+struct HbmConfig {
+  // Organisation. The device has stacks * channels_per_stack channels; each channel is split
+  // into pseudo_channels_per_channel independently scheduled pseudo-channels with their own
+  // banks and data bus (a channel in legacy mode is pseudo_channels_per_channel = 1).
+  std::uint32_t stacks = 0;
+  std::uint32_t channels_per_stack = 0;
+  std::uint32_t pseudo_channels_per_channel = 0;
+  std::uint32_t channel_width = 0;  // data bits per channel (all its pseudo-channels)
+  std::uint32_t bank_groups = 0;    // per pseudo-channel
+  std::uint32_t banks_per_group = 0;
+  std::uint64_t page_size = 0;  // bytes per row of one bank of one pseudo-channel
+  std::uint64_t capacity = 0;   // bytes of the whole device; fixes the number of rows
+  std::uint32_t burst_length = 0;
+  double data_rate = 0.0;  // bit/s per data pin
+
+  // Controller.
+  std::string address_mapping;  // e.g. "RoBaCoBgPcChCo1", see HbmAddressMapper
+  PagePolicy page_policy = PagePolicy::kOpen;
+  RefreshPolicy refresh_policy = RefreshPolicy::kAllBank;
+  std::uint32_t queue_depth = 32;                 // request (burst) queue per pseudo-channel
+  spatialvp::Picoseconds controller_latency = 0;  // fixed front-end/PHY latency per request
+
+  // JEDEC-style timing parameters.
+  spatialvp::Picoseconds t_rcd = 0;    // ACT to RD/WR
+  spatialvp::Picoseconds t_rp = 0;     // PRE to ACT
+  spatialvp::Picoseconds t_ras = 0;    // ACT to PRE
+  spatialvp::Picoseconds t_cl = 0;     // RD to first read data
+  spatialvp::Picoseconds t_wl = 0;     // WR to first write data
+  spatialvp::Picoseconds t_ccd_s = 0;  // column to column, different bank groups
+  spatialvp::Picoseconds t_ccd_l = 0;  // column to column, same bank group
+  spatialvp::Picoseconds t_rrd_s = 0;  // ACT to ACT, different bank groups
+  spatialvp::Picoseconds t_rrd_l = 0;  // ACT to ACT, same bank group
+  spatialvp::Picoseconds t_faw = 0;    // window holding at most four ACTs
+  spatialvp::Picoseconds t_wr = 0;     // end of write data to PRE
+  spatialvp::Picoseconds t_wtr_s = 0;  // end of write data to RD, different bank groups
+  spatialvp::Picoseconds t_wtr_l = 0;  // end of write data to RD, same bank group
+  spatialvp::Picoseconds t_rtp = 0;    // RD to PRE
+  spatialvp::Picoseconds t_rtw = 0;    // bus turnaround: end of read data to write data
+  spatialvp::Picoseconds t_rfc = 0;    // duration of an all-bank refresh
+  spatialvp::Picoseconds t_refi = 0;   // average refresh interval
+
+  // Energy.
+  double energy_activate = 0.0;  // pJ per activate (including its precharge)
+  double energy_read = 0.0;      // pJ per bit read from the array
+  double energy_write = 0.0;     // pJ per bit written to the array
+  double energy_refresh = 0.0;   // pJ per all-bank refresh of one pseudo-channel
+  double energy_io = 0.0;        // pJ per bit crossing the interface (read or write)
+
+  // Every problem found, each naming the parameter and the expected range; empty when valid.
+  std::vector<std::string> validate() const;
+
+  // Derived quantities; meaningful only for a valid configuration.
+  std::uint32_t channelCount() const { return stacks * channels_per_stack; }
+  std::uint32_t pseudoChannelCount() const { return channelCount() * pseudo_channels_per_channel; }
+  std::uint32_t pseudoChannelWidth() const { return channel_width / pseudo_channels_per_channel; }
+  std::uint32_t banksPerPseudoChannel() const { return bank_groups * banks_per_group; }
+  std::uint64_t burstBytes() const;
+  std::uint64_t columnsPerRow() const { return page_size / burstBytes(); }
+  std::uint64_t rowsPerBank() const;
+  spatialvp::Picoseconds burstTime() const;  // one burst on a pseudo-channel's data bus
+  spatialvp::Picoseconds rowCycle() const { return t_ras + t_rp; }  // tRC
+  double peakBandwidth() const;                                     // bytes/s of the whole device
+};
+
+}  // namespace spatialvp::models

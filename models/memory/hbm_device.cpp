@@ -1,0 +1,114 @@
+#include "models/memory/hbm_device.h"
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+namespace spatialvp::models {
+
+using spatialvp::Picoseconds;
+
+namespace {
+
+const HbmConfig& validated(const HbmConfig& config) {
+  const std::vector<std::string> errors = config.validate();
+  if (!errors.empty()) {
+    std::string message = "invalid HBM configuration:";
+    for (const std::string& error : errors)
+      message += "\n  " + error;
+    throw std::invalid_argument(message);
+  }
+  return config;
+}
+
+HbmBurst toBurst(const HbmCoordinates& c) {
+  return {c.bank_group, c.bank, c.row, c.column};
+}
+
+}  // namespace
+
+HbmDevice::HbmDevice(const HbmConfig& config)
+    : config_(validated(config)),
+      mapper_(config_),
+      pending_(config_.pseudoChannelCount()),
+      burst_bytes_(config_.burstBytes()) {
+  channels_.reserve(config_.pseudoChannelCount());
+  for (std::uint32_t i = 0; i < config_.pseudoChannelCount(); ++i) {
+    channels_.emplace_back(config_, i);
+  }
+  touched_.reserve(config_.pseudoChannelCount());
+}
+
+bool HbmDevice::contains(std::uint64_t address, std::uint64_t bytes) const {
+  return bytes <= config_.capacity && address <= config_.capacity - bytes;
+}
+
+HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
+  if (request.bytes == 0) {
+    throw std::invalid_argument("HBM access: zero-byte request at address " +
+                                std::to_string(request.address));
+  }
+  if (!contains(request.address, request.bytes)) {
+    throw std::out_of_range("HBM access: [" + std::to_string(request.address) + ", +" +
+                            std::to_string(request.bytes) + ") lies outside the device's " +
+                            std::to_string(config_.capacity) + " bytes");
+  }
+  HbmAccessResult result;
+  result.completion = request.arrival;
+  const std::uint64_t first = request.address / burst_bytes_;
+  const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
+  for (std::uint64_t block = first; block <= last; ++block) {
+    const HbmCoordinates c = mapper_.decode(block * burst_bytes_);
+    const std::uint32_t channel = mapper_.pseudoChannelIndex(c);
+    std::vector<HbmBurst>& bursts = pending_[channel];
+    if (bursts.empty())
+      touched_.push_back(channel);
+    bursts.push_back(toBurst(c));
+  }
+  for (const std::uint32_t channel : touched_) {
+    std::vector<HbmBurst>& bursts = pending_[channel];
+    const Picoseconds done = channels_[channel].access(
+        bursts.data(), bursts.size(), request.is_write, request.arrival, result.stats);
+    result.completion = std::max(result.completion, done);
+    bursts.clear();
+  }
+  touched_.clear();
+  if (request.is_write) {
+    ++write_requests_;
+    bytes_written_ += request.bytes;
+  } else {
+    ++read_requests_;
+    bytes_read_ += request.bytes;
+  }
+  return result;
+}
+
+HbmDeviceCounters HbmDevice::counters() const {
+  HbmDeviceCounters totals;
+  totals.read_requests = read_requests_;
+  totals.write_requests = write_requests_;
+  totals.bytes_read = bytes_read_;
+  totals.bytes_written = bytes_written_;
+  for (const HbmChannelController& channel : channels_)
+    totals.channels += channel.counters();
+  return totals;
+}
+
+HbmEnergy HbmDevice::energy() const {
+  const HbmChannelCounters c = counters().channels;
+  const double burst_bits = static_cast<double>(burst_bytes_) * 8.0;
+  HbmEnergy energy;
+  energy.activate = static_cast<double>(c.activates) * config_.energy_activate;
+  energy.read = static_cast<double>(c.read_bursts) * burst_bits * config_.energy_read;
+  energy.write = static_cast<double>(c.write_bursts) * burst_bits * config_.energy_write;
+  energy.refresh = static_cast<double>(c.refreshes) * config_.energy_refresh;
+  energy.io = static_cast<double>(c.read_bursts + c.write_bursts) * burst_bits * config_.energy_io;
+  return energy;
+}
+
+void HbmDevice::setCommandTrace(std::vector<HbmCommand>* trace) {
+  for (HbmChannelController& channel : channels_)
+    channel.setCommandTrace(trace);
+}
+
+}  // namespace spatialvp::models

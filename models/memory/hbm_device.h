@@ -1,0 +1,72 @@
+#pragma once
+// Timing core of an HBM device: splits a request into bursts by the address mapping, lets each
+// pseudo-channel controller schedule its share, and returns when the last burst's data is done.
+// SystemC-free; the TLM target wrapper calls access() from b_transport.
+#include <cstdint>
+#include <vector>
+
+#include "models/memory/hbm_address_mapper.h"
+#include "models/memory/hbm_channel_controller.h"
+#include "models/memory/hbm_config.h"
+#include "models/memory/memory_request.h"
+
+namespace spatialvp::models {
+
+struct HbmAccessResult {
+  spatialvp::Picoseconds completion = 0;  // end of the last data burst
+  HbmRequestStats stats;
+};
+
+struct HbmDeviceCounters {
+  std::uint64_t read_requests = 0;
+  std::uint64_t write_requests = 0;
+  std::uint64_t bytes_read = 0;  // as requested (bursts may move more, see channels)
+  std::uint64_t bytes_written = 0;
+  HbmChannelCounters channels;  // sum over pseudo-channels
+};
+
+// Energy in pJ: counts times the per-action energies of the configuration.
+struct HbmEnergy {
+  double activate = 0.0;
+  double read = 0.0;
+  double write = 0.0;
+  double refresh = 0.0;
+  double io = 0.0;
+  double total() const { return activate + read + write + refresh + io; }
+};
+
+class HbmDevice {
+ public:
+  // Throws std::invalid_argument listing every problem of an invalid configuration.
+  explicit HbmDevice(const HbmConfig& config);
+
+  // Throws std::invalid_argument for an empty request and std::out_of_range for one that does
+  // not lie within [0, capacity); check contains() first to answer with an address error.
+  HbmAccessResult access(const MemoryRequest& request);
+  bool contains(std::uint64_t address, std::uint64_t bytes) const;
+
+  const HbmConfig& config() const { return config_; }
+  const HbmAddressMapper& mapper() const { return mapper_; }
+  double peakBandwidth() const { return config_.peakBandwidth(); }  // bytes/s
+  std::size_t pseudoChannelCount() const { return channels_.size(); }
+  const HbmChannelController& pseudoChannel(std::size_t index) const { return channels_[index]; }
+  HbmDeviceCounters counters() const;
+  HbmEnergy energy() const;
+
+  // Records every DRAM command of every pseudo-channel into `trace` (nullptr stops recording).
+  void setCommandTrace(std::vector<HbmCommand>* trace);
+
+ private:
+  HbmConfig config_;
+  HbmAddressMapper mapper_;
+  std::vector<HbmChannelController> channels_;
+  std::vector<std::vector<HbmBurst>> pending_;  // per pseudo-channel, reused between calls
+  std::vector<std::uint32_t> touched_;          // pseudo-channels of the current call, in order
+  std::uint64_t burst_bytes_;
+  std::uint64_t read_requests_ = 0;
+  std::uint64_t write_requests_ = 0;
+  std::uint64_t bytes_read_ = 0;
+  std::uint64_t bytes_written_ = 0;
+};
+
+}  // namespace spatialvp::models

@@ -1,0 +1,210 @@
+// The YAML presets and the C++ fixtures (hbm_test_configs.h) must describe the same devices:
+// every key of a preset is a field of the config struct, every field is set, and the values
+// parsed with the platform's unit parser equal the fixture's.
+#include <yaml-cpp/yaml.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+
+#include "hbm_test_configs.h"
+#include "models/memory/hbm_config.h"
+#include "models/memory/sram_config.h"
+#include "platform/core/units.h"
+
+using namespace spatialvp::models;
+using namespace spatialvp::models::test;
+namespace dims = spatialvp::dims;
+
+namespace {
+
+std::string presetPath(const std::string& name) {
+  return std::string(SPATIALVP_SOURCE_DIR) + "/platform/configs/presets/" + name;
+}
+
+double quantity(const YAML::Node& node, const spatialvp::Dimension& dimension) {
+  return spatialvp::parseQuantityAs(node.as<std::string>(), dimension);
+}
+spatialvp::Picoseconds picoseconds(const YAML::Node& node) {
+  return static_cast<spatialvp::Picoseconds>(std::llround(quantity(node, dims::time()) * 1e12));
+}
+std::uint64_t bytes(const YAML::Node& node) {
+  return static_cast<std::uint64_t>(std::llround(quantity(node, dims::data())));
+}
+std::uint32_t bits(const YAML::Node& node) {
+  return static_cast<std::uint32_t>(std::llround(quantity(node, dims::data()) * 8.0));
+}
+double picojoules(const YAML::Node& node) {
+  return quantity(node, dims::energy()) * 1e12;
+}
+double picojoulesPerBit(const YAML::Node& node) {
+  return quantity(node, dims::energyPerData()) / 8.0 * 1e12;
+}
+
+// Fills an HbmConfig from a preset, failing on unknown keys; returns the keys seen.
+HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
+  const YAML::Node root = YAML::LoadFile(presetPath(file));
+  HbmConfig c;
+  std::map<std::string, spatialvp::Picoseconds*> times = {
+      {"controller_latency", &c.controller_latency},
+      {"t_rcd", &c.t_rcd},
+      {"t_rp", &c.t_rp},
+      {"t_ras", &c.t_ras},
+      {"t_cl", &c.t_cl},
+      {"t_wl", &c.t_wl},
+      {"t_ccd_s", &c.t_ccd_s},
+      {"t_ccd_l", &c.t_ccd_l},
+      {"t_rrd_s", &c.t_rrd_s},
+      {"t_rrd_l", &c.t_rrd_l},
+      {"t_faw", &c.t_faw},
+      {"t_wr", &c.t_wr},
+      {"t_wtr_s", &c.t_wtr_s},
+      {"t_wtr_l", &c.t_wtr_l},
+      {"t_rtp", &c.t_rtp},
+      {"t_rtw", &c.t_rtw},
+      {"t_rfc", &c.t_rfc},
+      {"t_refi", &c.t_refi},
+  };
+  std::map<std::string, std::uint32_t*> counts = {
+      {"stacks", &c.stacks},
+      {"channels_per_stack", &c.channels_per_stack},
+      {"pseudo_channels_per_channel", &c.pseudo_channels_per_channel},
+      {"bank_groups", &c.bank_groups},
+      {"banks_per_group", &c.banks_per_group},
+      {"burst_length", &c.burst_length},
+      {"queue_depth", &c.queue_depth},
+  };
+  for (const auto& entry : root) {
+    const std::string key = entry.first.as<std::string>();
+    const YAML::Node& value = entry.second;
+    INFO(file << ": " << key);
+    keys.insert(key);
+    if (times.count(key) != 0) {
+      *times[key] = picoseconds(value);
+    } else if (counts.count(key) != 0) {
+      *counts[key] = value.as<std::uint32_t>();
+    } else if (key == "channel_width") {
+      c.channel_width = bits(value);
+    } else if (key == "page_size") {
+      c.page_size = bytes(value);
+    } else if (key == "capacity") {
+      c.capacity = bytes(value);
+    } else if (key == "data_rate") {
+      c.data_rate = quantity(value, dims::bandwidth()) * 8.0;  // per pin: bit/s
+    } else if (key == "address_mapping") {
+      c.address_mapping = value.as<std::string>();
+    } else if (key == "page_policy") {
+      REQUIRE(pagePolicyFromString(value.as<std::string>()).has_value());
+      c.page_policy = *pagePolicyFromString(value.as<std::string>());
+    } else if (key == "refresh_policy") {
+      REQUIRE(refreshPolicyFromString(value.as<std::string>()).has_value());
+      c.refresh_policy = *refreshPolicyFromString(value.as<std::string>());
+    } else if (key == "energy_activate") {
+      c.energy_activate = picojoules(value);
+    } else if (key == "energy_refresh") {
+      c.energy_refresh = picojoules(value);
+    } else if (key == "energy_read") {
+      c.energy_read = picojoulesPerBit(value);
+    } else if (key == "energy_write") {
+      c.energy_write = picojoulesPerBit(value);
+    } else if (key == "energy_io") {
+      c.energy_io = picojoulesPerBit(value);
+    } else {
+      FAIL("unknown key " << key << " in " << file);
+    }
+  }
+  return c;
+}
+
+void requireSame(const HbmConfig& a, const HbmConfig& b) {
+  CHECK(a.stacks == b.stacks);
+  CHECK(a.channels_per_stack == b.channels_per_stack);
+  CHECK(a.pseudo_channels_per_channel == b.pseudo_channels_per_channel);
+  CHECK(a.channel_width == b.channel_width);
+  CHECK(a.bank_groups == b.bank_groups);
+  CHECK(a.banks_per_group == b.banks_per_group);
+  CHECK(a.page_size == b.page_size);
+  CHECK(a.capacity == b.capacity);
+  CHECK(a.burst_length == b.burst_length);
+  CHECK(a.data_rate == Approx(b.data_rate));
+  CHECK(a.address_mapping == b.address_mapping);
+  CHECK(a.page_policy == b.page_policy);
+  CHECK(a.refresh_policy == b.refresh_policy);
+  CHECK(a.queue_depth == b.queue_depth);
+  for (const auto field :
+       {&HbmConfig::controller_latency, &HbmConfig::t_rcd, &HbmConfig::t_rp, &HbmConfig::t_ras,
+        &HbmConfig::t_cl, &HbmConfig::t_wl, &HbmConfig::t_ccd_s, &HbmConfig::t_ccd_l,
+        &HbmConfig::t_rrd_s, &HbmConfig::t_rrd_l, &HbmConfig::t_faw, &HbmConfig::t_wr,
+        &HbmConfig::t_wtr_s, &HbmConfig::t_wtr_l, &HbmConfig::t_rtp, &HbmConfig::t_rtw,
+        &HbmConfig::t_rfc, &HbmConfig::t_refi}) {
+    CHECK(a.*field == b.*field);
+  }
+  for (const auto field :
+       {&HbmConfig::energy_activate, &HbmConfig::energy_read, &HbmConfig::energy_write,
+        &HbmConfig::energy_refresh, &HbmConfig::energy_io}) {
+    CHECK(a.*field == Approx(b.*field));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("HBM YAML presets match the C++ fixtures key by key", "[hbm][preset]") {
+  const std::pair<const char*, HbmConfig> presets[] = {
+      {"hbm2.yaml", hbm2Config()},
+      {"hbm2e.yaml", hbm2eConfig()},
+      {"hbm3.yaml", hbm3Config()},
+      {"hbm_wafer_die.yaml", hbmWaferDieConfig()},
+  };
+  for (const auto& [file, fixture] : presets) {
+    INFO(file);
+    std::set<std::string> keys;
+    const HbmConfig loaded = loadHbm(file, keys);
+    CHECK(keys.size() == 37);  // every field of HbmConfig
+    CHECK(loaded.validate().empty());
+    requireSame(loaded, fixture);
+  }
+}
+
+TEST_CASE("SRAM YAML preset has the STAR SRAMs with valid parameters", "[sram][preset]") {
+  const YAML::Node root = YAML::LoadFile(presetPath("sram_28nm.yaml"));
+  const std::map<std::string, std::uint64_t> capacities = {
+      {"token_sram", 192 * 1024}, {"weight_sram", 96 * 1024}, {"temp_sram", 28 * 1024}};
+  for (const auto& [name, capacity] : capacities) {
+    INFO(name);
+    const YAML::Node node = root[name];
+    REQUIRE(node.IsMap());
+    SramConfig c;
+    std::set<std::string> keys;
+    for (const auto& entry : node)
+      keys.insert(entry.first.as<std::string>());
+    CHECK(keys == std::set<std::string>{"capacity", "word_width", "banks", "ports", "interleave",
+                                        "clock", "read_latency", "write_latency", "energy_read",
+                                        "energy_write", "leakage", "area"});
+    c.capacity = bytes(node["capacity"]);
+    c.word_width = bits(node["word_width"]);
+    c.banks = node["banks"].as<std::uint32_t>();
+    c.ports = node["ports"].as<std::uint32_t>();
+    c.interleave = bytes(node["interleave"]);
+    c.clock = quantity(node["clock"], dims::frequency());
+    c.read_latency = picoseconds(node["read_latency"]);
+    c.write_latency = picoseconds(node["write_latency"]);
+    c.energy_read = picojoules(node["energy_read"]);
+    c.energy_write = picojoules(node["energy_write"]);
+    c.leakage = quantity(node["leakage"], dims::power()) * 1e3;
+    c.area = quantity(node["area"], dims::area()) * 1e6;
+    CHECK(c.capacity == capacity);
+    CHECK(c.validate().empty());
+    if (name == "token_sram") {
+      const SramConfig fixture = tokenSramConfig();
+      CHECK(c.word_width == fixture.word_width);
+      CHECK(c.banks == fixture.banks);
+      CHECK(c.clock == Approx(fixture.clock));
+      CHECK(c.read_latency == fixture.read_latency);
+      CHECK(c.energy_read == Approx(fixture.energy_read));
+      CHECK(c.leakage == Approx(fixture.leakage));
+      CHECK(c.area == Approx(fixture.area));
+    }
+  }
+}

@@ -1,0 +1,125 @@
+#pragma once
+// C++ copies of the HBM presets in platform/configs/presets/hbm*.yaml, for tests that run before
+// the YAML/units layer exists; hbm_preset_yaml_test.cpp checks that both stay equal.
+#include <cstdint>
+
+#include "models/memory/hbm_config.h"
+#include "models/memory/sram_config.h"
+
+namespace spatialvp::models::test {
+
+constexpr spatialvp::Picoseconds ns(double value) {
+  return static_cast<spatialvp::Picoseconds>(value * 1000.0 + 0.5);
+}
+constexpr std::uint64_t kKiB = 1024;
+constexpr std::uint64_t kGiB = 1024 * 1024 * 1024;
+
+inline HbmConfig hbm2Config() {
+  HbmConfig c;
+  c.stacks = 2;
+  c.channels_per_stack = 8;
+  c.pseudo_channels_per_channel = 2;
+  c.channel_width = 128;
+  c.bank_groups = 4;
+  c.banks_per_group = 4;
+  c.page_size = 1 * kKiB;
+  c.capacity = 8 * kGiB;
+  c.burst_length = 4;
+  c.data_rate = 2e9;
+  c.address_mapping = "RoBaCoBgPcChCo1";
+  c.page_policy = PagePolicy::kOpen;
+  c.refresh_policy = RefreshPolicy::kAllBank;
+  c.queue_depth = 32;
+  c.controller_latency = 0;
+  c.t_rcd = ns(14);
+  c.t_rp = ns(14);
+  c.t_ras = ns(33);
+  c.t_cl = ns(14);
+  c.t_wl = ns(4);
+  c.t_ccd_s = ns(2);
+  c.t_ccd_l = ns(4);
+  c.t_rrd_s = ns(4);
+  c.t_rrd_l = ns(6);
+  c.t_faw = ns(16);
+  c.t_wr = ns(15);
+  c.t_wtr_s = ns(3);
+  c.t_wtr_l = ns(8);
+  c.t_rtp = ns(4);
+  c.t_rtw = ns(2);
+  c.t_rfc = ns(260);
+  c.t_refi = ns(3900);
+  c.energy_activate = 250.0;
+  c.energy_read = 1.5;
+  c.energy_write = 1.6;
+  c.energy_refresh = 12000.0;
+  c.energy_io = 0.8;
+  return c;
+}
+
+inline HbmConfig hbm2eConfig() {
+  HbmConfig c = hbm2Config();
+  c.stacks = 1;
+  c.capacity = 16 * kGiB;
+  c.data_rate = 3.2e9;
+  c.t_ccd_s = ns(1.25);
+  c.t_ccd_l = ns(2.5);
+  c.t_rfc = ns(350);
+  return c;
+}
+
+inline HbmConfig hbm3Config() {
+  HbmConfig c = hbm2Config();
+  c.stacks = 1;
+  c.channels_per_stack = 16;
+  c.channel_width = 64;
+  c.capacity = 16 * kGiB;
+  c.burst_length = 8;
+  c.data_rate = 6.4e9;
+  c.t_wl = ns(6);
+  c.t_ccd_s = ns(1.25);
+  c.t_ccd_l = ns(2.5);
+  c.t_rrd_s = ns(2.5);
+  c.t_rrd_l = ns(3.75);
+  c.t_faw = ns(15);
+  c.t_wtr_s = ns(2.5);
+  c.t_wtr_l = ns(7.5);
+  c.t_rtp = ns(5);
+  c.t_rtw = ns(2.5);
+  c.t_rfc = ns(350);
+  c.energy_activate = 200.0;
+  c.energy_read = 1.2;
+  c.energy_write = 1.3;
+  c.energy_refresh = 10000.0;
+  c.energy_io = 0.6;
+  return c;
+}
+
+inline HbmConfig hbmWaferDieConfig() {
+  HbmConfig c = hbm3Config();
+  c.stacks = 8;
+  c.capacity = 180 * kGiB;
+  c.data_rate = 7.8125e9;
+  c.t_ccd_s = ns(1.024);
+  c.t_ccd_l = ns(2.048);
+  c.t_rfc = ns(410);
+  return c;
+}
+
+inline SramConfig tokenSramConfig() {
+  SramConfig c;
+  c.capacity = 192 * kKiB;
+  c.word_width = 128;
+  c.banks = 16;
+  c.ports = 1;
+  c.interleave = 16;
+  c.clock = 1e9;
+  c.read_latency = ns(1);
+  c.write_latency = ns(1);
+  c.energy_read = 6.0;
+  c.energy_write = 6.6;
+  c.leakage = 9.6;
+  c.area = 0.302;
+  return c;
+}
+
+}  // namespace spatialvp::models::test

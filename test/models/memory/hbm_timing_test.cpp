@@ -1,0 +1,232 @@
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "hbm_test_configs.h"
+#include "hbm_timing_checker.h"
+#include "models/memory/hbm_device.h"
+
+using namespace spatialvp::models;
+using namespace spatialvp::models::test;
+using spatialvp::Picoseconds;
+
+namespace {
+
+HbmConfig withoutRefresh(HbmConfig config) {
+  config.refresh_policy = RefreshPolicy::kNone;
+  return config;
+}
+
+Picoseconds latency(HbmDevice& device, std::uint64_t address, std::uint64_t bytes, bool write,
+                    Picoseconds arrival) {
+  return device.access({address, bytes, write, arrival}).completion - arrival;
+}
+
+// Address of (pseudo-channel 0, bank group, bank, row, column) under the configured mapping.
+std::uint64_t addressOf(const HbmDevice& device, std::uint32_t bank_group, std::uint32_t bank,
+                        std::uint64_t row, std::uint64_t column = 0) {
+  HbmCoordinates c;
+  c.bank_group = bank_group;
+  c.bank = bank;
+  c.row = row;
+  c.column = column;
+  return device.mapper().encode(c);
+}
+
+}  // namespace
+
+TEST_CASE("Zero-load read latency is t_rcd + t_cl + burst (+ controller latency)",
+          "[hbm][timing]") {
+  for (const HbmConfig& preset : {hbm2Config(), hbm2eConfig(), hbm3Config()}) {
+    for (const Picoseconds controller : {Picoseconds{0}, ns(5)}) {
+      HbmConfig config = withoutRefresh(preset);
+      config.controller_latency = controller;
+      HbmDevice device(config);
+      const Picoseconds expected = controller + config.t_rcd + config.t_cl + config.burstTime();
+      CHECK(latency(device, 0, config.burstBytes(), false, ns(1000)) == expected);
+      // 64 B is two bursts to one bank group: the second waits t_ccd_l after the first.
+      HbmDevice fresh(config);
+      CHECK(latency(fresh, 0, 64, false, ns(1000)) == expected + config.t_ccd_l);
+    }
+  }
+}
+
+TEST_CASE("Row hit, row conflict and write latencies follow their closed forms", "[hbm][timing]") {
+  const HbmConfig config = withoutRefresh(hbm2Config());
+  const Picoseconds burst = config.burstTime();
+  HbmDevice device(config);
+  const std::uint64_t row0 = addressOf(device, 1, 2, 10);
+  const std::uint64_t row1 = addressOf(device, 1, 2, 11);
+  CHECK(latency(device, row0, 32, false, ns(1000)) == config.t_rcd + config.t_cl + burst);
+  // Same row, later column, after the bank settled: a row hit.
+  CHECK(latency(device, addressOf(device, 1, 2, 10, 2), 32, false, ns(2000)) ==
+        config.t_cl + burst);
+  // Other row of the same bank: precharge, activate, read.
+  CHECK(latency(device, row1, 32, false, ns(3000)) ==
+        config.t_rp + config.t_rcd + config.t_cl + burst);
+  // A write to a closed bank of another group.
+  CHECK(latency(device, addressOf(device, 2, 0, 5), 32, true, ns(4000)) ==
+        config.t_rcd + config.t_wl + burst);
+  const HbmDeviceCounters counters = device.counters();
+  CHECK(counters.channels.row_hits == 1);
+  CHECK(counters.channels.row_misses == 2);
+  CHECK(counters.channels.row_conflicts == 1);
+  CHECK(counters.channels.activates == 3);
+  CHECK(counters.channels.precharges == 1);
+}
+
+TEST_CASE("Closed-page policy precharges after use: a revisit is a miss, not a hit",
+          "[hbm][timing]") {
+  HbmConfig config = withoutRefresh(hbm2Config());
+  config.page_policy = PagePolicy::kClosed;
+  HbmDevice device(config);
+  const std::uint64_t address = addressOf(device, 0, 3, 7);
+  const Picoseconds miss = config.t_rcd + config.t_cl + config.burstTime();
+  CHECK(latency(device, address, 32, false, ns(1000)) == miss);
+  CHECK(latency(device, address + 64, 32, false, ns(2000)) == miss);
+  // Another row needs no precharge first: still the miss latency, never the conflict one.
+  CHECK(latency(device, addressOf(device, 0, 3, 8), 32, false, ns(3000)) == miss);
+  // Both bursts of a 64 B request share one activation.
+  CHECK(latency(device, addressOf(device, 0, 3, 9), 64, false, ns(4000)) == miss + config.t_ccd_l);
+  const HbmChannelCounters counters = device.counters().channels;
+  CHECK(counters.activates == 4);
+  CHECK(counters.precharges == 4);
+  CHECK(counters.row_conflicts == 0);
+  CHECK(counters.row_hits == 1);
+}
+
+TEST_CASE("A request that meets a refresh waits for it to finish", "[hbm][timing]") {
+  const HbmConfig config = hbm2Config();
+  HbmDevice device(config);
+  std::vector<HbmCommand> trace;
+  device.setCommandTrace(&trace);
+  // Pseudo-channel 0 refreshes first at t_refi / 32 (refreshes are staggered over channels).
+  const Picoseconds due = config.t_refi / config.pseudoChannelCount();
+  const Picoseconds arrival = due + ns(10);
+  const Picoseconds done = device.access({0, 32, false, arrival}).completion;
+  CHECK(done == due + config.t_rfc + config.t_rcd + config.t_cl + config.burstTime());
+  REQUIRE(!trace.empty());
+  CHECK(trace.front().kind == HbmCommand::Kind::kRefresh);
+  CHECK(trace.front().time == due);
+  // Long idle stretches are refreshed in closed form; the count still follows t_refi.
+  device.setCommandTrace(nullptr);
+  device.access({0, 32, false, 100 * config.t_refi + ns(1)});
+  CHECK(device.pseudoChannel(0).counters().refreshes == 100);
+}
+
+TEST_CASE("Commands obey the JEDEC constraints for mixed, decoupled traffic", "[hbm][timing]") {
+  for (const PagePolicy policy : {PagePolicy::kOpen, PagePolicy::kClosed}) {
+    HbmConfig config = hbm2Config();
+    config.page_policy = policy;
+    config.queue_depth = 8;
+    config.t_refi = ns(1000);  // refresh often so that it meets traffic
+    HbmDevice device(config);
+    std::vector<HbmCommand> trace;
+    device.setCommandTrace(&trace);
+    std::mt19937_64 random(11);
+    Picoseconds time = 0;
+    // Few rows so that hits, misses and conflicts all occur; arrivals jitter backwards like
+    // requests of decoupled initiators.
+    for (int i = 0; i < 6000; ++i) {
+      time += random() % 8000;
+      const Picoseconds skew = random() % 4 == 0 ? random() % 300000 : 0;
+      const Picoseconds arrival = time > skew ? time - skew : 0;
+      const std::uint64_t row = random() % 3;
+      const std::uint64_t offset = (random() % (256 * 1024)) / 32 * 32;
+      const std::uint64_t bytes = 32ULL << (random() % 8);  // 32 B .. 4 KiB
+      device.access({row * 512 * 1024 * 1024 + offset, bytes, random() % 3 == 0, arrival});
+    }
+    const std::vector<std::string> violations = checkTiming(config, trace);
+    INFO("page policy " << toString(policy));
+    for (const std::string& v : violations)
+      INFO(v);
+    CHECK(violations.empty());
+    const HbmChannelCounters c = device.counters().channels;
+    CHECK(c.row_hits > 0);
+    CHECK(c.row_misses > 0);
+    CHECK(c.refreshes > 0);
+    if (policy == PagePolicy::kOpen)
+      CHECK(c.row_conflicts > 0);
+  }
+}
+
+TEST_CASE("A decoupled request that arrives late in call order uses an idle gap", "[hbm][timing]") {
+  const HbmConfig config = withoutRefresh(hbm2Config());
+  HbmDevice device(config);
+  const Picoseconds zero_load = config.t_rcd + config.t_cl + config.burstTime();
+  // Initiator A is ahead in simulated time; B calls later but at an earlier time.
+  const Picoseconds a_done =
+      device.access({addressOf(device, 0, 0, 1), 32, false, ns(5000)}).completion;
+  CHECK(a_done == ns(5000) + zero_load);
+  // B on another bank of the same pseudo-channel is not held behind A's future access.
+  CHECK(device.access({addressOf(device, 1, 0, 1), 32, false, ns(100)}).completion ==
+        ns(100) + zero_load);
+  // B on A's bank, other row, cannot rewrite that bank's past: it waits for A's activation.
+  const Picoseconds same_bank =
+      device.access({addressOf(device, 0, 0, 2), 32, false, ns(100)}).completion;
+  CHECK(same_bank >= ns(5000) + config.t_ras + config.t_rp + config.t_rcd + config.t_cl);
+}
+
+TEST_CASE("HBM results are deterministic", "[hbm][timing]") {
+  auto run = [] {
+    HbmDevice device(hbm2Config());
+    std::mt19937_64 random(3);
+    std::vector<Picoseconds> completions;
+    for (int i = 0; i < 3000; ++i) {
+      const std::uint64_t address = random() % device.config().capacity / 64 * 64;
+      completions.push_back(
+          device.access({address, 64, random() % 2 == 0, (random() % 1000) * 1000}).completion);
+    }
+    const HbmChannelCounters c = device.counters().channels;
+    completions.push_back(c.activates);
+    completions.push_back(c.row_hits);
+    completions.push_back(c.refreshes);
+    return completions;
+  };
+  CHECK(run() == run());
+}
+
+TEST_CASE("HBM energy is counts times per-action energies", "[hbm][energy]") {
+  const HbmConfig config = hbm2Config();
+  HbmDevice device(config);
+  std::mt19937_64 random(5);
+  for (int i = 0; i < 2000; ++i) {
+    const std::uint64_t address = random() % config.capacity / 64 * 64;
+    device.access({address, 64, i % 3 == 0, static_cast<Picoseconds>(i) * ns(20)});
+  }
+  const HbmChannelCounters c = device.counters().channels;
+  const HbmEnergy e = device.energy();
+  const double bits = 32.0 * 8.0;
+  REQUIRE(c.activates > 0);
+  REQUIRE(c.refreshes > 0);
+  CHECK(c.read_bursts + c.write_bursts == 4000);
+  CHECK(e.activate == Approx(static_cast<double>(c.activates) * config.energy_activate));
+  CHECK(e.read == Approx(static_cast<double>(c.read_bursts) * bits * config.energy_read));
+  CHECK(e.write == Approx(static_cast<double>(c.write_bursts) * bits * config.energy_write));
+  CHECK(e.refresh == Approx(static_cast<double>(c.refreshes) * config.energy_refresh));
+  CHECK(e.io == Approx(4000.0 * bits * config.energy_io));
+  CHECK(e.total() == Approx(e.activate + e.read + e.write + e.refresh + e.io));
+  const HbmDeviceCounters d = device.counters();
+  CHECK(d.read_requests + d.write_requests == 2000);
+  CHECK(d.bytes_read + d.bytes_written == 2000 * 64);
+}
+
+TEST_CASE("The timing checker itself catches violated constraints", "[hbm][timing]") {
+  const HbmConfig config = hbm2Config();
+  HbmDevice device(config);
+  std::vector<HbmCommand> trace;
+  device.setCommandTrace(&trace);
+  std::mt19937_64 random(2);
+  for (int i = 0; i < 500; ++i) {
+    device.access({random() % config.capacity / 64 * 64, 64, i % 4 == 0, 0});
+  }
+  REQUIRE(checkTiming(config, trace).empty());
+  // Judged against stricter timings than the device used, the same trace must fail.
+  for (auto field : {&HbmConfig::t_rcd, &HbmConfig::t_rrd_s, &HbmConfig::t_faw, &HbmConfig::t_ccd_l,
+                     &HbmConfig::t_ras}) {
+    HbmConfig stricter = config;
+    stricter.*field += ns(3);
+    CHECK_FALSE(checkTiming(stricter, trace).empty());
+  }
+}
