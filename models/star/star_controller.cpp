@@ -3,8 +3,12 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 
 #include "models/star/stage_job.h"
+#include "platform/elab/embedded_configs.h"
 #include "workloads/star/vanilla_planner.h"
 
 namespace spatialvp::models::star {
@@ -71,14 +75,47 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   vanilla_ = params().string("dataflow") == "vanilla";
   plan_ =
       vanilla_ ? spatialvp::star::planVanillaDynamicSparsity(in) : spatialvp::star::planTiling(in);
-  const double queries = static_cast<double>(in.queries ? in.queries : in.seq_len);
-  // Dense-equivalent attention ops (spec 3.5): Q K^T and S V, 2 ops per MAC, all heads.
-  dense_ops_ =
-      4.0 * queries * static_cast<double>(in.seq_len) * static_cast<double>(in.hidden_size);
+  // The same layer on the A100 baseline (workloads/baselines), for speedup and energy ratios.
+  workloads::AttentionWorkload workload;
+  workload.model = "star_controller";
+  workload.hidden_size = in.hidden_size;
+  workload.heads = in.heads;
+  workload.head_dim = in.hidden_size / in.heads;
+  workload.seq_len = in.seq_len;
+  workload.queries = in.queries;
+  workload.query_block = in.query_block;
+  workload.keep_ratio = {in.keep_ratio};
+  dense_ops_ = static_cast<double>(workload.denseAttentionOpsPerLayer());
+  const workloads::A100Model a100(loadA100Preset());
+  const auto scope = in.include_projections ? workloads::A100Scope::AttentionWithQkvProjection
+                                            : workloads::A100Scope::AttentionCore;
+  a100_dense_ = a100.estimateLayer(workload, workloads::A100AttentionKernel::DensePyTorch, scope);
+  a100_flash_ =
+      a100.estimateLayer(workload, workloads::A100AttentionKernel::FlashAttention2, scope);
   burst_buffer_.assign(dram_burst_, 0);
   becomeActive();
   SC_HAS_PROCESS(StarController);
   SC_THREAD(run);
+}
+
+workloads::A100Params StarController::loadA100Preset() const {
+  const std::string file = "presets/" + params().string("a100_preset") + ".yaml";
+  std::optional<std::string> text;
+  const std::filesystem::path on_disk = std::filesystem::path(SPATIALVP_CONFIG_DIR) / file;
+  if (std::ifstream in{on_disk}) {
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    text = buffer.str();
+  } else {
+    text = embeddedConfig(file);
+  }
+  if (!text)
+    params().fail("a100_preset", "no preset file " + file);
+  try {
+    return workloads::parseA100Params(*text, file);
+  } catch (const std::exception& error) {
+    params().fail("a100_preset", error.what());
+  }
 }
 
 InitiatorSocket* StarController::initiatorSocket(const std::string& port, std::size_t index) {
@@ -280,7 +317,20 @@ void StarController::reportStats(ModuleStats& stats) const {
               "Time stages waited for DRAM data beyond their other dependencies");
   stats.value("dense_equivalent_ops", dense_ops_, "op",
               "Dense attention ops (QK^T + SV, 2 per MAC)");
+  stats.value("a100_pytorch_time", a100_dense_.time_s, "s",
+              "A100 dense PyTorch attention, same layer");
+  stats.value("a100_pytorch_energy", a100_dense_.energy_j, "J",
+              "A100 dynamic energy, dense PyTorch");
+  stats.value("a100_flash_attention2_time", a100_flash_.time_s, "s",
+              "A100 FlashAttention-2, same layer");
+  stats.value("a100_flash_attention2_energy", a100_flash_.energy_j, "J",
+              "A100 dynamic energy, FA-2");
   stats.headline("latency", latency, "s", "Time to finish the attention layer");
+  stats.headline("speedup_vs_a100_pytorch", latency > 0 ? a100_dense_.time_s / latency : 0.0, "x",
+                 "A100 dense PyTorch time / latency");
+  stats.headline("speedup_vs_a100_flash_attention2",
+                 latency > 0 ? a100_flash_.time_s / latency : 0.0, "x",
+                 "A100 FlashAttention-2 time / latency");
   stats.headline("effective_throughput", latency > 0 ? dense_ops_ / latency : 0.0, "op/s",
                  "Dense-equivalent ops / latency (spec 3.5)");
   stats.headline(
@@ -330,6 +380,8 @@ void registerStarController(ModuleRegistry& registry) {
                 "star: cross-stage tiled pipeline; vanilla: separate stages through DRAM, no "
                 "on-demand KV, no RASS, FA-2 order (the in-platform baseline)")
       .byDefault("star");
+  p.string("a100_preset", "A100 baseline constants: presets/<name>.yaml (workloads/baselines)")
+      .byDefault("a100");
   p.integer("dram_base", "First DRAM address used").byDefault("0").atLeast(0);
   p.quantity("dram_window", dims::data(), "DRAM address window streamed through")
       .byDefault("1 GiB")

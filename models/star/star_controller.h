@@ -13,6 +13,7 @@
 
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
+#include "workloads/baselines/a100_model.h"
 #include "workloads/star/tiling_planner.h"
 
 namespace spatialvp::models::star {
@@ -27,6 +28,7 @@ class StarController : public Module {
  private:
   static constexpr std::size_t kUnitStages = 4;  // DLZS, SADS, KV generation, SU-FA
 
+  workloads::A100Params loadA100Preset() const;
   void run();
   void runSerial();
   Picoseconds dramTransfer(std::uint64_t bytes, bool write, Picoseconds at);
@@ -50,6 +52,8 @@ class StarController : public Module {
 
   spatialvp::star::TilePlan plan_;
   double dense_ops_ = 0.0;
+  workloads::A100Estimate a100_dense_;
+  workloads::A100Estimate a100_flash_;
   Picoseconds finish_ = 0;
   std::uint64_t dram_read_bytes_ = 0;
   std::uint64_t dram_write_bytes_ = 0;

@@ -211,6 +211,8 @@ void StarStageUnit::reportStats(ModuleStats& stats) const {
       stats.counter("div", ops_.formal.div, "ops", "Divisions");
       break;
   }
+  stats.value("rated_power", params().quantity("energy.active_cycle") * clock_hz_, "W",
+              "Power when busy every cycle (energy per active cycle x clock)");
   stats.action("active_cycle", busy_cycles_);
 }
 

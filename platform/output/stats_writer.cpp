@@ -82,6 +82,7 @@ std::string statsJson(const RunReport& report) {
         {"energy",
          {{"dynamic", quantity(module.dynamic_energy, "J")},
           {"static", quantity(module.static_energy, "J")},
+          {"static_power", quantity(module.static_power, "W")},
           {"total", quantity(module.dynamic_energy + module.static_energy, "J")},
           {"actions", actions}}},
         {"area", quantity(module.area * 1e6, "mm^2")}};

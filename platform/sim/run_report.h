@@ -23,6 +23,7 @@ struct ModuleReport {
   std::vector<EnergyItem> energy_items;
   double dynamic_energy = 0.0;  // J
   double static_energy = 0.0;   // J
+  double static_power = 0.0;    // W
   double area = 0.0;            // m^2
 };
 

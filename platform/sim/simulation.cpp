@@ -151,7 +151,8 @@ RunReport Simulation::collect(RunEnd end, std::string message, double wall_secon
       entry.energy_items.push_back({action, count, per_action, energy});
       entry.dynamic_energy += energy;
     }
-    entry.static_energy = params.quantity("static_power") * report.simulated_seconds;
+    entry.static_power = params.quantity("static_power");
+    entry.static_energy = entry.static_power * report.simulated_seconds;
     entry.area = params.quantity("area");
     report.modules.push_back(std::move(entry));
   }
