@@ -87,7 +87,9 @@ int AddressRouter::decode(std::uint64_t address, std::uint64_t length) const {
 void AddressRouter::b_transport(int, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
   const std::uint64_t address = payload.get_address();
   const std::uint64_t length = payload.get_data_length();
-  const int output = decode(address, length);
+  // Streaming transfers only touch [address, address + streaming width).
+  const std::uint64_t width = payload.get_streaming_width();
+  const int output = decode(address, width > 0 && width < length ? width : length);
   if (output < 0) {
     ++decode_errors_;
     payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);

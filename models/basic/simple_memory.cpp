@@ -34,7 +34,10 @@ TargetSocket* SimpleMemory::targetSocket(const std::string& port, std::size_t in
 void SimpleMemory::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
   const std::uint64_t address = payload.get_address();
   const std::uint64_t length = payload.get_data_length();
-  if (address >= size_ || length > size_ - address) {
+  // A streaming transfer (streaming width < length) wraps inside [address, address + width).
+  const std::uint64_t width = payload.get_streaming_width();
+  const std::uint64_t span = width > 0 && width < length ? width : length;
+  if (address >= size_ || span > size_ - address) {
     ++address_errors_;
     payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
@@ -58,6 +61,10 @@ void SimpleMemory::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_ti
     port_.retire(now);
 
   if (!storage_.empty()) {
+    if (span != length) {  // streaming with stored data is not needed by any model yet
+      payload.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+      return;
+    }
     if (is_read) {
       std::memcpy(payload.get_data_ptr(), storage_.data() + address, length);
     } else {

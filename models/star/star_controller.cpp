@@ -387,7 +387,7 @@ void registerStarController(ModuleRegistry& registry) {
       .byDefault("1 GiB")
       .above(0);
   p.quantity("dram_burst", dims::data(), "Bytes per DRAM transaction of the data fetcher")
-      .byDefault("64 KiB")
+      .byDefault("1 MiB")
       .above(0);
   for (const char* port : {"dlzs", "sads", "kv", "sufa"}) {
     info.ports.push_back(

@@ -67,8 +67,6 @@ StarStageUnit::StarStageUnit(sc_core::sc_module_name name, const ModuleContext& 
       peak_macs_per_cycle_ = sufa_.macs_per_cycle;
       break;
   }
-  if (sram_burst_ > sram_window_)
-    params().fail("sram_burst", "must not exceed sram_window");
   burst_buffer_.assign(sram_burst_, 0);
   jobs_.register_b_transport(this, &StarStageUnit::b_transport);
 }
@@ -95,24 +93,25 @@ std::uint64_t StarStageUnit::computeCycles(const spatialvp::star::StageOps& ops)
   return 0;
 }
 
-// Moves `bytes` through the SRAM port in bursts starting at `at`; returns when the last is done.
+// Streams `bytes` through the unit's SRAM window starting at `at`; returns when the last byte
+// has moved. Each transaction is a TLM streaming transfer (streaming width = the window, so the
+// address wraps inside it) of at most `sram_burst` bytes: a job that streams megabytes through
+// a small buffer stays a handful of calls.
 Picoseconds StarStageUnit::sramTransfer(std::uint64_t bytes, bool write, Picoseconds at) {
   tlm::tlm_generic_payload payload;
   payload.set_data_ptr(burst_buffer_.data());
   payload.set_byte_enable_ptr(nullptr);
   payload.set_dmi_allowed(false);
+  payload.set_address(sram_base_);
+  payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   Picoseconds done = at;
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
   while (bytes > 0) {
     const std::uint64_t chunk = std::min(bytes, sram_burst_);
-    if (sram_cursor_ + chunk > sram_window_)
-      sram_cursor_ = 0;
-    payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    payload.set_address(sram_base_ + sram_cursor_);
     payload.set_data_length(static_cast<unsigned int>(chunk));
-    payload.set_streaming_width(static_cast<unsigned int>(chunk));
+    payload.set_streaming_width(static_cast<unsigned int>(std::min(chunk, sram_window_)));
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    // Bursts of one job are issued back to back; the SRAM's contention model spaces them.
+    // Chunks of one job are issued back to back; the SRAM's contention model spaces them.
     sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
     sram_->b_transport(payload, delay);
     if (payload.is_response_error()) {
@@ -121,7 +120,6 @@ Picoseconds StarStageUnit::sramTransfer(std::uint64_t bytes, bool write, Picosec
           (instanceName() + ": SRAM access failed: " + payload.get_response_string()).c_str());
     }
     done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
-    sram_cursor_ += chunk;
     bytes -= chunk;
   }
   return done;
@@ -234,8 +232,8 @@ void registerStarStageUnits(ModuleRegistry& registry) {
     p.quantity("sram_window", dims::data(), "Size of the SRAM window the unit streams through")
         .byDefault("28 KiB")
         .above(0);
-    p.quantity("sram_burst", dims::data(), "Bytes per SRAM transaction")
-        .byDefault("4 KiB")
+    p.quantity("sram_burst", dims::data(), "Largest SRAM transaction (streamed through the window)")
+        .byDefault("4 MiB")
         .above(0);
     switch (kind.kind) {
       case StageUnitKind::kDlzs:

@@ -44,7 +44,6 @@ class StarStageUnit : public Module {
   std::uint64_t peak_macs_per_cycle_ = 0;
 
   std::vector<unsigned char> burst_buffer_;
-  std::uint64_t sram_cursor_ = 0;
   Picoseconds busy_until_ = 0;
   Picoseconds first_start_ = 0;
   bool started_ = false;

@@ -75,8 +75,11 @@ void ProtocolChecker::checkRequest(const tlm::tlm_generic_payload& payload, cons
   }
   if (check_range_) {
     const std::uint64_t address = payload.get_address();
+    const std::uint64_t length = payload.get_data_length();
+    const std::uint64_t width = payload.get_streaming_width();
+    const std::uint64_t span = width < length ? width : length;
     if (address < range_base_ || address - range_base_ >= range_size_ ||
-        payload.get_data_length() > range_size_ - (address - range_base_)) {
+        span > range_size_ - (address - range_base_)) {
       violation("address_range", "access at " + std::to_string(address) + " of " +
                                      std::to_string(payload.get_data_length()) +
                                      " bytes leaves the declared window");

@@ -1,0 +1,61 @@
+#pragma once
+// Transfer lists of one layer's communication phases (spec 2.2, 2.3, 2.5): MoE dispatch and
+// combine from per-owner expert demand, and the ring collectives of the attention TP group and
+// of the combined outputs. The timed platform issues these transfers; LinkLoadMap sums them.
+#include <vector>
+
+#include "workloads/moe/expert_placement.h"
+#include "workloads/moe/parallel_mapping.h"
+#include "workloads/moe/transfer.h"
+
+namespace spatialvp::moe {
+
+// How a token's load on an expert with several live instances is split [I] (spec 3.2: "even,
+// or nearest-replica"). kEven matches the balancer's H_d = sum l_e / r_e.
+enum class ReplicaSplit { kEven, kNearest };
+
+struct MoeLayerTraffic {
+  std::vector<Transfer> dispatch;
+  std::vector<Transfer> combine;
+  std::vector<double> instance_tokens;  // tokens per placement instance (die * slots + slot)
+};
+
+class PhaseTrafficBuilder {
+ public:
+  explicit PhaseTrafficBuilder(const ParallelMapping& mapping,
+                               ReplicaSplit split = ReplicaSplit::kEven);
+
+  // demand[owner_die * experts + e] = tokens owned by owner_die that chose expert e (a TP
+  // group's tokens are owned round-robin by its members). Transfers between the same pair of
+  // dies are merged.
+  void buildMoeLayer(const std::vector<double>& demand, const ExpertPlacement& placement,
+                     double token_bytes, MoeLayerTraffic& out);
+  // Attention TP collective; group_bytes[g] = S = the group's tokens x token bytes.
+  // Ring all-reduce: each ring edge carries 2(t-1)/t * S. HER [I]: intra-wafer reduce-scatter,
+  // shard r sent to its twin on every other wafer of the EP domain, intra-wafer all-gathers.
+  void appendAttentionCollective(const std::vector<double>& group_bytes,
+                                 std::vector<Transfer>& out) const;
+  // Combine collective per CombinePolicy: all-reduce of the FTD partial sums on the group ring
+  // (HER: remote reduce-scatter, shards home, home all-reduce) or all-gather from the owners.
+  void appendCombineCollective(const std::vector<double>& group_bytes,
+                               std::vector<Transfer>& out) const;
+
+ private:
+  void appendRing(const std::vector<int>& ring, double bytes_per_edge, Phase phase,
+                  std::vector<Transfer>& out) const;
+  void accumulate(std::vector<double>& matrix, std::vector<int>& touched, int src, int dst,
+                  double bytes);
+  void flush(std::vector<double>& matrix, std::vector<int>& touched, Phase phase,
+             std::vector<Transfer>& out);
+
+  const ParallelMapping* mapping_;
+  ReplicaSplit split_;
+  // Dense die x die scratch for merging transfers; only touched entries are visited and reset.
+  std::vector<double> dispatch_pairs_;
+  std::vector<double> combine_pairs_;
+  std::vector<int> dispatch_touched_;
+  std::vector<int> combine_touched_;
+  std::vector<int> sources_;  // scratch: dispatch source per live instance
+};
+
+}  // namespace spatialvp::moe
