@@ -4,6 +4,7 @@
 #include "interconnect/tlm/d2d_link_module.h"
 #include "interconnect/tlm/mesh_module.h"
 #include "models/basic/simple_memory.h"
+#include "models/spatial_star/spatial_star_orchestrator.h"
 #include "models/star/star_controller.h"
 #include "models/star/star_stage_unit.h"
 #include "models/traffic/traffic_generator.h"
@@ -20,6 +21,7 @@ void registerBuiltinModels(ModuleRegistry& registry) {
   interconnect::registerD2dLinkModule(registry);
   models::star::registerStarStageUnits(registry);
   models::star::registerStarController(registry);
+  models::spatial_star::registerSpatialStarOrchestrator(registry);
 }
 
 }  // namespace spatialvp

@@ -1,0 +1,336 @@
+#include "models/spatial_star/spatial_plan.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace spatialvp::models::spatial_star {
+
+namespace {
+
+using spatialvp::star::PipelineStage;
+using spatialvp::star::StageWork;
+
+std::optional<std::uint32_t> parseIndex(const std::string& text) {
+  if (text.empty() || text.size() > 9)
+    return std::nullopt;
+  std::uint32_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return std::nullopt;
+    value = value * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return value;
+}
+
+std::size_t stageIndex(PipelineStage stage) {
+  switch (stage) {
+    case PipelineStage::Dlzs:
+      return 0;
+    case PipelineStage::Sads:
+      return 1;
+    case PipelineStage::KvGeneration:
+      return 2;
+    case PipelineStage::SuFa:
+    case PipelineStage::Synchronize:
+      return 3;
+  }
+  return 3;
+}
+
+void accumulate(StageWork& into, const StageWork& work) {
+  into.ops += work.ops;
+  into.bytes += work.bytes;
+  into.keys += work.keys;
+  into.rows = work.rows;
+}
+
+}  // namespace
+
+const char* dataflowName(Dataflow dataflow) {
+  switch (dataflow) {
+    case Dataflow::kHeadParallel:
+      return "head_parallel";
+    case Dataflow::kRing:
+      return "ring";
+    case Dataflow::kHybrid:
+      return "hybrid";
+    case Dataflow::kBaseline:
+      return "baseline";
+  }
+  return "?";
+}
+
+std::optional<MeshPoint> parseMeshPoint(const std::string& text, std::uint32_t width,
+                                        std::uint32_t height, std::string& problem) {
+  const std::string mesh = std::to_string(width) + " x " + std::to_string(height) + " mesh";
+  if (const auto node = parseIndex(text)) {
+    if (*node >= width * height) {
+      problem = "'" + text + "': node " + std::to_string(*node) + " is outside the " + mesh;
+      return std::nullopt;
+    }
+    return MeshPoint{*node % width, *node / width, false};
+  }
+  if (text.size() >= 4 && text[0] == 'x') {
+    const std::size_t y_at = text.find('y');
+    if (y_at != std::string::npos) {
+      const auto x = parseIndex(text.substr(1, y_at - 1));
+      const auto y = parseIndex(text.substr(y_at + 1));
+      if (x && y) {
+        if (*x >= width || *y >= height) {
+          problem = "'" + text + "': router (" + std::to_string(*x) + ", " + std::to_string(*y) +
+                    ") is outside the " + mesh;
+          return std::nullopt;
+        }
+        return MeshPoint{*x, *y, false};
+      }
+    }
+  }
+  if (text.size() >= 2) {
+    const auto index = parseIndex(text.substr(1));
+    const char side = text[0];
+    if (index && (side == 'N' || side == 'S')) {
+      if (*index >= width) {
+        problem = "'" + text + "': column " + std::to_string(*index) + " is outside the " + mesh;
+        return std::nullopt;
+      }
+      return MeshPoint{*index, side == 'N' ? height - 1 : 0, true};
+    }
+    if (index && (side == 'E' || side == 'W')) {
+      if (*index >= height) {
+        problem = "'" + text + "': row " + std::to_string(*index) + " is outside the " + mesh;
+        return std::nullopt;
+      }
+      return MeshPoint{side == 'E' ? width - 1 : 0, *index, true};
+    }
+  }
+  problem = "'" + text +
+            "' is not a mesh attachment point; write a node id, 'x<X>y<Y>', or an edge port "
+            "'N<X>', 'S<X>', 'E<Y>', 'W<Y>'";
+  return std::nullopt;
+}
+
+std::uint32_t meshDistance(const MeshPoint& a, const MeshPoint& b) {
+  const auto dx = a.x > b.x ? a.x - b.x : b.x - a.x;
+  const auto dy = a.y > b.y ? a.y - b.y : b.y - a.y;
+  return dx + dy;
+}
+
+std::vector<std::size_t> ringOrder(std::uint32_t width, std::uint32_t height, RingOrder order) {
+  std::vector<std::size_t> nodes;
+  const std::size_t count = static_cast<std::size_t>(width) * height;
+  if (order == RingOrder::kRowMajor || width < 2 || height < 2) {
+    for (std::size_t node = 0; node < count; ++node)
+      nodes.push_back(node);
+    return nodes;
+  }
+  // A cycle of unit hops needs an even number of rows (or columns, then walk transposed):
+  // boustrophedon over columns 1..W-1, then back down column 0.
+  const bool transpose = height % 2 != 0 && width % 2 == 0;
+  const std::uint32_t rows = transpose ? width : height;
+  const std::uint32_t columns = transpose ? height : width;
+  auto id = [&](std::uint32_t column, std::uint32_t row) -> std::size_t {
+    return transpose ? static_cast<std::size_t>(column) * width + row
+                     : static_cast<std::size_t>(row) * width + column;
+  };
+  if (rows % 2 != 0) {
+    for (std::uint32_t row = 0; row < rows; ++row) {
+      for (std::uint32_t k = 0; k < columns; ++k)
+        nodes.push_back(id(row % 2 == 0 ? k : columns - 1 - k, row));
+    }
+    return nodes;
+  }
+  nodes.push_back(id(0, 0));
+  for (std::uint32_t row = 0; row < rows; ++row) {
+    for (std::uint32_t k = 1; k < columns; ++k)
+      nodes.push_back(id(row % 2 == 0 ? k : columns - k, row));
+  }
+  for (std::uint32_t row = rows - 1; row >= 1; --row)
+    nodes.push_back(id(0, row));
+  return nodes;
+}
+
+BlockTemplates::BlockTemplates(const spatialvp::star::TilingPlanInput& layer,
+                               std::size_t tile_group)
+    : layer_(layer), tile_group_(tile_group == 0 ? 1 : tile_group) {
+  // Every head is planned identically, so one head is enough. In the attention scope the
+  // planner uses H only through d = H / A: plan one head of width d. With the projections,
+  // the byte and op counts depend on H itself: keep H and A and read head 0's entries.
+  if (!layer_.include_projections) {
+    layer_.hidden_size = layer.hidden_size / layer.heads;
+    layer_.heads = 1;
+  }
+  block(true, std::min(layer.query_block, layer.queries == 0 ? layer.seq_len : layer.queries));
+}
+
+const BlockWork& BlockTemplates::block(bool first_of_core, std::size_t rows) {
+  const auto key = std::make_pair(first_of_core, rows);
+  auto found = cache_.find(key);
+  if (found != cache_.end())
+    return found->second;
+
+  // Plan just enough queries that the last block is the wanted shape.
+  spatialvp::star::TilingPlanInput in = layer_;
+  in.queries = first_of_core ? rows : in.query_block + rows;
+  const auto plan = spatialvp::star::planTiling(in);
+  tiles_ = plan.tiles;
+  tile_groups_ = (plan.tiles + tile_group_ - 1) / tile_group_;
+  const std::size_t last_block = plan.query_blocks - 1;
+  const std::uint64_t d = plan.head_dim;
+  const std::uint64_t act = in.activation_bytes;
+  const std::uint64_t H = in.hidden_size;
+  const std::uint64_t weight_codes = (H * d * in.lz_code_bits + 7) / 8;
+  const std::uint64_t weights_16bit = 2 * H * d * in.weight_bytes;
+
+  BlockWork block;
+  block.rows = rows;
+  block.items.resize(tile_groups_);
+  for (std::size_t g = 0; g < tile_groups_; ++g) {
+    Item& item = block.items[g];
+    item.tile_group = g;
+    item.first_tile = g * tile_group_;
+    item.tiles = std::min(tile_group_, plan.tiles - item.first_tile);
+    for (std::size_t s = 0; s < 4; ++s) {
+      item.stage[s].stage = static_cast<PipelineStage>(s);
+      item.stage[s].tile = item.first_tile;
+      item.stage[s].query_block = last_block;
+    }
+  }
+  for (const auto& work : plan.work) {
+    if (work.head != 0 || work.query_block != last_block)
+      continue;
+    if (work.stage == PipelineStage::Synchronize) {
+      block.sync = work;
+      block.write_bytes += work.bytes.dram_write;
+      continue;
+    }
+    Item& item = block.items[work.tile / tile_group_];
+    accumulate(item.stage[stageIndex(work.stage)], work);
+    std::uint64_t private_bytes = 0;
+    if (work.tile == 0) {
+      if (!in.include_projections && work.stage == PipelineStage::Dlzs)
+        private_bytes = work.rows * d * act;  // the Q block
+      if (in.include_projections && work.stage == PipelineStage::Dlzs)
+        private_bytes = weight_codes;  // W_k LZ codes
+      if (in.include_projections && work.stage == PipelineStage::KvGeneration)
+        private_bytes = weights_16bit;  // W_k, W_v
+    }
+    private_bytes = std::min(private_bytes, work.bytes.dram_read);
+    item.private_bytes += private_bytes;
+    item.shared_bytes += work.bytes.dram_read - private_bytes;
+    if (work.stage == PipelineStage::Dlzs)
+      item.keys += work.keys;
+  }
+  for (auto& item : block.items) {
+    block.private_bytes += item.private_bytes;
+    block.shared_bytes += item.shared_bytes;
+  }
+  return cache_.emplace(key, std::move(block)).first->second;
+}
+
+std::uint64_t ringPayloadBytes(const Item& item, const spatialvp::star::TilingPlanInput& layer,
+                               RingPayload payload, std::size_t members) {
+  if (payload == RingPayload::kPlan)
+    return item.shared_bytes;
+  if (layer.include_projections)
+    return item.keys * layer.hidden_size * layer.token_bytes;
+  const std::uint64_t tile = item.keys * (layer.hidden_size / layer.heads) * layer.activation_bytes;
+  if (payload == RingPayload::kFullKv)
+    return 2 * tile;
+  const double u = std::pow(1.0 - layer.kv_union_fraction, static_cast<double>(members));
+  return tile + static_cast<std::uint64_t>(std::ceil(static_cast<double>(tile) * (1.0 - u)));
+}
+
+SpatialPlan planSpatial(const SpatialConfig& config) {
+  const auto& layer = config.layer;
+  const std::size_t cores = config.cores();
+  if (cores == 0)
+    throw std::invalid_argument("mesh_width: the mesh has no cores");
+  if (layer.query_block == 0 || layer.heads == 0 || layer.seq_len == 0)
+    throw std::invalid_argument("heads: heads, S and T must be positive");
+  SpatialPlan plan;
+  plan.queries = layer.queries == 0 ? layer.seq_len : layer.queries;
+  plan.query_blocks = (plan.queries + layer.query_block - 1) / layer.query_block;
+  const auto order = ringOrder(config.mesh_width, config.mesh_height, config.ring_order);
+  plan.cores.resize(cores);
+
+  auto blockRows = [&](std::size_t block) {
+    return std::min(layer.query_block, plan.queries - block * layer.query_block);
+  };
+  // Groups of `size` consecutive ring cores, heads round-robin over the groups, and the query
+  // blocks of a head split into contiguous runs over the members.
+  auto makeGroups = [&](std::size_t size, bool circulate, bool split_queries) {
+    const std::size_t count = cores / size;
+    for (std::size_t g = 0; g < count; ++g) {
+      CoreGroup group;
+      group.circulate = circulate;
+      for (std::size_t m = 0; m < size; ++m)
+        group.cores.push_back(order[g * size + m]);
+      for (std::size_t h = g; h < layer.heads; h += count)
+        group.heads.push_back(h);
+      std::size_t most_blocks = 0;
+      for (std::size_t m = 0; m < size; ++m) {
+        CoreShare& share = plan.cores[group.cores[m]];
+        share.core = group.cores[m];
+        share.group = g;
+        share.position = m;
+        share.heads = group.heads;
+        const std::size_t first = split_queries ? plan.query_blocks * m / size : 0;
+        const std::size_t last =
+            split_queries ? plan.query_blocks * (m + 1) / size : plan.query_blocks;
+        for (std::size_t b = first; b < last; ++b)
+          share.block_rows.push_back(blockRows(b));
+        most_blocks = std::max(most_blocks, share.block_rows.size());
+      }
+      group.rounds = group.heads.size() * most_blocks;
+      plan.groups.push_back(std::move(group));
+    }
+  };
+
+  switch (config.dataflow) {
+    case Dataflow::kHeadParallel:
+      makeGroups(1, false, false);
+      break;
+    case Dataflow::kRing:
+      makeGroups(cores, true, true);
+      break;
+    case Dataflow::kHybrid:
+      if (config.ring_group < 2 || config.ring_group > cores || cores % config.ring_group != 0) {
+        throw std::invalid_argument("ring_group: " + std::to_string(config.ring_group) +
+                                    " cores per ring must be at least 2 and divide the " +
+                                    std::to_string(cores) + " cores");
+      }
+      makeGroups(config.ring_group, true, true);
+      break;
+    case Dataflow::kBaseline:
+      if (config.baseline_by_heads)
+        makeGroups(1, false, false);
+      else
+        makeGroups(cores, false, true);
+      break;
+  }
+  return plan;
+}
+
+std::size_t itemsPerRound(bool circulate, std::size_t members, std::size_t tile_groups) {
+  if (!circulate || members <= 1)
+    return tile_groups;
+  const std::size_t waves = (tile_groups + members - 1) / members;
+  return waves * members;
+}
+
+ItemSlot itemSlot(bool circulate, std::size_t members, std::size_t position,
+                  std::size_t tile_groups, std::size_t index) {
+  ItemSlot slot;
+  if (!circulate || members <= 1) {
+    slot.tile_group = index;
+    return slot;
+  }
+  slot.wave = index / members;
+  slot.step = index % members;
+  const std::size_t owner = (position + members - slot.step) % members;
+  slot.tile_group = std::min(owner + slot.wave * members, tile_groups);
+  return slot;
+}
+
+}  // namespace spatialvp::models::spatial_star

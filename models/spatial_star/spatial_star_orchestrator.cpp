@@ -1,0 +1,731 @@
+#include "models/spatial_star/spatial_star_orchestrator.h"
+
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "models/star/stage_job.h"
+#include "platform/core/config_error.h"
+
+namespace spatialvp::models::spatial_star {
+
+namespace {
+
+using spatialvp::models::star::StageJobExtension;
+
+const char* const kUnitPorts[] = {"dlzs", "sads", "kv", "sufa"};
+
+std::size_t toSize(std::int64_t value) {
+  return static_cast<std::size_t>(value);
+}
+
+std::uint64_t toBytes(double value) {
+  return static_cast<std::uint64_t>(value + 0.5);
+}
+
+Picoseconds nowPs() {
+  return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+}
+
+}  // namespace
+
+SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
+                                                 const ModuleContext& context)
+    : Module(name, context),
+      stage_buffers_(toSize(params().integer("stage_buffers"))),
+      kv_buffers_(toSize(params().integer("kv_buffers"))),
+      sample_rounds_(toSize(params().integer("sample_rounds"))),
+      hbm_size_(toBytes(params().quantity("hbm_size"))),
+      hbm_burst_(toBytes(params().quantity("hbm_burst"))),
+      sram_base_(static_cast<std::uint64_t>(params().integer("sram_base"))),
+      sram_stride_(toBytes(params().quantity("sram_stride"))),
+      sram_window_(toBytes(params().quantity("sram_window"))),
+      ring_burst_(toBytes(params().quantity("ring_burst"))) {
+  auto& in = config_.layer;
+  in.seq_len = toSize(params().integer("seq_len"));
+  in.hidden_size = toSize(params().integer("hidden_size"));
+  in.heads = toSize(params().integer("heads"));
+  in.query_block = toSize(params().integer("query_block"));
+  in.tiles = toSize(params().integer("tiles"));
+  in.tile_length = toSize(params().integer("tile_length"));
+  in.queries = toSize(params().integer("queries"));
+  in.keep_ratio = params().real("keep_ratio");
+  in.kv_union_fraction = params().real("kv_union_fraction");
+  in.kv_policy = params().string("kv_reuse") == "cache"
+                     ? spatialvp::star::KvReusePolicy::CacheAcrossBlocks
+                     : spatialvp::star::KvReusePolicy::RegeneratePerBlock;
+  const std::string& order = params().string("order");
+  in.order = order == "descending"  ? spatialvp::star::SuFaOrder::Descending
+             : order == "ascending" ? spatialvp::star::SuFaOrder::Ascending
+                                    : spatialvp::star::SuFaOrder::FlashAttention2;
+  in.token_sram_bytes = toSize(static_cast<std::int64_t>(params().quantity("token_sram")));
+  in.include_projections = params().string("scope") == "layer";
+  if (in.hidden_size % in.heads != 0)
+    params().fail("heads", "must divide hidden_size");
+  if (in.tile_length == 0 && in.tiles > in.seq_len)
+    params().fail("tiles", "more tiles than keys");
+  if (in.tile_length > in.seq_len)
+    params().fail("tile_length", "longer than the sequence (" + std::to_string(in.seq_len) + ")");
+
+  config_.mesh_width = static_cast<std::uint32_t>(params().integer("mesh_width"));
+  config_.mesh_height = static_cast<std::uint32_t>(params().integer("mesh_height"));
+  const std::size_t cores = toSize(params().integer("cores"));
+  if (cores != config_.cores()) {
+    params().fail("cores", std::to_string(cores) + " cores do not fill the " +
+                               std::to_string(config_.mesh_width) + " x " +
+                               std::to_string(config_.mesh_height) +
+                               " mesh (one STAR core per node: expected " +
+                               std::to_string(config_.cores()) + ")");
+  }
+  const std::string& dataflow = params().string("dataflow");
+  config_.dataflow = dataflow == "head_parallel" ? Dataflow::kHeadParallel
+                     : dataflow == "ring"        ? Dataflow::kRing
+                     : dataflow == "hybrid"      ? Dataflow::kHybrid
+                                                 : Dataflow::kBaseline;
+  config_.ring_order =
+      params().string("ring_order") == "snake" ? RingOrder::kSnake : RingOrder::kRowMajor;
+  config_.ring_group = toSize(params().integer("ring_group"));
+  config_.baseline_by_heads = params().string("baseline_partition") == "heads";
+  config_.tile_group = toSize(params().integer("tile_group"));
+  const std::string& payload = params().string("ring_payload");
+  config_.ring_payload = payload == "union"     ? RingPayload::kUnion
+                         : payload == "full_kv" ? RingPayload::kFullKv
+                                                : RingPayload::kPlan;
+  overlap_ = config_.dataflow != Dataflow::kBaseline || params().boolean("baseline_overlap");
+  nearest_ = params().string("hbm_mapping") == "nearest";
+
+  // HBM stacks: where they sit (validated against the mesh, element by element) and their
+  // address ranges as the mesh maps them.
+  const auto& nodes = params().strings("hbm_nodes");
+  if (nodes.empty())
+    params().fail("hbm_nodes", "at least one HBM stack is needed");
+  const ConfigNode& written = params().value("hbm_nodes").written;
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    std::string problem;
+    const auto point = parseMeshPoint(nodes[i], config_.mesh_width, config_.mesh_height, problem);
+    if (!point) {
+      if (!written.isSequence() || i >= written.items().size())
+        params().fail("hbm_nodes", problem);
+      throw ConfigError(written.items()[i].location(), params().ownerPath() + ".hbm_nodes",
+                        "element " + std::to_string(i) + ": " + problem);
+    }
+    hbm_points_.push_back(*point);
+  }
+  for (std::int64_t base : params().integers("hbm_bases"))
+    hbm_bases_.push_back(static_cast<std::uint64_t>(base));
+  if (hbm_bases_.size() != hbm_points_.size()) {
+    params().fail("hbm_bases", "needs one base address per hbm_nodes entry (" +
+                                   std::to_string(hbm_points_.size()) + "), got " +
+                                   std::to_string(hbm_bases_.size()));
+  }
+  if (hbm_burst_ > hbm_size_)
+    params().fail("hbm_burst", "must not exceed hbm_size");
+  if (ring_burst_ > sram_window_)
+    params().fail("ring_burst", "must not exceed sram_window");
+  if (sram_window_ > sram_stride_)
+    params().fail("sram_window", "must not exceed sram_stride");
+  const bool circulates =
+      config_.dataflow == Dataflow::kRing || config_.dataflow == Dataflow::kHybrid;
+  if (circulates && kv_buffers_ < 2)
+    params().fail("kv_buffers", "a ring needs at least 2 buffers per core (receive + compute)");
+
+  try {
+    plan_ = planSpatial(config_);
+    // A ring needs at least one item per member and wave: cap G at the tiles per member.
+    std::size_t members = 1;
+    for (const auto& group : plan_.groups) {
+      if (group.circulate)
+        members = std::max(members, group.cores.size());
+    }
+    const std::size_t tiles =
+        in.tile_length > 0 ? (in.seq_len + in.tile_length - 1) / in.tile_length : in.tiles;
+    config_.tile_group = std::max<std::size_t>(1, std::min(config_.tile_group, tiles / members));
+    templates_ = std::make_unique<BlockTemplates>(config_.layer, config_.tile_group);
+  } catch (const std::invalid_argument& error) {
+    const std::string text = error.what();
+    const std::size_t colon = text.find(':');
+    const std::string key = colon == std::string::npos ? "dataflow" : text.substr(0, colon);
+    params().fail(params().has(key) ? key : "dataflow",
+                  colon == std::string::npos ? text : text.substr(colon + 2));
+  }
+
+  cores_.resize(cores);
+  for (std::size_t c = 0; c < cores; ++c) {
+    const MeshPoint here{static_cast<std::uint32_t>(c % config_.mesh_width),
+                         static_cast<std::uint32_t>(c / config_.mesh_width), false};
+    std::uint32_t best = UINT32_MAX;
+    for (std::size_t s = 0; s < hbm_points_.size(); ++s) {
+      const std::uint32_t distance = meshDistance(here, hbm_points_[s]);
+      if (distance < best) {
+        best = distance;
+        cores_[c].nearest_stack = s;
+      }
+    }
+  }
+  for (std::size_t u = 0; u < kUnits; ++u) {
+    for (std::size_t c = 0; c < cores; ++c) {
+      units_[u].push_back(
+          std::make_unique<Socket>((std::string(kUnitPorts[u]) + "_" + std::to_string(c)).c_str()));
+    }
+  }
+  for (std::size_t c = 0; c < cores; ++c)
+    mesh_.push_back(std::make_unique<Socket>(("mesh_" + std::to_string(c)).c_str()));
+  buffer_.assign(std::max(hbm_burst_, ring_burst_), 0);
+  hbm_cursor_.assign(hbm_points_.size(), 0);
+  stack_read_bytes_.assign(hbm_points_.size(), 0);
+  sram_cursor_.assign(cores, 0);
+
+  const double queries = static_cast<double>(plan_.queries);
+  // Dense-equivalent attention ops (spec 3.5), as the single-core controller counts them.
+  dense_ops_ =
+      4.0 * queries * static_cast<double>(in.seq_len) * static_cast<double>(in.hidden_size);
+  buildRounds();
+  becomeActive();
+  SC_HAS_PROCESS(SpatialStarOrchestrator);
+  SC_THREAD(run);
+}
+
+InitiatorSocket* SpatialStarOrchestrator::initiatorSocket(const std::string& port,
+                                                          std::size_t index) {
+  for (std::size_t u = 0; u < kUnits; ++u) {
+    if (port == kUnitPorts[u])
+      return index < units_[u].size() ? units_[u][index].get() : nullptr;
+  }
+  if (port == "mesh")
+    return index < mesh_.size() ? mesh_[index].get() : nullptr;
+  return nullptr;
+}
+
+std::size_t SpatialStarOrchestrator::portWidth(const std::string& port) const {
+  for (std::size_t u = 0; u < kUnits; ++u) {
+    if (port == kUnitPorts[u])
+      return units_[u].size();
+  }
+  return port == "mesh" ? mesh_.size() : 0;
+}
+
+void SpatialStarOrchestrator::buildRounds() {
+  for (const auto& group : plan_.groups) {
+    std::size_t most_blocks = 0;
+    for (std::size_t core : group.cores)
+      most_blocks = std::max(most_blocks, plan_.cores[core].block_rows.size());
+    for (std::size_t core : group.cores) {
+      const CoreShare& share = plan_.cores[core];
+      CoreState& state = cores_[core];
+      const std::size_t blocks = group.circulate ? most_blocks : share.block_rows.size();
+      for (std::size_t head : share.heads) {
+        for (std::size_t b = 0; b < blocks; ++b) {
+          Round round;
+          round.head = head;
+          round.rows = b < share.block_rows.size() ? share.block_rows[b] : 0;
+          round.first = b == 0;
+          state.rounds.push_back(round);
+          layer_rows_ += static_cast<double>(round.rows);
+        }
+      }
+      state.items_per_round =
+          itemsPerRound(group.circulate, group.cores.size(), templates_->tileGroups());
+      state.simulated_rounds =
+          sample_rounds_ == 0 ? state.rounds.size() : std::min(sample_rounds_, state.rounds.size());
+      for (std::size_t r = 0; r < state.simulated_rounds; ++r)
+        simulated_rows_ += static_cast<double>(state.rounds[r].rows);
+    }
+  }
+  work_scale_ = simulated_rows_ > 0 ? layer_rows_ / simulated_rows_ : 1.0;
+}
+
+Picoseconds SpatialStarOrchestrator::clampToNow(Picoseconds at) {
+  const Picoseconds now = nowPs();
+  if (at < now) {
+    ++late_requests_;
+    return now;
+  }
+  return at;
+}
+
+Picoseconds SpatialStarOrchestrator::hbmAccess(std::size_t core, std::size_t stack,
+                                               std::uint64_t bytes, bool write, Picoseconds at) {
+  at = clampToNow(at);
+  const Picoseconds now = nowPs();
+  tlm::tlm_generic_payload payload;
+  payload.set_data_ptr(buffer_.data());
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_dmi_allowed(false);
+  Picoseconds done = at;
+  (write ? cores_[core].hbm_write_bytes : cores_[core].hbm_read_bytes) += bytes;
+  if (!write)
+    stack_read_bytes_[stack] += bytes;
+  while (bytes > 0) {
+    const std::uint64_t chunk = std::min(bytes, hbm_burst_);
+    if (hbm_cursor_[stack] + chunk > hbm_size_)
+      hbm_cursor_[stack] = 0;
+    payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    payload.set_address(hbm_bases_[stack] + hbm_cursor_[stack]);
+    payload.set_data_length(static_cast<unsigned int>(chunk));
+    payload.set_streaming_width(static_cast<unsigned int>(chunk));
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    // A core's DMA keeps its bursts in flight back to back; the mesh and HBM space them.
+    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
+    (*mesh_[core])->b_transport(payload, delay);
+    if (payload.is_response_error()) {
+      SC_REPORT_ERROR(
+          "spatialvp/spatial_star",
+          (instanceName() + ": HBM access failed: " + payload.get_response_string()).c_str());
+    }
+    ++transactions_;
+    services().countTransactions(1);
+    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
+    hbm_cursor_[stack] += chunk;
+    bytes -= chunk;
+  }
+  return done;
+}
+
+Picoseconds SpatialStarOrchestrator::ringWrite(std::size_t from, std::size_t to,
+                                               std::uint64_t bytes, Picoseconds at) {
+  at = clampToNow(at);
+  const Picoseconds now = nowPs();
+  tlm::tlm_generic_payload payload;
+  payload.set_data_ptr(buffer_.data());
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_dmi_allowed(false);
+  Picoseconds done = at;
+  cores_[from].ring_bytes += bytes;
+  while (bytes > 0) {
+    const std::uint64_t chunk = std::min(bytes, ring_burst_);
+    if (sram_cursor_[to] + chunk > sram_window_)
+      sram_cursor_[to] = 0;
+    payload.set_command(tlm::TLM_WRITE_COMMAND);
+    payload.set_address(sram_base_ + to * sram_stride_ + sram_cursor_[to]);
+    payload.set_data_length(static_cast<unsigned int>(chunk));
+    payload.set_streaming_width(static_cast<unsigned int>(chunk));
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
+    (*mesh_[from])->b_transport(payload, delay);
+    if (payload.is_response_error()) {
+      SC_REPORT_ERROR(
+          "spatialvp/spatial_star",
+          (instanceName() + ": ring transfer failed: " + payload.get_response_string()).c_str());
+    }
+    ++transactions_;
+    services().countTransactions(1);
+    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
+    sram_cursor_[to] += chunk;
+    bytes -= chunk;
+  }
+  return done;
+}
+
+Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,
+                                             const spatialvp::star::StageWork& work,
+                                             Picoseconds ready, Picoseconds& started) {
+  ready = clampToNow(ready);
+  unsigned char dummy = 0;
+  tlm::tlm_generic_payload payload;
+  StageJobExtension job;
+  job.work = &work;
+  payload.set_command(tlm::TLM_WRITE_COMMAND);
+  payload.set_address(0);
+  payload.set_data_ptr(&dummy);
+  payload.set_data_length(1);
+  payload.set_streaming_width(1);
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  payload.set_extension(&job);
+  const Picoseconds now = nowPs();
+  sc_core::sc_time delay = sc_core::sc_time::from_value(ready - now);
+  (*units_[unit][core])->b_transport(payload, delay);
+  payload.clear_extension(&job);
+  ++transactions_;
+  services().countTransactions(1);
+  if (payload.is_response_error()) {
+    SC_REPORT_ERROR("spatialvp/spatial_star", (instanceName() + ": unit rejected a job").c_str());
+  }
+  started = job.started_ps;
+  const Picoseconds end = now + static_cast<Picoseconds>(delay.value());
+  CoreState& state = cores_[core];
+  state.busy[unit] += end - started;
+  ++state.jobs;
+  return end;
+}
+
+std::size_t SpatialStarOrchestrator::stackFor(std::size_t head, std::size_t tile_group,
+                                              std::size_t owner) const {
+  if (nearest_)
+    return cores_[owner].nearest_stack;
+  return (head + tile_group) % hbm_points_.size();
+}
+
+void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
+  CoreState& state = cores_[core];
+  const CoreShare& share = plan_.cores[core];
+  const CoreGroup& group = plan_.groups[share.group];
+  const std::size_t members = group.cores.size();
+  const std::size_t round_index = index / state.items_per_round;
+  const std::size_t k = index % state.items_per_round;
+  const Round& round = state.rounds[round_index];
+  const std::size_t tile_groups = templates_->tileGroups();
+  const ItemSlot slot = itemSlot(group.circulate, members, share.position, tile_groups, k);
+  const bool compute = round.rows > 0;
+  // Relay rounds move full blocks' tiles; their payload does not depend on the rows.
+  const BlockWork& block = templates_->block(compute ? round.first : false,
+                                             compute ? round.rows : config_.layer.query_block);
+  if (k == 0)
+    state.round_last_sufa_end = 0;
+  if (state.released.size() <= index)
+    state.released.resize(index + 1, 0);
+
+  Picoseconds release = 0;
+  if (slot.tile_group < tile_groups) {
+    const Item& item = block.items[slot.tile_group];
+    const std::uint64_t payload =
+        ringPayloadBytes(item, config_.layer, config_.ring_payload, members);
+    ++state.items;
+    const Picoseconds now = nowPs();
+    Picoseconds data_ready = 0;
+    const bool from_ring = group.circulate && members > 1 && slot.step > 0;
+    if (from_ring) {
+      data_ready = state.arrival.size() > index ? state.arrival[index] : now;
+    } else {
+      const std::uint64_t bytes = group.circulate ? payload : item.shared_bytes;
+      Picoseconds issue = std::max(now, state.fetch_done);
+      if (index >= kv_buffers_)
+        issue = std::max(issue, state.released[index - kv_buffers_]);
+      if (!overlap_)
+        issue = std::max(issue, state.previous_item_end);
+      if (k == 0 && compute && block.private_bytes > 0) {
+        // The block's queries (or weights) come first, from the core's nearest stack.
+        issue = hbmAccess(core, state.nearest_stack, block.private_bytes, false, issue);
+      }
+      const std::size_t owner = group.circulate ? core : group.cores[slot.tile_group % members];
+      const std::size_t stack = stackFor(round.head, slot.tile_group, owner);
+      data_ready = bytes > 0 ? hbmAccess(core, stack, bytes, false, issue) : issue;
+      state.fetch_done = data_ready;
+    }
+    release = data_ready;
+    if (compute) {
+      Picoseconds tile_ready = data_ready;
+      for (std::size_t u = 0; u < kUnits; ++u) {
+        Picoseconds ready = std::max(tile_ready, nowPs());
+        // A stage may run at most `stage_buffers` items ahead of the stage that consumes it.
+        if (u + 1 < kUnits && state.starts[u + 1].size() >= stage_buffers_)
+          ready = std::max(ready, state.starts[u + 1][state.starts[u + 1].size() - stage_buffers_]);
+        Picoseconds started = 0;
+        const Picoseconds end = sendJob(core, u, item.stage[u], ready, started);
+        state.starts[u].push_back(started);
+        if (state.starts[u].size() > stage_buffers_ + 1)
+          state.starts[u].pop_front();
+        state.last_ready[u] = std::max(state.last_ready[u], ready);
+        tile_ready = end;
+        if (u == 2)
+          release = end;  // the KV stage has read the tile's K/V rows into its buffers
+        if (u == 3)
+          state.round_last_sufa_end = std::max(state.round_last_sufa_end, end);
+      }
+      state.previous_item_end = tile_ready;
+    }
+    if (group.circulate && members > 1 && slot.step + 1 < members) {
+      // Forward the tile to the next core of the ring as soon as it is here and the next core
+      // has a free buffer for it (its item index + 1, freed kv_buffers items earlier).
+      const std::size_t next = group.cores[(share.position + 1) % members];
+      CoreState& succ = cores_[next];
+      Picoseconds start = data_ready;
+      if (index + 1 >= kv_buffers_ && succ.released.size() > index + 1 - kv_buffers_)
+        start = std::max(start, succ.released[index + 1 - kv_buffers_]);
+      const Picoseconds arrived = ringWrite(core, next, payload, start);
+      if (succ.arrival.size() <= index + 1)
+        succ.arrival.resize(index + 2, 0);
+      succ.arrival[index + 1] = arrived;
+      release = std::max(release, arrived);
+    }
+  }
+  state.released[index] = release;
+  if (k + 1 == state.items_per_round)
+    finishRound(core, round, release);
+}
+
+void SpatialStarOrchestrator::finishRound(std::size_t core, const Round& round,
+                                          Picoseconds last_release) {
+  CoreState& state = cores_[core];
+  Picoseconds done = last_release;
+  if (round.rows > 0) {
+    const BlockWork& block = templates_->block(round.first, round.rows);
+    // Tile synchronisation (spec 2.5.3) once the block's last SU-FA job is done, then O.
+    Picoseconds started = 0;
+    const Picoseconds end =
+        sendJob(core, 3, block.sync, std::max(state.round_last_sufa_end, nowPs()), started);
+    done = block.write_bytes > 0
+               ? hbmAccess(core, state.nearest_stack, block.write_bytes, true, end)
+               : end;
+    state.previous_item_end = std::max(state.previous_item_end, end);
+  }
+  done = std::max(done, last_release);
+  state.finish = std::max(state.finish, done);
+  state.round_done.push_back(state.finish);
+}
+
+void SpatialStarOrchestrator::run() {
+  tlm_utils::tlm_quantumkeeper keeper;
+  keeper.reset();
+  std::size_t most_items = 0;
+  for (const auto& state : cores_)
+    most_items = std::max(most_items, state.simulated_rounds * state.items_per_round);
+  for (std::size_t index = 0; index < most_items; ++index) {
+    for (std::size_t core = 0; core < cores_.size(); ++core) {
+      if (index < cores_[core].simulated_rounds * cores_[core].items_per_round)
+        processItem(core, index);
+    }
+    // Let the kernel advance to the earliest time any core may still issue work.
+    Picoseconds frontier = UINT64_MAX;
+    for (const auto& state : cores_) {
+      if (index + 1 < state.simulated_rounds * state.items_per_round)
+        frontier =
+            std::min(frontier, *std::min_element(state.last_ready.begin(), state.last_ready.end()));
+    }
+    const Picoseconds now = nowPs();
+    if (frontier != UINT64_MAX && frontier > now) {
+      keeper.set(sc_core::sc_time::from_value(frontier - now));
+      if (keeper.need_sync())
+        keeper.sync();
+    }
+  }
+  for (const auto& state : cores_)
+    simulated_finish_ = std::max(simulated_finish_, state.finish);
+  estimate();
+  const Picoseconds now = nowPs();
+  if (simulated_finish_ > now)
+    sc_core::wait(sc_core::sc_time::from_value(simulated_finish_ - now));
+  finished();
+}
+
+void SpatialStarOrchestrator::estimate() {
+  // Per core: the simulated rounds' completion, then the remaining rounds at the steady-state
+  // round period. The period is pooled over all cores (they share the mesh and the HBM, so one
+  // core's rounds jitter while the system's throughput is steady) and measured over the second
+  // half of the simulated rounds (the first half holds the pipeline and ring fill). Rounds are
+  // weighted by their rows when cores work alone; ring members move in lockstep, so every ring
+  // round (relay rounds included) counts one period.
+  latency_ = 0;
+  auto weight = [&](const CoreState& state, bool circulate, std::size_t r) {
+    return circulate ? 1.0
+                     : static_cast<double>(state.rounds[r].rows) /
+                           static_cast<double>(config_.layer.query_block);
+  };
+  double pooled_time = 0.0;
+  double pooled_weight = 0.0;
+  for (std::size_t c = 0; c < cores_.size(); ++c) {
+    const CoreState& state = cores_[c];
+    const bool circulate = plan_.groups[plan_.cores[c].group].circulate;
+    const std::size_t simulated = state.round_done.size();
+    if (simulated == 0 || simulated == state.rounds.size())
+      continue;
+    const std::size_t from = simulated / 2;
+    const Picoseconds before = from == 0 ? 0 : state.round_done[from - 1];
+    pooled_time += static_cast<double>(state.round_done[simulated - 1] - before);
+    for (std::size_t r = from; r < simulated; ++r)
+      pooled_weight += weight(state, circulate, r);
+  }
+  const double period = pooled_weight > 0 ? pooled_time / pooled_weight : 0.0;
+  for (std::size_t c = 0; c < cores_.size(); ++c) {
+    CoreState& state = cores_[c];
+    const bool circulate = plan_.groups[plan_.cores[c].group].circulate;
+    if (state.round_done.empty())
+      continue;
+    double remaining = 0.0;
+    for (std::size_t r = state.round_done.size(); r < state.rounds.size(); ++r)
+      remaining += weight(state, circulate, r);
+    state.estimated_latency =
+        state.round_done.back() + static_cast<Picoseconds>(period * remaining + 0.5);
+    latency_ = std::max(latency_, state.estimated_latency);
+  }
+}
+
+void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
+  const double latency = static_cast<double>(latency_) * 1e-12;
+  const double span = static_cast<double>(simulated_finish_) * 1e-12;
+  std::uint64_t hbm_read = 0, hbm_write = 0, ring = 0, items = 0, jobs = 0;
+  double utilisation_sum = 0.0;
+  std::size_t rounds = 0, simulated_rounds = 0;
+  for (std::size_t c = 0; c < cores_.size(); ++c) {
+    const CoreState& state = cores_[c];
+    hbm_read += state.hbm_read_bytes;
+    hbm_write += state.hbm_write_bytes;
+    ring += state.ring_bytes;
+    items += state.items;
+    jobs += state.jobs;
+    rounds += state.rounds.size();
+    simulated_rounds += state.round_done.size();
+    const Picoseconds busiest = *std::max_element(state.busy.begin(), state.busy.end());
+    const double utilisation = span > 0 ? static_cast<double>(busiest) * 1e-12 / span : 0.0;
+    utilisation_sum += utilisation;
+    const std::string prefix = "core" + std::to_string(c) + ".";
+    stats.value(prefix + "utilisation", utilisation, "ratio",
+                "Busy time of the core's busiest unit / simulated time");
+    for (std::size_t u = 0; u < kUnits; ++u) {
+      stats.value(prefix + kUnitPorts[u] + "_busy", static_cast<double>(state.busy[u]) * 1e-12, "s",
+                  "Busy time of the unit (simulated rounds)");
+    }
+    stats.counter(prefix + "hbm_read_bytes", state.hbm_read_bytes, "B",
+                  "Bytes the core read from HBM (simulated rounds)");
+    stats.counter(prefix + "ring_bytes", state.ring_bytes, "B",
+                  "Bytes the core forwarded to the next ring core (simulated rounds)");
+    stats.value(prefix + "latency", static_cast<double>(state.estimated_latency) * 1e-12, "s",
+                "Estimated time the core finishes the layer");
+  }
+  for (std::size_t s = 0; s < stack_read_bytes_.size(); ++s) {
+    stats.counter("hbm" + std::to_string(s) + ".read_bytes", stack_read_bytes_[s], "B",
+                  "Bytes read from HBM stack s (simulated rounds)");
+  }
+  const double scale = work_scale_;
+  stats.counter("cores", cores_.size(), "cores", "STAR cores");
+  stats.counter("groups", plan_.groups.size(), "groups", "Core groups (rings or single cores)");
+  stats.counter("tile_groups", templates_->tileGroups(), "items", "Items per block (G tiles each)");
+  stats.counter("tile_group", config_.tile_group, "tiles",
+                "Tiles per item used (tile_group, capped at tiles per ring member)");
+  stats.counter("rounds", rounds, "rounds", "Head x query-block rounds over all cores");
+  stats.counter("simulated_rounds", simulated_rounds, "rounds", "Rounds actually simulated");
+  stats.counter("items", items, "items", "Tile groups simulated over all cores");
+  stats.counter("jobs", jobs, "jobs", "Unit jobs issued");
+  stats.counter("hbm_read_bytes", hbm_read, "B", "HBM bytes read (simulated rounds)");
+  stats.counter("hbm_write_bytes", hbm_write, "B", "HBM bytes written (simulated rounds)");
+  stats.counter("ring_bytes", ring, "B", "Bytes forwarded core to core (simulated rounds)");
+  stats.counter("late_requests", late_requests_, "requests",
+                "Requests whose planned time was behind the kernel time (should be 0)");
+  stats.value("work_scale", scale, "ratio",
+              "Layer work / simulated work (1 = every round simulated)");
+  stats.value("simulated_span", span, "s", "Simulated time of the simulated rounds");
+  stats.value("layer_hbm_read_bytes", static_cast<double>(hbm_read) * scale, "B",
+              "HBM bytes read for the whole layer (simulated x work_scale)");
+  stats.value("layer_hbm_write_bytes", static_cast<double>(hbm_write) * scale, "B",
+              "HBM bytes written for the whole layer");
+  stats.value("layer_ring_bytes", static_cast<double>(ring) * scale, "B",
+              "Core-to-core bytes for the whole layer");
+  stats.value("dense_equivalent_ops", dense_ops_, "op",
+              "Dense attention ops (QK^T + SV, 2 per MAC, all heads)");
+  stats.headline("latency", latency, "s", "Estimated time to finish the attention layer");
+  stats.headline("tokens_per_second",
+                 latency > 0 ? static_cast<double>(plan_.queries) / latency : 0.0, "tokens/s",
+                 "Prefill tokens of one layer per second");
+  stats.headline("effective_throughput", latency > 0 ? dense_ops_ / latency : 0.0, "op/s",
+                 "Dense-equivalent ops / latency (spec 3.5)");
+  stats.headline("hbm_bandwidth",
+                 latency > 0 ? static_cast<double>(hbm_read + hbm_write) * scale / latency : 0.0,
+                 "B/s", "Average HBM traffic over the layer");
+  stats.headline("mean_core_utilisation",
+                 cores_.empty() ? 0.0 : utilisation_sum / static_cast<double>(cores_.size()),
+                 "ratio", "Mean over cores of the busiest unit's busy fraction");
+}
+
+void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
+  ModuleTypeInfo info;
+  info.name = "spatial_star_orchestrator";
+  info.description =
+      "Spatial-STAR: drives the STAR units of every core and the K/V traffic on the mesh "
+      "(head-parallel, ring, hybrid or naive baseline dataflow)";
+  ParamSchema& p = info.params;
+  // The layer (same meaning as star_controller's parameters).
+  p.integer("seq_len", "Sequence length S (keys)").atLeast(1);
+  p.integer("hidden_size", "Hidden size H").atLeast(1);
+  p.integer("heads", "Attention heads A (head dim = H / A)").atLeast(1);
+  p.integer("queries", "Query rows; 0 = S (self-attention prefill)").byDefault("0").atLeast(0);
+  p.integer("query_block", "Queries processed in parallel per core, T (spec 2.1: 128)")
+      .byDefault("128")
+      .atLeast(1);
+  p.integer("tiles", "Key tiles per row, Tc, when tile_length = 0").byDefault("4").atLeast(1);
+  p.integer("tile_length", "Keys per tile, Bc [INF: 1024 = the single core's S=4K, Tc=4]; 0 = S/Tc")
+      .byDefault("1024")
+      .atLeast(0);
+  p.real("keep_ratio", "Top-k keep ratio k").byDefault("0.25").above(0).atMost(1);
+  p.real("kv_union_fraction", "Fraction of a tile's keys some query of a block selects")
+      .byDefault("1.0")
+      .above(0)
+      .atMost(1);
+  p.enumeration("kv_reuse", {"cache", "regenerate"},
+                "Keep generated K/V rows across query blocks [INF]")
+      .byDefault("cache");
+  p.enumeration("order", {"descending", "ascending", "fa2"}, "SU-FA update order")
+      .byDefault("descending");
+  p.enumeration("scope", {"attention", "layer"},
+                "attention: Q/K/V given; layer: with Q/K/V projections")
+      .byDefault("attention");
+  p.quantity("token_sram", dims::data(), "Token SRAM capacity per core (spec 3.2)")
+      .byDefault("192 KiB")
+      .above(0);
+  // Topology.
+  p.integer("mesh_width", "Cores along x (one STAR core per mesh node)").atLeast(1);
+  p.integer("mesh_height", "Cores along y").atLeast(1);
+  p.integer("cores", "STAR cores; must equal mesh_width x mesh_height").atLeast(1);
+  p.stringList("hbm_nodes",
+               "Mesh attachment point of each HBM stack (as the mesh's out_nodes), "
+               "e.g. [N1, E2, S2, W1]");
+  p.integerList("hbm_bases", "Mesh address of each HBM stack's range").atLeast(0);
+  p.quantity("hbm_size", dims::data(), "Bytes of each stack's range used for K/V, Q and O")
+      .above(0);
+  p.quantity("hbm_burst", dims::data(), "Bytes per HBM read/write transaction")
+      .byDefault("256 KiB")
+      .above(0);
+  p.enumeration("hbm_mapping", {"interleave", "nearest"},
+                "interleave: tile group g of head h lives in stack (h + g) mod stacks; "
+                "nearest: in the stack nearest to the core that owns (fetches) it")
+      .byDefault("interleave");
+  p.integer("sram_base", "Mesh address of core 0's SRAM receive window")
+      .byDefault("0x1000000000")
+      .atLeast(0);
+  p.quantity("sram_stride", dims::data(), "Address distance between cores' SRAM windows")
+      .byDefault("1 MiB")
+      .above(0);
+  p.quantity("sram_window", dims::data(), "Size of a core's SRAM receive window (token SRAM)")
+      .byDefault("192 KiB")
+      .above(0);
+  p.quantity("ring_burst", dims::data(), "Bytes per core-to-core write transaction")
+      .byDefault("64 KiB")
+      .above(0);
+  // Dataflow.
+  p.enumeration("dataflow", {"head_parallel", "ring", "hybrid", "baseline"},
+                "head_parallel: heads over cores; ring: sequence-parallel K/V ring; hybrid: heads "
+                "over groups, ring inside a group; baseline: naive (no on-mesh reuse, no overlap)")
+      .byDefault("ring");
+  p.integer("ring_group", "hybrid: cores per ring (consecutive cores of the ring order)")
+      .byDefault("4")
+      .atLeast(1);
+  p.enumeration("ring_order", {"snake", "row_major"},
+                "Ring laid on the mesh: snake = a cycle of one-hop links; row_major = node order")
+      .byDefault("snake");
+  p.enumeration("ring_payload", {"union", "full_kv", "plan"},
+                "What a ring forwards per tile: union = K tile + the V rows any ring member "
+                "selects (1 - (1 - u)^M of them [INF]); full_kv = K and V tiles; plan = the "
+                "bytes the single-core plan fetches (X tile with the projections)")
+      .byDefault("union");
+  p.integer("kv_buffers", "K/V tile buffers per core (prefetch / ring receive depth) [INF]")
+      .byDefault("4")
+      .atLeast(1);
+  p.integer("stage_buffers", "Items of buffering between consecutive stages of a core")
+      .byDefault("2")
+      .atLeast(1);
+  p.enumeration("baseline_partition", {"sequence", "heads"},
+                "baseline: split query blocks over all cores (each fetches all keys) or heads")
+      .byDefault("sequence");
+  p.boolean("baseline_overlap",
+            "baseline: keep prefetch and the tile pipeline (false = fetch, then compute)")
+      .byDefault("false");
+  // Aggregation.
+  p.integer("tile_group", "Aggregation: key tiles per item (one unit job per G tiles)")
+      .byDefault("1")
+      .atLeast(1);
+  p.integer("sample_rounds",
+            "Aggregation: simulate this many rounds (head x block) per core and extrapolate "
+            "the rest at the steady-state period; 0 = simulate all")
+      .byDefault("0")
+      .atLeast(0);
+  for (const char* port : kUnitPorts) {
+    info.ports.push_back({port, PortDirection::kInitiator,
+                          std::string("Jobs to core i's ") + port + " unit (indexed by core)",
+                          true});
+  }
+  info.ports.push_back({"mesh", PortDirection::kInitiator,
+                        "Core i's HBM and ring traffic, into the mesh at core i's node", true});
+  registry.add<SpatialStarOrchestrator>(std::move(info));
+}
+
+}  // namespace spatialvp::models::spatial_star

@@ -1,0 +1,343 @@
+// Spatial-STAR: the orchestrator of many STAR cores on a mesh. Every TEST_CASE that runs the
+// kernel elaborates once (ctest runs each case in its own process). The shipped 4 x 4 config
+// runs small layers here so each case takes well under a few seconds.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "models/spatial_star/spatial_plan.h"
+#include "platform/core/config_error.h"
+#include "platform/core/config_loader.h"
+#include "platform/elab/embedded_configs.h"
+#include "platform/sim/simulation.h"
+#include "workloads/star/tiling_planner.h"
+
+using namespace spatialvp;
+using namespace spatialvp::models::spatial_star;
+using Catch::Matchers::Contains;
+
+namespace {
+
+constexpr std::size_t kCores = 16;
+
+const ModuleReport& moduleNamed(const RunReport& report, const std::string& name) {
+  for (const auto& module : report.modules) {
+    if (module.name == name)
+      return module;
+  }
+  throw std::logic_error("no module " + name);
+}
+
+double counter(const ModuleReport& module, const std::string& name) {
+  for (const auto& value : module.stats.values()) {
+    if (value.name == name)
+      return value.value;
+  }
+  throw std::logic_error("no counter " + name + " in " + module.name);
+}
+
+double sumOverCores(const RunReport& report, const std::string& unit, const std::string& name) {
+  double sum = 0.0;
+  for (std::size_t c = 0; c < kCores; ++c)
+    sum += counter(moduleNamed(report, "c" + std::to_string(c) + "_" + unit), name);
+  return sum;
+}
+
+ConfigNode loadShipped() {
+  ConfigLoader loader({SPATIALVP_SOURCE_DIR "/platform/configs"},
+                      [](const std::string& file) { return embeddedConfig(file); });
+  return loader.loadFile(SPATIALVP_SOURCE_DIR "/platform/configs/spatial_star.yaml");
+}
+
+// A small layer: S = 4K, 4 heads of d = 128, Bc = 256 (16 tiles), exact (no aggregation).
+const std::vector<std::string> kSmallLayer = {
+    "orch.seq_len=4096",          "orch.hidden_size=512", "orch.heads=4",
+    "orch.tile_length=256",       "orch.tile_group=1",    "orch.sample_rounds=0",
+    "orch.kv_union_fraction=0.25"};
+
+RunReport runShipped(const std::vector<std::string>& settings) {
+  ConfigNode root = loadShipped();
+  for (const auto& assignment : settings)
+    ConfigLoader::applyOverride(root, assignment);
+  Simulation simulation(root, "spatial_star.yaml");
+  simulation.elaborate(false, std::nullopt);
+  return simulation.run();
+}
+
+std::vector<std::string> with(std::vector<std::string> base, const std::vector<std::string>& more) {
+  base.insert(base.end(), more.begin(), more.end());
+  return base;
+}
+
+// The single-core plan of the same small layer.
+spatialvp::star::TilePlan singleCorePlan() {
+  spatialvp::star::TilingPlanInput in;
+  in.seq_len = 4096;
+  in.hidden_size = 512;
+  in.heads = 4;
+  in.tile_length = 256;
+  in.keep_ratio = 0.074;
+  in.kv_union_fraction = 0.25;
+  in.include_projections = false;
+  return spatialvp::star::planTiling(in);
+}
+
+void checkSameWorkAsSingleCore(const RunReport& report) {
+  const auto plan = singleCorePlan();
+  using spatialvp::star::PipelineStage;
+  const auto dlzs = plan.totalOps(PipelineStage::Dlzs);
+  const auto sads = plan.totalOps(PipelineStage::Sads);
+  auto formal = plan.totalOps(PipelineStage::SuFa);
+  formal += plan.totalOps(PipelineStage::Synchronize);
+  CHECK(sumOverCores(report, "dlzs", "shift_adds") == static_cast<double>(dlzs.shift_adds));
+  CHECK(sumOverCores(report, "dlzs", "lz_counts") == static_cast<double>(dlzs.lzc));
+  CHECK(sumOverCores(report, "sads", "sorter_rounds") == static_cast<double>(sads.sorter_rounds));
+  CHECK(sumOverCores(report, "sufa", "macs") == static_cast<double>(formal.formal.mul));
+  CHECK(sumOverCores(report, "sufa", "exp") == static_cast<double>(formal.formal.exp));
+  CHECK(sumOverCores(report, "sufa", "div") == static_cast<double>(formal.formal.div));
+  // The SU-FA unit ran every tile plus one synchronisation per (head, block).
+  const double blocks = 4.0 * static_cast<double>(plan.query_blocks);
+  CHECK(sumOverCores(report, "sufa", "jobs") == blocks * (static_cast<double>(plan.tiles) + 1.0));
+}
+
+}  // namespace
+
+TEST_CASE("Spatial-STAR: the snake ring is a cycle of one-hop links", "[spatial_star]") {
+  for (const auto& [w, h] :
+       {std::pair<std::uint32_t, std::uint32_t>{4, 4}, {2, 2}, {3, 4}, {4, 3}}) {
+    const auto order = ringOrder(w, h, RingOrder::kSnake);
+    REQUIRE(order.size() == static_cast<std::size_t>(w) * h);
+    CHECK(std::set<std::size_t>(order.begin(), order.end()).size() == order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const std::size_t a = order[i], b = order[(i + 1) % order.size()];
+      const MeshPoint pa{static_cast<std::uint32_t>(a % w), static_cast<std::uint32_t>(a / w)};
+      const MeshPoint pb{static_cast<std::uint32_t>(b % w), static_cast<std::uint32_t>(b / w)};
+      CHECK(meshDistance(pa, pb) == 1);
+    }
+  }
+  // Ring waves: over one round every member sees every tile group exactly once.
+  for (std::size_t position = 0; position < 4; ++position) {
+    std::multiset<std::size_t> seen;
+    for (std::size_t i = 0; i < itemsPerRound(true, 4, 10); ++i) {
+      const auto slot = itemSlot(true, 4, position, 10, i);
+      if (slot.tile_group < 10)
+        seen.insert(slot.tile_group);
+      if (slot.step > 0 && slot.tile_group < 10) {
+        // ...and gets it from the previous member, which had it one step earlier.
+        CHECK(itemSlot(true, 4, (position + 3) % 4, 10, i - 1).tile_group == slot.tile_group);
+      }
+    }
+    CHECK(seen.size() == 10);
+    CHECK(std::set<std::size_t>(seen.begin(), seen.end()).size() == 10);
+  }
+}
+
+TEST_CASE("Spatial-STAR: ring completes the single-core work and moves K/V over the mesh",
+          "[spatial_star]") {
+  const RunReport report = runShipped(with(kSmallLayer, {"orch.dataflow=ring"}));
+  REQUIRE(report.end == RunEnd::kCompleted);
+  checkSameWorkAsSingleCore(report);
+  const ModuleReport& orch = moduleNamed(report, "orch");
+  CHECK(counter(orch, "late_requests") == 0);
+  CHECK(counter(orch, "work_scale") == 1.0);
+  // Forwarded tiles: every core forwards all but the last step of every wave.
+  CHECK(counter(orch, "ring_bytes") > 0);
+  const ModuleReport& noc = moduleNamed(report, "noc");
+  CHECK(counter(noc, "bytes_in") >= counter(orch, "ring_bytes"));
+  // Each K/V tile group is read from HBM once per ring round (N blocks), not once per block:
+  // HBM reads are K/V payloads of (blocks / N) rounds x S keys plus the Q blocks.
+  const double payload_per_round = 4096.0 * 128 * 2 * (2.0 - std::pow(0.75, 16));
+  const double q_bytes = 4.0 * 4096 * 128 * 2;
+  const double rounds = 4.0 * 32 / kCores;  // heads x blocks / cores
+  CHECK(counter(orch, "hbm_read_bytes") ==
+        Approx(rounds * payload_per_round + q_bytes).epsilon(1e-3));
+  CHECK(counter(orch, "hbm_write_bytes") == Approx(q_bytes));  // O
+  const double latency = counter(orch, "latency");
+  CHECK(counter(orch, "effective_throughput") == Approx(4.0 * 4096 * 4096 * 512 / latency));
+  CHECK(counter(orch, "tokens_per_second") == Approx(4096 / latency));
+}
+
+TEST_CASE("Spatial-STAR: head-parallel completes the single-core work without ring traffic",
+          "[spatial_star]") {
+  const RunReport report = runShipped(with(kSmallLayer, {"orch.dataflow=head_parallel"}));
+  REQUIRE(report.end == RunEnd::kCompleted);
+  checkSameWorkAsSingleCore(report);
+  const ModuleReport& orch = moduleNamed(report, "orch");
+  CHECK(counter(orch, "ring_bytes") == 0);
+  // 4 heads on 16 cores: 4 cores work, 12 idle.
+  std::size_t working = 0;
+  for (std::size_t c = 0; c < kCores; ++c)
+    working += counter(orch, "core" + std::to_string(c) + ".hbm_read_bytes") > 0 ? 1 : 0;
+  CHECK(working == 4);
+  // Every core streams its heads' K/V as the single core does.
+  CHECK(counter(orch, "hbm_read_bytes") ==
+        static_cast<double>(singleCorePlan().totalBytes().dram_read));
+}
+
+TEST_CASE("Spatial-STAR: the baseline fetches every core's K/V from HBM itself", "[spatial_star]") {
+  const RunReport baseline = runShipped(with(kSmallLayer, {"orch.dataflow=baseline"}));
+  REQUIRE(baseline.end == RunEnd::kCompleted);
+  checkSameWorkAsSingleCore(baseline);
+  const ModuleReport& orch = moduleNamed(baseline, "orch");
+  CHECK(counter(orch, "ring_bytes") == 0);
+  // Query blocks are split over the 16 cores and each reads all keys for each of its blocks:
+  // together exactly the single core's DRAM reads, i.e. N x what one ring round needs.
+  const auto plan = singleCorePlan();
+  CHECK(counter(orch, "hbm_read_bytes") == static_cast<double>(plan.totalBytes().dram_read));
+  for (std::size_t c = 0; c < kCores; ++c) {
+    // 4 heads x 2 blocks each, every block reads every tile's key-side bytes.
+    CHECK(counter(orch, "core" + std::to_string(c) + ".hbm_read_bytes") ==
+          Approx(static_cast<double>(plan.totalBytes().dram_read) / kCores));
+  }
+}
+
+TEST_CASE("Spatial-STAR: the ring reads less HBM and beats the naive baseline", "[spatial_star]") {
+  // Both dataflows in one process would elaborate twice; compare the ring's HBM reads with the
+  // baseline's closed form (the single-core plan's DRAM reads) and its latency with a bound.
+  const RunReport ring = runShipped(with(kSmallLayer, {"orch.dataflow=ring"}));
+  REQUIRE(ring.end == RunEnd::kCompleted);
+  const ModuleReport& orch = moduleNamed(ring, "orch");
+  const double baseline_hbm = static_cast<double>(singleCorePlan().totalBytes().dram_read);
+  CHECK(counter(orch, "hbm_read_bytes") < baseline_hbm / 4);
+  // Every core is busy most of the layer (stages overlapped, K/V arriving on time).
+  CHECK(counter(orch, "mean_core_utilisation") > 0.5);
+  // A core cannot beat its own SU-FA work.
+  for (std::size_t c = 0; c < kCores; ++c) {
+    CHECK(counter(orch, "latency") >= counter(orch, "core" + std::to_string(c) + ".sufa_busy"));
+  }
+}
+
+// Runs the CLI on the shipped config in a child process (SystemC allows one elaboration per
+// process, and this case compares two runs) and returns orch's layer latency.
+double cliLatency(const std::string& name, const std::vector<std::string>& settings) {
+  const std::string out = SPATIALVP_BINARY_DIR "/spatial_star_" + name;
+  std::string command = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " SPATIALVP_BINARY_DIR
+                        "/spatialvp run " SPATIALVP_SOURCE_DIR
+                        "/platform/configs/spatial_star.yaml --quiet --out " +
+                        out;
+  for (const auto& setting : settings)
+    command += " --set " + setting;
+  REQUIRE(std::system((command + " > /dev/null").c_str()) == 0);
+  std::ifstream file(out + "/stats.json");
+  const auto stats = nlohmann::json::parse(file);
+  return stats["modules"]["orch"]["counters"]["latency"]["value"].get<double>();
+}
+
+// Finest granularity (every tile one job, every round simulated) against the aggregated run
+// (tile_group 4, sample_rounds 8) on S = 8K, 8 heads of d = 128, 32 tiles, 16 cores: the
+// relative latency error must stay within README.md's bound of 10%.
+void checkAggregationBound(const std::string& dataflow) {
+  const std::vector<std::string> layer = {"orch.seq_len=8192", "orch.hidden_size=1024",
+                                          "orch.heads=8", "orch.tile_length=256",
+                                          "orch.dataflow=" + dataflow};
+  const double fine =
+      cliLatency(dataflow + "_fine", with(layer, {"orch.tile_group=1", "orch.sample_rounds=0"}));
+  const double aggregated = cliLatency(dataflow + "_aggregated",
+                                       with(layer, {"orch.tile_group=4", "orch.sample_rounds=8"}));
+  INFO(dataflow << ": fine " << fine << " s, aggregated " << aggregated << " s");
+  CHECK(std::abs(aggregated - fine) / fine <= 0.10);
+}
+
+TEST_CASE("Spatial-STAR: aggregation error within the bound (ring, hybrid)", "[spatial_star]") {
+  checkAggregationBound("ring");
+  checkAggregationBound("hybrid");
+}
+
+TEST_CASE("Spatial-STAR: aggregation error within the bound (head-parallel, baseline)",
+          "[spatial_star]") {
+  checkAggregationBound("head_parallel");
+  checkAggregationBound("baseline");
+}
+
+TEST_CASE("Spatial-STAR: one core reproduces the single-core STAR controller", "[spatial_star]") {
+  // A 1 x 1 mesh with one HBM stack (scripts/gen_spatial_star_config) running head-parallel is
+  // one STAR core with the controller's tile pipeline: same layer, same latency within 1%.
+  const std::string config = SPATIALVP_BINARY_DIR "/spatial_star_1x1.yaml";
+  REQUIRE(std::system("python3 " SPATIALVP_SOURCE_DIR "/scripts/gen_spatial_star_config "
+                      "--width 1 --height 1 --hbm-nodes W0 --output " SPATIALVP_BINARY_DIR
+                      "/spatial_star_1x1.yaml") == 0);
+  const std::string out = SPATIALVP_BINARY_DIR "/spatial_star_single";
+  const std::string common =
+      " --set seq_len=4096 --set kv_union_fraction=0.1009"
+      " --set tile_length=1024";
+  auto run = [&](const std::string& file, const std::string& module, const std::string& extra) {
+    std::string command = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " SPATIALVP_BINARY_DIR
+                          "/spatialvp run " +
+                          file + " --quiet --out " + out;
+    std::string settings = common + extra;
+    for (std::size_t at = settings.find("--set "); at != std::string::npos;
+         at = settings.find("--set ", at + 6 + module.size() + 1)) {
+      settings.insert(at + 6, module + ".");
+    }
+    REQUIRE(std::system((command + settings + " > /dev/null").c_str()) == 0);
+    std::ifstream file_in(out + "/stats.json");
+    const auto stats = nlohmann::json::parse(file_in);
+    return stats["modules"][module]["counters"]["latency"]["value"].get<double>();
+  };
+  const double controller = run(SPATIALVP_SOURCE_DIR "/platform/configs/star.yaml", "ctrl", "");
+  const double orchestrator =
+      run(config, "orch", " --set dataflow=head_parallel --set tile_group=1 --set sample_rounds=0");
+  INFO("controller " << controller << " s, orchestrator " << orchestrator << " s");
+  CHECK(std::abs(orchestrator - controller) / controller <= 0.01);
+}
+
+TEST_CASE("Spatial-STAR: a core count that does not fill the mesh is a located error",
+          "[spatial_star]") {
+  ConfigNode root = loadShipped();
+  ConfigLoader::applyOverride(root, "orch.cores=15");
+  try {
+    Simulation simulation(root, "spatial_star.yaml");
+    simulation.elaborate(false, std::nullopt);
+    FAIL("expected a configuration error");
+  } catch (const ConfigError& error) {
+    CHECK_THAT(std::string(error.what()),
+               Contains("--set orch.cores=15: 'modules.orch.params.cores'") &&
+                   Contains("15 cores do not fill the 4 x 4 mesh"));
+  }
+}
+
+TEST_CASE("Spatial-STAR: an HBM stack outside the mesh is reported at its list element",
+          "[spatial_star]") {
+  const std::string path = SPATIALVP_BINARY_DIR "/spatial_star_bad_hbm.yaml";
+  {
+    std::ofstream file(path);
+    file << "include: [" SPATIALVP_SOURCE_DIR "/platform/configs/spatial_star.yaml]\n"
+         << "modules:\n"
+         << "  orch:\n"
+         << "    params:\n"
+         << "      hbm_nodes: [N1, E2, S2,\n"
+         << "                  W7]\n";
+  }
+  ConfigLoader loader({SPATIALVP_SOURCE_DIR "/platform/configs"},
+                      [](const std::string& file) { return embeddedConfig(file); });
+  ConfigNode root = loader.loadFile(path);
+  try {
+    Simulation simulation(root, path);
+    simulation.elaborate(false, std::nullopt);
+    FAIL("expected a configuration error");
+  } catch (const ConfigError& error) {
+    CHECK_THAT(std::string(error.what()),
+               Contains("spatial_star_bad_hbm.yaml:6:19: 'modules.orch.params.hbm_nodes'") &&
+                   Contains("element 3: 'W7': row 7 is outside the 4 x 4 mesh"));
+  }
+}
+
+TEST_CASE("Spatial-STAR: a hybrid ring size that does not divide the cores is a located error",
+          "[spatial_star]") {
+  ConfigNode root = loadShipped();
+  ConfigLoader::applyOverride(root, "orch.dataflow=hybrid");
+  ConfigLoader::applyOverride(root, "orch.ring_group=5");
+  try {
+    Simulation simulation(root, "spatial_star.yaml");
+    simulation.elaborate(false, std::nullopt);
+    FAIL("expected a configuration error");
+  } catch (const ConfigError& error) {
+    CHECK_THAT(std::string(error.what()),
+               Contains("'modules.orch.params.ring_group'") &&
+                   Contains("must be at least 2 and divide the 16 cores"));
+  }
+}
