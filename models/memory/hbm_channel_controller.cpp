@@ -14,6 +14,15 @@ namespace {
 // with hundreds of pseudo-channels.
 constexpr std::size_t kChannelCalendarIntervals = 128;
 constexpr std::size_t kGroupCalendarIntervals = 64;
+
+// The order of std::greater<> on (free_at, slot) pairs (a min-heap: earliest, then lowest
+// slot), evaluated without branches: the heap's sift steps are hard to predict anyway.
+struct FreesLater {
+  bool operator()(const std::pair<Picoseconds, std::uint32_t>& a,
+                  const std::pair<Picoseconds, std::uint32_t>& b) const {
+    return (a.first > b.first) | ((a.first == b.first) & (a.second > b.second));
+  }
+};
 }  // namespace
 
 HbmChannelCounters& HbmChannelCounters::operator+=(const HbmChannelCounters& other) {
@@ -97,7 +106,7 @@ Picoseconds HbmChannelController::access(const HbmBurst* bursts, std::size_t cou
     slot.free_at = column;
     slot.occupant_arrival = queued;
     free_slots_.emplace_back(column, entry.slot);
-    std::push_heap(free_slots_.begin(), free_slots_.end(), std::greater<>());
+    std::push_heap(free_slots_.begin(), free_slots_.end(), FreesLater());
     if (next < count)
       admit(queued, static_cast<std::uint32_t>(next++), stats);
     if (closed_page_) {
@@ -168,7 +177,7 @@ void HbmChannelController::admit(Picoseconds arrival, std::uint32_t burst, HbmRe
   // The burst takes the queue slot that frees first. It waits until that slot's occupant has
   // left, unless the occupant arrived later in simulated time (a decoupled initiator ahead of
   // this one): then the slot was free at `arrival`.
-  std::pop_heap(free_slots_.begin(), free_slots_.end(), std::greater<>());
+  std::pop_heap(free_slots_.begin(), free_slots_.end(), FreesLater());
   const std::uint32_t slot_index = free_slots_.back().second;
   free_slots_.pop_back();
   const Slot& slot = slots_[slot_index];

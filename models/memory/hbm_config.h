@@ -1,6 +1,7 @@
 #pragma once
 // Parameters of an HBM device (one or more stacks behind one address range). Field names are
-// the YAML keys of platform/configs/presets/hbm*.yaml so that binding is mechanical. Canonical
+// the keys of the `hbm` module type and of platform/configs/presets/hbm*.yaml, except the
+// energies, which are its energy.<action> parameters (models/memory/README.md). Canonical
 // units of the C++ fields: times in picoseconds, sizes in bytes, widths in bits, data rate in
 // bit/s per pin, energies in pJ (per command) or pJ/bit (per transferred bit).
 #include <cstdint>

@@ -12,8 +12,10 @@ namespace {
 constexpr std::ptrdiff_t kMaxFragmentsSearched = 64;
 constexpr int kBackwardSteps = 8;
 
-// First element in [first, end) whose key exceeds `time`. Queries cluster near the busy
-// frontier, so a few steps back from the end usually find it before a binary search would.
+// First element in [first, end) whose key exceeds `time`. Queries often land at the busy
+// frontier, so two steps back from the end are tried first; then a binary search whose steps
+// are conditional moves rather than branches (the position is unpredictable under random
+// traffic).
 template <typename Iterator, typename Key>
 Iterator firstAfter(Iterator first, Iterator end, Picoseconds time, Key key) {
   Iterator it = end;
@@ -22,8 +24,17 @@ Iterator firstAfter(Iterator first, Iterator end, Picoseconds time, Key key) {
       return it;
     --it;
   }
-  return std::upper_bound(first, it, time,
-                          [&](Picoseconds t, const auto& element) { return t < key(element); });
+  // Answer in [first, it): key(*it) > time is known.
+  std::ptrdiff_t count = it - first;
+  if (count == 0)
+    return first;
+  Iterator base = first;
+  while (count > 1) {
+    const std::ptrdiff_t half = count / 2;
+    base = key(base[half]) <= time ? base + half : base;
+    count -= half;
+  }
+  return key(*base) <= time ? base + 1 : base;
 }
 
 }  // namespace
@@ -36,17 +47,26 @@ Picoseconds IntervalCalendar::search(Picoseconds candidate) const {
     return candidate;
   // First interval ending after the candidate; try the gap before each following interval.
   const auto it_first = intervals_.begin() + static_cast<std::ptrdiff_t>(head_);
-  auto it =
+  const auto it =
       firstAfter(it_first, intervals_.end(), candidate, [](const Interval& iv) { return iv.end; });
+  return searchFrom(it, candidate);
+}
+
+Picoseconds IntervalCalendar::searchFrom(std::vector<Interval>::const_iterator it,
+                                         Picoseconds candidate) const {
   // Looking at a bounded number of fragments keeps the cost bounded for a request queued far
   // behind the busy frontier; past them it goes after the last booking (conservative).
-  const auto last_looked_at = std::min(intervals_.end(), it + kMaxFragmentsSearched);
+  const auto last_looked_at = std::min(intervals_.cend(), it + kMaxFragmentsSearched);
   for (; it != last_looked_at; ++it) {
-    if (candidate + slot_ <= it->start)
+    if (candidate + slot_ <= it->start) {
+      // Every interval before `it` ends by `candidate`, so `it` is where book(candidate) inserts.
+      hint_start_ = candidate;
+      hint_next_ = static_cast<std::size_t>(it - intervals_.cbegin());
       return candidate;
+    }
     candidate = std::max(candidate, it->end);
   }
-  return it == intervals_.end() ? candidate : intervals_.back().end;
+  return it == intervals_.end() ? candidate : intervals_.back().end;  // book() appends
 }
 
 Picoseconds IntervalCalendar::earliestFit(Picoseconds earliest) const {
@@ -65,8 +85,12 @@ void IntervalCalendar::book(Picoseconds start) {
       intervals_.push_back({start, end});
     }
   } else {
-    auto next = firstAfter(intervals_.begin() + static_cast<std::ptrdiff_t>(head_),
-                           intervals_.end(), start, [](const Interval& iv) { return iv.start; });
+    // The usual caller books what earliestFit() just found: its search knows the position.
+    auto next =
+        start == hint_start_
+            ? intervals_.begin() + static_cast<std::ptrdiff_t>(hint_next_)
+            : firstAfter(intervals_.begin() + static_cast<std::ptrdiff_t>(head_), intervals_.end(),
+                         start, [](const Interval& iv) { return iv.start; });
     const bool joins_previous = next != intervals_.begin() + static_cast<std::ptrdiff_t>(head_) &&
                                 std::prev(next)->end == start;
     const bool joins_next = next != intervals_.end() && next->start == end;
@@ -81,11 +105,13 @@ void IntervalCalendar::book(Picoseconds start) {
       intervals_.insert(next, {start, end});
     }
   }
+  hint_start_ = kNoHint;  // positions change from here on
   if (intervalCount() > max_intervals_)
     foldOldest();
   // Booking can only use up free time, so the first fit moves forward or stays.
   if (start < first_fit_ + slot_ && end > first_fit_)
     first_fit_ = search(first_fit_);
+  hint_start_ = kNoHint;
 }
 
 void IntervalCalendar::foldOldest() {
@@ -95,8 +121,11 @@ void IntervalCalendar::foldOldest() {
     intervals_.erase(intervals_.begin(), intervals_.begin() + static_cast<std::ptrdiff_t>(head_));
     head_ = 0;
   }
+  // Every live interval ends after the new floor, so the search for the first fit starts at the
+  // head (the same answer as search(floor_) without looking for the starting interval).
   if (first_fit_ < floor_)
-    first_fit_ = search(floor_);
+    first_fit_ = searchFrom(intervals_.cbegin() + static_cast<std::ptrdiff_t>(head_), floor_);
+  hint_start_ = kNoHint;
 }
 
 }  // namespace spatialvp::models

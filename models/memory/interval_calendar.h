@@ -36,6 +36,9 @@ class IntervalCalendar {
     spatialvp::Picoseconds end;
   };
   spatialvp::Picoseconds search(spatialvp::Picoseconds candidate) const;
+  // The gap search of search(), starting at `it`, the first interval that ends after `candidate`.
+  spatialvp::Picoseconds searchFrom(std::vector<Interval>::const_iterator it,
+                                    spatialvp::Picoseconds candidate) const;
   void foldOldest();
 
   std::vector<Interval> intervals_;  // sorted, disjoint, non-touching, live from head_
@@ -44,6 +47,11 @@ class IntervalCalendar {
   std::size_t max_intervals_;
   spatialvp::Picoseconds floor_ = 0;
   spatialvp::Picoseconds first_fit_ = 0;  // earliestFit(0)
+  // The last gap found inside the calendar by a search and the index of the interval after it,
+  // so that book() of that start skips its own search (valid until the intervals change).
+  static constexpr spatialvp::Picoseconds kNoHint = ~spatialvp::Picoseconds{0};
+  mutable spatialvp::Picoseconds hint_start_ = kNoHint;
+  mutable std::size_t hint_next_ = 0;
 };
 
 }  // namespace spatialvp::models

@@ -1,7 +1,9 @@
 #pragma once
-// Parameters of an on-chip SRAM bank group. Field names are the YAML keys of
-// platform/configs/presets/sram_28nm.yaml. Canonical units of the C++ fields: sizes in bytes,
-// widths in bits, clock in Hz, times in picoseconds, energies in pJ, power in mW, area in mm^2.
+// Parameters of an on-chip SRAM bank group. Field names are the keys of the `sram` module type
+// (presets platform/configs/presets/sram_28nm*.yaml), except energy_read/_write (its
+// energy.read_word/write_word), leakage (static_power) and area (area). Canonical units of the
+// C++ fields: sizes in bytes, widths in bits, clock in Hz, times in picoseconds, energies in pJ,
+// power in mW, area in mm^2.
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -4,6 +4,8 @@
 #include "interconnect/tlm/d2d_link_module.h"
 #include "interconnect/tlm/mesh_module.h"
 #include "models/basic/simple_memory.h"
+#include "models/memory/tlm/hbm_module.h"
+#include "models/memory/tlm/sram_module.h"
 #include "models/spatial_star/spatial_star_orchestrator.h"
 #include "models/star/star_controller.h"
 #include "models/star/star_stage_unit.h"
@@ -16,6 +18,8 @@ void registerBuiltinModels(ModuleRegistry& registry) {
   registerProtocolChecker(registry);
   models::registerTrafficGenerator(registry);
   models::registerSimpleMemory(registry);
+  models::registerHbmModule(registry);
+  models::registerSramModule(registry);
   interconnect::registerAddressRouter(registry);
   interconnect::registerMeshModule(registry);
   interconnect::registerD2dLinkModule(registry);

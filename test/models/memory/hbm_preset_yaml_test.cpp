@@ -1,6 +1,7 @@
 // The YAML presets and the C++ fixtures (hbm_test_configs.h) must describe the same devices:
-// every key of a preset is a field of the config struct, every field is set, and the values
-// parsed with the platform's unit parser equal the fixture's.
+// every key of a preset's `params:` map is a parameter of the `hbm` / `sram` module type bound to
+// a config field, every field is set, and the values parsed with the platform's unit parser equal
+// the fixture's. Energies are the module types' `energy:` actions (J per action).
 #include <yaml-cpp/yaml.h>
 
 #include <catch2/catch.hpp>
@@ -39,13 +40,11 @@ std::uint32_t bits(const YAML::Node& node) {
 double picojoules(const YAML::Node& node) {
   return quantity(node, dims::energy()) * 1e12;
 }
-double picojoulesPerBit(const YAML::Node& node) {
-  return quantity(node, dims::energyPerData()) / 8.0 * 1e12;
-}
 
 // Fills an HbmConfig from a preset, failing on unknown keys; returns the keys seen.
 HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
-  const YAML::Node root = YAML::LoadFile(presetPath(file));
+  const YAML::Node root = YAML::LoadFile(presetPath(file))["params"];
+  REQUIRE(root.IsMap());
   HbmConfig c;
   std::map<std::string, spatialvp::Picoseconds*> times = {
       {"controller_latency", &c.controller_latency},
@@ -101,16 +100,21 @@ HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
     } else if (key == "refresh_policy") {
       REQUIRE(refreshPolicyFromString(value.as<std::string>()).has_value());
       c.refresh_policy = *refreshPolicyFromString(value.as<std::string>());
-    } else if (key == "energy_activate") {
-      c.energy_activate = picojoules(value);
-    } else if (key == "energy_refresh") {
-      c.energy_refresh = picojoules(value);
-    } else if (key == "energy_read") {
-      c.energy_read = picojoulesPerBit(value);
-    } else if (key == "energy_write") {
-      c.energy_write = picojoulesPerBit(value);
-    } else if (key == "energy_io") {
-      c.energy_io = picojoulesPerBit(value);
+    } else if (key == "energy") {
+      REQUIRE(value.IsMap());
+      // energy.<action> in J per action -> the core's pJ per command / pJ per bit.
+      std::map<std::string, double*> energies = {
+          {"activate", &c.energy_activate}, {"read_bit", &c.energy_read},
+          {"write_bit", &c.energy_write},   {"refresh", &c.energy_refresh},
+          {"io_bit", &c.energy_io},
+      };
+      for (const auto& action : value) {
+        const std::string name = action.first.as<std::string>();
+        INFO(file << ": energy." << name);
+        REQUIRE(energies.count(name) == 1);
+        keys.insert("energy." + name);
+        *energies[name] = picojoules(action.second);
+      }
     } else {
       FAIL("unknown key " << key << " in " << file);
     }
@@ -161,27 +165,47 @@ TEST_CASE("HBM YAML presets match the C++ fixtures key by key", "[hbm][preset]")
     INFO(file);
     std::set<std::string> keys;
     const HbmConfig loaded = loadHbm(file, keys);
-    CHECK(keys.size() == 37);  // every field of HbmConfig
+    CHECK(keys.size() == 38);  // every field of HbmConfig, plus the `energy` group itself
     CHECK(loaded.validate().empty());
     requireSame(loaded, fixture);
   }
 }
 
-TEST_CASE("SRAM YAML preset has the STAR SRAMs with valid parameters", "[sram][preset]") {
-  const YAML::Node root = YAML::LoadFile(presetPath("sram_28nm.yaml"));
+// A preset file's params merged over the params of the preset it names (one level, as the
+// platform's loader does for these files).
+YAML::Node sramParams(const std::string& file) {
+  const YAML::Node root = YAML::LoadFile(presetPath(file));
+  REQUIRE(root["preset"].as<std::string>() == "sram_28nm");
+  YAML::Node merged = YAML::Clone(YAML::LoadFile(presetPath("sram_28nm.yaml"))["params"]);
+  for (const auto& entry : root["params"]) {
+    const std::string key = entry.first.as<std::string>();
+    if (key == "energy") {
+      for (const auto& action : entry.second)
+        merged["energy"][action.first.as<std::string>()] = action.second;
+    } else {
+      merged[key] = entry.second;
+    }
+  }
+  return merged;
+}
+
+TEST_CASE("SRAM YAML presets have the STAR SRAMs with valid parameters", "[sram][preset]") {
   const std::map<std::string, std::uint64_t> capacities = {
-      {"token_sram", 192 * 1024}, {"weight_sram", 96 * 1024}, {"temp_sram", 28 * 1024}};
-  for (const auto& [name, capacity] : capacities) {
-    INFO(name);
-    const YAML::Node node = root[name];
+      {"sram_28nm/token_sram.yaml", 192 * 1024},
+      {"sram_28nm/weight_sram.yaml", 96 * 1024},
+      {"sram_28nm/temp_sram.yaml", 28 * 1024}};
+  for (const auto& [file, capacity] : capacities) {
+    INFO(file);
+    const YAML::Node node = sramParams(file);
     REQUIRE(node.IsMap());
     SramConfig c;
     std::set<std::string> keys;
     for (const auto& entry : node)
       keys.insert(entry.first.as<std::string>());
     CHECK(keys == std::set<std::string>{"capacity", "word_width", "banks", "ports", "interleave",
-                                        "clock", "read_latency", "write_latency", "energy_read",
-                                        "energy_write", "leakage", "area"});
+                                        "clock", "read_latency", "write_latency", "energy",
+                                        "static_power", "area"});
+    REQUIRE(node["energy"].size() == 2);
     c.capacity = bytes(node["capacity"]);
     c.word_width = bits(node["word_width"]);
     c.banks = node["banks"].as<std::uint32_t>();
@@ -190,19 +214,24 @@ TEST_CASE("SRAM YAML preset has the STAR SRAMs with valid parameters", "[sram][p
     c.clock = quantity(node["clock"], dims::frequency());
     c.read_latency = picoseconds(node["read_latency"]);
     c.write_latency = picoseconds(node["write_latency"]);
-    c.energy_read = picojoules(node["energy_read"]);
-    c.energy_write = picojoules(node["energy_write"]);
-    c.leakage = quantity(node["leakage"], dims::power()) * 1e3;
+    c.energy_read = picojoules(node["energy"]["read_word"]);
+    c.energy_write = picojoules(node["energy"]["write_word"]);
+    c.leakage = quantity(node["static_power"], dims::power()) * 1e3;
     c.area = quantity(node["area"], dims::area()) * 1e6;
     CHECK(c.capacity == capacity);
     CHECK(c.validate().empty());
-    if (name == "token_sram") {
+    if (file == "sram_28nm/token_sram.yaml") {
       const SramConfig fixture = tokenSramConfig();
+      CHECK(c.capacity == fixture.capacity);
       CHECK(c.word_width == fixture.word_width);
       CHECK(c.banks == fixture.banks);
+      CHECK(c.ports == fixture.ports);
+      CHECK(c.interleave == fixture.interleave);
       CHECK(c.clock == Approx(fixture.clock));
       CHECK(c.read_latency == fixture.read_latency);
+      CHECK(c.write_latency == fixture.write_latency);
       CHECK(c.energy_read == Approx(fixture.energy_read));
+      CHECK(c.energy_write == Approx(fixture.energy_write));
       CHECK(c.leakage == Approx(fixture.leakage));
       CHECK(c.area == Approx(fixture.area));
     }

@@ -1,0 +1,316 @@
+#include "models/memory/tlm/hbm_module.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "models/memory/tlm/core_param_binding.h"
+
+namespace spatialvp::models {
+
+namespace {
+
+// HbmConfig field -> parameter, where the names differ (the energies are the registry's
+// per-action parameters; everything else has the field's own name).
+const std::map<std::string, std::string>& hbmRenames() {
+  static const std::map<std::string, std::string> renames = {
+      {"energy_activate", "energy.activate"},
+      {"energy_read", "energy.read_bit"},
+      {"energy_write", "energy.write_bit"},
+      {"energy_refresh", "energy.refresh"},
+      {"energy_io", "energy.io_bit"},
+      {"row", "capacity"},
+      {"rows", "capacity"},
+      {"columns", "page_size"},
+  };
+  return renames;
+}
+
+HbmConfig hbmConfigFrom(const ParamValues& params) {
+  constexpr std::uint64_t kMaxBytes = 1ULL << 50;
+  HbmConfig c;
+  c.stacks = countOf(params, "stacks");
+  c.channels_per_stack = countOf(params, "channels_per_stack");
+  c.pseudo_channels_per_channel = countOf(params, "pseudo_channels_per_channel");
+  c.channel_width = wholeBitsOf(params, "channel_width", 1U << 20);
+  c.bank_groups = countOf(params, "bank_groups");
+  c.banks_per_group = countOf(params, "banks_per_group");
+  c.page_size = wholeBytesOf(params, "page_size", kMaxBytes);
+  c.capacity = wholeBytesOf(params, "capacity", kMaxBytes);
+  c.burst_length = countOf(params, "burst_length");
+  c.data_rate = params.quantity("data_rate") * 8.0;  // B/s per pin -> bit/s per pin
+  c.address_mapping = params.string("address_mapping");
+  c.page_policy = *pagePolicyFromString(params.string("page_policy"));
+  c.refresh_policy = *refreshPolicyFromString(params.string("refresh_policy"));
+  c.queue_depth = countOf(params, "queue_depth");
+  c.controller_latency = picosecondsOf(params, "controller_latency");
+  const std::pair<const char*, Picoseconds HbmConfig::*> times[] = {
+      {"t_rcd", &HbmConfig::t_rcd},     {"t_rp", &HbmConfig::t_rp},
+      {"t_ras", &HbmConfig::t_ras},     {"t_cl", &HbmConfig::t_cl},
+      {"t_wl", &HbmConfig::t_wl},       {"t_ccd_s", &HbmConfig::t_ccd_s},
+      {"t_ccd_l", &HbmConfig::t_ccd_l}, {"t_rrd_s", &HbmConfig::t_rrd_s},
+      {"t_rrd_l", &HbmConfig::t_rrd_l}, {"t_faw", &HbmConfig::t_faw},
+      {"t_wr", &HbmConfig::t_wr},       {"t_wtr_s", &HbmConfig::t_wtr_s},
+      {"t_wtr_l", &HbmConfig::t_wtr_l}, {"t_rtp", &HbmConfig::t_rtp},
+      {"t_rtw", &HbmConfig::t_rtw},     {"t_rfc", &HbmConfig::t_rfc},
+      {"t_refi", &HbmConfig::t_refi},
+  };
+  for (const auto& [name, field] : times)
+    c.*field = picosecondsOf(params, name);
+  // One source of truth for energy: the registry's energy.<action> parameters (J per action)
+  // set the core's per-command (pJ) and per-bit (pJ/bit) energies.
+  c.energy_activate = params.quantity("energy.activate") * 1e12;
+  c.energy_read = params.quantity("energy.read_bit") * 1e12;
+  c.energy_write = params.quantity("energy.write_bit") * 1e12;
+  c.energy_refresh = params.quantity("energy.refresh") * 1e12;
+  c.energy_io = params.quantity("energy.io_bit") * 1e12;
+  failOnCoreProblems(params, c.validate(), hbmRenames(), "address_mapping");
+  return c;
+}
+
+double seconds(Picoseconds ps) {
+  return static_cast<double>(ps) * 1e-12;
+}
+
+}  // namespace
+
+HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
+    : Module(name, context), device_(hbmConfigFrom(params())) {
+  if (params().boolean("store_data"))
+    storage_ = std::make_unique<SparseStorage>();
+  target_.register_b_transport(this, &HbmModule::b_transport);
+  target_.register_transport_dbg(this, &HbmModule::transport_dbg);
+}
+
+TargetSocket* HbmModule::targetSocket(const std::string& port, std::size_t index) {
+  return port == "target" && index == 0 ? &target_ : nullptr;
+}
+
+void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  const std::uint64_t address = payload.get_address();
+  const std::uint64_t length = payload.get_data_length();
+  if (length == 0 || !device_.contains(address, length)) {
+    ++address_errors_;
+    payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (payload.get_byte_enable_ptr() != nullptr) {
+    payload.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  if (payload.get_streaming_width() < length) {
+    payload.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  const bool is_read = payload.is_read();
+  if (!is_read && !payload.is_write()) {
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);  // TLM_IGNORE_COMMAND
+    return;
+  }
+  const Picoseconds now = sc_core::sc_time_stamp().value();
+  const Picoseconds arrival = now + delay.value();
+  const HbmAccessResult result = device_.access(MemoryRequest{address, length, !is_read, arrival});
+  delay = sc_core::sc_time::from_value(result.completion - now);
+
+  if (requests_ == 0 || arrival < first_arrival_)
+    first_arrival_ = arrival;
+  last_completion_ = std::max(last_completion_, result.completion);
+  ++requests_;
+  latency_ns_.record(static_cast<double>(result.completion - arrival) * 1e-3);
+  if (storage_) {
+    if (is_read) {
+      storage_->read(address, payload.get_data_ptr(), length);
+    } else {
+      storage_->write(address, payload.get_data_ptr(), length);
+    }
+  }
+  payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int HbmModule::transport_dbg(tlm::tlm_generic_payload& payload) {
+  const std::uint64_t address = payload.get_address();
+  const std::uint64_t capacity = device_.config().capacity;
+  if (!storage_ || address >= capacity)
+    return 0;
+  const auto length = static_cast<unsigned int>(
+      std::min<std::uint64_t>(payload.get_data_length(), capacity - address));
+  if (payload.is_read()) {
+    storage_->read(address, payload.get_data_ptr(), length);
+  } else if (payload.is_write()) {
+    storage_->write(address, payload.get_data_ptr(), length);
+  }
+  return length;
+}
+
+void HbmModule::reportStats(ModuleStats& stats) const {
+  const HbmDeviceCounters totals = device_.counters();
+  const HbmChannelCounters& c = totals.channels;
+  stats.counter("reads", totals.read_requests, "transactions", "Read transactions served");
+  stats.counter("writes", totals.write_requests, "transactions", "Write transactions served");
+  stats.counter("read_bytes", totals.bytes_read, "B", "Bytes read (as requested)");
+  stats.counter("write_bytes", totals.bytes_written, "B", "Bytes written (as requested)");
+  stats.counter("address_errors", address_errors_, "transactions",
+                "Accesses outside the device (or empty)");
+  stats.counter("read_bursts", c.read_bursts, "bursts", "Read bursts on the DRAM data buses");
+  stats.counter("write_bursts", c.write_bursts, "bursts", "Write bursts on the DRAM data buses");
+  stats.counter("row_hits", c.row_hits, "bursts", "Bursts to the open row");
+  stats.counter("row_misses", c.row_misses, "bursts", "Bursts to a closed bank (one activate)");
+  stats.counter("row_conflicts", c.row_conflicts, "bursts",
+                "Bursts to a bank with another row open (precharge + activate)");
+  stats.counter("activates", c.activates, "commands", "Row activations");
+  stats.counter("precharges", c.precharges, "commands", "Precharges (explicit or automatic)");
+  stats.counter("refreshes", c.refreshes, "commands",
+                "All-bank refreshes over all pseudo-channels");
+  stats.counter("queue_full_stalls", c.queue_full_stalls, "bursts",
+                "Bursts that waited for a slot in a full pseudo-channel queue");
+  stats.value("queue_stall_time", seconds(c.queue_stall_time), "s",
+              "Time bursts waited for a queue slot, summed");
+  stats.value("refresh_busy_time", seconds(c.refresh_busy), "s",
+              "Refresh time, summed over pseudo-channels");
+  const std::uint64_t bursts = c.row_hits + c.row_misses + c.row_conflicts;
+  stats.value("row_hit_rate",
+              bursts > 0 ? static_cast<double>(c.row_hits) / static_cast<double>(bursts) : 0.0, "",
+              "Row hits / bursts");
+
+  const Picoseconds active = requests_ > 0 ? last_completion_ - first_arrival_ : 0;
+  const double active_seconds = seconds(active);
+  const double bytes = static_cast<double>(totals.bytes_read + totals.bytes_written);
+  const double bandwidth = active > 0 ? bytes / active_seconds : 0.0;
+  stats.value("active_time", active_seconds, "s", "First arrival to last completion");
+  stats.value("peak_bandwidth", device_.peakBandwidth(), "B/s",
+              "Peak data bandwidth of all pseudo-channels");
+  stats.value("bandwidth_utilisation", bandwidth / device_.peakBandwidth(), "",
+              "Achieved / peak bandwidth");
+
+  // Data-bus busy time per pseudo-channel, summarised (a device may have hundreds).
+  const std::size_t count = device_.pseudoChannelCount();
+  Picoseconds busy_min = std::numeric_limits<Picoseconds>::max();
+  Picoseconds busy_max = 0;
+  Picoseconds busy_sum = 0;
+  std::size_t busiest = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const Picoseconds busy = device_.pseudoChannel(i).counters().data_bus_busy;
+    busy_min = std::min(busy_min, busy);
+    busy_sum += busy;
+    if (busy > busy_max) {
+      busy_max = busy;
+      busiest = i;
+    }
+  }
+  const double busy_mean = seconds(busy_sum) / static_cast<double>(count);
+  auto utilisation = [&](double busy) { return active > 0 ? busy / active_seconds : 0.0; };
+  stats.value("pseudo_channel_busy.min", seconds(busy_min), "s",
+              "Data-bus busy time of the least used pseudo-channel");
+  stats.value("pseudo_channel_busy.mean", busy_mean, "s",
+              "Data-bus busy time, mean over pseudo-channels");
+  stats.value("pseudo_channel_busy.max", seconds(busy_max), "s",
+              "Data-bus busy time of the busiest pseudo-channel");
+  stats.counter("pseudo_channel_busy.busiest", busiest, "index",
+                "Global index of the busiest pseudo-channel");
+  stats.value("pseudo_channel_utilisation.min", utilisation(seconds(busy_min)), "",
+              "Least used pseudo-channel: busy / active time");
+  stats.value("pseudo_channel_utilisation.mean", utilisation(busy_mean), "",
+              "Mean over pseudo-channels: busy / active time");
+  stats.value("pseudo_channel_utilisation.max", utilisation(seconds(busy_max)), "",
+              "Busiest pseudo-channel: busy / active time");
+  stats.histogram("latency", latency_ns_, "ns", "Per transaction: arrival to last data burst");
+  stats.headline("bandwidth", bandwidth, "B/s", "Bytes moved / (last completion - first arrival)");
+
+  // Energy = count x energy.<action>; equals HbmDevice::energy() (bits are whole bursts).
+  const std::uint64_t burst_bits = device_.config().burstBytes() * 8;
+  stats.action("activate", c.activates);
+  stats.action("read_bit", c.read_bursts * burst_bits);
+  stats.action("write_bit", c.write_bursts * burst_bits);
+  stats.action("refresh", c.refreshes);
+  stats.action("io_bit", (c.read_bursts + c.write_bursts) * burst_bits);
+}
+
+void registerHbmModule(ModuleRegistry& registry) {
+  ModuleTypeInfo info;
+  info.name = "hbm";
+  info.description =
+      "HBM device (stacks -> channels -> pseudo-channels -> bank groups -> banks): JEDEC timing, "
+      "FR-FCFS per pseudo-channel, refresh; defaults are the hbm2 preset (SOFA/STAR, 512 GB/s)";
+  auto& p = info.params;
+  p.integer("stacks", "HBM stacks behind this target").byDefault("2").atLeast(1);
+  p.integer("channels_per_stack", "Channels per stack").byDefault("8").atLeast(1);
+  p.integer("pseudo_channels_per_channel",
+            "Independently scheduled pseudo-channels per channel (1 = legacy mode)")
+      .byDefault("2")
+      .atLeast(1);
+  p.quantity("channel_width", dims::data(), "Data pins of one channel (split over its PCs)")
+      .byDefault("128 bit")
+      .above(0);
+  p.integer("bank_groups", "Bank groups per pseudo-channel").byDefault("4").atLeast(1);
+  p.integer("banks_per_group", "Banks per bank group").byDefault("4").atLeast(1);
+  p.quantity("page_size", dims::data(), "Row size of one bank of one pseudo-channel")
+      .byDefault("1 KiB")
+      .above(0);
+  p.quantity("capacity", dims::data(), "Capacity of the whole device (fixes rows per bank)")
+      .byDefault("8 GiB")
+      .above(0);
+  p.integer("burst_length", "Beats per burst (burst = PC width / 8 x burst_length bytes)")
+      .byDefault("4")
+      .atLeast(1);
+  p.quantity("data_rate", dims::bandwidth(), "Data rate per pin, e.g. 2 Gb/s")
+      .byDefault("2 Gb/s")
+      .above(0);
+  p.string("address_mapping",
+           "Address fields above the in-burst offset, most significant first: Ro Ba Bg Ch Pc Co, "
+           "optionally with widths (Co1 = one bit)")
+      .byDefault("RoBaCoBgPcChCo1");
+  p.enumeration("page_policy", {"open", "closed"},
+                "open: rows stay open until a conflict or refresh; closed: auto-precharge")
+      .byDefault("open");
+  p.enumeration("refresh_policy", {"all_bank", "none"},
+                "all_bank: one refresh per pseudo-channel every t_refi lasting t_rfc")
+      .byDefault("all_bank");
+  p.integer("queue_depth", "Request queue per pseudo-channel, in bursts")
+      .byDefault("32")
+      .atLeast(1);
+  p.quantity("controller_latency", dims::time(), "Fixed front-end latency added to every request")
+      .byDefault("0 ns")
+      .atLeast(0);
+  const std::pair<const char*, const char*> times[] = {
+      {"t_rcd", "14 ns"},   {"t_rp", "14 ns"},   {"t_ras", "33 ns"},  {"t_cl", "14 ns"},
+      {"t_wl", "4 ns"},     {"t_ccd_s", "2 ns"}, {"t_ccd_l", "4 ns"}, {"t_rrd_s", "4 ns"},
+      {"t_rrd_l", "6 ns"},  {"t_faw", "16 ns"},  {"t_wr", "15 ns"},   {"t_wtr_s", "3 ns"},
+      {"t_wtr_l", "8 ns"},  {"t_rtp", "4 ns"},   {"t_rtw", "2 ns"},   {"t_rfc", "260 ns"},
+      {"t_refi", "3.9 us"},
+  };
+  const std::map<std::string, std::string> meaning = {
+      {"t_rcd", "ACT to RD/WR"},
+      {"t_rp", "PRE to ACT"},
+      {"t_ras", "ACT to PRE"},
+      {"t_cl", "RD to first read data"},
+      {"t_wl", "WR to first write data"},
+      {"t_ccd_s", "column to column, different bank groups"},
+      {"t_ccd_l", "column to column, same bank group"},
+      {"t_rrd_s", "ACT to ACT, different bank groups"},
+      {"t_rrd_l", "ACT to ACT, same bank group"},
+      {"t_faw", "window holding at most four ACTs"},
+      {"t_wr", "end of write data to PRE"},
+      {"t_wtr_s", "end of write data to RD, different bank groups"},
+      {"t_wtr_l", "end of write data to RD, same bank group"},
+      {"t_rtp", "RD to PRE"},
+      {"t_rtw", "end of read data to write data (bus turnaround)"},
+      {"t_rfc", "duration of an all-bank refresh"},
+      {"t_refi", "average refresh interval"},
+  };
+  for (const auto& [name, value] : times)
+    p.quantity(name, dims::time(), meaning.at(name)).byDefault(value).atLeast(0);
+  p.boolean("store_data", "Keep the data (sparse pages; functional runs); timing-only when false")
+      .byDefault("false");
+  info.ports.push_back(
+      {"target", PortDirection::kTarget, "Memory accesses (device addresses)", true});
+  info.energy_actions.push_back({"activate", "one row activation (with its precharge)", "250 pJ"});
+  info.energy_actions.push_back(
+      {"read_bit", "one bit read from the array (whole bursts)", "1.5 pJ"});
+  info.energy_actions.push_back(
+      {"write_bit", "one bit written to the array (whole bursts)", "1.6 pJ"});
+  info.energy_actions.push_back({"refresh", "one all-bank refresh of one pseudo-channel", "12 nJ"});
+  info.energy_actions.push_back(
+      {"io_bit", "one bit across the interface (read or write)", "0.8 pJ"});
+  registry.add<HbmModule>(std::move(info));
+}
+
+}  // namespace spatialvp::models

@@ -1,0 +1,44 @@
+#pragma once
+// The `hbm` module type: a TLM-2.0 LT target around the HbmDevice timing core. b_transport
+// presents the request at sc_time_stamp() + delay, lets the core schedule its bursts and returns
+// with delay = completion - now (never waits). Parameters are the HbmConfig fields with units;
+// energies are the registry's energy.<action> parameters. See models/memory/README.md.
+#include <tlm_utils/simple_target_socket.h>
+
+#include <memory>
+
+#include "models/memory/hbm_device.h"
+#include "models/memory/tlm/sparse_storage.h"
+#include "platform/core/histogram.h"
+#include "platform/sim/module.h"
+#include "platform/sim/module_registry.h"
+
+namespace spatialvp::models {
+
+class HbmModule : public Module {
+ public:
+  HbmModule(sc_core::sc_module_name name, const ModuleContext& context);
+
+  TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
+  void reportStats(ModuleStats& stats) const override;
+
+  const HbmDevice& device() const { return device_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
+
+  tlm_utils::simple_target_socket<HbmModule> target_{"target"};
+  HbmDevice device_;
+  std::unique_ptr<SparseStorage> storage_;  // null when timing-only
+
+  std::uint64_t address_errors_ = 0;
+  std::uint64_t requests_ = 0;
+  Picoseconds first_arrival_ = 0;  // of the whole run's requests
+  Picoseconds last_completion_ = 0;
+  Histogram latency_ns_{2.0, 1000};  // arrival to completion
+};
+
+void registerHbmModule(ModuleRegistry& registry);
+
+}  // namespace spatialvp::models

@@ -1,0 +1,193 @@
+#include "models/memory/tlm/sram_module.h"
+
+#include <algorithm>
+#include <limits>
+
+#include "models/memory/tlm/core_param_binding.h"
+
+namespace spatialvp::models {
+
+namespace {
+
+const std::map<std::string, std::string>& sramRenames() {
+  static const std::map<std::string, std::string> renames = {
+      {"energy_read", "energy.read_word"},
+      {"energy_write", "energy.write_word"},
+      {"leakage", "static_power"},
+  };
+  return renames;
+}
+
+SramConfig sramConfigFrom(const ParamValues& params) {
+  constexpr std::uint64_t kMaxBytes = 1ULL << 50;
+  SramConfig c;
+  c.capacity = wholeBytesOf(params, "capacity", kMaxBytes);
+  c.word_width = wholeBitsOf(params, "word_width", 1U << 20);
+  c.banks = countOf(params, "banks");
+  c.ports = countOf(params, "ports");
+  c.interleave = wholeBytesOf(params, "interleave", kMaxBytes);
+  c.clock = params.quantity("clock");
+  c.read_latency = picosecondsOf(params, "read_latency");
+  c.write_latency = picosecondsOf(params, "write_latency");
+  // One source of truth: the registry's energy.<action>, static_power and area parameters.
+  c.energy_read = params.quantity("energy.read_word") * 1e12;    // pJ per word
+  c.energy_write = params.quantity("energy.write_word") * 1e12;  // pJ per word
+  c.leakage = params.quantity("static_power") * 1e3;             // mW
+  c.area = params.quantity("area") * 1e6;                        // mm^2
+  failOnCoreProblems(params, c.validate(), sramRenames(), "capacity");
+  return c;
+}
+
+double seconds(Picoseconds ps) {
+  return static_cast<double>(ps) * 1e-12;
+}
+
+}  // namespace
+
+SramModule::SramModule(sc_core::sc_module_name name, const ModuleContext& context)
+    : Module(name, context), sram_(sramConfigFrom(params())) {
+  if (params().boolean("store_data"))
+    storage_ = std::make_unique<SparseStorage>(4096);
+  target_.register_b_transport(this, &SramModule::b_transport);
+  target_.register_transport_dbg(this, &SramModule::transport_dbg);
+}
+
+TargetSocket* SramModule::targetSocket(const std::string& port, std::size_t index) {
+  return port == "target" && index == 0 ? &target_ : nullptr;
+}
+
+void SramModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+  const std::uint64_t address = payload.get_address();
+  const std::uint64_t length = payload.get_data_length();
+  if (length == 0 || !sram_.contains(address, length)) {
+    ++address_errors_;
+    payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (payload.get_byte_enable_ptr() != nullptr) {
+    payload.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  if (payload.get_streaming_width() < length) {
+    payload.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  const bool is_read = payload.is_read();
+  if (!is_read && !payload.is_write()) {
+    payload.set_response_status(tlm::TLM_OK_RESPONSE);  // TLM_IGNORE_COMMAND
+    return;
+  }
+  const Picoseconds now = sc_core::sc_time_stamp().value();
+  const Picoseconds arrival = now + delay.value();
+  const SramAccessResult result = sram_.access(MemoryRequest{address, length, !is_read, arrival});
+  delay = sc_core::sc_time::from_value(result.completion - now);
+
+  if (requests_ == 0 || arrival < first_arrival_)
+    first_arrival_ = arrival;
+  last_completion_ = std::max(last_completion_, result.completion);
+  ++requests_;
+  latency_ns_.record(static_cast<double>(result.completion - arrival) * 1e-3);
+  if (storage_) {
+    if (is_read) {
+      storage_->read(address, payload.get_data_ptr(), length);
+    } else {
+      storage_->write(address, payload.get_data_ptr(), length);
+    }
+  }
+  payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int SramModule::transport_dbg(tlm::tlm_generic_payload& payload) {
+  const std::uint64_t address = payload.get_address();
+  const std::uint64_t capacity = sram_.config().capacity;
+  if (!storage_ || address >= capacity)
+    return 0;
+  const auto length = static_cast<unsigned int>(
+      std::min<std::uint64_t>(payload.get_data_length(), capacity - address));
+  if (payload.is_read()) {
+    storage_->read(address, payload.get_data_ptr(), length);
+  } else if (payload.is_write()) {
+    storage_->write(address, payload.get_data_ptr(), length);
+  }
+  return length;
+}
+
+void SramModule::reportStats(ModuleStats& stats) const {
+  const SramCounters& c = sram_.counters();
+  stats.counter("reads", c.read_requests, "transactions", "Read transactions served");
+  stats.counter("writes", c.write_requests, "transactions", "Write transactions served");
+  stats.counter("read_bytes", c.bytes_read, "B", "Bytes read (as requested)");
+  stats.counter("write_bytes", c.bytes_written, "B", "Bytes written (as requested)");
+  stats.counter("read_words", c.read_words, "words", "Word accesses of reads");
+  stats.counter("write_words", c.write_words, "words", "Word accesses of writes");
+  stats.counter("address_errors", address_errors_, "transactions",
+                "Accesses outside the SRAM (or empty)");
+  stats.counter("conflicted_requests", c.conflicted_requests, "transactions",
+                "Requests that waited for a bank");
+  stats.value("conflict_stall_time", seconds(c.conflict_stall_time), "s",
+              "Time beyond conflict-free access, summed over requests");
+
+  const Picoseconds active = requests_ > 0 ? last_completion_ - first_arrival_ : 0;
+  const double active_seconds = seconds(active);
+  const double bytes = static_cast<double>(c.bytes_read + c.bytes_written);
+  const double bandwidth = active > 0 ? bytes / active_seconds : 0.0;
+  const double peak = sram_.config().peakBandwidth();
+  stats.value("active_time", active_seconds, "s", "First arrival to last completion");
+  stats.value("peak_bandwidth", peak, "B/s", "Banks x ports x word per cycle");
+  stats.value("bandwidth_utilisation", bandwidth / peak, "", "Achieved / peak bandwidth");
+
+  const std::uint32_t banks = sram_.config().banks;
+  Picoseconds busy_min = std::numeric_limits<Picoseconds>::max();
+  Picoseconds busy_max = 0;
+  Picoseconds busy_sum = 0;
+  for (std::uint32_t b = 0; b < banks; ++b) {
+    const Picoseconds busy = sram_.bankBusyTime(b);
+    busy_min = std::min(busy_min, busy);
+    busy_max = std::max(busy_max, busy);
+    busy_sum += busy;
+  }
+  stats.value("bank_busy.min", seconds(busy_min), "s", "Busy time of the least used bank");
+  stats.value("bank_busy.mean", seconds(busy_sum) / static_cast<double>(banks), "s",
+              "Busy time, mean over banks");
+  stats.value("bank_busy.max", seconds(busy_max), "s", "Busy time of the busiest bank");
+  stats.histogram("latency", latency_ns_, "ns", "Per transaction: arrival to data done");
+  stats.headline("bandwidth", bandwidth, "B/s", "Bytes moved / (last completion - first arrival)");
+  stats.action("read_word", c.read_words);
+  stats.action("write_word", c.write_words);
+}
+
+void registerSramModule(ModuleRegistry& registry) {
+  ModuleTypeInfo info;
+  info.name = "sram";
+  info.description =
+      "On-chip SRAM bank group: words interleaved over banks, each bank `ports` accesses per "
+      "cycle; conflicts serialise (see presets sram_28nm, sram_28nm/*)";
+  auto& p = info.params;
+  p.quantity("capacity", dims::data(), "Capacity of the whole group").above(0);
+  p.quantity("word_width", dims::data(), "Bits moved by one bank access")
+      .byDefault("128 bit")
+      .above(0);
+  p.integer("banks", "Banks").byDefault("16").atLeast(1);
+  p.integer("ports", "Accesses per cycle per bank, shared by reads and writes")
+      .byDefault("1")
+      .atLeast(1);
+  p.quantity("interleave", dims::data(), "Bytes on one bank before the next; 0 B = one word")
+      .byDefault("0 B")
+      .atLeast(0);
+  p.quantity("clock", dims::frequency(), "Clock of the banks").byDefault("1 GHz").above(0);
+  p.quantity("read_latency", dims::time(), "Start of the last access cycle to read data")
+      .byDefault("1 ns")
+      .above(0);
+  p.quantity("write_latency", dims::time(), "Start of the last access cycle to write done")
+      .byDefault("1 ns")
+      .above(0);
+  p.boolean("store_data", "Keep the data (functional runs); timing-only when false")
+      .byDefault("false");
+  info.ports.push_back(
+      {"target", PortDirection::kTarget, "Memory accesses (local addresses)", true});
+  info.energy_actions.push_back({"read_word", "one word read from a bank", "0 J"});
+  info.energy_actions.push_back({"write_word", "one word written to a bank", "0 J"});
+  registry.add<SramModule>(std::move(info));
+}
+
+}  // namespace spatialvp::models

@@ -1,0 +1,268 @@
+// The `hbm` module type run from YAML: latencies through TLM against the core's closed forms,
+// presets with overrides, streaming bandwidth, energy through the registry, located
+// configuration errors, protocol checks and the example. One elaboration per TEST_CASE.
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "test/models/memory/memory_tlm_test_support.h"
+
+using namespace spatialvp;
+using Catch::Matchers::Contains;
+
+namespace {
+
+// HBM2 preset values (platform/configs/presets/hbm2.yaml), in ps.
+constexpr std::uint64_t kRcd = 14000;
+constexpr std::uint64_t kRp = 14000;
+constexpr std::uint64_t kCl = 14000;
+constexpr std::uint64_t kWl = 4000;
+constexpr std::uint64_t kCcdL = 4000;
+constexpr std::uint64_t kBurst = 2000;  // BL4 at 2 Gb/s
+constexpr double kPeak = 512e9;         // 32 PCs x 64 bit x 2 Gb/s / 8
+
+// A probe in front of an HBM2 device; `hbm_params` are extra lines of the hbm's params.
+std::string probePlatform(const std::string& commands, const std::string& addresses,
+                          const std::string& sizes, const std::string& hbm_params = "") {
+  return "modules:\n"
+         "  probe:\n"
+         "    type: tlm_probe\n"
+         "    params: {commands: " +
+         commands + ", addresses: " + addresses + ", sizes: " + sizes +
+         ", gap: 10 ns}\n"
+         "  hbm:\n"
+         "    type: hbm\n"
+         "    preset: hbm2\n"
+         "    params:\n" +
+         (hbm_params.empty() ? std::string("      store_data: false\n") : hbm_params) +
+         "connections:\n"
+         "  - {from: probe.out, to: hbm.target, check: true}\n";
+}
+
+std::string slurp(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+TEST_CASE("HBM TLM: zero-load latencies through TLM equal the core's closed forms", "[hbm_tlm]") {
+  // Default mapping RoBaCoBgPcChCo1 with 32 B bursts: [0, 64) is PC 0, bank group 0, bank 0,
+  // row 0; 0x40 is the next channel; 0x80000 (bit 19) is row 1 of the same bank.
+  // Arrivals (gap 10 ns after each completion): 0, 40, 70, 124 ns; PC 0 refreshes first at
+  // t_refi / 32 = 121.9 ns, after the third request; 0x1fffffff0 + 32 B crosses the 8 GiB end.
+  const RunReport report = test::runInline(probePlatform("[read, read, read, write, read]",
+                                                         "[0x0, 0x0, 0x80000, 0x40, 0x1fffffff0]",
+                                                         "[32 B, 64 B, 32 B, 32 B, 32 B]"));
+  REQUIRE(report.end == RunEnd::kCompleted);
+  // Row miss: ACT, t_rcd, RD, t_cl, one burst.
+  CHECK(test::statOf(report, "probe", "latency_ps.0") == kRcd + kCl + kBurst);
+  // Row hit, two bursts in one bank group: the second column waits t_ccd_l.
+  CHECK(test::statOf(report, "probe", "latency_ps.1") == kCl + kCcdL + kBurst);
+  // Row conflict: PRE, t_rp, ACT, t_rcd, RD, t_cl, burst.
+  CHECK(test::statOf(report, "probe", "latency_ps.2") == kRp + kRcd + kCl + kBurst);
+  // Write to a closed bank: t_rcd, WR, t_wl, burst.
+  CHECK(test::statOf(report, "probe", "latency_ps.3") == kRcd + kWl + kBurst);
+  CHECK(test::statOf(report, "probe", "latency_ps.4") == 0);
+  CHECK(test::statOf(report, "probe", "errors") == 1);
+  CHECK(test::statOf(report, "hbm", "address_errors") == 1);
+  CHECK(test::statOf(report, "hbm", "reads") == 3);
+  CHECK(test::statOf(report, "hbm", "writes") == 1);
+  CHECK(test::statOf(report, "hbm", "read_bytes") == 128);
+  CHECK(test::statOf(report, "hbm", "row_hits") == 2);
+  CHECK(test::statOf(report, "hbm", "row_misses") == 2);
+  CHECK(test::statOf(report, "hbm", "row_conflicts") == 1);
+  CHECK(test::statOf(report, "hbm", "activates") == 3);
+  CHECK(test::actionOf(report, "hbm", "activate") == 3);
+  CHECK(test::actionOf(report, "hbm", "read_bit") == 4 * 32 * 8);
+  CHECK(test::actionOf(report, "hbm", "write_bit") == 32 * 8);
+  CHECK(test::actionOf(report, "hbm", "io_bit") == 5 * 32 * 8);
+  CHECK(test::checkersPassed(report) == 1);
+}
+
+TEST_CASE("HBM TLM: preset hbm2 with a YAML override and a --set override", "[hbm_tlm][preset]") {
+  // controller_latency and t_cl from the module's params, data_rate from --set: the burst
+  // takes 4 ns at 1 Gb/s and the peak halves.
+  const RunReport report =
+      test::runInline(probePlatform("[read, write]", "[0x0, 0x1000]", "[32 B, 32 B]",
+                                    "      controller_latency: 5 ns\n      t_cl: 16 ns\n"),
+                      {"hbm.data_rate=1Gb/s"});
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "probe", "latency_ps.0") == 5000 + kRcd + 16000 + 2 * kBurst);
+  CHECK(test::statOf(report, "hbm", "peak_bandwidth") == Approx(kPeak / 2));
+  // Untouched preset values stay: the write pays t_wl = 4 ns.
+  CHECK(test::statOf(report, "probe", "latency_ps.1") == 5000 + kRcd + kWl + 2 * kBurst);
+}
+
+TEST_CASE("HBM TLM: the wafer-die preset elaborates and answers at its closed form",
+          "[hbm_tlm][preset]") {
+  const RunReport report = test::runInline(R"(modules:
+  probe: {type: tlm_probe, params: {commands: [read], addresses: [0x2cffffffc0], sizes: [32 B]}}
+  hbm: {type: hbm, preset: hbm_wafer_die}
+connections:
+  - {from: probe.out, to: hbm.target, check: true}
+)");
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "hbm", "peak_bandwidth") == Approx(8.0e12));
+  // t_rcd + t_cl + BL8 at 7.8125 Gb/s (1.024 ns); the address lies in row 46079, the top row.
+  CHECK(test::statOf(report, "probe", "latency_ps.0") == 14000 + 14000 + 1024);
+  CHECK(test::statOf(report, "probe", "errors") == 0);
+}
+
+TEST_CASE("HBM TLM: streaming generators reach >= 90% of the preset's peak and energy adds up",
+          "[hbm_tlm][bandwidth]") {
+  // Four DMA-like generators of sequential 1 MiB reads, each in its own 256 MiB window, share
+  // the device through a router; every connection has a protocol checker.
+  std::string yaml = "platform: {protocol_checks: true}\nmodules:\n";
+  for (int i = 0; i < 4; ++i) {
+    yaml += "  g" + std::to_string(i) +
+            ": {type: traffic_generator, params: {transactions: 8, size: 1 MiB, "
+            "read_fraction: 1.0, address_base: " +
+            std::to_string(i * 256 * 1024 * 1024) + ", address_range: 256 MiB}}\n";
+  }
+  yaml +=
+      "  bus: {type: router, params: {inputs: 4, base_addresses: [0], sizes: [8 GiB], latency: "
+      "0 ns, bandwidth: 100 TB/s}}\n"
+      "  hbm: {type: hbm, preset: hbm2}\n"
+      "connections:\n";
+  for (int i = 0; i < 4; ++i)
+    yaml +=
+        "  - {from: g" + std::to_string(i) + ".out, to: \"bus.in[" + std::to_string(i) + "]\"}\n";
+  yaml += "  - {from: \"bus.out[0]\", to: hbm.target}\n";
+  const RunReport report = test::runInline(yaml);
+  REQUIRE(report.end == RunEnd::kCompleted);
+
+  const double bandwidth = test::statOf(report, "hbm", "bandwidth");
+  CHECK(bandwidth >= 0.90 * kPeak);
+  CHECK(bandwidth <= kPeak);
+  CHECK(test::statOf(report, "hbm", "bandwidth_utilisation") == Approx(bandwidth / kPeak));
+  CHECK(test::statOf(report, "hbm", "read_bytes") == 32.0 * 1024 * 1024);
+  const double bursts = 32.0 * 1024 * 1024 / 32;
+  CHECK(test::statOf(report, "hbm", "read_bursts") == bursts);
+  CHECK(test::statOf(report, "hbm", "row_hit_rate") > 0.95);
+  CHECK(test::statOf(report, "hbm", "refreshes") > 0);
+  // Every pseudo-channel carries the same share of a sequential stream.
+  CHECK(test::statOf(report, "hbm", "pseudo_channel_busy.min") ==
+        Approx(bursts / 32 * kBurst * 1e-12));
+  CHECK(test::statOf(report, "hbm", "pseudo_channel_busy.max") ==
+        Approx(bursts / 32 * kBurst * 1e-12));
+  CHECK(test::statOf(report, "hbm", "pseudo_channel_utilisation.max") >= 0.9);
+
+  // Platform energy = counts x energy.<action> of the preset (J).
+  const ModuleReport& hbm = test::moduleOf(report, "hbm");
+  const double activates = test::statOf(report, "hbm", "activates");
+  const double refreshes = test::statOf(report, "hbm", "refreshes");
+  const double bits = bursts * 32 * 8;
+  const double expected = activates * 250e-12 + bits * 1.5e-12 + refreshes * 12e-9 + bits * 0.8e-12;
+  CHECK(hbm.dynamic_energy == Approx(expected));
+  CHECK(test::checkersPassed(report) == 5);
+}
+
+TEST_CASE("HBM TLM: random 64 B reads activate a row almost every time", "[hbm_tlm]") {
+  const RunReport report = test::runInline(R"(modules:
+  gen: {type: traffic_generator, params: {transactions: 2000, size: 64 B, pattern: random,
+        read_fraction: 1.0, address_range: 8 GiB}}
+  hbm: {type: hbm, preset: hbm2}
+connections:
+  - {from: gen.out, to: hbm.target, check: true}
+)");
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "hbm", "reads") == 2000);
+  const double activates = test::statOf(report, "hbm", "activates");
+  CHECK(activates >= 0.95 * 2000);
+  // Every activate opens a row for a miss or a conflict (refresh closes rows now and then, so a
+  // few reads need a second one).
+  CHECK(activates ==
+        test::statOf(report, "hbm", "row_misses") + test::statOf(report, "hbm", "row_conflicts"));
+  CHECK(activates <= 1.02 * 2000);
+  // A lone 64 B read: at least the row-miss closed form, plus refresh waits now and then.
+  const double mean_latency_ns = test::statOf(report, "gen", "mean_latency");
+  CHECK(mean_latency_ns >= (kRcd + kCl + kCcdL + kBurst) * 1e-3);
+  CHECK(mean_latency_ns <= (kRp + kRcd + kCl + kCcdL + kBurst) * 1e-3 + 20);
+  CHECK(test::checkersPassed(report) == 1);
+}
+
+TEST_CASE("HBM TLM: data written through TLM reads back (store_data, sparse pages)", "[hbm_tlm]") {
+  const RunReport report = test::runInline(
+      probePlatform("[write, write, read, read]", "[0x1ffffff00, 0x1fffc, 0x1ffffff00, 0x1fffc]",
+                    "[256 B, 8 B, 256 B, 8 B]", "      store_data: true\n"));
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "probe", "errors") == 0);
+  CHECK(test::statOf(report, "probe", "data_mismatches") == 0);
+}
+
+TEST_CASE("HBM TLM: a bad address mapping is a located error on address_mapping",
+          "[hbm_tlm][config]") {
+  const std::string yaml =
+      probePlatform("[read]", "[0x0]", "[32 B]", "      address_mapping: RoBaBgPcCh\n");
+  const std::string error = test::errorOf(yaml);
+  CHECK_THAT(error, Contains(test::positionIn("test.yaml", yaml, "RoBaBgPcCh") +
+                             ": 'modules.hbm.params.address_mapping'"));
+  CHECK_THAT(error, Contains("lacks field 'Co'"));
+}
+
+TEST_CASE("HBM TLM: a zero data rate is rejected at data_rate", "[hbm_tlm][config]") {
+  const std::string yaml = probePlatform("[read]", "[0x0]", "[32 B]", "      data_rate: 0 Gb/s\n");
+  const std::string error = test::errorOf(yaml);
+  CHECK_THAT(error, Contains(test::positionIn("test.yaml", yaml, "0 Gb/s") +
+                             ": 'modules.hbm.params.data_rate': out of range"));
+  // Positive but below the core's range: the core's message, at the same key.
+  const std::string slow =
+      probePlatform("[read]", "[0x0]", "[32 B]", "      data_rate: 0.5 Mb/s\n");
+  const std::string slow_error = test::errorOf(slow);
+  CHECK_THAT(slow_error, Contains(test::positionIn("test.yaml", slow, "0.5 Mb/s") +
+                                  ": 'modules.hbm.params.data_rate'"));
+  CHECK_THAT(slow_error, Contains("per-pin rate in [1 Mb/s, 1 Tb/s]"));
+}
+
+TEST_CASE("HBM TLM: a problem with a preset value is located in the preset file",
+          "[hbm_tlm][config]") {
+  // t_rfc raised above the preset's t_refi: the core names t_refi, written in hbm2.yaml.
+  const std::string yaml = probePlatform("[read]", "[0x0]", "[32 B]", "      t_rfc: 5 us\n");
+  const std::string error = test::errorOf(yaml);
+  const std::string preset_file = SPATIALVP_SOURCE_DIR "/platform/configs/presets/hbm2.yaml";
+  CHECK_THAT(error, Contains(test::positionIn(preset_file, slurp(preset_file), "3.9 us") +
+                             ": 'modules.hbm.params.t_refi'"));
+  CHECK_THAT(error, Contains("must be greater than t_rfc"));
+}
+
+TEST_CASE("HBM TLM: banks that do not divide the capacity are reported at capacity",
+          "[hbm_tlm][config]") {
+  const std::string yaml = probePlatform("[read]", "[0x0]", "[32 B]", "      banks_per_group: 3\n");
+  const std::string error = test::errorOf(yaml);
+  CHECK_THAT(error, Contains("'modules.hbm.params.capacity'"));
+  CHECK_THAT(error, Contains("multiple of pseudo-channels * banks * page_size (393216 B)"));
+}
+
+TEST_CASE("HBM TLM: the example and its random variant run from the CLI", "[hbm_tlm][cli]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(SPATIALVP_BINARY_DIR) / "test-scratch" / "hbm_tlm_example";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto run = [&](const std::string& out, const std::string& extra) {
+    const std::string command =
+        "cd '" + dir.string() + "' && SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" +
+        SPATIALVP_BINARY_DIR "/spatialvp' run '" SPATIALVP_SOURCE_DIR
+                             "/platform/configs/examples/hbm_stream.yaml' --quiet --out " +
+        out + extra + " 2> " + out + ".err";
+    REQUIRE(std::system(command.c_str()) == 0);  // exit code 0
+    return nlohmann::json::parse(slurp(dir / out / "stats.json"));
+  };
+  const auto stream = run("stream", "");
+  const auto& hbm = stream["modules"]["hbm"]["counters"];
+  CHECK(hbm["row_hit_rate"]["value"].get<double>() > 0.9);
+  CHECK(hbm["bandwidth_utilisation"]["value"].get<double>() > 0.5);
+  CHECK(stream["modules"]["hbm"]["energy"]["actions"]["activate"]["count"].get<double>() > 0);
+
+  const auto random = run("random",
+                          " --set dma.pattern=random --set dma.size=64B "
+                          "--set dma.transactions=2000");
+  const auto& random_hbm = random["modules"]["hbm"]["counters"];
+  CHECK(random_hbm["reads"]["value"] == 2000);
+  CHECK(random_hbm["activates"]["value"].get<double>() >= 1900);
+}
