@@ -325,6 +325,13 @@ Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,
   tlm::tlm_generic_payload payload;
   StageJobExtension job;
   job.work = &work;
+  // The payload deletes extensions still attached when it is destroyed; detach ours first,
+  // also when a unit's error unwinds through here.
+  struct Detach {
+    tlm::tlm_generic_payload& payload;
+    StageJobExtension& job;
+    ~Detach() { payload.clear_extension(&job); }
+  } detach{payload, job};
   payload.set_command(tlm::TLM_WRITE_COMMAND);
   payload.set_address(0);
   payload.set_data_ptr(&dummy);
@@ -336,7 +343,6 @@ Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,
   const Picoseconds now = nowPs();
   sc_core::sc_time delay = sc_core::sc_time::from_value(ready - now);
   (*units_[unit][core])->b_transport(payload, delay);
-  payload.clear_extension(&job);
   ++transactions_;
   services().countTransactions(1);
   if (payload.is_response_error()) {

@@ -176,6 +176,13 @@ Picoseconds StarController::sendJob(std::size_t unit, const spatialvp::star::Sta
   tlm::tlm_generic_payload payload;
   StageJobExtension job;
   job.work = &work;
+  // The payload deletes extensions still attached when it is destroyed; detach ours first,
+  // also when a unit's error unwinds through here.
+  struct Detach {
+    tlm::tlm_generic_payload& payload;
+    StageJobExtension& job;
+    ~Detach() { payload.clear_extension(&job); }
+  } detach{payload, job};
   payload.set_command(tlm::TLM_WRITE_COMMAND);
   payload.set_address(0);
   payload.set_data_ptr(&dummy);
@@ -187,7 +194,6 @@ Picoseconds StarController::sendJob(std::size_t unit, const spatialvp::star::Sta
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
   sc_core::sc_time delay = sc_core::sc_time::from_value(ready - now);
   (*sockets[unit])->b_transport(payload, delay);
-  payload.clear_extension(&job);
   services().countTransactions(1);
   if (payload.is_response_error()) {
     SC_REPORT_ERROR("spatialvp/star", (instanceName() + ": unit rejected a job").c_str());

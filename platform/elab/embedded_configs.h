@@ -11,6 +11,6 @@ std::optional<std::string> embeddedConfig(const std::string& name);
 std::vector<std::string> embeddedConfigNames();
 
 // The config `spatialvp run` uses when given none.
-constexpr const char* kDefaultConfig = "demo.yaml";
+constexpr const char* kDefaultConfig = "star.yaml";
 
 }  // namespace spatialvp

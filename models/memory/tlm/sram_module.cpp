@@ -59,7 +59,11 @@ TargetSocket* SramModule::targetSocket(const std::string& port, std::size_t inde
 void SramModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
   const std::uint64_t address = payload.get_address();
   const std::uint64_t length = payload.get_data_length();
-  if (length == 0 || !sram_.contains(address, length)) {
+  // A streaming transfer (streaming width < length) passes repeatedly over
+  // [address, address + width), e.g. a unit streaming a tile through a small buffer.
+  const std::uint64_t width = payload.get_streaming_width();
+  const std::uint64_t span = width > 0 && width < length ? width : length;
+  if (length == 0 || !sram_.contains(address, span)) {
     ++address_errors_;
     payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
@@ -68,7 +72,7 @@ void SramModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time
     payload.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
     return;
   }
-  if (payload.get_streaming_width() < length) {
+  if (span < length && storage_) {  // no model streams stored data yet
     payload.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
     return;
   }
@@ -79,7 +83,12 @@ void SramModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time
   }
   const Picoseconds now = sc_core::sc_time_stamp().value();
   const Picoseconds arrival = now + delay.value();
-  const SramAccessResult result = sram_.access(MemoryRequest{address, length, !is_read, arrival});
+  SramAccessResult result = sram_.access(MemoryRequest{address, span, !is_read, arrival});
+  for (std::uint64_t done = span; done < length; done += span) {
+    const auto pass =
+        sram_.access(MemoryRequest{address, std::min(span, length - done), !is_read, arrival});
+    result.completion = std::max(result.completion, pass.completion);
+  }
   delay = sc_core::sc_time::from_value(result.completion - now);
 
   if (requests_ == 0 || arrival < first_arrival_)

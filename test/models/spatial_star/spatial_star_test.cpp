@@ -255,11 +255,11 @@ TEST_CASE("Spatial-STAR: aggregation error within the bound (head-parallel, base
 
 TEST_CASE("Spatial-STAR: one core reproduces the single-core STAR controller", "[spatial_star]") {
   // A 1 x 1 mesh with one HBM stack (scripts/gen_spatial_star_config) running head-parallel is
-  // one STAR core with the controller's tile pipeline: same layer, same latency within 1%.
+  // one STAR core with the controller's tile pipeline: same layer, nearly the same latency.
   const std::string config = SPATIALVP_BINARY_DIR "/spatial_star_1x1.yaml";
   REQUIRE(std::system("python3 " SPATIALVP_SOURCE_DIR "/scripts/gen_spatial_star_config "
-                      "--width 1 --height 1 --hbm-nodes W0 --output " SPATIALVP_BINARY_DIR
-                      "/spatial_star_1x1.yaml") == 0);
+                      "--width 1 --height 1 --hbm-nodes W0 --hbm-model hbm --link-bandwidth '4 "
+                      "TB/s' --output " SPATIALVP_BINARY_DIR "/spatial_star_1x1.yaml") == 0);
   const std::string out = SPATIALVP_BINARY_DIR "/spatial_star_single";
   const std::string common =
       " --set seq_len=4096 --set kv_union_fraction=0.1009"
@@ -282,7 +282,10 @@ TEST_CASE("Spatial-STAR: one core reproduces the single-core STAR controller", "
   const double orchestrator =
       run(config, "orch", " --set dataflow=head_parallel --set tile_group=1 --set sample_rounds=0");
   INFO("controller " << controller << " s, orchestrator " << orchestrator << " s");
-  CHECK(std::abs(orchestrator - controller) / controller <= 0.01);
+  // Within 5%: the orchestrator reaches the (timed) HBM through the 1 x 1 mesh's edge port with
+  // packetised transfers and 256 KiB HBM requests; the controller reads it directly in 1 MiB
+  // requests. With flat memories on both sides the two agreed within 0.1%.
+  CHECK(std::abs(orchestrator - controller) / controller <= 0.05);
 }
 
 TEST_CASE("Spatial-STAR: a core count that does not fill the mesh is a located error",

@@ -58,7 +58,9 @@ TEST_CASE("STAR: stages overlap across tiles and the slowest unit bounds the lay
   const double latency = counter(moduleNamed(report, "ctrl"), "latency");
   CHECK(latency >= slowest);
   CHECK(latency < 0.8 * sum);  // serial execution would take the sum
-  CHECK(latency < 1.2 * slowest);
+  // Beyond the busiest unit, only waiting for DRAM data (and pipeline fill) may add time.
+  const double dram_stall = counter(moduleNamed(report, "ctrl"), "dram_stall_time");
+  CHECK(latency < 1.1 * (slowest + dram_stall));
   // 4 heads x 8 query blocks x 4 tiles, one job per unit each, plus 32 synchronisations.
   CHECK(counter(moduleNamed(report, "dlzs"), "jobs") == 128);
   CHECK(counter(moduleNamed(report, "sufa"), "jobs") == 160);
