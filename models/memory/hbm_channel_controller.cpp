@@ -14,6 +14,9 @@ namespace {
 // with hundreds of pseudo-channels.
 constexpr std::size_t kChannelCalendarIntervals = 128;
 constexpr std::size_t kGroupCalendarIntervals = 64;
+// The fast path's grouped FR-FCFS estimate needs exact (monotone) bank-group calendars.
+static_assert(kGroupCalendarIntervals <= IntervalCalendar::kMaxFragmentsSearched,
+              "bank-group calendars must be searched exactly");
 
 // The order of std::greater<> on (free_at, slot) pairs (a min-heap: earliest, then lowest
 // slot), evaluated without branches: the heap's sift steps are hard to predict anyway.
@@ -52,7 +55,10 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
       // exact for a sustained activate rate and conservative for an isolated group of four.
       activate_budget_(std::max(config.t_rrd_s, (config.t_faw + 3) / 4), kChannelCalendarIntervals),
       slots_(config.queue_depth),
-      bank_has_hit_(config.banksPerPseudoChannel(), 0) {
+      bank_has_hit_(config.banksPerPseudoChannel(), 0),
+      row_groups_(config.queue_depth),
+      version_(1),
+      bank_group_version_(config.bank_groups, 1) {
   t_.rcd = config.t_rcd;
   t_.rp = config.t_rp;
   t_.ras = config.t_ras;
@@ -70,6 +76,10 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
   t_.burst = config.burstTime();
   t_.controller = config.controller_latency;
   window_.reserve(config.queue_depth);
+  for (RowGroup& group : row_groups_) {
+    group.entries.reserve(config.queue_depth);
+    group.order.reserve(config.queue_depth);
+  }
   free_slots_.reserve(config.queue_depth);
   for (std::uint32_t s = 0; s < config.queue_depth; ++s)
     free_slots_.emplace_back(0, s);
@@ -87,6 +97,13 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
 
 Picoseconds HbmChannelController::access(const HbmBurst* bursts, std::size_t count, bool is_write,
                                          Picoseconds arrival, HbmRequestStats& stats) {
+  return fast_path_ ? accessFast(bursts, count, is_write, arrival, stats)
+                    : accessReference(bursts, count, is_write, arrival, stats);
+}
+
+Picoseconds HbmChannelController::accessReference(const HbmBurst* bursts, std::size_t count,
+                                                  bool is_write, Picoseconds arrival,
+                                                  HbmRequestStats& stats) {
   const Picoseconds queued = arrival + t_.controller;
   Picoseconds completion = queued;
   window_.clear();
@@ -120,6 +137,202 @@ Picoseconds HbmChannelController::access(const HbmBurst* bursts, std::size_t cou
     }
   }
   return completion;
+}
+
+// Fast path. The reference path estimates, for every pick, the column time of every queued
+// burst (a calendar search each): O(queue_depth) searches per burst. Bursts of one (bank, row)
+// share the formula of their estimate, which is non-decreasing in the enqueue time, so:
+//  * a row-hit group's best estimate is the estimate of its earliest enqueue time `e`, and the
+//    burst the reference path picks in it is its oldest burst enqueued by that estimate (the
+//    column calendar's first fit is flat on [e, fit(e)]; checked, with a fallback);
+//  * a miss group (rare: row changes) is estimated burst by burst, as in the reference path;
+//  * a group's estimate depends only on its bursts and on its bank group (column and activate
+//    calendars, bank states), so it is kept until one of those changes (versions).
+// The pick is then the minimum over groups of (estimate, miss before hit, admission order): the
+// order in which the reference loop replaces its best. Every other step (admission, slots,
+// schedule(), refresh, precharge) is shared, so results are bit-identical.
+
+Picoseconds HbmChannelController::accessFast(const HbmBurst* bursts, std::size_t count,
+                                             bool is_write, Picoseconds arrival,
+                                             HbmRequestStats& stats) {
+  const Picoseconds queued = arrival + t_.controller;
+  Picoseconds completion = queued;
+  row_group_count_ = 0;
+  window_size_ = 0;
+  std::size_t next = 0;
+  while (next < count && window_size_ < slots_.size())
+    admitFast(queued, bursts, static_cast<std::uint32_t>(next++), stats);
+  while (window_size_ > 0) {
+    const auto [group_index, entry_index] = pickNextFast(bursts);
+    RowGroup& group = row_groups_[group_index];
+    const WindowEntry entry = group.entries[entry_index];
+    group.entries.erase(group.entries.begin() + static_cast<std::ptrdiff_t>(entry_index));
+    group.order.erase(group.order.begin() + static_cast<std::ptrdiff_t>(entry_index));
+    group.version = 0;
+    --window_size_;
+    const HbmBurst& burst = bursts[entry.burst];
+    Picoseconds data_end = 0;
+    const Picoseconds column = schedule(burst, is_write, entry.enqueued, data_end, stats);
+    touchBankGroup(burst.bank_group);
+    completion = std::max(completion, data_end);
+    Slot& slot = slots_[entry.slot];
+    slot.free_at = column;
+    slot.occupant_arrival = queued;
+    free_slots_.emplace_back(column, entry.slot);
+    std::push_heap(free_slots_.begin(), free_slots_.end(), FreesLater());
+    if (next < count)
+      admitFast(queued, bursts, static_cast<std::uint32_t>(next++), stats);
+    if (closed_page_) {
+      const std::uint32_t bank = bankIndex(burst);
+      bool more_hits = false;
+      for (std::size_t g = 0; g < row_group_count_ && !more_hits; ++g) {
+        const RowGroup& other = row_groups_[g];
+        more_hits = other.bank == bank && other.row == burst.row && !other.entries.empty();
+      }
+      if (!more_hits)
+        prechargeAfterUse(burst);
+    }
+  }
+  return completion;
+}
+
+void HbmChannelController::admitFast(Picoseconds arrival, const HbmBurst* bursts,
+                                     std::uint32_t burst, HbmRequestStats& stats) {
+  admit(arrival, burst, stats);  // shared queue-slot logic; leaves the entry in window_
+  const WindowEntry entry = window_.back();
+  window_.pop_back();
+  const HbmBurst& b = bursts[burst];
+  const std::uint32_t bank = bankIndex(b);
+  std::size_t g = 0;
+  while (g < row_group_count_ && (row_groups_[g].bank != bank || row_groups_[g].row != b.row))
+    ++g;
+  if (g == row_group_count_) {
+    RowGroup& fresh = row_groups_[row_group_count_++];
+    fresh.bank = bank;
+    fresh.bank_group = b.bank_group;
+    fresh.row = b.row;
+    fresh.entries.clear();
+    fresh.order.clear();
+  }
+  RowGroup& group = row_groups_[g];
+  group.entries.push_back(entry);
+  group.order.push_back(admissions_++);
+  group.version = 0;
+  ++window_size_;
+}
+
+Picoseconds HbmChannelController::estimateColumn(const HbmBurst& burst, Picoseconds enqueued,
+                                                 bool hit) const {
+  const Bank& bank = banks_[bankIndex(burst)];
+  const BankGroup& group = groups_[burst.bank_group];
+  Picoseconds column = 0;
+  if (hit) {
+    column = std::max(enqueued, bank.col_ready);
+  } else {
+    const Picoseconds activate = bank.open_row == kNoRow
+                                     ? std::max(enqueued, bank.act_ready)
+                                     : std::max(enqueued, bank.pre_ready) + t_.rp;
+    column = group.activates.earliestFit(activate) + t_.rcd;
+  }
+  return group.columns.earliestFit(column);
+}
+
+void HbmChannelController::estimateGroup(RowGroup& group, const HbmBurst* bursts, bool hit) const {
+  // The estimate is non-decreasing in the enqueue time and at least the enqueue time, so the
+  // group's minimum is the estimate of its earliest enqueue time, and no burst enqueued after
+  // that minimum reaches it. The reference loop keeps the first burst with the minimum: the
+  // oldest burst enqueued by then, if its own estimate is the minimum (always for a row hit,
+  // whose calendar fit is flat up to the fit; checked anyway).
+  const HbmBurst& burst = bursts[group.entries.front().burst];
+  const std::size_t n = group.entries.size();
+  std::size_t earliest = 0;
+  for (std::size_t i = 1; i < n; ++i) {
+    if (group.entries[i].enqueued < group.entries[earliest].enqueued)
+      earliest = i;
+  }
+  const Picoseconds estimate = estimateColumn(burst, group.entries[earliest].enqueued, hit);
+  std::size_t first = 0;
+  while (group.entries[first].enqueued > estimate)
+    ++first;
+  if (first == earliest || group.entries[first].enqueued == group.entries[earliest].enqueued ||
+      estimateColumn(burst, group.entries[first].enqueued, hit) == estimate) {
+    group.estimate = estimate;
+    group.representative = first;
+    return;
+  }
+  // Burst by burst, keeping the first minimum (as the reference loop does).
+  group.estimate = std::numeric_limits<Picoseconds>::max();
+  group.representative = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Picoseconds candidate = estimateColumn(burst, group.entries[i].enqueued, hit);
+    if (candidate < group.estimate) {
+      group.estimate = candidate;
+      group.representative = i;
+    }
+  }
+}
+
+std::pair<std::size_t, std::size_t> HbmChannelController::pickNextFast(const HbmBurst* bursts) {
+  // Drop emptied groups, keeping the others in place (their order does not matter).
+  std::size_t live = 0;
+  for (std::size_t g = 0; g < row_group_count_; ++g) {
+    if (row_groups_[g].entries.empty())
+      continue;
+    if (live != g)
+      std::swap(row_groups_[live], row_groups_[g]);
+    ++live;
+  }
+  row_group_count_ = live;
+  if (row_group_count_ == 1)
+    return {0, 0};  // one (bank, row): the reference path takes the oldest burst
+  for (std::size_t g = 0; g < row_group_count_; ++g) {
+    const RowGroup& group = row_groups_[g];
+    if (banks_[group.bank].open_row == group.row)
+      bank_has_hit_[group.bank] = 1;
+  }
+  std::size_t best_group = row_group_count_;
+  Picoseconds best_time = std::numeric_limits<Picoseconds>::max();
+  bool best_hit = false;
+  std::uint64_t best_order = 0;
+  for (std::size_t g = 0; g < row_group_count_; ++g) {
+    RowGroup& group = row_groups_[g];
+    const Bank& bank = banks_[group.bank];
+    const bool hit = bank.open_row == group.row;
+    if (!hit && bank.open_row != kNoRow && bank_has_hit_[group.bank] != 0)
+      continue;  // row-hit protection
+    const std::uint64_t version = bank_group_version_[group.bank_group];
+    if (group.version != version) {
+      estimateGroup(group, bursts, hit);
+      group.version = version;
+    }
+    const std::uint64_t order = group.order[group.representative];
+    // Reference order: earlier estimate; then hit before miss; then older.
+    const bool better =
+        best_group == row_group_count_ || group.estimate < best_time ||
+        (group.estimate == best_time && (hit != best_hit ? hit : order < best_order));
+    if (better) {
+      best_group = g;
+      best_time = group.estimate;
+      best_hit = hit;
+      best_order = order;
+    }
+  }
+  for (std::size_t g = 0; g < row_group_count_; ++g)
+    bank_has_hit_[row_groups_[g].bank] = 0;
+  if (best_group == row_group_count_) {  // cannot happen (a bank with hits has a hit group)
+    std::size_t oldest = 0;
+    for (std::size_t g = 1; g < row_group_count_; ++g) {
+      if (row_groups_[g].order.front() < row_groups_[oldest].order.front())
+        oldest = g;
+    }
+    return {oldest, 0};
+  }
+  return {best_group, row_groups_[best_group].representative};
+}
+
+void HbmChannelController::touchAllBankGroups() {
+  ++version_;
+  std::fill(bank_group_version_.begin(), bank_group_version_.end(), version_);
 }
 
 std::size_t HbmChannelController::pickNext(const HbmBurst* bursts) {
@@ -294,6 +507,7 @@ void HbmChannelController::prechargeAfterUse(const HbmBurst& burst) {
   bank.open_row = kNoRow;
   bank.act_ready = precharge + t_.rp;
   high_water_ = std::max(high_water_, precharge);
+  touchBankGroup(burst.bank_group);
 }
 
 void HbmChannelController::refreshUpTo(Picoseconds time) {
@@ -310,6 +524,7 @@ void HbmChannelController::refreshUpTo(Picoseconds time) {
       next_refresh_due_ += idle_refreshes * t_.refi;
       for (Bank& bank : banks_)
         bank.act_ready = std::max(bank.act_ready, last_end);
+      touchAllBankGroups();
       high_water_ = std::max(high_water_, last_end - t_.rfc);
     }
   }
@@ -340,6 +555,7 @@ void HbmChannelController::refreshOnce(Picoseconds due) {
     bank.open_row = kNoRow;
     bank.act_ready = refresh + t_.rfc;
   }
+  touchAllBankGroups();
   ++counters_.refreshes;
   counters_.refresh_busy += t_.rfc;
   record(HbmCommand::Kind::kRefresh, refresh, 0, 0, 0, refresh, refresh + t_.rfc);

@@ -88,6 +88,12 @@ class HbmChannelController {
   // Records every command into `trace` (nullptr stops recording).
   void setCommandTrace(std::vector<HbmCommand>* trace) { trace_ = trace; }
 
+  // The fast path (default on) groups the queued bursts by (bank, row) and keeps each group's
+  // FR-FCFS estimate until its bank group changes; it makes exactly the decisions of the
+  // reference path (off: every queued burst re-estimated for every pick). For tests.
+  void setFastPath(bool enabled) { fast_path_ = enabled; }
+  bool fastPath() const { return fast_path_; }
+
  private:
   static constexpr std::uint64_t kNoRow = ~0ULL;
 
@@ -117,11 +123,37 @@ class HbmChannelController {
     std::uint32_t slot;
     spatialvp::Picoseconds enqueued;
   };
+  // Fast path: the queued bursts of one (bank, row), in admission order, with the FR-FCFS
+  // estimate of the group (valid while `version` equals its bank group's version).
+  struct RowGroup {
+    std::uint32_t bank = 0;  // bankIndex()
+    std::uint32_t bank_group = 0;
+    std::uint64_t row = 0;
+    std::vector<WindowEntry> entries;
+    std::vector<std::uint64_t> order;  // admission number of each entry (FCFS tie-break)
+    std::uint64_t version = 0;         // bank_group_version_ the estimate belongs to; 0 = none
+    spatialvp::Picoseconds estimate = 0;
+    std::size_t representative = 0;  // entry that the reference path would pick in this group
+  };
 
   std::uint32_t bankIndex(const HbmBurst& b) const {
     return b.bank_group * banks_per_group_ + b.bank;
   }
   std::size_t pickNext(const HbmBurst* bursts);  // index into window_
+  spatialvp::Picoseconds accessReference(const HbmBurst* bursts, std::size_t count, bool is_write,
+                                         spatialvp::Picoseconds arrival, HbmRequestStats& stats);
+  spatialvp::Picoseconds accessFast(const HbmBurst* bursts, std::size_t count, bool is_write,
+                                    spatialvp::Picoseconds arrival, HbmRequestStats& stats);
+  // Fast path: enqueues a burst into its row group; picks the next (group, entry).
+  void admitFast(spatialvp::Picoseconds arrival, const HbmBurst* bursts, std::uint32_t burst,
+                 HbmRequestStats& stats);
+  std::pair<std::size_t, std::size_t> pickNextFast(const HbmBurst* bursts);
+  // FR-FCFS column estimate of a queued burst (the reference path's per-burst formula).
+  spatialvp::Picoseconds estimateColumn(const HbmBurst& burst, spatialvp::Picoseconds enqueued,
+                                        bool hit) const;
+  void estimateGroup(RowGroup& group, const HbmBurst* bursts, bool hit) const;
+  void touchBankGroup(std::uint32_t bank_group) { bank_group_version_[bank_group] = ++version_; }
+  void touchAllBankGroups();
   void admit(spatialvp::Picoseconds arrival, std::uint32_t burst, HbmRequestStats& stats);
   // Schedules one burst no earlier than `earliest`; returns its column command time and sets
   // `data_end`.
@@ -157,6 +189,15 @@ class HbmChannelController {
   std::vector<std::pair<spatialvp::Picoseconds, std::uint32_t>> free_slots_;
   std::vector<WindowEntry> window_;
   std::vector<std::uint8_t> bank_has_hit_;  // scratch of pickNext
+  bool fast_path_ = true;
+  // Fast path state: row groups of the current call (the first row_group_count_ are live), a
+  // version per bank group bumped whenever its calendars or one of its banks change.
+  std::vector<RowGroup> row_groups_;
+  std::size_t row_group_count_ = 0;
+  std::size_t window_size_ = 0;
+  std::uint64_t admissions_ = 0;
+  std::uint64_t version_ = 0;
+  std::vector<std::uint64_t> bank_group_version_;
   HbmChannelCounters counters_;
   std::vector<HbmCommand>* trace_ = nullptr;
 };

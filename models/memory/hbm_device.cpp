@@ -106,6 +106,11 @@ HbmEnergy HbmDevice::energy() const {
   return energy;
 }
 
+void HbmDevice::setFastPath(bool enabled) {
+  for (HbmChannelController& channel : channels_)
+    channel.setFastPath(enabled);
+}
+
 void HbmDevice::setCommandTrace(std::vector<HbmCommand>* trace) {
   for (HbmChannelController& channel : channels_)
     channel.setCommandTrace(trace);

@@ -56,6 +56,10 @@ class HbmDevice {
   // Records every DRAM command of every pseudo-channel into `trace` (nullptr stops recording).
   void setCommandTrace(std::vector<HbmCommand>* trace);
 
+  // Fast path on (default) or off (the reference per-burst scheduler); results are identical,
+  // see models/memory/README.md. For the equivalence tests and the bench.
+  void setFastPath(bool enabled);
+
  private:
   HbmConfig config_;
   HbmAddressMapper mapper_;

@@ -9,7 +9,6 @@ using spatialvp::Picoseconds;
 
 namespace {
 
-constexpr std::ptrdiff_t kMaxFragmentsSearched = 64;
 constexpr int kBackwardSteps = 8;
 
 // First element in [first, end) whose key exceeds `time`. Queries often land at the busy
@@ -56,7 +55,8 @@ Picoseconds IntervalCalendar::searchFrom(std::vector<Interval>::const_iterator i
                                          Picoseconds candidate) const {
   // Looking at a bounded number of fragments keeps the cost bounded for a request queued far
   // behind the busy frontier; past them it goes after the last booking (conservative).
-  const auto last_looked_at = std::min(intervals_.cend(), it + kMaxFragmentsSearched);
+  const auto last_looked_at =
+      std::min(intervals_.cend(), it + static_cast<std::ptrdiff_t>(kMaxFragmentsSearched));
   for (; it != last_looked_at; ++it) {
     if (candidate + slot_ <= it->start) {
       // Every interval before `it` ends by `candidate`, so `it` is where book(candidate) inserts.

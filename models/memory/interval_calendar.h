@@ -28,6 +28,12 @@ class IntervalCalendar {
   void book(spatialvp::Picoseconds start);
 
   spatialvp::Picoseconds slot() const { return slot_; }
+
+  // A gap search looks at most this many busy intervals ahead before going after the last
+  // booking. A calendar that keeps at most this many intervals therefore answers earliestFit()
+  // exactly: non-decreasing in `earliest`, and flat (earliestFit(t) == f) for every t in
+  // [earliest, f = earliestFit(earliest)]. HbmChannelController's fast path relies on it.
+  static constexpr std::size_t kMaxFragmentsSearched = 64;
   std::size_t intervalCount() const { return intervals_.size() - head_; }
 
  private:

@@ -230,3 +230,145 @@ TEST_CASE("The timing checker itself catches violated constraints", "[hbm][timin
     CHECK_FALSE(checkTiming(stricter, trace).empty());
   }
 }
+
+namespace {
+
+// Everything a run observes: every completion and per-request statistic, every pseudo-channel's
+// counters, the device counters and (when traced) the command trace.
+struct Observed {
+  std::vector<Picoseconds> values;
+  std::vector<HbmCommand> trace;
+};
+
+void observeCounters(const HbmChannelCounters& c, std::vector<Picoseconds>& out) {
+  for (const std::uint64_t v :
+       {c.read_bursts, c.write_bursts, c.activates, c.precharges, c.refreshes, c.row_hits,
+        c.row_misses, c.row_conflicts, c.queue_full_stalls, c.data_bus_busy, c.refresh_busy,
+        c.queue_stall_time})
+    out.push_back(v);
+}
+
+enum class Mix { kSequentialDma, kRandom, kMixed };
+
+// Requests of 64 B .. 4 MiB, reads and writes, arrivals out of order (decoupled initiators).
+Observed runMix(const HbmConfig& config, Mix mix, bool fast, bool traced, int requests,
+                std::uint64_t seed) {
+  HbmDevice device(config);
+  device.setFastPath(fast);
+  Observed observed;
+  if (traced)
+    device.setCommandTrace(&observed.trace);
+  std::mt19937_64 random(seed);
+  Picoseconds time = ns(100);
+  std::uint64_t cursor = 0;
+  for (int i = 0; i < requests; ++i) {
+    std::uint64_t bytes = 0;
+    std::uint64_t address = 0;
+    bool write = false;
+    Picoseconds arrival = time;
+    switch (mix) {
+      case Mix::kSequentialDma:  // the STAR fetcher: 1 MiB reads, all issued at once
+        bytes = 1024 * kKiB;
+        address = cursor;
+        cursor += bytes;
+        write = i % 7 == 6;
+        arrival = i < requests / 2 ? ns(1000) : ns(1000) + (random() % 2000) * ns(1);
+        break;
+      case Mix::kRandom:
+        bytes = 64ULL << (random() % 17);  // 64 B .. 4 MiB
+        if (random() % 2 == 0)
+          bytes = 64ULL << (random() % 6);  // many small ones too
+        address = (random() % (config.capacity - bytes)) / 32 * 32;
+        write = random() % 3 == 0;
+        time += random() % ns(2000);
+        arrival = random() % 4 == 0 && time > ns(50000) ? time - random() % ns(50000) : time;
+        break;
+      case Mix::kMixed:  // sequential streams interleaved with random small accesses
+        if (random() % 3 == 0) {
+          bytes = 64ULL << (random() % 4);
+          address = (random() % (config.capacity - bytes)) / 64 * 64;
+        } else {
+          bytes = 4 * kKiB << (random() % 9);  // 4 KiB .. 1 MiB
+          address = cursor % (config.capacity - bytes);
+          cursor += bytes;
+        }
+        write = random() % 4 == 0;
+        time += random() % ns(3000);
+        arrival = random() % 5 == 0 && time > ns(20000) ? time - random() % ns(20000) : time;
+        break;
+    }
+    const HbmAccessResult result = device.access({address, bytes, write, arrival});
+    for (const std::uint64_t v :
+         {result.completion, std::uint64_t{result.stats.bursts},
+          std::uint64_t{result.stats.row_hits}, std::uint64_t{result.stats.row_misses},
+          std::uint64_t{result.stats.row_conflicts}, std::uint64_t{result.stats.queue_full_stalls}})
+      observed.values.push_back(v);
+  }
+  for (std::size_t pc = 0; pc < device.pseudoChannelCount(); ++pc)
+    observeCounters(device.pseudoChannel(pc).counters(), observed.values);
+  const HbmDeviceCounters d = device.counters();
+  for (const std::uint64_t v : {d.read_requests, d.write_requests, d.bytes_read, d.bytes_written})
+    observed.values.push_back(v);
+  return observed;
+}
+
+bool sameTrace(const std::vector<HbmCommand>& a, const std::vector<HbmCommand>& b) {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].kind != b[i].kind || a[i].time != b[i].time ||
+        a[i].pseudo_channel != b[i].pseudo_channel || a[i].bank_group != b[i].bank_group ||
+        a[i].bank != b[i].bank || a[i].row != b[i].row || a[i].data_start != b[i].data_start ||
+        a[i].data_end != b[i].data_end)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("The fast path gives bit-identical completions, counters and traces", "[hbm][fast]") {
+  HbmConfig closed = hbm2Config();
+  closed.page_policy = PagePolicy::kClosed;
+  HbmConfig shallow = hbm2Config();
+  shallow.queue_depth = 4;
+  shallow.t_refi = ns(1000);  // refresh meets almost every run
+  HbmConfig no_refresh = hbm3Config();
+  no_refresh.refresh_policy = RefreshPolicy::kNone;
+  HbmConfig controller = hbm2eConfig();
+  controller.controller_latency = ns(5);
+  struct Case {
+    const char* name;
+    HbmConfig config;
+    Mix mix;
+    int requests;
+  };
+  const Case cases[] = {
+      {"hbm2 sequential 1 MiB DMAs", hbm2Config(), Mix::kSequentialDma, 24},
+      {"hbm2 random 64 B .. 4 MiB", hbm2Config(), Mix::kRandom, 60},
+      {"hbm2 mixed", hbm2Config(), Mix::kMixed, 400},
+      {"hbm2 closed page mixed", closed, Mix::kMixed, 300},
+      {"hbm2 closed page random", closed, Mix::kRandom, 40},
+      {"hbm2 queue 4, frequent refresh, random", shallow, Mix::kRandom, 40},
+      {"hbm2 queue 4, frequent refresh, DMAs", shallow, Mix::kSequentialDma, 8},
+      {"hbm3 without refresh mixed", no_refresh, Mix::kMixed, 300},
+      {"hbm2e controller latency random", controller, Mix::kRandom, 40},
+  };
+  std::uint64_t seed = 100;
+  for (const Case& c : cases) {
+    INFO(c.name);
+    const Observed reference = runMix(c.config, c.mix, false, false, c.requests, seed);
+    const Observed fast = runMix(c.config, c.mix, true, false, c.requests, seed);
+    CHECK(fast.values == reference.values);
+    ++seed;
+  }
+  // With tracing on, the fast path stays on and records the same (legal) command trace.
+  for (const Case& c : {cases[2], cases[6]}) {
+    INFO(c.name << " traced");
+    const Observed reference = runMix(c.config, c.mix, false, true, c.requests / 2, 7);
+    const Observed fast = runMix(c.config, c.mix, true, true, c.requests / 2, 7);
+    CHECK(fast.values == reference.values);
+    CHECK(sameTrace(fast.trace, reference.trace));
+    CHECK(checkTiming(c.config, fast.trace).empty());
+  }
+}
