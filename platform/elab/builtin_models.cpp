@@ -1,6 +1,7 @@
 #include "platform/elab/builtin_models.h"
 
 #include "interconnect/router/address_router.h"
+#include "interconnect/tlm/crossbar_switch_module.h"
 #include "interconnect/tlm/d2d_link_module.h"
 #include "interconnect/tlm/mesh_module.h"
 #include "models/basic/simple_memory.h"
@@ -10,6 +11,7 @@
 #include "models/star/star_controller.h"
 #include "models/star/star_stage_unit.h"
 #include "models/traffic/traffic_generator.h"
+#include "models/wafer_moe/moe_orchestrator.h"
 #include "platform/sim/protocol_checker.h"
 
 namespace spatialvp {
@@ -26,6 +28,8 @@ void registerBuiltinModels(ModuleRegistry& registry) {
   models::star::registerStarStageUnits(registry);
   models::star::registerStarController(registry);
   models::spatial_star::registerSpatialStarOrchestrator(registry);
+  interconnect::registerCrossbarSwitchModule(registry);
+  models::wafer_moe::registerMoeOrchestrator(registry);
 }
 
 }  // namespace spatialvp

@@ -67,6 +67,10 @@ int readPositive(const YAML::Node& root, const std::string& path, const char* ke
 
 }  // namespace
 
+namespace {
+MoeModel modelFromYaml(const YAML::Node& root, const std::string& path);
+}  // namespace
+
 MoeModel loadMoeModel(const std::string& path) {
   YAML::Node root;
   try {
@@ -74,6 +78,21 @@ MoeModel loadMoeModel(const std::string& path) {
   } catch (const YAML::Exception& error) {
     throw std::runtime_error(path + ": cannot read MoE preset: " + error.what());
   }
+  return modelFromYaml(root, path);
+}
+
+MoeModel parseMoeModel(const std::string& text, const std::string& source) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& error) {
+    throw std::runtime_error(source + ": cannot read MoE preset: " + error.what());
+  }
+  return modelFromYaml(root, source);
+}
+
+namespace {
+MoeModel modelFromYaml(const YAML::Node& root, const std::string& path) {
   if (!root.IsMap()) {
     throw std::runtime_error(path + ": a MoE preset is a flat map of parameter -> value");
   }
@@ -112,6 +131,7 @@ MoeModel loadMoeModel(const std::string& path) {
   }
   return model;
 }
+}  // namespace
 
 std::vector<std::string> moeModelPresetNames() {
   return {"deepseek_v3", "deepseek_v2", "qwen3_235b_a22b", "dbrx", "mixtral_8x22b"};

@@ -41,6 +41,8 @@ struct MoeModel {
 // Reads a flat preset (parameter -> value). Throws std::runtime_error naming the file and the
 // missing or malformed key.
 MoeModel loadMoeModel(const std::string& path);
+// The same from the preset's text (e.g. an embedded config); `source` names it in errors.
+MoeModel parseMoeModel(const std::string& text, const std::string& source);
 
 // Preset names (file stems) shipped in platform/configs/presets/moe.
 std::vector<std::string> moeModelPresetNames();

@@ -1,0 +1,828 @@
+#include "models/wafer_moe/moe_orchestrator.h"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <numeric>
+#include <sstream>
+#include <stdexcept>
+
+#include "platform/elab/embedded_configs.h"
+#include "workloads/moe/routing_trace.h"
+#include "workloads/moe/zipf_routing_generator.h"
+
+namespace spatialvp::models::wafer_moe {
+
+namespace {
+
+using moe::Phase;
+using moe::Transfer;
+
+Picoseconds nowPs() {
+  return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+}
+
+double seconds(Picoseconds ps) {
+  return static_cast<double>(ps) * 1e-12;
+}
+
+Picoseconds toPs(double s) {
+  return static_cast<Picoseconds>(std::llround(std::max(0.0, s) * 1e12));
+}
+
+std::uint64_t wholeBytes(double value) {
+  return static_cast<std::uint64_t>(std::llround(std::max(0.0, value)));
+}
+
+// Port letter of a link direction, as the mesh names its channels (E = +x, N = +y).
+char portLetter(int direction) {
+  static const char kLetters[] = {'E', 'W', 'N', 'S'};
+  return kLetters[direction];
+}
+
+const char* const kPhaseKeys[] = {"attention_allreduce", "dispatch",        "combine",
+                                  "combine_collective",  "migration_local", "migration_global"};
+
+}  // namespace
+
+MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleContext& context)
+    : Module(name, context),
+      burst_(wholeBytes(params().quantity("burst"))),
+      hbm_burst_(wholeBytes(params().quantity("hbm_burst"))),
+      hbm_size_(wholeBytes(params().quantity("hbm_size"))),
+      window_base_(static_cast<std::uint64_t>(params().integer("window_base"))),
+      window_stride_(wholeBytes(params().quantity("window_stride"))),
+      output_dir_(params().string("output_dir")) {
+  // The model: a preset shipped in platform/configs/presets/moe (compiled in).
+  const std::string preset = params().string("model");
+  const auto text = embeddedConfig("presets/moe/" + preset + ".yaml");
+  if (!text)
+    params().fail("model", "no MoE preset '" + preset + "' in presets/moe");
+  model_ = moe::parseMoeModel(*text, "presets/moe/" + preset + ".yaml");
+
+  die_.peak_flops_bf16 = params().quantity("peak_compute");
+  die_.compute_efficiency = params().real("compute_efficiency");
+  die_.hbm_bandwidth = params().quantity("hbm_bandwidth");
+  die_.hbm_efficiency = params().real("hbm_efficiency");
+
+  mesh_network_ = params().string("network") == "mesh";
+  moe::WaferSystemSpec spec;
+  moe::MappingConfig mapping;
+  const std::string& kind = params().string("mapping");
+  mapping.kind = kind == "baseline" ? moe::MappingKind::kContiguous
+                 : kind == "er"     ? moe::MappingKind::kEntwined
+                                    : moe::MappingKind::kHierarchicalEntwined;
+  mapping.tp_x = static_cast<int>(params().integer("tp_x"));
+  mapping.tp_y = static_cast<int>(params().integer("tp_y"));
+  mapping.ep_domain_wafers = static_cast<int>(params().integer("ep_domain_wafers"));
+  const int wafers = static_cast<int>(params().integer("wafers"));
+  if (mesh_network_) {
+    spec.mesh_width = static_cast<int>(params().integer("mesh_width"));
+    spec.mesh_height = static_cast<int>(params().integer("mesh_height"));
+    spec = moe::waferSystemWithWafers(wafers, spec);
+    if (mapping.kind == moe::MappingKind::kHierarchicalEntwined && wafers == 1)
+      mapping.kind = moe::MappingKind::kEntwined;  // HER on one wafer is ER
+  } else {
+    // The switch reuses the mapping machinery over a 1-D device index (as the analytic model).
+    if (mapping.kind != moe::MappingKind::kContiguous)
+      params().fail("mapping", "the switch network supports only 'baseline' (no FTDs)");
+    spec.mesh_width = static_cast<int>(params().integer("devices"));
+    spec.mesh_height = 1;
+    mapping.tp_x *= mapping.tp_y;
+    mapping.tp_y = 1;
+  }
+  spec.die = die_;
+  dies_ = spec.mesh_width * spec.mesh_height * spec.wafers();
+  const int expected = static_cast<int>(params().integer("dies"));
+  if (expected != dies_) {
+    params().fail("dies", std::to_string(expected) + " dies do not match the " +
+                              (mesh_network_ ? std::to_string(wafers) + " wafer(s) of " +
+                                                   std::to_string(spec.mesh_width) + " x " +
+                                                   std::to_string(spec.mesh_height)
+                                             : std::to_string(spec.mesh_width) + " devices") +
+                              " (expected " + std::to_string(dies_) + ")");
+  }
+  try {
+    topology_ = std::make_unique<moe::MeshTopology>(spec);
+    mapping_ = std::make_unique<moe::ParallelMapping>(*topology_, mapping);
+  } catch (const std::exception& error) {
+    params().fail(mesh_network_ ? "tp_x" : "devices", error.what());
+  }
+  builder_ = std::make_unique<moe::PhaseTrafficBuilder>(*mapping_);
+  compute_ = std::make_unique<moe::ExpertComputeModel>(model_, die_);
+  layer_loads_ = std::make_unique<moe::LinkLoadMap>(*topology_);
+
+  iterations_ = static_cast<int>(params().integer("iterations"));
+  report_from_ = static_cast<int>(params().integer("report_from_iteration"));
+  if (report_from_ >= iterations_)
+    params().fail("report_from_iteration", "must be below iterations");
+  const int sample = static_cast<int>(params().integer("sample_layers"));
+  layers_ = sample > 0 ? std::min(sample, model_.moeLayers()) : model_.moeLayers();
+  decode_ = params().string("mode") == "decode";
+  batch_per_group_ = static_cast<int>(params().integer("batch_per_group"));
+  sequence_length_ = static_cast<int>(params().integer("sequence_length"));
+  const int sequences = mapping_->groupCount() * batch_per_group_;
+  const int tokens = decode_ ? sequences : sequences * sequence_length_;
+  tokens_per_iteration_ = tokens;
+
+  issue_.fill(false);
+  for (const std::string& phase : params().strings("traffic_phases")) {
+    bool known = false;
+    for (int p = 0; p < moe::kPhaseCount; ++p) {
+      if (phase == kPhaseKeys[p] || phase == "all") {
+        issue_[static_cast<std::size_t>(p)] = true;
+        known = true;
+      }
+    }
+    if (!known)
+      params().fail("traffic_phases", "unknown phase '" + phase + "'");
+  }
+
+  const std::string& trace = params().string("routing_trace");
+  if (!trace.empty()) {
+    try {
+      routing_ = std::make_unique<moe::RoutingTrace>(
+          moe::RoutingTrace::load(trace, model_.routed_experts, model_.top_k));
+    } catch (const std::exception& error) {
+      params().fail("routing_trace", error.what());
+    }
+  } else {
+    moe::ZipfRoutingConfig zipf;
+    zipf.experts = model_.routed_experts;
+    zipf.top_k = model_.top_k;
+    zipf.tokens = tokens;
+    zipf.layers = layers_;
+    zipf.zipf_exponent = params().real("zipf_exponent");
+    zipf.drift_sigma = params().real("drift_sigma");
+    zipf.drift_time_constant = params().real("drift_time_constant");
+    zipf.seed = seed();
+    routing_ = std::make_unique<moe::ZipfRoutingGenerator>(zipf);
+  }
+
+  const std::string& balancer = params().string("balancer");
+  const moe::BalancerKind balancer_kind = balancer == "greedy" ? moe::BalancerKind::kGreedyInvasive
+                                          : balancer == "topology"
+                                              ? moe::BalancerKind::kTopologyAwareInvasive
+                                          : balancer == "ni" ? moe::BalancerKind::kNonInvasive
+                                                             : moe::BalancerKind::kNone;
+  if (balancer_kind == moe::BalancerKind::kNonInvasive && !mesh_network_)
+    params().fail("balancer", "'ni' needs cold-link windows, i.e. network: mesh");
+  moe::BalancerConfig balancer_config = moe::defaultBalancerConfig(balancer_kind);
+  balancer_config.interval = static_cast<int>(params().integer("balancer_interval"));
+  balancer_config.alpha = params().real("balancer_alpha");
+  balancer_config.history_window = static_cast<int>(params().integer("history_window"));
+  balancer_config.target_imbalance = params().real("target_imbalance");
+  balancer_config.chunk_bytes = params().quantity("migration_chunk");
+  std::vector<std::vector<int>> domains;
+  for (int d = 0; d < mapping_->domainCount(); ++d)
+    domains.push_back(mapping_->domainDies(d));
+  const int shadow = static_cast<int>(params().integer("shadow_slots"));
+  for (int layer = 0; layer < layers_; ++layer)
+    placements_.emplace_back(domains, dies_, model_.routed_experts, shadow);
+  const moe::MeshTopology* topology = topology_.get();
+  moe::ReplicationPlanner::Distance distance =
+      mesh_network_
+          ? moe::ReplicationPlanner::Distance(
+                [topology](int a, int b) { return topology->hops(a, b); })
+          : moe::ReplicationPlanner::Distance([](int a, int b) { return a == b ? 0 : 1; });
+  balancer_ = std::make_unique<moe::ExpertBalancer>(
+      balancer_config, mesh_network_ ? mapping_.get() : nullptr, distance, layers_,
+      mapping_->domainCount(), model_.expertWeightBytes());
+
+  if (hbm_burst_ > hbm_size_)
+    params().fail("hbm_burst", "must not exceed hbm_size");
+  if (burst_ > window_stride_)
+    params().fail("burst", "must not exceed window_stride");
+  const std::size_t dies = static_cast<std::size_t>(dies_);
+  for (std::size_t d = 0; d < dies; ++d) {
+    net_.push_back(std::make_unique<Socket>(("net_" + std::to_string(d)).c_str()));
+    hbm_.push_back(std::make_unique<Socket>(("hbm_" + std::to_string(d)).c_str()));
+    rx_.push_back(std::make_unique<RxSocket>(("rx_" + std::to_string(d)).c_str()));
+    rx_.back()->register_b_transport(this, &MoeOrchestrator::rxTransport, static_cast<int>(d));
+  }
+  buffer_.assign(static_cast<std::size_t>(std::max(burst_, hbm_burst_)), 0);
+  hbm_cursor_.assign(dies, 0);
+  ready_.assign(dies, 0);
+  for (auto& heat : heat_)
+    heat.assign(static_cast<std::size_t>(topology_->linkIdCount()), 0.0);
+  becomeActive();
+  SC_HAS_PROCESS(MoeOrchestrator);
+  SC_THREAD(run);
+}
+
+InitiatorSocket* MoeOrchestrator::initiatorSocket(const std::string& port, std::size_t index) {
+  if (port == "net")
+    return index < net_.size() ? net_[index].get() : nullptr;
+  if (port == "hbm")
+    return index < hbm_.size() ? hbm_[index].get() : nullptr;
+  return nullptr;
+}
+
+TargetSocket* MoeOrchestrator::targetSocket(const std::string& port, std::size_t index) {
+  return port == "rx" && index < rx_.size() ? rx_[index].get() : nullptr;
+}
+
+std::size_t MoeOrchestrator::portWidth(const std::string& port) const {
+  return port == "net" || port == "hbm" || port == "rx" ? static_cast<std::size_t>(dies_) : 0;
+}
+
+void MoeOrchestrator::rxTransport(int die, tlm::tlm_generic_payload& payload,
+                                  sc_core::sc_time& delay) {
+  (void)die;
+  (void)delay;  // the die's receive buffer sinks at line rate: no extra delay
+  if (!payload.is_write() || payload.get_address() >= window_stride_) {
+    payload.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  rx_bytes_ += payload.get_data_length();
+  payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+Picoseconds MoeOrchestrator::send(int src, int dst, std::uint64_t bytes, Picoseconds at) {
+  const Picoseconds now = nowPs();
+  at = std::max(at, now);
+  tlm::tlm_generic_payload payload;
+  payload.set_data_ptr(buffer_.data());
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_dmi_allowed(false);
+  Picoseconds done = at;
+  // One DMA per transfer: its bursts are all ready at `at`; the network serialises them.
+  while (bytes > 0) {
+    const std::uint64_t chunk = std::min(bytes, burst_);
+    payload.set_command(tlm::TLM_WRITE_COMMAND);
+    payload.set_address(window_base_ + static_cast<std::uint64_t>(dst) * window_stride_);
+    payload.set_data_length(static_cast<unsigned int>(chunk));
+    payload.set_streaming_width(static_cast<unsigned int>(chunk));
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
+    (*net_[static_cast<std::size_t>(src)])->b_transport(payload, delay);
+    if (payload.is_response_error()) {
+      SC_REPORT_ERROR("spatialvp/wafer_moe",
+                      (instanceName() + ": transfer die " + std::to_string(src) + " -> die " +
+                       std::to_string(dst) + " failed: " + payload.get_response_string())
+                          .c_str());
+    }
+    ++transactions_;
+    services().countTransactions(1);
+    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
+    bytes -= chunk;
+  }
+  return done;
+}
+
+Picoseconds MoeOrchestrator::hbmRead(int die, std::uint64_t bytes, Picoseconds at) {
+  const Picoseconds now = nowPs();
+  at = std::max(at, now);
+  const std::size_t d = static_cast<std::size_t>(die);
+  tlm::tlm_generic_payload payload;
+  payload.set_data_ptr(buffer_.data());
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_dmi_allowed(false);
+  Picoseconds done = at;
+  hbm_bytes_ += bytes;
+  while (bytes > 0) {
+    const std::uint64_t chunk = std::min(bytes, hbm_burst_);
+    if (hbm_cursor_[d] + chunk > hbm_size_)
+      hbm_cursor_[d] = 0;
+    payload.set_command(tlm::TLM_READ_COMMAND);
+    payload.set_address(hbm_cursor_[d]);
+    payload.set_data_length(static_cast<unsigned int>(chunk));
+    payload.set_streaming_width(static_cast<unsigned int>(chunk));
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
+    (*hbm_[d])->b_transport(payload, delay);
+    if (payload.is_response_error()) {
+      SC_REPORT_ERROR(
+          "spatialvp/wafer_moe",
+          (instanceName() + ": HBM read failed: " + payload.get_response_string()).c_str());
+    }
+    ++transactions_;
+    services().countTransactions(1);
+    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
+    hbm_cursor_[d] += chunk;
+    bytes -= chunk;
+  }
+  return done;
+}
+
+void MoeOrchestrator::recordLinks(const Transfer& transfer) {
+  const std::size_t p = static_cast<std::size_t>(transfer.phase);
+  phase_bytes_[p] += static_cast<std::uint64_t>(transfer.bytes);
+  ++phase_transfers_[p];
+  if (!mesh_network_)
+    return;
+  topology_->forEachLink(transfer.src, transfer.dst, [&](int link) {
+    heat_[p][static_cast<std::size_t>(link)] += transfer.bytes;
+    phase_link_bytes_[p] += static_cast<std::uint64_t>(transfer.bytes);
+  });
+}
+
+MoeOrchestrator::Window MoeOrchestrator::issuePhase(std::vector<Transfer>& transfers, Phase phase) {
+  // Whole bytes, no self-transfers; issue in order of the sources' ready times (FCFS on the
+  // mesh calendars), ties by list order.
+  std::vector<Transfer> list;
+  list.reserve(transfers.size());
+  for (Transfer t : transfers) {
+    t.bytes = static_cast<double>(wholeBytes(t.bytes));
+    if (t.src != t.dst && t.bytes > 0.0)
+      list.push_back(t);
+  }
+  std::stable_sort(list.begin(), list.end(), [&](const Transfer& a, const Transfer& b) {
+    return ready_[static_cast<std::size_t>(a.src)] < ready_[static_cast<std::size_t>(b.src)];
+  });
+  Window window;
+  if (!issue_[static_cast<std::size_t>(phase)])
+    return window;
+  std::vector<Picoseconds> next = ready_;
+  window.start = ~Picoseconds{0};
+  for (const Transfer& t : list) {
+    const Picoseconds at = ready_[static_cast<std::size_t>(t.src)];
+    const Picoseconds done = send(t.src, t.dst, static_cast<std::uint64_t>(t.bytes), at);
+    window.start = std::min(window.start, std::max(at, nowPs()));
+    window.end = std::max(window.end, done);
+    Picoseconds& src_ready = next[static_cast<std::size_t>(t.src)];
+    Picoseconds& dst_ready = next[static_cast<std::size_t>(t.dst)];
+    src_ready = std::max(src_ready, done);
+    dst_ready = std::max(dst_ready, done);
+    recordLinks(t);
+    if (mesh_network_)
+      layer_loads_->add(t);
+  }
+  if (list.empty())
+    window.start = 0;
+  ready_ = std::move(next);
+  return window;
+}
+
+void MoeOrchestrator::activateDue(int layer) {
+  // The layer is about to be routed: the earliest any of its dispatches can start is the
+  // earliest die ready time. A replica whose last chunk lands later waits for the next round.
+  const Picoseconds earliest = *std::min_element(ready_.begin(), ready_.end());
+  std::vector<PendingActivation> keep;
+  for (const PendingActivation& a : activations_) {
+    if (a.layer == layer && a.live_at <= earliest) {
+      placements_[static_cast<std::size_t>(a.layer)].activate(a.die, a.slot);
+      std::ostringstream row;
+      row << a.layer << ',' << a.die << ',' << a.slot << ',' << a.live_at << ',' << earliest;
+      live_log_.push_back(row.str());
+    } else {
+      keep.push_back(a);
+    }
+  }
+  activations_ = std::move(keep);
+}
+
+void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind, Phase phase,
+                                        const Window& window) {
+  if (in_flight_.empty() || !window.valid())
+    return;
+  const double length = seconds(window.end - window.start);
+  const std::vector<double>& used = layer_loads_->phaseBytes(phase);
+  spare_.assign(static_cast<std::size_t>(topology_->linkIdCount()), 0.0);
+  for (int link = 0; link < topology_->linkIdCount(); ++link) {
+    if (topology_->linkExists(link)) {
+      const std::size_t l = static_cast<std::size_t>(link);
+      spare_[l] = std::max(0.0, length * topology_->linkBandwidth(link) - used[l]);
+    }
+  }
+  std::vector<InFlight> remaining;
+  for (InFlight& f : in_flight_) {
+    moe::Migration& m = f.migration;
+    const std::uint64_t chunk = wholeBytes(m.chunkBytes());
+    // Later steps first, so one chunk cannot take two steps in the same window.
+    for (int s = static_cast<int>(m.steps.size()) - 1; s >= 0; --s) {
+      const moe::MigrationStep& step = m.steps[static_cast<std::size_t>(s)];
+      if (step.window() != kind)
+        continue;
+      const int limit = s == 0 ? m.chunks : m.chunks_done[static_cast<std::size_t>(s - 1)];
+      int& done = m.chunks_done[static_cast<std::size_t>(s)];
+      while (done < limit) {
+        const std::size_t c = static_cast<std::size_t>(done);
+        Picoseconds earliest = window.start;
+        if (s > 0)
+          earliest = std::max(earliest, f.landed[static_cast<std::size_t>(s - 1)][c]);
+        // One chunk of a step in flight at a time (a DMA ring of one chunk buffer), and only
+        // if it can land inside the window at zero load.
+        if (c > 0)
+          earliest = std::max(earliest, f.landed[static_cast<std::size_t>(s)][c - 1]);
+        const double zero_load =
+            static_cast<double>(chunk) / topology_->spec().d2d_bandwidth +
+            topology_->hops(step.src, step.dst) * topology_->spec().d2d_hop_latency;
+        if (earliest + toPs(zero_load) > window.end)
+          break;
+        bool fits = true;
+        topology_->forEachLink(step.src, step.dst, [&](int link) {
+          fits = fits && spare_[static_cast<std::size_t>(link)] >= static_cast<double>(chunk);
+        });
+        if (!fits)
+          break;
+        topology_->forEachLink(step.src, step.dst, [&](int link) {
+          spare_[static_cast<std::size_t>(link)] -= static_cast<double>(chunk);
+        });
+        const Picoseconds landed = send(step.src, step.dst, chunk, earliest);
+        f.landed[static_cast<std::size_t>(s)][c] = landed;
+        recordLinks(Transfer{step.src, step.dst, static_cast<double>(chunk), step.phase});
+        ++chunks_moved_;
+        if (landed > window.end)
+          ++chunks_late_;
+        std::ostringstream row;
+        row << f.id << ',' << m.layer << ',' << m.expert << ',' << m.dst << ',' << s << ',' << c
+            << ','
+            << (kind == moe::MigrationWindow::kAttentionAllReduce ? "attention_allreduce"
+                                                                  : "all_to_all")
+            << ',' << kPhaseKeys[static_cast<int>(phase)] << ',' << window.start << ','
+            << window.end << ',' << std::max(earliest, nowPs()) << ',' << landed;
+        chunk_log_.push_back(row.str());
+        ++done;
+      }
+    }
+    if (m.complete()) {
+      const std::vector<Picoseconds>& last = f.landed.back();
+      activations_.push_back(PendingActivation{m.layer, m.dst, m.dst_slot,
+                                               *std::max_element(last.begin(), last.end())});
+      ++migrations_completed_;
+    } else {
+      remaining.push_back(std::move(f));
+    }
+  }
+  in_flight_ = std::move(remaining);
+}
+
+void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
+  const moe::ParallelMapping& mapping = *mapping_;
+  const int experts = model_.routed_experts;
+  const int groups = mapping.groupCount();
+  const int tp = mapping.tpSize();
+  const double token_bytes = model_.tokenBytes();
+  const std::size_t dies = static_cast<std::size_t>(dies_);
+
+  activateDue(layer);
+  moe::LayerRouting routing;
+  routing_->route(iteration, layer, routing);
+  std::vector<double> demand(dies * static_cast<std::size_t>(experts), 0.0);
+  std::vector<double> group_tokens(static_cast<std::size_t>(groups), 0.0);
+  std::vector<double> owned(dies, 0.0);
+  std::vector<std::vector<double>>& layer_loads = loads_[static_cast<std::size_t>(layer)];
+  for (int token = 0; token < routing.tokens; ++token) {
+    const int group = token % groups;
+    const int owner = mapping.member(group, (token / groups) % tp);
+    group_tokens[static_cast<std::size_t>(group)] += 1.0;
+    owned[static_cast<std::size_t>(owner)] += 1.0;
+    std::vector<double>& domain = layer_loads[static_cast<std::size_t>(mapping.domain(owner))];
+    for (int j = 0; j < routing.top_k; ++j) {
+      const int e = routing.expert(token, j);
+      demand[static_cast<std::size_t>(owner) * static_cast<std::size_t>(experts) +
+             static_cast<std::size_t>(e)] += 1.0;
+      domain[static_cast<std::size_t>(e)] += 1.0;
+    }
+  }
+  moe::MoeLayerTraffic traffic;
+  const moe::ExpertPlacement& placement = placements_[static_cast<std::size_t>(layer)];
+  builder_->buildMoeLayer(demand, placement, token_bytes, traffic);
+  std::vector<double> group_bytes(static_cast<std::size_t>(groups));
+  for (std::size_t g = 0; g < group_bytes.size(); ++g)
+    group_bytes[g] = group_tokens[g] * token_bytes;
+  layer_loads_->clear();
+
+  // Attention compute: a delay on each die's timeline (roofline of one TP member).
+  double attention_max = 0.0;
+  for (std::size_t d = 0; d < dies; ++d) {
+    const double tokens =
+        group_tokens[static_cast<std::size_t>(mapping.group(static_cast<int>(d)))];
+    const double context = decode_ ? sequence_length_ : sequence_length_ / 2.0;
+    const double sequences = decode_ ? tokens : tokens / sequence_length_;
+    const double t = compute_->attentionDieTime(tokens, sequences, context, tp);
+    attention_max = std::max(attention_max, t);
+    ready_[d] += toPs(t);
+  }
+
+  std::vector<Transfer> collective;
+  builder_->appendAttentionCollective(group_bytes, collective);
+  const Window allreduce = issuePhase(collective, Phase::kAttentionAllReduce);
+  advanceMigrations(moe::MigrationWindow::kAttentionAllReduce, Phase::kAttentionAllReduce,
+                    allreduce);
+  const Window dispatch = issuePhase(traffic.dispatch, Phase::kDispatch);
+  advanceMigrations(moe::MigrationWindow::kAllToAll, Phase::kDispatch, dispatch);
+
+  // Expert compute: GEMMs at peak x efficiency, overlapped with reading every used instance's
+  // weights (and the shared experts') from the die's HBM.
+  const int slots = placement.slotsPerDie();
+  const double weight_bytes = model_.expertWeightBytes();
+  double compute_max = 0.0;
+  double max_tokens = 0.0;
+  double sum_tokens = 0.0;
+  for (std::size_t d = 0; d < dies; ++d) {
+    const double* tokens = &traffic.instance_tokens[d * static_cast<std::size_t>(slots)];
+    double die_tokens = 0.0;
+    double bytes = owned[d] > 0.0 ? model_.shared_experts * weight_bytes : 0.0;
+    for (int s = 0; s < slots; ++s) {
+      if (tokens[s] > 0.0) {
+        die_tokens += tokens[s];
+        bytes += weight_bytes;
+      }
+    }
+    max_tokens = std::max(max_tokens, die_tokens);
+    sum_tokens += die_tokens;
+    const double flops =
+        (die_tokens + owned[d] * model_.shared_experts) * model_.expertFlopsPerToken();
+    const Picoseconds start = ready_[d];
+    const Picoseconds gemm = start + toPs(flops / (die_.peak_flops_bf16 * die_.compute_efficiency));
+    const Picoseconds weights =
+        bytes > 0.0 ? hbmRead(static_cast<int>(d), wholeBytes(bytes), start) : start;
+    ready_[d] = std::max(gemm, weights);
+    compute_max = std::max(compute_max, seconds(ready_[d] - start));
+  }
+
+  const Window combine = issuePhase(traffic.combine, Phase::kCombine);
+  advanceMigrations(moe::MigrationWindow::kAllToAll, Phase::kCombine, combine);
+  collective.clear();
+  builder_->appendCombineCollective(group_bytes, collective);
+  const Window combine_collective = issuePhase(collective, Phase::kCombineCollective);
+
+  if (iteration >= report_from_) {
+    times.attention_compute += attention_max;
+    times.attention_allreduce += seconds(allreduce.end - allreduce.start);
+    times.dispatch += seconds(dispatch.end - dispatch.start);
+    times.moe_compute += compute_max;
+    times.combine += seconds(combine.end - combine.start);
+    times.combine_collective += seconds(combine_collective.end - combine_collective.start);
+    times.imbalance += sum_tokens > 0.0 ? max_tokens * static_cast<double>(dies) / sum_tokens : 1.0;
+  }
+
+  // Let the kernel catch up with the earliest die: no later request can precede it, so the
+  // interconnect calendars may retire everything before.
+  const Picoseconds floor = *std::min_element(ready_.begin(), ready_.end());
+  if (floor > nowPs())
+    sc_core::wait(sc_core::sc_time::from_value(floor - nowPs()));
+}
+
+void MoeOrchestrator::balance(int iteration, Times& times) {
+  moe::BalancerDecision decision =
+      balancer_->onIteration(iteration, loads_, placements_, !in_flight_.empty());
+  migrations_started_ += decision.migrations.size();
+  if (decision.migrations.empty())
+    return;
+  if (decision.invasive) {
+    // Inference stops; every copy moves at once over the network.
+    const Picoseconds start = *std::max_element(ready_.begin(), ready_.end());
+    Picoseconds end = start;
+    for (const moe::Migration& m : decision.migrations) {
+      const std::uint64_t bytes = wholeBytes(m.bytes);
+      end = std::max(end, send(m.src, m.dst, bytes, start));
+      recordLinks(Transfer{m.src, m.dst, static_cast<double>(bytes), Phase::kMigrationGlobal});
+      placements_[static_cast<std::size_t>(m.layer)].activate(m.dst, m.dst_slot);
+      ++migrations_completed_;
+    }
+    std::fill(ready_.begin(), ready_.end(), end);
+    if (iteration >= report_from_)
+      times.migration_stall += seconds(end - start);
+    return;
+  }
+  for (moe::Migration& m : decision.migrations) {
+    InFlight f;
+    f.id = next_migration_id_++;
+    f.landed.assign(m.steps.size(),
+                    std::vector<Picoseconds>(static_cast<std::size_t>(m.chunks), 0));
+    f.migration = std::move(m);
+    in_flight_.push_back(std::move(f));
+  }
+}
+
+void MoeOrchestrator::run() {
+  for (int iteration = 0; iteration < iterations_; ++iteration) {
+    loads_.assign(static_cast<std::size_t>(layers_),
+                  std::vector<std::vector<double>>(
+                      static_cast<std::size_t>(mapping_->domainCount()),
+                      std::vector<double>(static_cast<std::size_t>(model_.routed_experts), 0.0)));
+    const Picoseconds start = *std::max_element(ready_.begin(), ready_.end());
+    Times times;
+    for (int layer = 0; layer < layers_; ++layer)
+      runLayer(iteration, layer, times);
+    balance(iteration, times);
+    // Iterations are separated by a barrier (the next token needs every layer's output).
+    const Picoseconds end = *std::max_element(ready_.begin(), ready_.end());
+    std::fill(ready_.begin(), ready_.end(), end);
+    if (iteration >= report_from_) {
+      times.iteration = seconds(end - start);
+      times_.attention_compute += times.attention_compute;
+      times_.attention_allreduce += times.attention_allreduce;
+      times_.dispatch += times.dispatch;
+      times_.moe_compute += times.moe_compute;
+      times_.combine += times.combine;
+      times_.combine_collective += times.combine_collective;
+      times_.migration_stall += times.migration_stall;
+      times_.iteration += times.iteration;
+      times_.imbalance += times.imbalance / layers_;
+      ++reported_iterations_;
+    }
+  }
+  end_time_ = *std::max_element(ready_.begin(), ready_.end());
+  if (end_time_ > nowPs())
+    sc_core::wait(sc_core::sc_time::from_value(end_time_ - nowPs()));
+  for (const moe::ExpertPlacement& placement : placements_)
+    live_replicas_ += static_cast<std::uint64_t>(placement.liveReplicaCount());
+  writeOutputs();
+  finished();
+}
+
+void MoeOrchestrator::writeOutputs() const {
+  if (output_dir_.empty())
+    return;
+  const auto fail = [&](const std::string& file) {
+    SC_REPORT_ERROR("spatialvp/wafer_moe", (instanceName() + ": cannot write " + file).c_str());
+  };
+  if (mesh_network_) {
+    for (int p = 0; p < moe::kPhaseCount; ++p) {
+      const std::string file = output_dir_ + "/link_heatmap_" + kPhaseKeys[p] + ".csv";
+      std::ofstream out(file);
+      if (!out)
+        fail(file);
+      out << "x,y,port,inter_wafer,bytes\n";
+      for (int link = 0; link < topology_->linkIdCount(); ++link) {
+        if (!topology_->linkExists(link))
+          continue;
+        const int die = topology_->linkSource(link);
+        out << topology_->globalX(die) << ',' << topology_->globalY(die) << ','
+            << portLetter(link % 4) << ',' << (topology_->isInterWafer(link) ? 1 : 0) << ','
+            << std::llround(heat_[static_cast<std::size_t>(p)][static_cast<std::size_t>(link)])
+            << '\n';
+      }
+    }
+  }
+  const std::string chunks = output_dir_ + "/migration_chunks.csv";
+  std::ofstream out(chunks);
+  if (!out)
+    fail(chunks);
+  out << "migration,layer,expert,dst,step,chunk,window,phase,window_start_ps,window_end_ps,issue_"
+         "ps,"
+         "landed_ps\n";
+  for (const std::string& row : chunk_log_)
+    out << row << '\n';
+  const std::string live = output_dir_ + "/replica_live.csv";
+  std::ofstream live_out(live);
+  if (!live_out)
+    fail(live);
+  live_out << "layer,die,slot,last_chunk_ps,activated_ps\n";
+  for (const std::string& row : live_log_)
+    live_out << row << '\n';
+}
+
+void MoeOrchestrator::reportStats(ModuleStats& stats) const {
+  const double n = std::max(1, reported_iterations_);
+  const double scale = static_cast<double>(model_.moeLayers()) / layers_;
+  stats.counter("iterations", static_cast<std::uint64_t>(iterations_), "iterations",
+                "Iterations simulated");
+  stats.counter("reported_iterations", static_cast<std::uint64_t>(reported_iterations_),
+                "iterations", "Iterations the means are taken over");
+  stats.counter("dies", static_cast<std::uint64_t>(dies_), "dies", "Dies (devices)");
+  stats.counter("moe_layers_simulated", static_cast<std::uint64_t>(layers_), "layers",
+                "MoE layers simulated per iteration (sample_layers)");
+  stats.value("layer_scale", scale, "", "Model MoE layers / simulated layers");
+  stats.value("tokens_per_iteration", tokens_per_iteration_, "tokens", "Tokens per iteration");
+  const auto mean = [&](const char* name, double sum, const char* what) {
+    stats.value(std::string("time.") + name, sum / n, "s",
+                std::string(what) + " per iteration, summed over the simulated layers");
+  };
+  mean("attention_compute", times_.attention_compute, "Attention compute (max over dies)");
+  mean("attention_allreduce", times_.attention_allreduce, "Attention TP collective window");
+  mean("dispatch", times_.dispatch, "MoE dispatch window");
+  mean("moe_compute", times_.moe_compute, "Expert compute (max over dies)");
+  mean("combine", times_.combine, "MoE combine window");
+  mean("combine_collective", times_.combine_collective, "Combine collective window");
+  mean("migration_stall", times_.migration_stall, "Invasive migration stall");
+  mean("iteration", times_.iteration, "Iteration wall (simulated) time");
+  const double moe_time =
+      (times_.dispatch + times_.moe_compute + times_.combine + times_.combine_collective) / n;
+  stats.value("time.moe", moe_time, "s", "dispatch + expert compute + combine + collective");
+  stats.value("imbalance", times_.imbalance / n, "",
+              "Mean over layers of max die tokens / mean die tokens");
+  stats.headline("iteration_time", times_.iteration / n * scale, "s",
+                 "Iteration time scaled to all MoE layers of the model");
+  stats.headline("moe_tokens_per_second_per_device",
+                 moe_time > 0.0 ? tokens_per_iteration_ / (moe_time * scale) / dies_ : 0.0,
+                 "tokens/s", "MoE throughput per device (MoE time of all layers)");
+  for (int p = 0; p < moe::kPhaseCount; ++p) {
+    const std::string key = std::string("phase.") + kPhaseKeys[p];
+    const std::size_t i = static_cast<std::size_t>(p);
+    stats.counter(key + ".bytes", phase_bytes_[i], "B", "Bytes of the phase's transfers");
+    stats.counter(key + ".link_bytes", phase_link_bytes_[i], "B", "Sum over links of bytes");
+    stats.counter(key + ".transfers", phase_transfers_[i], "transfers", "Transfers issued");
+  }
+  if (mesh_network_ && mapping_->entwined()) {
+    double inter = 0.0;
+    const std::vector<double>& heat = heat_[static_cast<std::size_t>(Phase::kDispatch)];
+    for (int link = 0; link < topology_->linkIdCount(); ++link) {
+      if (topology_->linkExists(link) && !mapping_->isIntraFtdLink(link))
+        inter += heat[static_cast<std::size_t>(link)];
+    }
+    stats.counter("phase.dispatch.inter_ftd_link_bytes", wholeBytes(inter), "B",
+                  "Dispatch bytes on links between FTDs");
+  }
+  stats.counter("rx_bytes", rx_bytes_, "B", "Bytes delivered to die receive windows");
+  stats.counter("hbm_read_bytes", hbm_bytes_, "B", "Expert weight bytes read from HBM");
+  stats.counter("transactions", transactions_, "transactions", "TLM transactions issued");
+  stats.counter("migrations_started", migrations_started_, "migrations", "Migrations planned");
+  stats.counter("migrations_completed", migrations_completed_, "migrations",
+                "Migrations whose last chunk landed");
+  stats.counter("migrations_in_flight", in_flight_.size(), "migrations", "Still moving at the end");
+  stats.counter("migration_chunks", chunks_moved_, "chunks", "NI chunks moved");
+  stats.counter("migration_chunks_late", chunks_late_, "chunks",
+                "NI chunks that landed after their window closed");
+  stats.counter("live_replicas", live_replicas_, "replicas", "Live shadow replicas at the end");
+}
+
+void registerMoeOrchestrator(ModuleRegistry& registry) {
+  ModuleTypeInfo info;
+  info.name = "moe_orchestrator";
+  info.description =
+      "Wafer-scale MoE inference (issue 7): per layer attention, TP collective, dispatch, "
+      "expert compute (HBM weight reads), combine as TLM traffic; balancers and NI migration";
+  auto& s = info.params;
+  s.enumeration("model", moe::moeModelPresetNames(), "MoE preset (presets/moe/<name>.yaml)")
+      .byDefault("deepseek_v3");
+  s.enumeration("network", {"mesh", "switch"}, "Wafer mesh, or single-hop switch (NVL72)")
+      .byDefault("mesh");
+  s.integer("mesh_width", "Dies per wafer along x").byDefault("8").atLeast(1).atMost(64);
+  s.integer("mesh_height", "Dies per wafer along y").byDefault("8").atLeast(1).atMost(64);
+  s.integer("wafers", "Wafers (grid as square as possible, wider than tall)")
+      .byDefault("1")
+      .atLeast(1)
+      .atMost(64);
+  s.integer("devices", "Devices on the switch (network: switch)").byDefault("72").atLeast(1);
+  s.integer("dies", "Dies in total: the width of net[], rx[] and hbm[] (must match the system)")
+      .byDefault("64")
+      .atLeast(1);
+  s.enumeration("mapping", {"baseline", "er", "her"},
+                "Attention TP/DP mapping: contiguous, entwined ring, hierarchical ER")
+      .byDefault("er");
+  s.integer("tp_x", "TP group extent along x").byDefault("2").atLeast(1);
+  s.integer("tp_y", "TP group extent along y").byDefault("2").atLeast(1);
+  s.integer("ep_domain_wafers", "Wafers per EP domain (0 = all)").byDefault("0").atLeast(0);
+  s.enumeration("mode", {"decode", "prefill"}, "Iteration kind").byDefault("decode");
+  s.integer("batch_per_group", "Sequences per attention DP group").byDefault("256").atLeast(1);
+  s.integer("sequence_length", "Decode context / prefill prompt length")
+      .byDefault("4096")
+      .atLeast(1);
+  s.integer("iterations", "Iterations to simulate").byDefault("1").atLeast(1);
+  s.integer("report_from_iteration", "First iteration of the reported means (warm-up)")
+      .byDefault("0")
+      .atLeast(0);
+  s.integer("sample_layers",
+            "MoE layers simulated per iteration (0 = all); times are scaled by layers / sample")
+      .byDefault("0")
+      .atLeast(0);
+  s.stringList("traffic_phases",
+               "Phases whose transfers go on the network: all, attention_allreduce, dispatch, "
+               "combine, combine_collective, migration_local, migration_global")
+      .byDefault("[all]");
+  s.quantity("peak_compute", dims::computeRate(), "Die peak (BF16)")
+      .byDefault("2250 TFLOPS")
+      .above(0);
+  s.real("compute_efficiency", "Achievable fraction of peak").byDefault("0.7").above(0).atMost(1);
+  s.quantity("hbm_bandwidth", dims::bandwidth(), "Die HBM bandwidth (attention roofline)")
+      .byDefault("8 TB/s")
+      .above(0);
+  s.real("hbm_efficiency", "Achievable HBM fraction (attention roofline)")
+      .byDefault("0.8")
+      .above(0)
+      .atMost(1);
+  s.string("routing_trace", "Expert-selection trace (CSV/JSONL); empty = Zipf generator")
+      .byDefault("");
+  s.real("zipf_exponent", "Zipf skew of expert popularity").byDefault("0.1").atLeast(0);
+  s.real("drift_sigma", "Std of the log-popularity drift").byDefault("0.2").atLeast(0);
+  s.real("drift_time_constant", "Drift correlation time (iterations)").byDefault("100").above(0);
+  s.enumeration("balancer", {"none", "greedy", "topology", "ni"},
+                "none, greedy invasive, topology-aware invasive, NI-Balancer")
+      .byDefault("none");
+  s.integer("balancer_interval", "Invasive kinds: iterations between plans")
+      .byDefault("10")
+      .atLeast(1);
+  s.real("balancer_alpha", "NI: accumulated (imbalance - 1) that triggers a plan")
+      .byDefault("1.0")
+      .above(0);
+  s.integer("history_window", "Iterations of load history").byDefault("10").atLeast(1);
+  s.real("target_imbalance", "Planner stops at max/mean load <= this").byDefault("1.05").atLeast(1);
+  s.integer("shadow_slots", "Shadow expert slots per die and layer").byDefault("1").atLeast(0);
+  s.quantity("migration_chunk", dims::data(), "Migration chunk size").byDefault("2 MiB").above(0);
+  s.quantity("burst", dims::data(), "Largest TLM write on the network").byDefault("4 MiB").above(0);
+  s.quantity("hbm_burst", dims::data(), "Largest TLM read of the die HBM")
+      .byDefault("16 MiB")
+      .above(0);
+  s.quantity("hbm_size", dims::data(), "Address range used in each die's HBM")
+      .byDefault("16 GiB")
+      .above(0);
+  s.integer("window_base", "Network address of die 0's receive window").byDefault("0").atLeast(0);
+  s.quantity("window_stride", dims::data(), "Receive window per die (die j at base + j*stride)")
+      .byDefault("1 GiB")
+      .above(0);
+  s.string("output_dir",
+           "Directory for link_heatmap_<phase>.csv, migration_chunks.csv, replica_live.csv "
+           "(empty = none)")
+      .byDefault("");
+  info.ports.push_back({"net", PortDirection::kInitiator, "Die i's network injection", true});
+  info.ports.push_back({"hbm", PortDirection::kInitiator, "Die i's HBM", true});
+  info.ports.push_back({"rx", PortDirection::kTarget, "Die j's receive window", true});
+  registry.add<MoeOrchestrator>(std::move(info));
+}
+
+}  // namespace spatialvp::models::wafer_moe

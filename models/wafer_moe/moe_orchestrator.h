@@ -1,0 +1,163 @@
+#pragma once
+// The wafer-scale MoE orchestrator (issue 7, part 2; models/wafer_moe/README.md). One active
+// module drives every die of a wafer system (or of the NVL72 switch baseline): per iteration and
+// MoE layer it routes the tokens (seeded Zipf generator or a trace), builds the phase transfer
+// lists with workloads/moe (PhaseTrafficBuilder), and runs the layer as a dataflow over per-die
+// ready times:
+//   attention compute (die roofline, a delay) -> attention TP collective -> MoE dispatch ->
+//   expert compute (GEMM time vs. expert weights read from the die's HBM with TLM reads) ->
+//   combine -> combine collective.
+// Every transfer is a TLM write issued at its source die's ready time into the network
+// (mesh[i] -> the mesh node of die i), addressed to the destination die's receive window
+// (rx[j]); the mesh routes it and contention is the mesh's. A die is ready for the next phase
+// when all its outgoing transfers are acknowledged and all its incoming ones delivered.
+// Balancers (workloads/moe/expert_balancer.h): invasive kinds stall the whole system while all
+// copies move on the mesh; NI-Balancer chunks are issued only inside the window [first issue,
+// last delivery] of their phase (local steps: attention collective; global steps: dispatch and
+// combine), after the phase's inference traffic was booked, so they fill idle link time, and only
+// if every link of their route has spare capacity (window x bandwidth - inference bytes). A
+// replica turns live once its last chunk has landed and no earlier than the kernel time at which
+// its layer is next routed.
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "platform/core/contention_timeline.h"
+#include "platform/sim/module.h"
+#include "platform/sim/module_registry.h"
+#include "workloads/moe/expert_balancer.h"
+#include "workloads/moe/expert_compute_model.h"
+#include "workloads/moe/layer_routing.h"
+#include "workloads/moe/link_load_map.h"
+#include "workloads/moe/mesh_topology.h"
+#include "workloads/moe/moe_model.h"
+#include "workloads/moe/parallel_mapping.h"
+#include "workloads/moe/phase_traffic_builder.h"
+
+namespace spatialvp::models::wafer_moe {
+
+class MoeOrchestrator : public Module {
+ public:
+  MoeOrchestrator(sc_core::sc_module_name name, const ModuleContext& context);
+
+  InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
+  TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
+  std::size_t portWidth(const std::string& port) const override;
+  void reportStats(ModuleStats& stats) const override;
+
+ private:
+  using Socket = tlm_utils::simple_initiator_socket<MoeOrchestrator>;
+  using RxSocket = tlm_utils::simple_target_socket_tagged<MoeOrchestrator>;
+
+  struct Window {
+    Picoseconds start = 0;
+    Picoseconds end = 0;
+    bool valid() const { return end > start; }
+  };
+  struct InFlight {
+    int id = 0;
+    moe::Migration migration;
+    std::vector<std::vector<Picoseconds>> landed;  // [step][chunk], 0 = not moved yet
+  };
+  struct PendingActivation {
+    int layer = 0;
+    int die = 0;
+    int slot = 0;
+    Picoseconds live_at = 0;
+  };
+  // Sums over the reported iterations (seconds, summed over the simulated layers).
+  struct Times {
+    double attention_compute = 0.0;
+    double attention_allreduce = 0.0;
+    double dispatch = 0.0;
+    double moe_compute = 0.0;
+    double combine = 0.0;
+    double combine_collective = 0.0;
+    double migration_stall = 0.0;
+    double iteration = 0.0;
+    double imbalance = 0.0;
+  };
+
+  void run();
+  void runLayer(int iteration, int layer, Times& times);
+  Window issuePhase(std::vector<moe::Transfer>& transfers, moe::Phase phase);
+  Picoseconds send(int src, int dst, std::uint64_t bytes, Picoseconds at);
+  Picoseconds hbmRead(int die, std::uint64_t bytes, Picoseconds at);
+  void advanceMigrations(moe::MigrationWindow kind, moe::Phase phase, const Window& window);
+  void activateDue(int layer);
+  void balance(int iteration, Times& times);
+  void recordLinks(const moe::Transfer& transfer);
+  void rxTransport(int die, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  void writeOutputs() const;
+
+  // Configuration.
+  moe::MoeModel model_;
+  bool mesh_network_ = true;
+  int dies_ = 0;
+  int iterations_ = 1;
+  int report_from_ = 0;
+  int layers_ = 0;  // simulated MoE layers
+  bool decode_ = true;
+  int batch_per_group_ = 0;
+  int sequence_length_ = 0;
+  std::array<bool, moe::kPhaseCount> issue_{};
+  std::uint64_t burst_;
+  std::uint64_t hbm_burst_;
+  std::uint64_t hbm_size_;
+  std::uint64_t window_base_;
+  std::uint64_t window_stride_;
+  std::string output_dir_;
+
+  std::unique_ptr<moe::MeshTopology> topology_;
+  std::unique_ptr<moe::ParallelMapping> mapping_;
+  std::unique_ptr<moe::PhaseTrafficBuilder> builder_;
+  std::unique_ptr<moe::ExpertComputeModel> compute_;
+  std::unique_ptr<moe::RoutingSource> routing_;
+  std::unique_ptr<moe::ExpertBalancer> balancer_;
+  std::vector<moe::ExpertPlacement> placements_;
+  std::unique_ptr<moe::LinkLoadMap> layer_loads_;
+  moe::DieSpec die_;
+
+  // Sockets.
+  std::vector<std::unique_ptr<Socket>> net_;
+  std::vector<std::unique_ptr<Socket>> hbm_;
+  std::vector<std::unique_ptr<RxSocket>> rx_;
+  std::vector<unsigned char> buffer_;
+  std::vector<std::uint64_t> hbm_cursor_;
+
+  // State.
+  std::vector<Picoseconds> ready_;
+  std::vector<std::vector<std::vector<double>>> loads_;  // [layer][domain][expert]
+  std::vector<InFlight> in_flight_;
+  std::vector<PendingActivation> activations_;
+  std::vector<double> spare_;
+  int next_migration_id_ = 0;
+  std::vector<std::string> chunk_log_;  // CSV rows
+  std::vector<std::string> live_log_;
+
+  // Statistics.
+  Times times_;
+  int reported_iterations_ = 0;
+  double tokens_per_iteration_ = 0.0;
+  std::array<std::uint64_t, moe::kPhaseCount> phase_bytes_{};       // sum of transfer bytes
+  std::array<std::uint64_t, moe::kPhaseCount> phase_link_bytes_{};  // sum of bytes x hops
+  std::array<std::uint64_t, moe::kPhaseCount> phase_transfers_{};
+  std::array<std::vector<double>, moe::kPhaseCount> heat_;  // per link id, all iterations
+  std::uint64_t rx_bytes_ = 0;
+  std::uint64_t hbm_bytes_ = 0;
+  std::uint64_t transactions_ = 0;
+  std::uint64_t migrations_started_ = 0;
+  std::uint64_t migrations_completed_ = 0;
+  std::uint64_t chunks_moved_ = 0;
+  std::uint64_t chunks_late_ = 0;  // landed after their window closed
+  std::uint64_t live_replicas_ = 0;
+  Picoseconds end_time_ = 0;
+};
+
+void registerMoeOrchestrator(ModuleRegistry& registry);
+
+}  // namespace spatialvp::models::wafer_moe
