@@ -22,10 +22,6 @@ Picoseconds nowPs() {
   return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
 }
 
-double seconds(Picoseconds ps) {
-  return static_cast<double>(ps) * 1e-12;
-}
-
 Picoseconds toPs(double s) {
   return static_cast<Picoseconds>(std::llround(std::max(0.0, s) * 1e12));
 }
@@ -75,6 +71,12 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   mapping.tp_x = static_cast<int>(params().integer("tp_x"));
   mapping.tp_y = static_cast<int>(params().integer("tp_y"));
   mapping.ep_domain_wafers = static_cast<int>(params().integer("ep_domain_wafers"));
+  const std::string& combine = params().string("combine");
+  mapping.combine = combine == "reverse_allreduce" ? moe::CombinePolicy::kReverseThenGroupAllReduce
+                    : combine == "owner_allgather" ? moe::CombinePolicy::kToOwnerThenGroupAllGather
+                                                   : moe::CombinePolicy::kAuto;
+  phase_barrier_ = params().boolean("phase_barrier");
+  chunk_booked_bound_ = params().string("chunk_admission") == "booked";
   const int wafers = static_cast<int>(params().integer("wafers"));
   if (mesh_network_) {
     spec.mesh_width = static_cast<int>(params().integer("mesh_width"));
@@ -317,7 +319,8 @@ void MoeOrchestrator::recordLinks(const Transfer& transfer) {
   });
 }
 
-MoeOrchestrator::Window MoeOrchestrator::issuePhase(std::vector<Transfer>& transfers, Phase phase) {
+MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& transfers,
+                                                         Phase phase) {
   // Whole bytes, no self-transfers; issue in order of the sources' ready times (FCFS on the
   // mesh calendars), ties by list order.
   std::vector<Transfer> list;
@@ -327,31 +330,57 @@ MoeOrchestrator::Window MoeOrchestrator::issuePhase(std::vector<Transfer>& trans
     if (t.src != t.dst && t.bytes > 0.0)
       list.push_back(t);
   }
+  PhaseResult result;
+  if (!issue_[static_cast<std::size_t>(phase)])
+    return result;
+  if (phase_barrier_ && !list.empty()) {
+    // Synchronous phases: every die enters at the latest ready time (a barrier per phase).
+    std::fill(ready_.begin(), ready_.end(), *std::max_element(ready_.begin(), ready_.end()));
+  }
   std::stable_sort(list.begin(), list.end(), [&](const Transfer& a, const Transfer& b) {
     return ready_[static_cast<std::size_t>(a.src)] < ready_[static_cast<std::size_t>(b.src)];
   });
-  Window window;
-  if (!issue_[static_cast<std::size_t>(phase)])
-    return window;
+  Window& window = result.window;
   std::vector<Picoseconds> next = ready_;
+  // Per-die phase time: the latest completion of the die's own transfers, each counted from
+  // max(ready(src), ready(dst)), i.e. once both ends had entered the phase. Skew inherited from
+  // earlier phases is therefore neither charged (a receiver does not wait for a late sender on
+  // its own clock) nor credited; contention and queueing inside the phase are charged.
+  std::vector<Picoseconds> busy(ready_.size(), 0);
+  std::vector<char> active(ready_.size(), 0);
   window.start = ~Picoseconds{0};
   for (const Transfer& t : list) {
-    const Picoseconds at = ready_[static_cast<std::size_t>(t.src)];
+    const std::size_t src = static_cast<std::size_t>(t.src);
+    const std::size_t dst = static_cast<std::size_t>(t.dst);
+    const Picoseconds at = ready_[src];
     const Picoseconds done = send(t.src, t.dst, static_cast<std::uint64_t>(t.bytes), at);
     window.start = std::min(window.start, std::max(at, nowPs()));
     window.end = std::max(window.end, done);
-    Picoseconds& src_ready = next[static_cast<std::size_t>(t.src)];
-    Picoseconds& dst_ready = next[static_cast<std::size_t>(t.dst)];
-    src_ready = std::max(src_ready, done);
-    dst_ready = std::max(dst_ready, done);
+    const Picoseconds both = std::max(ready_[src], ready_[dst]);
+    const Picoseconds span = done > both ? done - both : 0;
+    busy[src] = std::max(busy[src], done - ready_[src]);
+    busy[dst] = std::max(busy[dst], span);
+    active[src] = active[dst] = 1;
+    next[src] = std::max(next[src], done);
+    next[dst] = std::max(next[dst], done);
     recordLinks(t);
     if (mesh_network_)
       layer_loads_->add(t);
   }
   if (list.empty())
     window.start = 0;
+  int participants = 0;
+  double sum = 0.0;
+  for (std::size_t d = 0; d < busy.size(); ++d) {
+    if (!active[d])
+      continue;
+    ++participants;
+    sum += seconds(busy[d]);
+    result.die_max = std::max(result.die_max, seconds(busy[d]));
+  }
+  result.die_mean = participants > 0 ? sum / participants : 0.0;
   ready_ = std::move(next);
-  return window;
+  return result;
 }
 
 void MoeOrchestrator::activateDue(int layer) {
@@ -411,10 +440,19 @@ void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind, Phase phase,
         if (earliest + toPs(zero_load) > window.end)
           break;
         bool fits = true;
+        double queue = 0.0;  // s: the route's booked bytes of this window, as if all were ahead
         topology_->forEachLink(step.src, step.dst, [&](int link) {
-          fits = fits && spare_[static_cast<std::size_t>(link)] >= static_cast<double>(chunk);
+          const std::size_t l = static_cast<std::size_t>(link);
+          fits = fits && spare_[l] >= static_cast<double>(chunk);
+          queue += (length * topology_->linkBandwidth(link) - spare_[l]) /
+                   topology_->linkBandwidth(link);
         });
         if (!fits)
+          break;
+        // Timeliness ("booked" admission): the chunk may wait behind every byte already booked
+        // on its route in this window (inference plus earlier chunks), hop after hop; it is
+        // issued only if it still lands by the window end, else it waits for a later window.
+        if (chunk_booked_bound_ && earliest + toPs(zero_load + queue) > window.end)
           break;
         topology_->forEachLink(step.src, step.dst, [&](int link) {
           spare_[static_cast<std::size_t>(link)] -= static_cast<double>(chunk);
@@ -498,11 +536,11 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
 
   std::vector<Transfer> collective;
   builder_->appendAttentionCollective(group_bytes, collective);
-  const Window allreduce = issuePhase(collective, Phase::kAttentionAllReduce);
+  const PhaseResult allreduce = issuePhase(collective, Phase::kAttentionAllReduce);
   advanceMigrations(moe::MigrationWindow::kAttentionAllReduce, Phase::kAttentionAllReduce,
-                    allreduce);
-  const Window dispatch = issuePhase(traffic.dispatch, Phase::kDispatch);
-  advanceMigrations(moe::MigrationWindow::kAllToAll, Phase::kDispatch, dispatch);
+                    allreduce.window);
+  const PhaseResult dispatch = issuePhase(traffic.dispatch, Phase::kDispatch);
+  advanceMigrations(moe::MigrationWindow::kAllToAll, Phase::kDispatch, dispatch.window);
 
   // Expert compute: GEMMs at peak x efficiency, overlapped with reading every used instance's
   // weights (and the shared experts') from the die's HBM.
@@ -533,19 +571,19 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
     compute_max = std::max(compute_max, seconds(ready_[d] - start));
   }
 
-  const Window combine = issuePhase(traffic.combine, Phase::kCombine);
-  advanceMigrations(moe::MigrationWindow::kAllToAll, Phase::kCombine, combine);
+  const PhaseResult combine = issuePhase(traffic.combine, Phase::kCombine);
+  advanceMigrations(moe::MigrationWindow::kAllToAll, Phase::kCombine, combine.window);
   collective.clear();
   builder_->appendCombineCollective(group_bytes, collective);
-  const Window combine_collective = issuePhase(collective, Phase::kCombineCollective);
+  const PhaseResult combine_collective = issuePhase(collective, Phase::kCombineCollective);
 
   if (iteration >= report_from_) {
     times.attention_compute += attention_max;
-    times.attention_allreduce += seconds(allreduce.end - allreduce.start);
-    times.dispatch += seconds(dispatch.end - dispatch.start);
+    times.attention_allreduce.add(allreduce);
+    times.dispatch.add(dispatch);
     times.moe_compute += compute_max;
-    times.combine += seconds(combine.end - combine.start);
-    times.combine_collective += seconds(combine_collective.end - combine_collective.start);
+    times.combine.add(combine);
+    times.combine_collective.add(combine_collective);
     times.imbalance += sum_tokens > 0.0 ? max_tokens * static_cast<double>(dies) / sum_tokens : 1.0;
   }
 
@@ -605,11 +643,11 @@ void MoeOrchestrator::run() {
     if (iteration >= report_from_) {
       times.iteration = seconds(end - start);
       times_.attention_compute += times.attention_compute;
-      times_.attention_allreduce += times.attention_allreduce;
-      times_.dispatch += times.dispatch;
+      times_.attention_allreduce.add(times.attention_allreduce);
+      times_.dispatch.add(times.dispatch);
       times_.moe_compute += times.moe_compute;
-      times_.combine += times.combine;
-      times_.combine_collective += times.combine_collective;
+      times_.combine.add(times.combine);
+      times_.combine_collective.add(times.combine_collective);
       times_.migration_stall += times.migration_stall;
       times_.iteration += times.iteration;
       times_.imbalance += times.imbalance / layers_;
@@ -684,15 +722,25 @@ void MoeOrchestrator::reportStats(ModuleStats& stats) const {
                 std::string(what) + " per iteration, summed over the simulated layers");
   };
   mean("attention_compute", times_.attention_compute, "Attention compute (max over dies)");
-  mean("attention_allreduce", times_.attention_allreduce, "Attention TP collective window");
-  mean("dispatch", times_.dispatch, "MoE dispatch window");
+  const auto phase = [&](const char* name, const PhaseTime& t, const char* what) {
+    const std::string key(name);
+    mean(key.c_str(), t.max,
+         (std::string(what) + ": max over dies of the die's phase time").c_str());
+    mean((key + "_mean").c_str(), t.mean,
+         (std::string(what) + ": mean over dies of the die's phase time").c_str());
+    mean((key + "_window").c_str(), t.window,
+         (std::string(what) + ": window first issue to last delivery").c_str());
+  };
+  phase("attention_allreduce", times_.attention_allreduce, "Attention TP collective");
+  phase("dispatch", times_.dispatch, "MoE dispatch");
   mean("moe_compute", times_.moe_compute, "Expert compute (max over dies)");
-  mean("combine", times_.combine, "MoE combine window");
-  mean("combine_collective", times_.combine_collective, "Combine collective window");
+  phase("combine", times_.combine, "MoE combine");
+  phase("combine_collective", times_.combine_collective, "Combine collective");
   mean("migration_stall", times_.migration_stall, "Invasive migration stall");
   mean("iteration", times_.iteration, "Iteration wall (simulated) time");
-  const double moe_time =
-      (times_.dispatch + times_.moe_compute + times_.combine + times_.combine_collective) / n;
+  const double moe_time = (times_.dispatch.max + times_.moe_compute + times_.combine.max +
+                           times_.combine_collective.max) /
+                          n;
   stats.value("time.moe", moe_time, "s", "dispatch + expert compute + combine + collective");
   stats.value("imbalance", times_.imbalance / n, "",
               "Mean over layers of max die tokens / mean die tokens");
@@ -758,6 +806,16 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
   s.integer("tp_x", "TP group extent along x").byDefault("2").atLeast(1);
   s.integer("tp_y", "TP group extent along y").byDefault("2").atLeast(1);
   s.integer("ep_domain_wafers", "Wafers per EP domain (0 = all)").byDefault("0").atLeast(0);
+  s.enumeration("combine", {"auto", "reverse_allreduce", "owner_allgather"},
+                "Combine (spec 2.2 open question): auto = reverse path + group all-reduce of "
+                "the partial sums (er, her) or send to the owner + group all-gather (baseline, "
+                "switch)")
+      .byDefault("auto");
+  s.boolean("phase_barrier",
+            "Every communication phase starts at a barrier (synchronous collectives, the phase "
+            "times are then isolated from earlier phases); false = dataflow on per-die ready "
+            "times")
+      .byDefault("true");
   s.enumeration("mode", {"decode", "prefill"}, "Iteration kind").byDefault("decode");
   s.integer("batch_per_group", "Sequences per attention DP group").byDefault("256").atLeast(1);
   s.integer("sequence_length", "Decode context / prefill prompt length")
@@ -804,6 +862,10 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
   s.real("target_imbalance", "Planner stops at max/mean load <= this").byDefault("1.05").atLeast(1);
   s.integer("shadow_slots", "Shadow expert slots per die and layer").byDefault("1").atLeast(0);
   s.quantity("migration_chunk", dims::data(), "Migration chunk size").byDefault("2 MiB").above(0);
+  s.enumeration("chunk_admission", {"booked", "zero_load"},
+                "NI chunk admission: booked = zero-load arrival plus the route's booked bytes of "
+                "the window must fit the window; zero_load = zero-load arrival only")
+      .byDefault("booked");
   s.quantity("burst", dims::data(), "Largest TLM write on the network").byDefault("4 MiB").above(0);
   s.quantity("hbm_burst", dims::data(), "Largest TLM read of the die HBM")
       .byDefault("16 MiB")

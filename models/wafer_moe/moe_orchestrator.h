@@ -58,6 +58,30 @@ class MoeOrchestrator : public Module {
     Picoseconds end = 0;
     bool valid() const { return end > start; }
   };
+  // A phase as issued: its network window (used for NI chunks) and the per-die accounting
+  // (README "Phase-time accounting"): die d's time in the phase is the latest completion of its
+  // own transfers, each counted from the moment both its ends were ready.
+  struct PhaseResult {
+    Window window;
+    double die_max = 0.0;   // s, max over the dies with traffic (the phase's critical path)
+    double die_mean = 0.0;  // s, mean over the dies with traffic
+  };
+  // One phase of Times: critical path (max over dies), mean over dies, window.
+  struct PhaseTime {
+    double max = 0.0;
+    double mean = 0.0;
+    double window = 0.0;
+    void add(const PhaseResult& r) {
+      max += r.die_max;
+      mean += r.die_mean;
+      window += seconds(r.window.end - r.window.start);
+    }
+    void add(const PhaseTime& t) {
+      max += t.max;
+      mean += t.mean;
+      window += t.window;
+    }
+  };
   struct InFlight {
     int id = 0;
     moe::Migration migration;
@@ -72,11 +96,11 @@ class MoeOrchestrator : public Module {
   // Sums over the reported iterations (seconds, summed over the simulated layers).
   struct Times {
     double attention_compute = 0.0;
-    double attention_allreduce = 0.0;
-    double dispatch = 0.0;
+    PhaseTime attention_allreduce;
+    PhaseTime dispatch;
     double moe_compute = 0.0;
-    double combine = 0.0;
-    double combine_collective = 0.0;
+    PhaseTime combine;
+    PhaseTime combine_collective;
     double migration_stall = 0.0;
     double iteration = 0.0;
     double imbalance = 0.0;
@@ -84,7 +108,8 @@ class MoeOrchestrator : public Module {
 
   void run();
   void runLayer(int iteration, int layer, Times& times);
-  Window issuePhase(std::vector<moe::Transfer>& transfers, moe::Phase phase);
+  PhaseResult issuePhase(std::vector<moe::Transfer>& transfers, moe::Phase phase);
+  static double seconds(Picoseconds ps) { return static_cast<double>(ps) * 1e-12; }
   Picoseconds send(int src, int dst, std::uint64_t bytes, Picoseconds at);
   Picoseconds hbmRead(int die, std::uint64_t bytes, Picoseconds at);
   void advanceMigrations(moe::MigrationWindow kind, moe::Phase phase, const Window& window);
@@ -102,6 +127,8 @@ class MoeOrchestrator : public Module {
   int report_from_ = 0;
   int layers_ = 0;  // simulated MoE layers
   bool decode_ = true;
+  bool phase_barrier_ = false;      // every phase starts at a barrier (all dies at the latest)
+  bool chunk_booked_bound_ = true;  // NI chunk admission also bounds the wait behind bookings
   int batch_per_group_ = 0;
   int sequence_length_ = 0;
   std::array<bool, moe::kPhaseCount> issue_{};
