@@ -12,7 +12,8 @@ namespace spatialvp::models::spatial_star {
 
 namespace {
 
-using spatialvp::models::star::StageJobExtension;
+using spatialvp::models::star::sendStageJob;
+using spatialvp::models::star::StageJobTiming;
 
 const char* const kUnitPorts[] = {"dlzs", "sads", "kv", "sufa"};
 
@@ -321,35 +322,12 @@ Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,
                                              const spatialvp::star::StageWork& work,
                                              Picoseconds ready, Picoseconds& started) {
   ready = clampToNow(ready);
-  unsigned char dummy = 0;
-  tlm::tlm_generic_payload payload;
-  StageJobExtension job;
-  job.work = &work;
-  // The payload deletes extensions still attached when it is destroyed; detach ours first,
-  // also when a unit's error unwinds through here.
-  struct Detach {
-    tlm::tlm_generic_payload& payload;
-    StageJobExtension& job;
-    ~Detach() { payload.clear_extension(&job); }
-  } detach{payload, job};
-  payload.set_command(tlm::TLM_WRITE_COMMAND);
-  payload.set_address(0);
-  payload.set_data_ptr(&dummy);
-  payload.set_data_length(1);
-  payload.set_streaming_width(1);
-  payload.set_byte_enable_ptr(nullptr);
-  payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  payload.set_extension(&job);
-  const Picoseconds now = nowPs();
-  sc_core::sc_time delay = sc_core::sc_time::from_value(ready - now);
-  (*units_[unit][core])->b_transport(payload, delay);
+  const StageJobTiming timing =
+      sendStageJob(*(*units_[unit][core]).operator->(), work, ready, instanceName());
   ++transactions_;
   services().countTransactions(1);
-  if (payload.is_response_error()) {
-    SC_REPORT_ERROR("spatialvp/spatial_star", (instanceName() + ": unit rejected a job").c_str());
-  }
-  started = job.started_ps;
-  const Picoseconds end = now + static_cast<Picoseconds>(delay.value());
+  started = timing.started;
+  const Picoseconds end = timing.finished;
   CoreState& state = cores_[core];
   state.busy[unit] += end - started;
   ++state.jobs;

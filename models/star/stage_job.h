@@ -1,9 +1,12 @@
 #pragma once
-// The TLM extension that carries one tile-stage of work from the STAR controller to a unit.
-// The generic payload itself is a 1-byte write to the unit's job port; the extension says
-// what to compute, so units stay ordinary TLM targets that a protocol checker can watch.
+// The TLM extension that carries one tile-stage of work from a STAR controller (or the
+// Spatial-STAR orchestrator) to a unit, and the helper that sends it. The generic payload
+// itself is a 1-byte write to the unit's job port; the extension says what to compute, so
+// units stay ordinary TLM targets that a protocol checker can watch.
+#include <string>
 #include <tlm>
 
+#include "platform/core/contention_timeline.h"
 #include "workloads/star/tiling_planner.h"
 
 namespace spatialvp::models::star {
@@ -18,5 +21,16 @@ struct StageJobExtension : tlm::tlm_extension<StageJobExtension> {
     *this = static_cast<const StageJobExtension&>(other);
   }
 };
+
+struct StageJobTiming {
+  Picoseconds started = 0;   // when the unit began the job
+  Picoseconds finished = 0;  // when it completed (absolute simulated time)
+};
+
+// Sends `work` to `unit`, ready no earlier than `ready` (absolute ps, not before now). A unit
+// that rejects the job raises a SystemC error naming `sender`.
+StageJobTiming sendStageJob(tlm::tlm_fw_transport_if<>& unit,
+                            const spatialvp::star::StageWork& work, Picoseconds ready,
+                            const std::string& sender);
 
 }  // namespace spatialvp::models::star

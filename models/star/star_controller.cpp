@@ -169,37 +169,13 @@ Picoseconds StarController::dramTransfer(std::uint64_t bytes, bool write, Picose
 
 Picoseconds StarController::sendJob(std::size_t unit, const spatialvp::star::StageWork& work,
                                     Picoseconds ready, Picoseconds& started) {
-  static_assert(kUnitStages == 4, "one socket per unit stage");
   tlm_utils::simple_initiator_socket<StarController>* sockets[kUnitStages] = {&dlzs_, &sads_, &kv_,
                                                                               &sufa_};
-  unsigned char dummy = 0;
-  tlm::tlm_generic_payload payload;
-  StageJobExtension job;
-  job.work = &work;
-  // The payload deletes extensions still attached when it is destroyed; detach ours first,
-  // also when a unit's error unwinds through here.
-  struct Detach {
-    tlm::tlm_generic_payload& payload;
-    StageJobExtension& job;
-    ~Detach() { payload.clear_extension(&job); }
-  } detach{payload, job};
-  payload.set_command(tlm::TLM_WRITE_COMMAND);
-  payload.set_address(0);
-  payload.set_data_ptr(&dummy);
-  payload.set_data_length(1);
-  payload.set_streaming_width(1);
-  payload.set_byte_enable_ptr(nullptr);
-  payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  payload.set_extension(&job);
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-  sc_core::sc_time delay = sc_core::sc_time::from_value(ready - now);
-  (*sockets[unit])->b_transport(payload, delay);
+  const StageJobTiming timing =
+      sendStageJob(*(*sockets[unit]).operator->(), work, ready, instanceName());
   services().countTransactions(1);
-  if (payload.is_response_error()) {
-    SC_REPORT_ERROR("spatialvp/star", (instanceName() + ": unit rejected a job").c_str());
-  }
-  started = job.started_ps;
-  return now + static_cast<Picoseconds>(delay.value());
+  started = timing.started;
+  return timing.finished;
 }
 
 void StarController::runSerial() {

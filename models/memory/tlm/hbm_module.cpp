@@ -77,6 +77,13 @@ HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
     : Module(name, context), device_(hbmConfigFrom(params())) {
   if (params().boolean("store_data"))
     storage_ = std::make_unique<SparseStorage>();
+  fast_ = params().string("timing") == "fast";
+  const HbmConfig& config = device_.config();
+  const double refresh_share =
+      config.refresh_policy == RefreshPolicy::kAllBank && config.t_refi > 0
+          ? static_cast<double>(config.t_rfc) / static_cast<double>(config.t_refi)
+          : 0.0;
+  fast_bandwidth_ = device_.peakBandwidth() * (1.0 - refresh_share);
   target_.register_b_transport(this, &HbmModule::b_transport);
   target_.register_transport_dbg(this, &HbmModule::transport_dbg);
 }
@@ -112,11 +119,18 @@ void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time&
   }
   const Picoseconds now = sc_core::sc_time_stamp().value();
   const Picoseconds arrival = now + delay.value();
-  HbmAccessResult result = device_.access(MemoryRequest{address, span, !is_read, arrival});
-  for (std::uint64_t done = span; done < length; done += span) {
-    const auto pass =
-        device_.access(MemoryRequest{address, std::min(span, length - done), !is_read, arrival});
-    result.completion = std::max(result.completion, pass.completion);
+  HbmAccessResult result;
+  if (fast_) {
+    result.completion = fastAccess(length, is_read, arrival);
+    if (requests_ % 1024 == 0)
+      fast_bus_.retire(now);
+  } else {
+    result = device_.access(MemoryRequest{address, span, !is_read, arrival});
+    for (std::uint64_t done = span; done < length; done += span) {
+      const auto pass =
+          device_.access(MemoryRequest{address, std::min(span, length - done), !is_read, arrival});
+      result.completion = std::max(result.completion, pass.completion);
+    }
   }
   delay = sc_core::sc_time::from_value(result.completion - now);
 
@@ -150,7 +164,61 @@ unsigned int HbmModule::transport_dbg(tlm::tlm_generic_payload& payload) {
   return length;
 }
 
+Picoseconds HbmModule::fastAccess(std::uint64_t bytes, bool is_read, Picoseconds arrival) {
+  const HbmConfig& config = device_.config();
+  const Picoseconds transfer = transferTime(bytes, fast_bandwidth_);
+  const Picoseconds start = fast_bus_.reserve(arrival, transfer);
+  (is_read ? fast_reads_ : fast_writes_)++;
+  (is_read ? fast_read_bytes_ : fast_write_bytes_) += bytes;
+  // First data after the row-miss latency, the rest at the refresh-derated peak rate.
+  return start + config.controller_latency + config.t_rcd + (is_read ? config.t_cl : config.t_wl) +
+         transfer;
+}
+
+void HbmModule::reportFastStats(ModuleStats& stats) const {
+  const HbmConfig& config = device_.config();
+  stats.counter("reads", fast_reads_, "transactions", "Read transactions served");
+  stats.counter("writes", fast_writes_, "transactions", "Write transactions served");
+  stats.counter("read_bytes", fast_read_bytes_, "B", "Bytes read (as requested)");
+  stats.counter("write_bytes", fast_write_bytes_, "B", "Bytes written (as requested)");
+  stats.counter("address_errors", address_errors_, "transactions",
+                "Accesses outside the device (or empty)");
+  const Picoseconds active = requests_ > 0 ? last_completion_ - first_arrival_ : 0;
+  const double bytes = static_cast<double>(fast_read_bytes_ + fast_write_bytes_);
+  const double bandwidth = active > 0 ? bytes / seconds(active) : 0.0;
+  stats.value("active_time", seconds(active), "s", "First arrival to last completion");
+  stats.value("peak_bandwidth", device_.peakBandwidth(), "B/s", "Peak data bandwidth");
+  stats.value("fast_bandwidth", fast_bandwidth_, "B/s",
+              "Peak x (1 - tRFC/tREFI): the fast model's rate");
+  stats.value("bandwidth_utilisation", bandwidth / device_.peakBandwidth(), "",
+              "Achieved / peak bandwidth");
+  stats.histogram("latency", latency_ns_, "ns", "Per transaction: arrival to last data");
+  stats.headline("bandwidth", bandwidth, "B/s", "Bytes moved / (last completion - first arrival)");
+  // Energy estimates for streaming traffic: whole bursts, one activate per page moved, and the
+  // refreshes every pseudo-channel performs over the simulated time.
+  const std::uint64_t burst = config.burstBytes();
+  const std::uint64_t read_bits = (fast_read_bytes_ + burst - 1) / burst * burst * 8;
+  const std::uint64_t write_bits = (fast_write_bytes_ + burst - 1) / burst * burst * 8;
+  const auto elapsed = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const std::uint64_t refreshes =
+      config.refresh_policy == RefreshPolicy::kAllBank && config.t_refi > 0
+          ? elapsed / config.t_refi * device_.pseudoChannelCount()
+          : 0;
+  stats.counter("activates", (fast_read_bytes_ + fast_write_bytes_) / config.page_size, "commands",
+                "Estimated: one activate per page moved (sequential streams)");
+  stats.counter("refreshes", refreshes, "commands", "Estimated from the simulated time");
+  stats.action("activate", (fast_read_bytes_ + fast_write_bytes_) / config.page_size);
+  stats.action("read_bit", read_bits);
+  stats.action("write_bit", write_bits);
+  stats.action("refresh", refreshes);
+  stats.action("io_bit", read_bits + write_bits);
+}
+
 void HbmModule::reportStats(ModuleStats& stats) const {
+  if (fast_) {
+    reportFastStats(stats);
+    return;
+  }
   const HbmDeviceCounters totals = device_.counters();
   const HbmChannelCounters& c = totals.channels;
   stats.counter("reads", totals.read_requests, "transactions", "Read transactions served");
@@ -307,6 +375,11 @@ void registerHbmModule(ModuleRegistry& registry) {
   };
   for (const auto& [name, value] : times)
     p.quantity(name, dims::time(), meaning.at(name)).byDefault(value).atLeast(0);
+  p.enumeration(
+       "timing", {"detailed", "fast"},
+       "detailed: banks, FR-FCFS, refresh per burst; fast: one bus at peak x (1 - tRFC/tREFI) "
+       "with the row-miss latency (long sequential streams, large sweeps)")
+      .byDefault("detailed");
   p.boolean("store_data", "Keep the data (sparse pages; functional runs); timing-only when false")
       .byDefault("false");
   info.ports.push_back(

@@ -9,6 +9,7 @@
 
 #include "models/memory/hbm_device.h"
 #include "models/memory/tlm/sparse_storage.h"
+#include "platform/core/contention_timeline.h"
 #include "platform/core/histogram.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
@@ -26,11 +27,22 @@ class HbmModule : public Module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  // `timing: fast`: the device as one data bus at peak x (1 - tRFC/tREFI) with the closed-form
+  // row-miss latency; for long sequential streams (multi-core and very long sweeps).
+  Picoseconds fastAccess(std::uint64_t bytes, bool is_read, Picoseconds arrival);
+  void reportFastStats(ModuleStats& stats) const;
   unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
 
   tlm_utils::simple_target_socket<HbmModule> target_{"target"};
   HbmDevice device_;
   std::unique_ptr<SparseStorage> storage_;  // null when timing-only
+  bool fast_ = false;
+  double fast_bandwidth_ = 0.0;
+  ContentionTimeline fast_bus_;
+  std::uint64_t fast_reads_ = 0;
+  std::uint64_t fast_writes_ = 0;
+  std::uint64_t fast_read_bytes_ = 0;
+  std::uint64_t fast_write_bytes_ = 0;
 
   std::uint64_t address_errors_ = 0;
   std::uint64_t requests_ = 0;

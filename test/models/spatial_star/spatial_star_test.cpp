@@ -3,6 +3,8 @@
 // runs small layers here so each case takes well under a few seconds.
 #include <catch2/catch.hpp>
 
+#include "support/run_report_lookup.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -24,21 +26,8 @@ namespace {
 
 constexpr std::size_t kCores = 16;
 
-const ModuleReport& moduleNamed(const RunReport& report, const std::string& name) {
-  for (const auto& module : report.modules) {
-    if (module.name == name)
-      return module;
-  }
-  throw std::logic_error("no module " + name);
-}
-
-double counter(const ModuleReport& module, const std::string& name) {
-  for (const auto& value : module.stats.values()) {
-    if (value.name == name)
-      return value.value;
-  }
-  throw std::logic_error("no counter " + name + " in " + module.name);
-}
+using spatialvp::test::counter;
+using spatialvp::test::moduleNamed;
 
 double sumOverCores(const RunReport& report, const std::string& unit, const std::string& name) {
   double sum = 0.0;
@@ -282,7 +271,7 @@ TEST_CASE("Spatial-STAR: one core reproduces the single-core STAR controller", "
   const double orchestrator =
       run(config, "orch", " --set dataflow=head_parallel --set tile_group=1 --set sample_rounds=0");
   INFO("controller " << controller << " s, orchestrator " << orchestrator << " s");
-  // Within 5%: the orchestrator reaches the (timed) HBM through the 1 x 1 mesh's edge port with
+  // Within 5%: the orchestrator reaches the HBM through the 1 x 1 mesh's edge port with
   // packetised transfers and 256 KiB HBM requests; the controller reads it directly in 1 MiB
   // requests. With flat memories on both sides the two agreed within 0.1%.
   CHECK(std::abs(orchestrator - controller) / controller <= 0.05);

@@ -2,6 +2,8 @@
 // base protocol, and its figures follow from the unit counters.
 #include <catch2/catch.hpp>
 
+#include "support/run_report_lookup.h"
+
 #include "platform/core/config_loader.h"
 #include "platform/elab/embedded_configs.h"
 #include "platform/sim/simulation.h"
@@ -10,21 +12,8 @@ using namespace spatialvp;
 
 namespace {
 
-const ModuleReport& moduleNamed(const RunReport& report, const std::string& name) {
-  for (const auto& module : report.modules) {
-    if (module.name == name)
-      return module;
-  }
-  throw std::logic_error("no module " + name);
-}
-
-double counter(const ModuleReport& module, const std::string& name) {
-  for (const auto& value : module.stats.values()) {
-    if (value.name == name)
-      return value.value;
-  }
-  throw std::logic_error("no counter " + name);
-}
+using spatialvp::test::counter;
+using spatialvp::test::moduleNamed;
 
 // The shipped star.yaml on a small layer, with every connection protocol-checked.
 RunReport runSmallStar(const std::vector<std::string>& extra) {

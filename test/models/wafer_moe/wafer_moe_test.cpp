@@ -3,6 +3,8 @@
 // The shipped configs run a few sampled MoE layers here so each case takes a few seconds.
 #include <catch2/catch.hpp>
 
+#include "support/run_report_lookup.h"
+
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -23,21 +25,8 @@ using Catch::Matchers::Contains;
 
 namespace {
 
-const ModuleReport& moduleNamed(const RunReport& report, const std::string& name) {
-  for (const auto& module : report.modules) {
-    if (module.name == name)
-      return module;
-  }
-  throw std::logic_error("no module " + name);
-}
-
-double counter(const ModuleReport& module, const std::string& name) {
-  for (const auto& value : module.stats.values()) {
-    if (value.name == name)
-      return value.value;
-  }
-  throw std::logic_error("no counter " + name + " in " + module.name);
-}
+using spatialvp::test::counter;
+using spatialvp::test::moduleNamed;
 
 ConfigNode loadShipped(const std::string& file) {
   ConfigLoader loader({SPATIALVP_SOURCE_DIR "/platform/configs"},
