@@ -42,6 +42,8 @@ std::string humanValue(double value, const std::string& unit) {
     return formatQuantity(value, dims::energy());
   if (unit == "W")
     return formatQuantity(value, dims::power());
+  if (unit == "op/s")
+    return formatQuantity(value, dims::computeRate());
   return number(value) + (unit.empty() ? "" : " " + unit);
 }
 
