@@ -36,6 +36,38 @@ class HbmAddressMapper {
   explicit HbmAddressMapper(const HbmConfig& config);
 
   HbmCoordinates decode(std::uint64_t address) const;
+  // decode(address) given `c` = decode(address - burstBytes()), updated in place: when the
+  // lowest slice does not wrap, only its field moves by one (the common step of a request's
+  // consecutive bursts); otherwise a full decode.
+  void decodeNext(std::uint64_t address, HbmCoordinates& c) const {
+    if (!slices_.empty()) {
+      const Slice& low = slices_.front();
+      if (((address >> low.address_shift) & low.mask) != 0) {
+        const std::uint64_t step = 1ULL << low.field_shift;
+        switch (low.field) {
+          case Field::kRow:
+            c.row += step;
+            return;
+          case Field::kBank:
+            c.bank += static_cast<std::uint32_t>(step);
+            return;
+          case Field::kBankGroup:
+            c.bank_group += static_cast<std::uint32_t>(step);
+            return;
+          case Field::kChannel:
+            c.channel += static_cast<std::uint32_t>(step);
+            return;
+          case Field::kPseudoChannel:
+            c.pseudo_channel += static_cast<std::uint32_t>(step);
+            return;
+          case Field::kColumn:
+            c.column += step;
+            return;
+        }
+      }
+    }
+    c = decode(address);
+  }
   std::uint64_t encode(const HbmCoordinates& coordinates) const;  // burst-aligned address
 
   std::uint32_t pseudoChannelIndex(const HbmCoordinates& c) const {

@@ -18,8 +18,8 @@ constexpr std::size_t kGroupCalendarIntervals = 64;
 static_assert(kGroupCalendarIntervals <= IntervalCalendar::kMaxFragmentsSearched,
               "bank-group calendars must be searched exactly");
 
-// The order of std::greater<> on (free_at, slot) pairs (a min-heap: earliest, then lowest
-// slot), evaluated without branches: the heap's sift steps are hard to predict anyway.
+// The order of std::greater<> on (free_at, slot) pairs (the free-slot ring takes the earliest,
+// then the lowest slot first), evaluated without branches.
 struct FreesLater {
   bool operator()(const std::pair<Picoseconds, std::uint32_t>& a,
                   const std::pair<Picoseconds, std::uint32_t>& b) const {
@@ -80,9 +80,10 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
     group.entries.reserve(config.queue_depth);
     group.order.reserve(config.queue_depth);
   }
-  free_slots_.reserve(config.queue_depth);
+  free_slots_.assign(2 * static_cast<std::size_t>(config.queue_depth), {0, 0});
   for (std::uint32_t s = 0; s < config.queue_depth; ++s)
-    free_slots_.emplace_back(0, s);
+    free_slots_[s] = {0, s};
+  free_tail_ = config.queue_depth;
   groups_.reserve(config.bank_groups);
   for (std::uint32_t g = 0; g < config.bank_groups; ++g) {
     groups_.push_back({IntervalCalendar(config.t_rrd_l, kGroupCalendarIntervals),
@@ -122,8 +123,7 @@ Picoseconds HbmChannelController::accessReference(const HbmBurst* bursts, std::s
     Slot& slot = slots_[entry.slot];
     slot.free_at = column;
     slot.occupant_arrival = queued;
-    free_slots_.emplace_back(column, entry.slot);
-    std::push_heap(free_slots_.begin(), free_slots_.end(), FreesLater());
+    releaseSlot(column, entry.slot);
     if (next < count)
       admit(queued, static_cast<std::uint32_t>(next++), stats);
     if (closed_page_) {
@@ -178,8 +178,7 @@ Picoseconds HbmChannelController::accessFast(const HbmBurst* bursts, std::size_t
     Slot& slot = slots_[entry.slot];
     slot.free_at = column;
     slot.occupant_arrival = queued;
-    free_slots_.emplace_back(column, entry.slot);
-    std::push_heap(free_slots_.begin(), free_slots_.end(), FreesLater());
+    releaseSlot(column, entry.slot);
     if (next < count)
       admitFast(queued, bursts, static_cast<std::uint32_t>(next++), stats);
     if (closed_page_) {
@@ -390,9 +389,7 @@ void HbmChannelController::admit(Picoseconds arrival, std::uint32_t burst, HbmRe
   // The burst takes the queue slot that frees first. It waits until that slot's occupant has
   // left, unless the occupant arrived later in simulated time (a decoupled initiator ahead of
   // this one): then the slot was free at `arrival`.
-  std::pop_heap(free_slots_.begin(), free_slots_.end(), FreesLater());
-  const std::uint32_t slot_index = free_slots_.back().second;
-  free_slots_.pop_back();
+  const std::uint32_t slot_index = takeSlot();
   const Slot& slot = slots_[slot_index];
   Picoseconds enqueued = arrival;
   if (slot.free_at > arrival && slot.occupant_arrival <= arrival) {
@@ -402,6 +399,29 @@ void HbmChannelController::admit(Picoseconds arrival, std::uint32_t burst, HbmRe
     counters_.queue_stall_time += enqueued - arrival;
   }
   window_.push_back({burst, slot_index, enqueued});
+}
+
+std::uint32_t HbmChannelController::takeSlot() {
+  // admit() runs only while the call holds fewer than queue_depth slots: one is free.
+  return free_slots_[free_head_++].second;
+}
+
+void HbmChannelController::releaseSlot(Picoseconds free_at, std::uint32_t slot) {
+  if (free_head_ + freeCount() == free_slots_.size()) {  // no room at the back: compact
+    std::copy(free_slots_.begin() + static_cast<std::ptrdiff_t>(free_head_), free_slots_.end(),
+              free_slots_.begin());
+    free_tail_ -= free_head_;
+    free_head_ = 0;
+  }
+  const std::pair<Picoseconds, std::uint32_t> entry(free_at, slot);
+  const auto first = free_slots_.begin() + static_cast<std::ptrdiff_t>(free_head_);
+  auto end = first + static_cast<std::ptrdiff_t>(freeCount());
+  auto position = end;
+  while (position != first && FreesLater()(*std::prev(position), entry))
+    --position;
+  std::copy_backward(position, end, end + 1);
+  *position = entry;
+  ++free_tail_;
 }
 
 Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is_write,

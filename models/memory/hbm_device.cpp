@@ -57,13 +57,24 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
   result.completion = request.arrival;
   const std::uint64_t first = request.address / burst_bytes_;
   const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
-  for (std::uint64_t block = first; block <= last; ++block) {
-    const HbmCoordinates c = mapper_.decode(block * burst_bytes_);
-    const std::uint32_t channel = mapper_.pseudoChannelIndex(c);
-    std::vector<HbmBurst>& bursts = pending_[channel];
-    if (bursts.empty())
-      touched_.push_back(channel);
-    bursts.push_back(toBurst(c));
+  HbmCoordinates c = mapper_.decode(first * burst_bytes_);
+  const std::uint32_t first_channel = mapper_.pseudoChannelIndex(c);
+  if (first == last) {  // one burst: no grouping by pseudo-channel
+    const HbmBurst burst = toBurst(c);
+    result.completion =
+        std::max(result.completion, channels_[first_channel].access(&burst, 1, request.is_write,
+                                                                    request.arrival, result.stats));
+  } else {
+    for (std::uint64_t block = first;;) {
+      const std::uint32_t channel = mapper_.pseudoChannelIndex(c);
+      std::vector<HbmBurst>& bursts = pending_[channel];
+      if (bursts.empty())
+        touched_.push_back(channel);
+      bursts.push_back(toBurst(c));
+      if (++block > last)
+        break;
+      mapper_.decodeNext(block * burst_bytes_, c);
+    }
   }
   for (const std::uint32_t channel : touched_) {
     std::vector<HbmBurst>& bursts = pending_[channel];
