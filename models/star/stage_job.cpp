@@ -6,11 +6,12 @@ namespace spatialvp::models::star {
 
 StageJobTiming sendStageJob(tlm::tlm_fw_transport_if<>& unit,
                             const spatialvp::star::StageWork& work, Picoseconds ready,
-                            const std::string& sender) {
+                            const std::string& sender, const FunctionalJob* functional) {
   unsigned char dummy = 0;
   tlm::tlm_generic_payload payload;
   StageJobExtension job;
   job.work = &work;
+  job.functional = functional;
   // The payload deletes extensions still attached when it is destroyed; detach ours first,
   // also when a unit's error unwinds through here.
   struct Detach {

@@ -6,6 +6,7 @@
 #include <string>
 #include <tlm>
 
+#include "models/star/functional_tile.h"
 #include "platform/core/contention_timeline.h"
 #include "workloads/star/tiling_planner.h"
 
@@ -13,6 +14,8 @@ namespace spatialvp::models::star {
 
 struct StageJobExtension : tlm::tlm_extension<StageJobExtension> {
   const spatialvp::star::StageWork* work = nullptr;
+  // Functional mode only: the tile's data; the unit computes its stage on it (no timing effect).
+  const FunctionalJob* functional = nullptr;
   // Filled by the unit: when the job started computing (ps, absolute simulated time).
   std::uint64_t started_ps = 0;
 
@@ -28,9 +31,10 @@ struct StageJobTiming {
 };
 
 // Sends `work` to `unit`, ready no earlier than `ready` (absolute ps, not before now). A unit
-// that rejects the job raises a SystemC error naming `sender`.
+// that rejects the job raises a SystemC error naming `sender`. `functional` (optional) carries
+// the tile's data in functional mode.
 StageJobTiming sendStageJob(tlm::tlm_fw_transport_if<>& unit,
                             const spatialvp::star::StageWork& work, Picoseconds ready,
-                            const std::string& sender);
+                            const std::string& sender, const FunctionalJob* functional = nullptr);
 
 }  // namespace spatialvp::models::star

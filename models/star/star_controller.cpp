@@ -3,12 +3,16 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "models/star/stage_job.h"
 #include "platform/elab/embedded_configs.h"
+#include "workloads/star/npy_file.h"
 #include "workloads/star/vanilla_planner.h"
 
 namespace spatialvp::models::star {
@@ -35,6 +39,10 @@ std::size_t unitOf(PipelineStage stage) {
 std::size_t toSize(std::int64_t value) {
   return static_cast<std::size_t>(value);
 }
+
+// Functional mode keeps every head's data and buffers in memory (doubles) and runs the
+// reference once more at the end: small shapes only.
+constexpr std::uint64_t kFunctionalMaxValues = std::uint64_t{1} << 22;
 
 }  // namespace
 
@@ -92,6 +100,8 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   a100_dense_ = a100.estimateLayer(workload, workloads::A100AttentionKernel::DensePyTorch, scope);
   a100_flash_ =
       a100.estimateLayer(workload, workloads::A100AttentionKernel::FlashAttention2, scope);
+  if (params().string("mode") == "functional")
+    setUpFunctional();
   burst_buffer_.assign(dram_burst_, 0);
   becomeActive();
   SC_HAS_PROCESS(StarController);
@@ -115,6 +125,118 @@ workloads::A100Params StarController::loadA100Preset() const {
     return workloads::parseA100Params(*text, file);
   } catch (const std::exception& error) {
     params().fail("a100_preset", error.what());
+  }
+}
+
+void StarController::setUpFunctional() {
+  const auto& in = plan_input_;
+  if (vanilla_)
+    params().fail("mode", "functional mode runs the star dataflow only (dataflow: star)");
+  if (in.include_projections)
+    params().fail("mode",
+                  "functional mode needs scope: attention (Q, K, V given); with the projections "
+                  "the synthetic K = X W_k is not bit-equal to the reference's K");
+  const std::size_t queries = in.queries == 0 ? in.seq_len : in.queries;
+  const std::uint64_t d = in.hidden_size / in.heads;
+  // Per head: predicted logits (queries x S), Q/K/V and the K/V buffer (~5 S x d), tile
+  // partials (queries x tiles x d).
+  const std::uint64_t per_head =
+      std::max({static_cast<std::uint64_t>(in.seq_len) * queries, 5 * in.seq_len * d,
+                static_cast<std::uint64_t>(queries) * plan_.tiles * d});
+  const std::uint64_t values = per_head * in.heads;
+  if (values > kFunctionalMaxValues) {
+    params().fail("mode", "functional mode is for small shapes: " + std::to_string(values) +
+                              " buffered values (max of S x queries, 5 S x d, queries x Tc x d, "
+                              "times heads) exceed " +
+                              std::to_string(kFunctionalMaxValues));
+  }
+  functional_ = true;
+  const double radius = params().real("sads_radius");
+  auto& settings = functional_settings_;
+  settings.sads.keep_ratio = in.keep_ratio;
+  settings.sads.radius = radius < 0 ? std::numeric_limits<double>::infinity() : radius;
+  settings.sads.sorter_new_inputs = in.sorter.sorter_new_inputs;
+  settings.sads.sorter_width = in.sorter.sorter_width;
+  settings.sufa.order = in.order;
+  settings.sufa.scale = 1.0 / std::sqrt(static_cast<double>(d));
+  settings.sufa.max_assurance = true;  // as the planner counts
+  settings.kv_policy = in.kv_policy;
+  // The reference run on the same data: same T, tiles (Tc or Bc), k, r, order and policy.
+  auto& ref = reference_config_;
+  ref.query_block = in.query_block;
+  ref.sads = settings.sads;
+  ref.sads.segments = in.tiles;
+  ref.tile_length = in.tile_length;
+  ref.order = in.order;
+  ref.max_assurance = settings.sufa.max_assurance;
+  ref.kv_policy = in.kv_policy;
+  ref.compute_reference = false;
+  // The planner's tile boundaries (segmentBounds of Tc or ceil(S / Bc) parts), which are
+  // also the reference's SADS sub-segments.
+  tile_bounds_ = spatialvp::star::segmentBounds(
+      in.seq_len, spatialvp::star::effectiveSadsConfig(ref, in.seq_len).segments);
+  if (tile_bounds_.size() != plan_.tiles)
+    params().fail("tiles", "functional tile boundaries differ from the plan's");
+
+  const auto seed = static_cast<std::uint64_t>(params().integer("functional_seed"));
+  heads_.reserve(in.heads);
+  for (std::size_t head = 0; head < in.heads; ++head) {
+    spatialvp::star::SyntheticConfig synthetic;
+    synthetic.seq_len = in.seq_len;
+    synthetic.head_dim = d;
+    synthetic.hidden_size = in.hidden_size;
+    synthetic.queries = in.queries;
+    synthetic.seed = seed + head;
+    heads_.push_back(
+        prepareFunctionalHead(spatialvp::star::generateSyntheticWorkload(synthetic), plan_.tiles));
+  }
+  functional_output_ = params().string("functional_output");
+}
+
+FunctionalJob StarController::functionalJob(const spatialvp::star::StageWork& work) {
+  FunctionalJob job;
+  job.settings = &functional_settings_;
+  job.head = &heads_.at(work.head);
+  job.first_row = work.query_block * plan_input_.query_block;
+  job.rows = work.rows;
+  job.tile = work.tile;
+  job.key_begin = tile_bounds_.at(work.tile).first;
+  job.key_end = tile_bounds_.at(work.tile).second;
+  return job;
+}
+
+void StarController::checkFunctional() {
+  // O assembled by the units vs the reference library on the same data, bit for bit.
+  std::vector<double> all;
+  std::size_t rows = 0;
+  std::size_t cols = 0;
+  for (const FunctionalHead& head : heads_) {
+    const spatialvp::star::StarRunResult reference =
+        spatialvp::star::runStar(head.workload, reference_config_);
+    const auto& got = head.output.values();
+    const auto& want = reference.output.values();
+    if (got.size() != want.size()) {
+      functional_mismatches_ += std::max(got.size(), want.size());
+      continue;
+    }
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      if (std::memcmp(&got[i], &want[i], sizeof(double)) != 0)
+        ++functional_mismatches_;
+      const double diff = std::fabs(got[i] - want[i]);
+      if (!(diff <= functional_max_abs_diff_))
+        functional_max_abs_diff_ = diff;  // NaN propagates
+    }
+    all.insert(all.end(), got.begin(), got.end());
+    rows += head.output.rows();
+    cols = head.output.cols();
+  }
+  if (!functional_output_.empty()) {
+    try {
+      spatialvp::star::writeNpy(functional_output_, {rows, cols}, all,
+                                spatialvp::star::NpyDtype::Float64);
+    } catch (const std::exception& error) {
+      SC_REPORT_ERROR("spatialvp/star", (instanceName() + ": " + error.what()).c_str());
+    }
   }
 }
 
@@ -171,8 +293,11 @@ Picoseconds StarController::sendJob(std::size_t unit, const spatialvp::star::Sta
                                     Picoseconds ready, Picoseconds& started) {
   tlm_utils::simple_initiator_socket<StarController>* sockets[kUnitStages] = {&dlzs_, &sads_, &kv_,
                                                                               &sufa_};
-  const StageJobTiming timing =
-      sendStageJob(*(*sockets[unit]).operator->(), work, ready, instanceName());
+  FunctionalJob data;
+  if (functional_)
+    data = functionalJob(work);
+  const StageJobTiming timing = sendStageJob(*(*sockets[unit]).operator->(), work, ready,
+                                             instanceName(), functional_ ? &data : nullptr);
   services().countTransactions(1);
   started = timing.started;
   return timing.finished;
@@ -283,6 +408,8 @@ void StarController::run() {
         keeper.sync();
     }
   }
+  if (functional_)
+    checkFunctional();
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
   if (finish_ > now)
     sc_core::wait(sc_core::sc_time::from_value(finish_ - now));
@@ -297,6 +424,22 @@ void StarController::reportStats(ModuleStats& stats) const {
   stats.counter("sram_bytes", sram_bytes_, "B", "SRAM bytes moved by all units");
   stats.value("dram_stall_time", static_cast<double>(dram_stall_ps_) * 1e-12, "s",
               "Time stages waited for DRAM data beyond their other dependencies");
+  if (functional_) {
+    std::uint64_t kv_rows = 0;
+    std::uint64_t selected = 0;
+    for (const FunctionalHead& head : heads_) {
+      kv_rows += head.kv_rows_moved;
+      selected += head.selected_keys;
+    }
+    stats.counter("functional_selected_keys", selected, "keys",
+                  "Keys SADS kept, all heads and query rows (functional mode)");
+    stats.counter("functional_kv_rows", kv_rows, "rows",
+                  "K/V rows the KV unit produced (functional mode)");
+    stats.counter("functional_mismatches", functional_mismatches_, "values",
+                  "Output values not bit-equal to the reference library (functional mode)");
+    stats.value("functional_max_abs_diff", functional_max_abs_diff_, "",
+                "Largest |O - reference O| (functional mode; 0 expected)");
+  }
   stats.value("dense_equivalent_ops", dense_ops_, "op",
               "Dense attention ops (QK^T + SV, 2 per MAC)");
   stats.value("a100_pytorch_time", a100_dense_.time_s, "s",
@@ -362,6 +505,17 @@ void registerStarController(ModuleRegistry& registry) {
                 "star: cross-stage tiled pipeline; vanilla: separate stages through DRAM, no "
                 "on-demand KV, no RASS, FA-2 order (the in-platform baseline)")
       .byDefault("star");
+  p.enumeration("mode", {"timing", "functional"},
+                "timing: counts only; functional: small shapes, seeded synthetic Q/K/V flow "
+                "through the units and O is checked bit for bit against the reference library")
+      .byDefault("timing");
+  p.integer("functional_seed", "Functional mode: seed of head 0's synthetic data (head h: +h)")
+      .byDefault("1")
+      .atLeast(0);
+  p.real("sads_radius", "Functional mode: SADS radius r in logits; < 0 = no radius")
+      .byDefault("-1");
+  p.string("functional_output", "Functional mode: write O (heads x queries, d) to this .npy")
+      .byDefault("");
   p.string("a100_preset", "A100 baseline constants: presets/<name>.yaml (workloads/baselines)")
       .byDefault("a100");
   p.integer("dram_base", "First DRAM address used").byDefault("0").atLeast(0);

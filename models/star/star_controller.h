@@ -11,9 +11,11 @@
 #include <deque>
 #include <vector>
 
+#include "models/star/functional_tile.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 #include "workloads/baselines/a100_model.h"
+#include "workloads/star/star_pipeline.h"
 #include "workloads/star/tiling_planner.h"
 
 namespace spatialvp::models::star {
@@ -34,6 +36,9 @@ class StarController : public Module {
   Picoseconds dramTransfer(std::uint64_t bytes, bool write, Picoseconds at);
   Picoseconds sendJob(std::size_t unit, const spatialvp::star::StageWork& work, Picoseconds ready,
                       Picoseconds& started);
+  void setUpFunctional();
+  FunctionalJob functionalJob(const spatialvp::star::StageWork& work);
+  void checkFunctional();
 
   tlm_utils::simple_initiator_socket<StarController> dlzs_{"dlzs"};
   tlm_utils::simple_initiator_socket<StarController> sads_{"sads"};
@@ -60,6 +65,16 @@ class StarController : public Module {
   std::uint64_t sram_bytes_ = 0;
   std::uint64_t tiles_ = 0;
   std::uint64_t dram_stall_ps_ = 0;
+
+  // Functional mode (mode: functional): per-head data and the reference comparison.
+  bool functional_ = false;
+  FunctionalSettings functional_settings_;
+  spatialvp::star::StarConfig reference_config_;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> tile_bounds_;
+  std::vector<FunctionalHead> heads_;
+  std::string functional_output_;
+  double functional_max_abs_diff_ = 0.0;
+  std::uint64_t functional_mismatches_ = 0;
 };
 
 void registerStarController(ModuleRegistry& registry);

@@ -1,6 +1,7 @@
 #include "models/star/star_stage_unit.h"
 
 #include <algorithm>
+#include <exception>
 
 #include "models/star/stage_job.h"
 
@@ -162,6 +163,18 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
   useful_macs_ += usefulMacs(work.ops);
   ops_ += work.ops;
   ++jobs_done_;
+  if (job->functional != nullptr) {
+    // Functional mode: compute the stage on the tile's data (timing above is unchanged).
+    try {
+      runFunctionalStage(work.stage, *job->functional);
+    } catch (const std::exception& error) {
+      SC_REPORT_ERROR("spatialvp/star",
+                      (instanceName() + ": functional " +
+                       spatialvp::star::pipelineStageName(work.stage) + " job: " + error.what())
+                          .c_str());
+    }
+    ++functional_jobs_;
+  }
 
   if (TraceWriter* tracer = trace()) {
     tracer->complete(traceTrack(), spatialvp::star::pipelineStageName(work.stage), start,
@@ -183,6 +196,9 @@ void StarStageUnit::reportStats(ModuleStats& stats) const {
   stats.counter("sram_stall_cycles", sram_stall_cycles_, "cycles",
                 "Cycles beyond compute spent waiting on SRAM");
   stats.counter("sram_bytes", sram_bytes_, "B", "SRAM bytes read and written");
+  if (functional_jobs_ > 0)
+    stats.counter("functional_jobs", functional_jobs_, "jobs",
+                  "Jobs that carried data and were computed (functional mode)");
   stats.value("utilisation",
               elapsed > 0 ? static_cast<double>(busy_cycles_) * period / elapsed : 0.0, "ratio",
               "Busy time / simulated time");

@@ -49,6 +49,7 @@ class StarStageUnit : public Module {
   bool started_ = false;
 
   std::uint64_t jobs_done_ = 0;
+  std::uint64_t functional_jobs_ = 0;
   std::uint64_t busy_cycles_ = 0;
   std::uint64_t compute_cycles_ = 0;
   std::uint64_t sram_stall_cycles_ = 0;

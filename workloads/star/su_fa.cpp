@@ -7,11 +7,7 @@
 namespace spatialvp::star {
 namespace {
 
-struct Partial {
-  double m = 0.0;
-  double l = 0.0;
-  std::vector<double> o;
-};
+using Partial = SuFaPartial;
 
 class RowKernel {
  public:
@@ -23,6 +19,16 @@ class RowKernel {
         options_(options),
         stats_(stats),
         dims_(keys.cols()) {}
+  // For the synchronisation step, which reads no K/V.
+  RowKernel(std::size_t dims, const SuFaOptions& options, SuFaStats& stats)
+      : RowKernel(nullptr, emptyMatrix(), emptyMatrix(), options, stats) {
+    dims_ = dims;
+  }
+
+  static const MatrixD& emptyMatrix() {
+    static const MatrixD empty;
+    return empty;
+  }
 
   double score(std::uint32_t key) {
     const double* k = keys_.row(key);
@@ -89,6 +95,7 @@ class RowKernel {
     p.m = scored.front().second;
     // The first key is the max: its weight e^0 = 1 needs no exp and no multiply.
     p.l = 1.0;
+    p.started = true;
     const double* first_value = values_.row(scored.front().first);
     std::copy(first_value, first_value + dims_, p.o.begin());
     for (std::size_t t = 1; t < scored.size(); ++t) {
@@ -120,6 +127,7 @@ class RowKernel {
       if (first) {
         p.m = s;
         p.l = 1.0;
+        p.started = true;
         const double* v = values_.row(key);
         std::copy(v, v + dims_, p.o.begin());
         first = false;
@@ -172,34 +180,41 @@ class RowKernel {
     stats_.ops.div += dims_;
   }
 
+  // One FlashAttention-2 tile on the running state `run`.
+  void flashTile(Partial& run, const SegmentSelection& seg) {
+    if (run.o.empty()) {
+      run.o.assign(dims_, 0.0);
+    }
+    auto scored = scoredInOrder(seg.keys, false);
+    double tile_max = scored.front().second;
+    for (std::size_t t = 1; t < scored.size(); ++t) {
+      ++stats_.ops.cmp;
+      tile_max = std::max(tile_max, scored[t].second);
+    }
+    double m_new = tile_max;
+    if (run.started) {
+      ++stats_.ops.cmp;
+      m_new = std::max(run.m, tile_max);
+      rescale(run, expOf(run.m - m_new));
+    }
+    run.m = m_new;
+    run.started = true;
+    for (const auto& [key, s] : scored) {
+      const double e = expOf(s - run.m);
+      run.l += e;
+      ++stats_.ops.add;
+      accumulate(run.o, e, key);
+    }
+  }
+
   void flashAttention2(const RowSelection& selection, double* output) {
     Partial run;
     run.o.assign(dims_, 0.0);
-    bool started = false;
     for (const auto& seg : selection.segments) {
       if (seg.keys.empty()) {
         continue;
       }
-      auto scored = scoredInOrder(seg.keys, false);
-      double tile_max = scored.front().second;
-      for (std::size_t t = 1; t < scored.size(); ++t) {
-        ++stats_.ops.cmp;
-        tile_max = std::max(tile_max, scored[t].second);
-      }
-      double m_new = tile_max;
-      if (started) {
-        ++stats_.ops.cmp;
-        m_new = std::max(run.m, tile_max);
-        rescale(run, expOf(run.m - m_new));
-      }
-      run.m = m_new;
-      started = true;
-      for (const auto& [key, s] : scored) {
-        const double e = expOf(s - run.m);
-        run.l += e;
-        ++stats_.ops.add;
-        accumulate(run.o, e, key);
-      }
+      flashTile(run, seg);
     }
     divide(run.o, run.l, output);
   }
@@ -260,6 +275,42 @@ void computeSuFaRow(const double* query, const MatrixD& keys, const MatrixD& val
                            : kernel.ascendingTile(seg, predicted));
   }
   kernel.mergeAndDivide(partials, output);
+}
+
+void suFaTile(const double* query, const MatrixD& keys, const MatrixD& values,
+              const SegmentSelection& tile, const double* predicted, const SuFaOptions& options,
+              SuFaPartial& state, SuFaStats& stats) {
+  if (keys.rows() != values.rows() || keys.cols() != values.cols()) {
+    throw std::invalid_argument("SU-FA: K and V shapes differ");
+  }
+  if (tile.keys.empty()) {
+    throw std::invalid_argument("SU-FA: a tile selected no key");
+  }
+  RowKernel kernel(query, keys, values, options, stats);
+  switch (options.order) {
+    case SuFaOrder::FlashAttention2:
+      kernel.flashTile(state, tile);
+      return;
+    case SuFaOrder::Descending:
+      state = kernel.descendingTile(tile);
+      return;
+    case SuFaOrder::Ascending:
+      state = kernel.ascendingTile(tile, predicted);
+      return;
+  }
+}
+
+void suFaFinish(const std::vector<SuFaPartial>& partials, const SuFaOptions& options,
+                double* output, SuFaStats& stats) {
+  if (partials.empty() || (options.order == SuFaOrder::FlashAttention2 && partials.size() != 1)) {
+    throw std::invalid_argument("SU-FA: synchronisation needs the tile partials");
+  }
+  RowKernel kernel(partials.front().o.size(), options, stats);
+  if (options.order == SuFaOrder::FlashAttention2) {
+    kernel.divide(partials.front().o, partials.front().l, output);
+  } else {
+    kernel.mergeAndDivide(partials, output);
+  }
 }
 
 OpCounts suFaTileOpCounts(std::size_t n, std::size_t head_dim, SuFaOrder order, bool max_assurance,

@@ -58,6 +58,27 @@ void computeSuFaRow(const double* query, const MatrixD& keys, const MatrixD& val
                     const RowSelection& selection, const double* predicted,
                     const SuFaOptions& options, double* output, SuFaStats& stats);
 
+// The same computation split at tile boundaries, for a model that runs one tile per job (the
+// timed STAR core's functional mode). computeSuFaRow is exactly suFaTile over the non-empty
+// tiles in order followed by suFaFinish, so the split is bit-identical.
+struct SuFaPartial {
+  double m = 0.0;
+  double l = 0.0;
+  std::vector<double> o;
+  bool started = false;  // set by suFaTile
+};
+
+// One non-empty tile of one row. Descending / ascending: `state` becomes the tile's own
+// partial (m, l, o). FlashAttention-2: `state` is the running state (start from a default
+// SuFaPartial, pass the previous tile's state after that) and is updated in place.
+void suFaTile(const double* query, const MatrixD& keys, const MatrixD& values,
+              const SegmentSelection& tile, const double* predicted, const SuFaOptions& options,
+              SuFaPartial& state, SuFaStats& stats);
+// Tile synchronisation + division: merges the tile partials (descending / ascending) or
+// divides the final running state (FlashAttention-2: exactly one entry). Writes head-dim values.
+void suFaFinish(const std::vector<SuFaPartial>& partials, const SuFaOptions& options,
+                double* output, SuFaStats& stats);
+
 // Counts of one tile of n selected keys (first_tile matters only for FA-2's rescale).
 OpCounts suFaTileOpCounts(std::size_t n, std::size_t head_dim, SuFaOrder order, bool max_assurance,
                           bool first_tile);
