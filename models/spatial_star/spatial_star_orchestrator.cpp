@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "models/star/layer_params.h"
 #include "models/star/stage_job.h"
 #include "platform/core/config_error.h"
 
@@ -14,6 +15,7 @@ namespace {
 
 using spatialvp::models::star::sendStageJob;
 using spatialvp::models::star::StageJobTiming;
+using spatialvp::models::star::tilingInputFrom;
 
 const char* const kUnitPorts[] = {"dlzs", "sads", "kv", "sufa"};
 
@@ -43,27 +45,8 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
       sram_stride_(toBytes(params().quantity("sram_stride"))),
       sram_window_(toBytes(params().quantity("sram_window"))),
       ring_burst_(toBytes(params().quantity("ring_burst"))) {
+  config_.layer = tilingInputFrom(params());
   auto& in = config_.layer;
-  in.seq_len = toSize(params().integer("seq_len"));
-  in.hidden_size = toSize(params().integer("hidden_size"));
-  in.heads = toSize(params().integer("heads"));
-  in.query_block = toSize(params().integer("query_block"));
-  in.tiles = toSize(params().integer("tiles"));
-  in.tile_length = toSize(params().integer("tile_length"));
-  in.queries = toSize(params().integer("queries"));
-  in.keep_ratio = params().real("keep_ratio");
-  in.kv_union_fraction = params().real("kv_union_fraction");
-  in.kv_policy = params().string("kv_reuse") == "cache"
-                     ? spatialvp::star::KvReusePolicy::CacheAcrossBlocks
-                     : spatialvp::star::KvReusePolicy::RegeneratePerBlock;
-  const std::string& order = params().string("order");
-  in.order = order == "descending"  ? spatialvp::star::SuFaOrder::Descending
-             : order == "ascending" ? spatialvp::star::SuFaOrder::Ascending
-                                    : spatialvp::star::SuFaOrder::FlashAttention2;
-  in.token_sram_bytes = toSize(static_cast<std::int64_t>(params().quantity("token_sram")));
-  in.include_projections = params().string("scope") == "layer";
-  if (in.hidden_size % in.heads != 0)
-    params().fail("heads", "must divide hidden_size");
   if (in.tile_length == 0 && in.tiles > in.seq_len)
     params().fail("tiles", "more tiles than keys");
   if (in.tile_length > in.seq_len)

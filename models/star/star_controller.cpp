@@ -10,6 +10,7 @@
 #include <limits>
 #include <sstream>
 
+#include "models/star/layer_params.h"
 #include "models/star/stage_job.h"
 #include "platform/elab/embedded_configs.h"
 #include "workloads/star/npy_file.h"
@@ -52,27 +53,8 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
       dram_base_(static_cast<std::uint64_t>(params().integer("dram_base"))),
       dram_window_(static_cast<std::uint64_t>(params().quantity("dram_window"))),
       dram_burst_(static_cast<std::uint64_t>(params().quantity("dram_burst"))) {
+  plan_input_ = tilingInputFrom(params());
   auto& in = plan_input_;
-  in.seq_len = toSize(params().integer("seq_len"));
-  in.hidden_size = toSize(params().integer("hidden_size"));
-  in.heads = toSize(params().integer("heads"));
-  in.query_block = toSize(params().integer("query_block"));
-  in.tiles = toSize(params().integer("tiles"));
-  in.tile_length = toSize(params().integer("tile_length"));
-  in.queries = toSize(params().integer("queries"));
-  in.keep_ratio = params().real("keep_ratio");
-  in.kv_union_fraction = params().real("kv_union_fraction");
-  in.kv_policy = params().string("kv_reuse") == "cache"
-                     ? spatialvp::star::KvReusePolicy::CacheAcrossBlocks
-                     : spatialvp::star::KvReusePolicy::RegeneratePerBlock;
-  const std::string& order = params().string("order");
-  in.order = order == "descending"  ? spatialvp::star::SuFaOrder::Descending
-             : order == "ascending" ? spatialvp::star::SuFaOrder::Ascending
-                                    : spatialvp::star::SuFaOrder::FlashAttention2;
-  in.token_sram_bytes = static_cast<std::size_t>(params().quantity("token_sram"));
-  in.include_projections = params().string("scope") == "layer";
-  if (in.hidden_size % in.heads != 0)
-    params().fail("heads", "must divide hidden_size");
   if (in.tile_length == 0 && in.tiles > in.seq_len)
     params().fail("tiles", "more tiles than keys");
   if (in.tile_length > in.seq_len)

@@ -1,0 +1,13 @@
+#pragma once
+// Reads the attention-layer parameters that the STAR controller and the Spatial-STAR
+// orchestrator share (seq_len, hidden_size, heads, query_block, tiles, tile_length, queries,
+// keep_ratio, kv_union_fraction, kv_reuse, order, token_sram, scope) into a tiling-plan input.
+#include "platform/core/param_values.h"
+#include "workloads/star/tiling_planner.h"
+
+namespace spatialvp::models::star {
+
+// Fails (located config error) when heads does not divide hidden_size.
+spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params);
+
+}  // namespace spatialvp::models::star
