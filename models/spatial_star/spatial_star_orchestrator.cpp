@@ -8,6 +8,7 @@
 #include "models/star/layer_params.h"
 #include "models/star/stage_job.h"
 #include "platform/core/config_error.h"
+#include "platform/sim/burst_transfer.h"
 
 namespace spatialvp::models::spatial_star {
 
@@ -231,74 +232,28 @@ Picoseconds SpatialStarOrchestrator::clampToNow(Picoseconds at) {
 Picoseconds SpatialStarOrchestrator::hbmAccess(std::size_t core, std::size_t stack,
                                                std::uint64_t bytes, bool write, Picoseconds at) {
   at = clampToNow(at);
-  const Picoseconds now = nowPs();
-  tlm::tlm_generic_payload payload;
-  payload.set_data_ptr(buffer_.data());
-  payload.set_byte_enable_ptr(nullptr);
-  payload.set_dmi_allowed(false);
-  Picoseconds done = at;
   (write ? cores_[core].hbm_write_bytes : cores_[core].hbm_read_bytes) += bytes;
   if (!write)
     stack_read_bytes_[stack] += bytes;
-  while (bytes > 0) {
-    const std::uint64_t chunk = std::min(bytes, hbm_burst_);
-    if (hbm_cursor_[stack] + chunk > hbm_size_)
-      hbm_cursor_[stack] = 0;
-    payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    payload.set_address(hbm_bases_[stack] + hbm_cursor_[stack]);
-    payload.set_data_length(static_cast<unsigned int>(chunk));
-    payload.set_streaming_width(static_cast<unsigned int>(chunk));
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    // A core's DMA keeps its bursts in flight back to back; the mesh and HBM space them.
-    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
-    (*mesh_[core])->b_transport(payload, delay);
-    if (payload.is_response_error()) {
-      SC_REPORT_ERROR(
-          "spatialvp/spatial_star",
-          (instanceName() + ": HBM access failed: " + payload.get_response_string()).c_str());
-    }
-    ++transactions_;
-    services().countTransactions(1);
-    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
-    hbm_cursor_[stack] += chunk;
-    bytes -= chunk;
-  }
-  return done;
+  // A core's DMA goes through its mesh input; the mesh and the HBM stack space the bursts.
+  const BurstTransfer transfer = burstTransfer(
+      *(*mesh_[core]).operator->(), buffer_, hbm_bases_[stack], hbm_size_, hbm_cursor_[stack],
+      bytes, hbm_burst_, write, at, instanceName() + ": HBM access");
+  transactions_ += transfer.transactions;
+  services().countTransactions(transfer.transactions);
+  return transfer.done;
 }
 
 Picoseconds SpatialStarOrchestrator::ringWrite(std::size_t from, std::size_t to,
                                                std::uint64_t bytes, Picoseconds at) {
   at = clampToNow(at);
-  const Picoseconds now = nowPs();
-  tlm::tlm_generic_payload payload;
-  payload.set_data_ptr(buffer_.data());
-  payload.set_byte_enable_ptr(nullptr);
-  payload.set_dmi_allowed(false);
-  Picoseconds done = at;
   cores_[from].ring_bytes += bytes;
-  while (bytes > 0) {
-    const std::uint64_t chunk = std::min(bytes, ring_burst_);
-    if (sram_cursor_[to] + chunk > sram_window_)
-      sram_cursor_[to] = 0;
-    payload.set_command(tlm::TLM_WRITE_COMMAND);
-    payload.set_address(sram_base_ + to * sram_stride_ + sram_cursor_[to]);
-    payload.set_data_length(static_cast<unsigned int>(chunk));
-    payload.set_streaming_width(static_cast<unsigned int>(chunk));
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
-    (*mesh_[from])->b_transport(payload, delay);
-    if (payload.is_response_error()) {
-      SC_REPORT_ERROR(
-          "spatialvp/spatial_star",
-          (instanceName() + ": ring transfer failed: " + payload.get_response_string()).c_str());
-    }
-    ++transactions_;
-    services().countTransactions(1);
-    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
-    sram_cursor_[to] += chunk;
-    bytes -= chunk;
-  }
-  return done;
+  const BurstTransfer transfer = burstTransfer(
+      *(*mesh_[from]).operator->(), buffer_, sram_base_ + to * sram_stride_, sram_window_,
+      sram_cursor_[to], bytes, ring_burst_, true, at, instanceName() + ": ring transfer");
+  transactions_ += transfer.transactions;
+  services().countTransactions(transfer.transactions);
+  return transfer.done;
 }
 
 Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,

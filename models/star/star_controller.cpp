@@ -13,6 +13,7 @@
 #include "models/star/layer_params.h"
 #include "models/star/stage_job.h"
 #include "platform/elab/embedded_configs.h"
+#include "platform/sim/burst_transfer.h"
 #include "workloads/star/npy_file.h"
 #include "workloads/star/vanilla_planner.h"
 
@@ -239,36 +240,12 @@ InitiatorSocket* StarController::initiatorSocket(const std::string& port, std::s
 }
 
 Picoseconds StarController::dramTransfer(std::uint64_t bytes, bool write, Picoseconds at) {
-  tlm::tlm_generic_payload payload;
-  payload.set_data_ptr(burst_buffer_.data());
-  payload.set_byte_enable_ptr(nullptr);
-  payload.set_dmi_allowed(false);
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-  Picoseconds done = at;
   (write ? dram_write_bytes_ : dram_read_bytes_) += bytes;
-  while (bytes > 0) {
-    const std::uint64_t chunk = std::min(bytes, dram_burst_);
-    if (dram_cursor_ + chunk > dram_window_)
-      dram_cursor_ = 0;
-    payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-    payload.set_address(dram_base_ + dram_cursor_);
-    payload.set_data_length(static_cast<unsigned int>(chunk));
-    payload.set_streaming_width(static_cast<unsigned int>(chunk));
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    // The fetcher keeps its bursts in flight back to back; the memory model spaces them.
-    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
-    dram_->b_transport(payload, delay);
-    if (payload.is_response_error()) {
-      SC_REPORT_ERROR(
-          "spatialvp/star",
-          (instanceName() + ": DRAM access failed: " + payload.get_response_string()).c_str());
-    }
-    services().countTransactions(1);
-    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
-    dram_cursor_ += chunk;
-    bytes -= chunk;
-  }
-  return done;
+  const BurstTransfer transfer =
+      burstTransfer(*dram_.operator->(), burst_buffer_, dram_base_, dram_window_, dram_cursor_,
+                    bytes, dram_burst_, write, at, instanceName() + ": DRAM access");
+  services().countTransactions(transfer.transactions);
+  return transfer.done;
 }
 
 Picoseconds StarController::sendJob(std::size_t unit, const spatialvp::star::StageWork& work,

@@ -5,11 +5,13 @@
 namespace spatialvp {
 
 Picoseconds transferTime(std::uint64_t bytes, double bytes_per_second) {
-  if (bytes == 0) return 0;
+  if (bytes == 0)
+    return 0;
   // Rounded up without std::ceil, which is a library call on baseline x86-64 (hot path).
   const double exact = static_cast<double>(bytes) * 1e12 / bytes_per_second;
   auto whole = static_cast<Picoseconds>(exact);
-  if (static_cast<double>(whole) < exact - 1e-9) ++whole;
+  if (static_cast<double>(whole) < exact - 1e-9)
+    ++whole;
   return whole == 0 ? 1 : whole;
 }
 
@@ -20,7 +22,8 @@ Picoseconds ContentionTimeline::reserve(Picoseconds earliest, Picoseconds durati
   ++reservations_;
   busy_time_ += duration;
   earliest = std::max(earliest, floor_);
-  if (duration == 0) return earliest;
+  if (duration == 0)
+    return earliest;
 
   // Fast path: in-order arrival appends to (or extends) the last interval.
   if (live() == 0 || earliest >= intervals_.back().end) {
@@ -29,7 +32,8 @@ Picoseconds ContentionTimeline::reserve(Picoseconds earliest, Picoseconds durati
     } else {
       intervals_.push_back({earliest, earliest + duration});
     }
-    if (live() > max_intervals_) dropOldest();
+    if (live() > max_intervals_)
+      dropOldest();
     return earliest;
   }
 
@@ -39,7 +43,8 @@ Picoseconds ContentionTimeline::reserve(Picoseconds earliest, Picoseconds durati
                              [](Picoseconds t, const Interval& iv) { return t < iv.end; });
   Picoseconds candidate = earliest;
   while (it != intervals_.end()) {
-    if (candidate < it->start && candidate + duration <= it->start) break;  // fits in the gap
+    if (candidate < it->start && candidate + duration <= it->start)
+      break;  // fits in the gap
     candidate = std::max(candidate, it->end);
     ++it;
   }
@@ -64,7 +69,8 @@ Picoseconds ContentionTimeline::reserve(Picoseconds earliest, Picoseconds durati
       intervals_.insert(it, {candidate, end});
     }
   }
-  if (live() > max_intervals_) dropOldest();
+  if (live() > max_intervals_)
+    dropOldest();
   return candidate;
 }
 
@@ -75,7 +81,8 @@ void ContentionTimeline::dropOldest() {
 }
 
 void ContentionTimeline::retire(Picoseconds horizon) {
-  while (live() != 0 && intervals_[head_].end <= horizon) ++head_;
+  while (live() != 0 && intervals_[head_].end <= horizon)
+    ++head_;
   compact();
 }
 

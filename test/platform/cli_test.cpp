@@ -113,7 +113,8 @@ TEST_CASE("Exit codes: 0 success, 2 usage/config error, 3 simulation failure", "
   CHECK(limit.exit_code == 3);
   CHECK_THAT(limit.err, Contains("time_limit"));
   const std::string bench = SPATIALVP_SOURCE_DIR "/platform/configs/bench/tlm_throughput.yaml";
-  const Result watchdog = spatialvp("run '" + bench + "' --quiet --set platform.wall_limit=20ms", dir);
+  const Result watchdog =
+      spatialvp("run '" + bench + "' --quiet --set platform.wall_limit=20ms", dir);
   CHECK(watchdog.exit_code == 3);
   CHECK_THAT(watchdog.err, Contains("wall-clock watchdog"));
   CHECK(spatialvp("check '" + kDemo + "'", dir).exit_code == 0);

@@ -74,9 +74,9 @@ double seconds(Picoseconds ps) {
 }  // namespace
 
 HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
-    : Module(name, context), device_(hbmConfigFrom(params())) {
-  if (params().boolean("store_data"))
-    storage_ = std::make_unique<SparseStorage>();
+    : Module(name, context),
+      device_(hbmConfigFrom(params())),
+      front_(2.0, 64 * 1024, params().boolean("store_data")) {
   fast_ = params().string("timing") == "fast";
   const HbmConfig& config = device_.config();
   const double refresh_share =
@@ -93,75 +93,27 @@ TargetSocket* HbmModule::targetSocket(const std::string& port, std::size_t index
 }
 
 void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
-  const std::uint64_t address = payload.get_address();
-  const std::uint64_t length = payload.get_data_length();
-  // A streaming transfer (streaming width < length) passes repeatedly over
-  // [address, address + width), e.g. a unit streaming a tile through a small buffer.
-  const std::uint64_t width = payload.get_streaming_width();
-  const std::uint64_t span = width > 0 && width < length ? width : length;
-  if (length == 0 || !device_.contains(address, span)) {
-    ++address_errors_;
-    payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  const auto access =
+      front_.admit(payload, delay, [this](std::uint64_t address, std::uint64_t bytes) {
+        return device_.contains(address, bytes);
+      });
+  if (!access)
     return;
-  }
-  if (payload.get_byte_enable_ptr() != nullptr) {
-    payload.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    return;
-  }
-  if (span < length && storage_) {  // no model streams stored data yet
-    payload.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    return;
-  }
-  const bool is_read = payload.is_read();
-  if (!is_read && !payload.is_write()) {
-    payload.set_response_status(tlm::TLM_OK_RESPONSE);  // TLM_IGNORE_COMMAND
-    return;
-  }
-  const Picoseconds now = sc_core::sc_time_stamp().value();
-  const Picoseconds arrival = now + delay.value();
-  HbmAccessResult result;
+  Picoseconds completion = 0;
   if (fast_) {
-    result.completion = fastAccess(length, is_read, arrival);
-    if (requests_ % 1024 == 0)
-      fast_bus_.retire(now);
+    completion = fastAccess(access->length, access->is_read, access->arrival);
+    if (front_.requests() % 1024 == 0)
+      fast_bus_.retire(access->now);
   } else {
-    result = device_.access(MemoryRequest{address, span, !is_read, arrival});
-    for (std::uint64_t done = span; done < length; done += span) {
-      const auto pass =
-          device_.access(MemoryRequest{address, std::min(span, length - done), !is_read, arrival});
-      result.completion = std::max(result.completion, pass.completion);
-    }
+    completion = MemoryTargetFrontEnd::accessPasses(*access, [this](const MemoryRequest& request) {
+      return device_.access(request).completion;
+    });
   }
-  delay = sc_core::sc_time::from_value(result.completion - now);
-
-  if (requests_ == 0 || arrival < first_arrival_)
-    first_arrival_ = arrival;
-  last_completion_ = std::max(last_completion_, result.completion);
-  ++requests_;
-  latency_ns_.record(static_cast<double>(result.completion - arrival) * 1e-3);
-  if (storage_) {
-    if (is_read) {
-      storage_->read(address, payload.get_data_ptr(), length);
-    } else {
-      storage_->write(address, payload.get_data_ptr(), length);
-    }
-  }
-  payload.set_response_status(tlm::TLM_OK_RESPONSE);
+  front_.complete(payload, *access, completion, delay);
 }
 
 unsigned int HbmModule::transport_dbg(tlm::tlm_generic_payload& payload) {
-  const std::uint64_t address = payload.get_address();
-  const std::uint64_t capacity = device_.config().capacity;
-  if (!storage_ || address >= capacity)
-    return 0;
-  const auto length = static_cast<unsigned int>(
-      std::min<std::uint64_t>(payload.get_data_length(), capacity - address));
-  if (payload.is_read()) {
-    storage_->read(address, payload.get_data_ptr(), length);
-  } else if (payload.is_write()) {
-    storage_->write(address, payload.get_data_ptr(), length);
-  }
-  return length;
+  return front_.transportDbg(payload, device_.config().capacity);
 }
 
 Picoseconds HbmModule::fastAccess(std::uint64_t bytes, bool is_read, Picoseconds arrival) {
@@ -181,9 +133,9 @@ void HbmModule::reportFastStats(ModuleStats& stats) const {
   stats.counter("writes", fast_writes_, "transactions", "Write transactions served");
   stats.counter("read_bytes", fast_read_bytes_, "B", "Bytes read (as requested)");
   stats.counter("write_bytes", fast_write_bytes_, "B", "Bytes written (as requested)");
-  stats.counter("address_errors", address_errors_, "transactions",
+  stats.counter("address_errors", front_.addressErrors(), "transactions",
                 "Accesses outside the device (or empty)");
-  const Picoseconds active = requests_ > 0 ? last_completion_ - first_arrival_ : 0;
+  const Picoseconds active = front_.activeTime();
   const double bytes = static_cast<double>(fast_read_bytes_ + fast_write_bytes_);
   const double bandwidth = active > 0 ? bytes / seconds(active) : 0.0;
   stats.value("active_time", seconds(active), "s", "First arrival to last completion");
@@ -192,7 +144,7 @@ void HbmModule::reportFastStats(ModuleStats& stats) const {
               "Peak x (1 - tRFC/tREFI): the fast model's rate");
   stats.value("bandwidth_utilisation", bandwidth / device_.peakBandwidth(), "",
               "Achieved / peak bandwidth");
-  stats.histogram("latency", latency_ns_, "ns", "Per transaction: arrival to last data");
+  stats.histogram("latency", front_.latencyNs(), "ns", "Per transaction: arrival to last data");
   stats.headline("bandwidth", bandwidth, "B/s", "Bytes moved / (last completion - first arrival)");
   // Energy estimates for streaming traffic: whole bursts, one activate per page moved, and the
   // refreshes every pseudo-channel performs over the simulated time.
@@ -225,7 +177,7 @@ void HbmModule::reportStats(ModuleStats& stats) const {
   stats.counter("writes", totals.write_requests, "transactions", "Write transactions served");
   stats.counter("read_bytes", totals.bytes_read, "B", "Bytes read (as requested)");
   stats.counter("write_bytes", totals.bytes_written, "B", "Bytes written (as requested)");
-  stats.counter("address_errors", address_errors_, "transactions",
+  stats.counter("address_errors", front_.addressErrors(), "transactions",
                 "Accesses outside the device (or empty)");
   stats.counter("read_bursts", c.read_bursts, "bursts", "Read bursts on the DRAM data buses");
   stats.counter("write_bursts", c.write_bursts, "bursts", "Write bursts on the DRAM data buses");
@@ -248,7 +200,7 @@ void HbmModule::reportStats(ModuleStats& stats) const {
               bursts > 0 ? static_cast<double>(c.row_hits) / static_cast<double>(bursts) : 0.0, "",
               "Row hits / bursts");
 
-  const Picoseconds active = requests_ > 0 ? last_completion_ - first_arrival_ : 0;
+  const Picoseconds active = front_.activeTime();
   const double active_seconds = seconds(active);
   const double bytes = static_cast<double>(totals.bytes_read + totals.bytes_written);
   const double bandwidth = active > 0 ? bytes / active_seconds : 0.0;
@@ -289,7 +241,8 @@ void HbmModule::reportStats(ModuleStats& stats) const {
               "Mean over pseudo-channels: busy / active time");
   stats.value("pseudo_channel_utilisation.max", utilisation(seconds(busy_max)), "",
               "Busiest pseudo-channel: busy / active time");
-  stats.histogram("latency", latency_ns_, "ns", "Per transaction: arrival to last data burst");
+  stats.histogram("latency", front_.latencyNs(), "ns",
+                  "Per transaction: arrival to last data burst");
   stats.headline("bandwidth", bandwidth, "B/s", "Bytes moved / (last completion - first arrival)");
 
   // Energy = count x energy.<action>; equals HbmDevice::energy() (bits are whole bursts).

@@ -5,12 +5,9 @@
 // energies are the registry's energy.<action> parameters. See models/memory/README.md.
 #include <tlm_utils/simple_target_socket.h>
 
-#include <memory>
-
 #include "models/memory/hbm_device.h"
-#include "models/memory/tlm/sparse_storage.h"
+#include "models/memory/tlm/memory_target_front_end.h"
 #include "platform/core/contention_timeline.h"
-#include "platform/core/histogram.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
@@ -35,7 +32,6 @@ class HbmModule : public Module {
 
   tlm_utils::simple_target_socket<HbmModule> target_{"target"};
   HbmDevice device_;
-  std::unique_ptr<SparseStorage> storage_;  // null when timing-only
   bool fast_ = false;
   double fast_bandwidth_ = 0.0;
   ContentionTimeline fast_bus_;
@@ -44,11 +40,7 @@ class HbmModule : public Module {
   std::uint64_t fast_read_bytes_ = 0;
   std::uint64_t fast_write_bytes_ = 0;
 
-  std::uint64_t address_errors_ = 0;
-  std::uint64_t requests_ = 0;
-  Picoseconds first_arrival_ = 0;  // of the whole run's requests
-  Picoseconds last_completion_ = 0;
-  Histogram latency_ns_{2.0, 1000};  // arrival to completion
+  MemoryTargetFrontEnd front_;
 };
 
 void registerHbmModule(ModuleRegistry& registry);

@@ -45,9 +45,9 @@ double seconds(Picoseconds ps) {
 }  // namespace
 
 SramModule::SramModule(sc_core::sc_module_name name, const ModuleContext& context)
-    : Module(name, context), sram_(sramConfigFrom(params())) {
-  if (params().boolean("store_data"))
-    storage_ = std::make_unique<SparseStorage>(4096);
+    : Module(name, context),
+      sram_(sramConfigFrom(params())),
+      front_(1.0, 4096, params().boolean("store_data")) {
   target_.register_b_transport(this, &SramModule::b_transport);
   target_.register_transport_dbg(this, &SramModule::transport_dbg);
 }
@@ -57,68 +57,19 @@ TargetSocket* SramModule::targetSocket(const std::string& port, std::size_t inde
 }
 
 void SramModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
-  const std::uint64_t address = payload.get_address();
-  const std::uint64_t length = payload.get_data_length();
-  // A streaming transfer (streaming width < length) passes repeatedly over
-  // [address, address + width), e.g. a unit streaming a tile through a small buffer.
-  const std::uint64_t width = payload.get_streaming_width();
-  const std::uint64_t span = width > 0 && width < length ? width : length;
-  if (length == 0 || !sram_.contains(address, span)) {
-    ++address_errors_;
-    payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  const auto access =
+      front_.admit(payload, delay, [this](std::uint64_t address, std::uint64_t bytes) {
+        return sram_.contains(address, bytes);
+      });
+  if (!access)
     return;
-  }
-  if (payload.get_byte_enable_ptr() != nullptr) {
-    payload.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    return;
-  }
-  if (span < length && storage_) {  // no model streams stored data yet
-    payload.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
-    return;
-  }
-  const bool is_read = payload.is_read();
-  if (!is_read && !payload.is_write()) {
-    payload.set_response_status(tlm::TLM_OK_RESPONSE);  // TLM_IGNORE_COMMAND
-    return;
-  }
-  const Picoseconds now = sc_core::sc_time_stamp().value();
-  const Picoseconds arrival = now + delay.value();
-  SramAccessResult result = sram_.access(MemoryRequest{address, span, !is_read, arrival});
-  for (std::uint64_t done = span; done < length; done += span) {
-    const auto pass =
-        sram_.access(MemoryRequest{address, std::min(span, length - done), !is_read, arrival});
-    result.completion = std::max(result.completion, pass.completion);
-  }
-  delay = sc_core::sc_time::from_value(result.completion - now);
-
-  if (requests_ == 0 || arrival < first_arrival_)
-    first_arrival_ = arrival;
-  last_completion_ = std::max(last_completion_, result.completion);
-  ++requests_;
-  latency_ns_.record(static_cast<double>(result.completion - arrival) * 1e-3);
-  if (storage_) {
-    if (is_read) {
-      storage_->read(address, payload.get_data_ptr(), length);
-    } else {
-      storage_->write(address, payload.get_data_ptr(), length);
-    }
-  }
-  payload.set_response_status(tlm::TLM_OK_RESPONSE);
+  const Picoseconds completion = MemoryTargetFrontEnd::accessPasses(
+      *access, [this](const MemoryRequest& request) { return sram_.access(request).completion; });
+  front_.complete(payload, *access, completion, delay);
 }
 
 unsigned int SramModule::transport_dbg(tlm::tlm_generic_payload& payload) {
-  const std::uint64_t address = payload.get_address();
-  const std::uint64_t capacity = sram_.config().capacity;
-  if (!storage_ || address >= capacity)
-    return 0;
-  const auto length = static_cast<unsigned int>(
-      std::min<std::uint64_t>(payload.get_data_length(), capacity - address));
-  if (payload.is_read()) {
-    storage_->read(address, payload.get_data_ptr(), length);
-  } else if (payload.is_write()) {
-    storage_->write(address, payload.get_data_ptr(), length);
-  }
-  return length;
+  return front_.transportDbg(payload, sram_.config().capacity);
 }
 
 void SramModule::reportStats(ModuleStats& stats) const {
@@ -129,14 +80,14 @@ void SramModule::reportStats(ModuleStats& stats) const {
   stats.counter("write_bytes", c.bytes_written, "B", "Bytes written (as requested)");
   stats.counter("read_words", c.read_words, "words", "Word accesses of reads");
   stats.counter("write_words", c.write_words, "words", "Word accesses of writes");
-  stats.counter("address_errors", address_errors_, "transactions",
+  stats.counter("address_errors", front_.addressErrors(), "transactions",
                 "Accesses outside the SRAM (or empty)");
   stats.counter("conflicted_requests", c.conflicted_requests, "transactions",
                 "Requests that waited for a bank");
   stats.value("conflict_stall_time", seconds(c.conflict_stall_time), "s",
               "Time beyond conflict-free access, summed over requests");
 
-  const Picoseconds active = requests_ > 0 ? last_completion_ - first_arrival_ : 0;
+  const Picoseconds active = front_.activeTime();
   const double active_seconds = seconds(active);
   const double bytes = static_cast<double>(c.bytes_read + c.bytes_written);
   const double bandwidth = active > 0 ? bytes / active_seconds : 0.0;
@@ -159,7 +110,7 @@ void SramModule::reportStats(ModuleStats& stats) const {
   stats.value("bank_busy.mean", seconds(busy_sum) / static_cast<double>(banks), "s",
               "Busy time, mean over banks");
   stats.value("bank_busy.max", seconds(busy_max), "s", "Busy time of the busiest bank");
-  stats.histogram("latency", latency_ns_, "ns", "Per transaction: arrival to data done");
+  stats.histogram("latency", front_.latencyNs(), "ns", "Per transaction: arrival to data done");
   stats.headline("bandwidth", bandwidth, "B/s", "Bytes moved / (last completion - first arrival)");
   stats.action("read_word", c.read_words);
   stats.action("write_word", c.write_words);

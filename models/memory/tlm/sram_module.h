@@ -5,11 +5,8 @@
 // word is energy.read_word / energy.write_word; leakage is the registry's static_power.
 #include <tlm_utils/simple_target_socket.h>
 
-#include <memory>
-
 #include "models/memory/sram_bank_group.h"
-#include "models/memory/tlm/sparse_storage.h"
-#include "platform/core/histogram.h"
+#include "models/memory/tlm/memory_target_front_end.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
@@ -28,13 +25,8 @@ class SramModule : public Module {
 
   tlm_utils::simple_target_socket<SramModule> target_{"target"};
   SramBankGroup sram_;
-  std::unique_ptr<SparseStorage> storage_;  // null when timing-only
 
-  std::uint64_t address_errors_ = 0;
-  std::uint64_t requests_ = 0;
-  Picoseconds first_arrival_ = 0;
-  Picoseconds last_completion_ = 0;
-  Histogram latency_ns_{1.0, 1000};  // arrival to completion
+  MemoryTargetFrontEnd front_;
 };
 
 void registerSramModule(ModuleRegistry& registry);

@@ -1,0 +1,129 @@
+// MoeOrchestrator's reporting: stats.json counters and the per-phase heat-map / migration CSV
+// files (kept apart from the run loop in moe_orchestrator.cpp).
+#include <cmath>
+#include <fstream>
+
+#include "models/wafer_moe/moe_orchestrator.h"
+#include "models/wafer_moe/phase_keys.h"
+
+namespace spatialvp::models::wafer_moe {
+
+using moe::Phase;
+
+void MoeOrchestrator::writeOutputs() const {
+  if (output_dir_.empty())
+    return;
+  const auto fail = [&](const std::string& file) {
+    SC_REPORT_ERROR("spatialvp/wafer_moe", (instanceName() + ": cannot write " + file).c_str());
+  };
+  if (mesh_network_) {
+    for (int p = 0; p < moe::kPhaseCount; ++p) {
+      const std::string file = output_dir_ + "/link_heatmap_" + kPhaseKeys[p] + ".csv";
+      std::ofstream out(file);
+      if (!out)
+        fail(file);
+      out << "x,y,port,inter_wafer,bytes\n";
+      for (int link = 0; link < topology_->linkIdCount(); ++link) {
+        if (!topology_->linkExists(link))
+          continue;
+        const int die = topology_->linkSource(link);
+        out << topology_->globalX(die) << ',' << topology_->globalY(die) << ','
+            << portLetter(link % 4) << ',' << (topology_->isInterWafer(link) ? 1 : 0) << ','
+            << std::llround(heat_[static_cast<std::size_t>(p)][static_cast<std::size_t>(link)])
+            << '\n';
+      }
+    }
+  }
+  const std::string chunks = output_dir_ + "/migration_chunks.csv";
+  std::ofstream out(chunks);
+  if (!out)
+    fail(chunks);
+  out << "migration,layer,expert,dst,step,chunk,window,phase,window_start_ps,window_end_ps,issue_"
+         "ps,"
+         "landed_ps\n";
+  for (const std::string& row : chunk_log_)
+    out << row << '\n';
+  const std::string live = output_dir_ + "/replica_live.csv";
+  std::ofstream live_out(live);
+  if (!live_out)
+    fail(live);
+  live_out << "layer,die,slot,last_chunk_ps,activated_ps\n";
+  for (const std::string& row : live_log_)
+    live_out << row << '\n';
+}
+
+void MoeOrchestrator::reportStats(ModuleStats& stats) const {
+  const double n = std::max(1, reported_iterations_);
+  const double scale = static_cast<double>(model_.moeLayers()) / layers_;
+  stats.counter("iterations", static_cast<std::uint64_t>(iterations_), "iterations",
+                "Iterations simulated");
+  stats.counter("reported_iterations", static_cast<std::uint64_t>(reported_iterations_),
+                "iterations", "Iterations the means are taken over");
+  stats.counter("dies", static_cast<std::uint64_t>(dies_), "dies", "Dies (devices)");
+  stats.counter("moe_layers_simulated", static_cast<std::uint64_t>(layers_), "layers",
+                "MoE layers simulated per iteration (sample_layers)");
+  stats.value("layer_scale", scale, "", "Model MoE layers / simulated layers");
+  stats.value("tokens_per_iteration", tokens_per_iteration_, "tokens", "Tokens per iteration");
+  const auto mean = [&](const char* name, double sum, const char* what) {
+    stats.value(std::string("time.") + name, sum / n, "s",
+                std::string(what) + " per iteration, summed over the simulated layers");
+  };
+  mean("attention_compute", times_.attention_compute, "Attention compute (max over dies)");
+  const auto phase = [&](const char* name, const PhaseTime& t, const char* what) {
+    const std::string key(name);
+    mean(key.c_str(), t.max,
+         (std::string(what) + ": max over dies of the die's phase time").c_str());
+    mean((key + "_mean").c_str(), t.mean,
+         (std::string(what) + ": mean over dies of the die's phase time").c_str());
+    mean((key + "_window").c_str(), t.window,
+         (std::string(what) + ": window first issue to last delivery").c_str());
+  };
+  phase("attention_allreduce", times_.attention_allreduce, "Attention TP collective");
+  phase("dispatch", times_.dispatch, "MoE dispatch");
+  mean("moe_compute", times_.moe_compute, "Expert compute (max over dies)");
+  phase("combine", times_.combine, "MoE combine");
+  phase("combine_collective", times_.combine_collective, "Combine collective");
+  mean("migration_stall", times_.migration_stall, "Invasive migration stall");
+  mean("iteration", times_.iteration, "Iteration wall (simulated) time");
+  const double moe_time = (times_.dispatch.max + times_.moe_compute + times_.combine.max +
+                           times_.combine_collective.max) /
+                          n;
+  stats.value("time.moe", moe_time, "s", "dispatch + expert compute + combine + collective");
+  stats.value("imbalance", times_.imbalance / n, "",
+              "Mean over layers of max die tokens / mean die tokens");
+  stats.headline("iteration_time", times_.iteration / n * scale, "s",
+                 "Iteration time scaled to all MoE layers of the model");
+  stats.headline("moe_tokens_per_second_per_device",
+                 moe_time > 0.0 ? tokens_per_iteration_ / (moe_time * scale) / dies_ : 0.0,
+                 "tokens/s", "MoE throughput per device (MoE time of all layers)");
+  for (int p = 0; p < moe::kPhaseCount; ++p) {
+    const std::string key = std::string("phase.") + kPhaseKeys[p];
+    const std::size_t i = static_cast<std::size_t>(p);
+    stats.counter(key + ".bytes", phase_bytes_[i], "B", "Bytes of the phase's transfers");
+    stats.counter(key + ".link_bytes", phase_link_bytes_[i], "B", "Sum over links of bytes");
+    stats.counter(key + ".transfers", phase_transfers_[i], "transfers", "Transfers issued");
+  }
+  if (mesh_network_ && mapping_->entwined()) {
+    double inter = 0.0;
+    const std::vector<double>& heat = heat_[static_cast<std::size_t>(Phase::kDispatch)];
+    for (int link = 0; link < topology_->linkIdCount(); ++link) {
+      if (topology_->linkExists(link) && !mapping_->isIntraFtdLink(link))
+        inter += heat[static_cast<std::size_t>(link)];
+    }
+    stats.counter("phase.dispatch.inter_ftd_link_bytes", wholeBytes(inter), "B",
+                  "Dispatch bytes on links between FTDs");
+  }
+  stats.counter("rx_bytes", rx_bytes_, "B", "Bytes delivered to die receive windows");
+  stats.counter("hbm_read_bytes", hbm_bytes_, "B", "Expert weight bytes read from HBM");
+  stats.counter("transactions", transactions_, "transactions", "TLM transactions issued");
+  stats.counter("migrations_started", migrations_started_, "migrations", "Migrations planned");
+  stats.counter("migrations_completed", migrations_completed_, "migrations",
+                "Migrations whose last chunk landed");
+  stats.counter("migrations_in_flight", in_flight_.size(), "migrations", "Still moving at the end");
+  stats.counter("migration_chunks", chunks_moved_, "chunks", "NI chunks moved");
+  stats.counter("migration_chunks_late", chunks_late_, "chunks",
+                "NI chunks that landed after their window closed");
+  stats.counter("live_replicas", live_replicas_, "replicas", "Live shadow replicas at the end");
+}
+
+}  // namespace spatialvp::models::wafer_moe

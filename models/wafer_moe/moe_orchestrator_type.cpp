@@ -1,0 +1,116 @@
+// The `moe_orchestrator` module type: its parameter schema and ports (what `spatialvp models
+// moe_orchestrator` prints), kept apart from the run loop in moe_orchestrator.cpp.
+#include "models/wafer_moe/moe_orchestrator.h"
+#include "workloads/moe/moe_model.h"
+
+namespace spatialvp::models::wafer_moe {
+
+void registerMoeOrchestrator(ModuleRegistry& registry) {
+  ModuleTypeInfo info;
+  info.name = "moe_orchestrator";
+  info.description =
+      "Wafer-scale MoE inference (issue 7): per layer attention, TP collective, dispatch, "
+      "expert compute (HBM weight reads), combine as TLM traffic; balancers and NI migration";
+  auto& s = info.params;
+  s.enumeration("model", moe::moeModelPresetNames(), "MoE preset (presets/moe/<name>.yaml)")
+      .byDefault("deepseek_v3");
+  s.enumeration("network", {"mesh", "switch"}, "Wafer mesh, or single-hop switch (NVL72)")
+      .byDefault("mesh");
+  s.integer("mesh_width", "Dies per wafer along x").byDefault("8").atLeast(1).atMost(64);
+  s.integer("mesh_height", "Dies per wafer along y").byDefault("8").atLeast(1).atMost(64);
+  s.integer("wafers", "Wafers (grid as square as possible, wider than tall)")
+      .byDefault("1")
+      .atLeast(1)
+      .atMost(64);
+  s.integer("devices", "Devices on the switch (network: switch)").byDefault("72").atLeast(1);
+  s.integer("dies", "Dies in total: the width of net[], rx[] and hbm[] (must match the system)")
+      .byDefault("64")
+      .atLeast(1);
+  s.enumeration("mapping", {"baseline", "er", "her"},
+                "Attention TP/DP mapping: contiguous, entwined ring, hierarchical ER")
+      .byDefault("er");
+  s.integer("tp_x", "TP group extent along x").byDefault("2").atLeast(1);
+  s.integer("tp_y", "TP group extent along y").byDefault("2").atLeast(1);
+  s.integer("ep_domain_wafers", "Wafers per EP domain (0 = all)").byDefault("0").atLeast(0);
+  s.enumeration("combine", {"auto", "reverse_allreduce", "owner_allgather"},
+                "Combine (spec 2.2 open question): auto = reverse path + group all-reduce of "
+                "the partial sums (er, her) or send to the owner + group all-gather (baseline, "
+                "switch)")
+      .byDefault("auto");
+  s.boolean("phase_barrier",
+            "Every communication phase starts at a barrier (synchronous collectives, the phase "
+            "times are then isolated from earlier phases); false = dataflow on per-die ready "
+            "times")
+      .byDefault("true");
+  s.enumeration("mode", {"decode", "prefill"}, "Iteration kind").byDefault("decode");
+  s.integer("batch_per_group", "Sequences per attention DP group").byDefault("256").atLeast(1);
+  s.integer("sequence_length", "Decode context / prefill prompt length")
+      .byDefault("4096")
+      .atLeast(1);
+  s.integer("iterations", "Iterations to simulate").byDefault("1").atLeast(1);
+  s.integer("report_from_iteration", "First iteration of the reported means (warm-up)")
+      .byDefault("0")
+      .atLeast(0);
+  s.integer("sample_layers",
+            "MoE layers simulated per iteration (0 = all); times are scaled by layers / sample")
+      .byDefault("0")
+      .atLeast(0);
+  s.stringList("traffic_phases",
+               "Phases whose transfers go on the network: all, attention_allreduce, dispatch, "
+               "combine, combine_collective, migration_local, migration_global")
+      .byDefault("[all]");
+  s.quantity("peak_compute", dims::computeRate(), "Die peak (BF16)")
+      .byDefault("2250 TFLOPS")
+      .above(0);
+  s.real("compute_efficiency", "Achievable fraction of peak").byDefault("0.7").above(0).atMost(1);
+  s.quantity("hbm_bandwidth", dims::bandwidth(), "Die HBM bandwidth (attention roofline)")
+      .byDefault("8 TB/s")
+      .above(0);
+  s.real("hbm_efficiency", "Achievable HBM fraction (attention roofline)")
+      .byDefault("0.8")
+      .above(0)
+      .atMost(1);
+  s.string("routing_trace", "Expert-selection trace (CSV/JSONL); empty = Zipf generator")
+      .byDefault("");
+  s.real("zipf_exponent", "Zipf skew of expert popularity").byDefault("0.1").atLeast(0);
+  s.real("drift_sigma", "Std of the log-popularity drift").byDefault("0.2").atLeast(0);
+  s.real("drift_time_constant", "Drift correlation time (iterations)").byDefault("100").above(0);
+  s.enumeration("balancer", {"none", "greedy", "topology", "ni"},
+                "none, greedy invasive, topology-aware invasive, NI-Balancer")
+      .byDefault("none");
+  s.integer("balancer_interval", "Invasive kinds: iterations between plans")
+      .byDefault("10")
+      .atLeast(1);
+  s.real("balancer_alpha", "NI: accumulated (imbalance - 1) that triggers a plan")
+      .byDefault("1.0")
+      .above(0);
+  s.integer("history_window", "Iterations of load history").byDefault("10").atLeast(1);
+  s.real("target_imbalance", "Planner stops at max/mean load <= this").byDefault("1.05").atLeast(1);
+  s.integer("shadow_slots", "Shadow expert slots per die and layer").byDefault("1").atLeast(0);
+  s.quantity("migration_chunk", dims::data(), "Migration chunk size").byDefault("2 MiB").above(0);
+  s.enumeration("chunk_admission", {"booked", "zero_load"},
+                "NI chunk admission: booked = zero-load arrival plus the route's booked bytes of "
+                "the window must fit the window; zero_load = zero-load arrival only")
+      .byDefault("booked");
+  s.quantity("burst", dims::data(), "Largest TLM write on the network").byDefault("4 MiB").above(0);
+  s.quantity("hbm_burst", dims::data(), "Largest TLM read of the die HBM")
+      .byDefault("16 MiB")
+      .above(0);
+  s.quantity("hbm_size", dims::data(), "Address range used in each die's HBM")
+      .byDefault("16 GiB")
+      .above(0);
+  s.integer("window_base", "Network address of die 0's receive window").byDefault("0").atLeast(0);
+  s.quantity("window_stride", dims::data(), "Receive window per die (die j at base + j*stride)")
+      .byDefault("1 GiB")
+      .above(0);
+  s.string("output_dir",
+           "Directory for link_heatmap_<phase>.csv, migration_chunks.csv, replica_live.csv "
+           "(empty = none)")
+      .byDefault("");
+  info.ports.push_back({"net", PortDirection::kInitiator, "Die i's network injection", true});
+  info.ports.push_back({"hbm", PortDirection::kInitiator, "Die i's HBM", true});
+  info.ports.push_back({"rx", PortDirection::kTarget, "Die j's receive window", true});
+  registry.add<MoeOrchestrator>(std::move(info));
+}
+
+}  // namespace spatialvp::models::wafer_moe

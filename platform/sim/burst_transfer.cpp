@@ -1,0 +1,42 @@
+#include "platform/sim/burst_transfer.h"
+
+#include <algorithm>
+#include <systemc>
+
+namespace spatialvp {
+
+BurstTransfer burstTransfer(tlm::tlm_fw_transport_if<>& target, std::vector<unsigned char>& buffer,
+                            std::uint64_t base, std::uint64_t window, std::uint64_t& cursor,
+                            std::uint64_t bytes, std::uint64_t burst, bool write, Picoseconds at,
+                            const std::string& what) {
+  tlm::tlm_generic_payload payload;
+  payload.set_data_ptr(buffer.data());
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_dmi_allowed(false);
+  payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  BurstTransfer result{at, 0};
+  while (bytes > 0) {
+    const std::uint64_t chunk = std::min(bytes, burst);
+    if (cursor + chunk > window)
+      cursor = 0;
+    payload.set_address(base + cursor);
+    payload.set_data_length(static_cast<unsigned int>(chunk));
+    payload.set_streaming_width(static_cast<unsigned int>(chunk));
+    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    // The bursts stay in flight back to back; the targets' contention models space them.
+    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
+    target.b_transport(payload, delay);
+    if (payload.is_response_error()) {
+      SC_REPORT_ERROR("spatialvp/dma",
+                      (what + " failed: " + payload.get_response_string()).c_str());
+    }
+    ++result.transactions;
+    result.done = std::max(result.done, now + static_cast<Picoseconds>(delay.value()));
+    cursor += chunk;
+    bytes -= chunk;
+  }
+  return result;
+}
+
+}  // namespace spatialvp
