@@ -59,7 +59,8 @@ TEST_CASE("Quantity without unit or of the wrong kind is an error", "[config]") 
 TEST_CASE("Out-of-range value is an error", "[config]") {
   CHECK_THAT(configErrorOf(withParam("      read_fraction: 1.5")),
              Contains("'modules.gen.params.read_fraction': out of range: must be 0 .. 1"));
-  CHECK_THAT(configErrorOf(withParam("      size: -64 B")), Contains("out of range: must be > 0 B"));
+  CHECK_THAT(configErrorOf(withParam("      size: -64 B")),
+             Contains("out of range: must be > 0 B"));
 }
 
 TEST_CASE("Missing required parameter names the module", "[config]") {
