@@ -4,6 +4,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "interconnect/mesh/wafer_grid_routing.h"
+
 namespace spatialvp::interconnect {
 
 std::string_view portName(Port port) {
@@ -52,14 +54,58 @@ LinkParams MeshConfig::edgePortParams() const {
   return edge_port ? *edge_port : link;
 }
 
+LinkParams MeshConfig::interWaferLinkParams() const {
+  return inter_wafer_link ? *inter_wafer_link : link;
+}
+
+std::uint64_t MeshConfig::largestPacketWireBytes() const {
+  std::uint64_t largest = std::max({link.wireBytes(packet_payload_bytes),
+                                    localPortParams().wireBytes(packet_payload_bytes),
+                                    edgePortParams().wireBytes(packet_payload_bytes)});
+  // Inter-wafer links feed router input buffers too, but exist only with a partition.
+  if (partitioned())
+    largest = std::max(largest, interWaferLinkParams().wireBytes(packet_payload_bytes));
+  return largest;
+}
+
 std::uint32_t MeshConfig::bufferSlots() const {
-  const std::uint64_t largest_packet = std::max({link.wireBytes(packet_payload_bytes),
-                                                 localPortParams().wireBytes(packet_payload_bytes),
-                                                 edgePortParams().wireBytes(packet_payload_bytes)});
+  const std::uint64_t largest_packet = largestPacketWireBytes();
   if (largest_packet == 0)
     return 0;
   const std::uint64_t slots = input_buffer_bytes / largest_packet;
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(slots, kMaxBufferSlots));
+}
+
+void MeshConfig::validateWaferPartition(std::vector<std::string>& problems) const {
+  if (!partitioned()) {
+    if (!inter_wafer_link_offsets.empty()) {
+      problems.push_back(
+          "mesh.inter_wafer_link_offsets: expected none without a wafer "
+          "partition (wafer_width, wafer_height), got " +
+          std::to_string(inter_wafer_link_offsets.size()) + " offsets");
+    }
+    return;
+  }
+  bool sizes_valid = true;
+  auto divides = [&](const char* field, std::uint32_t wafer, const char* mesh_field,
+                     std::uint32_t mesh) {
+    if (wafer != 0 && mesh % wafer == 0)
+      return;
+    sizes_valid = false;
+    problems.push_back(std::string("mesh.") + field + ": expected a divisor of " + mesh_field +
+                       " (" + std::to_string(mesh) + "; 0 for both = no wafer partition), got " +
+                       std::to_string(wafer));
+  };
+  divides("wafer_width", wafer_width, "width", width);
+  divides("wafer_height", wafer_height, "height", height);
+  if (!sizes_valid)
+    return;
+  for (auto& problem : WaferGridRouting::validateOffsets(
+           "mesh.inter_wafer_link_offsets", static_cast<int>(wafer_width),
+           static_cast<int>(wafer_height), static_cast<int>(width / wafer_width),
+           static_cast<int>(height / wafer_height), inter_wafer_link_offsets)) {
+    problems.push_back(std::move(problem));
+  }
 }
 
 std::vector<std::string> MeshConfig::validate() const {
@@ -93,6 +139,11 @@ std::vector<std::string> MeshConfig::validate() const {
       problems.push_back(std::move(problem));
     }
   }
+  if (inter_wafer_link) {
+    for (auto& problem : inter_wafer_link->validate("mesh.inter_wafer_link"))
+      problems.push_back(std::move(problem));
+  }
+  validateWaferPartition(problems);
   if (router_latency_ps > 1000000000000ULL) {
     add("router_latency_ps", "<= 1e12 (1 s)", router_latency_ps);
   }
@@ -107,9 +158,7 @@ std::vector<std::string> MeshConfig::validate() const {
   if (input_buffer_bytes == 0) {
     add("input_buffer_bytes", ">= one packet", input_buffer_bytes);
   } else if (packet_payload_bytes != 0 && packet_payload_bytes <= (1ULL << 32)) {
-    const std::uint64_t largest_packet = std::max(
-        {link.wireBytes(packet_payload_bytes), localPortParams().wireBytes(packet_payload_bytes),
-         edgePortParams().wireBytes(packet_payload_bytes)});
+    const std::uint64_t largest_packet = largestPacketWireBytes();
     if (input_buffer_bytes < largest_packet) {
       add("input_buffer_bytes",
           ">= one packet on the wire (" + std::to_string(largest_packet) +

@@ -27,18 +27,36 @@ struct MeshConfig {
   std::optional<LinkParams> edge_port;
   double router_energy_pj_per_bit = 0.0;  // per wire bit traversing one router
 
+  // Optional wafer partition: the mesh is a grid of wafers of wafer_width x wafer_height
+  // routers (dies); 0 x 0 = no partition. The router-to-router links that cross a wafer boundary
+  // are inter-wafer links with their own parameters, present only at the listed positions along
+  // each facing edge, and routing goes through them as WaferGridRouting says.
+  std::uint32_t wafer_width = 0;
+  std::uint32_t wafer_height = 0;
+  std::optional<LinkParams> inter_wafer_link;  // unset: same as `link`
+  // Positions along a facing wafer edge (local y on east/west edges, local x on north/south
+  // edges) that carry an inter-wafer link; empty = every edge router.
+  std::vector<int> inter_wafer_link_offsets;
+
   static constexpr std::uint32_t kMaxDimension = 4096;
   static constexpr std::uint64_t kMaxRouters = 1u << 20;
   static constexpr std::uint32_t kMaxBufferSlots = 64;
 
   LinkParams localPortParams() const;
   LinkParams edgePortParams() const;
+  LinkParams interWaferLinkParams() const;
+  bool partitioned() const { return wafer_width != 0 || wafer_height != 0; }
   std::uint32_t nodes() const { return width * height; }
   // Packets of full payload one input buffer holds, capped at kMaxBufferSlots (0 if invalid).
   std::uint32_t bufferSlots() const;
+  // Wire bytes of a full packet on the channel kind that frames it largest (0 if invalid).
+  std::uint64_t largestPacketWireBytes() const;
 
   // Problems, each naming "mesh.<field>", the expectation and the value given. Empty if valid.
   std::vector<std::string> validate() const;
+
+ private:
+  void validateWaferPartition(std::vector<std::string>& problems) const;
 };
 
 }  // namespace spatialvp::interconnect

@@ -41,12 +41,21 @@ std::uint32_t distance(std::uint32_t a, std::uint32_t b) {
 }  // namespace
 
 MeshNetwork::MeshNetwork(const MeshConfig& config) : config_(checked(config)) {
-  const LinkParams by_kind[3] = {config_.link, config_.localPortParams(), config_.edgePortParams()};
-  for (std::size_t kind = 0; kind < 3; ++kind) {
+  const LinkParams by_kind[kChannelKinds] = {config_.link, config_.localPortParams(),
+                                             config_.edgePortParams(),
+                                             config_.interWaferLinkParams()};
+  for (std::size_t kind = 0; kind < kChannelKinds; ++kind) {
     kinds_[kind].link = by_kind[kind];
     kinds_[kind].full_packet_serialisation =
         by_kind[kind].serialisation(config_.packet_payload_bytes);
     kinds_[kind].full_packet_wire_bytes = by_kind[kind].wireBytes(config_.packet_payload_bytes);
+  }
+  if (config_.partitioned()) {
+    wafer_routing_.emplace(static_cast<int>(config_.wafer_width),
+                           static_cast<int>(config_.wafer_height),
+                           static_cast<int>(config_.width / config_.wafer_width),
+                           static_cast<int>(config_.height / config_.wafer_height),
+                           config_.inter_wafer_link_offsets, "mesh.inter_wafer_link_offsets");
   }
 
   const std::uint32_t routers = nodes();
@@ -59,8 +68,13 @@ MeshNetwork::MeshNetwork(const MeshConfig& config) : config_(checked(config)) {
       const Port port = static_cast<Port>(p);
       const Endpoint endpoint{router, port};
       const bool is_endpoint = isEndpoint(endpoint);
-      channel_kinds_[outputChannelIndex(router, port)] =
-          is_endpoint ? kindOfPort(port) : ChannelKind::kMeshLink;
+      ChannelKind kind = is_endpoint ? kindOfPort(port) : ChannelKind::kMeshLink;
+      if (!is_endpoint && wafer_routing_ &&
+          wafer_routing_->leavesWafer(static_cast<int>(xOf(router)), static_cast<int>(yOf(router)),
+                                      static_cast<GridStep>(port))) {
+        kind = ChannelKind::kInterWaferLink;
+      }
+      channel_kinds_[outputChannelIndex(router, port)] = kind;
       if (is_endpoint) {
         input_channel_[endpointIndex(endpoint)] = next_channel++;
         channel_kinds_.push_back(kindOfPort(port));
@@ -119,8 +133,20 @@ std::vector<std::pair<NodeId, Port>> MeshNetwork::outputPath(Endpoint source,
 }
 
 std::uint32_t MeshNetwork::hops(NodeId source_router, NodeId destination_router) const {
-  return distance(xOf(source_router), xOf(destination_router)) +
-         distance(yOf(source_router), yOf(destination_router));
+  if (!wafer_routing_) {
+    return distance(xOf(source_router), xOf(destination_router)) +
+           distance(yOf(source_router), yOf(destination_router));
+  }
+  std::uint32_t links = 0;
+  for (NodeId router = source_router; router != destination_router; ++links)
+    router = neighbour(router, route(router, destination_router));
+  return links;
+}
+
+bool MeshNetwork::linkMissing(NodeId router, Port port) const {
+  return channel_kinds_[outputChannelIndex(router, port)] == ChannelKind::kInterWaferLink &&
+         !wafer_routing_->linkExists(static_cast<int>(xOf(router)), static_cast<int>(yOf(router)),
+                                     static_cast<GridStep>(port));
 }
 
 std::uint32_t MeshNetwork::inputChannelIndex(const Endpoint& endpoint) const {
@@ -139,18 +165,20 @@ void MeshNetwork::checkEndpoint(const Endpoint& endpoint, const char* role) cons
 }
 
 Port MeshNetwork::route(NodeId from, NodeId to) const {
-  const std::uint32_t x = xOf(from);
-  const std::uint32_t y = yOf(from);
-  const std::uint32_t to_x = xOf(to);
-  const std::uint32_t to_y = yOf(to);
+  static_assert(static_cast<int>(GridStep::kXPlus) == static_cast<int>(Port::kEast) &&
+                    static_cast<int>(GridStep::kXMinus) == static_cast<int>(Port::kWest) &&
+                    static_cast<int>(GridStep::kYPlus) == static_cast<int>(Port::kNorth) &&
+                    static_cast<int>(GridStep::kYMinus) == static_cast<int>(Port::kSouth) &&
+                    static_cast<int>(GridStep::kArrived) == static_cast<int>(Port::kLocal),
+                "a grid step is a router port");
+  const auto x = static_cast<int>(xOf(from));
+  const auto y = static_cast<int>(yOf(from));
+  const auto to_x = static_cast<int>(xOf(to));
+  const auto to_y = static_cast<int>(yOf(to));
   const bool x_first = config_.routing == RoutingAlgorithm::kXY;
-  if (x_first && x != to_x)
-    return to_x > x ? Port::kEast : Port::kWest;
-  if (y != to_y)
-    return to_y > y ? Port::kNorth : Port::kSouth;
-  if (x != to_x)
-    return to_x > x ? Port::kEast : Port::kWest;
-  return Port::kLocal;
+  return static_cast<Port>(wafer_routing_
+                               ? wafer_routing_->nextStep(x, y, to_x, to_y, x_first)
+                               : WaferGridRouting::dimensionOrderStep(x, y, to_x, to_y, x_first));
 }
 
 NodeId MeshNetwork::neighbour(NodeId router, Port port) const {
@@ -276,6 +304,9 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
       case ChannelKind::kEdgePort:
         energy_bits_.edge_port_bits += wire_bits;
         break;
+      case ChannelKind::kInterWaferLink:
+        energy_bits_.inter_wafer_link_bits += wire_bits;
+        break;
     }
 
     // The tail leaves the buffer it was sitting in once it has crossed this channel's input.
@@ -300,7 +331,7 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
         router == destination.router ? destination.port : route(router, destination.router);
     channel = outputChannelIndex(router, out);
     kind = channel_kinds_[channel];
-    if (kind == ChannelKind::kMeshLink) {
+    if (isRouterToRouter(kind)) {
       router = neighbour(router, out);
       buffer = endpointIndex({router, opposite(out)});
     } else {
@@ -318,18 +349,19 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
 
 Picoseconds MeshNetwork::zeroLoadPacketLatency(Endpoint source, Endpoint destination,
                                                std::uint64_t payload_bytes) const {
-  checkEndpoint(source, "source");
-  checkEndpoint(destination, "destination");
-  const LinkParams& mesh = kinds_[0].link;
   const LinkParams& in = kinds_[static_cast<std::size_t>(kindOfPort(source.port))].link;
-  const LinkParams& out = kinds_[static_cast<std::size_t>(kindOfPort(destination.port))].link;
-  const std::uint32_t d = hops(source.router, destination.router);
-  Picoseconds serialisation =
-      std::max(in.serialisation(payload_bytes), out.serialisation(payload_bytes));
-  if (d > 0)
-    serialisation = std::max(serialisation, mesh.serialisation(payload_bytes));
-  return in.latency_ps + d * mesh.latency_ps + out.latency_ps +
-         (d + 1) * config_.router_latency_ps + serialisation;
+  Picoseconds latency = in.latency_ps;
+  Picoseconds serialisation = in.serialisation(payload_bytes);
+  std::uint32_t routers = 0;
+  // outputPath checks the endpoints; it lists the D router-to-router links, then the exit port.
+  for (const auto& [router, port] : outputPath(source, destination)) {
+    const LinkParams& channel =
+        kinds_[static_cast<std::size_t>(channel_kinds_[outputChannelIndex(router, port)])].link;
+    latency += channel.latency_ps;
+    serialisation = std::max(serialisation, channel.serialisation(payload_bytes));
+    ++routers;
+  }
+  return latency + routers * config_.router_latency_ps + serialisation;
 }
 
 const ChannelCounters& MeshNetwork::outputChannel(NodeId router, Port port) const {
@@ -349,7 +381,8 @@ std::vector<ChannelReport> MeshNetwork::channelReports() const {
     for (std::uint32_t p = 0; p < kPortsPerRouter; ++p) {
       const Port port = static_cast<Port>(p);
       const std::uint32_t out = outputChannelIndex(router, port);
-      reports.push_back({router, port, false, channel_kinds_[out], channel_counters_[out]});
+      if (!linkMissing(router, port))
+        reports.push_back({router, port, false, channel_kinds_[out], channel_counters_[out]});
       const std::uint32_t in = input_channel_[endpointIndex({router, port})];
       if (in != kNoChannel) {
         reports.push_back({router, port, true, channel_kinds_[in], channel_counters_[in]});
@@ -363,6 +396,7 @@ double MeshNetwork::energyPj() const {
   return energy_bits_.mesh_link_bits * kinds_[0].link.energy_pj_per_bit +
          energy_bits_.local_port_bits * kinds_[1].link.energy_pj_per_bit +
          energy_bits_.edge_port_bits * kinds_[2].link.energy_pj_per_bit +
+         energy_bits_.inter_wafer_link_bits * kinds_[3].link.energy_pj_per_bit +
          energy_bits_.router_bits * config_.router_energy_pj_per_bit;
 }
 

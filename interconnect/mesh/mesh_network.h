@@ -9,7 +9,9 @@
 // channel only when a slot of the downstream router's input buffer is free (backpressure).
 // Zero-load packet latency (all bandwidths equal):
 //   L0 = t_inject + D * t_link + t_eject + (D + 1) * t_router + serialisation.
+#include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -18,12 +20,23 @@
 #include "interconnect/mesh/buffer_occupancy.h"
 #include "interconnect/mesh/mesh_config.h"
 #include "interconnect/mesh/mesh_types.h"
+#include "interconnect/mesh/wafer_grid_routing.h"
 #include "interconnect/stats/latency_histogram.h"
 #include "platform/core/contention_timeline.h"
 
 namespace spatialvp::interconnect {
 
-enum class ChannelKind : std::uint8_t { kMeshLink = 0, kLocalPort = 1, kEdgePort = 2 };
+// kInterWaferLink: a router-to-router link that crosses a wafer boundary (wafer partition only).
+enum class ChannelKind : std::uint8_t {
+  kMeshLink = 0,
+  kLocalPort = 1,
+  kEdgePort = 2,
+  kInterWaferLink = 3
+};
+inline constexpr std::size_t kChannelKinds = 4;
+inline bool isRouterToRouter(ChannelKind kind) {
+  return kind == ChannelKind::kMeshLink || kind == ChannelKind::kInterWaferLink;
+}
 
 struct ChannelCounters {
   std::uint64_t packets = 0;
@@ -33,7 +46,8 @@ struct ChannelCounters {
 };
 
 // One directed channel, for reports and heat maps. Mesh links are named by the router they
-// leave and its output port; local and edge ports have both directions.
+// leave and its output port; local and edge ports have both directions. Inter-wafer links that
+// a partition leaves out (inter_wafer_link_offsets) are not channels and are not reported.
 struct ChannelReport {
   NodeId router = 0;
   Port port = Port::kLocal;
@@ -59,10 +73,11 @@ struct MeshTransferResult {
 
 // Bit counters for energy: multiply by per-bit energies (the config's, or a table's later).
 struct MeshEnergyCounters {
-  double mesh_link_bits = 0;   // wire bits x router-to-router links crossed
-  double local_port_bits = 0;  // wire bits over injection and ejection ports
-  double edge_port_bits = 0;   // wire bits over edge attachment ports
-  double router_bits = 0;      // wire bits x routers traversed
+  double mesh_link_bits = 0;         // wire bits x router-to-router links crossed (within a wafer)
+  double inter_wafer_link_bits = 0;  // wire bits x inter-wafer links crossed
+  double local_port_bits = 0;        // wire bits over injection and ejection ports
+  double edge_port_bits = 0;         // wire bits over edge attachment ports
+  double router_bits = 0;            // wire bits x routers traversed
 };
 
 class MeshNetwork {
@@ -87,6 +102,8 @@ class MeshNetwork {
   NodeId nodeAt(std::uint32_t x, std::uint32_t y) const { return y * config_.width + x; }
   std::uint32_t xOf(NodeId node) const { return node % config_.width; }
   std::uint32_t yOf(NodeId node) const { return node / config_.width; }
+  // Router-to-router links on the route (Manhattan distance unless a sparse wafer partition
+  // makes the route detour to a linked gateway).
   std::uint32_t hops(NodeId source_router, NodeId destination_router) const;
   // True for kLocal and for compass ports that face off the mesh (edge attachment points).
   bool isEndpoint(const Endpoint& endpoint) const;
@@ -96,7 +113,8 @@ class MeshNetwork {
   // Every edge attachment point, in router order.
   std::vector<Endpoint> edgeEndpoints() const;
 
-  // Closed-form latency of one packet on an idle mesh (what transfer() returns then).
+  // Closed-form latency of one packet on an idle mesh (what transfer() returns then): the
+  // channel latencies along the route, D + 1 router latencies and the slowest serialisation.
   Picoseconds zeroLoadPacketLatency(Endpoint source, Endpoint destination,
                                     std::uint64_t payload_bytes) const;
 
@@ -142,10 +160,12 @@ class MeshNetwork {
     return port == Port::kLocal ? ChannelKind::kLocalPort : ChannelKind::kEdgePort;
   }
   void checkEndpoint(const Endpoint& endpoint, const char* role) const;
+  bool linkMissing(NodeId router, Port port) const;  // an inter-wafer link left out
   static std::uint64_t flowKey(const Endpoint& source, const Endpoint& destination);
 
   MeshConfig config_;
-  KindParams kinds_[3];
+  KindParams kinds_[kChannelKinds];
+  std::optional<WaferGridRouting> wafer_routing_;  // set with a wafer partition
   // Channels 0 .. 5N-1: router r's output port p at r*5+p (mesh link, edge outbound, ejection).
   // Channels 5N .. : inbound ports (injection, edge inbound), looked up via input_channel_.
   std::vector<ContentionTimeline> timelines_;

@@ -132,13 +132,13 @@ std::vector<Endpoint> readAttachments(const ParamValues& params, const std::stri
 // The parameter behind a MeshConfig::validate() field such as "mesh.link.latency_ps".
 std::string meshParamFor(const std::string& field) {
   const std::string scoped = field.rfind("mesh.", 0) == 0 ? field.substr(5) : field;
-  for (const std::string group : {"link", "local_port", "edge_port"}) {
+  for (const std::string group : {"link", "local_port", "edge_port", "inter_wafer_link"}) {
     if (scoped.rfind(group + ".", 0) != 0)
       continue;
     const std::string leaf = linkParamFor(scoped.substr(group.size() + 1));
     if (leaf.empty())
       return group == "link" ? "link.bandwidth" : group + ".bandwidth";
-    // Local and edge ports override only bandwidth and latency; framing comes from `link`.
+    // Ports and inter-wafer links override only bandwidth and latency; framing is `link`'s.
     if (group != "link" && leaf != "bandwidth" && leaf != "latency")
       return "link." + leaf;
     return group + "." + leaf;
@@ -156,14 +156,19 @@ std::string meshParamFor(const std::string& field) {
   return scoped;
 }
 
-// A port override: bandwidth 0 means "the mesh link's bandwidth"; framing is the link's.
-LinkParams portParams(const ParamValues& params, const std::string& group, const LinkParams& link) {
-  LinkParams port = link;
+// An override of `link` for ports and inter-wafer links: bandwidth 0 means the link's
+// bandwidth; framing is the link's. Inter-wafer links also read latency 0 as the link's (no real
+// link between wafers is instantaneous), so an unset group is exactly `link`.
+LinkParams linkOverride(const ParamValues& params, const std::string& group, const LinkParams& link,
+                        bool zero_latency_is_link) {
+  LinkParams result = link;
   const double bandwidth = params.quantity(group + ".bandwidth");
   if (bandwidth > 0)
-    port.bandwidth_bytes_per_second = bandwidth;
-  port.latency_ps = picosecondsOf(params, group + ".latency");
-  return port;
+    result.bandwidth_bytes_per_second = bandwidth;
+  const Picoseconds latency = picosecondsOf(params, group + ".latency");
+  if (latency > 0 || !zero_latency_is_link)
+    result.latency_ps = latency;
+  return result;
 }
 
 MeshConfig meshConfigFrom(const ParamValues& params) {
@@ -176,8 +181,13 @@ MeshConfig meshConfigFrom(const ParamValues& params) {
   config.packet_payload_bytes = wholeBytes(params, "packet_size", 1ULL << 32);
   config.input_buffer_bytes =
       wholeBytes(params, "input_buffer", std::numeric_limits<std::uint32_t>::max());
-  config.local_port = portParams(params, "local_port", config.link);
-  config.edge_port = portParams(params, "edge_port", config.link);
+  config.local_port = linkOverride(params, "local_port", config.link, false);
+  config.edge_port = linkOverride(params, "edge_port", config.link, false);
+  config.wafer_width = static_cast<std::uint32_t>(params.integer("wafer_width"));
+  config.wafer_height = static_cast<std::uint32_t>(params.integer("wafer_height"));
+  config.inter_wafer_link = linkOverride(params, "inter_wafer_link", config.link, true);
+  for (const std::int64_t offset : params.integers("inter_wafer_link_offsets"))
+    config.inter_wafer_link_offsets.push_back(static_cast<int>(offset));
   const auto problems = config.validate();
   if (!problems.empty()) {
     const CoreProblem first = splitCoreProblem(problems.front());
@@ -331,7 +341,7 @@ unsigned int MeshModule::transport_dbg(int, tlm::tlm_generic_payload& payload) {
 void MeshModule::reportChannels(ModuleStats& stats, double simulated_seconds) const {
   for (const ChannelReport& channel : network_.channelReports()) {
     // Every mesh link is listed (a heat map needs the whole grid); ports only when used.
-    if (channel.kind != ChannelKind::kMeshLink && channel.counters.packets == 0)
+    if (!isRouterToRouter(channel.kind) && channel.counters.packets == 0)
       continue;
     const std::string name =
         "link." + routerName(network_.xOf(channel.router), network_.yOf(channel.router)) + "." +
@@ -397,7 +407,7 @@ void MeshModule::reportStats(ModuleStats& stats) const {
 
   double max_utilisation = 0.0;
   for (const ChannelReport& channel : network_.channelReports()) {
-    if (channel.kind == ChannelKind::kMeshLink && simulated_seconds > 0) {
+    if (isRouterToRouter(channel.kind) && simulated_seconds > 0) {
       max_utilisation = std::max(max_utilisation, static_cast<double>(channel.counters.busy_ps) *
                                                       1e-12 / simulated_seconds);
     }
@@ -414,14 +424,17 @@ void MeshModule::reportStats(ModuleStats& stats) const {
   stats.action("local_port_bit", count(bits.local_port_bits));
   stats.action("edge_port_bit", count(bits.edge_port_bits));
   stats.action("router_bit", count(bits.router_bits));
+  if (network_.config().partitioned())  // keeps unpartitioned reports as they were
+    stats.action("inter_wafer_link_bit", count(bits.inter_wafer_link_bits));
 }
 
 void registerMeshModule(ModuleRegistry& registry) {
   ModuleTypeInfo info;
   info.name = "mesh";
   info.description =
-      "2-D mesh network (packet-level virtual cut-through, dimension-order routing): initiators "
-      "at in_nodes, address-mapped targets at out_nodes";
+      "2-D mesh network (packet-level virtual cut-through, dimension-order routing; optionally a "
+      "grid of wafers joined by inter-wafer links): initiators at in_nodes, address-mapped "
+      "targets at out_nodes";
   auto& schema = info.params;
   schema.integer("width", "Routers along x (East = +x)").byDefault("4").atLeast(1).atMost(4096);
   schema.integer("height", "Routers along y (North = +y)").byDefault("4").atLeast(1).atMost(4096);
@@ -456,6 +469,36 @@ void registerMeshModule(ModuleRegistry& registry) {
       .byDefault("0 s")
       .atLeast(0);
   schema
+      .integer("wafer_width",
+               "Routers (dies) per wafer along x: the mesh is a grid of wafers whose boundary "
+               "links are inter-wafer links; 0 (with wafer_height 0) = no wafer partition")
+      .byDefault("0")
+      .atLeast(0)
+      .atMost(4096);
+  schema
+      .integer("wafer_height",
+               "Routers (dies) per wafer along y; must divide height (width for wafer_width)")
+      .byDefault("0")
+      .atLeast(0)
+      .atMost(4096);
+  schema
+      .quantity("inter_wafer_link.bandwidth", dims::bandwidth(),
+                "Bandwidth per direction of a link between wafers; 0 = link.bandwidth")
+      .byDefault("0 B/s")
+      .atLeast(0);
+  schema
+      .quantity("inter_wafer_link.latency", dims::time(),
+                "Flight latency of a link between wafers; 0 = link.latency")
+      .byDefault("0 s")
+      .atLeast(0);
+  schema
+      .integerList("inter_wafer_link_offsets",
+                   "Positions along a facing wafer edge (y on east/west edges, x on north/south "
+                   "edges, wafer-local) that carry an inter-wafer link; [] = every edge router")
+      .byDefault("[]")
+      .atLeast(0)
+      .atMost(4095);
+  schema
       .quantity("control_size", dims::data(),
                 "Payload of a read request or write acknowledgement packet (header added on top)")
       .byDefault("0 B")
@@ -470,11 +513,14 @@ void registerMeshModule(ModuleRegistry& registry) {
                         "One input per attached initiator (indexed, see in_nodes)", true});
   info.ports.push_back({"out", PortDirection::kInitiator,
                         "One output per attached target (indexed, see out_nodes)", true});
-  info.energy_actions.push_back({"link_bit", "one wire bit over one router-to-router link", "0 J"});
+  info.energy_actions.push_back(
+      {"link_bit", "one wire bit over one router-to-router link inside a wafer", "0 J"});
   info.energy_actions.push_back(
       {"local_port_bit", "one wire bit over an injection or ejection port", "0 J"});
   info.energy_actions.push_back({"edge_port_bit", "one wire bit over an edge port", "0 J"});
   info.energy_actions.push_back({"router_bit", "one wire bit through one router", "0 J"});
+  info.energy_actions.push_back(
+      {"inter_wafer_link_bit", "one wire bit over a link between wafers (wafer partition)", "0 J"});
   registry.add<MeshModule>(std::move(info));
 }
 

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "interconnect/tlm/link_param_schema.h"
 #include "platform/elab/embedded_configs.h"
 #include "workloads/moe/routing_trace.h"
 #include "workloads/moe/zipf_routing_generator.h"
@@ -65,11 +66,24 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
                                                    : moe::CombinePolicy::kAuto;
   phase_barrier_ = params().boolean("phase_barrier");
   chunk_booked_bound_ = params().string("chunk_admission") == "booked";
+  layer_windows_ = params().string("migration_window") == "layer";
   const int wafers = static_cast<int>(params().integer("wafers"));
   if (mesh_network_) {
     spec.mesh_width = static_cast<int>(params().integer("mesh_width"));
     spec.mesh_height = static_cast<int>(params().integer("mesh_height"));
+    spec.inter_wafer_bandwidth = params().quantity("inter_wafer_bandwidth");
+    spec.inter_wafer_latency = params().quantity("inter_wafer_latency");
+    for (const std::int64_t offset : params().integers("inter_wafer_link_offsets"))
+      spec.inter_wafer_link_offsets.push_back(static_cast<int>(offset));
     spec = moe::waferSystemWithWafers(wafers, spec);
+    // The same rule as the mesh's, so both reject the same lists (located here).
+    const auto offset_problems = interconnect::WaferGridRouting::validateOffsets(
+        "inter_wafer_link_offsets", spec.mesh_width, spec.mesh_height, spec.wafers_x, spec.wafers_y,
+        spec.inter_wafer_link_offsets);
+    if (!offset_problems.empty()) {
+      params().fail("inter_wafer_link_offsets",
+                    interconnect::splitCoreProblem(offset_problems.front()).text);
+    }
     if (mapping.kind == moe::MappingKind::kHierarchicalEntwined && wafers == 1)
       mapping.kind = moe::MappingKind::kEntwined;  // HER on one wafer is ER
   } else {
@@ -162,6 +176,8 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   balancer_config.alpha = params().real("balancer_alpha");
   balancer_config.history_window = static_cast<int>(params().integer("history_window"));
   balancer_config.target_imbalance = params().real("target_imbalance");
+  balancer_config.split = params().string("replica_split") == "weighted" ? moe::PlanSplit::kWeighted
+                                                                         : moe::PlanSplit::kEven;
   balancer_config.chunk_bytes = params().quantity("migration_chunk");
   std::vector<std::vector<int>> domains;
   for (int d = 0; d < mapping_->domainCount(); ++d)
@@ -389,19 +405,27 @@ void MoeOrchestrator::activateDue(int layer) {
   activations_ = std::move(keep);
 }
 
-void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind, Phase phase,
-                                        const Window& window) {
+void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind,
+                                        std::initializer_list<Phase> phases, const Window& window,
+                                        const Window& idle) {
   if (in_flight_.empty() || !window.valid())
     return;
   const double length = seconds(window.end - window.start);
-  const std::vector<double>& used = layer_loads_->phaseBytes(phase);
   spare_.assign(static_cast<std::size_t>(topology_->linkIdCount()), 0.0);
+  chunk_bytes_.assign(spare_.size(), 0.0);
   for (int link = 0; link < topology_->linkIdCount(); ++link) {
     if (topology_->linkExists(link)) {
       const std::size_t l = static_cast<std::size_t>(link);
-      spare_[l] = std::max(0.0, length * topology_->linkBandwidth(link) - used[l]);
+      double used = 0.0;
+      for (Phase phase : phases)
+        used += layer_loads_->phaseBytes(phase)[l];
+      spare_[l] = std::max(0.0, length * topology_->linkBandwidth(link) - used);
     }
   }
+  std::string phase_names;
+  for (Phase phase : phases)
+    phase_names +=
+        (phase_names.empty() ? "" : "+") + std::string(kPhaseKeys[static_cast<int>(phase)]);
   std::vector<InFlight> remaining;
   for (InFlight& f : in_flight_) {
     moe::Migration& m = f.migration;
@@ -415,7 +439,7 @@ void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind, Phase phase,
       int& done = m.chunks_done[static_cast<std::size_t>(s)];
       while (done < limit) {
         const std::size_t c = static_cast<std::size_t>(done);
-        Picoseconds earliest = window.start;
+        Picoseconds earliest = idle.valid() ? idle.start : window.start;
         if (s > 0)
           earliest = std::max(earliest, f.landed[static_cast<std::size_t>(s - 1)][c]);
         // One chunk of a step in flight at a time (a DMA ring of one chunk buffer), and only
@@ -423,27 +447,35 @@ void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind, Phase phase,
         if (c > 0)
           earliest = std::max(earliest, f.landed[static_cast<std::size_t>(s)][c - 1]);
         const double zero_load =
-            static_cast<double>(chunk) / topology_->spec().d2d_bandwidth +
-            topology_->hops(step.src, step.dst) * topology_->spec().d2d_hop_latency;
+            topology_->zeroLoadTime(step.src, step.dst, static_cast<double>(chunk));
         if (earliest + toPs(zero_load) > window.end)
           break;
         bool fits = true;
         double queue = 0.0;  // s: the route's booked bytes of this window, as if all were ahead
+        double chunk_queue = 0.0;  // s: the same for the chunks booked in this window only
         topology_->forEachLink(step.src, step.dst, [&](int link) {
           const std::size_t l = static_cast<std::size_t>(link);
+          const double bandwidth = topology_->linkBandwidth(link);
           fits = fits && spare_[l] >= static_cast<double>(chunk);
-          queue += (length * topology_->linkBandwidth(link) - spare_[l]) /
-                   topology_->linkBandwidth(link);
+          queue += (length * bandwidth - spare_[l]) / bandwidth;
+          chunk_queue += chunk_bytes_[l] / bandwidth;
         });
         if (!fits)
           break;
-        // Timeliness ("booked" admission): the chunk may wait behind every byte already booked
-        // on its route in this window (inference plus earlier chunks), hop after hop; it is
-        // issued only if it still lands by the window end, else it waits for a later window.
-        if (chunk_booked_bound_ && earliest + toPs(zero_load + queue) > window.end)
+        // Timeliness. With an idle interval (layer windows) a chunk must land inside it, where
+        // it can only wait behind this window's earlier chunks, so it never meets inference
+        // traffic. Otherwise ("booked" admission) it may wait behind every byte booked on its
+        // route in the window (inference plus chunks), hop after hop, and must still land by
+        // the window end. Else it waits for a later window of its kind.
+        if (idle.valid()) {
+          if (earliest + toPs(zero_load + chunk_queue) > idle.end)
+            break;
+        } else if (chunk_booked_bound_ && earliest + toPs(zero_load + queue) > window.end) {
           break;
+        }
         topology_->forEachLink(step.src, step.dst, [&](int link) {
           spare_[static_cast<std::size_t>(link)] -= static_cast<double>(chunk);
+          chunk_bytes_[static_cast<std::size_t>(link)] += static_cast<double>(chunk);
         });
         const Picoseconds landed = send(step.src, step.dst, chunk, earliest);
         f.landed[static_cast<std::size_t>(s)][c] = landed;
@@ -453,11 +485,9 @@ void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind, Phase phase,
           ++chunks_late_;
         std::ostringstream row;
         row << f.id << ',' << m.layer << ',' << m.expert << ',' << m.dst << ',' << s << ',' << c
-            << ','
-            << (kind == moe::MigrationWindow::kAttentionAllReduce ? "attention_allreduce"
-                                                                  : "all_to_all")
-            << ',' << kPhaseKeys[static_cast<int>(phase)] << ',' << window.start << ','
-            << window.end << ',' << std::max(earliest, nowPs()) << ',' << landed;
+            << ',' << (kind == moe::MigrationWindow::kAttentionAllReduce ? "attention" : "moe")
+            << ',' << phase_names << ',' << window.start << ',' << window.end << ','
+            << std::max(earliest, nowPs()) << ',' << landed;
         chunk_log_.push_back(row.str());
         ++done;
       }
@@ -511,6 +541,7 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   layer_loads_->clear();
 
   // Attention compute: a delay on each die's timeline (roofline of one TP member).
+  const Picoseconds attention_start = *std::min_element(ready_.begin(), ready_.end());
   double attention_max = 0.0;
   for (std::size_t d = 0; d < dies; ++d) {
     const double tokens =
@@ -525,10 +556,20 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   std::vector<Transfer> collective;
   builder_->appendAttentionCollective(group_bytes, collective);
   const PhaseResult allreduce = issuePhase(collective, Phase::kAttentionAllReduce);
-  advanceMigrations(moe::MigrationWindow::kAttentionAllReduce, Phase::kAttentionAllReduce,
-                    allreduce.window);
+  if (layer_windows_) {
+    advanceMigrations(moe::MigrationWindow::kAttentionAllReduce, {Phase::kAttentionAllReduce},
+                      Window{attention_start, std::max(attention_start, allreduce.window.end)},
+                      Window{attention_start, allreduce.window.start});
+  } else {
+    advanceMigrations(moe::MigrationWindow::kAttentionAllReduce, {Phase::kAttentionAllReduce},
+                      allreduce.window, Window{});
+  }
+  const Picoseconds moe_start = *std::min_element(ready_.begin(), ready_.end());
   const PhaseResult dispatch = issuePhase(traffic.dispatch, Phase::kDispatch);
-  advanceMigrations(moe::MigrationWindow::kAllToAll, Phase::kDispatch, dispatch.window);
+  if (!layer_windows_) {
+    advanceMigrations(moe::MigrationWindow::kAllToAll, {Phase::kDispatch}, dispatch.window,
+                      Window{});
+  }
 
   // Expert compute: GEMMs at peak x efficiency, overlapped with reading every used instance's
   // weights (and the shared experts') from the die's HBM.
@@ -560,20 +601,25 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   }
 
   const PhaseResult combine = issuePhase(traffic.combine, Phase::kCombine);
-  advanceMigrations(moe::MigrationWindow::kAllToAll, Phase::kCombine, combine.window);
+  if (layer_windows_) {
+    // Idle while the experts compute: between the dispatch's last and the combine's first byte.
+    advanceMigrations(moe::MigrationWindow::kAllToAll, {Phase::kDispatch, Phase::kCombine},
+                      Window{moe_start, std::max(moe_start, combine.window.end)},
+                      Window{dispatch.window.end, combine.window.start});
+  } else {
+    advanceMigrations(moe::MigrationWindow::kAllToAll, {Phase::kCombine}, combine.window, Window{});
+  }
   collective.clear();
   builder_->appendCombineCollective(group_bytes, collective);
   const PhaseResult combine_collective = issuePhase(collective, Phase::kCombineCollective);
 
-  if (iteration >= report_from_) {
-    times.attention_compute += attention_max;
-    times.attention_allreduce.add(allreduce);
-    times.dispatch.add(dispatch);
-    times.moe_compute += compute_max;
-    times.combine.add(combine);
-    times.combine_collective.add(combine_collective);
-    times.imbalance += sum_tokens > 0.0 ? max_tokens * static_cast<double>(dies) / sum_tokens : 1.0;
-  }
+  times.attention_compute += attention_max;
+  times.attention_allreduce.add(allreduce);
+  times.dispatch.add(dispatch);
+  times.moe_compute += compute_max;
+  times.combine.add(combine);
+  times.combine_collective.add(combine_collective);
+  times.imbalance += sum_tokens > 0.0 ? max_tokens * static_cast<double>(dies) / sum_tokens : 1.0;
 
   // Let the kernel catch up with the earliest die: no later request can precede it, so the
   // interconnect calendars may retire everything before.
@@ -584,7 +630,9 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
 
 void MoeOrchestrator::balance(int iteration, Times& times) {
   moe::BalancerDecision decision =
-      balancer_->onIteration(iteration, loads_, placements_, !in_flight_.empty());
+      // A landed replica waiting to go live still holds its reserved slot: no new plan yet.
+      balancer_->onIteration(iteration, loads_, placements_,
+                             !in_flight_.empty() || !activations_.empty());
   migrations_started_ += decision.migrations.size();
   if (decision.migrations.empty())
     return;
@@ -600,8 +648,7 @@ void MoeOrchestrator::balance(int iteration, Times& times) {
       ++migrations_completed_;
     }
     std::fill(ready_.begin(), ready_.end(), end);
-    if (iteration >= report_from_)
-      times.migration_stall += seconds(end - start);
+    times.migration_stall += seconds(end - start);
     return;
   }
   for (moe::Migration& m : decision.migrations) {
@@ -628,8 +675,9 @@ void MoeOrchestrator::run() {
     // Iterations are separated by a barrier (the next token needs every layer's output).
     const Picoseconds end = *std::max_element(ready_.begin(), ready_.end());
     std::fill(ready_.begin(), ready_.end(), end);
+    times.iteration = seconds(end - start);
+    logIteration(iteration, times);
     if (iteration >= report_from_) {
-      times.iteration = seconds(end - start);
       times_.attention_compute += times.attention_compute;
       times_.attention_allreduce.add(times.attention_allreduce);
       times_.dispatch.add(times.dispatch);

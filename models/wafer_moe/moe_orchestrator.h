@@ -22,6 +22,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <array>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -112,10 +113,14 @@ class MoeOrchestrator : public Module {
   static double seconds(Picoseconds ps) { return static_cast<double>(ps) * 1e-12; }
   Picoseconds send(int src, int dst, std::uint64_t bytes, Picoseconds at);
   Picoseconds hbmRead(int die, std::uint64_t bytes, Picoseconds at);
-  void advanceMigrations(moe::MigrationWindow kind, moe::Phase phase, const Window& window);
+  // Issues NI chunks of the steps of `kind` inside `window`, on the link capacity `phases`
+  // left free there, starting at `idle` (an interval without inference traffic) if valid.
+  void advanceMigrations(moe::MigrationWindow kind, std::initializer_list<moe::Phase> phases,
+                         const Window& window, const Window& idle);
   void activateDue(int layer);
   void balance(int iteration, Times& times);
   void recordLinks(const moe::Transfer& transfer);
+  void logIteration(int iteration, const Times& times);
   void rxTransport(int die, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   void writeOutputs() const;
 
@@ -129,6 +134,7 @@ class MoeOrchestrator : public Module {
   bool decode_ = true;
   bool phase_barrier_ = false;      // every phase starts at a barrier (all dies at the latest)
   bool chunk_booked_bound_ = true;  // NI chunk admission also bounds the wait behind bookings
+  bool layer_windows_ = true;       // NI windows span whole layers (compute gaps included)
   int batch_per_group_ = 0;
   int sequence_length_ = 0;
   std::array<bool, moe::kPhaseCount> issue_{};
@@ -161,10 +167,12 @@ class MoeOrchestrator : public Module {
   std::vector<std::vector<std::vector<double>>> loads_;  // [layer][domain][expert]
   std::vector<InFlight> in_flight_;
   std::vector<PendingActivation> activations_;
-  std::vector<double> spare_;
+  std::vector<double> spare_;        // per link: capacity left in the current NI window
+  std::vector<double> chunk_bytes_;  // per link: NI chunk bytes booked in the current window
   int next_migration_id_ = 0;
   std::vector<std::string> chunk_log_;  // CSV rows
   std::vector<std::string> live_log_;
+  std::vector<std::string> iteration_log_;
 
   // Statistics.
   Times times_;

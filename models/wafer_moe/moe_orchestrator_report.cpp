@@ -2,6 +2,7 @@
 // files (kept apart from the run loop in moe_orchestrator.cpp).
 #include <cmath>
 #include <fstream>
+#include <sstream>
 
 #include "models/wafer_moe/moe_orchestrator.h"
 #include "models/wafer_moe/phase_keys.h"
@@ -9,6 +10,18 @@
 namespace spatialvp::models::wafer_moe {
 
 using moe::Phase;
+
+void MoeOrchestrator::logIteration(int iteration, const Times& times) {
+  std::uint64_t live = 0;
+  for (const moe::ExpertPlacement& placement : placements_)
+    live += static_cast<std::uint64_t>(placement.liveReplicaCount());
+  std::ostringstream row;
+  row << iteration << ',' << times.imbalance / layers_ << ',' << times.attention_allreduce.max
+      << ',' << times.dispatch.max << ',' << times.moe_compute << ',' << times.combine.max << ','
+      << times.combine_collective.max << ',' << times.migration_stall << ',' << times.iteration
+      << ',' << live << ',' << in_flight_.size() << ',' << chunks_moved_;
+  iteration_log_.push_back(row.str());
+}
 
 void MoeOrchestrator::writeOutputs() const {
   if (output_dir_.empty())
@@ -34,22 +47,28 @@ void MoeOrchestrator::writeOutputs() const {
       }
     }
   }
-  const std::string chunks = output_dir_ + "/migration_chunks.csv";
-  std::ofstream out(chunks);
-  if (!out)
-    fail(chunks);
-  out << "migration,layer,expert,dst,step,chunk,window,phase,window_start_ps,window_end_ps,issue_"
-         "ps,"
-         "landed_ps\n";
-  for (const std::string& row : chunk_log_)
-    out << row << '\n';
-  const std::string live = output_dir_ + "/replica_live.csv";
-  std::ofstream live_out(live);
-  if (!live_out)
-    fail(live);
-  live_out << "layer,die,slot,last_chunk_ps,activated_ps\n";
-  for (const std::string& row : live_log_)
-    live_out << row << '\n';
+  const auto write_rows = [&](const char* name, const char* header,
+                              const std::vector<std::string>& rows) {
+    const std::string file = output_dir_ + "/" + name;
+    std::ofstream out(file);
+    if (!out)
+      fail(file);
+    out << header << '\n';
+    for (const std::string& row : rows)
+      out << row << '\n';
+  };
+  write_rows("migration_chunks.csv",
+             "migration,layer,expert,dst,step,chunk,window,phase,window_start_ps,window_end_ps,"
+             "issue_ps,landed_ps",
+             chunk_log_);
+  write_rows("replica_live.csv", "layer,die,slot,last_chunk_ps,activated_ps", live_log_);
+  // Per-iteration trace (the runtime load traces of the paper's Fig. x15): times in seconds,
+  // summed over the simulated layers; imbalance = mean over layers of max / mean die tokens.
+  write_rows("iterations.csv",
+             "iteration,imbalance,attention_allreduce_s,dispatch_s,moe_compute_s,combine_s,"
+             "combine_collective_s,migration_stall_s,iteration_s,live_replicas,"
+             "migrations_in_flight,chunks_moved",
+             iteration_log_);
 }
 
 void MoeOrchestrator::reportStats(ModuleStats& stats) const {

@@ -22,6 +22,21 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
       .byDefault("1")
       .atLeast(1)
       .atMost(64);
+  // Inter-wafer links: the mesh's wafer partition must carry the same values (the generator
+  // writes both); the orchestrator uses them for its routes, link loads and chunk timing.
+  s.quantity("inter_wafer_bandwidth", dims::bandwidth(),
+             "Inter-wafer link bandwidth per direction ([I] same as a D2D link)")
+      .byDefault("900 GB/s")
+      .above(0);
+  s.quantity("inter_wafer_latency", dims::time(), "Inter-wafer link latency ([I] not found)")
+      .byDefault("500 ns")
+      .atLeast(0);
+  s.integerList("inter_wafer_link_offsets",
+                "Positions along a facing wafer edge that carry an inter-wafer link ([] = every "
+                "edge die); routes use the nearest linked edge die")
+      .byDefault("[]")
+      .atLeast(0)
+      .atMost(63);
   s.integer("devices", "Devices on the switch (network: switch)").byDefault("72").atLeast(1);
   s.integer("dies", "Dies in total: the width of net[], rx[] and hbm[] (must match the system)")
       .byDefault("64")
@@ -87,6 +102,15 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
   s.integer("history_window", "Iterations of load history").byDefault("10").atLeast(1);
   s.real("target_imbalance", "Planner stops at max/mean load <= this").byDefault("1.05").atLeast(1);
   s.integer("shadow_slots", "Shadow expert slots per die and layer").byDefault("1").atLeast(0);
+  s.enumeration("replica_split", {"weighted", "even"},
+                "Token split between an expert's instances the planner assumes and dispatch "
+                "uses: weighted = planned shares (water filling), even = l_e / r_e")
+      .byDefault("weighted");
+  s.enumeration("migration_window", {"layer", "collective"},
+                "NI windows: layer = a whole attention layer (local steps) / MoE layer (global "
+                "steps), compute gaps included; collective = only the collective's or the "
+                "all-to-all's own network window")
+      .byDefault("layer");
   s.quantity("migration_chunk", dims::data(), "Migration chunk size").byDefault("2 MiB").above(0);
   s.enumeration("chunk_admission", {"booked", "zero_load"},
                 "NI chunk admission: booked = zero-load arrival plus the route's booked bytes of "

@@ -4,17 +4,10 @@
 #include <cmath>
 #include <limits>
 
-using spatialvp::interconnect::LinkParams;
+#include "test/interconnect/core_test_support.h"
 
-namespace {
-bool mentions(const std::vector<std::string>& problems, const std::string& text) {
-  for (const auto& problem : problems) {
-    if (problem.find(text) != std::string::npos)
-      return true;
-  }
-  return false;
-}
-}  // namespace
+using spatialvp::interconnect::LinkParams;
+using spatialvp::interconnect::core_test::mentions;
 
 TEST_CASE("Link: wire bytes add the packet header when unframed", "[interconnect][link]") {
   LinkParams link;

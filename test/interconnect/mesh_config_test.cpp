@@ -4,8 +4,10 @@
 #include <stdexcept>
 
 #include "interconnect/mesh/mesh_network.h"
+#include "test/interconnect/core_test_support.h"
 
 using namespace spatialvp::interconnect;
+using spatialvp::interconnect::core_test::mentions;
 
 namespace {
 MeshConfig validConfig() {
@@ -18,13 +20,6 @@ MeshConfig validConfig() {
   config.packet_payload_bytes = 256;
   config.input_buffer_bytes = 1024;
   return config;
-}
-bool mentions(const std::vector<std::string>& problems, const std::string& text) {
-  for (const auto& problem : problems) {
-    if (problem.find(text) != std::string::npos)
-      return true;
-  }
-  return false;
 }
 }  // namespace
 

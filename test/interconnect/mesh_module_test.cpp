@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "support/run_report_lookup.h"
 #include "test/interconnect/tlm_probe.h"
 #include "test/platform/config_test_support.h"
 
@@ -151,6 +152,89 @@ TEST_CASE("Mesh TLM: idle-mesh write, read and burst take the core's closed form
   CHECK(test::statOf(report, "noc", "link.x0y0.E.packets") == 5);
   CHECK(test::statOf(report, "noc", "link.x3y1.N.packets") == 5);
   CHECK(test::statOf(report, "noc", "link.x0y1.E.packets") == 0);
+}
+
+// 2 x 2 wafers of 2 x 2 routers, inter-wafer links only at offset 0 of each facing edge.
+const char* const kWaferPartition = R"(      out_nodes: [E2]
+      wafer_width: 2
+      wafer_height: 2
+      inter_wafer_link: {bandwidth: 32 GB/s, latency: 20 ns}
+      inter_wafer_link_offsets: [0]
+)";
+
+TEST_CASE("Mesh TLM: traffic between wafers pays the inter-wafer links and avoids missing ones",
+          "[mesh_tlm][wafer]") {
+  const RunReport report = runPlatform(probePlatform(kWaferPartition));
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "probe", "errors") == 0);
+  CHECK(test::statOf(report, "probe", "data_mismatches") == 0);
+
+  // x0y0 -> E2: (0,0) E (1,0) =E=> (2,0) N (2,1) =N=> (2,2) E (3,2), "=>" crossing between
+  // wafers at offset 0. Back: (3,2) W (2,2) =W=> (1,2) W (0,2) =S=> (0,1) S (0,0). Either way
+  // D = 5 links, 2 of them inter-wafer, and D + 1 routers.
+  const std::uint64_t t_router = 1000;
+  const std::uint64_t t_link = 500;
+  const std::uint64_t t_inter_wafer = 20000;
+  const std::uint64_t t_edge = 2000;
+  const std::uint64_t header = 16;
+  auto serialisation = [](std::uint64_t wire_bytes) { return wire_bytes * 1000 / 64; };
+  auto inter_wafer_serialisation = [](std::uint64_t wire_bytes) { return wire_bytes * 1000 / 32; };
+  const std::uint64_t fixed = 3 * t_link + 2 * t_inter_wafer + 6 * t_router + t_edge;
+  // The inter-wafer links are the slowest channel: they set every packet's serialisation.
+  auto packet = [&](std::uint64_t payload) {
+    return fixed + inter_wafer_serialisation(payload + header);
+  };
+  auto memory = [&](std::uint64_t bytes, std::uint64_t latency) {
+    return serialisation(bytes) + latency;
+  };
+  const std::uint64_t burst =
+      fixed + 2 * inter_wafer_serialisation(256 + header) + inter_wafer_serialisation(88 + header);
+  CHECK(test::statOf(report, "probe", "latency_ps.0") ==
+        static_cast<double>(packet(64) + memory(64, 10000) + packet(0)));
+  CHECK(test::statOf(report, "probe", "latency_ps.1") ==
+        static_cast<double>(packet(0) + memory(64, 20000) + packet(64)));
+  CHECK(test::statOf(report, "probe", "latency_ps.2") ==
+        static_cast<double>(burst + memory(600, 10000) + packet(0)));
+
+  CHECK(test::statOf(report, "noc", "packet_hops") == 8 * 5);
+  CHECK(test::statOf(report, "noc", "link.x1y0.E.bytes") == 64 + 0 + 600);
+  CHECK(test::statOf(report, "noc", "link.x2y1.N.bytes") == 64 + 0 + 600);
+  CHECK(test::statOf(report, "noc", "link.x2y2.W.bytes") == 0 + 64 + 0);
+  CHECK(test::statOf(report, "noc", "link.x0y2.S.bytes") == 0 + 64 + 0);
+  // The crossings at offset 1 do not exist, so they are not reported.
+  CHECK_THROWS(test::statOf(report, "noc", "link.x1y1.E.bytes"));
+  CHECK_THROWS(test::statOf(report, "noc", "link.x1y3.N.bytes"));
+  CHECK(test::statOf(report, "noc", "link.x1y2.E.bytes") == 0);  // linked, unused
+  double inter_wafer_wire_bits = 0;
+  for (const char* link : {"x1y0.E", "x2y1.N", "x2y2.W", "x0y2.S"})
+    inter_wafer_wire_bits +=
+        8 * test::statOf(report, "noc", "link." + std::string(link) + ".wire_bytes");
+  double counted = -1;
+  for (const auto& [action, count] : test::moduleNamed(report, "noc").stats.actions()) {
+    if (action == "inter_wafer_link_bit")
+      counted = static_cast<double>(count);
+  }
+  CHECK(counted == inter_wafer_wire_bits);
+}
+
+TEST_CASE("Mesh TLM: a wafer size that does not divide the mesh is a located error",
+          "[mesh_tlm][wafer][config]") {
+  std::string yaml = probePlatform(kWaferPartition);
+  yaml.replace(yaml.find("wafer_width: 2"), 14, "wafer_width: 3");
+  const std::string error = meshErrorOf(yaml);
+  CHECK_THAT(error, Contains(positionOf(yaml, "wafer_width: 3", 13) +
+                             ": 'modules.noc.params.wafer_width'"));
+  CHECK_THAT(error, Contains("expected a divisor of width (4"));
+}
+
+TEST_CASE("Mesh TLM: a repeated inter-wafer link offset is a located error",
+          "[mesh_tlm][wafer][config]") {
+  std::string yaml = probePlatform(kWaferPartition);
+  yaml.replace(yaml.find("offsets: [0]"), 12, "offsets: [1, 1]");
+  const std::string error = meshErrorOf(yaml);
+  CHECK_THAT(error, Contains(positionOf(yaml, "[1, 1]") +
+                             ": 'modules.noc.params.inter_wafer_link_offsets'"));
+  CHECK_THAT(error, Contains("expected each offset once, got 1 twice"));
 }
 
 TEST_CASE("Mesh TLM: under load bytes in equal bytes out, links add up and the checkers pass",

@@ -1,6 +1,7 @@
 #include "interconnect/mesh/mesh_network.h"
 
 #include "interconnect/d2d/d2d_link.h"
+#include "test/interconnect/core_test_support.h"
 
 #include <catch2/catch.hpp>
 #include <cstdint>
@@ -11,27 +12,10 @@
 #include <vector>
 
 using namespace spatialvp::interconnect;
+using namespace spatialvp::interconnect::core_test;
 using spatialvp::Picoseconds;
 
 namespace {
-
-constexpr Picoseconds kRouter = 1100;
-constexpr Picoseconds kLink = 700;
-// 256 B payload + 8 B header = 264 B at 64 B/ns = 4.125 ns.
-constexpr Picoseconds kSerialisation = 4125;
-
-MeshConfig testConfig(std::uint32_t width, std::uint32_t height) {
-  MeshConfig config;
-  config.width = width;
-  config.height = height;
-  config.link.bandwidth_bytes_per_second = 64e9;
-  config.link.latency_ps = kLink;
-  config.link.packet_header_bytes = 8;
-  config.router_latency_ps = kRouter;
-  config.packet_payload_bytes = 256;
-  config.input_buffer_bytes = 4 * 264;
-  return config;
-}
 
 std::uint32_t manhattan(const MeshNetwork& mesh, NodeId a, NodeId b) {
   const auto dx = static_cast<int>(mesh.xOf(a)) - static_cast<int>(mesh.xOf(b));

@@ -65,6 +65,84 @@ TEST_CASE("moe: replication planner lowers the peak within the shadow slots", "[
   CHECK(distance_sum[1] < distance_sum[0]);  // topology awareness shortens migrations
 }
 
+// Loads with a broad spread, one expert per die (as Zipf plus drift at EP 256): an even split
+// stalls well above the target (a replica of an expert of load L needs a die below L/2), the
+// weighted split water-fills down to it.
+TEST_CASE("moe: weighted replica split reaches the target where an even split stalls",
+          "[moe][balancer]") {
+  const MeshTopology topology(WaferSystemSpec{});
+  const ParallelMapping mapping(topology, MappingConfig{});
+  ExpertPlacement placement({mapping.domainDies(0)}, 64, 64, 1);
+  std::vector<double> loads(64);
+  for (int e = 0; e < 64; ++e)
+    loads[e] = 50.0 + 50.0 * ((e * 37) % 64) / 63.0;  // 50 .. 100, mean 75
+  auto hops = [&](int a, int b) { return topology.hops(a, b); };
+  const double target = 1.05;
+  const ReplicaPlan even =
+      ReplicationPlanner(TargetChoice::kNearest, target, hops, PlanSplit::kEven)
+          .plan(placement, 0, loads);
+  const ReplicaPlan weighted =
+      ReplicationPlanner(TargetChoice::kNearest, target, hops, PlanSplit::kWeighted)
+          .plan(placement, 0, loads);
+  CHECK(even.predicted_imbalance > 1.15);
+  CHECK(weighted.predicted_imbalance <= target + 1e-9);
+
+  // The plan's loads are consistent: per expert, primary + replica loads = the expert's load;
+  // per die, the planned load stays within the target; one replica per die (one shadow slot).
+  std::vector<double> expert_sum(64, 0.0);
+  std::vector<double> die_load(64, 0.0);
+  std::vector<int> replicas(64, 0);
+  std::vector<bool> replicated(64, false);
+  for (const ReplicaMove& move : weighted.new_replicas) {
+    CHECK(move.load > 0.0);
+    expert_sum[move.expert] += move.load;
+    die_load[move.dst_die] += move.load;
+    CHECK(++replicas[move.dst_die] <= 1);
+    CHECK(placement.holds(move.src_die, move.expert));
+    replicated[move.expert] = true;
+  }
+  for (const PrimaryLoad& primary : weighted.primaries) {
+    expert_sum[primary.expert] += primary.load;
+    die_load[primary.die] += primary.load;
+  }
+  for (int e = 0; e < 64; ++e) {
+    if (replicated[e]) {
+      CHECK(expert_sum[e] == Approx(loads[e]));
+    } else {
+      die_load[e] += loads[e];  // primary of expert e sits on die e (64 experts, 64 dies)
+    }
+  }
+  for (int die = 0; die < 64; ++die)
+    CHECK(die_load[die] <= target * 75.0 * (1.0 + 1e-9));
+
+  // Applied as instance weights, the live layout has the planned imbalance.
+  for (const PrimaryLoad& primary : weighted.primaries)
+    placement.setWeight(primary.die, placement.primarySlotOf(primary.die, primary.expert),
+                        primary.load);
+  for (const ReplicaMove& move : weighted.new_replicas) {
+    const int slot = placement.freeShadowSlot(move.dst_die);
+    placement.reserve(move.dst_die, slot, move.expert);
+    placement.setWeight(move.dst_die, slot, move.load);
+    placement.activate(move.dst_die, slot);
+  }
+  CHECK(ReplicationPlanner::imbalance(placement, 0, loads) == Approx(weighted.predicted_imbalance));
+}
+
+TEST_CASE("moe: instance weights split an expert's tokens in proportion", "[moe][balancer]") {
+  ExpertPlacement placement({{0, 1, 2}}, 3, 3, 1);  // expert e on die e
+  placement.reserve(1, 1, 0);
+  placement.activate(1, 1);
+  const int primary = 0 * placement.slotsPerDie();
+  const int replica = 1 * placement.slotsPerDie() + 1;
+  CHECK(placement.shareOf(0, 0, primary, 90.0) == Approx(45.0));  // weights 1 = even
+  placement.setWeight(0, 0, 2.0);
+  CHECK(placement.shareOf(0, 0, primary, 90.0) == Approx(60.0));
+  CHECK(placement.shareOf(0, 0, replica, 90.0) == Approx(30.0));
+  placement.setWeight(0, 0, 0.0);
+  placement.setWeight(1, 1, 0.0);
+  CHECK(placement.shareOf(0, 0, replica, 90.0) == Approx(45.0));  // all zero: even
+}
+
 TEST_CASE("moe: migrations split local/global/local and advance only in their windows",
           "[moe][balancer]") {
   const MeshTopology topology(WaferSystemSpec{});
@@ -109,7 +187,7 @@ TEST_CASE("moe: migrations split local/global/local and advance only in their wi
   CHECK(queue.empty());
 }
 
-TEST_CASE("moe: balancers reduce imbalance; only the invasive ones stall", "[moe][balancer]") {
+TEST_CASE("moe: balancers reduce imbalance and only the invasive ones stall", "[moe][balancer]") {
   const MoeModel model = deepSeek();
   auto run = [&](BalancerKind kind) {
     AnalyticMoeDriver driver(model, smallWafer(kind));

@@ -74,6 +74,23 @@ TEST_CASE("moe: sparse inter-wafer links route through the nearest linked edge d
   CHECK(topology.hops(src, dst) == 2 + 3 + 1 + 3 + 1);
 }
 
+TEST_CASE("moe: zero-load time adds each link's latency and serialises at the slowest link",
+          "[moe][topology]") {
+  WaferSystemSpec spec;
+  spec.mesh_width = 4;
+  spec.mesh_height = 4;
+  spec.inter_wafer_bandwidth = 450e9;
+  spec.inter_wafer_latency = 500e-9;
+  spec = waferSystemWithWafers(2, spec);
+  const MeshTopology topology(spec);
+  const int src = topology.dieAt(0, 2, 1);
+  CHECK(topology.zeroLoadTime(src, topology.dieAt(0, 3, 1), 9e6) == Approx(9e6 / 900e9 + 100e-9));
+  // (2,1) -> (5,1): a D2D link, the inter-wafer link, a D2D link on the second wafer.
+  CHECK(topology.zeroLoadTime(src, topology.dieAt(1, 1, 1), 9e6) ==
+        Approx(9e6 / 450e9 + 2 * 100e-9 + 500e-9));
+  CHECK(topology.zeroLoadTime(src, src, 9e6) == 0.0);
+}
+
 TEST_CASE("moe: mapping formulas, FTDs and the entwined ring", "[moe][mapping]") {
   WaferSystemSpec spec;
   const MeshTopology topology(spec);  // 8x8

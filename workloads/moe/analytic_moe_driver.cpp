@@ -148,10 +148,11 @@ double AnalyticMoeDriver::stallTime(const std::vector<Migration>& migrations) {
   return loads.phaseTime(Phase::kMigrationGlobal);
 }
 
-void AnalyticMoeDriver::advanceMigrations(MigrationWindow window, Phase phase, int& completed) {
+void AnalyticMoeDriver::advanceMigrations(MigrationWindow window, Phase phase, double idle_seconds,
+                                          int& completed) {
   if (queue_->empty())
     return;
-  const double length = last_loads_->bandwidthTime(phase);
+  const double length = last_loads_->bandwidthTime(phase) + idle_seconds;
   const std::vector<double>& used = last_loads_->phaseBytes(phase);
   spare_.assign(topology_->linkIdCount(), 0.0);
   for (int link = 0; link < topology_->linkIdCount(); ++link) {
@@ -240,12 +241,17 @@ IterationReport AnalyticMoeDriver::runIteration(int iteration) {
     report.imbalance += sum_tokens > 0.0 ? max_tokens * dies / sum_tokens : 1.0;
 
     if (mesh) {
-      // Cold-link windows of this layer: local steps in the attention all-reduce, global
-      // steps in the dispatch and combine all-to-alls.
+      // Cold-link windows of this layer (as the timed platform's `migration_window: layer`):
+      // local steps in the attention layer (its compute leaves every link idle, then the
+      // all-reduce's spare capacity), global steps in the MoE layer (dispatch, the idle expert
+      // compute, combine).
+      const double attention_idle = compute_.attentionDieTime(max_group, sequences, context, tp);
       advanceMigrations(MigrationWindow::kAttentionAllReduce, Phase::kAttentionAllReduce,
+                        attention_idle, report.migrations_completed);
+      advanceMigrations(MigrationWindow::kAllToAll, Phase::kDispatch, worst,
                         report.migrations_completed);
-      advanceMigrations(MigrationWindow::kAllToAll, Phase::kDispatch, report.migrations_completed);
-      advanceMigrations(MigrationWindow::kAllToAll, Phase::kCombine, report.migrations_completed);
+      advanceMigrations(MigrationWindow::kAllToAll, Phase::kCombine, 0.0,
+                        report.migrations_completed);
     }
   }
   report.imbalance /= moe_layers_;

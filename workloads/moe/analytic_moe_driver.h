@@ -41,7 +41,7 @@ struct AnalyticConfig {
   BalancerConfig balancer;
   ZipfRoutingConfig routing;     // experts, top_k, tokens and layers are set from the model
   int shadow_slots_per_die = 1;  // [I] spec 3.2 shadow slots (count not found)
-  ReplicaSplit replica_split = ReplicaSplit::kEven;
+  ReplicaSplit replica_split = ReplicaSplit::kWeighted;
 };
 
 struct IterationReport {
@@ -93,7 +93,9 @@ class AnalyticMoeDriver {
   double phaseTime(const std::vector<Transfer>& transfers, Phase phase);
   double portTime(const std::vector<Transfer>& transfers) const;
   double stallTime(const std::vector<Migration>& migrations);
-  void advanceMigrations(MigrationWindow window, Phase phase, int& completed);
+  // Moves NI chunks on the capacity `phase` leaves free in its bandwidth time plus
+  // `idle_seconds` of compute with every link idle.
+  void advanceMigrations(MigrationWindow window, Phase phase, double idle_seconds, int& completed);
 
   MoeModel model_;
   AnalyticConfig config_;

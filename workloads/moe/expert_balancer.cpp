@@ -33,7 +33,7 @@ ExpertBalancer::ExpertBalancer(const BalancerConfig& config, const ParallelMappi
       mapping_(mapping),
       planner_(config.kind == BalancerKind::kGreedyInvasive ? TargetChoice::kLeastLoaded
                                                             : TargetChoice::kNearest,
-               config.target_imbalance, distance),
+               config.target_imbalance, distance, config.split),
       domains_(domains),
       expert_bytes_(expert_bytes) {
   if (config.kind == BalancerKind::kNonInvasive && (mapping == nullptr || !mapping->entwined())) {
@@ -43,6 +43,29 @@ ExpertBalancer::ExpertBalancer(const BalancerConfig& config, const ParallelMappi
   history_.assign(static_cast<std::size_t>(layers) * domains,
                   ExpertLoadHistory(config.history_window));
 }
+
+namespace {
+
+// Token-share weights of a plan: planned loads for replicated experts' primaries and kept
+// replicas, 1 (even) for everything else.
+void applyWeights(ExpertPlacement& placement, int domain, const ReplicaPlan& plan) {
+  for (int die : placement.domainDies(domain)) {
+    for (int slot = 0; slot < placement.primarySlots(); ++slot)
+      placement.setWeight(die, slot, 1.0);
+  }
+  for (const PrimaryLoad& primary : plan.primaries) {
+    placement.setWeight(primary.die, placement.primarySlotOf(primary.die, primary.expert),
+                        primary.load);
+  }
+  for (const ReplicaMove& move : plan.kept) {
+    for (int slot = placement.primarySlots(); slot < placement.slotsPerDie(); ++slot) {
+      if (placement.expertAt(move.dst_die, slot) == move.expert)
+        placement.setWeight(move.dst_die, slot, move.load);
+    }
+  }
+}
+
+}  // namespace
 
 BalancerDecision ExpertBalancer::onIteration(
     int /*iteration*/, const std::vector<std::vector<std::vector<double>>>& loads,
@@ -90,9 +113,11 @@ BalancerDecision ExpertBalancer::onIteration(
         }
       }
       decision.kept += static_cast<int>(plan.kept.size());
+      applyWeights(placement, domain, plan);
       for (const ReplicaMove& move : plan.new_replicas) {
         const int slot = placement.freeShadowSlot(move.dst_die);
         placement.reserve(move.dst_die, slot, move.expert);
+        placement.setWeight(move.dst_die, slot, move.load);
         Migration migration = splitMigration(mapping_, layer, move.expert, move.src_die,
                                              move.dst_die, expert_bytes_, config_.chunk_bytes);
         migration.dst_slot = slot;

@@ -22,6 +22,7 @@ ExpertPlacement::ExpertPlacement(std::vector<std::vector<int>> domains, int tota
   domain_of_.assign(total_dies, -1);
   slot_expert_.assign(total_dies * slots_per_die_, -1);
   slot_state_.assign(total_dies * slots_per_die_, SlotState::kEmpty);
+  slot_weight_.assign(total_dies * slots_per_die_, 1.0);
   live_.assign(domains_.size() * experts, {});
   for (int d = 0; d < domainCount(); ++d) {
     const auto& dies = domains_[d];
@@ -58,6 +59,24 @@ void ExpertPlacement::setLive(int die, int slot, bool live) {
   } else {
     list.erase(std::remove(list.begin(), list.end(), index), list.end());
   }
+}
+
+double ExpertPlacement::shareOf(int domain, int expert, int instance, double tokens) const {
+  const std::vector<int>& live = instances(domain, expert);
+  double sum = 0.0;
+  for (int i : live)
+    sum += slot_weight_[i];
+  if (sum <= 0.0)
+    return tokens / static_cast<double>(live.size());
+  return tokens * slot_weight_[instance] / sum;
+}
+
+int ExpertPlacement::primarySlotOf(int die, int expert) const {
+  for (int slot = 0; slot < primary_slots_; ++slot) {
+    if (slot_expert_[die * slots_per_die_ + slot] == expert)
+      return slot;
+  }
+  return -1;
 }
 
 bool ExpertPlacement::holds(int die, int expert) const {
@@ -110,6 +129,7 @@ void ExpertPlacement::evict(int die, int slot) {
     setLive(die, slot, false);
   slot_expert_[die * slots_per_die_ + slot] = -1;
   slot_state_[die * slots_per_die_ + slot] = SlotState::kEmpty;
+  slot_weight_[die * slots_per_die_ + slot] = 1.0;
 }
 
 }  // namespace spatialvp::moe

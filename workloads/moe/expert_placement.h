@@ -31,9 +31,19 @@ class ExpertPlacement {
     return live_[domain * experts_ + expert];
   }
   int dieOfInstance(int instance) const { return instance / slots_per_die_; }
-  bool holds(int die, int expert) const;  // live or reserved
-  int freeShadowSlot(int die) const;      // -1 when none
-  int liveReplicaCount() const;           // live shadow-slot replicas
+  // Share of an expert's tokens an instance takes, relative to the expert's other live
+  // instances (1 everywhere = an even split; a weighted balancer plan sets them).
+  double instanceWeight(int instance) const { return slot_weight_[instance]; }
+  void setWeight(int die, int slot, double weight) {
+    slot_weight_[die * slots_per_die_ + slot] = weight;
+  }
+  // Token share of each live instance of `expert` in `domain` for `tokens` tokens: in proportion
+  // to the instance weights (even when they sum to 0). `instance` must be live.
+  double shareOf(int domain, int expert, int instance, double tokens) const;
+  int primarySlotOf(int die, int expert) const;  // -1 when die has no primary of expert
+  bool holds(int die, int expert) const;         // live or reserved
+  int freeShadowSlot(int die) const;             // -1 when none
+  int liveReplicaCount() const;                  // live shadow-slot replicas
 
   // Shadow-slot life cycle: reserve (migration in flight) -> activate (live) -> evict.
   void reserve(int die, int slot, int expert);
@@ -51,6 +61,7 @@ class ExpertPlacement {
   std::vector<int> domain_of_;
   std::vector<int> slot_expert_;
   std::vector<SlotState> slot_state_;
+  std::vector<double> slot_weight_;
   std::vector<std::vector<int>> live_;
 };
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "interconnect/mesh/wafer_grid_routing.h"
 #include "workloads/moe/hardware_spec.h"
 
 namespace spatialvp::moe {
@@ -51,19 +52,19 @@ class MeshTopology {
 
   // Calls visit(link) for every link of the route src -> dst: dimension order (X then Y) inside
   // a wafer; between wafers, X-then-Y over the wafer grid through the linked edge die nearest to
-  // the current position (equals global XY routing when every edge die is linked).
+  // the current position (equals global XY routing when every edge die is linked). The rule is
+  // interconnect::WaferGridRouting, the one the timed mesh routes with.
   template <typename Visit>
   void forEachLink(int src, int dst, Visit&& visit) const;
   int hops(int src, int dst) const;
   std::vector<int> route(int src, int dst) const;
+  // Seconds for `bytes` to cross the idle route src -> dst: serialisation at the route's
+  // slowest link plus every link's latency (cut-through); 0 for src == dst.
+  double zeroLoadTime(int src, int dst, double bytes) const;
 
  private:
-  // Nearest linked offset to `along` on an edge of `edge_length` dies.
-  int gatewayOffset(int along, int edge_length) const;
-  template <typename Visit>
-  int walkXY(int die, int target, Visit& visit) const;  // within one wafer, returns target
-
   WaferSystemSpec spec_;
+  interconnect::WaferGridRouting routing_;
   int dies_ = 0;
   int grid_width_ = 0;
   int grid_height_ = 0;
@@ -72,57 +73,25 @@ class MeshTopology {
   std::vector<int> die_at_;
   std::vector<bool> link_exists_;
   std::vector<int> link_target_;
-  std::vector<bool> offset_linked_;  // by offset along an edge, max(W, H) entries
 };
 
 template <typename Visit>
-int MeshTopology::walkXY(int die, int target, Visit& visit) const {
-  int x = globalX(die);
-  int y = globalY(die);
-  const int tx = globalX(target);
-  const int ty = globalY(target);
-  while (x != tx) {
-    const Direction dir = tx > x ? Direction::kXPlus : Direction::kXMinus;
-    visit(dieAtGlobal(x, y) * 4 + static_cast<int>(dir));
-    x += tx > x ? 1 : -1;
-  }
-  while (y != ty) {
-    const Direction dir = ty > y ? Direction::kYPlus : Direction::kYMinus;
-    visit(dieAtGlobal(x, y) * 4 + static_cast<int>(dir));
-    y += ty > y ? 1 : -1;
-  }
-  return target;
-}
-
-template <typename Visit>
 void MeshTopology::forEachLink(int src, int dst, Visit&& visit) const {
-  const int width = spec_.mesh_width;
-  const int height = spec_.mesh_height;
-  int current = src;
-  const int dst_wafer = waferOf(dst);
-  const int dst_wx = dst_wafer % spec_.wafers_x;
-  const int dst_wy = dst_wafer / spec_.wafers_x;
-  while (waferOf(current) != dst_wafer) {
-    const int wafer = waferOf(current);
-    const int wx = wafer % spec_.wafers_x;
-    const int wy = wafer / spec_.wafers_x;
-    int gateway = 0;
-    Direction dir = Direction::kXPlus;
-    if (wx != dst_wx) {
-      dir = dst_wx > wx ? Direction::kXPlus : Direction::kXMinus;
-      const int edge_x = dir == Direction::kXPlus ? width - 1 : 0;
-      gateway = dieAt(wafer, edge_x, gatewayOffset(localY(current), height));
-    } else {
-      dir = dst_wy > wy ? Direction::kYPlus : Direction::kYMinus;
-      const int edge_y = dir == Direction::kYPlus ? height - 1 : 0;
-      gateway = dieAt(wafer, gatewayOffset(localX(current), width), edge_y);
-    }
-    walkXY(current, gateway, visit);
-    const int link = gateway * 4 + static_cast<int>(dir);
-    visit(link);
-    current = linkTarget(link);
+  static_assert(
+      static_cast<int>(interconnect::GridStep::kXPlus) == static_cast<int>(Direction::kXPlus) &&
+          static_cast<int>(interconnect::GridStep::kYMinus) == static_cast<int>(Direction::kYMinus),
+      "a grid step is a link direction");
+  int x = globalX(src);
+  int y = globalY(src);
+  const int to_x = globalX(dst);
+  const int to_y = globalY(dst);
+  for (;;) {
+    const interconnect::GridStep step = routing_.nextStep(x, y, to_x, to_y, /*x_first=*/true);
+    if (step == interconnect::GridStep::kArrived)
+      return;
+    visit(dieAtGlobal(x, y) * 4 + static_cast<int>(step));
+    interconnect::WaferGridRouting::advance(x, y, step);
   }
-  walkXY(current, dst, visit);
 }
 
 }  // namespace spatialvp::moe

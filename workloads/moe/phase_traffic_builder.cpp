@@ -63,8 +63,8 @@ void PhaseTrafficBuilder::buildMoeLayer(const std::vector<double>& demand,
       }
       std::size_t first = 0;
       std::size_t last = instances.size();
-      double share = tokens / static_cast<double>(instances.size());
-      if (split_ == ReplicaSplit::kNearest) {
+      const bool nearest = split_ == ReplicaSplit::kNearest;
+      if (nearest) {
         int best_hops = -1;
         for (std::size_t i = 0; i < instances.size(); ++i) {
           const int h = topology.hops(sources_[i], placement.dieOfInstance(instances[i]));
@@ -74,9 +74,9 @@ void PhaseTrafficBuilder::buildMoeLayer(const std::vector<double>& demand,
           }
         }
         last = first + 1;
-        share = tokens;
       }
       for (std::size_t i = first; i < last; ++i) {
+        const double share = nearest ? tokens : placement.shareOf(domain, e, instances[i], tokens);
         const int expert_die = placement.dieOfInstance(instances[i]);
         out.instance_tokens[instances[i]] += share;
         accumulate(dispatch_pairs_, dispatch_touched_, sources_[i], expert_die,

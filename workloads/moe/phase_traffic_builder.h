@@ -11,8 +11,9 @@
 namespace spatialvp::moe {
 
 // How a token's load on an expert with several live instances is split [I] (spec 3.2: "even,
-// or nearest-replica"). kEven matches the balancer's H_d = sum l_e / r_e.
-enum class ReplicaSplit { kEven, kNearest };
+// or nearest-replica"). kWeighted: in proportion to the instance weights the balancer planned
+// (all 1 = even, the balancer's H_d = sum l_e / r_e); kNearest: all to the nearest instance.
+enum class ReplicaSplit { kWeighted, kNearest };
 
 struct MoeLayerTraffic {
   std::vector<Transfer> dispatch;
@@ -23,7 +24,7 @@ struct MoeLayerTraffic {
 class PhaseTrafficBuilder {
  public:
   explicit PhaseTrafficBuilder(const ParallelMapping& mapping,
-                               ReplicaSplit split = ReplicaSplit::kEven);
+                               ReplicaSplit split = ReplicaSplit::kWeighted);
 
   // demand[owner_die * experts + e] = tokens owned by owner_die that chose expert e (a TP
   // group's tokens are owned round-robin by its members). Transfers between the same pair of

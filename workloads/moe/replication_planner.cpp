@@ -7,8 +7,11 @@
 namespace spatialvp::moe {
 
 ReplicationPlanner::ReplicationPlanner(TargetChoice choice, double target_imbalance,
-                                       Distance distance)
-    : choice_(choice), target_imbalance_(target_imbalance), distance_(std::move(distance)) {
+                                       Distance distance, PlanSplit split)
+    : choice_(choice),
+      target_imbalance_(target_imbalance),
+      distance_(std::move(distance)),
+      split_(split) {
   if (target_imbalance < 1.0) {
     throw std::invalid_argument("ReplicationPlanner: target imbalance must be >= 1");
   }
@@ -25,7 +28,7 @@ double ReplicationPlanner::imbalance(const ExpertPlacement& placement, int domai
       if (placement.stateAt(die, slot) != ExpertPlacement::SlotState::kLive)
         continue;
       const int e = placement.expertAt(die, slot);
-      h += loads[e] / static_cast<double>(placement.instances(domain, e).size());
+      h += placement.shareOf(domain, e, die * placement.slotsPerDie() + slot, loads[e]);
     }
     max_load = std::max(max_load, h);
     sum += h;
@@ -33,8 +36,137 @@ double ReplicationPlanner::imbalance(const ExpertPlacement& placement, int domai
   return sum > 0.0 ? max_load * static_cast<double>(dies.size()) / sum : 1.0;
 }
 
+bool ReplicationPlanner::better(const Candidate& a, const Candidate& b) const {
+  if (b.die < 0)
+    return true;
+  if (a.kept != b.kept)
+    return a.kept;  // reusing a live replica costs no migration
+  if (a.absorbs != b.absorbs)
+    return a.absorbs;
+  if (choice_ == TargetChoice::kNearest)
+    return a.distance < b.distance || (a.distance == b.distance && a.load < b.load);
+  return a.load < b.load;
+}
+
+namespace {
+
+// True if die `die` (of the domain) holds a live shadow replica of `expert`.
+bool liveShadowReplica(const ExpertPlacement& placement, int die, int expert) {
+  for (int slot = placement.primarySlots(); slot < placement.slotsPerDie(); ++slot) {
+    if (placement.expertAt(die, slot) == expert &&
+        placement.stateAt(die, slot) == ExpertPlacement::SlotState::kLive) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+ReplicaPlan ReplicationPlanner::planWeighted(const ExpertPlacement& placement, int domain,
+                                             const std::vector<double>& loads) const {
+  const std::vector<int>& dies = placement.domainDies(domain);
+  const int experts = placement.experts();
+  const int count = static_cast<int>(dies.size());
+  // Loads per (domain-local die, expert) instance; primaries split an expert evenly.
+  std::vector<std::vector<std::pair<int, double>>> shares(experts);
+  std::vector<std::vector<int>> hosted(count);
+  for (int i = 0; i < count; ++i) {
+    for (int slot = 0; slot < placement.primarySlots(); ++slot) {
+      const int e = placement.expertAt(dies[i], slot);
+      if (e >= 0) {
+        shares[e].emplace_back(i, 0.0);
+        hosted[i].push_back(e);
+      }
+    }
+  }
+  std::vector<double> h(count, 0.0);
+  double total = 0.0;
+  for (int e = 0; e < experts; ++e) {
+    for (auto& [i, load] : shares[e]) {
+      load = loads[e] / static_cast<double>(shares[e].size());
+      h[i] += load;
+      total += load;
+    }
+  }
+  ReplicaPlan result;
+  if (total <= 0.0)
+    return result;
+  const std::vector<std::size_t> primaries_of = [&] {
+    std::vector<std::size_t> n(experts);
+    for (int e = 0; e < experts; ++e)
+      n[e] = shares[e].size();
+    return n;
+  }();
+  const double mean = total / count;
+  const double goal = target_imbalance_ * mean;
+  // [I] A replica costs a whole expert's migration and weight reads: it must take at least the
+  // load the target tolerance allows above the mean.
+  const double min_load = (target_imbalance_ - 1.0) * mean;
+  std::vector<int> free_slots(count, placement.slotsPerDie() - placement.primarySlots());
+  auto share_on = [&](int e, int i) -> double* {
+    for (auto& [die, load] : shares[e]) {
+      if (die == i)
+        return &load;
+    }
+    return nullptr;
+  };
+  for (;;) {
+    const int hottest = static_cast<int>(std::max_element(h.begin(), h.end()) - h.begin());
+    if (h[hottest] <= goal)
+      break;
+    int expert = -1;
+    for (int e : hosted[hottest]) {
+      if (expert < 0 || *share_on(e, hottest) > *share_on(expert, hottest))
+        expert = e;
+    }
+    Candidate best;
+    for (int i = 0; i < count; ++i) {
+      if (free_slots[i] == 0 || goal - h[i] < min_load || share_on(expert, i) != nullptr)
+        continue;
+      const Candidate candidate{
+          i, liveShadowReplica(placement, dies[i], expert), distance_(dies[hottest], dies[i]), h[i],
+          goal - h[i] >= std::min(h[hottest] - goal, *share_on(expert, hottest))};
+      if (better(candidate, best))
+        best = candidate;
+    }
+    if (best.die < 0)
+      break;
+    double& from = *share_on(expert, hottest);
+    const double moved = std::min({h[hottest] - goal, goal - h[best.die], from});
+    from -= moved;
+    h[hottest] -= moved;
+    h[best.die] += moved;
+    shares[expert].emplace_back(best.die, moved);
+    hosted[best.die].push_back(expert);
+    --free_slots[best.die];
+    // Source: a primary holder (live weights): the hottest die if it is one, else the first;
+    // for kNearest the one nearest the target.
+    int source = shares[expert].front().first;
+    for (std::size_t k = 0; k < primaries_of[expert]; ++k) {
+      const int i = shares[expert][k].first;
+      const bool nearer =
+          distance_(dies[i], dies[best.die]) < distance_(dies[source], dies[best.die]);
+      if (choice_ == TargetChoice::kNearest ? nearer : i == hottest)
+        source = i;
+    }
+    const ReplicaMove move{expert, dies[source], dies[best.die], moved};
+    (best.kept ? result.kept : result.new_replicas).push_back(move);
+  }
+  for (int e = 0; e < experts; ++e) {
+    if (shares[e].size() == primaries_of[e])
+      continue;
+    for (std::size_t k = 0; k < primaries_of[e]; ++k)
+      result.primaries.push_back(PrimaryLoad{dies[shares[e][k].first], e, shares[e][k].second});
+  }
+  result.predicted_imbalance = *std::max_element(h.begin(), h.end()) / mean;
+  return result;
+}
+
 ReplicaPlan ReplicationPlanner::plan(const ExpertPlacement& placement, int domain,
                                      const std::vector<double>& loads) const {
+  if (split_ == PlanSplit::kWeighted)
+    return planWeighted(placement, domain, loads);
   const std::vector<int>& dies = placement.domainDies(domain);
   const int experts = placement.experts();
   const int count = static_cast<int>(dies.size());
@@ -66,15 +198,7 @@ ReplicaPlan ReplicationPlanner::plan(const ExpertPlacement& placement, int domai
   ReplicaPlan result;
   if (total <= 0.0)
     return result;
-  auto live_shadow = [&](int i, int e) {
-    for (int slot = placement.primarySlots(); slot < placement.slotsPerDie(); ++slot) {
-      if (placement.expertAt(dies[i], slot) == e &&
-          placement.stateAt(dies[i], slot) == ExpertPlacement::SlotState::kLive) {
-        return true;
-      }
-    }
-    return false;
-  };
+
   for (;;) {
     const int hottest_die = static_cast<int>(std::max_element(h.begin(), h.end()) - h.begin());
     if (h[hottest_die] <= target_imbalance_ * mean)
@@ -91,33 +215,22 @@ ReplicaPlan ReplicationPlanner::plan(const ExpertPlacement& placement, int domai
     if (expert < 0 || best_share <= 0.0)
       break;
     const double new_share = loads[expert] / static_cast<double>(holders[expert].size() + 1);
-    int target = -1;
-    bool target_kept = false;
-    int target_distance = 0;
+    Candidate best;
     for (int i = 0; i < count; ++i) {
       if (free_slots[i] == 0 || h[i] + new_share >= h[hottest_die])
         continue;
       if (std::find(holders[expert].begin(), holders[expert].end(), i) != holders[expert].end()) {
         continue;
       }
-      const bool kept = live_shadow(i, expert);
-      const int dist = distance_(dies[hottest_die], dies[i]);
-      bool better = target < 0;
-      if (!better && kept != target_kept) {
-        better = kept;  // reusing a live replica costs no migration
-      } else if (!better && choice_ == TargetChoice::kNearest) {
-        better = dist < target_distance || (dist == target_distance && h[i] < h[target]);
-      } else if (!better) {
-        better = h[i] < h[target];
-      }
-      if (better) {
-        target = i;
-        target_kept = kept;
-        target_distance = dist;
-      }
+      const Candidate candidate{i, liveShadowReplica(placement, dies[i], expert),
+                                distance_(dies[hottest_die], dies[i]), h[i]};
+      if (better(candidate, best))
+        best = candidate;
     }
-    if (target < 0)
+    if (best.die < 0)
       break;
+    const int target = best.die;
+    const bool target_kept = best.kept;
     // Only a die that already holds the weights can send them (d* may hold a planned copy).
     const auto& live = live_holders[expert];
     int source =
@@ -137,7 +250,7 @@ ReplicaPlan ReplicationPlanner::plan(const ExpertPlacement& placement, int domai
     --free_slots[target];
     if (target_kept)
       live_holders[expert].push_back(target);
-    const ReplicaMove move{expert, dies[source], dies[target]};
+    const ReplicaMove move{expert, dies[source], dies[target], 1.0};
     (target_kept ? result.kept : result.new_replicas).push_back(move);
   }
   result.predicted_imbalance = *std::max_element(h.begin(), h.end()) / mean;

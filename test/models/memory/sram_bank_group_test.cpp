@@ -96,7 +96,8 @@ TEST_CASE("SRAM bandwidth never exceeds banks * ports * word per cycle", "[sram]
   CHECK(bytes_per_second >= 0.5 * config.peakBandwidth());
 }
 
-TEST_CASE("SRAM energy is words times per-access energy; leakage is power times time", "[sram]") {
+TEST_CASE("SRAM energy is words times per-access energy and leakage is power times time",
+          "[sram]") {
   const SramConfig config = tokenSramConfig();
   SramBankGroup sram(config);
   sram.access({0, 1024, false, 0});  // 64 words

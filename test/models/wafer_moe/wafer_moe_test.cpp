@@ -28,19 +28,41 @@ namespace {
 using spatialvp::test::counter;
 using spatialvp::test::moduleNamed;
 
-ConfigNode loadShipped(const std::string& file) {
+ConfigNode loadConfig(const std::string& path) {
   ConfigLoader loader({SPATIALVP_SOURCE_DIR "/platform/configs"},
                       [](const std::string& name) { return embeddedConfig(name); });
-  return loader.loadFile(SPATIALVP_SOURCE_DIR "/platform/configs/" + file);
+  return loader.loadFile(path);
+}
+
+ConfigNode loadShipped(const std::string& file) {
+  return loadConfig(SPATIALVP_SOURCE_DIR "/platform/configs/" + file);
+}
+
+RunReport runConfig(const std::string& path, const std::vector<std::string>& settings) {
+  ConfigNode root = loadConfig(path);
+  for (const auto& assignment : settings)
+    ConfigLoader::applyOverride(root, assignment);
+  Simulation simulation(root, path);
+  simulation.elaborate(false, std::nullopt);
+  return simulation.run();
 }
 
 RunReport runShipped(const std::string& file, const std::vector<std::string>& settings) {
-  ConfigNode root = loadShipped(file);
-  for (const auto& assignment : settings)
-    ConfigLoader::applyOverride(root, assignment);
-  Simulation simulation(root, file);
-  simulation.elaborate(false, std::nullopt);
-  return simulation.run();
+  return runConfig(SPATIALVP_SOURCE_DIR "/platform/configs/" + file, settings);
+}
+
+// The configuration error of wafer_moe.yaml with one --set `setting` (elaborates once).
+std::string shippedConfigError(const std::string& setting) {
+  ConfigNode root = loadShipped("wafer_moe.yaml");
+  ConfigLoader::applyOverride(root, setting);
+  try {
+    Simulation simulation(root, "wafer_moe.yaml");
+    simulation.elaborate(false, std::nullopt);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  FAIL("expected a configuration error");
+  return "";
 }
 
 // Mesh payload bytes per directed router-to-router link, keyed "x<X>y<Y>.<P>".
@@ -81,6 +103,46 @@ std::string freshDir(const std::string& name) {
   return dir;
 }
 
+// Every transfer byte entered the mesh and reached a die window; link by link, the mesh carried
+// what the transfer lists route (the per-phase heat-map CSVs in `dir`, summed), and each CSV adds
+// up to its phase's link_bytes. Returns the mesh's payload bytes per link.
+std::map<std::string, double> checkMeshCarriesTransfers(const std::string& dir,
+                                                        const ModuleReport& orch,
+                                                        const ModuleReport& mesh) {
+  double bytes = 0.0;
+  for (const char* phase : kPhases)
+    bytes += counter(orch, std::string("phase.") + phase + ".bytes");
+  CHECK(counter(mesh, "bytes_in") == bytes);
+  CHECK(counter(mesh, "bytes_out") == bytes);
+  CHECK(counter(orch, "rx_bytes") == bytes);
+
+  std::map<std::string, double> expected;
+  double link_bytes = 0.0;
+  for (const char* phase : kPhases) {
+    double phase_sum = 0.0;
+    for (const auto& row : readCsv(dir + "/link_heatmap_" + std::string(phase) + ".csv")) {
+      REQUIRE(row.size() == 5);
+      const double value = std::stod(row[4]);
+      expected["x" + row[0] + "y" + row[1] + "." + row[2]] += value;
+      phase_sum += value;
+    }
+    INFO(phase);
+    const double phase_link_bytes = counter(orch, std::string("phase.") + phase + ".link_bytes");
+    CHECK(phase_sum == Approx(phase_link_bytes));
+    link_bytes += phase_link_bytes;
+  }
+  const std::map<std::string, double> carried = meshLinkBytes(mesh);
+  CHECK(carried.size() == expected.size());  // the same links exist in both
+  double total = 0.0;
+  for (const auto& [link, value] : carried) {
+    INFO(link);
+    CHECK(value == Approx(expected[link]).margin(0.5));
+    total += value;
+  }
+  CHECK(total == link_bytes);
+  return carried;
+}
+
 }  // namespace
 
 TEST_CASE("Wafer MoE: a decode iteration on one wafer puts exactly the transfer lists on the mesh",
@@ -103,37 +165,38 @@ TEST_CASE("Wafer MoE: a decode iteration on one wafer puts exactly the transfer 
   CHECK(counter(orch, "time.iteration") >=
         counter(orch, "time.attention_compute") + counter(orch, "time.moe_compute"));
 
-  double bytes = 0.0;
-  double link_bytes = 0.0;
-  for (const char* phase : kPhases) {
-    bytes += counter(orch, std::string("phase.") + phase + ".bytes");
-    link_bytes += counter(orch, std::string("phase.") + phase + ".link_bytes");
-  }
-  // Every byte entered the mesh and was delivered to a die window.
-  CHECK(counter(mesh, "bytes_in") == bytes);
-  CHECK(counter(orch, "rx_bytes") == bytes);
-  // Link by link, the mesh carried what the transfer lists route (per-phase heat maps summed).
-  std::map<std::string, double> expected;
-  for (const char* phase : kPhases) {
-    double phase_sum = 0.0;
-    for (const auto& row : readCsv(dir + "/link_heatmap_" + std::string(phase) + ".csv")) {
-      REQUIRE(row.size() == 5);
-      const double value = std::stod(row[4]);
-      expected["x" + row[0] + "y" + row[1] + "." + row[2]] += value;
-      phase_sum += value;
-    }
-    INFO(phase);
-    CHECK(phase_sum == Approx(counter(orch, std::string("phase.") + phase + ".link_bytes")));
-  }
-  const std::map<std::string, double> carried = meshLinkBytes(mesh);
-  REQUIRE(carried.size() == 2 * (7 * 8) * 2);  // 8 x 8: 112 undirected links, both directions
-  double total = 0.0;
-  for (const auto& [link, value] : carried) {
+  const std::map<std::string, double> carried = checkMeshCarriesTransfers(dir, orch, mesh);
+  CHECK(carried.size() == 2 * (7 * 8) * 2);  // 8 x 8: 112 undirected links, both directions
+}
+
+TEST_CASE("Wafer MoE: two wafers with sparse inter-wafer links put the transfer lists on the mesh",
+          "[wafer_moe]") {
+  // Two 4 x 4 wafers side by side, linked only at rows 1 and 2 of their facing edges.
+  const std::string dir = freshDir("two_wafers");
+  const std::string config = dir + "/two_wafers.yaml";
+  REQUIRE(std::system(("python3 " SPATIALVP_SOURCE_DIR "/scripts/gen_wafer_moe_config --wafers 2 "
+                       "--width 4 --height 4 --inter-wafer-links 1,2 --output " +
+                       config)
+                          .c_str()) == 0);
+  const RunReport report = runConfig(config, {"orch.sample_layers=2", "orch.balancer=none",
+                                              "orch.mapping=baseline", "orch.output_dir=" + dir});
+  const ModuleReport& orch = moduleNamed(report, "orch");
+  const ModuleReport& mesh = moduleNamed(report, "net");
+  CHECK(counter(orch, "dies") == 32);
+  const std::map<std::string, double> carried = checkMeshCarriesTransfers(dir, orch, mesh);
+  // 2 x 48 directed links inside the wafers, and the 2 linked rows in both directions between.
+  CHECK(carried.size() == 2 * 48 + 2 * 2);
+  CHECK(carried.count("x3y0.E") == 0);
+  CHECK(carried.count("x4y3.W") == 0);
+  for (const char* link : {"x3y1.E", "x3y2.E", "x4y1.W", "x4y2.W"}) {
     INFO(link);
-    CHECK(value == Approx(expected[link]).margin(0.5));
-    total += value;
+    REQUIRE(carried.count(link) == 1);
+    CHECK(carried.at(link) > 0.0);  // the baseline all-to-all crosses both ways on both rows
   }
-  CHECK(total == link_bytes);
+  for (const auto& row : readCsv(dir + "/link_heatmap_dispatch.csv")) {
+    const bool crossing = (row[0] == "3" && row[2] == "E") || (row[0] == "4" && row[2] == "W");
+    CHECK(row[3] == (crossing ? "1" : "0"));
+  }
 }
 
 namespace {
@@ -181,7 +244,7 @@ TEST_CASE("Wafer MoE: the baseline dispatch does load the links between ER's FTD
   CHECK(intra > 0.0);
 }
 
-TEST_CASE("Wafer MoE: NI chunks move only inside their windows; replicas go live after the last",
+TEST_CASE("Wafer MoE: NI chunks move only inside their windows and replicas go live after the last",
           "[wafer_moe]") {
   const std::string dir = freshDir("ni");
   const RunReport report = runShipped(
@@ -210,12 +273,12 @@ TEST_CASE("Wafer MoE: NI chunks move only inside their windows; replicas go live
     CHECK(issue < end);
     CHECK(land > issue);
     CHECK(land <= end);  // booked admission: no chunk lands after its window closed
-    // Local steps in the attention collective window, global steps in dispatch/combine.
-    if (row[6] == "attention_allreduce") {
+    // Local steps in the attention layer's window, global steps in the MoE layer's.
+    if (row[6] == "attention") {
       CHECK(row[7] == "attention_allreduce");
     } else {
-      CHECK(row[6] == "all_to_all");
-      CHECK((row[7] == "dispatch" || row[7] == "combine"));
+      CHECK(row[6] == "moe");
+      CHECK(row[7] == "dispatch+combine");
     }
     const int migration = std::stoi(row[0]);
     const int step = std::stoi(row[4]);
@@ -229,6 +292,12 @@ TEST_CASE("Wafer MoE: NI chunks move only inside their windows; replicas go live
     auto& latest = last[{std::stoi(row[1]), std::stoi(row[3]), migration}];
     latest = std::max(latest, land);
   }
+  // The per-iteration trace: one row per iteration; balancing lowers the peak/mean load.
+  const auto trace = readCsv(dir + "/iterations.csv");
+  REQUIRE(trace.size() == 10);
+  CHECK(std::stod(trace.back()[1]) < 0.9 * std::stod(trace.front()[1]));
+  CHECK(std::stod(trace.back()[9]) > 0.0);  // live replicas
+
   // layer,die,slot,last_chunk_ps,activated_ps
   const auto live = readCsv(dir + "/replica_live.csv");
   REQUIRE(!live.empty());
@@ -287,43 +356,25 @@ TEST_CASE("Wafer MoE: the NVL72 switch baseline runs and switches exactly the tr
 }
 
 TEST_CASE("Wafer MoE: a wafer count of 0 is a located error", "[wafer_moe]") {
-  ConfigNode root = loadShipped("wafer_moe.yaml");
-  ConfigLoader::applyOverride(root, "orch.wafers=0");
-  try {
-    Simulation simulation(root, "wafer_moe.yaml");
-    simulation.elaborate(false, std::nullopt);
-    FAIL("expected a configuration error");
-  } catch (const ConfigError& error) {
-    CHECK_THAT(std::string(error.what()), Contains("'modules.orch.params.wafers'"));
-  }
+  CHECK_THAT(shippedConfigError("orch.wafers=0"), Contains("'modules.orch.params.wafers'"));
 }
 
 TEST_CASE("Wafer MoE: a die count that does not match the wafers is a located error",
           "[wafer_moe]") {
-  ConfigNode root = loadShipped("wafer_moe.yaml");
-  ConfigLoader::applyOverride(root, "orch.wafers=4");
-  try {
-    Simulation simulation(root, "wafer_moe.yaml");
-    simulation.elaborate(false, std::nullopt);
-    FAIL("expected a configuration error");
-  } catch (const ConfigError& error) {
-    CHECK_THAT(std::string(error.what()),
-               Contains("wafer_moe.yaml:") && Contains("'modules.orch.params.dies'") &&
-                   Contains("64 dies do not match the 4 wafer(s) of 8 x 8 (expected 256)"));
-  }
+  CHECK_THAT(shippedConfigError("orch.wafers=4"),
+             Contains("wafer_moe.yaml:") && Contains("'modules.orch.params.dies'") &&
+                 Contains("64 dies do not match the 4 wafer(s) of 8 x 8 (expected 256)"));
+}
+
+TEST_CASE("Wafer MoE: a repeated inter-wafer link offset is a located error", "[wafer_moe]") {
+  CHECK_THAT(shippedConfigError("orch.inter_wafer_link_offsets=[2, 2]"),
+             Contains("'modules.orch.params.inter_wafer_link_offsets'") &&
+                 Contains("expected each offset once, got 2 twice"));
 }
 
 TEST_CASE("Wafer MoE: an unknown mapping is a located error", "[wafer_moe]") {
-  ConfigNode root = loadShipped("wafer_moe.yaml");
-  ConfigLoader::applyOverride(root, "orch.mapping=diagonal");
-  try {
-    Simulation simulation(root, "wafer_moe.yaml");
-    simulation.elaborate(false, std::nullopt);
-    FAIL("expected a configuration error");
-  } catch (const ConfigError& error) {
-    CHECK_THAT(std::string(error.what()),
-               Contains("'modules.orch.params.mapping'") && Contains("diagonal"));
-  }
+  CHECK_THAT(shippedConfigError("orch.mapping=diagonal"),
+             Contains("'modules.orch.params.mapping'") && Contains("diagonal"));
 }
 
 namespace {
@@ -382,7 +433,7 @@ TEST_CASE("Wafer MoE: a phase is not charged the spread of its dies' start times
     const double reference = value(sync, key);
     INFO(phase << ": dataflow per-die " << die << " s, window " << window << " s, synchronous "
                << reference << " s");
-    REQUIRE(window > 1.2 * reference);  // the dies really start at different times
+    REQUIRE(window > 1.15 * reference);  // the dies really start at different times
     CHECK(die < window);
     CHECK(std::abs(die - reference) < 0.5 * (window - reference));
   }
