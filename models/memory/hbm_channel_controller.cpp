@@ -1,7 +1,7 @@
 #include "models/memory/hbm_channel_controller.h"
 
 #include <algorithm>
-#include <functional>
+#include <array>
 #include <limits>
 
 namespace spatialvp::models {
@@ -18,14 +18,6 @@ constexpr std::size_t kGroupCalendarIntervals = 64;
 static_assert(kGroupCalendarIntervals <= IntervalCalendar::kMaxFragmentsSearched,
               "bank-group calendars must be searched exactly");
 
-// The order of std::greater<> on (free_at, slot) pairs (the free-slot ring takes the earliest,
-// then the lowest slot first), evaluated without branches.
-struct FreesLater {
-  bool operator()(const std::pair<Picoseconds, std::uint32_t>& a,
-                  const std::pair<Picoseconds, std::uint32_t>& b) const {
-    return (a.first > b.first) | ((a.first == b.first) & (a.second > b.second));
-  }
-};
 }  // namespace
 
 HbmChannelCounters& HbmChannelCounters::operator+=(const HbmChannelCounters& other) {
@@ -45,16 +37,16 @@ HbmChannelCounters& HbmChannelCounters::operator+=(const HbmChannelCounters& oth
 }
 
 HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_t index)
-    : index_(index),
-      banks_per_group_(config.banks_per_group),
-      closed_page_(config.page_policy == PagePolicy::kClosed),
+    : closed_page_(config.page_policy == PagePolicy::kClosed),
       refresh_enabled_(config.refresh_policy != RefreshPolicy::kNone),
+      banks_per_group_(config.banks_per_group),
+      queue_depth_(config.queue_depth),
       banks_(config.banksPerPseudoChannel()),
       data_bus_(std::max(config.burstTime(), config.t_ccd_s), kChannelCalendarIntervals),
       // Reserving t_faw/4 per activate keeps any t_faw window at four activates or fewer. It is
       // exact for a sustained activate rate and conservative for an isolated group of four.
       activate_budget_(std::max(config.t_rrd_s, (config.t_faw + 3) / 4), kChannelCalendarIntervals),
-      slots_(config.queue_depth),
+      index_(index),
       bank_has_hit_(config.banksPerPseudoChannel(), 0),
       row_groups_(config.queue_depth),
       version_(1),
@@ -80,9 +72,9 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
     group.entries.reserve(config.queue_depth);
     group.order.reserve(config.queue_depth);
   }
-  free_slots_.assign(2 * static_cast<std::size_t>(config.queue_depth), {0, 0});
+  free_slots_.assign(2 * queue_depth_, Slot{});
   for (std::uint32_t s = 0; s < config.queue_depth; ++s)
-    free_slots_[s] = {0, s};
+    free_slots_[s].index = s;
   free_tail_ = config.queue_depth;
   groups_.reserve(config.bank_groups);
   for (std::uint32_t g = 0; g < config.bank_groups; ++g) {
@@ -109,9 +101,8 @@ Picoseconds HbmChannelController::accessReference(const HbmBurst* bursts, std::s
   Picoseconds completion = queued;
   window_.clear();
   std::size_t next = 0;
-  while (next < count && window_.size() < slots_.size()) {
-    admit(queued, static_cast<std::uint32_t>(next++), stats);
-  }
+  while (next < count && window_.size() < queue_depth_)
+    window_.push_back(enqueue(queued, static_cast<std::uint32_t>(next++), stats));
   while (!window_.empty()) {
     const std::size_t pick = pickNext(bursts);
     const WindowEntry entry = window_[pick];
@@ -120,12 +111,9 @@ Picoseconds HbmChannelController::accessReference(const HbmBurst* bursts, std::s
     Picoseconds data_end = 0;
     const Picoseconds column = schedule(burst, is_write, entry.enqueued, data_end, stats);
     completion = std::max(completion, data_end);
-    Slot& slot = slots_[entry.slot];
-    slot.free_at = column;
-    slot.occupant_arrival = queued;
-    releaseSlot(column, entry.slot);
+    retire(entry, column, queued);
     if (next < count)
-      admit(queued, static_cast<std::uint32_t>(next++), stats);
+      window_.push_back(enqueue(queued, static_cast<std::uint32_t>(next++), stats));
     if (closed_page_) {
       const std::uint32_t bank = bankIndex(burst);
       const bool more_hits = std::any_of(window_.begin(), window_.end(), [&](const WindowEntry& e) {
@@ -152,15 +140,17 @@ Picoseconds HbmChannelController::accessReference(const HbmBurst* bursts, std::s
 // order in which the reference loop replaces its best. Every other step (admission, slots,
 // schedule(), refresh, precharge) is shared, so results are bit-identical.
 
-Picoseconds HbmChannelController::accessFast(const HbmBurst* bursts, std::size_t count,
-                                             bool is_write, Picoseconds arrival,
-                                             HbmRequestStats& stats) {
+inline Picoseconds HbmChannelController::accessFast(const HbmBurst* bursts, std::size_t count,
+                                                    bool is_write, Picoseconds arrival,
+                                                    HbmRequestStats& stats) {
   const Picoseconds queued = arrival + t_.controller;
+  if (oneRow(bursts, count))
+    return accessOneRow(bursts, count, is_write, queued, stats);
   Picoseconds completion = queued;
   row_group_count_ = 0;
   window_size_ = 0;
   std::size_t next = 0;
-  while (next < count && window_size_ < slots_.size())
+  while (next < count && window_size_ < queue_depth_)
     admitFast(queued, bursts, static_cast<std::uint32_t>(next++), stats);
   while (window_size_ > 0) {
     const auto [group_index, entry_index] = pickNextFast(bursts);
@@ -175,10 +165,7 @@ Picoseconds HbmChannelController::accessFast(const HbmBurst* bursts, std::size_t
     const Picoseconds column = schedule(burst, is_write, entry.enqueued, data_end, stats);
     touchBankGroup(burst.bank_group);
     completion = std::max(completion, data_end);
-    Slot& slot = slots_[entry.slot];
-    slot.free_at = column;
-    slot.occupant_arrival = queued;
-    releaseSlot(column, entry.slot);
+    retire(entry, column, queued);
     if (next < count)
       admitFast(queued, bursts, static_cast<std::uint32_t>(next++), stats);
     if (closed_page_) {
@@ -195,11 +182,51 @@ Picoseconds HbmChannelController::accessFast(const HbmBurst* bursts, std::size_t
   return completion;
 }
 
+inline bool HbmChannelController::oneRow(const HbmBurst* bursts, std::size_t count) const {
+  const std::uint32_t bank = bankIndex(bursts[0]);
+  const std::uint64_t row = bursts[0].row;
+  for (std::size_t i = 1; i < count; ++i) {
+    if (bursts[i].row != row || bankIndex(bursts[i]) != bank)
+      return false;
+  }
+  return true;
+}
+
+inline Picoseconds HbmChannelController::accessOneRow(const HbmBurst* bursts, std::size_t count,
+                                                      bool is_write, Picoseconds queued,
+                                                      HbmRequestStats& stats) {
+  // With one (bank, row), every pick of the grouped path is the oldest queued burst, i.e. call
+  // order: the queue is a FIFO and needs no groups or estimates, and precharge (closed page)
+  // follows the last burst, the first with no hit queued behind it. Entry i belongs to burst i;
+  // a short call's entries stay on the stack (hot in the cache).
+  std::array<WindowEntry, kLocalEntries> local;
+  WindowEntry* entries = local.data();
+  if (count > local.size()) {
+    window_.resize(count);
+    entries = window_.data();
+  }
+  Picoseconds completion = queued;
+  std::size_t next = 0;
+  for (; next < count && next < queue_depth_; ++next)
+    entries[next] = enqueue(queued, static_cast<std::uint32_t>(next), stats);
+  for (std::size_t i = 0; i < count; ++i) {
+    Picoseconds data_end = 0;
+    const Picoseconds column = schedule(bursts[i], is_write, entries[i].enqueued, data_end, stats);
+    completion = std::max(completion, data_end);
+    retire(entries[i], column, queued);
+    if (next < count) {
+      entries[next] = enqueue(queued, static_cast<std::uint32_t>(next), stats);
+      ++next;
+    }
+  }
+  if (closed_page_)
+    prechargeAfterUse(bursts[count - 1]);
+  return completion;
+}
+
 void HbmChannelController::admitFast(Picoseconds arrival, const HbmBurst* bursts,
                                      std::uint32_t burst, HbmRequestStats& stats) {
-  admit(arrival, burst, stats);  // shared queue-slot logic; leaves the entry in window_
-  const WindowEntry entry = window_.back();
-  window_.pop_back();
+  const WindowEntry entry = enqueue(arrival, burst, stats);
   const HbmBurst& b = bursts[burst];
   const std::uint32_t bank = bankIndex(b);
   std::size_t g = 0;
@@ -385,12 +412,13 @@ std::size_t HbmChannelController::pickNext(const HbmBurst* bursts) {
   return pick == window_.size() ? 0 : pick;
 }
 
-void HbmChannelController::admit(Picoseconds arrival, std::uint32_t burst, HbmRequestStats& stats) {
+inline HbmChannelController::WindowEntry HbmChannelController::enqueue(Picoseconds arrival,
+                                                                       std::uint32_t burst,
+                                                                       HbmRequestStats& stats) {
   // The burst takes the queue slot that frees first. It waits until that slot's occupant has
   // left, unless the occupant arrived later in simulated time (a decoupled initiator ahead of
   // this one): then the slot was free at `arrival`.
-  const std::uint32_t slot_index = takeSlot();
-  const Slot& slot = slots_[slot_index];
+  const Slot slot = takeSlot();
   Picoseconds enqueued = arrival;
   if (slot.free_at > arrival && slot.occupant_arrival <= arrival) {
     enqueued = slot.free_at;
@@ -398,37 +426,43 @@ void HbmChannelController::admit(Picoseconds arrival, std::uint32_t burst, HbmRe
     ++counters_.queue_full_stalls;
     counters_.queue_stall_time += enqueued - arrival;
   }
-  window_.push_back({burst, slot_index, enqueued});
+  return {burst, slot.index, enqueued};
 }
 
-std::uint32_t HbmChannelController::takeSlot() {
-  // admit() runs only while the call holds fewer than queue_depth slots: one is free.
-  return free_slots_[free_head_++].second;
+inline void HbmChannelController::retire(const WindowEntry& entry, Picoseconds column,
+                                         Picoseconds arrival) {
+  releaseSlot({column, arrival, entry.slot});
 }
 
-void HbmChannelController::releaseSlot(Picoseconds free_at, std::uint32_t slot) {
+inline void HbmChannelController::releaseSlot(const Slot& slot) {
   if (free_head_ + freeCount() == free_slots_.size()) {  // no room at the back: compact
     std::copy(free_slots_.begin() + static_cast<std::ptrdiff_t>(free_head_), free_slots_.end(),
               free_slots_.begin());
     free_tail_ -= free_head_;
     free_head_ = 0;
   }
-  const std::pair<Picoseconds, std::uint32_t> entry(free_at, slot);
-  const auto first = free_slots_.begin() + static_cast<std::ptrdiff_t>(free_head_);
-  auto end = first + static_cast<std::ptrdiff_t>(freeCount());
-  auto position = end;
-  while (position != first && FreesLater()(*std::prev(position), entry))
+  // Insertion from the back, shifting as it goes; equal free times are rare, so the second
+  // comparison seldom runs.
+  Slot* const first = free_slots_.data() + free_head_;
+  Slot* position = free_slots_.data() + free_tail_;
+  while (position != first &&
+         (position[-1].free_at > slot.free_at ||
+          (position[-1].free_at == slot.free_at && position[-1].index > slot.index))) {
+    *position = position[-1];
     --position;
-  std::copy_backward(position, end, end + 1);
-  *position = entry;
+  }
+  *position = slot;
   ++free_tail_;
 }
 
-Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is_write,
-                                           Picoseconds earliest, Picoseconds& data_end,
-                                           HbmRequestStats& stats) {
-  if (refresh_enabled_)
-    refreshUpTo(std::max(earliest, high_water_));
+inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is_write,
+                                                  Picoseconds earliest, Picoseconds& data_end,
+                                                  HbmRequestStats& stats) {
+  if (refresh_enabled_) {
+    const Picoseconds now = std::max(earliest, high_water_);
+    if (next_refresh_due_ <= now)  // rare: a call only when a refresh is due
+      refreshUpTo(now);
+  }
   Bank& bank = banks_[bankIndex(burst)];
   BankGroup& group = groups_[burst.bank_group];
   ++stats.bursts;
@@ -479,10 +513,12 @@ Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is_write,
   } else {
     latency = t_.cl;
     // A read follows the last write in call order by t_wtr (long within the bank group).
-    if (any_write_)
+    // (A bank group has written only if the pseudo-channel has: read-only traffic does not
+    // touch the bank group's state here.)
+    if (any_write_) {
       column_earliest = std::max(column_earliest, last_write_data_end_ + t_.wtr_s);
-    if (group.write_data_end != 0) {
-      column_earliest = std::max(column_earliest, group.write_data_end + t_.wtr_l);
+      if (group.write_data_end != 0)
+        column_earliest = std::max(column_earliest, group.write_data_end + t_.wtr_l);
     }
     data_earliest = column_earliest + latency;
   }
@@ -582,9 +618,10 @@ void HbmChannelController::refreshOnce(Picoseconds due) {
   high_water_ = std::max(high_water_, refresh);
 }
 
-void HbmChannelController::record(HbmCommand::Kind kind, Picoseconds time, std::uint32_t bank_group,
-                                  std::uint32_t bank, std::uint64_t row, Picoseconds data_start,
-                                  Picoseconds data_end) {
+inline void HbmChannelController::record(HbmCommand::Kind kind, Picoseconds time,
+                                         std::uint32_t bank_group, std::uint32_t bank,
+                                         std::uint64_t row, Picoseconds data_start,
+                                         Picoseconds data_end) {
   if (trace_ == nullptr)
     return;
   trace_->push_back({kind, time, index_, bank_group, bank, row, data_start, data_end});

@@ -117,6 +117,7 @@ class HbmChannelController {
   struct Slot {                          // one entry of the bounded request queue
     spatialvp::Picoseconds free_at = 0;  // when its last occupant left (column command issued)
     spatialvp::Picoseconds occupant_arrival = 0;
+    std::uint32_t index = 0;
   };
   struct WindowEntry {
     std::uint32_t burst;  // index into the call's bursts
@@ -139,11 +140,20 @@ class HbmChannelController {
   std::uint32_t bankIndex(const HbmBurst& b) const {
     return b.bank_group * banks_per_group_ + b.bank;
   }
+  // Helpers declared inline are defined in the .cpp and used only there: the core is compiled
+  // with -fPIC (it is part of the shared platform library), and GCC does not inline a function
+  // that could be interposed, not even within its own file.
   std::size_t pickNext(const HbmBurst* bursts);  // index into window_
   spatialvp::Picoseconds accessReference(const HbmBurst* bursts, std::size_t count, bool is_write,
                                          spatialvp::Picoseconds arrival, HbmRequestStats& stats);
-  spatialvp::Picoseconds accessFast(const HbmBurst* bursts, std::size_t count, bool is_write,
-                                    spatialvp::Picoseconds arrival, HbmRequestStats& stats);
+  inline spatialvp::Picoseconds accessFast(const HbmBurst* bursts, std::size_t count, bool is_write,
+                                           spatialvp::Picoseconds arrival, HbmRequestStats& stats);
+  // Fast path for a call whose bursts all hit one (bank, row) (e.g. a 64 B request): FIFO order.
+  static constexpr std::size_t kLocalEntries = 8;  // queue entries of a short call, on the stack
+  inline bool oneRow(const HbmBurst* bursts, std::size_t count) const;
+  inline spatialvp::Picoseconds accessOneRow(const HbmBurst* bursts, std::size_t count,
+                                             bool is_write, spatialvp::Picoseconds queued,
+                                             HbmRequestStats& stats);
   // Fast path: enqueues a burst into its row group; picks the next (group, entry).
   void admitFast(spatialvp::Picoseconds arrival, const HbmBurst* bursts, std::uint32_t burst,
                  HbmRequestStats& stats);
@@ -154,51 +164,60 @@ class HbmChannelController {
   void estimateGroup(RowGroup& group, const HbmBurst* bursts, bool hit) const;
   void touchBankGroup(std::uint32_t bank_group) { bank_group_version_[bank_group] = ++version_; }
   void touchAllBankGroups();
-  void admit(spatialvp::Picoseconds arrival, std::uint32_t burst, HbmRequestStats& stats);
+  // Gives burst `burst` of the call a queue slot (shared by all paths); its entry goes to the
+  // caller's queue. retire() frees the slot when the burst's column command issues at `column`.
+  inline WindowEntry enqueue(spatialvp::Picoseconds arrival, std::uint32_t burst,
+                             HbmRequestStats& stats);
+  inline void retire(const WindowEntry& entry, spatialvp::Picoseconds column,
+                     spatialvp::Picoseconds arrival);
   // Schedules one burst no earlier than `earliest`; returns its column command time and sets
   // `data_end`.
-  spatialvp::Picoseconds schedule(const HbmBurst& burst, bool is_write,
-                                  spatialvp::Picoseconds earliest, spatialvp::Picoseconds& data_end,
-                                  HbmRequestStats& stats);
+  inline spatialvp::Picoseconds schedule(const HbmBurst& burst, bool is_write,
+                                         spatialvp::Picoseconds earliest,
+                                         spatialvp::Picoseconds& data_end, HbmRequestStats& stats);
   void prechargeAfterUse(const HbmBurst& burst);
   void refreshUpTo(spatialvp::Picoseconds time);
   void refreshOnce(spatialvp::Picoseconds due);
-  void record(HbmCommand::Kind kind, spatialvp::Picoseconds time, std::uint32_t bank_group,
-              std::uint32_t bank, std::uint64_t row, spatialvp::Picoseconds data_start = 0,
-              spatialvp::Picoseconds data_end = 0);
+  inline void record(HbmCommand::Kind kind, spatialvp::Picoseconds time, std::uint32_t bank_group,
+                     std::uint32_t bank, std::uint64_t row, spatialvp::Picoseconds data_start = 0,
+                     spatialvp::Picoseconds data_end = 0);
 
-  Timing t_{};
-  std::uint32_t index_;
-  std::uint32_t banks_per_group_;
-  bool closed_page_;
-  bool refresh_enabled_;
-  std::vector<Bank> banks_;
-  std::vector<BankGroup> groups_;
-  IntervalCalendar data_bus_;         // slot max(burst, t_ccd_s): also spaces column commands
-  IntervalCalendar activate_budget_;  // slot max(t_rrd_s, t_faw / 4)
-  spatialvp::Picoseconds last_write_column_ = 0;  // most recent write in call order
-  spatialvp::Picoseconds last_write_data_end_ = 0;
-  spatialvp::Picoseconds last_read_data_start_ = 0;  // most recent read in call order
-  spatialvp::Picoseconds last_read_data_end_ = 0;
-  bool any_write_ = false;
-  bool any_read_ = false;
-  spatialvp::Picoseconds high_water_ = 0;  // latest command time committed
-  spatialvp::Picoseconds next_refresh_due_ = 0;
-  std::vector<Slot> slots_;
-  // Slots not held by the current call, sorted by (free_at, slot) in
+  // Slots not held by the current call, sorted by (free_at, index) in
   // free_slots_[free_head_, free_tail_) of a buffer of 2 * queue_depth entries: the first is the
   // next to take; a freed slot usually frees among the last, so its insertion from the back
   // moves few entries (cheaper than a heap's sift steps); the live range moves back to the
-  // front of the buffer when it reaches the end.
-  void releaseSlot(spatialvp::Picoseconds free_at, std::uint32_t slot);
-  std::uint32_t takeSlot();
+  // front of the buffer when it reaches the end. A held slot's state lives only here while it
+  // is free, so taking one touches nothing else.
+  inline void releaseSlot(const Slot& slot);
+  Slot takeSlot() { return free_slots_[free_head_++]; }  // the call holds < queue_depth slots
   std::size_t freeCount() const { return free_tail_ - free_head_; }
-  std::vector<std::pair<spatialvp::Picoseconds, std::uint32_t>> free_slots_;
+
+  // State that every access reads comes first, packed into few cache lines: under random
+  // traffic over many pseudo-channels each access finds its controller cold in the L1 cache.
+  Timing t_{};
+  bool fast_path_ = true;
+  bool closed_page_;
+  bool refresh_enabled_;
+  bool any_write_ = false;
+  bool any_read_ = false;
+  std::uint32_t banks_per_group_;
+  std::size_t queue_depth_;
+  std::vector<Bank> banks_;
+  std::vector<BankGroup> groups_;
+  std::vector<Slot> free_slots_;
   std::size_t free_head_ = 0;
   std::size_t free_tail_ = 0;
+  spatialvp::Picoseconds last_write_data_end_ = 0;  // most recent write in call order
+  spatialvp::Picoseconds last_read_data_end_ = 0;   // most recent read in call order
+  spatialvp::Picoseconds high_water_ = 0;           // latest command time committed
+  spatialvp::Picoseconds next_refresh_due_ = 0;
+  std::vector<HbmCommand>* trace_ = nullptr;
+  HbmChannelCounters counters_;
+  IntervalCalendar data_bus_;         // slot max(burst, t_ccd_s): also spaces column commands
+  IntervalCalendar activate_budget_;  // slot max(t_rrd_s, t_faw / 4)
+  std::uint32_t index_;
   std::vector<WindowEntry> window_;
   std::vector<std::uint8_t> bank_has_hit_;  // scratch of pickNext
-  bool fast_path_ = true;
   // Fast path state: row groups of the current call (the first row_group_count_ are live), a
   // version per bank group bumped whenever its calendars or one of its banks change.
   std::vector<RowGroup> row_groups_;
@@ -207,8 +226,6 @@ class HbmChannelController {
   std::uint64_t admissions_ = 0;
   std::uint64_t version_ = 0;
   std::vector<std::uint64_t> bank_group_version_;
-  HbmChannelCounters counters_;
-  std::vector<HbmCommand>* trace_ = nullptr;
 };
 
 }  // namespace spatialvp::models

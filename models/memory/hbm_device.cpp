@@ -59,13 +59,28 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
   const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
   HbmCoordinates c = mapper_.decode(first * burst_bytes_);
   const std::uint32_t first_channel = mapper_.pseudoChannelIndex(c);
-  if (first == last) {  // one burst: no grouping by pseudo-channel
-    const HbmBurst burst = toBurst(c);
+  // A short request usually stays in one pseudo-channel (a 64 B read is two bursts of one PC):
+  // its bursts go from short_request_ straight to that channel, without per-channel grouping.
+  std::size_t short_count = 0;
+  std::uint64_t block = first;
+  for (;;) {
+    short_request_[short_count++] = toBurst(c);
+    if (++block > last)
+      break;
+    mapper_.decodeNext(block * burst_bytes_, c);  // c: coordinates of `block`, not yet stored
+    if (short_count == short_request_.size() || mapper_.pseudoChannelIndex(c) != first_channel)
+      break;
+  }
+  if (block > last) {
     result.completion =
-        std::max(result.completion, channels_[first_channel].access(&burst, 1, request.is_write,
-                                                                    request.arrival, result.stats));
-  } else {
-    for (std::uint64_t block = first;;) {
+        std::max(result.completion,
+                 channels_[first_channel].access(short_request_.data(), short_count,
+                                                 request.is_write, request.arrival, result.stats));
+  } else {  // spans pseudo-channels: group the bursts per channel, in address order
+    pending_[first_channel].assign(
+        short_request_.begin(), short_request_.begin() + static_cast<std::ptrdiff_t>(short_count));
+    touched_.push_back(first_channel);
+    for (;;) {
       const std::uint32_t channel = mapper_.pseudoChannelIndex(c);
       std::vector<HbmBurst>& bursts = pending_[channel];
       if (bursts.empty())
@@ -75,15 +90,15 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
         break;
       mapper_.decodeNext(block * burst_bytes_, c);
     }
+    for (const std::uint32_t channel : touched_) {
+      std::vector<HbmBurst>& bursts = pending_[channel];
+      const Picoseconds done = channels_[channel].access(
+          bursts.data(), bursts.size(), request.is_write, request.arrival, result.stats);
+      result.completion = std::max(result.completion, done);
+      bursts.clear();
+    }
+    touched_.clear();
   }
-  for (const std::uint32_t channel : touched_) {
-    std::vector<HbmBurst>& bursts = pending_[channel];
-    const Picoseconds done = channels_[channel].access(
-        bursts.data(), bursts.size(), request.is_write, request.arrival, result.stats);
-    result.completion = std::max(result.completion, done);
-    bursts.clear();
-  }
-  touched_.clear();
   if (request.is_write) {
     ++write_requests_;
     bytes_written_ += request.bytes;

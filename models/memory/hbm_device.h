@@ -2,6 +2,7 @@
 // Timing core of an HBM device: splits a request into bursts by the address mapping, lets each
 // pseudo-channel controller schedule its share, and returns when the last burst's data is done.
 // SystemC-free; the TLM target wrapper calls access() from b_transport.
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -64,6 +65,9 @@ class HbmDevice {
   HbmConfig config_;
   HbmAddressMapper mapper_;
   std::vector<HbmChannelController> channels_;
+  // The bursts of a request that stays in one pseudo-channel (a 64 B read is two), handed to
+  // it without per-channel grouping; longer ones use pending_.
+  std::array<HbmBurst, 4> short_request_;
   std::vector<std::vector<HbmBurst>> pending_;  // per pseudo-channel, reused between calls
   std::vector<std::uint32_t> touched_;          // pseudo-channels of the current call, in order
   std::uint64_t burst_bytes_;

@@ -1,7 +1,6 @@
 #include "models/memory/interval_calendar.h"
 
 #include <algorithm>
-#include <iterator>
 
 namespace spatialvp::models {
 
@@ -12,14 +11,14 @@ namespace {
 constexpr int kBackwardSteps = 8;
 
 // First element in [first, end) whose key exceeds `time`. Queries often land at the busy
-// frontier, so two steps back from the end are tried first; then a binary search whose steps
+// frontier, so a few steps back from the end are tried first; then a binary search whose steps
 // are conditional moves rather than branches (the position is unpredictable under random
 // traffic).
-template <typename Iterator, typename Key>
-Iterator firstAfter(Iterator first, Iterator end, Picoseconds time, Key key) {
-  Iterator it = end;
+template <typename Element, typename Key>
+const Element* firstAfter(const Element* first, const Element* end, Picoseconds time, Key key) {
+  const Element* it = end;
   for (int step = 0; step < kBackwardSteps; ++step) {
-    if (it == first || key(*std::prev(it)) <= time)
+    if (it == first || key(it[-1]) <= time)
       return it;
     --it;
   }
@@ -27,7 +26,7 @@ Iterator firstAfter(Iterator first, Iterator end, Picoseconds time, Key key) {
   std::ptrdiff_t count = it - first;
   if (count == 0)
     return first;
-  Iterator base = first;
+  const Element* base = first;
   while (count > 1) {
     const std::ptrdiff_t half = count / 2;
     base = key(base[half]) <= time ? base + half : base;
@@ -38,71 +37,79 @@ Iterator firstAfter(Iterator first, Iterator end, Picoseconds time, Key key) {
 
 }  // namespace
 
+static_assert(sizeof(IntervalCalendar) == 64, "a calendar's state is one cache line");
+
 IntervalCalendar::IntervalCalendar(Picoseconds slot, std::size_t max_intervals)
-    : slot_(slot), max_intervals_(std::max<std::size_t>(max_intervals, 2)) {}
+    : slot_(slot),
+      max_intervals_(static_cast<std::uint32_t>(std::max<std::size_t>(max_intervals, 2))) {
+  buffer_ = std::make_unique<Interval[]>(capacity());
+}
 
 Picoseconds IntervalCalendar::search(Picoseconds candidate) const {
-  if (head_ == intervals_.size() || candidate >= intervals_.back().end)
+  if (head_ == tail_ || candidate >= busy_end_)
     return candidate;
   // First interval ending after the candidate; try the gap before each following interval.
-  const auto it_first = intervals_.begin() + static_cast<std::ptrdiff_t>(head_);
-  const auto it =
-      firstAfter(it_first, intervals_.end(), candidate, [](const Interval& iv) { return iv.end; });
-  return searchFrom(it, candidate);
+  const Interval* const base = buffer_.get();
+  const Interval* const it =
+      firstAfter(base + head_, base + tail_, candidate, [](const Interval& iv) { return iv.end; });
+  return searchFrom(static_cast<std::uint32_t>(it - base), candidate);
 }
 
-Picoseconds IntervalCalendar::searchFrom(std::vector<Interval>::const_iterator it,
-                                         Picoseconds candidate) const {
+inline Picoseconds IntervalCalendar::searchFrom(std::uint32_t at, Picoseconds candidate) const {
   // Looking at a bounded number of fragments keeps the cost bounded for a request queued far
   // behind the busy frontier; past them it goes after the last booking (conservative).
-  const auto last_looked_at =
-      std::min(intervals_.cend(), it + static_cast<std::ptrdiff_t>(kMaxFragmentsSearched));
-  for (; it != last_looked_at; ++it) {
-    if (candidate + slot_ <= it->start) {
-      // Every interval before `it` ends by `candidate`, so `it` is where book(candidate) inserts.
+  const std::uint32_t last_looked_at =
+      std::min(tail_, at + static_cast<std::uint32_t>(kMaxFragmentsSearched));
+  for (; at != last_looked_at; ++at) {
+    const Interval& interval = buffer_[at];
+    if (candidate + slot_ <= interval.start) {
+      // Every interval before `at` ends by `candidate`, so `at` is where book(candidate) inserts.
       hint_start_ = candidate;
-      hint_next_ = static_cast<std::size_t>(it - intervals_.cbegin());
+      hint_next_ = at;
       return candidate;
     }
-    candidate = std::max(candidate, it->end);
+    candidate = std::max(candidate, interval.end);
   }
-  return it == intervals_.end() ? candidate : intervals_.back().end;  // book() appends
+  return at == tail_ ? candidate : busy_end_;  // book() appends
 }
 
-Picoseconds IntervalCalendar::earliestFit(Picoseconds earliest) const {
-  // Nothing fits before first_fit_, so a request from the past starts its search there.
-  return earliest <= first_fit_ ? first_fit_ : search(earliest);
+std::uint32_t IntervalCalendar::firstStartingAfter(Picoseconds time) const {
+  const Interval* const base = buffer_.get();
+  return static_cast<std::uint32_t>(
+      firstAfter(base + head_, base + tail_, time, [](const Interval& iv) { return iv.start; }) -
+      base);
 }
 
 void IntervalCalendar::book(Picoseconds start) {
   if (slot_ == 0)
     return;
   const Picoseconds end = start + slot_;
-  if (head_ == intervals_.size() || start >= intervals_.back().end) {  // append: the hot path
-    if (head_ != intervals_.size() && start == intervals_.back().end) {
-      intervals_.back().end = end;
+  if (head_ == tail_ || start >= busy_end_) {  // append: the hot path
+    if (head_ != tail_ && start == busy_end_) {
+      buffer_[tail_ - 1].end = end;
     } else {
-      intervals_.push_back({start, end});
+      if (tail_ == capacity()) {  // the live range reached the end of the buffer
+        std::copy(data() + head_, data() + tail_, data());
+        tail_ -= head_;
+        head_ = 0;
+      }
+      buffer_[tail_++] = {start, end};
     }
+    busy_end_ = end;
   } else {
     // The usual caller books what earliestFit() just found: its search knows the position.
-    auto next =
-        start == hint_start_
-            ? intervals_.begin() + static_cast<std::ptrdiff_t>(hint_next_)
-            : firstAfter(intervals_.begin() + static_cast<std::ptrdiff_t>(head_), intervals_.end(),
-                         start, [](const Interval& iv) { return iv.start; });
-    const bool joins_previous = next != intervals_.begin() + static_cast<std::ptrdiff_t>(head_) &&
-                                std::prev(next)->end == start;
-    const bool joins_next = next != intervals_.end() && next->start == end;
+    const std::uint32_t next = start == hint_start_ ? hint_next_ : firstStartingAfter(start);
+    const bool joins_previous = next != head_ && buffer_[next - 1].end == start;
+    const bool joins_next = next != tail_ && buffer_[next].start == end;
     if (joins_previous && joins_next) {
-      std::prev(next)->end = next->end;
-      intervals_.erase(next);
+      buffer_[next - 1].end = buffer_[next].end;
+      erase(next);
     } else if (joins_previous) {
-      std::prev(next)->end = end;
+      buffer_[next - 1].end = end;
     } else if (joins_next) {
-      next->start = start;
+      buffer_[next].start = start;
     } else {
-      intervals_.insert(next, {start, end});
+      insertBefore(next, {start, end});
     }
   }
   hint_start_ = kNoHint;  // positions change from here on
@@ -114,17 +121,34 @@ void IntervalCalendar::book(Picoseconds start) {
   hint_start_ = kNoHint;
 }
 
-void IntervalCalendar::foldOldest() {
-  floor_ = std::max(floor_, intervals_[head_].end);
-  ++head_;
-  if (head_ >= max_intervals_) {  // compact now and then instead of shifting on every fold
-    intervals_.erase(intervals_.begin(), intervals_.begin() + static_cast<std::ptrdiff_t>(head_));
+inline void IntervalCalendar::insertBefore(std::uint32_t at, Interval interval) {
+  if (tail_ == capacity()) {  // no room behind: move the live range to the front first
+    std::copy(data() + head_, data() + tail_, data());
+    at -= head_;
+    tail_ -= head_;
     head_ = 0;
   }
-  // Every live interval ends after the new floor, so the search for the first fit starts at the
-  // head (the same answer as search(floor_) without looking for the starting interval).
-  if (first_fit_ < floor_)
-    first_fit_ = searchFrom(intervals_.cbegin() + static_cast<std::ptrdiff_t>(head_), floor_);
+  std::copy_backward(data() + at, data() + tail_, data() + tail_ + 1);
+  ++tail_;
+  buffer_[at] = interval;
+}
+
+void IntervalCalendar::erase(std::uint32_t at) {
+  std::copy(data() + at + 1, data() + tail_, data() + at);
+  --tail_;
+}
+
+inline void IntervalCalendar::foldOldest() {
+  // The new floor is max(old floor, folded end), and first_fit_ >= old floor: the first fit
+  // moves only when the folded end passes it. Every live interval ends after the new floor, so
+  // the search for the first fit starts at the head (the same answer as search(floor) without
+  // looking for the starting interval).
+  const Picoseconds folded_end = buffer_[head_].end;
+  ++head_;
+  if (head_ == tail_)
+    busy_end_ = 0;
+  if (first_fit_ < folded_end)
+    first_fit_ = searchFrom(head_, folded_end);
   hint_start_ = kNoHint;
 }
 

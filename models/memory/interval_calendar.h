@@ -10,20 +10,29 @@
 // fragments in between (amortised O(log n) per query and booking).
 #include <cstddef>
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 #include "platform/core/contention_timeline.h"
 
 namespace spatialvp::models {
 
-class IntervalCalendar {
+// Aligned to a cache line, which holds all of its state but the intervals: under random traffic
+// over many pseudo-channels, every calendar is cold in the L1 cache when it is used.
+class alignas(64) IntervalCalendar {
  public:
-  // Beyond `max_intervals`, the oldest interval is folded into a floor before which nothing is
-  // granted any more (bounded memory; conservative and deterministic).
+  // Beyond `max_intervals` (< 2^30), the oldest interval is folded into a floor before which
+  // nothing is granted any more (bounded memory; conservative and deterministic). The intervals
+  // live in a buffer allocated once.
   IntervalCalendar(spatialvp::Picoseconds slot, std::size_t max_intervals);
 
-  // Earliest start >= `earliest` at which [start, start + slot) is free.
-  spatialvp::Picoseconds earliestFit(spatialvp::Picoseconds earliest) const;
+  // Earliest start >= `earliest` at which [start, start + slot) is free. The two cheap answers
+  // (before the first fit, after the last booking) are inline: most queries under streaming
+  // traffic end there.
+  spatialvp::Picoseconds earliestFit(spatialvp::Picoseconds earliest) const {
+    if (earliest <= first_fit_)
+      return first_fit_;  // nothing fits before it, so a request from the past starts there
+    return earliest >= busy_end_ ? earliest : search(earliest);
+  }
   // Books [start, start + slot), which must be free (as earliestFit found it).
   void book(spatialvp::Picoseconds start);
 
@@ -34,30 +43,52 @@ class IntervalCalendar {
   // exactly: non-decreasing in `earliest`, and flat (earliestFit(t) == f) for every t in
   // [earliest, f = earliestFit(earliest)]. HbmChannelController's fast path relies on it.
   static constexpr std::size_t kMaxFragmentsSearched = 64;
-  std::size_t intervalCount() const { return intervals_.size() - head_; }
+  std::size_t intervalCount() const { return tail_ - head_; }
 
  private:
   struct Interval {
     spatialvp::Picoseconds start;
     spatialvp::Picoseconds end;
   };
-  spatialvp::Picoseconds search(spatialvp::Picoseconds candidate) const;
-  // The gap search of search(), starting at `it`, the first interval that ends after `candidate`.
-  spatialvp::Picoseconds searchFrom(std::vector<Interval>::const_iterator it,
-                                    spatialvp::Picoseconds candidate) const;
-  void foldOldest();
+  // Helpers declared inline are defined in the .cpp and used only there: the core is compiled
+  // with -fPIC (it is part of the shared platform library), and GCC does not inline a function
+  // that could be interposed, not even within its own file.
 
-  std::vector<Interval> intervals_;  // sorted, disjoint, non-touching, live from head_
-  std::size_t head_ = 0;
-  spatialvp::Picoseconds slot_;
-  std::size_t max_intervals_;
-  spatialvp::Picoseconds floor_ = 0;
-  spatialvp::Picoseconds first_fit_ = 0;  // earliestFit(0)
-  // The last gap found inside the calendar by a search and the index of the interval after it,
-  // so that book() of that start skips its own search (valid until the intervals change).
+  // The search behind earliestFit() for a candidate inside the busy range.
+  spatialvp::Picoseconds search(spatialvp::Picoseconds candidate) const;
+  // The gap search of search(), starting at buffer index `at`, the first interval that ends
+  // after `candidate`.
+  inline spatialvp::Picoseconds searchFrom(std::uint32_t at,
+                                           spatialvp::Picoseconds candidate) const;
+  // Index of the first live interval whose start lies after `time`.
+  std::uint32_t firstStartingAfter(spatialvp::Picoseconds time) const;
+  // Inserts `interval` before buffer index `at`, or removes the interval at `at`.
+  inline void insertBefore(std::uint32_t at, Interval interval);
+  void erase(std::uint32_t at);
+  inline void foldOldest();
+  std::uint32_t capacity() const { return 2 * max_intervals_ + 2; }
+  Interval* data() { return buffer_.get(); }
+
   static constexpr spatialvp::Picoseconds kNoHint = ~spatialvp::Picoseconds{0};
+
+  spatialvp::Picoseconds first_fit_ = 0;  // earliestFit(0)
+  spatialvp::Picoseconds busy_end_ = 0;   // end of the last interval; 0 when there is none
+  // Live intervals: buffer_[head_, tail_), sorted, disjoint, non-touching, in a buffer of
+  // capacity() entries: a fold only advances head_ (one more than the maximum is live between
+  // an insertion and its fold), and the live range moves back to the start of the buffer when
+  // it reaches the end.
+  std::unique_ptr<Interval[]> buffer_;
+  spatialvp::Picoseconds slot_;
+  // The last gap found inside the calendar by a search and the buffer index of the interval
+  // after it, so that book() of that start skips its own search (valid until the intervals
+  // change).
   mutable spatialvp::Picoseconds hint_start_ = kNoHint;
-  mutable std::size_t hint_next_ = 0;
+  mutable std::uint32_t hint_next_ = 0;
+  std::uint32_t head_ = 0;
+  std::uint32_t tail_ = 0;
+  std::uint32_t max_intervals_;
+  // The floor (the end of the last folded interval) needs no member: first_fit_ never lies
+  // below it, so a fold compares the folded end with first_fit_ directly.
 };
 
 }  // namespace spatialvp::models
