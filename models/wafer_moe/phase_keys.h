@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <systemc>
+
+#include "platform/core/contention_timeline.h"
 
 namespace spatialvp::models::wafer_moe {
 
@@ -20,6 +23,14 @@ inline char portLetter(int direction) {
 // Non-negative byte counts from the fluid (double) traffic model, rounded to whole bytes.
 inline std::uint64_t wholeBytes(double value) {
   return static_cast<std::uint64_t>(std::llround(std::max(0.0, value)));
+}
+
+// Kernel time and seconds as the picoseconds the interconnect calendars use.
+inline Picoseconds nowPs() {
+  return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+}
+inline Picoseconds toPs(double seconds) {
+  return static_cast<Picoseconds>(std::llround(std::max(0.0, seconds) * 1e12));
 }
 
 }  // namespace spatialvp::models::wafer_moe

@@ -92,12 +92,9 @@ ReplicaPlan ReplicationPlanner::planWeighted(const ExpertPlacement& placement, i
   ReplicaPlan result;
   if (total <= 0.0)
     return result;
-  const std::vector<std::size_t> primaries_of = [&] {
-    std::vector<std::size_t> n(experts);
-    for (int e = 0; e < experts; ++e)
-      n[e] = shares[e].size();
-    return n;
-  }();
+  std::vector<std::size_t> primaries_of(experts);  // the first entries of shares[e]
+  for (int e = 0; e < experts; ++e)
+    primaries_of[e] = shares[e].size();
   const double mean = total / count;
   const double goal = target_imbalance_ * mean;
   // [I] A replica costs a whole expert's migration and weight reads: it must take at least the
