@@ -12,11 +12,15 @@
 // Next hop from (x, y) to (to_x, to_y), stateless:
 //   - same wafer: dimension order (x first or y first) toward the destination;
 //   - other wafer: leave toward the destination wafer, x first over the wafer grid, then y. The
-//     gateway is the die on that edge at the linked offset nearest to the current position along
-//     the edge (ties: the lower offset). Step in dimension order toward the gateway; at the
-//     gateway, cross.
-// Moving toward the gateway only brings the position nearer to it, so the nearest linked offset
-// never changes on the way: this equals choosing the gateway once on entering the wafer.
+//     gateway is the die on that edge at the linked offset nearest (ties: the lower offset) to
+//     the current row for an east/west edge, and to the destination's column for a north/south
+//     edge. Step in dimension order toward the gateway; at the gateway, cross.
+// With every edge die linked this is exactly global dimension-order routing (x first: the row
+// is the source's while x changes, the column the destination's while y changes). Choosing the
+// north/south gateway by the current column instead would funnel all traffic that turns at a
+// wafer edge (e.g. between diagonal wafers) through the corner column. Moving toward an east/west
+// gateway only brings the row nearer to it, so the nearest linked offset never changes on the
+// way: this equals choosing the gateway once on entering the wafer.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -128,7 +132,7 @@ class WaferGridRouting {
       return dimensionOrderStep(x, y, gateway_x, gateway_y, x_first);
     }
     const bool north = to_wy > wy;
-    const int gateway_x = wafer_x0 + north_south_gateway_[x - wafer_x0];
+    const int gateway_x = wafer_x0 + north_south_gateway_[to_x - wafer_x0];
     const int gateway_y = wafer_y0 + (north ? wafer_height_ - 1 : 0);
     if (x == gateway_x && y == gateway_y)
       return north ? GridStep::kYPlus : GridStep::kYMinus;
@@ -227,7 +231,7 @@ class WaferGridRouting {
   int wafers_y_;
   std::vector<bool> linked_;              // by offset, max(W, H) entries
   std::vector<int> east_west_gateway_;    // by local y: linked row to cross an east/west edge
-  std::vector<int> north_south_gateway_;  // by local x: linked column for a north/south edge
+  std::vector<int> north_south_gateway_;  // by the destination's local x: linked column, N/S edge
   std::vector<int> wafer_column_;         // by global x: the wafer's column in the wafer grid
   std::vector<int> wafer_row_;            // by global y: the wafer's row
 };

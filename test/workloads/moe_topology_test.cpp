@@ -48,6 +48,20 @@ TEST_CASE("moe: XY routes, and multi-wafer routes equal global XY when every edg
       const int expected = std::abs(multi.globalX(src) - multi.globalX(dst)) +
                            std::abs(multi.globalY(src) - multi.globalY(dst));
       CHECK(multi.hops(src, dst) == expected);
+      // Link by link: x changes first along the source's row, then y along the destination's
+      // column (a minimal route through another column, e.g. the wafer's corner, would fail).
+      int x = multi.globalX(src);
+      int y = multi.globalY(src);
+      for (const int link : multi.route(src, dst)) {
+        const int next = multi.linkTarget(link);
+        if (x != multi.globalX(dst)) {
+          x += multi.globalX(dst) > x ? 1 : -1;
+        } else {
+          y += multi.globalY(dst) > y ? 1 : -1;
+        }
+        CHECK(multi.globalX(next) == x);
+        CHECK(multi.globalY(next) == y);
+      }
     }
   }
 }
