@@ -22,6 +22,10 @@ CrossbarSwitchModule::CrossbarSwitchModule(sc_core::sc_module_name name,
       ports_(static_cast<std::size_t>(params().integer("ports"))),
       bandwidth_(params().quantity("bandwidth")),
       latency_(static_cast<Picoseconds>(std::llround(params().quantity("latency") * 1e12))),
+      node_size_(static_cast<std::size_t>(params().integer("node_size"))),
+      scale_out_bandwidth_(params().quantity("scale_out_bandwidth")),
+      scale_out_latency_(
+          static_cast<Picoseconds>(std::llround(params().quantity("scale_out_latency") * 1e12))),
       window_base_(static_cast<std::uint64_t>(params().integer("window_base"))),
       window_stride_(static_cast<std::uint64_t>(std::llround(params().quantity("window_stride")))),
       state_(ports_) {
@@ -48,14 +52,19 @@ std::size_t CrossbarSwitchModule::portWidth(const std::string& port) const {
   return port == "in" || port == "out" ? ports_ : 0;
 }
 
-Picoseconds CrossbarSwitchModule::move(PortState& from, PortState& to, std::uint64_t bytes,
+Picoseconds CrossbarSwitchModule::move(std::size_t from, std::size_t to, std::uint64_t bytes,
                                        Picoseconds ready) {
-  const Picoseconds serial = transferTime(bytes, bandwidth_);
-  const Picoseconds up = from.up.reserve(ready, serial);
-  const Picoseconds down = to.down.reserve(up + latency_, serial);
-  from.bytes_up += bytes;
-  to.bytes_down += bytes;
-  return down + serial;
+  const bool local = sameNode(from, to);
+  const double bandwidth = local ? bandwidth_ : scale_out_bandwidth_;
+  Direction& up = local ? state_[from].up : state_[from].scale_out_up;
+  Direction& down = local ? state_[to].down : state_[to].scale_out_down;
+  const Picoseconds serial = transferTime(bytes, bandwidth);
+  const Picoseconds start = up.line.reserve(ready, serial);
+  const Picoseconds delivered =
+      down.line.reserve(start + (local ? latency_ : scale_out_latency_), serial);
+  up.bytes += bytes;
+  down.bytes += bytes;
+  return delivered + serial;
 }
 
 void CrossbarSwitchModule::b_transport(int input, tlm::tlm_generic_payload& payload,
@@ -70,26 +79,26 @@ void CrossbarSwitchModule::b_transport(int input, tlm::tlm_generic_payload& payl
   const std::uint64_t bytes = payload.get_data_length();
   const Picoseconds now = nowPs();
   Picoseconds at = now + static_cast<Picoseconds>(delay.value());
-  PortState& source = state_[static_cast<std::size_t>(input)];
-  PortState& sink = state_[target];
+  const auto source = static_cast<std::size_t>(input);
+  const Picoseconds hop = sameNode(source, target) ? latency_ : scale_out_latency_;
   if (payload.is_write())
-    at = move(source, sink, bytes, at);
+    at = move(source, target, bytes, at);
   else
-    at += latency_;  // read request
+    at += hop;  // read request
   payload.set_address((address - window_base_) % window_stride_);
   sc_core::sc_time target_delay = sc_core::sc_time::from_value(at - now);
   (*out_[target])->b_transport(payload, target_delay);
   payload.set_address(address);
   at = now + static_cast<Picoseconds>(target_delay.value());
   if (payload.is_read())
-    at = move(sink, source, bytes, at);
+    at = move(target, source, bytes, at);
   else
-    at += latency_;  // acknowledgement
+    at += hop;  // acknowledgement
   delay = sc_core::sc_time::from_value(at - now);
   if (++transactions_ % kRetireEvery == 0) {
     for (PortState& port : state_) {
-      port.up.retire(now);
-      port.down.retire(now);
+      for (Direction* direction : {&port.up, &port.down, &port.scale_out_up, &port.scale_out_down})
+        direction->line.retire(now);
     }
   }
 }
@@ -110,17 +119,26 @@ void CrossbarSwitchModule::reportStats(ModuleStats& stats) const {
   stats.counter("transactions", transactions_, "transactions", "Transactions switched");
   stats.counter("decode_errors", decode_errors_, "transactions", "Accesses to unmapped addresses");
   std::uint64_t total = 0;
+  std::uint64_t scale_out_total = 0;
   for (std::size_t i = 0; i < ports_; ++i) {
     const PortState& port = state_[i];
-    total += port.bytes_up;
-    if (port.bytes_up == 0 && port.bytes_down == 0)
-      continue;
+    total += port.up.bytes + port.scale_out_up.bytes;
+    scale_out_total += port.scale_out_up.bytes;
     const std::string name = "port" + std::to_string(i);
-    stats.counter(name + ".bytes_up", port.bytes_up, "B", "Bytes from the device to the switch");
-    stats.counter(name + ".bytes_down", port.bytes_down, "B",
-                  "Bytes from the switch to the device");
+    if (port.up.bytes != 0 || port.down.bytes != 0) {
+      stats.counter(name + ".bytes_up", port.up.bytes, "B", "Bytes from the device to the switch");
+      stats.counter(name + ".bytes_down", port.down.bytes, "B",
+                    "Bytes from the switch to the device");
+    }
+    if (port.scale_out_up.bytes != 0 || port.scale_out_down.bytes != 0) {
+      stats.counter(name + ".scale_out_bytes_up", port.scale_out_up.bytes, "B",
+                    "Bytes from the device to the scale-out fabric");
+      stats.counter(name + ".scale_out_bytes_down", port.scale_out_down.bytes, "B",
+                    "Bytes from the scale-out fabric to the device");
+    }
   }
   stats.counter("bytes", total, "B", "Bytes switched");
+  stats.counter("scale_out_bytes", scale_out_total, "B", "Bytes between nodes");
 }
 
 void registerCrossbarSwitchModule(ModuleRegistry& registry) {
@@ -128,7 +146,8 @@ void registerCrossbarSwitchModule(ModuleRegistry& registry) {
   info.name = "crossbar_switch";
   info.description =
       "Single-hop switch (NVLink-switch class): per-device port with an up and a down direction "
-      "of `bandwidth` each; out[j] owns window j of `window_stride` bytes from `window_base`";
+      "of `bandwidth` each; out[j] owns window j of `window_stride` bytes from `window_base`. "
+      "With `node_size` > 0, nodes of that many devices joined by per-device scale-out NICs";
   auto& schema = info.params;
   schema.integer("ports", "Devices attached (in[i] and out[i] per device)")
       .byDefault("72")
@@ -139,6 +158,23 @@ void registerCrossbarSwitchModule(ModuleRegistry& registry) {
       .above(0);
   schema.quantity("latency", dims::time(), "Switch traversal (uplink start to downlink start)")
       .byDefault("1 us")
+      .atLeast(0);
+  schema
+      .integer("node_size",
+               "Devices per node (two levels, DGX-class); 0 = every device on this switch")
+      .byDefault("0")
+      .atLeast(0)
+      .atMost(65536);
+  schema
+      .quantity("scale_out_bandwidth", dims::bandwidth(),
+                "Per device NIC, per direction, between nodes (DGX B200: one 400 Gb/s "
+                "ConnectX-7 per GPU)")
+      .byDefault("50 GB/s")
+      .above(0);
+  schema
+      .quantity("scale_out_latency", dims::time(),
+                "Between nodes: NIC send start to NIC receive start [I]")
+      .byDefault("2 us")
       .atLeast(0);
   schema.integer("window_base", "Address of out[0]'s window").byDefault("0").atLeast(0);
   schema.quantity("window_stride", dims::data(), "Size of each out[j] window")

@@ -7,6 +7,11 @@
 // the acknowledgement costs `latency`. Reads are the mirror image (data on j's uplink and i's
 // downlink). Out-port j's window is [window_base + j * window_stride, + window_stride); the
 // address is forwarded as the offset in that window. Loosely timed: never waits.
+// Two levels (a DGX-class cluster): with `node_size` n > 0, devices i and j with i / n != j / n
+// sit in different nodes, and their traffic leaves through i's scale-out port (NIC) and enters
+// through j's, each direction a ContentionTimeline at `scale_out_bandwidth`, with
+// `scale_out_latency` between them (a non-blocking scale-out fabric: only the per-device NICs
+// contend). Traffic inside a node uses the NVLink ports as above.
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
@@ -29,20 +34,31 @@ class CrossbarSwitchModule : public Module {
   void reportStats(ModuleStats& stats) const override;
 
  private:
+  struct Direction {
+    ContentionTimeline line;
+    std::uint64_t bytes = 0;
+  };
   struct PortState {
-    ContentionTimeline up;    // device -> switch
-    ContentionTimeline down;  // switch -> device
-    std::uint64_t bytes_up = 0;
-    std::uint64_t bytes_down = 0;
+    Direction up;              // device -> switch
+    Direction down;            // switch -> device
+    Direction scale_out_up;    // device -> scale-out fabric (NIC)
+    Direction scale_out_down;  // scale-out fabric -> device
   };
 
   void b_transport(int input, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   unsigned int transport_dbg(int input, tlm::tlm_generic_payload& payload);
-  Picoseconds move(PortState& from, PortState& to, std::uint64_t bytes, Picoseconds ready);
+  // Data from device `from` to device `to`, ready at `ready`; returns its delivery time.
+  Picoseconds move(std::size_t from, std::size_t to, std::uint64_t bytes, Picoseconds ready);
+  bool sameNode(std::size_t a, std::size_t b) const {
+    return node_size_ == 0 || a / node_size_ == b / node_size_;
+  }
 
   std::size_t ports_;
   double bandwidth_;
   Picoseconds latency_;
+  std::size_t node_size_;  // 0 = one node
+  double scale_out_bandwidth_;
+  Picoseconds scale_out_latency_;
   std::uint64_t window_base_;
   std::uint64_t window_stride_;
   std::vector<PortState> state_;
