@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <numeric>
 #include <sstream>
 #include <stdexcept>
@@ -113,9 +114,15 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   decode_ = params().string("mode") == "decode";
   batch_per_group_ = static_cast<int>(params().integer("batch_per_group"));
   sequence_length_ = static_cast<int>(params().integer("sequence_length"));
-  const int sequences = mapping_->groupCount() * batch_per_group_;
-  const int tokens = decode_ ? sequences : sequences * sequence_length_;
-  tokens_per_iteration_ = tokens;
+  const long long sequences = static_cast<long long>(mapping_->groupCount()) * batch_per_group_;
+  const long long tokens = decode_ ? sequences : sequences * sequence_length_;
+  if (tokens > std::numeric_limits<int>::max()) {
+    params().fail("batch_per_group",
+                  "expected at most " + std::to_string(std::numeric_limits<int>::max()) +
+                      " tokens per iteration (groups x batch_per_group" +
+                      (decode_ ? "" : " x sequence_length") + "), got " + std::to_string(tokens));
+  }
+  tokens_per_iteration_ = static_cast<double>(tokens);
 
   issue_.fill(false);
   for (const std::string& phase : params().strings("traffic_phases")) {
@@ -142,7 +149,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     moe::ZipfRoutingConfig zipf;
     zipf.experts = model_.routed_experts;
     zipf.top_k = model_.top_k;
-    zipf.tokens = tokens;
+    zipf.tokens = static_cast<int>(tokens);  // checked above
     zipf.layers = layers_;
     zipf.zipf_exponent = params().real("zipf_exponent");
     zipf.drift_sigma = params().real("drift_sigma");

@@ -17,7 +17,9 @@
 #include "platform/core/config_loader.h"
 #include "platform/elab/embedded_configs.h"
 #include "platform/sim/simulation.h"
+#include "workloads/moe/expert_compute_model.h"
 #include "workloads/moe/mesh_topology.h"
+#include "workloads/moe/moe_model.h"
 #include "workloads/moe/parallel_mapping.h"
 
 using namespace spatialvp;
@@ -372,6 +374,13 @@ TEST_CASE("Wafer MoE: a repeated inter-wafer link offset is a located error", "[
                  Contains("expected each offset once, got 2 twice"));
 }
 
+TEST_CASE("Wafer MoE: more tokens per iteration than an int holds is a located error",
+          "[wafer_moe]") {
+  CHECK_THAT(shippedConfigError("orch.batch_per_group=200000000"),
+             Contains("'modules.orch.params.batch_per_group'") &&
+                 Contains("tokens per iteration") && Contains("got 3200000000"));
+}
+
 TEST_CASE("Wafer MoE: an unknown mapping is a located error", "[wafer_moe]") {
   CHECK_THAT(shippedConfigError("orch.mapping=diagonal"),
              Contains("'modules.orch.params.mapping'") && Contains("diagonal"));
@@ -379,12 +388,13 @@ TEST_CASE("Wafer MoE: an unknown mapping is a located error", "[wafer_moe]") {
 
 namespace {
 
-nlohmann::json cliCounters(const std::string& name, const std::vector<std::string>& settings) {
+nlohmann::json cliCounters(const std::string& name, const std::vector<std::string>& settings,
+                           const std::string& config = SPATIALVP_SOURCE_DIR
+                           "/platform/configs/wafer_moe.yaml") {
   const std::string out = SPATIALVP_BINARY_DIR "/wafer_moe_" + name;
   std::string command = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " SPATIALVP_BINARY_DIR
-                        "/spatialvp run " SPATIALVP_SOURCE_DIR
-                        "/platform/configs/wafer_moe.yaml --quiet --out " +
-                        out;
+                        "/spatialvp run " +
+                        config + " --quiet --out " + out;
   for (const auto& setting : settings)
     command += " --set " + setting;
   REQUIRE(std::system((command + " > /dev/null").c_str()) == 0);
@@ -437,4 +447,139 @@ TEST_CASE("Wafer MoE: a phase is not charged the spread of its dies' start times
     CHECK(die < window);
     CHECK(std::abs(die - reference) < 0.5 * (window - reference));
   }
+}
+
+namespace {
+
+// Prefill on one 4 x 4 wafer: ER, TP 2 x 2, so 4 attention DP groups of 4 dies; 256 experts,
+// 16 per die. 16 sequences of 256 prompt tokens per group: 16384 tokens, enough that the expert
+// GEMMs (not the weight stream) bound the MoE layer, and still fast on the timed mesh.
+constexpr int kSmallGroups = 4;
+constexpr int kSmallDies = 16;
+constexpr int kTpSize = 4;
+constexpr int kBatch = 16;
+constexpr int kPrompt = 256;
+constexpr int kLayers = 2;
+
+// scripts/gen_wafer_moe_config output for one 4 x 4 wafer (no balancer), written into `dir`.
+std::string smallWaferConfig(const std::string& dir) {
+  const std::string config = dir + "/wafer_4x4.yaml";
+  REQUIRE(std::system(("python3 " SPATIALVP_SOURCE_DIR "/scripts/gen_wafer_moe_config --wafers 1 "
+                       "--width 4 --height 4 --balancer none --output " +
+                       config)
+                          .c_str()) == 0);
+  return config;
+}
+
+std::vector<std::string> workloadSettings(const std::string& mode) {
+  return {"orch.mode=" + mode, "orch.batch_per_group=" + std::to_string(kBatch),
+          "orch.sequence_length=" + std::to_string(kPrompt),
+          "orch.sample_layers=" + std::to_string(kLayers), "orch.balancer=none"};
+}
+
+moe::MoeModel deepSeekV3() {
+  const auto text = embeddedConfig("presets/moe/deepseek_v3.yaml");
+  REQUIRE(text);
+  return moe::parseMoeModel(*text, "presets/moe/deepseek_v3.yaml");
+}
+
+}  // namespace
+
+// Prefill runs a whole prompt per sequence through every layer: groups x batch x prompt tokens,
+// attention over a causal context of prompt / 2 on average, and expert GEMMs over all of them.
+TEST_CASE("Wafer MoE: prefill routes every prompt token and is compute bound", "[wafer_moe]") {
+  const std::string dir = freshDir("prefill");
+  std::vector<std::string> settings = workloadSettings("prefill");
+  settings.push_back("orch.output_dir=" + dir);
+  const RunReport report = runConfig(smallWaferConfig(dir), settings);
+  const ModuleReport& orch = moduleNamed(report, "orch");
+  const ModuleReport& mesh = moduleNamed(report, "net");
+  const moe::MoeModel model = deepSeekV3();
+  REQUIRE(counter(orch, "dies") == kSmallDies);
+  REQUIRE(counter(orch, "moe_layers_simulated") == kLayers);
+
+  const double tokens = static_cast<double>(kSmallGroups) * kBatch * kPrompt;
+  CHECK(counter(orch, "tokens_per_iteration") == tokens);  // decode: groups x batch
+
+  // The TP all-reduce and the combine's partial-sum all-reduce (ER: reverse path) move each
+  // group's activations around its ring of 4: 2 (t-1)/t of them per edge, t edges. Exact.
+  const double ring_bytes =
+      kLayers * kSmallGroups * 2.0 * (kTpSize - 1) * kBatch * kPrompt * model.tokenBytes();
+  CHECK(counter(orch, "phase.attention_allreduce.bytes") == ring_bytes);
+  CHECK(counter(orch, "phase.combine_collective.bytes") == ring_bytes);
+
+  // Each token goes to top_k experts; only the choices of an expert on the sending die stay
+  // local (ER: the group's own 4 of 16 dies, about 1/4 of the choices), so the dispatch moves
+  // between 1/2 and all of tokens x top_k activations; the combine returns them on the same pairs.
+  const double routed = kLayers * tokens * model.top_k * model.tokenBytes();
+  CHECK(counter(orch, "phase.dispatch.bytes") <= routed);
+  CHECK(counter(orch, "phase.dispatch.bytes") > 0.5 * routed);
+  CHECK(counter(orch, "phase.combine.bytes") == counter(orch, "phase.dispatch.bytes"));
+  checkMeshCarriesTransfers(dir, orch, mesh);
+
+  // Attention: the roofline of one TP member for the group's batch x prompt tokens, batch
+  // sequences and the mean causal context prompt / 2 (same tokens in every group).
+  const moe::ExpertComputeModel roofline(model, moe::DieSpec{});
+  const double attention =
+      kLayers * roofline.attentionDieTime(kBatch * kPrompt, kBatch, kPrompt / 2.0, kTpSize);
+  CHECK(counter(orch, "time.attention_compute") == Approx(attention).epsilon(1e-9));
+
+  // Expert compute: the busiest die does at least the mean GEMM work, every token through its
+  // top_k routed experts and the shared expert; well above the weight stream of a die (17
+  // experts of 88 MB at 6.4 TB/s, 234 us per layer).
+  const moe::DieSpec die;
+  const double mean_gemm = tokens * (model.top_k + model.shared_experts) / kSmallDies *
+                           model.expertFlopsPerToken() /
+                           (die.peak_flops_bf16 * die.compute_efficiency);
+  const double weight_stream = (model.routed_experts / kSmallDies + model.shared_experts) *
+                               model.expertWeightBytes() / 6.4e12;  // the generated HBM's bandwidth
+  INFO("moe_compute " << counter(orch, "time.moe_compute") << " s, mean GEMM " << mean_gemm
+                      << " s per layer, weight stream " << weight_stream << " s per layer");
+  REQUIRE(mean_gemm > 1.5 * weight_stream);
+  CHECK(counter(orch, "time.moe_compute") >= kLayers * mean_gemm);
+  CHECK(counter(orch, "time.iteration") >=
+        counter(orch, "time.attention_compute") + counter(orch, "time.moe_compute"));
+}
+
+// Decode and prefill of the same batch and routing seed: prefill moves `prompt` times the
+// tokens (dispatch within sampling noise; the ring collectives exactly) and computes more.
+TEST_CASE("Wafer MoE: prefill scales the decode traffic and compute by the prompt length",
+          "[wafer_moe]") {
+  const std::string config = smallWaferConfig(freshDir("prefill_vs_decode"));
+  const auto decode = cliCounters("prefill_decode", workloadSettings("decode"), config);
+  const auto prefill = cliCounters("prefill_prefill", workloadSettings("prefill"), config);
+  const auto value = [](const nlohmann::json& counters, const std::string& key) {
+    return counters[key]["value"].get<double>();
+  };
+  CHECK(value(decode, "tokens_per_iteration") == kSmallGroups * kBatch);
+  CHECK(value(prefill, "tokens_per_iteration") == kSmallGroups * kBatch * kPrompt);
+
+  for (const char* phase : {"attention_allreduce", "combine_collective"}) {
+    INFO(phase);
+    const std::string key = std::string("phase.") + phase + ".bytes";
+    CHECK(value(decode, key) > 0.0);
+    CHECK(value(prefill, key) == kPrompt * value(decode, key));
+  }
+  // The dispatch bytes are the non-local expert choices (about 3/4 of them). Decode samples
+  // groups x batch x top_k x layers = 1024 choices: a binomial relative spread of
+  // sqrt(0.25 / (0.75 x 1024)) = 1.8%, prefill's is 16 times smaller; 10% is over 5 sigma.
+  const double ratio =
+      value(prefill, "phase.dispatch.bytes") / value(decode, "phase.dispatch.bytes");
+  INFO("prefill / decode dispatch bytes " << ratio << " (prompt " << kPrompt << ")");
+  CHECK(ratio == Approx(kPrompt).epsilon(0.10));
+
+  // Decode streams the weights of the used experts for a few tokens; prefill's GEMMs over
+  // 256 times the tokens take longer. Attention: decode reads the weights and KV cache for one
+  // token per sequence, prefill computes projections and causal scores for the whole prompt.
+  const double decode_moe = value(decode, "time.moe_compute");
+  const double prefill_moe = value(prefill, "time.moe_compute");
+  const double decode_attention = value(decode, "time.attention_compute");
+  const double prefill_attention = value(prefill, "time.attention_compute");
+  INFO("moe_compute decode " << decode_moe << " s, prefill " << prefill_moe
+                             << " s; attention_compute decode " << decode_attention
+                             << " s, prefill " << prefill_attention << " s");
+  CHECK(decode_moe > 0.0);
+  CHECK(prefill_moe > 1.5 * decode_moe);
+  CHECK(decode_attention > 0.0);
+  CHECK(prefill_attention > 10.0 * decode_attention);
 }
