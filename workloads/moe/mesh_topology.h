@@ -51,8 +51,8 @@ class MeshTopology {
   }
 
   // Calls visit(link) for every link of the route src -> dst: dimension order (X then Y) inside
-  // a wafer; between wafers, X-then-Y over the wafer grid through the linked edge die nearest to
-  // the current position (equals global XY routing when every edge die is linked). The rule is
+  // a wafer; between wafers, X-then-Y over the wafer grid through linked edge dies (exactly
+  // global XY routing when every edge die is linked). The rule is
   // interconnect::WaferGridRouting, the one the timed mesh routes with.
   template <typename Visit>
   void forEachLink(int src, int dst, Visit&& visit) const;
