@@ -105,6 +105,16 @@ std::string freshDir(const std::string& name) {
   return dir;
 }
 
+// scripts/gen_wafer_moe_config with `arguments`, written to `dir`/`file`; returns that path.
+std::string generatedConfig(const std::string& dir, const std::string& file,
+                            const std::string& arguments) {
+  const std::string config = dir + "/" + file;
+  REQUIRE(std::system(("python3 " SPATIALVP_SOURCE_DIR "/scripts/gen_wafer_moe_config " +
+                       arguments + " --output " + config)
+                          .c_str()) == 0);
+  return config;
+}
+
 // Every transfer byte entered the mesh and reached a die window; link by link, the mesh carried
 // what the transfer lists route (the per-phase heat-map CSVs in `dir`, summed), and each CSV adds
 // up to its phase's link_bytes. Returns the mesh's payload bytes per link.
@@ -175,11 +185,8 @@ TEST_CASE("Wafer MoE: two wafers with sparse inter-wafer links put the transfer 
           "[wafer_moe]") {
   // Two 4 x 4 wafers side by side, linked only at rows 1 and 2 of their facing edges.
   const std::string dir = freshDir("two_wafers");
-  const std::string config = dir + "/two_wafers.yaml";
-  REQUIRE(std::system(("python3 " SPATIALVP_SOURCE_DIR "/scripts/gen_wafer_moe_config --wafers 2 "
-                       "--width 4 --height 4 --inter-wafer-links 1,2 --output " +
-                       config)
-                          .c_str()) == 0);
+  const std::string config = generatedConfig(
+      dir, "two_wafers.yaml", "--wafers 2 --width 4 --height 4 --inter-wafer-links 1,2");
   const RunReport report = runConfig(config, {"orch.sample_layers=2", "orch.balancer=none",
                                               "orch.mapping=baseline", "orch.output_dir=" + dir});
   const ModuleReport& orch = moduleNamed(report, "orch");
@@ -388,6 +395,10 @@ TEST_CASE("Wafer MoE: an unknown mapping is a located error", "[wafer_moe]") {
 
 namespace {
 
+double jsonCounter(const nlohmann::json& counters, const std::string& key) {
+  return counters[key]["value"].get<double>();
+}
+
 nlohmann::json cliCounters(const std::string& name, const std::vector<std::string>& settings,
                            const std::string& config = SPATIALVP_SOURCE_DIR
                            "/platform/configs/wafer_moe.yaml") {
@@ -404,7 +415,7 @@ nlohmann::json cliCounters(const std::string& name, const std::vector<std::strin
 }
 
 double cliIterationTime(const std::string& name, const std::vector<std::string>& settings) {
-  return cliCounters(name, settings)["iteration_time"]["value"].get<double>();
+  return jsonCounter(cliCounters(name, settings), "iteration_time");
 }
 
 }  // namespace
@@ -433,8 +444,8 @@ TEST_CASE("Wafer MoE: a phase is not charged the spread of its dies' start times
   };
   const auto flow = cliCounters("dataflow", with("orch.phase_barrier=false"));
   const auto sync = cliCounters("barrier", with("orch.phase_barrier=true"));
-  const auto value = [](const nlohmann::json& counters, const std::string& key) {
-    return counters["time." + key]["value"].get<double>();
+  const auto value = [](const nlohmann::json& counters, const std::string& phase) {
+    return jsonCounter(counters, "time." + phase);
   };
   for (const char* phase : {"attention_allreduce", "combine_collective"}) {
     const std::string key(phase);
@@ -461,14 +472,9 @@ constexpr int kBatch = 16;
 constexpr int kPrompt = 256;
 constexpr int kLayers = 2;
 
-// scripts/gen_wafer_moe_config output for one 4 x 4 wafer (no balancer), written into `dir`.
+// One 4 x 4 wafer without a balancer, written into `dir`.
 std::string smallWaferConfig(const std::string& dir) {
-  const std::string config = dir + "/wafer_4x4.yaml";
-  REQUIRE(std::system(("python3 " SPATIALVP_SOURCE_DIR "/scripts/gen_wafer_moe_config --wafers 1 "
-                       "--width 4 --height 4 --balancer none --output " +
-                       config)
-                          .c_str()) == 0);
-  return config;
+  return generatedConfig(dir, "wafer_4x4.yaml", "--wafers 1 --width 4 --height 4 --balancer none");
 }
 
 std::vector<std::string> workloadSettings(const std::string& mode) {
@@ -548,9 +554,7 @@ TEST_CASE("Wafer MoE: prefill scales the decode traffic and compute by the promp
   const std::string config = smallWaferConfig(freshDir("prefill_vs_decode"));
   const auto decode = cliCounters("prefill_decode", workloadSettings("decode"), config);
   const auto prefill = cliCounters("prefill_prefill", workloadSettings("prefill"), config);
-  const auto value = [](const nlohmann::json& counters, const std::string& key) {
-    return counters[key]["value"].get<double>();
-  };
+  const auto& value = jsonCounter;
   CHECK(value(decode, "tokens_per_iteration") == kSmallGroups * kBatch);
   CHECK(value(prefill, "tokens_per_iteration") == kSmallGroups * kBatch * kPrompt);
 
