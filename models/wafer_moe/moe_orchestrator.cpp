@@ -53,6 +53,11 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   mapping.combine = combine == "reverse_allreduce" ? moe::CombinePolicy::kReverseThenGroupAllReduce
                     : combine == "owner_allgather" ? moe::CombinePolicy::kToOwnerThenGroupAllGather
                                                    : moe::CombinePolicy::kAuto;
+  if (params().string("her_forwarding") == "on_demand") {
+    if (mapping.kind != moe::MappingKind::kHierarchicalEntwined)
+      params().fail("her_forwarding", "on_demand applies only to mapping: her");
+    mapping.her_forwarding = moe::HerForwarding::kOnDemand;
+  }
   phase_barrier_ = params().boolean("phase_barrier");
   chunk_booked_bound_ = params().string("chunk_admission") == "booked";
   layer_windows_ = params().string("migration_window") == "layer";
@@ -397,9 +402,13 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   std::vector<double> group_tokens(static_cast<std::size_t>(groups), 0.0);
   std::vector<double> owned(dies, 0.0);
   std::vector<std::vector<double>>& layer_loads = loads_[static_cast<std::size_t>(layer)];
+  const bool forward_on_demand = mapping.hierarchical() && !mapping.replicatesTokens();
+  std::vector<int> token_owner(forward_on_demand ? static_cast<std::size_t>(routing.tokens) : 0);
   for (int token = 0; token < routing.tokens; ++token) {
     const int group = token % groups;
     const int owner = mapping.member(group, (token / groups) % tp);
+    if (forward_on_demand)
+      token_owner[static_cast<std::size_t>(token)] = owner;
     group_tokens[static_cast<std::size_t>(group)] += 1.0;
     owned[static_cast<std::size_t>(owner)] += 1.0;
     std::vector<double>& domain = layer_loads[static_cast<std::size_t>(mapping.domain(owner))];
@@ -412,7 +421,13 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   }
   moe::MoeLayerTraffic traffic;
   const moe::ExpertPlacement& placement = placements_[static_cast<std::size_t>(layer)];
-  builder_->buildMoeLayer(demand, placement, token_bytes, traffic);
+  if (forward_on_demand) {
+    const std::vector<double> wafer_tokens =
+        builder_->tokensPerWafer(routing, token_owner, placement);
+    builder_->buildMoeLayer(demand, placement, token_bytes, traffic, &wafer_tokens);
+  } else {
+    builder_->buildMoeLayer(demand, placement, token_bytes, traffic);
+  }
   std::vector<double> group_bytes(static_cast<std::size_t>(groups));
   for (std::size_t g = 0; g < group_bytes.size(); ++g)
     group_bytes[g] = group_tokens[g] * token_bytes;

@@ -52,6 +52,12 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
                 "the partial sums (er, her) or send to the owner + group all-gather (baseline, "
                 "switch)")
       .byDefault("auto");
+  s.enumeration("her_forwarding", {"all_gather", "on_demand"},
+                "HER (spec 2.5 [I]): all_gather = every wafer of the EP domain receives every "
+                "token in the attention collective and dispatches from its own twins; on_demand "
+                "= a token crosses to a wafer only for an expert there, relayed by the twin in "
+                "that expert's FTD, collectives stay on the home wafer")
+      .byDefault("all_gather");
   s.boolean("phase_barrier",
             "Every communication phase starts at a barrier (synchronous collectives, the phase "
             "times are then isolated from earlier phases); false = dataflow on per-die ready "

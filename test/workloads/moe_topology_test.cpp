@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "workloads/moe/expert_placement.h"
+#include "workloads/moe/layer_routing.h"
 #include "workloads/moe/link_load_map.h"
 #include "workloads/moe/mesh_topology.h"
 #include "workloads/moe/parallel_mapping.h"
@@ -171,6 +172,89 @@ TEST_CASE("moe: ER all-to-all stays inside FTDs under skewed routing, HER inside
                            [&](int link) { return topology.isInterWafer(link); }) > 0.0);
     }
   }
+}
+
+TEST_CASE("moe: HER on-demand forwarding crosses to a wafer once per token", "[moe][mapping]") {
+  WaferSystemSpec spec;
+  spec.mesh_width = 4;
+  spec.mesh_height = 4;
+  spec = waferSystemWithWafers(2, spec);
+  const MeshTopology topology(spec);
+  const int dies = topology.dies();
+  const int experts = dies;  // one expert per die over both wafers
+  MappingConfig config;
+  config.kind = MappingKind::kHierarchicalEntwined;
+  config.her_forwarding = HerForwarding::kOnDemand;
+  const ParallelMapping mapping(topology, config);
+  const ExpertPlacement placement({mapping.domainDies(0)}, dies, experts, 0);
+  REQUIRE_FALSE(mapping.replicatesTokens());
+
+  // Skewed selections, 4 distinct experts per token: many tokens pick 2+ on the same wafer.
+  LayerRouting routing;
+  routing.tokens = 96;
+  routing.top_k = 4;
+  spatialvp::star::DeterministicRng rng(11);
+  for (int token = 0; token < routing.tokens; ++token) {
+    std::vector<int> chosen;
+    while (static_cast<int>(chosen.size()) < routing.top_k) {
+      const int e = static_cast<int>(rng.uniformIndex(experts));
+      if (std::find(chosen.begin(), chosen.end(), e) == chosen.end())
+        chosen.push_back(e);
+    }
+    routing.experts.insert(routing.experts.end(), chosen.begin(), chosen.end());
+  }
+  const int groups = mapping.groupCount();
+  std::vector<int> owners;
+  std::vector<double> demand(static_cast<std::size_t>(dies) * experts, 0.0);
+  double remote_pairs = 0.0;
+  std::vector<double> expected(static_cast<std::size_t>(dies) * 2, 0.0);
+  for (int token = 0; token < routing.tokens; ++token) {
+    const int owner = mapping.member(token % groups, (token / groups) % mapping.tpSize());
+    owners.push_back(owner);
+    bool on_wafer[2] = {false, false};
+    for (int j = 0; j < routing.top_k; ++j) {
+      const int e = routing.expert(token, j);
+      demand[static_cast<std::size_t>(owner) * experts + e] += 1.0;
+      const int wafer = topology.waferOf(placement.dieOfInstance(placement.instances(0, e)[0]));
+      on_wafer[wafer] = true;
+      remote_pairs += wafer != topology.waferOf(owner) ? 1.0 : 0.0;
+    }
+    for (int w = 0; w < 2; ++w)
+      expected[static_cast<std::size_t>(owner) * 2 + w] += on_wafer[w] ? 1.0 : 0.0;
+  }
+  PhaseTrafficBuilder builder(mapping);
+  const std::vector<double> wafer_tokens = builder.tokensPerWafer(routing, owners, placement);
+  CHECK(wafer_tokens == expected);  // one instance per expert: exact counts
+  double crossings = 0.0;
+  for (int owner = 0; owner < dies; ++owner)
+    crossings += wafer_tokens[static_cast<std::size_t>(owner) * 2 + 1 - topology.waferOf(owner)];
+  REQUIRE(crossings < remote_pairs);  // the case exercises the once-per-wafer rule
+
+  MoeLayerTraffic traffic;
+  CHECK_THROWS_AS(builder.buildMoeLayer(demand, placement, 2.0, traffic), std::invalid_argument);
+  builder.buildMoeLayer(demand, placement, 2.0, traffic, &wafer_tokens);
+  for (const std::vector<Transfer>* list : {&traffic.dispatch, &traffic.combine}) {
+    double crossing_bytes = 0.0;
+    for (const Transfer& t : *list) {
+      if (topology.waferOf(t.src) == topology.waferOf(t.dst))
+        continue;
+      // Only owner <-> its twin legs cross, once per token and wafer.
+      CHECK(t.dst == topology.twinOn(t.src, topology.waferOf(t.dst)));
+      crossing_bytes += t.bytes;
+    }
+    CHECK(crossing_bytes == Approx(2.0 * crossings));
+  }
+  double tokens = 0.0;
+  for (double n : traffic.instance_tokens)
+    tokens += n;
+  CHECK(tokens == 4.0 * routing.tokens);
+  // No token copies in the collectives: they stay on the home wafer.
+  std::vector<Transfer> collectives;
+  builder.appendAttentionCollective(std::vector<double>(groups, 1.0), collectives);
+  builder.appendCombineCollective(std::vector<double>(groups, 1.0), collectives);
+  REQUIRE_FALSE(collectives.empty());
+  for (const Transfer& t : collectives)
+    CHECK(topology.waferOf(t.src) == topology.waferOf(t.dst));
 }
 
 TEST_CASE("moe: every selection is dispatched once and combined once", "[moe][mapping]") {

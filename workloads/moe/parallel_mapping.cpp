@@ -180,7 +180,7 @@ void ParallelMapping::buildGroups() {
         int best_hops = 0;
         for (int r = 0; r < tp_size_; ++r) {
           int candidate = member(g, r);
-          if (hierarchical() && topology_->waferOf(candidate) != topology_->waferOf(x)) {
+          if (replicatesTokens() && topology_->waferOf(candidate) != topology_->waferOf(x)) {
             candidate = topology_->twinOn(candidate, topology_->waferOf(x));
           }
           const int h = topology_->hops(candidate, x);
@@ -227,10 +227,17 @@ int ParallelMapping::dispatchSource(int group, int owner_rank, int expert_die) c
       source = member(group, owner_rank);
       break;
   }
-  if (hierarchical() && topology_->waferOf(source) != topology_->waferOf(expert_die)) {
+  if (replicatesTokens() && topology_->waferOf(source) != topology_->waferOf(expert_die)) {
     source = topology_->twinOn(source, topology_->waferOf(expert_die));
   }
   return source;
+}
+
+int ParallelMapping::relay(int owner, int expert_die) const {
+  if (!hierarchical() || replicatesTokens())
+    return -1;
+  const int wafer = topology_->waferOf(expert_die);
+  return topology_->waferOf(owner) == wafer ? -1 : topology_->twinOn(owner, wafer);
 }
 
 int ParallelMapping::ftdExitToward(int from, int toward) const {

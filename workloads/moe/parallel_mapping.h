@@ -20,6 +20,13 @@ enum class DispatchSource { kAuto, kTokenOwner, kNearestMember, kFtdMember };
 // How expert outputs return (spec 2.2 open question). kAuto: owner for contiguous, reverse path
 // plus a group all-reduce of the partial sums on the (entwined) ring for the entwined mappings.
 enum class CombinePolicy { kAuto, kReverseThenGroupAllReduce, kToOwnerThenGroupAllGather };
+// How HER gets a token to the wafers that host its experts (spec 2.5; the group composition is
+// unknown there). kAllGather [I]: every wafer of the EP domain ends up holding every token (the
+// attention collective's inter-wafer all-gather), and each wafer dispatches from its own twins.
+// kOnDemand: a token crosses once to each other wafer that serves one of its selections, to its
+// owner's twin there, which sends it on to those experts; the combine sums the outputs at that
+// twin and crosses back once. The collectives stay on the home wafer.
+enum class HerForwarding { kAllGather, kOnDemand };
 
 struct MappingConfig {
   MappingKind kind = MappingKind::kEntwined;
@@ -28,6 +35,7 @@ struct MappingConfig {
   int ep_domain_wafers = 0;  // wafers per EP domain (consecutive ids, a rectangle); 0 = all
   DispatchSource dispatch = DispatchSource::kAuto;
   CombinePolicy combine = CombinePolicy::kAuto;
+  HerForwarding her_forwarding = HerForwarding::kAllGather;
 };
 
 const char* mappingKindName(MappingKind kind);
@@ -41,6 +49,10 @@ class ParallelMapping {
   MappingKind kind() const { return config_.kind; }
   bool entwined() const { return config_.kind != MappingKind::kContiguous; }
   bool hierarchical() const { return config_.kind == MappingKind::kHierarchicalEntwined; }
+  // HER whose collectives replicate every token on every wafer of the EP domain.
+  bool replicatesTokens() const {
+    return hierarchical() && config_.her_forwarding == HerForwarding::kAllGather;
+  }
 
   int tpSize() const { return tp_size_; }
   int groupCount() const { return static_cast<int>(members_.size()) / tp_size_; }
@@ -65,6 +77,9 @@ class ParallelMapping {
   // Die that sends (and, reversed, receives) a token of `group` owned by `owner_rank` to an
   // expert instance on `expert_die` (same EP domain).
   int dispatchSource(int group, int owner_rank, int expert_die) const;
+  // HER on-demand forwarding: the twin of the token's `owner` die that relays it to (and sums
+  // its outputs from) `expert_die` on another wafer; -1 when the dispatch source sends direct.
+  int relay(int owner, int expert_die) const;
 
   // Tile-level migration stepping stones (spec 3.2 [I]): the die of FTD(from) nearest to
   // `toward` (ties: lowest id).

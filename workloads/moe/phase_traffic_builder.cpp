@@ -7,6 +7,12 @@ namespace spatialvp::moe {
 
 PhaseTrafficBuilder::PhaseTrafficBuilder(const ParallelMapping& mapping, ReplicaSplit split)
     : mapping_(&mapping), split_(split) {
+  if (split == ReplicaSplit::kNearest && mapping.hierarchical() && !mapping.replicatesTokens()) {
+    // tokensPerWafer spreads a selection by the planned shares, not by distance.
+    throw std::invalid_argument(
+        "PhaseTrafficBuilder: nearest-replica split is not supported with HER on-demand "
+        "forwarding");
+  }
   const std::size_t dies = static_cast<std::size_t>(mapping.topology().dies());
   dispatch_pairs_.assign(dies * dies, 0.0);
   combine_pairs_.assign(dies * dies, 0.0);
@@ -33,7 +39,8 @@ void PhaseTrafficBuilder::flush(std::vector<double>& matrix, std::vector<int>& t
 
 void PhaseTrafficBuilder::buildMoeLayer(const std::vector<double>& demand,
                                         const ExpertPlacement& placement, double token_bytes,
-                                        MoeLayerTraffic& out) {
+                                        MoeLayerTraffic& out,
+                                        const std::vector<double>* wafer_tokens) {
   const ParallelMapping& mapping = *mapping_;
   const MeshTopology& topology = mapping.topology();
   const int dies = topology.dies();
@@ -67,7 +74,10 @@ void PhaseTrafficBuilder::buildMoeLayer(const std::vector<double>& demand,
       if (nearest) {
         int best_hops = -1;
         for (std::size_t i = 0; i < instances.size(); ++i) {
-          const int h = topology.hops(sources_[i], placement.dieOfInstance(instances[i]));
+          const int expert_die = placement.dieOfInstance(instances[i]);
+          const int via = mapping.relay(owner, expert_die);
+          const int h = via < 0 ? topology.hops(sources_[i], expert_die)
+                                : topology.hops(owner, via) + topology.hops(via, expert_die);
           if (best_hops < 0 || h < best_hops) {
             best_hops = h;
             first = i;
@@ -78,16 +88,73 @@ void PhaseTrafficBuilder::buildMoeLayer(const std::vector<double>& demand,
       for (std::size_t i = first; i < last; ++i) {
         const double share = nearest ? tokens : placement.shareOf(domain, e, instances[i], tokens);
         const int expert_die = placement.dieOfInstance(instances[i]);
+        const double bytes = share * token_bytes;
         out.instance_tokens[instances[i]] += share;
-        accumulate(dispatch_pairs_, dispatch_touched_, sources_[i], expert_die,
-                   share * token_bytes);
-        accumulate(combine_pairs_, combine_touched_, expert_die, to_owner ? owner : sources_[i],
-                   share * token_bytes);
+        // HER on demand: the relay's leg only; the wafer crossing is added once per token below.
+        const int via = mapping.relay(owner, expert_die);
+        const int source = via < 0 ? sources_[i] : via;
+        accumulate(dispatch_pairs_, dispatch_touched_, source, expert_die, bytes);
+        accumulate(combine_pairs_, combine_touched_, expert_die,
+                   via < 0 && to_owner ? owner : source, bytes);
+      }
+    }
+  }
+  if (mapping.hierarchical() && !mapping.replicatesTokens()) {
+    const int wafers = topology.wafers();
+    if (wafer_tokens == nullptr ||
+        wafer_tokens->size() != static_cast<std::size_t>(dies) * static_cast<std::size_t>(wafers)) {
+      throw std::invalid_argument(
+          "PhaseTrafficBuilder: HER on-demand forwarding needs tokens per (owner, wafer)");
+    }
+    for (int owner = 0; owner < dies; ++owner) {
+      for (int w = 0; w < wafers; ++w) {
+        const double tokens = (*wafer_tokens)[static_cast<std::size_t>(owner) * wafers + w];
+        if (tokens <= 0.0 || w == topology.waferOf(owner))
+          continue;
+        const int twin = topology.twinOn(owner, w);
+        accumulate(dispatch_pairs_, dispatch_touched_, owner, twin, tokens * token_bytes);
+        accumulate(combine_pairs_, combine_touched_, twin, owner, tokens * token_bytes);
       }
     }
   }
   flush(dispatch_pairs_, dispatch_touched_, Phase::kDispatch, out.dispatch);
   flush(combine_pairs_, combine_touched_, Phase::kCombine, out.combine);
+}
+
+std::vector<double> PhaseTrafficBuilder::tokensPerWafer(const LayerRouting& routing,
+                                                        const std::vector<int>& token_owner,
+                                                        const ExpertPlacement& placement) const {
+  const MeshTopology& topology = mapping_->topology();
+  const std::size_t wafers = static_cast<std::size_t>(topology.wafers());
+  const int experts = placement.experts();
+  // share[(domain * experts + e) * wafers + w]: fraction of e's selections served on wafer w.
+  std::vector<double> share(static_cast<std::size_t>(mapping_->domainCount()) * experts * wafers,
+                            0.0);
+  for (int domain = 0; domain < mapping_->domainCount(); ++domain) {
+    for (int e = 0; e < experts; ++e) {
+      double* row = &share[(static_cast<std::size_t>(domain) * experts + e) * wafers];
+      for (int instance : placement.instances(domain, e)) {
+        row[topology.waferOf(placement.dieOfInstance(instance))] +=
+            placement.shareOf(domain, e, instance, 1.0);
+      }
+    }
+  }
+  std::vector<double> out(static_cast<std::size_t>(topology.dies()) * wafers, 0.0);
+  std::vector<double> none(wafers);  // P(no selection of the token served on wafer w)
+  for (int token = 0; token < routing.tokens; ++token) {
+    const int owner = token_owner.at(static_cast<std::size_t>(token));
+    const int domain = placement.domainOf(owner);
+    std::fill(none.begin(), none.end(), 1.0);
+    for (int j = 0; j < routing.top_k; ++j) {
+      const double* row =
+          &share[(static_cast<std::size_t>(domain) * experts + routing.expert(token, j)) * wafers];
+      for (std::size_t w = 0; w < wafers; ++w)
+        none[w] *= 1.0 - row[w];
+    }
+    for (std::size_t w = 0; w < wafers; ++w)
+      out[static_cast<std::size_t>(owner) * wafers + w] += 1.0 - none[w];
+  }
+  return out;
 }
 
 void PhaseTrafficBuilder::appendRing(const std::vector<int>& ring, double bytes_per_edge,
@@ -108,7 +175,7 @@ void PhaseTrafficBuilder::appendAttentionCollective(const std::vector<double>& g
     const double bytes = group_bytes.at(g);
     const std::vector<int>& ring = mapping.ringOrder(g);
     appendRing(ring, 2.0 * (t - 1.0) / t * bytes, phase, out);
-    if (!mapping.hierarchical())
+    if (!mapping.replicatesTokens())
       continue;
     const MeshTopology& topology = mapping.topology();
     const int home = topology.waferOf(ring.front());
@@ -136,7 +203,7 @@ void PhaseTrafficBuilder::appendCombineCollective(const std::vector<double>& gro
       continue;
     }
     appendRing(ring, 2.0 * (t - 1.0) / t * bytes, phase, out);
-    if (!mapping.hierarchical())
+    if (!mapping.replicatesTokens())
       continue;
     const MeshTopology& topology = mapping.topology();
     const int home = topology.waferOf(ring.front());

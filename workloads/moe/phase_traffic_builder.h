@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "workloads/moe/expert_placement.h"
+#include "workloads/moe/layer_routing.h"
 #include "workloads/moe/parallel_mapping.h"
 #include "workloads/moe/transfer.h"
 
@@ -28,9 +29,17 @@ class PhaseTrafficBuilder {
 
   // demand[owner_die * experts + e] = tokens owned by owner_die that chose expert e (a TP
   // group's tokens are owned round-robin by its members). Transfers between the same pair of
-  // dies are merged.
+  // dies are merged. HER with on-demand forwarding also needs wafer_tokens (tokensPerWafer):
+  // each token crosses to a wafer once, however many of its experts that wafer serves.
   void buildMoeLayer(const std::vector<double>& demand, const ExpertPlacement& placement,
-                     double token_bytes, MoeLayerTraffic& out);
+                     double token_bytes, MoeLayerTraffic& out,
+                     const std::vector<double>* wafer_tokens = nullptr);
+  // [owner_die * wafers + w] = expected tokens of owner_die with at least one selection served
+  // on wafer w: exact with one instance per expert; with replicas each selection lands on a
+  // wafer with the planned share of its instances there, independently.
+  std::vector<double> tokensPerWafer(const LayerRouting& routing,
+                                     const std::vector<int>& token_owner,
+                                     const ExpertPlacement& placement) const;
   // Attention TP collective; group_bytes[g] = S = the group's tokens x token bytes.
   // Ring all-reduce: each ring edge carries 2(t-1)/t * S. HER [I]: intra-wafer reduce-scatter,
   // shard r sent to its twin on every other wafer of the EP domain, intra-wafer all-gathers.

@@ -208,6 +208,31 @@ TEST_CASE("Wafer MoE: two wafers with sparse inter-wafer links put the transfer 
   }
 }
 
+TEST_CASE("Wafer MoE: HER on-demand forwarding keeps the collectives on their wafers",
+          "[wafer_moe]") {
+  const std::string dir = freshDir("her_on_demand");
+  const std::string config =
+      generatedConfig(dir, "her_on_demand.yaml",
+                      "--wafers 2 --width 4 --height 4 --mapping her --balancer none "
+                      "--param her_forwarding=on_demand");
+  const RunReport report = runConfig(config, {"orch.sample_layers=2", "orch.output_dir=" + dir});
+  const ModuleReport& orch = moduleNamed(report, "orch");
+  checkMeshCarriesTransfers(dir, orch, moduleNamed(report, "net"));
+  // Wafer 0 is x 0..3, wafer 1 is x 4..7: crossing links leave x 3 eastward or x 4 westward.
+  const auto crossingBytes = [&](const std::string& phase) {
+    double bytes = 0.0;
+    for (const auto& row : readCsv(dir + "/link_heatmap_" + phase + ".csv")) {
+      if ((row[0] == "3" && row[2] == "E") || (row[0] == "4" && row[2] == "W"))
+        bytes += std::stod(row[4]);
+    }
+    return bytes;
+  };
+  CHECK(crossingBytes("attention_allreduce") == 0.0);
+  CHECK(crossingBytes("combine_collective") == 0.0);
+  CHECK(crossingBytes("dispatch") > 0.0);
+  CHECK(crossingBytes("combine") > 0.0);
+}
+
 namespace {
 
 // Dispatch traffic only, on the timed mesh: bytes on links between and inside FTDs.
@@ -386,6 +411,13 @@ TEST_CASE("Wafer MoE: more tokens per iteration than an int holds is a located e
   CHECK_THAT(shippedConfigError("orch.batch_per_group=200000000"),
              Contains("'modules.orch.params.batch_per_group'") &&
                  Contains("tokens per iteration") && Contains("got 3200000000"));
+}
+
+TEST_CASE("Wafer MoE: HER on-demand forwarding on another mapping is a located error",
+          "[wafer_moe]") {
+  CHECK_THAT(
+      shippedConfigError("orch.her_forwarding=on_demand"),
+      Contains("'modules.orch.params.her_forwarding'") && Contains("applies only to mapping: her"));
 }
 
 TEST_CASE("Wafer MoE: an unknown mapping is a located error", "[wafer_moe]") {
