@@ -9,13 +9,31 @@ BufferOccupancy::BufferOccupancy(std::uint32_t slots) : slots_(std::max<std::uin
 BufferOccupancy::Grant BufferOccupancy::earliestEntry(Picoseconds earliest,
                                                       Picoseconds entry_duration) const {
   constexpr Picoseconds kForever = std::numeric_limits<Picoseconds>::max();
+  // Fast path, the same answer as the search below: the lowest slot idle from `earliest` on.
+  for (std::uint32_t index = 0; index < slots_.size(); ++index) {
+    const Slot& slot = slots_[index];
+    if (slot.first == slot.intervals.size() || slot.intervals.back().end <= earliest)
+      return Grant{earliest, index};
+  }
   Grant best{kForever, 0};
   Picoseconds best_room = 0;
   for (std::uint32_t index = 0; index < slots_.size(); ++index) {
     const Slot& slot = slots_[index];
-    const auto begin = slot.intervals.begin() + static_cast<std::ptrdiff_t>(slot.first);
     // Disjoint and sorted, so ends are sorted too: skip everything that ends by `earliest`.
-    auto it = std::upper_bound(begin, slot.intervals.end(), earliest,
+    // Requests arrive near the newest bookings, so gallop back from the end first.
+    const std::size_t size = slot.intervals.size();
+    std::size_t low = slot.first;  // the answer is in [low, high]
+    std::size_t high = size;
+    for (std::size_t step = 1; high > low; step *= 2) {
+      const std::size_t probe = high > low + step ? high - step : low;
+      if (slot.intervals[probe].end <= earliest) {
+        low = probe + 1;
+        break;
+      }
+      high = probe;
+    }
+    auto it = std::upper_bound(slot.intervals.begin() + static_cast<std::ptrdiff_t>(low),
+                               slot.intervals.begin() + static_cast<std::ptrdiff_t>(high), earliest,
                                [](Picoseconds t, const Interval& iv) { return t < iv.end; });
     Picoseconds candidate = earliest;
     while (it != slot.intervals.end() && it->start < candidate + entry_duration) {
