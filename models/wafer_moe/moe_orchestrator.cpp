@@ -35,6 +35,12 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   model_ = moe::parseMoeModel(*text, "presets/moe/" + preset + ".yaml");
 
   die_.peak_flops_bf16 = params().quantity("peak_compute");
+  die_.peak_flops_fp8 = params().quantity("peak_compute_fp8");
+  die_.hbm_capacity = params().quantity("hbm_capacity");
+  if (params().string("datatype") == "fp8") {
+    die_.datatype = moe::Datatype::kFp8;
+    model_.bytes_per_weight = 1;
+  }
   die_.compute_efficiency = params().real("compute_efficiency");
   die_.hbm_bandwidth = params().quantity("hbm_bandwidth");
   die_.hbm_efficiency = params().real("hbm_efficiency");
@@ -185,6 +191,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   const int shadow = static_cast<int>(params().integer("shadow_slots"));
   for (int layer = 0; layer < layers_; ++layer)
     placements_.emplace_back(domains, dies_, model_.routed_experts, shadow);
+  checkHbmCapacity(placements_.front().slotsPerDie());
   const moe::MeshTopology* topology = topology_.get();
   moe::ReplicationPlanner::Distance distance =
       mesh_network_
@@ -387,6 +394,27 @@ MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& 
   return result;
 }
 
+void MoeOrchestrator::checkHbmCapacity(int slots_per_die) {
+  // Per die, over every layer (not only the sampled ones): its routed-expert slots (primary and
+  // shadow), the shared experts, 1/tp of the attention projections and of its group's KV cache.
+  const double moe_layers = model_.moeLayers();
+  const double tp = mapping_->tpSize();
+  const double experts = slots_per_die * moe_layers * model_.expertWeightBytes();
+  const double shared = model_.shared_experts * moe_layers * model_.expertWeightBytes();
+  const double attention =
+      model_.layers * model_.attentionWeightCount() * model_.bytes_per_weight / tp;
+  const double kv = static_cast<double>(batch_per_group_) * sequence_length_ *
+                    model_.kvCacheBytesPerToken() * model_.layers / tp;
+  hbm_resident_bytes_ = experts + shared + attention + kv;
+  if (hbm_resident_bytes_ > die_.hbm_capacity) {
+    const auto gb = [](double bytes) { return formatQuantity(bytes, dims::data()); };
+    params().fail("hbm_capacity",
+                  "expected at least " + gb(hbm_resident_bytes_) + " per die (routed experts " +
+                      gb(experts) + ", shared experts " + gb(shared) + ", attention " +
+                      gb(attention) + ", KV cache " + gb(kv) + "), got " + gb(die_.hbm_capacity));
+  }
+}
+
 void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   const moe::ParallelMapping& mapping = *mapping_;
   const int experts = model_.routed_experts;
@@ -486,7 +514,7 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
     const double flops =
         (die_tokens + owned[d] * model_.shared_experts) * model_.expertFlopsPerToken();
     const Picoseconds start = ready_[d];
-    const Picoseconds gemm = start + toPs(flops / (die_.peak_flops_bf16 * die_.compute_efficiency));
+    const Picoseconds gemm = start + toPs(flops / (die_.peakFlops() * die_.compute_efficiency));
     const Picoseconds weights =
         bytes > 0.0 ? hbmRead(static_cast<int>(d), wholeBytes(bytes), start) : start;
     ready_[d] = std::max(gemm, weights);

@@ -109,6 +109,8 @@ class MoeOrchestrator : public Module {
 
   void run();
   void runLayer(int iteration, int layer, Times& times);
+  // Located error on hbm_capacity when a die's resident bytes do not fit.
+  void checkHbmCapacity(int slots_per_die);
   PhaseResult issuePhase(std::vector<moe::Transfer>& transfers, moe::Phase phase);
   static double seconds(Picoseconds ps) { return static_cast<double>(ps) * 1e-12; }
   Picoseconds send(int src, int dst, std::uint64_t bytes, Picoseconds at);
@@ -184,6 +186,7 @@ class MoeOrchestrator : public Module {
   std::array<std::vector<double>, moe::kPhaseCount> heat_;  // per link id, all iterations
   std::uint64_t rx_bytes_ = 0;
   std::uint64_t hbm_bytes_ = 0;
+  double hbm_resident_bytes_ = 0.0;  // weights and KV cache resident per die (capacity check)
   std::uint64_t transactions_ = 0;
   std::uint64_t migrations_started_ = 0;
   std::uint64_t migrations_completed_ = 0;

@@ -134,6 +134,8 @@ void MoeOrchestrator::reportStats(ModuleStats& stats) const {
   }
   stats.counter("rx_bytes", rx_bytes_, "B", "Bytes delivered to die receive windows");
   stats.counter("hbm_read_bytes", hbm_bytes_, "B", "Expert weight bytes read from HBM");
+  stats.value("hbm_resident_bytes", hbm_resident_bytes_, "B",
+              "Per die: routed and shared expert weights, attention share, KV cache share");
   stats.counter("transactions", transactions_, "transactions", "TLM transactions issued");
   stats.counter("migrations_started", migrations_started_, "migrations", "Migrations planned");
   stats.counter("migrations_completed", migrations_completed_, "migrations",

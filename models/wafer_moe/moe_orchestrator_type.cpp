@@ -80,6 +80,17 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
                "Phases whose transfers go on the network: all, attention_allreduce, dispatch, "
                "combine, combine_collective, migration_local, migration_global")
       .byDefault("[all]");
+  s.enumeration("datatype", {"bf16", "fp8"},
+                "GEMM and stored-weight datatype: picks the peak (peak_compute or "
+                "peak_compute_fp8) and 2 or 1 bytes per weight; activations stay as the preset")
+      .byDefault("bf16");
+  s.quantity("peak_compute_fp8", dims::computeRate(), "Die peak (FP8, [I] B200 dense = 2x BF16)")
+      .byDefault("4500 TFLOPS")
+      .above(0);
+  s.quantity("hbm_capacity", dims::data(),
+             "Die HBM capacity ([S4] 180 GB): the die's resident weights and KV cache must fit")
+      .byDefault("180 GB")
+      .above(0);
   s.quantity("peak_compute", dims::computeRate(), "Die peak (BF16)")
       .byDefault("2250 TFLOPS")
       .above(0);

@@ -19,7 +19,7 @@ double ExpertComputeModel::moeDieTime(const double* instance_tokens, int instanc
     weight_bytes += model_->expertWeightBytes();
   }
   const double compute =
-      tokens * model_->expertFlopsPerToken() / (die_.peak_flops_bf16 * die_.compute_efficiency);
+      tokens * model_->expertFlopsPerToken() / (die_.peakFlops() * die_.compute_efficiency);
   const double memory = weight_bytes / (die_.hbm_bandwidth * die_.hbm_efficiency);
   return std::max(compute, memory);
 }
@@ -34,7 +34,7 @@ double ExpertComputeModel::attentionDieTime(double group_tokens, double sequence
   const double weight_bytes = m.attentionWeightCount() * m.bytes_per_weight / tp;
   const double kv_bytes = sequences * context * m.kvCacheBytesPerToken() / tp;
   const double compute =
-      (projection_flops + score_flops) / (die_.peak_flops_bf16 * die_.compute_efficiency);
+      (projection_flops + score_flops) / (die_.peakFlops() * die_.compute_efficiency);
   const double memory = (weight_bytes + kv_bytes) / (die_.hbm_bandwidth * die_.hbm_efficiency);
   return std::max(compute, memory);
 }

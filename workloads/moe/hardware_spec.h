@@ -5,14 +5,21 @@
 
 namespace spatialvp::moe {
 
+// Datatype of the GEMMs and the stored weights; activations on the wire stay at the model
+// preset's bytes_per_activation.
+enum class Datatype { kBf16, kFp8 };
+
 struct DieSpec {
   double peak_flops_bf16 = 2250e12;  // [S4] "2250 TFLOPS BF16" = HGX B200 dense BF16
-  double peak_flops_fp8 = 4500e12;   // [I] public B200 dense FP8 = 2x BF16; unused by default
-  double compute_efficiency = 0.7;   // [I] achievable fraction of peak for expert GEMMs
-  double hbm_bandwidth = 8e12;       // [S4] 8 TB/s
-  double hbm_efficiency = 0.8;       // [I] achievable fraction of HBM bandwidth
-  double hbm_capacity = 180e9;       // [S4] 180 GB
-  double sram_bytes = 0.0;           // not found in any source: 0 = not modelled
+  double peak_flops_fp8 = 4500e12;   // [I] public B200 dense FP8 = 2x BF16
+  Datatype datatype = Datatype::kBf16;
+  double compute_efficiency = 0.7;  // [I] achievable fraction of peak for expert GEMMs
+  double hbm_bandwidth = 8e12;      // [S4] 8 TB/s
+  double hbm_efficiency = 0.8;      // [I] achievable fraction of HBM bandwidth
+  double hbm_capacity = 180e9;      // [S4] 180 GB
+  double sram_bytes = 0.0;          // not found in any source: 0 = not modelled
+
+  double peakFlops() const { return datatype == Datatype::kFp8 ? peak_flops_fp8 : peak_flops_bf16; }
 };
 
 struct WaferSystemSpec {

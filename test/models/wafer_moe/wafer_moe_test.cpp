@@ -3,6 +3,7 @@
 // The shipped configs run a few sampled MoE layers here so each case takes a few seconds.
 #include <catch2/catch.hpp>
 
+#include "models/wafer_moe/wafer_moe_test_support.h"
 #include "support/run_report_lookup.h"
 
 #include <cmath>
@@ -27,45 +28,16 @@ using Catch::Matchers::Contains;
 
 namespace {
 
+using spatialvp::test::cliCounters;
 using spatialvp::test::counter;
+using spatialvp::test::freshDir;
+using spatialvp::test::generatedConfig;
+using spatialvp::test::jsonCounter;
 using spatialvp::test::moduleNamed;
-
-ConfigNode loadConfig(const std::string& path) {
-  ConfigLoader loader({SPATIALVP_SOURCE_DIR "/platform/configs"},
-                      [](const std::string& name) { return embeddedConfig(name); });
-  return loader.loadFile(path);
-}
-
-ConfigNode loadShipped(const std::string& file) {
-  return loadConfig(SPATIALVP_SOURCE_DIR "/platform/configs/" + file);
-}
-
-RunReport runConfig(const std::string& path, const std::vector<std::string>& settings) {
-  ConfigNode root = loadConfig(path);
-  for (const auto& assignment : settings)
-    ConfigLoader::applyOverride(root, assignment);
-  Simulation simulation(root, path);
-  simulation.elaborate(false, std::nullopt);
-  return simulation.run();
-}
-
-RunReport runShipped(const std::string& file, const std::vector<std::string>& settings) {
-  return runConfig(SPATIALVP_SOURCE_DIR "/platform/configs/" + file, settings);
-}
-
-// The configuration error of wafer_moe.yaml with one --set `setting` (elaborates once).
-std::string shippedConfigError(const std::string& setting) {
-  ConfigNode root = loadShipped("wafer_moe.yaml");
-  ConfigLoader::applyOverride(root, setting);
-  try {
-    Simulation simulation(root, "wafer_moe.yaml");
-    simulation.elaborate(false, std::nullopt);
-  } catch (const ConfigError& error) {
-    return error.what();
-  }
-  FAIL("expected a configuration error");
-  return "";
-}
+using spatialvp::test::readCsv;
+using spatialvp::test::runConfig;
+using spatialvp::test::runShipped;
+using spatialvp::test::shippedConfigError;
 
 // Mesh payload bytes per directed router-to-router link, keyed "x<X>y<Y>.<P>".
 std::map<std::string, double> meshLinkBytes(const ModuleReport& mesh) {
@@ -81,39 +53,6 @@ std::map<std::string, double> meshLinkBytes(const ModuleReport& mesh) {
 
 const char* const kPhases[] = {"attention_allreduce", "dispatch",        "combine",
                                "combine_collective",  "migration_local", "migration_global"};
-
-std::vector<std::vector<std::string>> readCsv(const std::string& path) {
-  std::ifstream file(path);
-  REQUIRE(file.good());
-  std::vector<std::vector<std::string>> rows;
-  std::string line;
-  std::getline(file, line);  // header
-  while (std::getline(file, line)) {
-    std::vector<std::string> cells;
-    std::stringstream stream(line);
-    std::string cell;
-    while (std::getline(stream, cell, ','))
-      cells.push_back(cell);
-    rows.push_back(cells);
-  }
-  return rows;
-}
-
-std::string freshDir(const std::string& name) {
-  const std::string dir = SPATIALVP_BINARY_DIR "/wafer_moe_" + name;
-  REQUIRE(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()) == 0);
-  return dir;
-}
-
-// scripts/gen_wafer_moe_config with `arguments`, written to `dir`/`file`; returns that path.
-std::string generatedConfig(const std::string& dir, const std::string& file,
-                            const std::string& arguments) {
-  const std::string config = dir + "/" + file;
-  REQUIRE(std::system(("python3 " SPATIALVP_SOURCE_DIR "/scripts/gen_wafer_moe_config " +
-                       arguments + " --output " + config)
-                          .c_str()) == 0);
-  return config;
-}
 
 // Every transfer byte entered the mesh and reached a die window; link by link, the mesh carried
 // what the transfer lists route (the per-phase heat-map CSVs in `dir`, summed), and each CSV adds
@@ -426,25 +365,6 @@ TEST_CASE("Wafer MoE: an unknown mapping is a located error", "[wafer_moe]") {
 }
 
 namespace {
-
-double jsonCounter(const nlohmann::json& counters, const std::string& key) {
-  return counters[key]["value"].get<double>();
-}
-
-nlohmann::json cliCounters(const std::string& name, const std::vector<std::string>& settings,
-                           const std::string& config = SPATIALVP_SOURCE_DIR
-                           "/platform/configs/wafer_moe.yaml") {
-  const std::string out = SPATIALVP_BINARY_DIR "/wafer_moe_" + name;
-  std::string command = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " SPATIALVP_BINARY_DIR
-                        "/spatialvp run " +
-                        config + " --quiet --out " + out;
-  for (const auto& setting : settings)
-    command += " --set " + setting;
-  REQUIRE(std::system((command + " > /dev/null").c_str()) == 0);
-  std::ifstream file(out + "/stats.json");
-  const auto stats = nlohmann::json::parse(file);
-  return stats["modules"]["orch"]["counters"];
-}
 
 double cliIterationTime(const std::string& name, const std::vector<std::string>& settings) {
   return jsonCounter(cliCounters(name, settings), "iteration_time");
