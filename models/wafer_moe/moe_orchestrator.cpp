@@ -37,6 +37,8 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   die_.peak_flops_bf16 = params().quantity("peak_compute");
   die_.peak_flops_fp8 = params().quantity("peak_compute_fp8");
   die_.hbm_capacity = params().quantity("hbm_capacity");
+  die_.sram_bytes = params().quantity("sram_capacity");
+  sram_range_ = wholeBytes(die_.sram_bytes);
   if (params().string("datatype") == "fp8") {
     die_.datatype = moe::Datatype::kFp8;
     model_.bytes_per_weight = 1;
@@ -192,6 +194,8 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   for (int layer = 0; layer < layers_; ++layer)
     placements_.emplace_back(domains, dies_, model_.routed_experts, shadow);
   checkHbmCapacity(placements_.front().slotsPerDie());
+  sram_ = std::make_unique<moe::SramWeightPinning>(
+      die_.sram_bytes, model_.moeLayers(), model_.expertWeightBytes(), model_.shared_experts);
   const moe::MeshTopology* topology = topology_.get();
   moe::ReplicationPlanner::Distance distance =
       mesh_network_
@@ -210,11 +214,14 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   for (std::size_t d = 0; d < dies; ++d) {
     net_.push_back(std::make_unique<Socket>(("net_" + std::to_string(d)).c_str()));
     hbm_.push_back(std::make_unique<Socket>(("hbm_" + std::to_string(d)).c_str()));
+    if (die_.sram_bytes > 0.0)
+      sram_sockets_.push_back(std::make_unique<Socket>(("sram_" + std::to_string(d)).c_str()));
     rx_.push_back(std::make_unique<RxSocket>(("rx_" + std::to_string(d)).c_str()));
     rx_.back()->register_b_transport(this, &MoeOrchestrator::rxTransport, static_cast<int>(d));
   }
   buffer_.assign(static_cast<std::size_t>(std::max(burst_, hbm_burst_)), 0);
   hbm_cursor_.assign(dies, 0);
+  sram_cursor_.assign(dies, 0);
   ready_.assign(dies, 0);
   for (auto& heat : heat_)
     heat.assign(static_cast<std::size_t>(topology_->linkIdCount()), 0.0);
@@ -228,6 +235,8 @@ InitiatorSocket* MoeOrchestrator::initiatorSocket(const std::string& port, std::
     return index < net_.size() ? net_[index].get() : nullptr;
   if (port == "hbm")
     return index < hbm_.size() ? hbm_[index].get() : nullptr;
+  if (port == "sram")
+    return index < sram_sockets_.size() ? sram_sockets_[index].get() : nullptr;
   return nullptr;
 }
 
@@ -236,6 +245,8 @@ TargetSocket* MoeOrchestrator::targetSocket(const std::string& port, std::size_t
 }
 
 std::size_t MoeOrchestrator::portWidth(const std::string& port) const {
+  if (port == "sram")
+    return sram_sockets_.size();  // only with sram_capacity > 0
   return port == "net" || port == "hbm" || port == "rx" ? static_cast<std::size_t>(dies_) : 0;
 }
 
@@ -283,39 +294,51 @@ Picoseconds MoeOrchestrator::send(int src, int dst, std::uint64_t bytes, Picosec
   return done;
 }
 
-Picoseconds MoeOrchestrator::hbmRead(int die, std::uint64_t bytes, Picoseconds at) {
+Picoseconds MoeOrchestrator::memoryRead(Socket& socket, std::uint64_t& cursor, std::uint64_t range,
+                                        std::uint64_t bytes, Picoseconds at, const char* what) {
   const Picoseconds now = nowPs();
   at = std::max(at, now);
-  const std::size_t d = static_cast<std::size_t>(die);
   tlm::tlm_generic_payload payload;
   payload.set_data_ptr(buffer_.data());
   payload.set_byte_enable_ptr(nullptr);
   payload.set_dmi_allowed(false);
   Picoseconds done = at;
-  hbm_bytes_ += bytes;
+  const std::uint64_t burst = std::min(hbm_burst_, range);
   while (bytes > 0) {
-    const std::uint64_t chunk = std::min(bytes, hbm_burst_);
-    if (hbm_cursor_[d] + chunk > hbm_size_)
-      hbm_cursor_[d] = 0;
+    const std::uint64_t chunk = std::min(bytes, burst);
+    if (cursor + chunk > range)
+      cursor = 0;
     payload.set_command(tlm::TLM_READ_COMMAND);
-    payload.set_address(hbm_cursor_[d]);
+    payload.set_address(cursor);
     payload.set_data_length(static_cast<unsigned int>(chunk));
     payload.set_streaming_width(static_cast<unsigned int>(chunk));
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
-    (*hbm_[d])->b_transport(payload, delay);
+    socket->b_transport(payload, delay);
     if (payload.is_response_error()) {
-      SC_REPORT_ERROR(
-          "spatialvp/wafer_moe",
-          (instanceName() + ": HBM read failed: " + payload.get_response_string()).c_str());
+      SC_REPORT_ERROR("spatialvp/wafer_moe", (instanceName() + ": " + what +
+                                              " read failed: " + payload.get_response_string())
+                                                 .c_str());
     }
     ++transactions_;
     services().countTransactions(1);
     done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
-    hbm_cursor_[d] += chunk;
+    cursor += chunk;
     bytes -= chunk;
   }
   return done;
+}
+
+Picoseconds MoeOrchestrator::hbmRead(int die, std::uint64_t bytes, Picoseconds at) {
+  const std::size_t d = static_cast<std::size_t>(die);
+  hbm_bytes_ += bytes;
+  return memoryRead(*hbm_[d], hbm_cursor_[d], hbm_size_, bytes, at, "HBM");
+}
+
+Picoseconds MoeOrchestrator::sramRead(int die, std::uint64_t bytes, Picoseconds at) {
+  const std::size_t d = static_cast<std::size_t>(die);
+  sram_bytes_ += bytes;
+  return memoryRead(*sram_sockets_[d], sram_cursor_[d], sram_range_, bytes, at, "SRAM");
 }
 
 void MoeOrchestrator::recordLinks(const Transfer& transfer) {
@@ -493,31 +516,32 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   }
 
   // Expert compute: GEMMs at peak x efficiency, overlapped with reading every used instance's
-  // weights (and the shared experts') from the die's HBM.
+  // weights (and the shared experts'): the SRAM-pinned part at SRAM bandwidth, the rest from the
+  // die's HBM.
   const int slots = placement.slotsPerDie();
-  const double weight_bytes = model_.expertWeightBytes();
   double compute_max = 0.0;
   double max_tokens = 0.0;
   double sum_tokens = 0.0;
   for (std::size_t d = 0; d < dies; ++d) {
     const double* tokens = &traffic.instance_tokens[d * static_cast<std::size_t>(slots)];
     double die_tokens = 0.0;
-    double bytes = owned[d] > 0.0 ? model_.shared_experts * weight_bytes : 0.0;
-    for (int s = 0; s < slots; ++s) {
-      if (tokens[s] > 0.0) {
-        die_tokens += tokens[s];
-        bytes += weight_bytes;
-      }
-    }
+    for (int s = 0; s < slots; ++s)
+      die_tokens += tokens[s];
+    const moe::WeightSources weights = sram_->split(owned[d] > 0.0, tokens, slots);
     max_tokens = std::max(max_tokens, die_tokens);
     sum_tokens += die_tokens;
     const double flops =
         (die_tokens + owned[d] * model_.shared_experts) * model_.expertFlopsPerToken();
     const Picoseconds start = ready_[d];
     const Picoseconds gemm = start + toPs(flops / (die_.peakFlops() * die_.compute_efficiency));
-    const Picoseconds weights =
-        bytes > 0.0 ? hbmRead(static_cast<int>(d), wholeBytes(bytes), start) : start;
-    ready_[d] = std::max(gemm, weights);
+    const Picoseconds from_hbm =
+        weights.hbm_bytes > 0.0 ? hbmRead(static_cast<int>(d), wholeBytes(weights.hbm_bytes), start)
+                                : start;
+    const Picoseconds from_sram =
+        weights.sram_bytes > 0.0
+            ? sramRead(static_cast<int>(d), wholeBytes(weights.sram_bytes), start)
+            : start;
+    ready_[d] = std::max({gemm, from_hbm, from_sram});
     compute_max = std::max(compute_max, seconds(ready_[d] - start));
   }
 

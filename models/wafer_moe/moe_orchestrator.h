@@ -38,6 +38,7 @@
 #include "workloads/moe/moe_model.h"
 #include "workloads/moe/parallel_mapping.h"
 #include "workloads/moe/phase_traffic_builder.h"
+#include "workloads/moe/sram_weight_pinning.h"
 
 namespace spatialvp::models::wafer_moe {
 
@@ -115,6 +116,11 @@ class MoeOrchestrator : public Module {
   static double seconds(Picoseconds ps) { return static_cast<double>(ps) * 1e-12; }
   Picoseconds send(int src, int dst, std::uint64_t bytes, Picoseconds at);
   Picoseconds hbmRead(int die, std::uint64_t bytes, Picoseconds at);
+  Picoseconds sramRead(int die, std::uint64_t bytes, Picoseconds at);
+  // TLM reads of `bytes` in bursts, cycling through [0, range) from `cursor`; returns the last
+  // completion.
+  Picoseconds memoryRead(Socket& socket, std::uint64_t& cursor, std::uint64_t range,
+                         std::uint64_t bytes, Picoseconds at, const char* what);
   // Issues NI chunks of the steps of `kind` inside `window`, on the link capacity `phases`
   // left free there, starting at `idle` (an interval without inference traffic) if valid.
   void advanceMigrations(moe::MigrationWindow kind, std::initializer_list<moe::Phase> phases,
@@ -163,6 +169,9 @@ class MoeOrchestrator : public Module {
   std::vector<std::unique_ptr<RxSocket>> rx_;
   std::vector<unsigned char> buffer_;
   std::vector<std::uint64_t> hbm_cursor_;
+  std::vector<std::unique_ptr<Socket>> sram_sockets_;  // one per die when sram_capacity > 0
+  std::vector<std::uint64_t> sram_cursor_;
+  std::uint64_t sram_range_ = 0;  // address range read in each die's SRAM (= sram_capacity)
 
   // State.
   std::vector<Picoseconds> ready_;
@@ -187,6 +196,8 @@ class MoeOrchestrator : public Module {
   std::uint64_t rx_bytes_ = 0;
   std::uint64_t hbm_bytes_ = 0;
   double hbm_resident_bytes_ = 0.0;  // weights and KV cache resident per die (capacity check)
+  std::uint64_t sram_bytes_ = 0;     // expert weight bytes read from die SRAM
+  std::unique_ptr<moe::SramWeightPinning> sram_;
   std::uint64_t transactions_ = 0;
   std::uint64_t migrations_started_ = 0;
   std::uint64_t migrations_completed_ = 0;

@@ -91,6 +91,12 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
              "Die HBM capacity ([S4] 180 GB): the die's resident weights and KV cache must fit")
       .byDefault("180 GB")
       .above(0);
+  s.quantity("sram_capacity", dims::data(),
+             "Die SRAM for expert weights ([I] not found: 0 = none); each MoE layer gets an "
+             "equal share, shared experts pinned first, then the die's slots; > 0 adds the "
+             "sram[] port (die i's SRAM module, read like the HBM)")
+      .byDefault("0 B")
+      .atLeast(0);
   s.quantity("peak_compute", dims::computeRate(), "Die peak (BF16)")
       .byDefault("2250 TFLOPS")
       .above(0);
@@ -150,6 +156,8 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
       .byDefault("");
   info.ports.push_back({"net", PortDirection::kInitiator, "Die i's network injection", true});
   info.ports.push_back({"hbm", PortDirection::kInitiator, "Die i's HBM", true});
+  info.ports.push_back(
+      {"sram", PortDirection::kInitiator, "Die i's SRAM (only with sram_capacity > 0)", true});
   info.ports.push_back({"rx", PortDirection::kTarget, "Die j's receive window", true});
   registry.add<MoeOrchestrator>(std::move(info));
 }

@@ -17,7 +17,7 @@ struct DieSpec {
   double hbm_bandwidth = 8e12;      // [S4] 8 TB/s
   double hbm_efficiency = 0.8;      // [I] achievable fraction of HBM bandwidth
   double hbm_capacity = 180e9;      // [S4] 180 GB
-  double sram_bytes = 0.0;          // not found in any source: 0 = not modelled
+  double sram_bytes = 0.0;          // not found in any source: 0 = no weights pinned
 
   double peakFlops() const { return datatype == Datatype::kFp8 ? peak_flops_fp8 : peak_flops_bf16; }
 };

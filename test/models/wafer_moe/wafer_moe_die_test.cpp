@@ -49,3 +49,35 @@ TEST_CASE("Wafer MoE: weights and KV cache beyond the HBM capacity are a located
                  Contains("expected at least 54.78") && Contains("KV cache") &&
                  Contains("got 20 GB"));
 }
+
+// Die SRAM: pinned weights are TLM reads of the die's SRAM module instead of its HBM.
+TEST_CASE("Wafer MoE: SRAM-pinned expert weights are not streamed from HBM", "[wafer_moe]") {
+  const std::string dir = test::freshDir("sram");
+  auto run = [&](const std::string& name, const std::string& capacity) {
+    const std::string config =
+        capacity.empty() ? test::generatedConfig(dir, name + ".yaml", "--balancer none")
+                         : test::generatedConfig(dir, name + ".yaml",
+                                                 "--balancer none --sram-capacity " + capacity);
+    return test::cliCounters(name, {"orch.sample_layers=2"}, config);
+  };
+  const auto value = test::jsonCounter;
+  const auto none = run("sram_none", "");
+  // DeepSeek-V3 on 64 dies: 4 primary + 1 shadow slot and 1 shared expert of 88,080,384 B per
+  // MoE layer: 64 GB covers all 58 layers; 58 experts' worth pins exactly the shared expert.
+  const auto all = run("sram_all", "64GB");
+  const auto shared = run("sram_shared", "5108662272B");
+  const double streamed = value(none, "hbm_read_bytes");
+  REQUIRE(streamed > 0.0);
+  CHECK(value(none, "sram_read_bytes") == 0.0);
+  CHECK(value(all, "hbm_read_bytes") == 0.0);
+  CHECK(value(all, "sram_read_bytes") == streamed);
+  CHECK(value(all, "time.moe_compute") < value(none, "time.moe_compute"));
+  // Every die owns tokens, so each reads its shared expert once per simulated layer.
+  CHECK(value(shared, "sram_read_bytes") == 64.0 * 2.0 * 88080384.0);
+  CHECK(value(shared, "sram_read_bytes") + value(shared, "hbm_read_bytes") == streamed);
+}
+
+TEST_CASE("Wafer MoE: an SRAM capacity without SRAM modules is a located error", "[wafer_moe]") {
+  CHECK_THAT(test::shippedConfigError("orch.sram_capacity=1GB"),
+             Contains("orch.sram[0]") && Contains("socket is not connected"));
+}
