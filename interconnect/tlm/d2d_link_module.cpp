@@ -15,7 +15,7 @@ constexpr std::uint64_t kRetireEvery = 1024;  // transactions between calendar c
 D2dLinkConfig d2dConfigFrom(const ParamValues& params) {
   D2dLinkConfig config;
   config.link = readLinkParams(params, "");
-  config.max_packet_payload_bytes = wholeBytes(params, "packet_size", 1ULL << 32);
+  config.max_packet_payload_bytes = wholeBytesOf(params, "packet_size", 1ULL << 32);
   const auto problems = config.validate();
   if (!problems.empty()) {
     const CoreProblem first = splitCoreProblem(problems.front());
@@ -45,7 +45,7 @@ D2dDirection reverse(D2dDirection direction) {
 D2dLinkModule::D2dLinkModule(sc_core::sc_module_name name, const ModuleContext& context)
     : Module(name, context),
       link_(d2dConfigFrom(params())),
-      control_bytes_(wholeBytes(params(), "control_size", 1ULL << 32)) {
+      control_bytes_(wholeBytesOf(params(), "control_size", 1ULL << 32)) {
   a_in_.register_b_transport(this, &D2dLinkModule::b_transport, kSideA);
   a_in_.register_transport_dbg(this, &D2dLinkModule::transport_dbg, kSideA);
   b_in_.register_b_transport(this, &D2dLinkModule::b_transport, kSideB);

@@ -1,6 +1,5 @@
 #include "interconnect/tlm/link_param_schema.h"
 
-#include <cmath>
 #include <limits>
 
 namespace spatialvp::interconnect {
@@ -37,28 +36,11 @@ LinkParams readLinkParams(const ParamValues& params, const std::string& prefix) 
   link.bandwidth_bytes_per_second = params.quantity(prefix + "bandwidth");
   link.latency_ps = picosecondsOf(params, prefix + "latency");
   link.packet_header_bytes =
-      static_cast<std::uint32_t>(wholeBytes(params, prefix + "header", kMaxField));
-  link.flit_bytes = static_cast<std::uint32_t>(wholeBytes(params, prefix + "flit", kMaxField));
+      static_cast<std::uint32_t>(wholeBytesOf(params, prefix + "header", kMaxField));
+  link.flit_bytes = static_cast<std::uint32_t>(wholeBytesOf(params, prefix + "flit", kMaxField));
   link.flit_overhead_bytes =
-      static_cast<std::uint32_t>(wholeBytes(params, prefix + "flit_overhead", kMaxField));
+      static_cast<std::uint32_t>(wholeBytesOf(params, prefix + "flit_overhead", kMaxField));
   return link;
-}
-
-std::uint64_t wholeBytes(const ParamValues& params, const std::string& name,
-                         std::uint64_t maximum) {
-  const double bytes = params.quantity(name);
-  if (bytes != std::floor(bytes))
-    params.fail(name, "must be a whole number of bytes");
-  if (bytes > static_cast<double>(maximum))
-    params.fail(name, "must be at most " + std::to_string(maximum) + " bytes");
-  return static_cast<std::uint64_t>(bytes);
-}
-
-Picoseconds picosecondsOf(const ParamValues& params, const std::string& name) {
-  const double picoseconds = params.quantity(name) * 1e12;
-  if (picoseconds > 1e18)  // keeps time sums far from 64-bit overflow
-    params.fail(name, "must be at most 1e6 s");
-  return static_cast<Picoseconds>(std::llround(picoseconds));
 }
 
 std::string linkParamFor(const std::string& field) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "interconnect/link/link_params.h"
+#include "platform/core/param_conversions.h"
 #include "platform/core/param_schema.h"
 
 namespace spatialvp::interconnect {
@@ -21,11 +22,6 @@ void declareLinkParams(ParamSchema& schema, const std::string& prefix,
                        const LinkParamDefaults& defaults, const std::string& what);
 // Reads them back; energy stays 0 because energy is counted through the module's actions.
 LinkParams readLinkParams(const ParamValues& params, const std::string& prefix);
-
-// A data-size parameter as a whole number of bytes (fails the parameter otherwise).
-std::uint64_t wholeBytes(const ParamValues& params, const std::string& name, std::uint64_t maximum);
-// A time parameter rounded to picoseconds.
-Picoseconds picosecondsOf(const ParamValues& params, const std::string& name);
 
 // LinkParams field name ("bandwidth_bytes_per_second") -> parameter leaf name ("bandwidth");
 // empty when the field has no parameter.

@@ -6,6 +6,7 @@
 #include <optional>
 #include <sstream>
 
+#include "interconnect/mesh/attachment_point.h"
 #include "interconnect/tlm/link_param_schema.h"
 
 namespace spatialvp::interconnect {
@@ -18,19 +19,6 @@ std::string hex(std::uint64_t value) {
   std::ostringstream out;
   out << "0x" << std::hex << value;
   return out.str();
-}
-
-// Digits only, no sign, no leading '+': "12" -> 12.
-std::optional<std::uint32_t> parseIndex(const std::string& text) {
-  if (text.empty() || text.size() > 9)
-    return std::nullopt;
-  std::uint32_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
-    value = value * 10 + static_cast<std::uint32_t>(c - '0');
-  }
-  return value;
 }
 
 char portLetter(Port port) {
@@ -62,49 +50,19 @@ struct Attachment {
 };
 
 Attachment parseAttachment(const std::string& text, std::uint32_t width, std::uint32_t height) {
-  const std::string mesh = std::to_string(width) + "x" + std::to_string(height) + " mesh";
-  const std::string forms = "write a node id (0.." + std::to_string(width * height - 1) +
+  const AttachmentPoint point = parseAttachmentPoint(text, width, height);
+  if (point.endpoint)
+    return {point.endpoint, ""};
+  if (!point.outside.empty()) {
+    return {std::nullopt, "'" + text + "': " + point.outside + " is outside the " +
+                              std::to_string(width) + "x" + std::to_string(height) +
+                              " mesh (x 0.." + std::to_string(width - 1) + ", y 0.." +
+                              std::to_string(height - 1) + ")"};
+  }
+  return {std::nullopt, "'" + text + "' is not an attachment point; write a node id (0.." +
+                            std::to_string(width * height - 1) +
                             "), 'x<X>y<Y>' for a node's local port, or an edge port 'N<X>', "
-                            "'S<X>' (column X) or 'E<Y>', 'W<Y>' (row Y)";
-  auto outside = [&](const std::string& what) {
-    return Attachment{std::nullopt, "'" + text + "': " + what + " is outside the " + mesh +
-                                        " (x 0.." + std::to_string(width - 1) + ", y 0.." +
-                                        std::to_string(height - 1) + ")"};
-  };
-  if (const auto node = parseIndex(text)) {
-    if (*node >= width * height)
-      return outside("node " + std::to_string(*node));
-    return {Endpoint::local(*node), ""};
-  }
-  if (text.size() >= 4 && text[0] == 'x') {
-    const std::size_t y_at = text.find('y');
-    if (y_at != std::string::npos) {
-      const auto x = parseIndex(text.substr(1, y_at - 1));
-      const auto y = parseIndex(text.substr(y_at + 1));
-      if (x && y) {
-        if (*x >= width || *y >= height)
-          return outside("router (" + std::to_string(*x) + ", " + std::to_string(*y) + ")");
-        return {Endpoint::local(*y * width + *x), ""};
-      }
-    }
-  }
-  if (text.size() >= 2) {
-    const auto index = parseIndex(text.substr(1));
-    const char side = text[0];
-    if (index && (side == 'N' || side == 'S')) {
-      if (*index >= width)
-        return outside("column " + std::to_string(*index));
-      const std::uint32_t y = side == 'N' ? height - 1 : 0;
-      return {Endpoint{y * width + *index, side == 'N' ? Port::kNorth : Port::kSouth}, ""};
-    }
-    if (index && (side == 'E' || side == 'W')) {
-      if (*index >= height)
-        return outside("row " + std::to_string(*index));
-      const std::uint32_t x = side == 'E' ? width - 1 : 0;
-      return {Endpoint{*index * width + x, side == 'E' ? Port::kEast : Port::kWest}, ""};
-    }
-  }
-  return {std::nullopt, "'" + text + "' is not an attachment point; " + forms};
+                            "'S<X>' (column X) or 'E<Y>', 'W<Y>' (row Y)"};
 }
 
 // Reads a list of attachment points; a bad element is reported at its own position.
@@ -178,9 +136,9 @@ MeshConfig meshConfigFrom(const ParamValues& params) {
   config.routing = *parseRouting(params.string("routing"));
   config.link = readLinkParams(params, "link.");
   config.router_latency_ps = picosecondsOf(params, "router_latency");
-  config.packet_payload_bytes = wholeBytes(params, "packet_size", 1ULL << 32);
+  config.packet_payload_bytes = wholeBytesOf(params, "packet_size", 1ULL << 32);
   config.input_buffer_bytes =
-      wholeBytes(params, "input_buffer", std::numeric_limits<std::uint32_t>::max());
+      wholeBytesOf(params, "input_buffer", std::numeric_limits<std::uint32_t>::max());
   config.local_port = linkOverride(params, "local_port", config.link, false);
   config.edge_port = linkOverride(params, "edge_port", config.link, false);
   config.wafer_width = static_cast<std::uint32_t>(params.integer("wafer_width"));
@@ -201,7 +159,7 @@ MeshConfig meshConfigFrom(const ParamValues& params) {
 MeshModule::MeshModule(sc_core::sc_module_name name, const ModuleContext& context)
     : Module(name, context),
       network_(meshConfigFrom(params())),
-      control_bytes_(wholeBytes(params(), "control_size", 1ULL << 32)) {
+      control_bytes_(wholeBytesOf(params(), "control_size", 1ULL << 32)) {
   input_endpoints_ = readAttachments(params(), "in_nodes", network_.width(), network_.height());
   output_endpoints_ = readAttachments(params(), "out_nodes", network_.width(), network_.height());
 

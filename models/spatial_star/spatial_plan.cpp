@@ -4,39 +4,15 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "interconnect/mesh/attachment_point.h"
+#include "models/star/stage_job.h"
+
 namespace spatialvp::models::spatial_star {
 
 namespace {
 
 using spatialvp::star::PipelineStage;
 using spatialvp::star::StageWork;
-
-std::optional<std::uint32_t> parseIndex(const std::string& text) {
-  if (text.empty() || text.size() > 9)
-    return std::nullopt;
-  std::uint32_t value = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9')
-      return std::nullopt;
-    value = value * 10 + static_cast<std::uint32_t>(c - '0');
-  }
-  return value;
-}
-
-std::size_t stageIndex(PipelineStage stage) {
-  switch (stage) {
-    case PipelineStage::Dlzs:
-      return 0;
-    case PipelineStage::Sads:
-      return 1;
-    case PipelineStage::KvGeneration:
-      return 2;
-    case PipelineStage::SuFa:
-    case PipelineStage::Synchronize:
-      return 3;
-  }
-  return 3;
-}
 
 void accumulate(StageWork& into, const StageWork& work) {
   into.ops += work.ops;
@@ -63,50 +39,21 @@ const char* dataflowName(Dataflow dataflow) {
 
 std::optional<MeshPoint> parseMeshPoint(const std::string& text, std::uint32_t width,
                                         std::uint32_t height, std::string& problem) {
-  const std::string mesh = std::to_string(width) + " x " + std::to_string(height) + " mesh";
-  if (const auto node = parseIndex(text)) {
-    if (*node >= width * height) {
-      problem = "'" + text + "': node " + std::to_string(*node) + " is outside the " + mesh;
-      return std::nullopt;
-    }
-    return MeshPoint{*node % width, *node / width, false};
+  const interconnect::AttachmentPoint point =
+      interconnect::parseAttachmentPoint(text, width, height);
+  if (point.endpoint) {
+    const std::uint32_t router = point.endpoint->router;
+    return MeshPoint{router % width, router / width,
+                     point.endpoint->port != interconnect::Port::kLocal};
   }
-  if (text.size() >= 4 && text[0] == 'x') {
-    const std::size_t y_at = text.find('y');
-    if (y_at != std::string::npos) {
-      const auto x = parseIndex(text.substr(1, y_at - 1));
-      const auto y = parseIndex(text.substr(y_at + 1));
-      if (x && y) {
-        if (*x >= width || *y >= height) {
-          problem = "'" + text + "': router (" + std::to_string(*x) + ", " + std::to_string(*y) +
-                    ") is outside the " + mesh;
-          return std::nullopt;
-        }
-        return MeshPoint{*x, *y, false};
-      }
-    }
+  if (!point.outside.empty()) {
+    problem = "'" + text + "': " + point.outside + " is outside the " + std::to_string(width) +
+              " x " + std::to_string(height) + " mesh";
+  } else {
+    problem = "'" + text +
+              "' is not a mesh attachment point; write a node id, 'x<X>y<Y>', or an edge port "
+              "'N<X>', 'S<X>', 'E<Y>', 'W<Y>'";
   }
-  if (text.size() >= 2) {
-    const auto index = parseIndex(text.substr(1));
-    const char side = text[0];
-    if (index && (side == 'N' || side == 'S')) {
-      if (*index >= width) {
-        problem = "'" + text + "': column " + std::to_string(*index) + " is outside the " + mesh;
-        return std::nullopt;
-      }
-      return MeshPoint{*index, side == 'N' ? height - 1 : 0, true};
-    }
-    if (index && (side == 'E' || side == 'W')) {
-      if (*index >= height) {
-        problem = "'" + text + "': row " + std::to_string(*index) + " is outside the " + mesh;
-        return std::nullopt;
-      }
-      return MeshPoint{side == 'E' ? width - 1 : 0, *index, true};
-    }
-  }
-  problem = "'" + text +
-            "' is not a mesh attachment point; write a node id, 'x<X>y<Y>', or an edge port "
-            "'N<X>', 'S<X>', 'E<Y>', 'W<Y>'";
   return std::nullopt;
 }
 
@@ -205,7 +152,7 @@ const BlockWork& BlockTemplates::block(bool first_of_core, std::size_t rows) {
       continue;
     }
     Item& item = block.items[work.tile / tile_group_];
-    accumulate(item.stage[stageIndex(work.stage)], work);
+    accumulate(item.stage[models::star::stageUnit(work.stage)], work);
     std::uint64_t private_bytes = 0;
     if (work.tile == 0) {
       if (!in.include_projections && work.stage == PipelineStage::Dlzs)

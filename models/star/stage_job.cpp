@@ -36,4 +36,20 @@ StageJobTiming sendStageJob(tlm::tlm_fw_transport_if<>& unit,
   return {job.started_ps, now + static_cast<Picoseconds>(delay.value())};
 }
 
+std::size_t stageUnit(spatialvp::star::PipelineStage stage) {
+  using spatialvp::star::PipelineStage;
+  switch (stage) {
+    case PipelineStage::Dlzs:
+      return 0;
+    case PipelineStage::Sads:
+      return 1;
+    case PipelineStage::KvGeneration:
+      return 2;
+    case PipelineStage::SuFa:
+    case PipelineStage::Synchronize:
+      return 3;
+  }
+  return 3;
+}
+
 }  // namespace spatialvp::models::star

@@ -23,21 +23,6 @@ namespace {
 
 using spatialvp::star::PipelineStage;
 
-std::size_t unitOf(PipelineStage stage) {
-  switch (stage) {
-    case PipelineStage::Dlzs:
-      return 0;
-    case PipelineStage::Sads:
-      return 1;
-    case PipelineStage::KvGeneration:
-      return 2;
-    case PipelineStage::SuFa:
-    case PipelineStage::Synchronize:
-      return 3;  // tile synchronisation and O update run on the SU-FA lines
-  }
-  return 3;
-}
-
 std::size_t toSize(std::int64_t value) {
   return static_cast<std::size_t>(value);
 }
@@ -277,7 +262,7 @@ void StarController::runSerial() {
       ready = fetched;
     }
     Picoseconds started = 0;
-    done = sendJob(unitOf(work.stage), work, ready, started);
+    done = sendJob(stageUnit(work.stage), work, ready, started);
     sram_bytes_ += work.bytes.sram_read + work.bytes.sram_write;
     if (work.bytes.dram_write > 0)
       done = dramTransfer(work.bytes.dram_write, true, done);
@@ -325,7 +310,7 @@ void StarController::run() {
       tile_ready = now;
       ++tiles_;
     }
-    const std::size_t unit = unitOf(work.stage);
+    const std::size_t unit = stageUnit(work.stage);
     Picoseconds ready = std::max(tile_ready, now);
     // A stage may run at most `stage_buffers` tiles ahead of the stage that consumes its output.
     if (work.stage != PipelineStage::Synchronize && unit + 1 < kUnitStages &&

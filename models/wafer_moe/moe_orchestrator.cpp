@@ -11,6 +11,7 @@
 
 #include "interconnect/tlm/link_param_schema.h"
 #include "platform/elab/embedded_configs.h"
+#include "platform/sim/burst_transfer.h"
 #include "workloads/moe/routing_trace.h"
 #include "workloads/moe/zipf_routing_generator.h"
 
@@ -221,6 +222,10 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   }
   buffer_.assign(static_cast<std::size_t>(std::max(burst_, hbm_burst_)), 0);
   hbm_cursor_.assign(dies, 0);
+  for (std::size_t d = 0; d < dies; ++d)
+    send_what_.push_back(instanceName() + ": transfer from die " + std::to_string(d));
+  hbm_what_ = instanceName() + ": HBM read";
+  sram_what_ = instanceName() + ": SRAM read";
   sram_cursor_.assign(dies, 0);
   ready_.assign(dies, 0);
   for (auto& heat : heat_)
@@ -262,83 +267,41 @@ void MoeOrchestrator::rxTransport(int die, tlm::tlm_generic_payload& payload,
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+Picoseconds MoeOrchestrator::transfer(Socket& socket, std::uint64_t base, std::uint64_t window,
+                                      std::uint64_t& cursor, std::uint64_t bytes,
+                                      std::uint64_t burst, bool write, Picoseconds at,
+                                      const std::string& what) {
+  const BurstTransfer done = burstTransfer(*socket.operator->(), buffer_, base, window, cursor,
+                                           bytes, burst, write, std::max(at, nowPs()), what);
+  transactions_ += done.transactions;
+  services().countTransactions(done.transactions);
+  return done.done;
+}
+
 Picoseconds MoeOrchestrator::send(int src, int dst, std::uint64_t bytes, Picoseconds at) {
-  const Picoseconds now = nowPs();
-  at = std::max(at, now);
-  tlm::tlm_generic_payload payload;
-  payload.set_data_ptr(buffer_.data());
-  payload.set_byte_enable_ptr(nullptr);
-  payload.set_dmi_allowed(false);
-  Picoseconds done = at;
   // One DMA per transfer: its bursts are all ready at `at`; the network serialises them.
-  while (bytes > 0) {
-    const std::uint64_t chunk = std::min(bytes, burst_);
-    payload.set_command(tlm::TLM_WRITE_COMMAND);
-    payload.set_address(window_base_ + static_cast<std::uint64_t>(dst) * window_stride_);
-    payload.set_data_length(static_cast<unsigned int>(chunk));
-    payload.set_streaming_width(static_cast<unsigned int>(chunk));
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
-    (*net_[static_cast<std::size_t>(src)])->b_transport(payload, delay);
-    if (payload.is_response_error()) {
-      SC_REPORT_ERROR("spatialvp/wafer_moe",
-                      (instanceName() + ": transfer die " + std::to_string(src) + " -> die " +
-                       std::to_string(dst) + " failed: " + payload.get_response_string())
-                          .c_str());
-    }
-    ++transactions_;
-    services().countTransactions(1);
-    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
-    bytes -= chunk;
-  }
-  return done;
+  std::uint64_t cursor = 0;
+  const std::size_t s = static_cast<std::size_t>(src);
+  return transfer(*net_[s], window_base_ + static_cast<std::uint64_t>(dst) * window_stride_,
+                  window_stride_, cursor, bytes, burst_, true, at, send_what_[s]);
 }
 
 Picoseconds MoeOrchestrator::memoryRead(Socket& socket, std::uint64_t& cursor, std::uint64_t range,
-                                        std::uint64_t bytes, Picoseconds at, const char* what) {
-  const Picoseconds now = nowPs();
-  at = std::max(at, now);
-  tlm::tlm_generic_payload payload;
-  payload.set_data_ptr(buffer_.data());
-  payload.set_byte_enable_ptr(nullptr);
-  payload.set_dmi_allowed(false);
-  Picoseconds done = at;
-  const std::uint64_t burst = std::min(hbm_burst_, range);
-  while (bytes > 0) {
-    const std::uint64_t chunk = std::min(bytes, burst);
-    if (cursor + chunk > range)
-      cursor = 0;
-    payload.set_command(tlm::TLM_READ_COMMAND);
-    payload.set_address(cursor);
-    payload.set_data_length(static_cast<unsigned int>(chunk));
-    payload.set_streaming_width(static_cast<unsigned int>(chunk));
-    payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-    sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
-    socket->b_transport(payload, delay);
-    if (payload.is_response_error()) {
-      SC_REPORT_ERROR("spatialvp/wafer_moe", (instanceName() + ": " + what +
-                                              " read failed: " + payload.get_response_string())
-                                                 .c_str());
-    }
-    ++transactions_;
-    services().countTransactions(1);
-    done = std::max(done, now + static_cast<Picoseconds>(delay.value()));
-    cursor += chunk;
-    bytes -= chunk;
-  }
-  return done;
+                                        std::uint64_t bytes, Picoseconds at,
+                                        const std::string& what) {
+  return transfer(socket, 0, range, cursor, bytes, std::min(hbm_burst_, range), false, at, what);
 }
 
 Picoseconds MoeOrchestrator::hbmRead(int die, std::uint64_t bytes, Picoseconds at) {
   const std::size_t d = static_cast<std::size_t>(die);
   hbm_bytes_ += bytes;
-  return memoryRead(*hbm_[d], hbm_cursor_[d], hbm_size_, bytes, at, "HBM");
+  return memoryRead(*hbm_[d], hbm_cursor_[d], hbm_size_, bytes, at, hbm_what_);
 }
 
 Picoseconds MoeOrchestrator::sramRead(int die, std::uint64_t bytes, Picoseconds at) {
   const std::size_t d = static_cast<std::size_t>(die);
   sram_bytes_ += bytes;
-  return memoryRead(*sram_sockets_[d], sram_cursor_[d], sram_range_, bytes, at, "SRAM");
+  return memoryRead(*sram_sockets_[d], sram_cursor_[d], sram_range_, bytes, at, sram_what_);
 }
 
 void MoeOrchestrator::recordLinks(const Transfer& transfer) {

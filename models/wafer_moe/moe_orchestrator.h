@@ -115,12 +115,15 @@ class MoeOrchestrator : public Module {
   PhaseResult issuePhase(std::vector<moe::Transfer>& transfers, moe::Phase phase);
   static double seconds(Picoseconds ps) { return static_cast<double>(ps) * 1e-12; }
   Picoseconds send(int src, int dst, std::uint64_t bytes, Picoseconds at);
+  // burstTransfer on `socket` (issued no earlier than now), counted in the run's transactions.
+  Picoseconds transfer(Socket& socket, std::uint64_t base, std::uint64_t window,
+                       std::uint64_t& cursor, std::uint64_t bytes, std::uint64_t burst, bool write,
+                       Picoseconds at, const std::string& what);
   Picoseconds hbmRead(int die, std::uint64_t bytes, Picoseconds at);
   Picoseconds sramRead(int die, std::uint64_t bytes, Picoseconds at);
-  // TLM reads of `bytes` in bursts, cycling through [0, range) from `cursor`; returns the last
-  // completion.
+  // Reads of `bytes` cycling through [0, range) from `cursor`; returns the last completion.
   Picoseconds memoryRead(Socket& socket, std::uint64_t& cursor, std::uint64_t range,
-                         std::uint64_t bytes, Picoseconds at, const char* what);
+                         std::uint64_t bytes, Picoseconds at, const std::string& what);
   // Issues NI chunks of the steps of `kind` inside `window`, on the link capacity `phases`
   // left free there, starting at `idle` (an interval without inference traffic) if valid.
   void advanceMigrations(moe::MigrationWindow kind, std::initializer_list<moe::Phase> phases,
@@ -169,6 +172,10 @@ class MoeOrchestrator : public Module {
   std::vector<std::unique_ptr<RxSocket>> rx_;
   std::vector<unsigned char> buffer_;
   std::vector<std::uint64_t> hbm_cursor_;
+  // Error texts of the transfers (built once: send is on the hot path).
+  std::vector<std::string> send_what_;
+  std::string hbm_what_;
+  std::string sram_what_;
   std::vector<std::unique_ptr<Socket>> sram_sockets_;  // one per die when sram_capacity > 0
   std::vector<std::uint64_t> sram_cursor_;
   std::uint64_t sram_range_ = 0;  // address range read in each die's SRAM (= sram_capacity)

@@ -166,54 +166,47 @@ void PhaseTrafficBuilder::appendRing(const std::vector<int>& ring, double bytes_
   }
 }
 
-void PhaseTrafficBuilder::appendAttentionCollective(const std::vector<double>& group_bytes,
-                                                    std::vector<Transfer>& out) const {
+void PhaseTrafficBuilder::appendGroupAllReduce(int group, double bytes, Phase phase,
+                                               bool shards_home, std::vector<Transfer>& out) const {
   const ParallelMapping& mapping = *mapping_;
   const double t = mapping.tpSize();
-  const Phase phase = Phase::kAttentionAllReduce;
-  for (int g = 0; g < mapping.groupCount(); ++g) {
-    const double bytes = group_bytes.at(g);
-    const std::vector<int>& ring = mapping.ringOrder(g);
-    appendRing(ring, 2.0 * (t - 1.0) / t * bytes, phase, out);
-    if (!mapping.replicatesTokens())
+  const std::vector<int>& ring = mapping.ringOrder(group);
+  appendRing(ring, 2.0 * (t - 1.0) / t * bytes, phase, out);
+  if (!mapping.replicatesTokens())
+    return;
+  const MeshTopology& topology = mapping.topology();
+  const int home = topology.waferOf(ring.front());
+  for (int wafer : mapping.domainWafers(mapping.domain(ring.front()))) {
+    if (wafer == home)
       continue;
-    const MeshTopology& topology = mapping.topology();
-    const int home = topology.waferOf(ring.front());
-    for (int wafer : mapping.domainWafers(mapping.domain(ring.front()))) {
-      if (wafer == home)
-        continue;
-      for (int die : ring)
-        out.push_back(Transfer{die, topology.twinOn(die, wafer), bytes / t, phase});
-      appendRing(mapping.ringOnWafer(g, wafer), (t - 1.0) / t * bytes, phase, out);
+    if (shards_home)
+      appendRing(mapping.ringOnWafer(group, wafer), (t - 1.0) / t * bytes, phase, out);
+    for (int die : ring) {
+      const int twin = topology.twinOn(die, wafer);
+      out.push_back(shards_home ? Transfer{twin, die, bytes / t, phase}
+                                : Transfer{die, twin, bytes / t, phase});
     }
+    if (!shards_home)
+      appendRing(mapping.ringOnWafer(group, wafer), (t - 1.0) / t * bytes, phase, out);
   }
+}
+
+void PhaseTrafficBuilder::appendAttentionCollective(const std::vector<double>& group_bytes,
+                                                    std::vector<Transfer>& out) const {
+  for (int g = 0; g < mapping_->groupCount(); ++g)
+    appendGroupAllReduce(g, group_bytes.at(g), Phase::kAttentionAllReduce, false, out);
 }
 
 void PhaseTrafficBuilder::appendCombineCollective(const std::vector<double>& group_bytes,
                                                   std::vector<Transfer>& out) const {
-  const ParallelMapping& mapping = *mapping_;
-  const double t = mapping.tpSize();
-  const Phase phase = Phase::kCombineCollective;
-  const bool all_gather = mapping.config().combine == CombinePolicy::kToOwnerThenGroupAllGather;
-  for (int g = 0; g < mapping.groupCount(); ++g) {
+  const double t = mapping_->tpSize();
+  const bool all_gather = mapping_->config().combine == CombinePolicy::kToOwnerThenGroupAllGather;
+  for (int g = 0; g < mapping_->groupCount(); ++g) {
     const double bytes = group_bytes.at(g);
-    const std::vector<int>& ring = mapping.ringOrder(g);
-    if (all_gather) {
-      appendRing(ring, (t - 1.0) / t * bytes, phase, out);
-      continue;
-    }
-    appendRing(ring, 2.0 * (t - 1.0) / t * bytes, phase, out);
-    if (!mapping.replicatesTokens())
-      continue;
-    const MeshTopology& topology = mapping.topology();
-    const int home = topology.waferOf(ring.front());
-    for (int wafer : mapping.domainWafers(mapping.domain(ring.front()))) {
-      if (wafer == home)
-        continue;
-      appendRing(mapping.ringOnWafer(g, wafer), (t - 1.0) / t * bytes, phase, out);
-      for (int die : ring)
-        out.push_back(Transfer{topology.twinOn(die, wafer), die, bytes / t, phase});
-    }
+    if (all_gather)
+      appendRing(mapping_->ringOrder(g), (t - 1.0) / t * bytes, Phase::kCombineCollective, out);
+    else
+      appendGroupAllReduce(g, bytes, Phase::kCombineCollective, true, out);
   }
 }
 

@@ -53,6 +53,11 @@ class PhaseTrafficBuilder {
  private:
   void appendRing(const std::vector<int>& ring, double bytes_per_edge, Phase phase,
                   std::vector<Transfer>& out) const;
+  // Ring all-reduce of `group`'s `bytes` on its home wafer and, when HER replicates tokens, on
+  // every other wafer of its EP domain: shards out to the twins then their ring all-gather, or
+  // (shards_home) the twins' ring reduce-scatter then shards home.
+  void appendGroupAllReduce(int group, double bytes, Phase phase, bool shards_home,
+                            std::vector<Transfer>& out) const;
   void accumulate(std::vector<double>& matrix, std::vector<int>& touched, int src, int dst,
                   double bytes);
   void flush(std::vector<double>& matrix, std::vector<int>& touched, Phase phase,

@@ -8,20 +8,10 @@
 #include <vector>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/core/param_conversions.h"
 #include "platform/core/param_values.h"
 
 namespace spatialvp::models {
-
-// A data-size parameter as a whole number of bytes no larger than `maximum`.
-std::uint64_t wholeBytesOf(const ParamValues& params, const std::string& name,
-                           std::uint64_t maximum);
-// A data-size parameter as a whole number of bits ("128 bit") no larger than `maximum`.
-std::uint32_t wholeBitsOf(const ParamValues& params, const std::string& name,
-                          std::uint32_t maximum);
-// A time parameter rounded to picoseconds (at most 1e6 s).
-Picoseconds picosecondsOf(const ParamValues& params, const std::string& name);
-// An integer parameter as a 32-bit count (the schema keeps it >= 0; larger values fail here).
-std::uint32_t countOf(const ParamValues& params, const std::string& name);
 
 // The parameter a core validation message "field: text" is about: `renames` maps core field
 // names to parameter names (e.g. "energy_read" -> "energy.read_bit"); otherwise the first word
