@@ -234,6 +234,20 @@ int MeshModule::decode(std::uint64_t address, std::uint64_t length) const {
   return -1;
 }
 
+std::optional<std::size_t> MeshModule::outputFor(std::uint64_t address) const {
+  const int output = decode(address, 1);
+  if (output < 0)
+    return std::nullopt;
+  return static_cast<std::size_t>(output);
+}
+
+std::string MeshModule::whereWritten(const std::string& param) const {
+  const std::string key = params().ownerPath() + "." + param;
+  if (!params().has(param) || params().isDefault(param))
+    return key + " (default)";
+  return key + " (" + params().value(param).location.describe() + ")";
+}
+
 void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
                              sc_core::sc_time& delay) {
   const std::uint64_t address = payload.get_address();

@@ -10,13 +10,14 @@
 #include <vector>
 
 #include "interconnect/mesh/mesh_network.h"
+#include "interconnect/tlm/mesh_topology_source.h"
 #include "platform/core/histogram.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
 namespace spatialvp::interconnect {
 
-class MeshModule : public Module {
+class MeshModule : public Module, public MeshTopologySource {
  public:
   MeshModule(sc_core::sc_module_name name, const ModuleContext& context);
 
@@ -24,6 +25,13 @@ class MeshModule : public Module {
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
   std::size_t portWidth(const std::string& port) const override;
   void reportStats(ModuleStats& stats) const override;
+
+  // MeshTopologySource: the facts this mesh owns, for the modules bound to it.
+  const MeshConfig& meshConfig() const override { return network_.config(); }
+  const std::vector<Endpoint>& inputAttachments() const override { return input_endpoints_; }
+  const std::vector<Endpoint>& outputAttachments() const override { return output_endpoints_; }
+  std::optional<std::size_t> outputFor(std::uint64_t address) const override;
+  std::string whereWritten(const std::string& param) const override;
 
  private:
   struct AddressRange {

@@ -37,6 +37,7 @@ class SpatialStarOrchestrator : public Module {
 
   InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
   std::size_t portWidth(const std::string& port) const override;
+  void connected(const PlatformView& view) override;
   void reportStats(ModuleStats& stats) const override;
 
  private:

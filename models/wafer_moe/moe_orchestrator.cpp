@@ -74,8 +74,6 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   if (mesh_network_) {
     spec.mesh_width = static_cast<int>(params().integer("mesh_width"));
     spec.mesh_height = static_cast<int>(params().integer("mesh_height"));
-    spec.inter_wafer_bandwidth = params().quantity("inter_wafer_bandwidth");
-    spec.inter_wafer_latency = params().quantity("inter_wafer_latency");
     for (const std::int64_t offset : params().integers("inter_wafer_link_offsets"))
       spec.inter_wafer_link_offsets.push_back(static_cast<int>(offset));
     spec = moe::waferSystemWithWafers(wafers, spec);

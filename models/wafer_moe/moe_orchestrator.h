@@ -49,6 +49,7 @@ class MoeOrchestrator : public Module {
   InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
   std::size_t portWidth(const std::string& port) const override;
+  void connected(const PlatformView& view) override;
   void reportStats(ModuleStats& stats) const override;
 
  private:

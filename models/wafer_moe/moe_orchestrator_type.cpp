@@ -22,15 +22,9 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
       .byDefault("1")
       .atLeast(1)
       .atMost(64);
-  // Inter-wafer links: the mesh's wafer partition must carry the same values (the generator
-  // writes both); the orchestrator uses them for its routes, link loads and chunk timing.
-  s.quantity("inter_wafer_bandwidth", dims::bandwidth(),
-             "Inter-wafer link bandwidth per direction ([I] same as a D2D link)")
-      .byDefault("900 GB/s")
-      .above(0);
-  s.quantity("inter_wafer_latency", dims::time(), "Inter-wafer link latency ([I] not found)")
-      .byDefault("500 ns")
-      .atLeast(0);
+  // Link bandwidths and latencies (on-wafer and inter-wafer) are the mesh's: the orchestrator
+  // adopts them once bound (moe_orchestrator_connect.cpp). The grid and the inter-wafer link
+  // placement size its ports and routes, so they stay here and are checked against the mesh.
   s.integerList("inter_wafer_link_offsets",
                 "Positions along a facing wafer edge that carry an inter-wafer link ([] = every "
                 "edge die); routes use the nearest linked edge die")

@@ -65,6 +65,8 @@ void Elaborator::elaborate() {
                           "socket is already connected (each socket binds exactly once)");
       }
     }
+    view_.connect({&from, connection.from.port, connection.from.index},
+                  {&to, connection.to.port, connection.to.index});
     if (connection.check || check_all) {
       SourceLocation here = connection.location;
       checker_params_.push_back(
@@ -95,6 +97,10 @@ void Elaborator::elaborate() {
       }
     }
   }
+
+  // Facts owned by one module and used by another are checked once everything is bound.
+  for (const auto& instance : config_.modules())
+    findModule(instance.name).connected(view_);
 }
 
 }  // namespace spatialvp

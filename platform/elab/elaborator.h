@@ -28,6 +28,7 @@ class Elaborator {
   SimulationServices& services_;
   std::vector<std::unique_ptr<Module>> modules_;
   std::vector<ParamValues> checker_params_;
+  PlatformView view_;
 };
 
 }  // namespace spatialvp

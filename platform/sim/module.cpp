@@ -26,6 +26,7 @@ TargetSocket* Module::targetSocket(const std::string&, std::size_t) {
 std::size_t Module::portWidth(const std::string& port) const {
   return type_.findPort(port) ? 1 : 0;
 }
+void Module::connected(const PlatformView&) {}
 void Module::reportStats(ModuleStats&) const {}
 
 void Module::becomeActive() {

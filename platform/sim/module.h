@@ -10,6 +10,7 @@
 #include "platform/core/module_stats.h"
 #include "platform/core/param_values.h"
 #include "platform/sim/module_type.h"
+#include "platform/sim/platform_view.h"
 #include "platform/sim/simulation_services.h"
 
 namespace spatialvp {
@@ -34,6 +35,11 @@ class Module : public sc_core::sc_module {
   virtual TargetSocket* targetSocket(const std::string& port, std::size_t index);
   // Number of sockets behind a port (indexed ports have several).
   virtual std::size_t portWidth(const std::string& port) const;
+
+  // Called once every socket of the platform is bound, before the simulation starts: read the
+  // facts that other modules own (through the sockets this module is bound to) and turn any
+  // disagreement with this module's own parameters into a located ConfigError.
+  virtual void connected(const PlatformView& view);
 
   // Counters, values, histograms, energy actions and headline figures for stats.json.
   virtual void reportStats(ModuleStats& stats) const;

@@ -75,4 +75,15 @@ double MeshTopology::zeroLoadTime(int src, int dst, double bytes) const {
   return src == dst ? 0.0 : bytes / slowest + latency;
 }
 
+void MeshTopology::adoptLinkTiming(double d2d_bandwidth, double d2d_hop_latency,
+                                   double inter_wafer_bandwidth, double inter_wafer_latency) {
+  if (d2d_bandwidth <= 0.0 || inter_wafer_bandwidth <= 0.0 || d2d_hop_latency < 0.0 ||
+      inter_wafer_latency < 0.0)
+    throw std::invalid_argument("link bandwidths must be positive and latencies non-negative");
+  spec_.d2d_bandwidth = d2d_bandwidth;
+  spec_.d2d_hop_latency = d2d_hop_latency;
+  spec_.inter_wafer_bandwidth = inter_wafer_bandwidth;
+  spec_.inter_wafer_latency = inter_wafer_latency;
+}
+
 }  // namespace spatialvp::moe

@@ -18,6 +18,10 @@ class MeshTopology {
   explicit MeshTopology(const WaferSystemSpec& spec);
 
   const WaferSystemSpec& spec() const { return spec_; }
+  // The network that carries the traffic owns link timing; a timed platform adopts its values
+  // once the orchestrator is bound to it, so estimates (NI chunk admission) use the same links.
+  void adoptLinkTiming(double d2d_bandwidth, double d2d_hop_latency, double inter_wafer_bandwidth,
+                       double inter_wafer_latency);
   int dies() const { return dies_; }
   int diesPerWafer() const { return spec_.mesh_width * spec_.mesh_height; }
   int wafers() const { return spec_.wafers(); }

@@ -333,3 +333,24 @@ TEST_CASE("Spatial-STAR: a hybrid ring size that does not divide the cores is a 
                    Contains("must be at least 2 and divide the 16 cores"));
   }
 }
+
+// The mesh owns where each HBM stack attaches and which address range reaches it; the
+// orchestrator's stack placement must agree (models/spatial_star/spatial_star_connect.cpp).
+TEST_CASE("Spatial-STAR: HBM stacks placed other than the mesh attaches them are an error",
+          "[spatial_star]") {
+  ConfigLoader loader({SPATIALVP_SOURCE_DIR "/platform/configs"},
+                      [](const std::string& file) { return embeddedConfig(file); });
+  ConfigNode root = loader.loadFile(SPATIALVP_SOURCE_DIR "/platform/configs/spatial_star.yaml");
+  ConfigLoader::applyOverride(root, "orch.hbm_nodes=[W1, S2, E2, N1]");
+  try {
+    Simulation simulation(root, "spatial_star.yaml");
+    simulation.elaborate(false, std::nullopt);
+    FAIL("expected a configuration error");
+  } catch (const ConfigError& error) {
+    CHECK_THAT(std::string(error.what()),
+               Contains("'modules.orch.params.hbm_nodes'") &&
+                   Contains("HBM stack 0 is placed at W1") &&
+                   Contains("the mesh routes that address to out[16] at N1") &&
+                   Contains("modules.noc.params.out_nodes (") && Contains("spatial_star.yaml:"));
+  }
+}

@@ -1,0 +1,40 @@
+#pragma once
+// A read-only view of the elaborated platform: which socket each socket is bound to. Handed to
+// every module once all sockets are bound (Module::connected), so that a module can read the
+// facts another module owns (a mesh's grid, attachments and address map) instead of repeating
+// them in its own parameters, and report any disagreement as a located configuration error.
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+
+namespace spatialvp {
+
+class Module;
+
+class PlatformView {
+ public:
+  struct Socket {
+    const Module* module = nullptr;
+    std::string port;
+    std::size_t index = 0;
+  };
+
+  // The target socket that an initiator socket is bound to, protocol checkers looked through.
+  std::optional<Socket> targetOf(const Module& initiator, const std::string& port,
+                                 std::size_t index) const;
+  // The initiator socket bound to a target socket, protocol checkers looked through.
+  std::optional<Socket> initiatorOf(const Module& target, const std::string& port,
+                                    std::size_t index) const;
+
+  // Records one connection from the YAML (the elaborator calls this).
+  void connect(const Socket& initiator, const Socket& target);
+
+ private:
+  using Key = std::tuple<const Module*, std::string, std::size_t>;
+  std::map<Key, Socket> targets_;     // by initiator socket
+  std::map<Key, Socket> initiators_;  // by target socket
+};
+
+}  // namespace spatialvp
