@@ -18,37 +18,48 @@ BufferOccupancy::Grant BufferOccupancy::earliestEntry(Picoseconds earliest,
   Grant best{kForever, 0};
   Picoseconds best_room = 0;
   for (std::uint32_t index = 0; index < slots_.size(); ++index) {
-    const Slot& slot = slots_[index];
-    // Disjoint and sorted, so ends are sorted too: skip everything that ends by `earliest`.
-    // Requests arrive near the newest bookings, so gallop back from the end first.
-    const std::size_t size = slot.intervals.size();
-    std::size_t low = slot.first;  // the answer is in [low, high]
-    std::size_t high = size;
-    for (std::size_t step = 1; high > low; step *= 2) {
-      const std::size_t probe = high > low + step ? high - step : low;
-      if (slot.intervals[probe].end <= earliest) {
-        low = probe + 1;
-        break;
-      }
-      high = probe;
-    }
-    auto it = std::upper_bound(slot.intervals.begin() + static_cast<std::ptrdiff_t>(low),
-                               slot.intervals.begin() + static_cast<std::ptrdiff_t>(high), earliest,
-                               [](Picoseconds t, const Interval& iv) { return t < iv.end; });
-    Picoseconds candidate = earliest;
-    while (it != slot.intervals.end() && it->start < candidate + entry_duration) {
-      candidate = std::max(candidate, it->end);
-      ++it;
-    }
-    const Picoseconds room = it == slot.intervals.end() ? kForever : it->start - candidate;
-    if (candidate < best.time || (candidate == best.time && room > best_room)) {
-      best = Grant{candidate, index};
-      best_room = room;
-      if (candidate == earliest && room == kForever)
+    const Fit fit = fitInSlot(index, earliest, entry_duration);
+    if (fit.time < best.time || (fit.time == best.time && fit.room > best_room)) {
+      best = Grant{fit.time, index};
+      best_room = fit.room;
+      if (fit.time == earliest && fit.room == kForever)
         break;  // cannot do better
     }
   }
   return best;
+}
+
+BufferOccupancy::Fit BufferOccupancy::fitInSlot(std::uint32_t slot_index, Picoseconds earliest,
+                                                Picoseconds entry_duration) const {
+  constexpr Picoseconds kForever = std::numeric_limits<Picoseconds>::max();
+  const Slot& slot = slots_[slot_index];
+  // Disjoint and sorted, so ends are sorted too: skip everything that ends by `earliest`.
+  // Requests arrive near the newest bookings, so gallop back from the end first.
+  const std::size_t size = slot.intervals.size();
+  std::size_t low = slot.first;  // the answer is in [low, high]
+  std::size_t high = size;
+  for (std::size_t step = 1; high > low; step *= 2) {
+    const std::size_t probe = high > low + step ? high - step : low;
+    if (slot.intervals[probe].end <= earliest) {
+      low = probe + 1;
+      break;
+    }
+    high = probe;
+  }
+  auto it = std::upper_bound(slot.intervals.begin() + static_cast<std::ptrdiff_t>(low),
+                             slot.intervals.begin() + static_cast<std::ptrdiff_t>(high), earliest,
+                             [](Picoseconds t, const Interval& iv) { return t < iv.end; });
+  Picoseconds candidate = earliest;
+  while (it != slot.intervals.end() && it->start < candidate + entry_duration) {
+    candidate = std::max(candidate, it->end);
+    ++it;
+  }
+  return Fit{candidate, it == slot.intervals.end() ? kForever : it->start - candidate};
+}
+
+Picoseconds BufferOccupancy::earliestEntryInSlot(std::uint32_t slot, Picoseconds earliest,
+                                                 Picoseconds entry_duration) const {
+  return fitInSlot(slot, earliest, entry_duration).time;
 }
 
 void BufferOccupancy::occupy(std::uint32_t slot_index, Picoseconds enter, Picoseconds leave) {

@@ -1,7 +1,8 @@
 #pragma once
 // Occupancy of one router input buffer at packet granularity: `slots` packet slots, each a
-// sorted set of busy intervals [head enters, tail leaves). Used for backpressure: a packet may
-// start on a link only when a slot of the downstream buffer is free for its entry.
+// sorted set of busy intervals [head enters, tail leaves). The wormhole mesh uses the same
+// structure for the virtual-channel lanes of a link and of an input port. Used for backpressure: a
+// packet may start on a link only when a slot of the downstream buffer is free for its entry.
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -23,6 +24,9 @@ class BufferOccupancy {
   // Among equally early slots the one with the longest idle stretch after `time` is chosen, so
   // the occupancy recorded later (which lasts until the tail leaves) rarely overlaps.
   Grant earliestEntry(Picoseconds earliest, Picoseconds entry_duration) const;
+  // Earliest time >= `earliest` at which `slot` is free for [time, time + entry_duration).
+  Picoseconds earliestEntryInSlot(std::uint32_t slot, Picoseconds earliest,
+                                  Picoseconds entry_duration) const;
   // Marks `slot` busy over [enter, leave); overlapping bookings are merged (never rejected).
   void occupy(std::uint32_t slot, Picoseconds enter, Picoseconds leave);
   // Forgets intervals that end at or before `horizon`.
@@ -40,6 +44,11 @@ class BufferOccupancy {
     std::vector<Interval> intervals;  // sorted, disjoint; entries before `first` are retired
     std::size_t first = 0;
   };
+  struct Fit {
+    Picoseconds time;  // earliest start found
+    Picoseconds room;  // idle time after `time` until the slot's next booking
+  };
+  Fit fitInSlot(std::uint32_t slot, Picoseconds earliest, Picoseconds entry_duration) const;
   static constexpr std::size_t kMaxIntervalsPerSlot = 1024;
 
   std::vector<Slot> slots_;

@@ -42,6 +42,24 @@ std::optional<RoutingAlgorithm> parseRouting(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view flowControlName(FlowControl flow_control) {
+  switch (flow_control) {
+    case FlowControl::kCutThrough:
+      return "cut_through";
+    case FlowControl::kWormhole:
+      return "wormhole";
+  }
+  return "unknown";
+}
+
+std::optional<FlowControl> parseFlowControl(std::string_view name) {
+  if (name == "cut_through")
+    return FlowControl::kCutThrough;
+  if (name == "wormhole")
+    return FlowControl::kWormhole;
+  return std::nullopt;
+}
+
 LinkParams MeshConfig::localPortParams() const {
   if (local_port)
     return *local_port;
@@ -76,6 +94,18 @@ std::uint32_t MeshConfig::bufferSlots() const {
   return static_cast<std::uint32_t>(std::min<std::uint64_t>(slots, kMaxBufferSlots));
 }
 
+std::uint64_t MeshConfig::bufferFlitsPerVirtualChannel() const {
+  if (link.flit_bytes == 0 || virtual_channels == 0)
+    return 0;
+  return input_buffer_bytes / link.flit_bytes / virtual_channels;
+}
+
+std::uint64_t MeshConfig::flitsPerPacket() const {
+  if (link.flit_bytes == 0)
+    return 0;
+  return link.wireBytes(packet_payload_bytes) / link.flit_bytes;
+}
+
 void MeshConfig::validateWaferPartition(std::vector<std::string>& problems) const {
   if (!partitioned()) {
     if (!inter_wafer_link_offsets.empty()) {
@@ -106,6 +136,37 @@ void MeshConfig::validateWaferPartition(std::vector<std::string>& problems) cons
            static_cast<int>(height / wafer_height), inter_wafer_link_offsets)) {
     problems.push_back(std::move(problem));
   }
+}
+
+void MeshConfig::validateWormhole(std::vector<std::string>& problems) const {
+  auto add = [&problems](const std::string& field, const std::string& expected, auto got) {
+    std::ostringstream msg;
+    msg << "mesh." << field << ": expected " << expected << ", got " << got;
+    problems.push_back(msg.str());
+  };
+  if (link.flit_bytes == 0) {
+    add("link.flit_bytes", "> 0 with flow_control wormhole (buffers and credits count flits)",
+        link.flit_bytes);
+    return;
+  }
+  if (virtual_channels == 0 || virtual_channels > kMaxVirtualChannels) {
+    add("virtual_channels", "1.." + std::to_string(kMaxVirtualChannels), virtual_channels);
+    return;
+  }
+  if (bufferFlitsPerVirtualChannel() == 0) {
+    add("input_buffer_bytes",
+        ">= one flit per virtual channel (" + std::to_string(link.flit_bytes) + " B x " +
+            std::to_string(virtual_channels) + ")",
+        input_buffer_bytes);
+  }
+  if (packet_payload_bytes != 0 && packet_payload_bytes <= (1ULL << 32) &&
+      flitsPerPacket() > kMaxWormholeFlitsPerPacket) {
+    add("packet_payload_bytes",
+        "at most " + std::to_string(kMaxWormholeFlitsPerPacket) + " flits per packet (wormhole)",
+        packet_payload_bytes);
+  }
+  if (credit_delay_ps > 1000000000000ULL)
+    add("credit_delay_ps", "<= 1e12 (1 s)", credit_delay_ps);
 }
 
 std::vector<std::string> MeshConfig::validate() const {
@@ -155,7 +216,12 @@ std::vector<std::string> MeshConfig::validate() const {
   if (packet_payload_bytes > (1ULL << 32)) {
     add("packet_payload_bytes", "<= 4 GiB", packet_payload_bytes);
   }
-  if (input_buffer_bytes == 0) {
+  if (flow_control == FlowControl::kWormhole) {
+    validateWormhole(problems);
+  } else if (virtual_channels != 1) {
+    add("virtual_channels", "1 with flow_control cut_through (virtual channels need wormhole)",
+        virtual_channels);
+  } else if (input_buffer_bytes == 0) {
     add("input_buffer_bytes", ">= one packet", input_buffer_bytes);
   } else if (packet_payload_bytes != 0 && packet_payload_bytes <= (1ULL << 32)) {
     const std::uint64_t largest_packet = largestPacketWireBytes();

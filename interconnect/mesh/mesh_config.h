@@ -18,9 +18,15 @@ struct MeshConfig {
   LinkParams link;                           // every router-to-router link, each direction
   Picoseconds router_latency_ps = 0;         // pipeline latency of one router traversal (head)
   std::uint64_t packet_payload_bytes = 256;  // bursts are cut into packets of this payload
-  // Input buffer per router port, in wire bytes. Holds floor(buffer / packet wire bytes)
-  // packets (at most kMaxBufferSlots are modelled); a packet must fit.
+  // Input buffer per router port, in wire bytes. Cut-through: holds floor(buffer / packet wire
+  // bytes) packets (at most kMaxBufferSlots are modelled); a packet must fit. Wormhole: split
+  // evenly over the virtual channels, in whole flits of link.flit_bytes (at least one each).
   std::uint64_t input_buffer_bytes = 4096;
+  FlowControl flow_control = FlowControl::kCutThrough;
+  // Wormhole only: virtual channels per router input port (and per link), and the delay from a
+  // flit leaving a buffer until the upstream router may send into the freed place (credit).
+  std::uint32_t virtual_channels = 1;
+  Picoseconds credit_delay_ps = 0;
   // Injection/ejection port between a node and its router. Unset: `link` with latency 0.
   std::optional<LinkParams> local_port;
   // Links to endpoints attached on the mesh edges (HBM, inter-wafer). Unset: same as `link`.
@@ -41,6 +47,8 @@ struct MeshConfig {
   static constexpr std::uint32_t kMaxDimension = 4096;
   static constexpr std::uint64_t kMaxRouters = 1u << 20;
   static constexpr std::uint32_t kMaxBufferSlots = 64;
+  static constexpr std::uint32_t kMaxVirtualChannels = 64;
+  static constexpr std::uint64_t kMaxWormholeFlitsPerPacket = 1u << 16;
 
   LinkParams localPortParams() const;
   LinkParams edgePortParams() const;
@@ -49,6 +57,10 @@ struct MeshConfig {
   std::uint32_t nodes() const { return width * height; }
   // Packets of full payload one input buffer holds, capped at kMaxBufferSlots (0 if invalid).
   std::uint32_t bufferSlots() const;
+  // Wormhole: flits one virtual channel's buffer holds (0 if invalid), and flits of a full
+  // packet on the wire (link framing, used by every channel kind).
+  std::uint64_t bufferFlitsPerVirtualChannel() const;
+  std::uint64_t flitsPerPacket() const;
   // Wire bytes of a full packet on the channel kind that frames it largest (0 if invalid).
   std::uint64_t largestPacketWireBytes() const;
 
@@ -57,6 +69,7 @@ struct MeshConfig {
 
  private:
   void validateWaferPartition(std::vector<std::string>& problems) const;
+  void validateWormhole(std::vector<std::string>& problems) const;
 };
 
 }  // namespace spatialvp::interconnect

@@ -49,6 +49,8 @@ MeshNetwork::MeshNetwork(const MeshConfig& config) : config_(checked(config)) {
     kinds_[kind].full_packet_serialisation =
         by_kind[kind].serialisation(config_.packet_payload_bytes);
     kinds_[kind].full_packet_wire_bytes = by_kind[kind].wireBytes(config_.packet_payload_bytes);
+    kinds_[kind].flit_ps =
+        transferTime(config_.link.flit_bytes, by_kind[kind].bandwidth_bytes_per_second);
   }
   if (config_.partitioned()) {
     wafer_routing_.emplace(static_cast<int>(config_.wafer_width),
@@ -83,7 +85,14 @@ MeshNetwork::MeshNetwork(const MeshConfig& config) : config_(checked(config)) {
   }
   timelines_.resize(next_channel);
   channel_counters_.resize(next_channel);
-  input_buffers_.assign(output_channels, BufferOccupancy(config_.bufferSlots()));
+  if (config_.flow_control == FlowControl::kWormhole) {
+    const BufferOccupancy lanes(config_.virtual_channels);
+    channel_lanes_.assign(next_channel, lanes);
+    if (config_.virtual_channels > 1)
+      channel_wires_.assign(next_channel, BufferOccupancy(1));
+  } else {
+    input_buffers_.assign(output_channels, BufferOccupancy(config_.bufferSlots()));
+  }
 }
 
 bool MeshNetwork::isEndpoint(const Endpoint& endpoint) const {
@@ -231,9 +240,14 @@ MeshTransferResult MeshNetwork::transfer(Endpoint source, Endpoint destination, 
     const std::uint64_t payload = std::min(remaining, packet_payload);
     remaining -= payload;
     // All packets are ready together; the injection channel serialises them back to back.
-    const PacketTiming timing = sendPacket(source, destination, payload, ready_ps, flow);
-    if (packet == 0)
+    const PacketTiming timing =
+        config_.flow_control == FlowControl::kWormhole
+            ? sendWormholePacket(source, destination, payload, ready_ps, flow)
+            : sendPacket(source, destination, payload, ready_ps, flow);
+    if (packet == 0) {
       result.start_ps = timing.start_ps;
+      result.head_delivered_ps = timing.head_delivered_ps;
+    }
     result.start_ps = std::min(result.start_ps, timing.start_ps);
     result.delivered_ps = std::max(result.delivered_ps, timing.delivered_ps);
   }
@@ -267,7 +281,7 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
   BufferOccupancy* held_buffer = nullptr;        // buffer the packet sits in, if any
   std::uint32_t held_slot = 0;
   Picoseconds held_since = 0;
-  PacketTiming timing{0, 0};
+  PacketTiming timing{0, 0, 0};
   std::uint32_t routers_traversed = 0;
   const std::uint64_t input_wire_bytes = wireBytes(kind);
 
@@ -287,27 +301,7 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
     if (first)
       timing.start_ps = start;
 
-    ChannelCounters& counters = channel_counters_[channel];
-    ++counters.packets;
-    counters.payload_bytes += payload_bytes;
-    const std::uint64_t wire = wireBytes(kind);
-    counters.wire_bytes += wire;
-    counters.busy_ps += hold;
-    const double wire_bits = 8.0 * static_cast<double>(wire);
-    switch (kind) {
-      case ChannelKind::kMeshLink:
-        energy_bits_.mesh_link_bits += wire_bits;
-        break;
-      case ChannelKind::kLocalPort:
-        energy_bits_.local_port_bits += wire_bits;
-        break;
-      case ChannelKind::kEdgePort:
-        energy_bits_.edge_port_bits += wire_bits;
-        break;
-      case ChannelKind::kInterWaferLink:
-        energy_bits_.inter_wafer_link_bits += wire_bits;
-        break;
-    }
+    countChannel(channel, kind, payload_bytes, wireBytes(kind), hold);
 
     // The tail leaves the buffer it was sitting in once it has crossed this channel's input.
     if (held_buffer != nullptr)
@@ -315,6 +309,8 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
     const Picoseconds flight = kinds_[static_cast<std::size_t>(kind)].link.latency_ps;
     if (!into_router) {
       timing.delivered_ps = start + hold + flight;
+      const Picoseconds flit = kinds_[static_cast<std::size_t>(kind)].flit_ps;
+      timing.head_delivered_ps = start + (flit > 0 ? std::min(flit, hold) : hold) + flight;
       flow.bytes_delivered += payload_bytes;  // the tail has left the mesh
       ++flow.packets_delivered;
       break;
@@ -347,8 +343,160 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
   return timing;
 }
 
+void MeshNetwork::countChannel(std::uint32_t channel, ChannelKind kind, std::uint64_t payload_bytes,
+                               std::uint64_t wire_bytes, Picoseconds busy_ps) {
+  ChannelCounters& counters = channel_counters_[channel];
+  ++counters.packets;
+  counters.payload_bytes += payload_bytes;
+  counters.wire_bytes += wire_bytes;
+  counters.busy_ps += busy_ps;
+  const double wire_bits = 8.0 * static_cast<double>(wire_bytes);
+  switch (kind) {
+    case ChannelKind::kMeshLink:
+      energy_bits_.mesh_link_bits += wire_bits;
+      break;
+    case ChannelKind::kLocalPort:
+      energy_bits_.local_port_bits += wire_bits;
+      break;
+    case ChannelKind::kEdgePort:
+      energy_bits_.edge_port_bits += wire_bits;
+      break;
+    case ChannelKind::kInterWaferLink:
+      energy_bits_.inter_wafer_link_bits += wire_bits;
+      break;
+  }
+}
+
+Picoseconds MeshNetwork::wormholeHeadTime(WormholeHop& hop, Picoseconds earliest,
+                                          Picoseconds wire_ps) const {
+  // Alternate between the lane and the wire until one time suits both; each step moves later.
+  Picoseconds time = earliest;
+  for (;;) {
+    const BufferOccupancy::Grant grant =
+        channel_lanes_[hop.channel].earliestEntry(time, hop.hold_ps);
+    Picoseconds candidate = grant.time;
+    if (!channel_wires_.empty())
+      candidate = channel_wires_[hop.channel].earliestEntryInSlot(0, candidate, wire_ps);
+    if (candidate == grant.time) {
+      hop.lane = grant.slot;
+      return candidate;
+    }
+    time = candidate;
+  }
+}
+
+MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source,
+                                                          const Endpoint& destination,
+                                                          std::uint64_t payload_bytes,
+                                                          Picoseconds ready_ps,
+                                                          FlowCounters& flow) {
+  // The path: injection channel, D router-to-router links, exit channel.
+  wormhole_hops_.clear();
+  {
+    WormholeHop hop;
+    hop.channel = inputChannelIndex(source);
+    hop.kind = kindOfPort(source.port);
+    wormhole_hops_.push_back(hop);
+  }
+  for (NodeId router = source.router;;) {
+    const Port out =
+        router == destination.router ? destination.port : route(router, destination.router);
+    WormholeHop hop;
+    hop.channel = outputChannelIndex(router, out);
+    hop.kind = channel_kinds_[hop.channel];
+    wormhole_hops_.push_back(hop);
+    if (!isRouterToRouter(hop.kind))
+      break;
+    router = neighbour(router, out);
+  }
+
+  const std::uint64_t wire_bytes = config_.link.wireBytes(payload_bytes);
+  WormholeFlow packet;
+  packet.flits = std::max<std::uint64_t>(1, wire_bytes / config_.link.flit_bytes);
+  packet.buffer_flits = config_.bufferFlitsPerVirtualChannel();
+  packet.router_ps = config_.router_latency_ps;
+  packet.credit_delay_ps = config_.credit_delay_ps;
+  const std::size_t channels = wormhole_hops_.size();
+  wormhole_path_.resize(channels);
+  for (std::size_t i = 0; i < channels; ++i) {
+    const KindParams& params = kinds_[static_cast<std::size_t>(wormhole_hops_[i].kind)];
+    wormhole_path_[i].flit_ps = params.flit_ps;
+    wormhole_path_[i].latency_ps = params.link.latency_ps;
+    wormhole_hops_[i].hold_ps = params.flit_ps * packet.flits;
+  }
+
+  // Heads first (each channel searched for the hold expected so far), then the flit recursion
+  // says how long each channel is really held. A hold that outgrew its gap in a calendar (a
+  // later booking already sits there) is searched again with the longer hold.
+  constexpr int kMaxPasses = 3;
+  for (int pass = 1;; ++pass) {
+    Picoseconds arrival = ready_ps;
+    for (std::size_t i = 0; i < channels; ++i) {
+      WormholeHop& hop = wormhole_hops_[i];
+      const Picoseconds wire_ps = wormhole_path_[i].flit_ps * packet.flits;
+      const Picoseconds head = wormholeHeadTime(hop, arrival, wire_ps);
+      wormhole_path_[i].head_ps = head;
+      arrival = head + wormhole_path_[i].latency_ps + config_.router_latency_ps;
+    }
+    computeWormholeTails(wormhole_path_, packet, wormhole_flit_times_);
+    bool fits = true;
+    for (std::size_t i = 0; i < channels; ++i) {
+      WormholeHop& hop = wormhole_hops_[i];
+      const Picoseconds head = wormhole_path_[i].head_ps;
+      const Picoseconds hold = wormhole_path_[i].tail_end_ps - head;
+      if (hold <= hop.hold_ps)
+        continue;
+      hop.hold_ps = hold;
+      if (channel_lanes_[hop.channel].earliestEntryInSlot(hop.lane, head, hold) != head)
+        fits = false;
+    }
+    if (fits || pass == kMaxPasses)
+      break;  // after the last pass, overlapping bookings are merged (see the README)
+  }
+
+  PacketTiming timing{wormhole_path_.front().head_ps, 0, 0};
+  for (std::size_t i = 0; i < channels; ++i) {
+    const WormholeHop& hop = wormhole_hops_[i];
+    const WormholeChannel& channel = wormhole_path_[i];
+    const Picoseconds wire_ps = channel.flit_ps * packet.flits;
+    channel_lanes_[hop.channel].occupy(hop.lane, channel.head_ps, channel.tail_end_ps);
+    if (!channel_wires_.empty())
+      channel_wires_[hop.channel].occupy(0, channel.head_ps, channel.head_ps + wire_ps);
+    countChannel(hop.channel, hop.kind, payload_bytes, wire_bytes, wire_ps);
+  }
+  const WormholeChannel& exit = wormhole_path_.back();
+  timing.delivered_ps = exit.tail_end_ps + exit.latency_ps;
+  timing.head_delivered_ps = exit.head_ps + exit.flit_ps + exit.latency_ps;
+  flow.bytes_delivered += payload_bytes;
+  ++flow.packets_delivered;
+
+  const auto routers_traversed = static_cast<std::uint32_t>(channels - 1);
+  packet_hops_ += routers_traversed - 1;
+  ++packets_delivered_;
+  energy_bits_.router_bits += 8.0 * static_cast<double>(wire_bytes) * routers_traversed;
+  packet_latency_.record(timing.delivered_ps - ready_ps);
+  return timing;
+}
+
 Picoseconds MeshNetwork::zeroLoadPacketLatency(Endpoint source, Endpoint destination,
                                                std::uint64_t payload_bytes) const {
+  if (config_.flow_control == FlowControl::kWormhole) {
+    std::vector<WormholeChannel> path;
+    auto add = [&](ChannelKind kind) {
+      const KindParams& params = kinds_[static_cast<std::size_t>(kind)];
+      path.push_back({params.flit_ps, params.link.latency_ps, 0, 0});
+    };
+    add(kindOfPort(source.port));
+    for (const auto& [router, port] : outputPath(source, destination))
+      add(channel_kinds_[outputChannelIndex(router, port)]);
+    WormholeFlow packet;
+    packet.flits =
+        std::max<std::uint64_t>(1, config_.link.wireBytes(payload_bytes) / config_.link.flit_bytes);
+    packet.buffer_flits = config_.bufferFlitsPerVirtualChannel();
+    packet.router_ps = config_.router_latency_ps;
+    packet.credit_delay_ps = config_.credit_delay_ps;
+    return wormholeZeroLoadLatency(std::move(path), packet);
+  }
   const LinkParams& in = kinds_[static_cast<std::size_t>(kindOfPort(source.port))].link;
   Picoseconds latency = in.latency_ps;
   Picoseconds serialisation = in.serialisation(payload_bytes);
@@ -405,6 +553,10 @@ void MeshNetwork::retire(Picoseconds horizon_ps) {
     timeline.retire(horizon_ps);
   for (auto& buffer : input_buffers_)
     buffer.retire(horizon_ps);
+  for (auto* lanes : {&channel_lanes_, &channel_wires_}) {
+    for (auto& lane : *lanes)
+      lane.retire(horizon_ps);
+  }
 }
 
 }  // namespace spatialvp::interconnect

@@ -9,6 +9,8 @@
 // channel only when a slot of the downstream router's input buffer is free (backpressure).
 // Zero-load packet latency (all bandwidths equal):
 //   L0 = t_inject + D * t_link + t_eject + (D + 1) * t_router + serialisation.
+// With flow_control wormhole, buffers count flits and a channel is held until the packet's tail
+// has crossed it, which a blocked head can delay across several routers (wormhole_timing.h).
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -21,6 +23,7 @@
 #include "interconnect/mesh/mesh_config.h"
 #include "interconnect/mesh/mesh_types.h"
 #include "interconnect/mesh/wafer_grid_routing.h"
+#include "interconnect/mesh/wormhole_timing.h"
 #include "interconnect/stats/latency_histogram.h"
 #include "platform/core/contention_timeline.h"
 
@@ -67,6 +70,9 @@ struct FlowCounters {
 struct MeshTransferResult {
   Picoseconds start_ps = 0;      // first packet's head enters the injection channel
   Picoseconds delivered_ps = 0;  // last tail reaches the destination endpoint
+  // First packet's head flit has reached the destination endpoint (with no flit framing, the
+  // whole first packet has).
+  Picoseconds head_delivered_ps = 0;
   std::uint64_t packets = 0;
   std::uint32_t hops = 0;  // router-to-router links per packet (D)
 };
@@ -142,14 +148,31 @@ class MeshNetwork {
     LinkParams link;
     Picoseconds full_packet_serialisation = 0;
     std::uint64_t full_packet_wire_bytes = 0;
+    Picoseconds flit_ps = 0;  // wormhole: serialisation of one flit
+  };
+  // One channel of a wormhole packet's path and the lanes (virtual channels) it holds.
+  struct WormholeHop {
+    std::uint32_t channel = 0;
+    ChannelKind kind = ChannelKind::kMeshLink;
+    std::uint32_t lane = 0;   // virtual channel taken on this channel
+    Picoseconds hold_ps = 0;  // hold to search for (grows when a tail is held up)
   };
   struct PacketTiming {
     Picoseconds start_ps;
     Picoseconds delivered_ps;
+    Picoseconds head_delivered_ps;
   };
 
   PacketTiming sendPacket(const Endpoint& source, const Endpoint& destination,
                           std::uint64_t payload_bytes, Picoseconds ready_ps, FlowCounters& flow);
+  PacketTiming sendWormholePacket(const Endpoint& source, const Endpoint& destination,
+                                  std::uint64_t payload_bytes, Picoseconds ready_ps,
+                                  FlowCounters& flow);
+  // Earliest head time >= `earliest` at which a lane (virtual channel) of the hop's channel is
+  // free for the hold and, with several virtual channels, the wire for the flits; sets hop.lane.
+  Picoseconds wormholeHeadTime(WormholeHop& hop, Picoseconds earliest, Picoseconds wire_ps) const;
+  void countChannel(std::uint32_t channel, ChannelKind kind, std::uint64_t payload_bytes,
+                    std::uint64_t wire_bytes, Picoseconds busy_ps);
   Port route(NodeId from, NodeId to) const;
   NodeId neighbour(NodeId router, Port port) const;
   std::uint32_t outputChannelIndex(NodeId router, Port port) const {
@@ -173,6 +196,13 @@ class MeshNetwork {
   std::vector<ChannelKind> channel_kinds_;
   std::vector<std::uint32_t> input_channel_;    // by endpointIndex(); kNoChannel if none
   std::vector<BufferOccupancy> input_buffers_;  // by endpointIndex() of the router input port
+  // Wormhole: per channel, its virtual-channel lanes (each held from a head until its tail has
+  // crossed) and, with several virtual channels, the wire they share.
+  std::vector<BufferOccupancy> channel_lanes_;
+  std::vector<BufferOccupancy> channel_wires_;
+  std::vector<WormholeHop> wormhole_hops_;        // scratch, reused per packet
+  std::vector<WormholeChannel> wormhole_path_;    // scratch
+  std::vector<Picoseconds> wormhole_flit_times_;  // scratch
   std::unordered_map<std::uint64_t, FlowCounters> flows_;
   LatencyHistogram packet_latency_;
   std::uint64_t packets_delivered_ = 0;

@@ -14,6 +14,11 @@ inline constexpr std::uint32_t kPortsPerRouter = 5;
 
 enum class RoutingAlgorithm : std::uint8_t { kXY = 0, kYX = 1 };
 
+// How a packet holds buffers and links. kCutThrough: whole packets are buffered (packet slots);
+// kWormhole: credit-based buffers sized in flits, so a packet longer than a buffer holds several
+// links at once while its head is blocked (see interconnect/README.md).
+enum class FlowControl : std::uint8_t { kCutThrough = 0, kWormhole = 1 };
+
 using NodeId = std::uint32_t;
 
 // Where traffic enters or leaves the mesh: a router and the port the endpoint sits on.
@@ -37,5 +42,8 @@ std::string_view portName(Port port);
 std::string_view routingName(RoutingAlgorithm routing);
 // "xy" / "yx" (case-sensitive); nullopt for anything else.
 std::optional<RoutingAlgorithm> parseRouting(std::string_view name);
+std::string_view flowControlName(FlowControl flow_control);
+// "cut_through" / "wormhole" (case-sensitive); nullopt for anything else.
+std::optional<FlowControl> parseFlowControl(std::string_view name);
 
 }  // namespace spatialvp::interconnect

@@ -1,6 +1,7 @@
 // Prints the latency-versus-offered-load curve of one mesh configuration under a synthetic
 // traffic pattern (open loop). Loads are fractions of the injection-port bandwidth per node.
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <exception>
@@ -34,6 +35,10 @@ int main(int argc, char** argv) {
   std::uint32_t steps = 10;
   double max_load = 0.0;
   std::string arrivals = "poisson";
+  std::string flow_control_name = "cut_through";
+  std::uint32_t flit_bytes = 0;
+  std::uint32_t virtual_channels = 1;
+  std::uint64_t credit_delay_ps = 0;
 
   app.add_option("--width", width, "routers along x")->capture_default_str();
   app.add_option("--height", height, "routers along y")->capture_default_str();
@@ -42,6 +47,14 @@ int main(int argc, char** argv) {
   app.add_option("--routing", routing_name, "xy|yx")->capture_default_str();
   app.add_option("--packet-bytes", packet_bytes, "payload bytes per packet")->capture_default_str();
   app.add_option("--header-bytes", header_bytes, "header bytes per packet on every link")
+      ->capture_default_str();
+  app.add_option("--flow-control", flow_control_name, "cut_through|wormhole")
+      ->capture_default_str();
+  app.add_option("--flit-bytes", flit_bytes, "flit size (0 = unframed; wormhole needs one)")
+      ->capture_default_str();
+  app.add_option("--virtual-channels", virtual_channels, "virtual channels per port (wormhole)")
+      ->capture_default_str();
+  app.add_option("--credit-delay-ps", credit_delay_ps, "credit return delay (wormhole)")
       ->capture_default_str();
   app.add_option("--buffer-bytes", buffer_bytes, "input buffer per router port (wire bytes)")
       ->capture_default_str();
@@ -79,6 +92,15 @@ int main(int argc, char** argv) {
     mesh_config.router_latency_ps = router_latency_ps;
     mesh_config.packet_payload_bytes = packet_bytes;
     mesh_config.input_buffer_bytes = buffer_bytes;
+    mesh_config.link.flit_bytes = flit_bytes;
+    const auto flow_control = parseFlowControl(flow_control_name);
+    if (!flow_control) {
+      throw std::invalid_argument("--flow-control: expected cut_through or wormhole, got " +
+                                  flow_control_name);
+    }
+    mesh_config.flow_control = *flow_control;
+    mesh_config.virtual_channels = virtual_channels;
+    mesh_config.credit_delay_ps = credit_delay_ps;
     if (local_gbps != 0.0) {
       LinkParams local = mesh_config.link;
       local.latency_ps = 0;
@@ -119,11 +141,18 @@ int main(int argc, char** argv) {
       const MeshNetwork probe(mesh_config);
       std::printf(
           "# mesh %ux%u %s, pattern %s, %llu B packets, link %.1f GB/s %llu ps, "
-          "router %llu ps, buffer %u packets\n",
+          "router %llu ps, %s\n",
           width, height, routing_name.c_str(), pattern_name.c_str(),
           static_cast<unsigned long long>(packet_bytes), link_gbps,
           static_cast<unsigned long long>(link_latency_ps),
-          static_cast<unsigned long long>(router_latency_ps), mesh_config.bufferSlots());
+          static_cast<unsigned long long>(router_latency_ps),
+          mesh_config.flow_control == FlowControl::kWormhole
+              ? ("wormhole, " + std::to_string(mesh_config.flitsPerPacket()) + "-flit packets, " +
+                 std::to_string(mesh_config.bufferFlitsPerVirtualChannel()) + "-flit buffers, " +
+                 std::to_string(virtual_channels) + " VC")
+                    .c_str()
+              : ("cut-through, buffer " + std::to_string(mesh_config.bufferSlots()) + " packets")
+                    .c_str());
       std::printf(
           "# load unit: fraction of injection bandwidth per node; uniform-random "
           "bisection bound = %.4f; zero-load latency corner to corner = %.1f ns\n",
@@ -132,8 +161,9 @@ int main(int argc, char** argv) {
               Endpoint::local(0), Endpoint::local(probe.nodes() - 1), packet_bytes)) /
               1e3);
     }
-    std::printf("%10s %10s %12s %12s %12s %8s\n", "offered", "accepted", "avg_lat_ns", "p50_lat_ns",
-                "p99_lat_ns", "hops");
+    std::printf("%10s %10s %12s %12s %12s %8s %12s %10s %12s\n", "offered", "accepted",
+                "avg_lat_ns", "p50_lat_ns", "p99_lat_ns", "hops", "avg_head_ns", "wall_s",
+                "win_accepted");
     for (double load : loads) {
       MeshNetwork mesh(mesh_config);
       OpenLoopConfig run_config;
@@ -144,11 +174,15 @@ int main(int argc, char** argv) {
       run_config.arrivals =
           arrivals == "poisson" ? ArrivalProcess::kPoisson : ArrivalProcess::kPeriodic;
       OpenLoopDriver driver(mesh, pattern, run_config);
+      const auto wall_start = std::chrono::steady_clock::now();
       const OpenLoopResult result = driver.run();
-      std::printf("%10.4f %10.4f %12.2f %12.2f %12.2f %8.2f\n", result.offered_load,
-                  result.accepted_load, result.mean_latency_ps / 1e3,
+      const double wall_s =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+      std::printf("%10.4f %10.4f %12.2f %12.2f %12.2f %8.2f %12.2f %10.3f %12.4f\n",
+                  result.offered_load, result.accepted_load, result.mean_latency_ps / 1e3,
                   static_cast<double>(result.p50_latency_ps) / 1e3,
-                  static_cast<double>(result.p99_latency_ps) / 1e3, result.mean_hops);
+                  static_cast<double>(result.p99_latency_ps) / 1e3, result.mean_hops,
+                  result.mean_head_latency_ps / 1e3, wall_s, result.window_accepted_load);
     }
   } catch (const std::exception& error) {
     std::fprintf(stderr, "spatialvp_mesh_curve: %s\n", error.what());

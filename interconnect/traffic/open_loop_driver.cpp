@@ -91,6 +91,7 @@ OpenLoopResult OpenLoopDriver::run() {
   Picoseconds window_end = 0;
   Picoseconds first_created = 0;
   std::uint64_t measured_hops = 0;
+  long double head_latency_sum = 0;
 
   for (std::uint64_t index = 0; index < total; ++index) {
     const auto [when, source] = arrivals.top();
@@ -113,6 +114,7 @@ OpenLoopResult OpenLoopDriver::run() {
     window_end = created;
     if (index >= config_.warmup_packets) {
       latencies.push_back(sent.delivered_ps - created);
+      head_latency_sum += static_cast<long double>(sent.head_delivered_ps - created);
       measured_hops += sent.hops;
     }
     // Later packets are created no earlier than `created`, and use channels only after that.
@@ -135,12 +137,21 @@ OpenLoopResult OpenLoopDriver::run() {
                              (static_cast<double>(span) * injecting);
     }
   }
+  if (result.window_ps > 0) {
+    const auto inside = std::count_if(deliveries.begin(), deliveries.end(), [&](Picoseconds t) {
+      return t >= window_start && t < window_end;
+    });
+    result.window_accepted_load = static_cast<double>(inside) * local_serialisation /
+                                  (static_cast<double>(result.window_ps) * injecting);
+  }
   if (!latencies.empty()) {
     long double sum = 0;
     for (Picoseconds latency : latencies)
       sum += static_cast<long double>(latency);
     result.mean_latency_ps = static_cast<double>(sum / static_cast<long double>(latencies.size()));
     result.mean_hops = static_cast<double>(measured_hops) / static_cast<double>(latencies.size());
+    result.mean_head_latency_ps =
+        static_cast<double>(head_latency_sum / static_cast<long double>(latencies.size()));
     auto quantile = [&latencies](double q) {
       const auto rank =
           static_cast<std::size_t>(std::ceil(q * static_cast<double>(latencies.size())));

@@ -38,6 +38,10 @@ struct OpenLoopConfig {
 struct OpenLoopResult {
   double offered_load = 0;
   double accepted_load = 0;  // see the unit above
+  // As a cycle-level simulator counts it (Noxim, BookSim): packets delivered inside the
+  // measurement window over the window, same unit. Past saturation this is the mean over flows,
+  // while accepted_load is set by the slowest flow.
+  double window_accepted_load = 0;
   std::uint32_t injecting_nodes = 0;
   std::uint64_t injected_packets = 0;  // warm-up + measured
   std::uint64_t measured_packets = 0;
@@ -49,6 +53,7 @@ struct OpenLoopResult {
   Picoseconds p99_latency_ps = 0;
   Picoseconds max_latency_ps = 0;
   double mean_hops = 0;
+  double mean_head_latency_ps = 0;  // creation to the head flit's delivery (see MeshTransferResult)
 };
 
 class OpenLoopDriver {
