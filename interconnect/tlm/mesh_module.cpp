@@ -111,6 +111,8 @@ std::string meshParamFor(const std::string& field) {
     return "packet_size";
   if (scoped == "input_buffer_bytes")
     return "input_buffer";
+  if (scoped == "credit_delay_ps")
+    return "credit_delay";
   return scoped;
 }
 
@@ -139,6 +141,9 @@ MeshConfig meshConfigFrom(const ParamValues& params) {
   config.packet_payload_bytes = wholeBytesOf(params, "packet_size", 1ULL << 32);
   config.input_buffer_bytes =
       wholeBytesOf(params, "input_buffer", std::numeric_limits<std::uint32_t>::max());
+  config.flow_control = *parseFlowControl(params.string("flow_control"));
+  config.virtual_channels = static_cast<std::uint32_t>(params.integer("virtual_channels"));
+  config.credit_delay_ps = picosecondsOf(params, "credit_delay");
   config.local_port = linkOverride(params, "local_port", config.link, false);
   config.edge_port = linkOverride(params, "edge_port", config.link, false);
   config.wafer_width = static_cast<std::uint32_t>(params.integer("wafer_width"));
@@ -404,9 +409,9 @@ void registerMeshModule(ModuleRegistry& registry) {
   ModuleTypeInfo info;
   info.name = "mesh";
   info.description =
-      "2-D mesh network (packet-level virtual cut-through, dimension-order routing; optionally a "
-      "grid of wafers joined by inter-wafer links): initiators at in_nodes, address-mapped "
-      "targets at out_nodes";
+      "2-D mesh network (packet-level virtual cut-through or wormhole flow control, "
+      "dimension-order routing; optionally a grid of wafers joined by inter-wafer links): "
+      "initiators at in_nodes, address-mapped targets at out_nodes";
   auto& schema = info.params;
   schema.integer("width", "Routers along x (East = +x)").byDefault("4").atLeast(1).atMost(4096);
   schema.integer("height", "Routers along y (North = +y)").byDefault("4").atLeast(1).atMost(4096);
@@ -421,9 +426,24 @@ void registerMeshModule(ModuleRegistry& registry) {
       .above(0);
   schema
       .quantity("input_buffer", dims::data(),
-                "Input buffer per router port in wire bytes; must hold one whole packet")
+                "Input buffer per router port in wire bytes; cut_through: must hold one whole "
+                "packet; wormhole: split over the virtual channels in whole flits")
       .byDefault("4 KiB")
       .above(0);
+  schema
+      .enumeration("flow_control", {"cut_through", "wormhole"},
+                   "cut_through: packets buffered whole; wormhole: credit-based buffers in flits "
+                   "(link.flit), a blocked packet holds every link its flits are spread over")
+      .byDefault("cut_through");
+  schema.integer("virtual_channels", "Virtual channels per link and router input (wormhole only)")
+      .byDefault("1")
+      .atLeast(1)
+      .atMost(64);
+  schema
+      .quantity("credit_delay", dims::time(),
+                "Wormhole: a freed buffer place is usable upstream this long after its flit left")
+      .byDefault("0 s")
+      .atLeast(0);
   schema
       .quantity("local_port.bandwidth", dims::bandwidth(),
                 "Bandwidth of each node's injection/ejection port; 0 = link.bandwidth")

@@ -154,6 +154,44 @@ TEST_CASE("Mesh TLM: idle-mesh write, read and burst take the core's closed form
   CHECK(test::statOf(report, "noc", "link.x0y1.E.packets") == 0);
 }
 
+TEST_CASE("Mesh TLM: wormhole flow control takes the same closed form on an idle mesh",
+          "[mesh_tlm]") {
+  // 16 B flits at 64 B/ns: a packet of W wire bytes streams W / 16 flits of 250 ps, which is its
+  // serialisation, and 4 KiB buffers (256 flits) cover the credit loop; so an idle wormhole mesh
+  // gives the cut-through closed form (previous test) to the picosecond.
+  std::string yaml = probePlatform(
+      "      out_nodes: [E2]\n      flow_control: wormhole\n      virtual_channels: 2\n"
+      "      credit_delay: 1 ns\n");
+  yaml.replace(yaml.find("header: 16 B}"), 13, "header: 16 B, flit: 16 B}");
+  const RunReport report = runPlatform(yaml);
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "probe", "data_mismatches") == 0);
+  const std::uint64_t fixed = 5 * (1000 + 500) + 1000 + 2000;
+  auto flits = [](std::uint64_t payload) { return (payload + 16 + 15) / 16; };
+  auto packet = [&](std::uint64_t payload) { return fixed + flits(payload) * 250; };
+  const std::uint64_t write64 = packet(64) + 64 * 1000 / 64 + 10000 + packet(0);
+  const std::uint64_t read64 = packet(0) + 64 * 1000 / 64 + 20000 + packet(64);
+  const std::uint64_t write600 =
+      fixed + (2 * flits(256) + flits(88)) * 250 + 600 * 1000 / 64 + 10000 + packet(0);
+  CHECK(write64 == 33500);
+  CHECK(test::statOf(report, "probe", "latency_ps.0") == static_cast<double>(write64));
+  CHECK(test::statOf(report, "probe", "latency_ps.1") == static_cast<double>(read64));
+  CHECK(test::statOf(report, "probe", "latency_ps.2") == static_cast<double>(write600));
+  CHECK(test::statOf(report, "noc", "packets") == 8);
+}
+
+TEST_CASE("Mesh TLM: wormhole without flits and virtual channels without wormhole are located",
+          "[mesh_tlm][config]") {
+  std::string yaml = probePlatform("      out_nodes: [E2]\n      flow_control: wormhole\n");
+  std::string error = meshErrorOf(yaml);
+  CHECK_THAT(error, Contains("'modules.noc.params.link.flit'"));
+  CHECK_THAT(error, Contains("expected > 0 with flow_control wormhole"));
+  yaml = probePlatform("      out_nodes: [E2]\n      virtual_channels: 2\n");
+  error = meshErrorOf(yaml);
+  CHECK_THAT(error, Contains("'modules.noc.params.virtual_channels'"));
+  CHECK_THAT(error, Contains("expected 1 with flow_control cut_through"));
+}
+
 // 2 x 2 wafers of 2 x 2 routers, inter-wafer links only at offset 0 of each facing edge.
 const char* const kWaferPartition = R"(      out_nodes: [E2]
       wafer_width: 2
