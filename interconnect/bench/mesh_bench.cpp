@@ -1,6 +1,7 @@
 // Speed benchmark of the mesh timing core: uniform random traffic at half the bisection bound
 // (so queues stay bounded), single-packet transfers, and reports router-to-router packet hops
-// per wall-clock second. Not a test: numbers depend on the machine.
+// per wall-clock second, for cut-through and wormhole flow control. Not a test: numbers depend
+// on the machine.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -13,6 +14,7 @@
 
 namespace {
 
+using spatialvp::interconnect::FlowControl;
 using spatialvp::interconnect::MeshConfig;
 using spatialvp::interconnect::MeshNetwork;
 using spatialvp::interconnect::OpenLoopConfig;
@@ -21,7 +23,7 @@ using spatialvp::interconnect::TrafficKind;
 using spatialvp::interconnect::TrafficPattern;
 using spatialvp::interconnect::TrafficPatternConfig;
 
-void runOne(std::uint32_t k, std::uint64_t packets) {
+void runOne(std::uint32_t k, std::uint64_t packets, FlowControl flow_control) {
   MeshConfig mesh_config;
   mesh_config.width = k;
   mesh_config.height = k;
@@ -30,6 +32,12 @@ void runOne(std::uint32_t k, std::uint64_t packets) {
   mesh_config.router_latency_ps = 1000;
   mesh_config.packet_payload_bytes = 256;
   mesh_config.input_buffer_bytes = 4 * 256;
+  if (flow_control == FlowControl::kWormhole) {
+    // 8 flits of 32 B per packet, 4-flit buffers: packets span two routers when blocked.
+    mesh_config.flow_control = flow_control;
+    mesh_config.link.flit_bytes = 32;
+    mesh_config.input_buffer_bytes = 4 * 32;
+  }
   MeshNetwork mesh(mesh_config);
 
   TrafficPatternConfig pattern_config;
@@ -50,7 +58,8 @@ void runOne(std::uint32_t k, std::uint64_t packets) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   const double hops = static_cast<double>(result.packet_hops);
-  std::printf("mesh %ux%u: %.1f M packet-hops/s\n", k, k, hops / seconds / 1e6);
+  std::printf("mesh %ux%u%s: %.1f M packet-hops/s\n", k, k,
+              flow_control == FlowControl::kWormhole ? " wormhole" : "", hops / seconds / 1e6);
   std::printf(
       "  packets %llu, packet-hops %.0f (mean %.2f per packet), wall %.3f s, "
       "%.1f ns per packet-hop, %.2f M packets/s, mean latency %.1f ns\n",
@@ -70,7 +79,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s [packets per mesh size >= 1]\n", argv[0]);
     return 2;
   }
-  for (std::uint32_t k : {8u, 16u, 32u})
-    runOne(k, packets);
+  for (FlowControl flow_control : {FlowControl::kCutThrough, FlowControl::kWormhole}) {
+    for (std::uint32_t k : {8u, 16u, 32u})
+      runOne(k, packets, flow_control);
+  }
   return 0;
 }
