@@ -47,7 +47,7 @@ std::uint32_t manhattan(const MeshNetwork& mesh, NodeId a, NodeId b) {
 
 }  // namespace
 
-TEST_CASE("Wormhole mesh: zero-load latency is (D + 1) routers + D links + P flits exactly",
+TEST_CASE("Mesh wormhole: zero-load latency is (D + 1) routers + D links + P flits exactly",
           "[interconnect][mesh][wormhole]") {
   MeshNetwork mesh(wormholeConfig(4, 3));
   Picoseconds now = 0;
@@ -71,7 +71,7 @@ TEST_CASE("Wormhole mesh: zero-load latency is (D + 1) routers + D links + P fli
   CHECK(burst.delivered_ps - now == 2 * kWormRouter + (kFlits + 2) * kFlit);
 }
 
-TEST_CASE("Wormhole timing: a buffer shorter than the credit loop paces the flits",
+TEST_CASE("Mesh wormhole timing: a buffer shorter than the credit loop paces the flits",
           "[interconnect][mesh][wormhole]") {
   // Injection, one link of 3 ns, ejection; 1-flit buffers: flit k may enter a buffer only once
   // flit k-1 has left it and the credit is back, so on the link the period is
@@ -94,7 +94,7 @@ TEST_CASE("Wormhole timing: a buffer shorter than the credit loop paces the flit
   CHECK(wormholeZeroLoadLatency(path, packet) == head_at_exit + 8 * flit);
 }
 
-TEST_CASE("Wormhole mesh: one link saturates at one packet per P flit times",
+TEST_CASE("Mesh wormhole: one link saturates at one packet per P flit times",
           "[interconnect][mesh][wormhole]") {
   MeshNetwork mesh(wormholeConfig(4, 1));
   const Picoseconds packet_time = kFlits * kFlit;
@@ -111,7 +111,7 @@ TEST_CASE("Wormhole mesh: one link saturates at one packet per P flit times",
   CHECK(link.busy_ps == 200 * packet_time);  // wire time of the flits
 }
 
-TEST_CASE("Wormhole mesh: a blocked packet longer than a buffer holds two links, not three",
+TEST_CASE("Mesh wormhole: a blocked packet longer than a buffer holds two links, not three",
           "[interconnect][mesh][wormhole]") {
   for (std::uint32_t vcs : {1u, 2u}) {
     CAPTURE(vcs);
@@ -147,7 +147,7 @@ TEST_CASE("Wormhole mesh: a blocked packet longer than a buffer holds two links,
   }
 }
 
-TEST_CASE("Wormhole mesh: random traffic conserves packets and is deterministic",
+TEST_CASE("Mesh wormhole: random traffic conserves packets and is deterministic",
           "[interconnect][mesh][wormhole]") {
   auto run = [] {
     MeshNetwork mesh(wormholeConfig(4, 4, 2));
@@ -175,7 +175,7 @@ TEST_CASE("Wormhole mesh: random traffic conserves packets and is deterministic"
   CHECK(run() == run());
 }
 
-TEST_CASE("Wormhole mesh: configuration errors name the field", "[interconnect][mesh][wormhole]") {
+TEST_CASE("Mesh wormhole: configuration errors name the field", "[interconnect][mesh][wormhole]") {
   MeshConfig config = wormholeConfig(4, 4);
   CHECK(config.validate().empty());
   CHECK(config.flitsPerPacket() == kFlits);
