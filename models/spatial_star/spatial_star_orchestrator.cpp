@@ -123,8 +123,7 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
       if (group.circulate)
         members = std::max(members, group.cores.size());
     }
-    const std::size_t tiles =
-        in.tile_length > 0 ? (in.seq_len + in.tile_length - 1) / in.tile_length : in.tiles;
+    const std::size_t tiles = spatialvp::star::chooseTileCount(in);
     config_.tile_group = std::max<std::size_t>(1, std::min(config_.tile_group, tiles / members));
     templates_ = std::make_unique<BlockTemplates>(config_.layer, config_.tile_group);
   } catch (const std::invalid_argument& error) {
@@ -306,6 +305,7 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
     ++state.items;
     const Picoseconds now = nowPs();
     Picoseconds data_ready = 0;
+    Picoseconds private_ready = now;
     const bool from_ring = group.circulate && members > 1 && slot.step > 0;
     if (from_ring) {
       data_ready = state.arrival.size() > index ? state.arrival[index] : now;
@@ -319,6 +319,7 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
       if (k == 0 && compute && block.private_bytes > 0) {
         // The block's queries (or weights) come first, from the core's nearest stack.
         issue = hbmAccess(core, state.nearest_stack, block.private_bytes, false, issue);
+        private_ready = issue;
       }
       const std::size_t owner = group.circulate ? core : group.cores[slot.tile_group % members];
       const std::size_t stack = stackFor(round.head, slot.tile_group, owner);
@@ -328,6 +329,13 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
     release = data_ready;
     if (compute) {
       Picoseconds tile_ready = data_ready;
+      if (k == 0 && block.q_projection.rows > 0) {
+        // Layer scope: the block's Q rows on the KV array before its first A-hat.
+        Picoseconds started = 0;
+        const Picoseconds q_done =
+            sendJob(core, 2, block.q_projection, std::max(private_ready, nowPs()), started);
+        tile_ready = std::max(tile_ready, q_done);
+      }
       for (std::size_t u = 0; u < kUnits; ++u) {
         Picoseconds ready = std::max(tile_ready, nowPs());
         // A stage may run at most `stage_buffers` items ahead of the stage that consumes it.
@@ -558,6 +566,7 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
   p.integer("tile_length", "Keys per tile, Bc [INF: 1024 = the single core's S=4K, Tc=4]; 0 = S/Tc")
       .byDefault("1024")
       .atLeast(0);
+  spatialvp::models::star::declareTilingParam(p, "balanced");
   p.real("keep_ratio", "Top-k keep ratio k").byDefault("0.25").above(0).atMost(1);
   p.real("kv_union_fraction", "Fraction of a tile's keys some query of a block selects")
       .byDefault("1.0")

@@ -28,9 +28,21 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
                                     : spatialvp::star::SuFaOrder::FlashAttention2;
   in.token_sram_bytes = static_cast<std::size_t>(params.quantity("token_sram"));
   in.include_projections = params.string("scope") == "layer";
+  in.tiling = params.string("tiling") == "balanced" ? spatialvp::star::TilingPolicy::Balanced
+                                                    : spatialvp::star::TilingPolicy::Fixed;
   if (in.hidden_size % in.heads != 0)
     params.fail("heads", "must divide hidden_size");
   return in;
+}
+
+void declareTilingParam(ParamSchema& schema, const char* default_policy) {
+  schema
+      .enumeration("tiling", {"balanced", "fixed"},
+                   "balanced: the configured Tc (or Bc), with more tiles where the 16-to-4 sorter "
+                   "would take longer per tile than SU-FA (its cost grows with k Bc^2; the papers' "
+                   "DSE picks Bc per layer, sources S2.6); fixed: exactly as configured (warns "
+                   "when the sorter bounds the pipeline)")
+      .byDefault(default_policy);
 }
 
 }  // namespace spatialvp::models::star

@@ -27,6 +27,12 @@ std::size_t toSize(std::int64_t value) {
   return static_cast<std::size_t>(value);
 }
 
+// Stages of a key tile, which the inter-stage buffers pace; the Q projection and the tile
+// synchronisation belong to the query block.
+bool isTileStage(PipelineStage stage) {
+  return stage != PipelineStage::Synchronize && stage != PipelineStage::QProjection;
+}
+
 // Functional mode keeps every head's data and buffers in memory (doubles) and runs the
 // reference once more at the end: small shapes only.
 constexpr std::uint64_t kFunctionalMaxValues = std::uint64_t{1} << 22;
@@ -49,6 +55,16 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
     params().fail("dram_burst", "must not exceed dram_window");
 
   vanilla_ = params().string("dataflow") == "vanilla";
+  if (!vanilla_ && in.tiling == spatialvp::star::TilingPolicy::Fixed &&
+      spatialvp::star::sorterBoundsTile(in, spatialvp::star::chooseTileCount(in))) {
+    sorter_bound_ = true;
+    SC_REPORT_WARNING("spatialvp/star",
+                      (instanceName() +
+                       ": the sorter bounds the pipeline at this fixed tiling (its cost grows "
+                       "with k Bc^2, so with S at a fixed Tc); set tiling: balanced or a smaller "
+                       "tile_length")
+                          .c_str());
+  }
   plan_ =
       vanilla_ ? spatialvp::star::planVanillaDynamicSparsity(in) : spatialvp::star::planTiling(in);
   // The same layer on the A100 baseline (workloads/baselines), for speedup and energy ratios.
@@ -133,8 +149,8 @@ void StarController::setUpFunctional() {
   auto& ref = reference_config_;
   ref.query_block = in.query_block;
   ref.sads = settings.sads;
-  ref.sads.segments = in.tiles;
-  ref.tile_length = in.tile_length;
+  ref.sads.segments = plan_.tiles;  // the planner's tiling (balanced may refine Tc)
+  ref.tile_length = 0;
   ref.order = in.order;
   ref.max_assurance = settings.sufa.max_assurance;
   ref.kv_policy = in.kv_policy;
@@ -313,7 +329,7 @@ void StarController::run() {
     const std::size_t unit = stageUnit(work.stage);
     Picoseconds ready = std::max(tile_ready, now);
     // A stage may run at most `stage_buffers` tiles ahead of the stage that consumes its output.
-    if (work.stage != PipelineStage::Synchronize && unit + 1 < kUnitStages &&
+    if (isTileStage(work.stage) && unit + 1 < kUnitStages &&
         starts[unit + 1].size() >= stage_buffers_) {
       ready = std::max(ready, starts[unit + 1][starts[unit + 1].size() - stage_buffers_]);
     }
@@ -329,7 +345,7 @@ void StarController::run() {
     Picoseconds started = 0;
     const Picoseconds end = sendJob(unit, work, ready, started);
     sram_bytes_ += work.bytes.sram_read + work.bytes.sram_write;
-    if (work.stage != PipelineStage::Synchronize) {
+    if (isTileStage(work.stage)) {
       starts[unit].push_back(started);
       if (starts[unit].size() > stage_buffers_ + 1)
         starts[unit].pop_front();
@@ -363,6 +379,10 @@ void StarController::run() {
 void StarController::reportStats(ModuleStats& stats) const {
   const double latency = static_cast<double>(finish_) * 1e-12;
   stats.counter("tiles", tiles_, "tiles", "Head x query-block x key-tile steps");
+  stats.counter("tiles_per_row", plan_.tiles, "tiles", "Key tiles per score row Tc (planned)");
+  stats.counter("tile_length", plan_.tile_length, "keys", "Keys per tile Bc (planned)");
+  stats.counter("sorter_bound", sorter_bound_ ? 1 : 0, "",
+                "1 when a fixed tiling leaves the sorter slower than SU-FA per tile");
   stats.counter("dram_read_bytes", dram_read_bytes_, "B", "Bytes fetched from DRAM");
   stats.counter("dram_write_bytes", dram_write_bytes_, "B", "Bytes written to DRAM");
   stats.counter("sram_bytes", sram_bytes_, "B", "SRAM bytes moved by all units");
@@ -422,6 +442,7 @@ void registerStarController(ModuleRegistry& registry) {
       .atLeast(1);
   p.integer("tiles", "Key tiles per row, Tc (spec 8.2: 4)").byDefault("4").atLeast(1);
   p.integer("tile_length", "Keys per tile, Bc; 0 = S / Tc").byDefault("0").atLeast(0);
+  declareTilingParam(p, "balanced");
   p.real("keep_ratio", "Top-k keep ratio k (spec 2.7 operating points)")
       .byDefault("0.25")
       .above(0)

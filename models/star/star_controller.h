@@ -49,6 +49,7 @@ class StarController : public Module {
   spatialvp::star::TilingPlanInput plan_input_;
   std::size_t stage_buffers_;
   bool vanilla_ = false;
+  bool sorter_bound_ = false;
   std::uint64_t dram_base_;
   std::uint64_t dram_window_;
   std::uint64_t dram_burst_;
