@@ -84,6 +84,9 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   a100_dense_ = a100.estimateLayer(workload, workloads::A100AttentionKernel::DensePyTorch, scope);
   a100_flash_ =
       a100.estimateLayer(workload, workloads::A100AttentionKernel::FlashAttention2, scope);
+  a100_eager_ = a100.estimateEager(
+      workload, workloads::parseHfAttentionModule(params().string("a100_attention_module")),
+      scope);
   if (params().string("mode") == "functional")
     setUpFunctional();
   burst_buffer_.assign(dram_burst_, 0);
@@ -414,7 +417,19 @@ void StarController::reportStats(ModuleStats& stats) const {
               "A100 FlashAttention-2, same layer");
   stats.value("a100_flash_attention2_energy", a100_flash_.energy_j, "J",
               "A100 dynamic energy, FA-2");
+  stats.value("a100_eager_time", a100_eager_.time_s, "s",
+              "A100 eager PyTorch/HuggingFace module at batch 1 (host + kernels), same layer");
+  stats.value("a100_eager_energy", a100_eager_.energy_j, "J",
+              "A100 dynamic energy of the eager module (kernel time x dynamic power)");
+  stats.value("a100_eager_host_time", a100_eager_.host_s, "s",
+              "Host time of the eager module (per-op overhead and launches)");
+  stats.value("a100_eager_kernel_time", a100_eager_.device_s, "s",
+              "Time the eager module's kernels ran");
+  stats.counter("a100_eager_launches", a100_eager_.launches, "kernels",
+                "Kernels the eager module launches");
   stats.headline("latency", latency, "s", "Time to finish the attention layer");
+  stats.headline("speedup_vs_a100_eager", latency > 0 ? a100_eager_.time_s / latency : 0.0, "x",
+                 "A100 eager PyTorch module time / latency (the baseline SOFA measured)");
   stats.headline("speedup_vs_a100_pytorch", latency > 0 ? a100_dense_.time_s / latency : 0.0, "x",
                  "A100 dense PyTorch time / latency");
   stats.headline("speedup_vs_a100_flash_attention2",
@@ -483,6 +498,10 @@ void registerStarController(ModuleRegistry& registry) {
       .byDefault("");
   p.string("a100_preset", "A100 baseline constants: presets/<name>.yaml (workloads/baselines)")
       .byDefault("a100");
+  p.enumeration("a100_attention_module", {"bert", "gpt2", "llama", "bloom", "vit"},
+                "The model's HuggingFace attention module, for the eager A100 baseline's op "
+                "sequence (workloads/baselines/a100_eager.h)")
+      .byDefault("llama");
   p.integer("dram_base", "First DRAM address used").byDefault("0").atLeast(0);
   p.quantity("dram_window", dims::data(), "DRAM address window streamed through")
       .byDefault("1 GiB")

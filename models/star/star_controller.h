@@ -60,6 +60,7 @@ class StarController : public Module {
   double dense_ops_ = 0.0;
   workloads::A100Estimate a100_dense_;
   workloads::A100Estimate a100_flash_;
+  workloads::A100Estimate a100_eager_;
   Picoseconds finish_ = 0;
   std::uint64_t dram_read_bytes_ = 0;
   std::uint64_t dram_write_bytes_ = 0;
