@@ -28,6 +28,7 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
                                     : spatialvp::star::SuFaOrder::FlashAttention2;
   in.token_sram_bytes = static_cast<std::size_t>(params.quantity("token_sram"));
   in.include_projections = params.string("scope") == "layer";
+  in.qk_on_kv_array = params.boolean("attention_qk_on_kv_array");
   in.tiling = params.string("tiling") == "balanced" ? spatialvp::star::TilingPolicy::Balanced
                                                     : spatialvp::star::TilingPolicy::Fixed;
   if (in.hidden_size % in.heads != 0)
@@ -43,6 +44,12 @@ void declareTilingParam(ParamSchema& schema, const char* default_policy) {
                    "DSE picks Bc per layer, sources S2.6); fixed: exactly as configured (warns "
                    "when the sorter bounds the pipeline)")
       .byDefault(default_policy);
+  schema
+      .boolean("attention_qk_on_kv_array",
+               "What-if [INF], scope attention: the idle KV-generation array computes Q.K^T of "
+               "the kept keys and SU-FA the rest (SOFA does not describe it; its throughput "
+               "implies all 1,024 MACs do attention work)")
+      .byDefault("false");
 }
 
 }  // namespace spatialvp::models::star

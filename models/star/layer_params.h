@@ -1,8 +1,8 @@
 #pragma once
 // Reads the attention-layer parameters that the STAR controller and the Spatial-STAR
 // orchestrator share (seq_len, hidden_size, heads, query_block, tiles, tile_length, queries,
-// keep_ratio, kv_union_fraction, kv_reuse, order, token_sram, scope, tiling) into a tiling-plan
-// input.
+// keep_ratio, kv_union_fraction, kv_reuse, order, token_sram, scope, tiling,
+// attention_qk_on_kv_array) into a tiling-plan input.
 #include "platform/core/param_schema.h"
 #include "platform/core/param_values.h"
 #include "workloads/star/tiling_planner.h"
@@ -12,8 +12,9 @@ namespace spatialvp::models::star {
 // Fails (located config error) when heads does not divide hidden_size.
 spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params);
 
-// Declares the `tiling` parameter (balanced or fixed) with `default_policy`, for every module
-// whose layer parameters tilingInputFrom reads.
+// Declares the `tiling` parameter (balanced or fixed) with `default_policy` and the
+// `attention_qk_on_kv_array` what-if, for every module whose layer parameters tilingInputFrom
+// reads.
 void declareTilingParam(ParamSchema& schema, const char* default_policy);
 
 }  // namespace spatialvp::models::star

@@ -85,8 +85,7 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   a100_flash_ =
       a100.estimateLayer(workload, workloads::A100AttentionKernel::FlashAttention2, scope);
   a100_eager_ = a100.estimateEager(
-      workload, workloads::parseHfAttentionModule(params().string("a100_attention_module")),
-      scope);
+      workload, workloads::parseHfAttentionModule(params().string("a100_attention_module")), scope);
   if (params().string("mode") == "functional")
     setUpFunctional();
   burst_buffer_.assign(dram_burst_, 0);

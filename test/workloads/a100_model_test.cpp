@@ -216,9 +216,8 @@ TEST_CASE("a100 eager: short sequences are bound by the host, long ones by the k
   for (const auto& op : ops)
     kernels += op.kind != EagerOp::Kind::Metadata;
   CHECK(bert.launches == kernels);
-  CHECK(bert.host_s ==
-        Approx(static_cast<double>(ops.size()) * p.eager_host_per_op_s +
-               static_cast<double>(kernels) * p.eager_launch_s));
+  CHECK(bert.host_s == Approx(static_cast<double>(ops.size()) * p.eager_host_per_op_s +
+                              static_cast<double>(kernels) * p.eager_launch_s));
   CHECK(bert.time_s == Approx(bert.host_s + p.eager_min_kernel_s).epsilon(0.05));
   CHECK(bert.device_s < 0.5 * bert.time_s);
   // Llama-7B at S = 4096: the kernels (score traffic) dominate and the host hides behind them.

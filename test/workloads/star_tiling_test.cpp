@@ -175,3 +175,31 @@ TEST_CASE("star: balanced tiling keeps the sorter from bounding the pipeline at 
   CHECK(fixed_growth == Approx(4.0).epsilon(0.05));
   CHECK(balanced_growth == Approx(2.0).epsilon(0.05));
 }
+
+TEST_CASE("star: the Q.K^T-on-KV-array what-if moves SA-1's MACs and keeps the total",
+          "[star][tiling]") {
+  TilingPlanInput in;
+  in.seq_len = 1024;
+  in.hidden_size = 512;
+  in.heads = 4;  // d = 128
+  in.keep_ratio = 0.074;
+  in.include_projections = false;
+  const TilePlan base = planTiling(in);
+  in.qk_on_kv_array = true;
+  const TilePlan moved = planTiling(in);
+  const std::uint64_t base_mul = base.totalOps(PipelineStage::SuFa).formal.mul;
+  const std::uint64_t kv = moved.totalOps(PipelineStage::KvGeneration).macs;
+  CHECK(base.totalOps(PipelineStage::KvGeneration).macs == 0);
+  // Q.K^T: d MACs per kept key (ceil(0.074 x 256) = 19 per tile) and query row.
+  CHECK(kv == 4u * 1024u * 4u * 19u * 128u);
+  CHECK(moved.totalOps(PipelineStage::SuFa).formal.mul + kv == base_mul);
+  CHECK(moved.totalOps(PipelineStage::SuFa).formal.exp ==
+        base.totalOps(PipelineStage::SuFa).formal.exp);
+  // With the projections the KV array is busy generating K and V: the what-if does not apply.
+  in.include_projections = true;
+  in.qk_on_kv_array = false;
+  const TilePlan layer = planTiling(in);
+  in.qk_on_kv_array = true;
+  CHECK(planTiling(in).totalOps(PipelineStage::KvGeneration).macs ==
+        layer.totalOps(PipelineStage::KvGeneration).macs);
+}

@@ -11,8 +11,8 @@ namespace {
 
 const std::vector<std::string>& workloadKeys() {
   static const std::vector<std::string> keys = {
-      "model",       "layers",     "hidden_size",      "heads",       "head_dim",
-      "seq_len",     "batch",      "queries",          "query_block", "tiles",
+      "model",       "layers",     "hidden_size",       "heads",       "head_dim",
+      "seq_len",     "batch",      "queries",           "query_block", "tiles",
       "tile_length", "keep_ratio", "kv_union_fraction", "hf_attention"};
   return keys;
 }

@@ -33,9 +33,9 @@ class OpList {
 }  // namespace
 
 HfAttentionModule parseHfAttentionModule(const std::string& name) {
-  for (HfAttentionModule module : {HfAttentionModule::Bert, HfAttentionModule::Gpt2,
-                                   HfAttentionModule::Llama, HfAttentionModule::Bloom,
-                                   HfAttentionModule::Vit}) {
+  for (HfAttentionModule module :
+       {HfAttentionModule::Bert, HfAttentionModule::Gpt2, HfAttentionModule::Llama,
+        HfAttentionModule::Bloom, HfAttentionModule::Vit}) {
     if (name == hfAttentionModuleName(module))
       return module;
   }
@@ -75,20 +75,20 @@ std::vector<EagerOp> eagerAttentionOps(const AttentionWorkload& w, HfAttentionMo
 
   if (with_projections) {
     switch (module) {
-      case HfAttentionModule::Bert:  // query, key, value: nn.Linear with bias (one addmm each)
+      case HfAttentionModule::Bert:   // query, key, value: nn.Linear with bias (one addmm each)
       case HfAttentionModule::Llama:  // q_proj, k_proj, v_proj (no bias)
         ops.gemm("q_proj", 1, queries, width, hidden);
         ops.gemm("k_proj", 1, keys, width, hidden);
         ops.gemm("v_proj", 1, keys, width, hidden);
-        for (const char* name : {"q_view", "q_transpose", "k_view", "k_transpose", "v_view",
-                                 "v_transpose"})
+        for (const char* name :
+             {"q_view", "q_transpose", "k_view", "k_transpose", "v_view", "v_transpose"})
           ops.metadata(name);
         break;
-      case HfAttentionModule::Gpt2:  // c_attn (Conv1D addmm, Q/K/V fused), split, split_heads
+      case HfAttentionModule::Gpt2:   // c_attn (Conv1D addmm, Q/K/V fused), split, split_heads
       case HfAttentionModule::Bloom:  // query_key_value, _reshape/_split_heads
         ops.gemm("qkv_proj", 1, queries, 3 * width, hidden);
-        for (const char* name : {"split", "q_view", "q_permute", "k_view", "k_permute",
-                                 "v_view", "v_permute"})
+        for (const char* name :
+             {"split", "q_view", "q_permute", "k_view", "k_permute", "v_view", "v_permute"})
           ops.metadata(name);
         break;
       case HfAttentionModule::Vit:  // q Linear, kv Linear, reshape + permute, unbind

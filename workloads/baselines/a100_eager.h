@@ -42,8 +42,7 @@ struct EagerOp {
 // The module's forward at batch 1, in order. `with_projections`: from the hidden states
 // (Q/K/V projections, and Llama's rotary embedding); otherwise from Q, K, V laid out per head
 // (the attention part). `element_bytes`: FP16 activations (2).
-std::vector<EagerOp> eagerAttentionOps(const AttentionWorkload& workload,
-                                       HfAttentionModule module, bool with_projections,
-                                       double element_bytes);
+std::vector<EagerOp> eagerAttentionOps(const AttentionWorkload& workload, HfAttentionModule module,
+                                       bool with_projections, double element_bytes);
 
 }  // namespace spatialvp::workloads

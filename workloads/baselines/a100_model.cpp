@@ -111,8 +111,8 @@ A100Estimate A100Model::estimateLayer(const AttentionWorkload& workload, A100Att
   return estimate;
 }
 
-A100Estimate A100Model::estimateEager(const AttentionWorkload& workload,
-                                      HfAttentionModule module, A100Scope scope) const {
+A100Estimate A100Model::estimateEager(const AttentionWorkload& workload, HfAttentionModule module,
+                                      A100Scope scope) const {
   workload.validate();
   A100Estimate estimate;
   double host = 0.0;    // when the host has issued everything so far

@@ -100,10 +100,9 @@ void A100Params::validate() const {
   if (!(op_dispatch_s >= 0.0)) {
     throw InvalidFieldError("A100 parameters", "op_dispatch_s", "must be >= 0");
   }
-  for (const auto& [value, field] :
-       {std::pair{eager_host_per_op_s, "eager_host_per_op_s"},
-        std::pair{eager_launch_s, "eager_launch_s"},
-        std::pair{eager_min_kernel_s, "eager_min_kernel_s"}}) {
+  for (const auto& [value, field] : {std::pair{eager_host_per_op_s, "eager_host_per_op_s"},
+                                     std::pair{eager_launch_s, "eager_launch_s"},
+                                     std::pair{eager_min_kernel_s, "eager_min_kernel_s"}}) {
     if (!(value >= 0.0))
       throw InvalidFieldError("A100 parameters", field, "must be >= 0");
   }

@@ -26,8 +26,8 @@ struct A100Params {
   double eager_host_per_op_s = 5e-6;
   double eager_launch_s = 3e-6;
   double eager_min_kernel_s = 3e-6;
-  double board_power_w = 400.0;                // A100 SXM4 max TDP
-  double idle_power_w = 50.0;                  // idle with a CUDA context [INF]
+  double board_power_w = 400.0;  // A100 SXM4 max TDP
+  double idle_power_w = 50.0;    // idle with a CUDA context [INF]
 
   // Throws InvalidFieldError naming the offending field.
   void validate() const;

@@ -226,7 +226,6 @@ TilePlan planTiling(const TilingPlanInput& in) {
           c.bytes.dram_read = 2 * needed * d * act;
         }
         c.bytes.sram_write = 2 * needed * d * act;
-        plan.work.push_back(c);
 
         StageWork dstage = base;
         dstage.stage = PipelineStage::SuFa;
@@ -235,8 +234,17 @@ TilePlan planTiling(const TilingPlanInput& in) {
         dstage.ops.formal.mul = per_row.mul * rows;
         dstage.ops.formal.add = per_row.add * rows;
         dstage.ops.formal.cmp = per_row.cmp * rows;
+        if (in.qk_on_kv_array && !in.include_projections) {
+          // Q.K^T of the kept keys: d MACs per key and row, on the KV array's lines.
+          const std::uint64_t qk = rows * target * d;
+          c.ops.macs += qk;
+          c.ops.mac_rows = rows;
+          dstage.ops.formal.mul -= std::min(qk, dstage.ops.formal.mul);
+          dstage.ops.formal.add -= std::min(qk, dstage.ops.formal.add);
+        }
         dstage.bytes.sram_read = 2 * needed * d * act + rows * d * act;
         dstage.bytes.sram_write = rows * (d + 2) * act;
+        plan.work.push_back(c);
         plan.work.push_back(dstage);
       }
       StageWork e;

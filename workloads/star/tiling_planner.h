@@ -78,6 +78,11 @@ struct TilingPlanInput {
   // 6.2): Q, K and V exist in DRAM; DLZS predicts A-hat from K (no K-hat projection) and the
   // selected K/V rows are fetched instead of generated.
   bool include_projections = true;
+  // Attention part only, a what-if [INF]: the K/V-generation array, idle when K and V are given,
+  // computes Q.K^T of the kept keys (SU-FA's SA-1 work) and SU-FA keeps exp, P.V and the O
+  // update. SOFA does not describe this; its Table II throughput implies all 1,024 MACs do
+  // attention work (sources S3.5).
+  bool qk_on_kv_array = false;
 };
 
 struct ByteCounts {
