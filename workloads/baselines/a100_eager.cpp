@@ -117,20 +117,25 @@ std::vector<EagerOp> eagerAttentionOps(const AttentionWorkload& w, HfAttentionMo
   }
 
   const double score_bytes = scores * e;
+  auto scoreGemm = [&](const char* name) {
+    ops.metadata("k_transpose_last");
+    ops.gemm(name, heads, static_cast<double>(w.queryCount()), static_cast<double>(w.seq_len), d);
+  };
+  // softmax(dim=-1, dtype=torch.float32) reads FP16 and writes FP32; .to(FP16) reads it back.
+  auto fp32Softmax = [&] {
+    ops.stream("softmax_fp32", scores * (e + kFp32Bytes));
+    ops.stream("to_fp16", scores * (kFp32Bytes + e));
+  };
   switch (module) {
     case HfAttentionModule::Bert:
-      ops.metadata("k_transpose_last");
-      ops.gemm("matmul_qk", heads, static_cast<double>(w.queryCount()),
-               static_cast<double>(w.seq_len), d);
+      scoreGemm("matmul_qk");
       ops.stream("div_sqrt_d", 2 * score_bytes);
       ops.stream("add_mask", 2 * score_bytes);
       ops.stream("softmax", 2 * score_bytes);
       ops.metadata("dropout_eval");
       break;
     case HfAttentionModule::Gpt2:
-      ops.metadata("k_transpose_last");
-      ops.gemm("matmul_qk", heads, static_cast<double>(w.queryCount()),
-               static_cast<double>(w.seq_len), d);
+      scoreGemm("matmul_qk");
       ops.stream("full_scale", e);  // torch.full([], sqrt(d)): a one-element kernel
       ops.stream("div_scale", 2 * score_bytes);
       ops.metadata("causal_bias_slice");
@@ -142,33 +147,23 @@ std::vector<EagerOp> eagerAttentionOps(const AttentionWorkload& w, HfAttentionMo
       break;
     case HfAttentionModule::Llama:
       ops.metadata("repeat_kv");  // MHA: returns K, V as they are
-      ops.metadata("k_transpose_last");
-      ops.gemm("matmul_qk", heads, static_cast<double>(w.queryCount()),
-               static_cast<double>(w.seq_len), d);
+      scoreGemm("matmul_qk");
       ops.stream("mul_scaling", 2 * score_bytes);
       ops.metadata("causal_mask_slice");
       ops.stream("add_causal_mask", 2 * score_bytes);
-      // softmax(dim=-1, dtype=torch.float32): reads FP16, writes FP32; then .to(FP16).
-      ops.stream("softmax_fp32", scores * (e + kFp32Bytes));
-      ops.stream("to_fp16", scores * (kFp32Bytes + e));
+      fp32Softmax();
       ops.metadata("dropout_eval");
       break;
     case HfAttentionModule::Bloom:
-      ops.metadata("k_transpose_last");
-      // baddbmm(alibi, Q, K^T, beta, alpha): the GEMM plus reading the ALiBi bias.
-      ops.gemm("baddbmm_alibi", heads, static_cast<double>(w.queryCount()),
-               static_cast<double>(w.seq_len), d);
+      scoreGemm("baddbmm_alibi");  // baddbmm(alibi, Q, K^T, beta, alpha)
       ops.metadata("scores_view");
       ops.stream("masked_fill", 2 * score_bytes);
-      ops.stream("softmax_fp32", scores * (e + kFp32Bytes));
-      ops.stream("to_fp16", scores * (kFp32Bytes + e));
+      fp32Softmax();
       ops.metadata("dropout_eval");
       ops.metadata("probs_view");
       break;
     case HfAttentionModule::Vit:
-      ops.metadata("k_transpose_last");
-      ops.gemm("matmul_qk", heads, static_cast<double>(w.queryCount()),
-               static_cast<double>(w.seq_len), d);
+      scoreGemm("matmul_qk");
       ops.stream("mul_scale", 2 * score_bytes);
       ops.stream("softmax", 2 * score_bytes);
       ops.metadata("dropout_eval");

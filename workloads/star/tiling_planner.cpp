@@ -112,6 +112,23 @@ std::size_t chooseTileCount(const TilingPlanInput& in) {
   return tiles;
 }
 
+StageWork qProjectionWork(const TilingPlanInput& in, std::size_t head, std::size_t block,
+                          std::uint64_t rows) {
+  const std::uint64_t H = in.hidden_size;
+  const std::uint64_t d = in.hidden_size / in.heads;
+  StageWork q;
+  q.head = head;
+  q.query_block = block;
+  q.stage = PipelineStage::QProjection;
+  q.rows = rows;
+  q.ops.macs = rows * H * d;
+  q.ops.mac_rows = rows;
+  q.bytes.dram_read = rows * H * in.token_bytes + H * d * in.weight_bytes;
+  q.bytes.sram_read = q.bytes.dram_read;
+  q.bytes.sram_write = rows * d * in.activation_bytes;
+  return q;
+}
+
 TilePlan planTiling(const TilingPlanInput& in) {
   if (in.seq_len == 0 || in.hidden_size == 0 || in.heads == 0 || in.query_block == 0) {
     throw std::invalid_argument("tiling plan: S, H, heads and T must be positive");
@@ -142,20 +159,8 @@ TilePlan planTiling(const TilingPlanInput& in) {
       const std::uint64_t rows =
           std::min<std::size_t>(in.query_block, queries - block * in.query_block);
       const bool first_block = block == 0;
-      if (in.include_projections) {
-        // The block's Q rows, exact (16-bit) on the PE array, before its first A-hat.
-        StageWork q;
-        q.head = head;
-        q.query_block = block;
-        q.stage = PipelineStage::QProjection;
-        q.rows = rows;
-        q.ops.macs = rows * H * d;
-        q.ops.mac_rows = rows;
-        q.bytes.dram_read = rows * H * in.token_bytes + H * d * in.weight_bytes;
-        q.bytes.sram_read = q.bytes.dram_read;
-        q.bytes.sram_write = rows * d * act;
-        plan.work.push_back(q);
-      }
+      if (in.include_projections)  // the block's Q rows, before its first A-hat
+        plan.work.push_back(qProjectionWork(in, head, block, rows));
       for (std::size_t tile = 0; tile < plan.tiles; ++tile) {
         const std::uint64_t keys = bounds[tile].second - bounds[tile].first;
         const std::uint64_t target = selectionTarget(keys, in.keep_ratio);

@@ -133,6 +133,11 @@ struct TilePlan {
 
 TilePlan planTiling(const TilingPlanInput& input);
 
+// The Q projection of `rows` query rows of one head on the exact PE array: rows x H x d MACs,
+// reading the rows' X (int8) and W_q (16-bit), writing Q (16-bit) to SRAM.
+StageWork qProjectionWork(const TilingPlanInput& input, std::size_t head, std::size_t block,
+                          std::uint64_t rows);
+
 // Key tiles per score row the planner uses: Tc, or ceil(S / Bc) when tile_length > 0; with the
 // balanced policy, raised (never lowered) to the fewest tiles whose sort per row and tile
 // (ceil(k Bc / 4) passes of ceil(Bc / 12) rounds, one round per lane and cycle) takes no longer

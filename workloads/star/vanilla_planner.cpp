@@ -35,16 +35,8 @@ TilePlan planVanillaDynamicSparsity(const TilingPlanInput& in) {
       generate.bytes.sram_read = S * H * in.token_bytes + 2 * H * d * in.weight_bytes;
       generate.bytes.sram_write = 2 * S * d * act;
       plan.work.push_back(generate);
-      StageWork project;  // dense Q projection of every query, stored to DRAM
-      project.head = head;
-      project.stage = PipelineStage::QProjection;
-      project.rows = queries;
-      project.ops.macs = queries * H * d;
-      project.ops.mac_rows = queries;
-      project.bytes.dram_read = queries * H * in.token_bytes + H * d * in.weight_bytes;
+      StageWork project = qProjectionWork(in, head, 0, queries);  // every query, to DRAM
       project.bytes.dram_write = queries * d * act;
-      project.bytes.sram_read = project.bytes.dram_read;
-      project.bytes.sram_write = queries * d * act;
       plan.work.push_back(project);
     }
     for (std::size_t block = 0; block < plan.query_blocks; ++block) {
