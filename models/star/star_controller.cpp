@@ -314,14 +314,18 @@ void StarController::run() {
   Picoseconds tile_ready = 0;  // end of the previous stage of the current tile
   std::size_t current_head = SIZE_MAX, current_block = SIZE_MAX, current_tile = SIZE_MAX;
   Picoseconds block_last_sufa_end = 0;
+  // Layer scope: when the Q projection of (head, block) ends; that block's first A-hat waits.
+  std::pair<std::size_t, std::size_t> q_block{SIZE_MAX, SIZE_MAX};
+  Picoseconds q_done = 0;
 
   for (const auto& work : plan_.work) {
     const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
     const bool new_tile =
         work.head != current_head || work.query_block != current_block || work.tile != current_tile;
+    const bool projection = work.stage == PipelineStage::QProjection;
     if (work.stage == PipelineStage::Synchronize) {
       tile_ready = block_last_sufa_end;
-    } else if (new_tile) {
+    } else if (new_tile && !projection) {
       current_head = work.head;
       current_block = work.query_block;
       current_tile = work.tile;
@@ -329,7 +333,11 @@ void StarController::run() {
       ++tiles_;
     }
     const std::size_t unit = stageUnit(work.stage);
-    Picoseconds ready = std::max(tile_ready, now);
+    // A Q projection depends only on its data; it sits between the tiles' stages in the list.
+    Picoseconds ready = projection ? now : std::max(tile_ready, now);
+    if (work.stage == PipelineStage::Dlzs && work.tile == 0 &&
+        q_block == std::make_pair(work.head, work.query_block))
+      ready = std::max(ready, q_done);
     // A stage may run at most `stage_buffers` tiles ahead of the stage that consumes its output.
     if (isTileStage(work.stage) && unit + 1 < kUnitStages &&
         starts[unit + 1].size() >= stage_buffers_) {
@@ -356,8 +364,13 @@ void StarController::run() {
       previous_dlzs_start = started;
     if (work.stage == PipelineStage::SuFa)
       block_last_sufa_end = std::max(block_last_sufa_end, end);
+    if (work.stage == PipelineStage::QProjection) {
+      q_block = {work.head, work.query_block};
+      q_done = end;
+    }
     last_ready[unit] = std::max(last_ready[unit], ready);
-    tile_ready = end;
+    if (!projection)
+      tile_ready = end;
     Picoseconds finished_at = end;
     if (work.bytes.dram_write > 0)
       finished_at = dramTransfer(work.bytes.dram_write, true, end);

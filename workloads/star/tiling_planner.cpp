@@ -159,7 +159,10 @@ TilePlan planTiling(const TilingPlanInput& in) {
       const std::uint64_t rows =
           std::min<std::size_t>(in.query_block, queries - block * in.query_block);
       const bool first_block = block == 0;
-      if (in.include_projections)  // the block's Q rows, before its first A-hat
+      // The block's Q rows, before its first A-hat: the head's first block at its start; a later
+      // block's while the previous block runs (issued after that block's first K/V job), so the
+      // PE array projects the next queries while DLZS and SADS work through the current tiles.
+      if (in.include_projections && first_block)
         plan.work.push_back(qProjectionWork(in, head, block, rows));
       for (std::size_t tile = 0; tile < plan.tiles; ++tile) {
         const std::uint64_t keys = bounds[tile].second - bounds[tile].first;
@@ -250,6 +253,11 @@ TilePlan planTiling(const TilingPlanInput& in) {
         dstage.bytes.sram_read = 2 * needed * d * act + rows * d * act;
         dstage.bytes.sram_write = rows * (d + 2) * act;
         plan.work.push_back(c);
+        if (in.include_projections && tile == 0 && block + 1 < plan.query_blocks) {
+          const std::uint64_t next_rows =
+              std::min<std::size_t>(in.query_block, queries - (block + 1) * in.query_block);
+          plan.work.push_back(qProjectionWork(in, head, block + 1, next_rows));
+        }
         plan.work.push_back(dstage);
       }
       StageWork e;

@@ -1,7 +1,8 @@
 #pragma once
 // Cross-stage coordinated tiling planner (sources S2.6): the per-tile schedule of one layer that
 // the timed STAR model consumes. Loop nest (sources S2.6): for each head, for each block of T
-// queries: Q = the block's Q projection (layer scope only, on the exact PE array); then for each
+// queries: Q = the block's Q projection (layer scope only, on the exact PE array; listed after the
+// previous block's first K/V job, so it overlaps that block's tiles); then for each
 // of the Tc key tiles of Bc keys: A = DLZS (A-hat T x Bc; in the layer scope the K-hat tile
 // X.W_k too, once per head), B = SADS, C = on-demand K/V generation, D = SU-FA; after the last
 // tile, E = tile synchronisation + division + O write-back. The pre-attention and attention
