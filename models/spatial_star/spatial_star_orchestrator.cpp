@@ -316,9 +316,13 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
         issue = std::max(issue, state.released[index - kv_buffers_]);
       if (!overlap_)
         issue = std::max(issue, state.previous_item_end);
-      if (k == 0 && compute && block.private_bytes > 0) {
-        // The block's queries (or weights) come first, from the core's nearest stack.
-        issue = hbmAccess(core, state.nearest_stack, block.private_bytes, false, issue);
+      // The block's queries (or weights) come first, from the core's nearest stack; a Q
+      // projection issued ahead (below) has fetched its own inputs already.
+      const bool q_ahead = state.q_ahead_round == round_index;
+      const std::uint64_t private_bytes =
+          block.private_bytes - (q_ahead ? block.q_projection_bytes : 0);
+      if (k == 0 && compute && private_bytes > 0) {
+        issue = hbmAccess(core, state.nearest_stack, private_bytes, false, issue);
         private_ready = issue;
       }
       const std::size_t owner = group.circulate ? core : group.cores[slot.tile_group % members];
@@ -330,11 +334,16 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
     if (compute) {
       Picoseconds tile_ready = data_ready;
       if (k == 0 && block.q_projection.rows > 0) {
-        // Layer scope: the block's Q rows on the KV array before its first A-hat.
-        Picoseconds started = 0;
-        const Picoseconds q_done =
-            sendJob(core, 2, block.q_projection, std::max(private_ready, nowPs()), started);
-        tile_ready = std::max(tile_ready, q_done);
+        // Layer scope: the block's Q rows on the KV array before its first A-hat (issued
+        // during the previous round where there was one, as the single-core controller does).
+        if (state.q_ahead_round == round_index) {
+          tile_ready = std::max(tile_ready, state.q_ahead_done);
+        } else {
+          Picoseconds started = 0;
+          const Picoseconds q_done =
+              sendJob(core, 2, block.q_projection, std::max(private_ready, nowPs()), started);
+          tile_ready = std::max(tile_ready, q_done);
+        }
       }
       for (std::size_t u = 0; u < kUnits; ++u) {
         Picoseconds ready = std::max(tile_ready, nowPs());
@@ -348,8 +357,11 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
           state.starts[u].pop_front();
         state.last_ready[u] = std::max(state.last_ready[u], ready);
         tile_ready = end;
-        if (u == 2)
+        if (u == 2) {
           release = end;  // the KV stage has read the tile's K/V rows into its buffers
+          if (k == 0)
+            projectNextQueries(core, round_index);
+        }
         if (u == 3)
           state.round_last_sufa_end = std::max(state.round_last_sufa_end, end);
       }
@@ -373,6 +385,25 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
   state.released[index] = release;
   if (k + 1 == state.items_per_round)
     finishRound(core, round, release);
+}
+
+void SpatialStarOrchestrator::projectNextQueries(std::size_t core, std::size_t round_index) {
+  // Layer scope: the next round's Q projection runs on the KV array while this round's tiles go
+  // through DLZS and SADS (its inputs fetched first).
+  CoreState& state = cores_[core];
+  const std::size_t next = round_index + 1;
+  if (next >= state.simulated_rounds || state.rounds[next].rows == 0)
+    return;
+  const Round& round = state.rounds[next];
+  const BlockWork& block = templates_->block(round.first, round.rows);
+  if (block.q_projection.rows == 0)
+    return;
+  Picoseconds ready = nowPs();
+  if (block.q_projection_bytes > 0)
+    ready = hbmAccess(core, state.nearest_stack, block.q_projection_bytes, false, ready);
+  Picoseconds started = 0;
+  state.q_ahead_done = sendJob(core, 2, block.q_projection, ready, started);
+  state.q_ahead_round = next;
 }
 
 void SpatialStarOrchestrator::finishRound(std::size_t core, const Round& round,
