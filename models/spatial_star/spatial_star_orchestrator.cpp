@@ -124,6 +124,7 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
         members = std::max(members, group.cores.size());
     }
     const std::size_t tiles = spatialvp::star::chooseTileCount(in);
+    spatialvp::models::star::warnIfSorterBound(in, instanceName());
     config_.tile_group = std::max<std::size_t>(1, std::min(config_.tile_group, tiles / members));
     templates_ = std::make_unique<BlockTemplates>(config_.layer, config_.tile_group);
   } catch (const std::invalid_argument& error) {

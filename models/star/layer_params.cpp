@@ -1,5 +1,7 @@
 #include "models/star/layer_params.h"
 
+#include <systemc>
+
 namespace spatialvp::models::star {
 
 namespace {
@@ -34,6 +36,19 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
   if (in.hidden_size % in.heads != 0)
     params.fail("heads", "must divide hidden_size");
   return in;
+}
+
+bool warnIfSorterBound(const spatialvp::star::TilingPlanInput& input, const std::string& instance) {
+  if (input.tiling != spatialvp::star::TilingPolicy::Fixed ||
+      !spatialvp::star::sorterBoundsTile(input, spatialvp::star::chooseTileCount(input)))
+    return false;
+  SC_REPORT_WARNING(
+      "spatialvp/star",
+      (instance + ": the sorter bounds the pipeline at this fixed tiling (its cost grows with "
+                  "k Bc^2, so with S at a fixed Tc); set tiling: balanced or a smaller "
+                  "tile_length")
+          .c_str());
+  return true;
 }
 
 void declareTilingParam(ParamSchema& schema, const char* default_policy) {

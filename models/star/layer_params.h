@@ -5,6 +5,8 @@
 // attention_qk_on_kv_array) into a tiling-plan input.
 #include "platform/core/param_schema.h"
 #include "platform/core/param_values.h"
+
+#include <string>
 #include "workloads/star/tiling_planner.h"
 
 namespace spatialvp::models::star {
@@ -16,5 +18,9 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params);
 // `attention_qk_on_kv_array` what-if, for every module whose layer parameters tilingInputFrom
 // reads.
 void declareTilingParam(ParamSchema& schema, const char* default_policy);
+
+// With a fixed tiling whose sort per tile outlasts the formal stage (the sorter bounds the
+// pipeline), warns on stderr naming `instance` and returns true.
+bool warnIfSorterBound(const spatialvp::star::TilingPlanInput& input, const std::string& instance);
 
 }  // namespace spatialvp::models::star

@@ -55,16 +55,7 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
     params().fail("dram_burst", "must not exceed dram_window");
 
   vanilla_ = params().string("dataflow") == "vanilla";
-  if (!vanilla_ && in.tiling == spatialvp::star::TilingPolicy::Fixed &&
-      spatialvp::star::sorterBoundsTile(in, spatialvp::star::chooseTileCount(in))) {
-    sorter_bound_ = true;
-    SC_REPORT_WARNING("spatialvp/star",
-                      (instanceName() +
-                       ": the sorter bounds the pipeline at this fixed tiling (its cost grows "
-                       "with k Bc^2, so with S at a fixed Tc); set tiling: balanced or a smaller "
-                       "tile_length")
-                          .c_str());
-  }
+  sorter_bound_ = !vanilla_ && warnIfSorterBound(in, instanceName());
   plan_ =
       vanilla_ ? spatialvp::star::planVanillaDynamicSparsity(in) : spatialvp::star::planTiling(in);
   // The same layer on the A100 baseline (workloads/baselines), for speedup and energy ratios.
