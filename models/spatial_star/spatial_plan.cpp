@@ -146,9 +146,15 @@ const BlockWork& BlockTemplates::block(bool first_of_core, std::size_t rows) {
   for (const auto& work : plan.work) {
     if (work.head != 0 || work.query_block != last_block)
       continue;
+    block.write_bytes += work.bytes.dram_write;  // O; with the projections K-hat and K/V spills
     if (work.stage == PipelineStage::Synchronize) {
       block.sync = work;
-      block.write_bytes += work.bytes.dram_write;
+      continue;
+    }
+    if (work.stage == PipelineStage::QProjection) {
+      // The block's own X rows and W_q, fetched with its queries before the first item.
+      block.q_projection = work;
+      block.q_projection_bytes = work.bytes.dram_read;
       continue;
     }
     Item& item = block.items[work.tile / tile_group_];
@@ -157,9 +163,9 @@ const BlockWork& BlockTemplates::block(bool first_of_core, std::size_t rows) {
     if (work.tile == 0) {
       if (!in.include_projections && work.stage == PipelineStage::Dlzs)
         private_bytes = work.rows * d * act;  // the Q block
-      if (in.include_projections && work.stage == PipelineStage::Dlzs)
+      if (work.stage == PipelineStage::Dlzs && work.ops.khat_shift_adds > 0)
         private_bytes = weight_codes;  // W_k LZ codes
-      if (in.include_projections && work.stage == PipelineStage::KvGeneration)
+      if (work.stage == PipelineStage::KvGeneration && work.ops.macs > 0)
         private_bytes = weights_16bit;  // W_k, W_v
     }
     private_bytes = std::min(private_bytes, work.bytes.dram_read);
@@ -168,6 +174,7 @@ const BlockWork& BlockTemplates::block(bool first_of_core, std::size_t rows) {
     if (work.stage == PipelineStage::Dlzs)
       item.keys += work.keys;
   }
+  block.private_bytes = block.q_projection_bytes;
   for (auto& item : block.items) {
     block.private_bytes += item.private_bytes;
     block.shared_bytes += item.shared_bytes;

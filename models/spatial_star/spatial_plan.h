@@ -110,9 +110,13 @@ struct BlockWork {
   std::size_t rows = 0;
   std::vector<Item> items;
   spatialvp::star::StageWork sync;
-  std::uint64_t private_bytes = 0;  // sum over items (fetched before the block's first item)
+  // Layer scope: the block's Q projection on the KV array before its first A-hat (rows = 0:
+  // none) and the DRAM bytes it reads (X rows, W_q).
+  spatialvp::star::StageWork q_projection;
+  std::uint64_t q_projection_bytes = 0;
+  std::uint64_t private_bytes = 0;  // Q projection + items (fetched before the first item)
   std::uint64_t shared_bytes = 0;   // sum over items
-  std::uint64_t write_bytes = 0;    // O write-back
+  std::uint64_t write_bytes = 0;    // O write-back (and K-hat / K/V spills with projections)
 };
 
 // Caches BlockWork by (first block of the core, rows): every other block of every head is one

@@ -123,8 +123,8 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
       if (group.circulate)
         members = std::max(members, group.cores.size());
     }
-    const std::size_t tiles =
-        in.tile_length > 0 ? (in.seq_len + in.tile_length - 1) / in.tile_length : in.tiles;
+    const std::size_t tiles = spatialvp::star::chooseTileCount(in);
+    spatialvp::models::star::warnIfSorterBound(in, instanceName());
     config_.tile_group = std::max<std::size_t>(1, std::min(config_.tile_group, tiles / members));
     templates_ = std::make_unique<BlockTemplates>(config_.layer, config_.tile_group);
   } catch (const std::invalid_argument& error) {
@@ -306,6 +306,7 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
     ++state.items;
     const Picoseconds now = nowPs();
     Picoseconds data_ready = 0;
+    Picoseconds private_ready = now;
     const bool from_ring = group.circulate && members > 1 && slot.step > 0;
     if (from_ring) {
       data_ready = state.arrival.size() > index ? state.arrival[index] : now;
@@ -316,9 +317,14 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
         issue = std::max(issue, state.released[index - kv_buffers_]);
       if (!overlap_)
         issue = std::max(issue, state.previous_item_end);
-      if (k == 0 && compute && block.private_bytes > 0) {
-        // The block's queries (or weights) come first, from the core's nearest stack.
-        issue = hbmAccess(core, state.nearest_stack, block.private_bytes, false, issue);
+      // The block's queries (or weights) come first, from the core's nearest stack; a Q
+      // projection issued ahead (below) has fetched its own inputs already.
+      const bool q_ahead = state.q_ahead_round == round_index;
+      const std::uint64_t private_bytes =
+          block.private_bytes - (q_ahead ? block.q_projection_bytes : 0);
+      if (k == 0 && compute && private_bytes > 0) {
+        issue = hbmAccess(core, state.nearest_stack, private_bytes, false, issue);
+        private_ready = issue;
       }
       const std::size_t owner = group.circulate ? core : group.cores[slot.tile_group % members];
       const std::size_t stack = stackFor(round.head, slot.tile_group, owner);
@@ -328,6 +334,18 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
     release = data_ready;
     if (compute) {
       Picoseconds tile_ready = data_ready;
+      if (k == 0 && block.q_projection.rows > 0) {
+        // Layer scope: the block's Q rows on the KV array before its first A-hat (issued
+        // during the previous round where there was one, as the single-core controller does).
+        if (state.q_ahead_round == round_index) {
+          tile_ready = std::max(tile_ready, state.q_ahead_done);
+        } else {
+          Picoseconds started = 0;
+          const Picoseconds q_done =
+              sendJob(core, 2, block.q_projection, std::max(private_ready, nowPs()), started);
+          tile_ready = std::max(tile_ready, q_done);
+        }
+      }
       for (std::size_t u = 0; u < kUnits; ++u) {
         Picoseconds ready = std::max(tile_ready, nowPs());
         // A stage may run at most `stage_buffers` items ahead of the stage that consumes it.
@@ -340,8 +358,11 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
           state.starts[u].pop_front();
         state.last_ready[u] = std::max(state.last_ready[u], ready);
         tile_ready = end;
-        if (u == 2)
+        if (u == 2) {
           release = end;  // the KV stage has read the tile's K/V rows into its buffers
+          if (k == 0)
+            projectNextQueries(core, round_index);
+        }
         if (u == 3)
           state.round_last_sufa_end = std::max(state.round_last_sufa_end, end);
       }
@@ -365,6 +386,25 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
   state.released[index] = release;
   if (k + 1 == state.items_per_round)
     finishRound(core, round, release);
+}
+
+void SpatialStarOrchestrator::projectNextQueries(std::size_t core, std::size_t round_index) {
+  // Layer scope: the next round's Q projection runs on the KV array while this round's tiles go
+  // through DLZS and SADS (its inputs fetched first).
+  CoreState& state = cores_[core];
+  const std::size_t next = round_index + 1;
+  if (next >= state.simulated_rounds || state.rounds[next].rows == 0)
+    return;
+  const Round& round = state.rounds[next];
+  const BlockWork& block = templates_->block(round.first, round.rows);
+  if (block.q_projection.rows == 0)
+    return;
+  Picoseconds ready = nowPs();
+  if (block.q_projection_bytes > 0)
+    ready = hbmAccess(core, state.nearest_stack, block.q_projection_bytes, false, ready);
+  Picoseconds started = 0;
+  state.q_ahead_done = sendJob(core, 2, block.q_projection, ready, started);
+  state.q_ahead_round = next;
 }
 
 void SpatialStarOrchestrator::finishRound(std::size_t core, const Round& round,
@@ -558,6 +598,7 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
   p.integer("tile_length", "Keys per tile, Bc [INF: 1024 = the single core's S=4K, Tc=4]; 0 = S/Tc")
       .byDefault("1024")
       .atLeast(0);
+  spatialvp::models::star::declareTilingParam(p, "balanced");
   p.real("keep_ratio", "Top-k keep ratio k").byDefault("0.25").above(0).atMost(1);
   p.real("kv_union_fraction", "Fraction of a tile's keys some query of a block selects")
       .byDefault("1.0")

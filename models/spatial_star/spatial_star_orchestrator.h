@@ -21,6 +21,7 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <array>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <vector>
@@ -71,11 +72,16 @@ class SpatialStarOrchestrator : public Module {
     std::uint64_t jobs = 0;
     std::size_t nearest_stack = 0;
     Picoseconds estimated_latency = 0;
+    // Layer scope: the round whose Q projection was issued during the previous round, and when
+    // it ends.
+    std::size_t q_ahead_round = SIZE_MAX;
+    Picoseconds q_ahead_done = 0;
   };
 
   void run();
   void buildRounds();
   void processItem(std::size_t core, std::size_t index);
+  void projectNextQueries(std::size_t core, std::size_t round_index);
   void finishRound(std::size_t core, const Round& round, Picoseconds last_release);
   Picoseconds hbmAccess(std::size_t core, std::size_t stack, std::uint64_t bytes, bool write,
                         Picoseconds at);

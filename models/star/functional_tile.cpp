@@ -154,6 +154,9 @@ void runFunctionalStage(st::PipelineStage stage, const FunctionalJob& job) {
     case st::PipelineStage::Synchronize:
       synchronize(job);
       return;
+    case st::PipelineStage::QProjection:
+      // Functional mode runs the attention scope only (Q is given).
+      throw std::runtime_error("functional mode has no Q projection (scope: attention)");
   }
 }
 

@@ -1,5 +1,7 @@
 #include "models/star/layer_params.h"
 
+#include <systemc>
+
 namespace spatialvp::models::star {
 
 namespace {
@@ -28,9 +30,41 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
                                     : spatialvp::star::SuFaOrder::FlashAttention2;
   in.token_sram_bytes = static_cast<std::size_t>(params.quantity("token_sram"));
   in.include_projections = params.string("scope") == "layer";
+  in.qk_on_kv_array = params.boolean("attention_qk_on_kv_array");
+  in.tiling = params.string("tiling") == "balanced" ? spatialvp::star::TilingPolicy::Balanced
+                                                    : spatialvp::star::TilingPolicy::Fixed;
   if (in.hidden_size % in.heads != 0)
     params.fail("heads", "must divide hidden_size");
   return in;
+}
+
+bool warnIfSorterBound(const spatialvp::star::TilingPlanInput& input, const std::string& instance) {
+  if (input.tiling != spatialvp::star::TilingPolicy::Fixed ||
+      !spatialvp::star::sorterBoundsTile(input, spatialvp::star::chooseTileCount(input)))
+    return false;
+  SC_REPORT_WARNING(
+      "spatialvp/star",
+      (instance + ": the sorter bounds the pipeline at this fixed tiling (its cost grows with "
+                  "k Bc^2, so with S at a fixed Tc); set tiling: balanced or a smaller "
+                  "tile_length")
+          .c_str());
+  return true;
+}
+
+void declareTilingParam(ParamSchema& schema, const char* default_policy) {
+  schema
+      .enumeration("tiling", {"balanced", "fixed"},
+                   "balanced: the configured Tc (or Bc), with more tiles where the 16-to-4 sorter "
+                   "would take longer per tile than SU-FA (its cost grows with k Bc^2; the papers' "
+                   "DSE picks Bc per layer, sources S2.6); fixed: exactly as configured (warns "
+                   "when the sorter bounds the pipeline)")
+      .byDefault(default_policy);
+  schema
+      .boolean("attention_qk_on_kv_array",
+               "What-if [INF], scope attention: the idle KV-generation array computes Q.K^T of "
+               "the kept keys and SU-FA the rest (SOFA does not describe it; its throughput "
+               "implies all 1,024 MACs do attention work)")
+      .byDefault("false");
 }
 
 }  // namespace spatialvp::models::star

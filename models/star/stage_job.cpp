@@ -44,6 +44,7 @@ std::size_t stageUnit(spatialvp::star::PipelineStage stage) {
     case PipelineStage::Sads:
       return 1;
     case PipelineStage::KvGeneration:
+    case PipelineStage::QProjection:
       return 2;
     case PipelineStage::SuFa:
     case PipelineStage::Synchronize:

@@ -37,8 +37,9 @@ StageJobTiming sendStageJob(tlm::tlm_fw_transport_if<>& unit,
                             const spatialvp::star::StageWork& work, Picoseconds ready,
                             const std::string& sender, const FunctionalJob* functional = nullptr);
 
-// The STAR unit that runs a pipeline stage: 0 DLZS, 1 SADS, 2 KV generation, 3 SU-FA (tile
-// synchronisation and the O update run on the SU-FA lines too).
+// The STAR unit that runs a pipeline stage: 0 DLZS, 1 SADS, 2 KV generation (and the Q
+// projection: both are exact 16-bit MACs on the PE array), 3 SU-FA (tile synchronisation and
+// the O update run on the SU-FA lines too).
 std::size_t stageUnit(spatialvp::star::PipelineStage stage);
 
 }  // namespace spatialvp::models::star

@@ -27,6 +27,12 @@ std::size_t toSize(std::int64_t value) {
   return static_cast<std::size_t>(value);
 }
 
+// Stages of a key tile, which the inter-stage buffers pace; the Q projection and the tile
+// synchronisation belong to the query block.
+bool isTileStage(PipelineStage stage) {
+  return stage != PipelineStage::Synchronize && stage != PipelineStage::QProjection;
+}
+
 // Functional mode keeps every head's data and buffers in memory (doubles) and runs the
 // reference once more at the end: small shapes only.
 constexpr std::uint64_t kFunctionalMaxValues = std::uint64_t{1} << 22;
@@ -49,6 +55,7 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
     params().fail("dram_burst", "must not exceed dram_window");
 
   vanilla_ = params().string("dataflow") == "vanilla";
+  sorter_bound_ = !vanilla_ && warnIfSorterBound(in, instanceName());
   plan_ =
       vanilla_ ? spatialvp::star::planVanillaDynamicSparsity(in) : spatialvp::star::planTiling(in);
   // The same layer on the A100 baseline (workloads/baselines), for speedup and energy ratios.
@@ -68,6 +75,8 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   a100_dense_ = a100.estimateLayer(workload, workloads::A100AttentionKernel::DensePyTorch, scope);
   a100_flash_ =
       a100.estimateLayer(workload, workloads::A100AttentionKernel::FlashAttention2, scope);
+  a100_eager_ = a100.estimateEager(
+      workload, workloads::parseHfAttentionModule(params().string("a100_attention_module")), scope);
   if (params().string("mode") == "functional")
     setUpFunctional();
   burst_buffer_.assign(dram_burst_, 0);
@@ -133,8 +142,8 @@ void StarController::setUpFunctional() {
   auto& ref = reference_config_;
   ref.query_block = in.query_block;
   ref.sads = settings.sads;
-  ref.sads.segments = in.tiles;
-  ref.tile_length = in.tile_length;
+  ref.sads.segments = plan_.tiles;  // the planner's tiling (balanced may refine Tc)
+  ref.tile_length = 0;
   ref.order = in.order;
   ref.max_assurance = settings.sufa.max_assurance;
   ref.kv_policy = in.kv_policy;
@@ -296,14 +305,18 @@ void StarController::run() {
   Picoseconds tile_ready = 0;  // end of the previous stage of the current tile
   std::size_t current_head = SIZE_MAX, current_block = SIZE_MAX, current_tile = SIZE_MAX;
   Picoseconds block_last_sufa_end = 0;
+  // Layer scope: when the Q projection of (head, block) ends; that block's first A-hat waits.
+  std::pair<std::size_t, std::size_t> q_block{SIZE_MAX, SIZE_MAX};
+  Picoseconds q_done = 0;
 
   for (const auto& work : plan_.work) {
     const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
     const bool new_tile =
         work.head != current_head || work.query_block != current_block || work.tile != current_tile;
+    const bool projection = work.stage == PipelineStage::QProjection;
     if (work.stage == PipelineStage::Synchronize) {
       tile_ready = block_last_sufa_end;
-    } else if (new_tile) {
+    } else if (new_tile && !projection) {
       current_head = work.head;
       current_block = work.query_block;
       current_tile = work.tile;
@@ -311,9 +324,13 @@ void StarController::run() {
       ++tiles_;
     }
     const std::size_t unit = stageUnit(work.stage);
-    Picoseconds ready = std::max(tile_ready, now);
+    // A Q projection depends only on its data; it sits between the tiles' stages in the list.
+    Picoseconds ready = projection ? now : std::max(tile_ready, now);
+    if (work.stage == PipelineStage::Dlzs && work.tile == 0 &&
+        q_block == std::make_pair(work.head, work.query_block))
+      ready = std::max(ready, q_done);
     // A stage may run at most `stage_buffers` tiles ahead of the stage that consumes its output.
-    if (work.stage != PipelineStage::Synchronize && unit + 1 < kUnitStages &&
+    if (isTileStage(work.stage) && unit + 1 < kUnitStages &&
         starts[unit + 1].size() >= stage_buffers_) {
       ready = std::max(ready, starts[unit + 1][starts[unit + 1].size() - stage_buffers_]);
     }
@@ -329,7 +346,7 @@ void StarController::run() {
     Picoseconds started = 0;
     const Picoseconds end = sendJob(unit, work, ready, started);
     sram_bytes_ += work.bytes.sram_read + work.bytes.sram_write;
-    if (work.stage != PipelineStage::Synchronize) {
+    if (isTileStage(work.stage)) {
       starts[unit].push_back(started);
       if (starts[unit].size() > stage_buffers_ + 1)
         starts[unit].pop_front();
@@ -338,8 +355,13 @@ void StarController::run() {
       previous_dlzs_start = started;
     if (work.stage == PipelineStage::SuFa)
       block_last_sufa_end = std::max(block_last_sufa_end, end);
+    if (work.stage == PipelineStage::QProjection) {
+      q_block = {work.head, work.query_block};
+      q_done = end;
+    }
     last_ready[unit] = std::max(last_ready[unit], ready);
-    tile_ready = end;
+    if (!projection)
+      tile_ready = end;
     Picoseconds finished_at = end;
     if (work.bytes.dram_write > 0)
       finished_at = dramTransfer(work.bytes.dram_write, true, end);
@@ -363,6 +385,10 @@ void StarController::run() {
 void StarController::reportStats(ModuleStats& stats) const {
   const double latency = static_cast<double>(finish_) * 1e-12;
   stats.counter("tiles", tiles_, "tiles", "Head x query-block x key-tile steps");
+  stats.counter("tiles_per_row", plan_.tiles, "tiles", "Key tiles per score row Tc (planned)");
+  stats.counter("tile_length", plan_.tile_length, "keys", "Keys per tile Bc (planned)");
+  stats.counter("sorter_bound", sorter_bound_ ? 1 : 0, "",
+                "1 when a fixed tiling leaves the sorter slower than SU-FA per tile");
   stats.counter("dram_read_bytes", dram_read_bytes_, "B", "Bytes fetched from DRAM");
   stats.counter("dram_write_bytes", dram_write_bytes_, "B", "Bytes written to DRAM");
   stats.counter("sram_bytes", sram_bytes_, "B", "SRAM bytes moved by all units");
@@ -394,7 +420,19 @@ void StarController::reportStats(ModuleStats& stats) const {
               "A100 FlashAttention-2, same layer");
   stats.value("a100_flash_attention2_energy", a100_flash_.energy_j, "J",
               "A100 dynamic energy, FA-2");
+  stats.value("a100_eager_time", a100_eager_.time_s, "s",
+              "A100 eager PyTorch/HuggingFace module at batch 1 (host + kernels), same layer");
+  stats.value("a100_eager_energy", a100_eager_.energy_j, "J",
+              "A100 dynamic energy of the eager module (kernel time x dynamic power)");
+  stats.value("a100_eager_host_time", a100_eager_.host_s, "s",
+              "Host time of the eager module (per-op overhead and launches)");
+  stats.value("a100_eager_kernel_time", a100_eager_.device_s, "s",
+              "Time the eager module's kernels ran");
+  stats.counter("a100_eager_launches", a100_eager_.launches, "kernels",
+                "Kernels the eager module launches");
   stats.headline("latency", latency, "s", "Time to finish the attention layer");
+  stats.headline("speedup_vs_a100_eager", latency > 0 ? a100_eager_.time_s / latency : 0.0, "x",
+                 "A100 eager PyTorch module time / latency (the baseline SOFA measured)");
   stats.headline("speedup_vs_a100_pytorch", latency > 0 ? a100_dense_.time_s / latency : 0.0, "x",
                  "A100 dense PyTorch time / latency");
   stats.headline("speedup_vs_a100_flash_attention2",
@@ -422,6 +460,7 @@ void registerStarController(ModuleRegistry& registry) {
       .atLeast(1);
   p.integer("tiles", "Key tiles per row, Tc (spec 8.2: 4)").byDefault("4").atLeast(1);
   p.integer("tile_length", "Keys per tile, Bc; 0 = S / Tc").byDefault("0").atLeast(0);
+  declareTilingParam(p, "balanced");
   p.real("keep_ratio", "Top-k keep ratio k (spec 2.7 operating points)")
       .byDefault("0.25")
       .above(0)
@@ -462,6 +501,10 @@ void registerStarController(ModuleRegistry& registry) {
       .byDefault("");
   p.string("a100_preset", "A100 baseline constants: presets/<name>.yaml (workloads/baselines)")
       .byDefault("a100");
+  p.enumeration("a100_attention_module", {"bert", "gpt2", "llama", "bloom", "vit"},
+                "The model's HuggingFace attention module, for the eager A100 baseline's op "
+                "sequence (workloads/baselines/a100_eager.h)")
+      .byDefault("llama");
   p.integer("dram_base", "First DRAM address used").byDefault("0").atLeast(0);
   p.quantity("dram_window", dims::data(), "DRAM address window streamed through")
       .byDefault("1 GiB")

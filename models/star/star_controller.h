@@ -49,6 +49,7 @@ class StarController : public Module {
   spatialvp::star::TilingPlanInput plan_input_;
   std::size_t stage_buffers_;
   bool vanilla_ = false;
+  bool sorter_bound_ = false;
   std::uint64_t dram_base_;
   std::uint64_t dram_window_;
   std::uint64_t dram_burst_;
@@ -59,6 +60,7 @@ class StarController : public Module {
   double dense_ops_ = 0.0;
   workloads::A100Estimate a100_dense_;
   workloads::A100Estimate a100_flash_;
+  workloads::A100Estimate a100_eager_;
   Picoseconds finish_ = 0;
   std::uint64_t dram_read_bytes_ = 0;
   std::uint64_t dram_write_bytes_ = 0;

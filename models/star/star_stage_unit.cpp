@@ -51,21 +51,24 @@ StarStageUnit::StarStageUnit(sc_core::sc_module_name name, const ModuleContext& 
       sram_burst_(static_cast<std::uint64_t>(params().quantity("sram_burst"))) {
   switch (kind_) {
     case StageUnitKind::kDlzs:
-      dlzs_.shift_pes = positive(params(), "pe_rows") * positive(params(), "pe_columns");
+      dlzs_.lanes = positive(params(), "pe_rows");
+      dlzs_.shifts_per_lane = positive(params(), "pe_columns");
       dlzs_.lz_encoders = positive(params(), "lz_encoders");
       break;
     case StageUnitKind::kSads:
       sads_.sort_lanes = positive(params(), "sort_cores");
       break;
     case StageUnitKind::kKvGeneration:
-      mac_array_.macs_per_cycle = positive(params(), "pe_rows") * positive(params(), "pe_columns");
-      peak_macs_per_cycle_ = mac_array_.macs_per_cycle;
+      mac_array_.lanes = positive(params(), "pe_rows");
+      mac_array_.macs_per_lane = positive(params(), "pe_columns");
+      peak_macs_per_cycle_ = mac_array_.lanes * mac_array_.macs_per_lane;
       break;
     case StageUnitKind::kSuFa:
-      sufa_.macs_per_cycle = positive(params(), "lines") * positive(params(), "pes_per_line");
+      sufa_.lanes = positive(params(), "lines");
+      sufa_.macs_per_lane = positive(params(), "pes_per_line");
       sufa_.exp_units = positive(params(), "exp_units");
       sufa_.div_units = positive(params(), "div_units");
-      peak_macs_per_cycle_ = sufa_.macs_per_cycle;
+      peak_macs_per_cycle_ = sufa_.lanes * sufa_.macs_per_lane;
       break;
   }
   burst_buffer_.assign(sram_burst_, 0);
@@ -80,18 +83,32 @@ TargetSocket* StarStageUnit::targetSocket(const std::string& port, std::size_t i
   return port == "jobs" && index == 0 ? &jobs_ : nullptr;
 }
 
-std::uint64_t StarStageUnit::computeCycles(const spatialvp::star::StageOps& ops) const {
+std::uint64_t StarStageUnit::computeCycles(const spatialvp::star::StageWork& work) const {
   switch (kind_) {
     case StageUnitKind::kDlzs:
-      return dlzsCycles(ops, dlzs_);
+      return dlzsCycles(work, dlzs_);
     case StageUnitKind::kSads:
-      return sadsCycles(ops, sads_);
+      return sadsCycles(work, sads_);
     case StageUnitKind::kKvGeneration:
-      return kvGenerationCycles(ops, mac_array_);
+      return kvGenerationCycles(work, mac_array_);
     case StageUnitKind::kSuFa:
-      return suFaCycles(ops, sufa_);
+      return suFaCycles(work, sufa_);
   }
   return 0;
+}
+
+UnitWork StarStageUnit::unitWork(const spatialvp::star::StageOps& ops) const {
+  switch (kind_) {
+    case StageUnitKind::kDlzs:
+      return dlzsWork(ops, dlzs_);
+    case StageUnitKind::kSads:
+      return sadsWork(ops, sads_);
+    case StageUnitKind::kKvGeneration:
+      return kvGenerationWork(ops, mac_array_);
+    case StageUnitKind::kSuFa:
+      return suFaWork(ops, sufa_);
+  }
+  return {};
 }
 
 // Streams `bytes` through the unit's SRAM window starting at `at`; returns when the last byte
@@ -137,7 +154,9 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
   const Picoseconds start = std::max(now + static_cast<Picoseconds>(delay.value()), busy_until_);
   const double period_ps = 1e12 / clock_hz_;
-  const std::uint64_t cycles = computeCycles(work.ops) + fill_cycles_;
+  // A job with nothing to compute (e.g. the KV array storing fetched rows) has no pipeline fill.
+  const std::uint64_t work_cycles = computeCycles(work);
+  const std::uint64_t cycles = work_cycles > 0 ? work_cycles + fill_cycles_ : 0;
   const auto compute_ps = static_cast<Picoseconds>(static_cast<double>(cycles) * period_ps + 0.5);
 
   // Operands are read while computing and results written as they are produced, so the job
@@ -161,6 +180,9 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
   sram_stall_cycles_ += busy > cycles ? busy - cycles : 0;
   sram_bytes_ += work.bytes.sram_read + work.bytes.sram_write;
   useful_macs_ += usefulMacs(work.ops);
+  const UnitWork done = unitWork(work.ops);
+  work_done_ += done.done;
+  peak_per_cycle_ = done.peak_per_cycle;
   ops_ += work.ops;
   ++jobs_done_;
   if (job->functional != nullptr) {
@@ -199,9 +221,24 @@ void StarStageUnit::reportStats(ModuleStats& stats) const {
   if (functional_jobs_ > 0)
     stats.counter("functional_jobs", functional_jobs_, "jobs",
                   "Jobs that carried data and were computed (functional mode)");
+  const double elapsed_cycles = elapsed / period;
   stats.value("utilisation",
               elapsed > 0 ? static_cast<double>(busy_cycles_) * period / elapsed : 0.0, "ratio",
               "Busy time / simulated time");
+  // Lane occupancy: the unit's work over what its lanes could do in the cycles it computed
+  // (rows fewer than lanes, ceilings and pipeline fill lower it); work utilisation: over the
+  // whole run.
+  const double peak = static_cast<double>(peak_per_cycle_);
+  stats.value("lane_occupancy",
+              compute_cycles_ > 0 && peak > 0
+                  ? static_cast<double>(work_done_) / (peak * static_cast<double>(compute_cycles_))
+                  : 0.0,
+              "ratio", "Work done / (peak work per cycle x compute cycles)");
+  stats.value("work_utilisation",
+              elapsed_cycles > 0 && peak > 0
+                  ? static_cast<double>(work_done_) / (peak * elapsed_cycles)
+                  : 0.0,
+              "ratio", "Work done / (peak work per cycle x cycles of the run)");
   if (peak_macs_per_cycle_ > 0) {
     stats.counter("macs", useful_macs_, "MAC", "16-bit multiply-accumulates performed");
     stats.value("pe_utilisation",
@@ -227,7 +264,12 @@ void StarStageUnit::reportStats(ModuleStats& stats) const {
   }
   stats.value("rated_power", params().quantity("energy.active_cycle") * clock_hz_, "W",
               "Power when busy every cycle (energy per active cycle x clock)");
-  stats.action("active_cycle", busy_cycles_);
+  // Cycles spent computing are active; stalled (waiting on SRAM) and idle cycles keep the unit
+  // clocked and leaking: they are charged as idle cycles (presets/star/*: sources S3.6).
+  const auto run_cycles = static_cast<std::uint64_t>(elapsed_cycles + 0.5);
+  const std::uint64_t active = std::min(compute_cycles_, busy_cycles_);
+  stats.action("active_cycle", active);
+  stats.action("idle_cycle", run_cycles > active ? run_cycles - active : 0);
 }
 
 void registerStarStageUnits(ModuleRegistry& registry) {
@@ -281,7 +323,11 @@ void registerStarStageUnits(ModuleRegistry& registry) {
         {"jobs", PortDirection::kTarget, "Tile-stage jobs from the controller", true});
     info.ports.push_back(
         {"sram", PortDirection::kInitiator, "Operand and result traffic to SRAM", true});
-    info.energy_actions.push_back({"active_cycle", "one busy cycle (rated power / clock)", "0 J"});
+    info.energy_actions.push_back(
+        {"active_cycle", "one computing cycle (rated power / clock)", "0 J"});
+    info.energy_actions.push_back(
+        {"idle_cycle", "one clocked cycle without work: stalled on SRAM or waiting for a job",
+         "0 J"});
     registry.add<StarStageUnit>(std::move(info));
   }
 }

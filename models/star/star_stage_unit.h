@@ -1,8 +1,10 @@
 #pragma once
 // A STAR compute unit (DLZS prediction, SADS sorting, KV-generation array, SU-FA): receives
 // tile-stage jobs from the controller on `jobs`, moves the job's SRAM bytes through `sram`
-// (so SRAM bandwidth can stall it), and is busy for max(compute cycles, SRAM time) plus a
-// pipeline fill. Jobs arrive in order from one controller, so the unit is a single server.
+// (so SRAM bandwidth can stall it), and is busy for max(compute cycles + pipeline fill, SRAM
+// time). Compute cycles follow the lanes a job occupies (star_unit_timing.h). Jobs arrive in
+// order from one controller, so the unit is a single server. Energy: computing cycles at the
+// rated power, stalled and idle cycles as idle cycles (a fraction of it, the presets).
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
@@ -26,7 +28,8 @@ class StarStageUnit : public Module {
 
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
-  std::uint64_t computeCycles(const spatialvp::star::StageOps& ops) const;
+  std::uint64_t computeCycles(const spatialvp::star::StageWork& work) const;
+  UnitWork unitWork(const spatialvp::star::StageOps& ops) const;
   Picoseconds sramTransfer(std::uint64_t bytes, bool write, Picoseconds at);
 
   tlm_utils::simple_target_socket<StarStageUnit> jobs_{"jobs"};
@@ -55,6 +58,8 @@ class StarStageUnit : public Module {
   std::uint64_t sram_stall_cycles_ = 0;
   std::uint64_t sram_bytes_ = 0;
   std::uint64_t useful_macs_ = 0;
+  std::uint64_t work_done_ = 0;       // shift-adds, sorter rounds or MACs (unitWork)
+  std::uint64_t peak_per_cycle_ = 0;  // that work per cycle with every lane busy
   spatialvp::star::StageOps ops_;
   Picoseconds last_end_ = 0;
 };

@@ -2,6 +2,7 @@
 // calibration anchors from the FlashAttention-2 paper, energy and comparison ratios.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ TEST_CASE("a100: the preset loads and equals the documented defaults") {
   CHECK(loaded.element_bytes == defaults.element_bytes);
   CHECK(loaded.board_power_w == defaults.board_power_w);
   CHECK(loaded.idle_power_w == defaults.idle_power_w);
+  CHECK(loaded.eager_host_per_op_s == Approx(defaults.eager_host_per_op_s));
+  CHECK(loaded.eager_launch_s == Approx(defaults.eager_launch_s));
+  CHECK(loaded.eager_min_kernel_s == Approx(defaults.eager_min_kernel_s));
 }
 
 TEST_CASE("a100: preset loader rejects unknown keys and impossible values") {
@@ -199,4 +203,62 @@ TEST_CASE("a100: comparison gives speedup and energy-efficiency ratios") {
   CHECK(comparison.energy_efficiency_ratio == Approx(70.0));
   CHECK_THROWS_AS(compareWithA100(a100, 0.0, 0.03), std::invalid_argument);
   CHECK_THROWS_AS(compareWithA100(a100, 1e-3, -1.0), std::invalid_argument);
+}
+
+TEST_CASE("a100 eager: short sequences are bound by the host, long ones by the kernels") {
+  const A100Model model(A100Params{});
+  const A100Params& p = model.params();
+  // BERT-base at S = 128: every op's host time exceeds its kernel, so the time is the host's.
+  AttentionWorkload small = shape(128, 12, 64);
+  const A100Estimate bert = model.estimateEager(small, HfAttentionModule::Bert);
+  const auto ops = eagerAttentionOps(small, HfAttentionModule::Bert, false, 2);
+  std::size_t kernels = 0;
+  for (const auto& op : ops)
+    kernels += op.kind != EagerOp::Kind::Metadata;
+  CHECK(bert.launches == kernels);
+  CHECK(bert.host_s == Approx(static_cast<double>(ops.size()) * p.eager_host_per_op_s +
+                              static_cast<double>(kernels) * p.eager_launch_s));
+  CHECK(bert.time_s == Approx(bert.host_s + p.eager_min_kernel_s).epsilon(0.05));
+  CHECK(bert.device_s < 0.5 * bert.time_s);
+  // Llama-7B at S = 4096: the kernels (score traffic) dominate and the host hides behind them.
+  const A100Estimate llama = model.estimateEager(llama7b(), HfAttentionModule::Llama);
+  CHECK(llama.time_s == Approx(llama.device_s).epsilon(0.01));
+  CHECK(llama.host_s < 0.01 * llama.time_s);
+  // Dynamic energy is drawn only while kernels run.
+  CHECK(bert.energy_j == Approx(bert.device_s * p.dynamicPowerW()));
+  CHECK(bert.energy_j / bert.time_s < 0.5 * p.dynamicPowerW());
+}
+
+TEST_CASE("a100 eager: FP32 softmax and the projections cost what their bytes and FLOPs say") {
+  const A100Model model(A100Params{});
+  const AttentionWorkload llama = llama7b();
+  // Same shape through Llama's module (FP32 softmax + cast back) and BERT's (FP16 softmax):
+  // Llama moves 2 + 4 + 4 + 2 bytes per score in softmax and cast against BERT's 2 + 2.
+  const A100Estimate fp32 = model.estimateEager(llama, HfAttentionModule::Llama);
+  const A100Estimate fp16 = model.estimateEager(llama, HfAttentionModule::Bert);
+  const double scores = 32.0 * 4096 * 4096;
+  double fp32_softmax_bytes = 0, fp16_softmax_bytes = 0;
+  for (const auto& kernel : fp32.kernels) {
+    if (kernel.name == "softmax_fp32" || kernel.name == "to_fp16")
+      fp32_softmax_bytes += kernel.hbm_bytes;
+  }
+  for (const auto& kernel : fp16.kernels) {
+    if (kernel.name == "softmax")
+      fp16_softmax_bytes += kernel.hbm_bytes;
+  }
+  CHECK(fp32_softmax_bytes == Approx(scores * 12));
+  CHECK(fp16_softmax_bytes == Approx(scores * 4));
+  CHECK(fp32.time_s > fp16.time_s);
+  // With the projections: three S x H x H GEMMs and the rotary embedding's kernels are added.
+  const A100Estimate layer =
+      model.estimateEager(llama, HfAttentionModule::Llama, A100Scope::AttentionWithQkvProjection);
+  CHECK(layer.flops - fp32.flops == Approx(3 * 2.0 * 4096 * 4096 * 4096));
+  CHECK(layer.launches > fp32.launches + 3);
+  CHECK(layer.time_s > fp32.time_s);
+  // The fused QKV projection of GPT-2 is one launch where Llama has three.
+  const auto gpt2 = eagerAttentionOps(llama, HfAttentionModule::Gpt2, true, 2);
+  const auto qkv = std::count_if(gpt2.begin(), gpt2.end(),
+                                 [](const EagerOp& op) { return op.name == "qkv_proj"; });
+  CHECK(qkv == 1);
+  CHECK_THROWS_AS(parseHfAttentionModule("t5"), std::invalid_argument);
 }

@@ -4,15 +4,16 @@
 
 #include "workloads/attention/flat_yaml_map.h"
 #include "workloads/attention/invalid_field_error.h"
+#include "workloads/baselines/a100_eager.h"
 
 namespace spatialvp::workloads {
 namespace {
 
 const std::vector<std::string>& workloadKeys() {
   static const std::vector<std::string> keys = {
-      "model",       "layers",     "hidden_size",      "heads",       "head_dim",
-      "seq_len",     "batch",      "queries",          "query_block", "tiles",
-      "tile_length", "keep_ratio", "kv_union_fraction"};
+      "model",       "layers",     "hidden_size",       "heads",       "head_dim",
+      "seq_len",     "batch",      "queries",           "query_block", "tiles",
+      "tile_length", "keep_ratio", "kv_union_fraction", "hf_attention"};
   return keys;
 }
 
@@ -69,6 +70,14 @@ AttentionWorkload fromMap(const FlatYamlMap& map) {
     workload.keep_ratio = map.numberList("keep_ratio");
   if (map.has("kv_union_fraction")) {
     workload.kv_union_fraction = map.requireNumber("kv_union_fraction");
+  }
+  if (map.has("hf_attention")) {
+    workload.hf_attention = map.requireString("hf_attention");
+    try {
+      parseHfAttentionModule(workload.hf_attention);
+    } catch (const std::invalid_argument& error) {
+      map.fail("hf_attention", error.what());
+    }
   }
   checkAt(map, [&] { workload.validate(); });
   return workload;

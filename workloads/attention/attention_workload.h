@@ -38,6 +38,9 @@ struct AttentionWorkload {
   std::vector<double> keep_ratio{0.25};
   // Fraction of the seq_len K/V rows generated exactly per layer (spec 2.2); 1 = all.
   double kv_union_fraction = 1.0;
+  // The model's HuggingFace / timm attention module, for the eager A100 baseline
+  // (workloads/baselines/a100_eager.h): bert, gpt2, llama, bloom or vit.
+  std::string hf_attention = "llama";
 
   // Throws InvalidFieldError (a std::invalid_argument) naming the offending field.
   void validate() const;

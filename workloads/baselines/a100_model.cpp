@@ -111,6 +111,38 @@ A100Estimate A100Model::estimateLayer(const AttentionWorkload& workload, A100Att
   return estimate;
 }
 
+A100Estimate A100Model::estimateEager(const AttentionWorkload& workload, HfAttentionModule module,
+                                      A100Scope scope) const {
+  workload.validate();
+  A100Estimate estimate;
+  double host = 0.0;    // when the host has issued everything so far
+  double device = 0.0;  // when the device finishes the kernels issued so far
+  const auto ops =
+      eagerAttentionOps(workload, module, scope == A100Scope::AttentionWithQkvProjection,
+                        static_cast<double>(params_.element_bytes));
+  for (const EagerOp& op : ops) {
+    host += params_.eager_host_per_op_s;
+    if (op.kind == EagerOp::Kind::Metadata)
+      continue;
+    host += params_.eager_launch_s;
+    A100KernelTiming timing = op.kind == EagerOp::Kind::Gemm
+                                  ? gemm(op.name, op.count, op.m, op.n, op.k)
+                                  : streamingPass(op.name, op.bytes);
+    timing.time_s = std::max({timing.compute_s, timing.memory_s, params_.eager_min_kernel_s});
+    device = std::max(device, host) + timing.time_s;
+    estimate.device_s += timing.time_s;
+    estimate.flops += timing.flops;
+    estimate.hbm_bytes += timing.hbm_bytes;
+    ++estimate.launches;
+    estimate.kernels.push_back(std::move(timing));
+  }
+  estimate.host_s = host;
+  estimate.time_s = std::max(host, device);
+  estimate.energy_j = params_.dynamicPowerW() * estimate.device_s;
+  estimate.achieved_flops_per_s = estimate.flops / estimate.time_s;
+  return estimate;
+}
+
 A100Estimate A100Model::estimateModel(const AttentionWorkload& workload, A100AttentionKernel kernel,
                                       A100Scope scope) const {
   A100Estimate estimate = estimateLayer(workload, kernel, scope);

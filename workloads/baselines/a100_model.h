@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "workloads/attention/attention_workload.h"
+#include "workloads/baselines/a100_eager.h"
 #include "workloads/baselines/a100_params.h"
 
 namespace spatialvp::workloads {
@@ -38,6 +39,9 @@ struct A100KernelTiming {
 struct A100Estimate {
   double time_s = 0.0;
   double energy_j = 0.0;  // dynamic energy
+  double host_s = 0.0;    // eager: host time (Python, dispatcher, launches)
+  double device_s = 0.0;  // eager: time kernels ran
+  std::size_t launches = 0;
   double flops = 0.0;
   double hbm_bytes = 0.0;
   double achieved_flops_per_s = 0.0;
@@ -57,6 +61,9 @@ class A100Model {
   const A100Params& params() const { return params_; }
 
   A100Estimate estimateLayer(const AttentionWorkload& workload, A100AttentionKernel kernel,
+                             A100Scope scope = A100Scope::AttentionCore) const;
+  // The eager PyTorch / HuggingFace module at batch 1 as SOFA timed it (a100_eager.h).
+  A100Estimate estimateEager(const AttentionWorkload& workload, HfAttentionModule module,
                              A100Scope scope = A100Scope::AttentionCore) const;
   // All layers (they are identical in shape): the layer estimate times `layers`.
   A100Estimate estimateModel(const AttentionWorkload& workload, A100AttentionKernel kernel,

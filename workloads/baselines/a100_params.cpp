@@ -32,6 +32,9 @@ const std::vector<std::string>& a100Keys() {
                                                 "op_dispatch_us",
                                                 "dense_elementwise_passes",
                                                 "element_bytes",
+                                                "eager_host_per_op_us",
+                                                "eager_launch_us",
+                                                "eager_min_kernel_us",
                                                 "board_power_w",
                                                 "idle_power_w"};
   return keys;
@@ -45,6 +48,12 @@ std::string presetKeyOf(const std::string& field) {
     return "hbm_bandwidth_gb_per_s";
   if (field == "op_dispatch_s")
     return "op_dispatch_us";
+  if (field == "eager_host_per_op_s")
+    return "eager_host_per_op_us";
+  if (field == "eager_launch_s")
+    return "eager_launch_us";
+  if (field == "eager_min_kernel_s")
+    return "eager_min_kernel_us";
   return field;
 }
 
@@ -62,6 +71,9 @@ A100Params fromMap(const FlatYamlMap& map) {
   params.op_dispatch_s = map.requireNumber("op_dispatch_us") * 1e-6;
   params.dense_elementwise_passes = map.requireCount("dense_elementwise_passes");
   params.element_bytes = map.requireCount("element_bytes");
+  params.eager_host_per_op_s = map.requireNumber("eager_host_per_op_us") * 1e-6;
+  params.eager_launch_s = map.requireNumber("eager_launch_us") * 1e-6;
+  params.eager_min_kernel_s = map.requireNumber("eager_min_kernel_us") * 1e-6;
   params.board_power_w = map.requireNumber("board_power_w");
   params.idle_power_w = map.requireNumber("idle_power_w");
   try {
@@ -87,6 +99,12 @@ void A100Params::validate() const {
                   "flash_attention2_query_block");
   if (!(op_dispatch_s >= 0.0)) {
     throw InvalidFieldError("A100 parameters", "op_dispatch_s", "must be >= 0");
+  }
+  for (const auto& [value, field] : {std::pair{eager_host_per_op_s, "eager_host_per_op_s"},
+                                     std::pair{eager_launch_s, "eager_launch_s"},
+                                     std::pair{eager_min_kernel_s, "eager_min_kernel_s"}}) {
+    if (!(value >= 0.0))
+      throw InvalidFieldError("A100 parameters", field, "must be >= 0");
   }
   requirePositive(static_cast<double>(element_bytes), "element_bytes");
   requirePositive(board_power_w, "board_power_w");

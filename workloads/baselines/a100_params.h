@@ -21,8 +21,13 @@ struct A100Params {
   double op_dispatch_s = 5e-6;  // PyTorch eager CPU dispatch per op (low end of 5-25 us)
   std::uint64_t dense_elementwise_passes = 3;  // scale, mask, softmax (HF eager attention)
   std::uint64_t element_bytes = 2;             // FP16 activations and scores
-  double board_power_w = 400.0;                // A100 SXM4 max TDP
-  double idle_power_w = 50.0;                  // idle with a CUDA context [INF]
+  // Eager PyTorch at batch 1 (a100_eager.h): host time per op, extra host time per kernel
+  // launch, and the shortest kernel the device runs (presets/a100.yaml gives the sources).
+  double eager_host_per_op_s = 5e-6;
+  double eager_launch_s = 3e-6;
+  double eager_min_kernel_s = 3e-6;
+  double board_power_w = 400.0;  // A100 SXM4 max TDP
+  double idle_power_w = 50.0;    // idle with a CUDA context [INF]
 
   // Throws InvalidFieldError naming the offending field.
   void validate() const;

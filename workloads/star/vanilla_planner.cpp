@@ -29,11 +29,15 @@ TilePlan planVanillaDynamicSparsity(const TilingPlanInput& in) {
       generate.stage = PipelineStage::KvGeneration;
       generate.keys = S;
       generate.ops.macs = 2 * S * H * d;
+      generate.ops.mac_rows = S;
       generate.bytes.dram_read = S * H * in.token_bytes + 2 * H * d * in.weight_bytes;
       generate.bytes.dram_write = 2 * S * d * act;
       generate.bytes.sram_read = S * H * in.token_bytes + 2 * H * d * in.weight_bytes;
       generate.bytes.sram_write = 2 * S * d * act;
       plan.work.push_back(generate);
+      StageWork project = qProjectionWork(in, head, 0, queries);  // every query, to DRAM
+      project.bytes.dram_write = queries * d * act;
+      plan.work.push_back(project);
     }
     for (std::size_t block = 0; block < plan.query_blocks; ++block) {
       const std::uint64_t rows =
