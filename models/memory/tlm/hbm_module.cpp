@@ -104,6 +104,8 @@ HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
           ? static_cast<double>(config.t_rfc) / static_cast<double>(config.t_refi)
           : 0.0;
   fast_bandwidth_ = device_.peakBandwidth() * (1.0 - refresh_share);
+  skew_limit_ = static_cast<Picoseconds>(config.queue_depth) *
+                std::max(config.burstTime(), config.t_ccd_s);
   target_.register_b_transport(this, &HbmModule::b_transport);
   target_.register_transport_dbg(this, &HbmModule::transport_dbg);
 }
@@ -119,6 +121,9 @@ void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time&
       });
   if (!access)
     return;
+  if (access->arrival + skew_limit_ < latest_arrival_)
+    ++skewed_requests_;
+  latest_arrival_ = std::max(latest_arrival_, access->arrival);
   Picoseconds completion = 0;
   if (fast_) {
     completion = fastAccess(access->length, access->is_read, access->arrival);
@@ -186,7 +191,27 @@ void HbmModule::reportFastStats(ModuleStats& stats) const {
   stats.action("io_bit", read_bits + write_bits);
 }
 
+void HbmModule::end_of_simulation() {
+  const std::uint64_t requests = front_.requests();
+  // More than 1% of the requests arriving a queue-drain time or more behind the latest: the
+  // initiators run that far apart (temporal decoupling), which the call-ordered bank state and
+  // queues turn into lost or invented contention.
+  if (requests > 0 && skewed_requests_ * 100 > requests) {
+    const std::string message =
+        instanceName() + ": " + std::to_string(skewed_requests_) + " of " +
+        std::to_string(requests) + " requests arrived more than " +
+        std::to_string(skew_limit_ / 1000) +
+        " ns (a pseudo-channel queue's drain time) behind the latest arrival; the quantum (" +
+        services().quantum().to_string() +
+        ") lets initiators run that far apart and distorts contention in the HBM model: use a "
+        "quantum of at most that drain time";
+    SC_REPORT_WARNING("spatialvp/hbm", message.c_str());
+  }
+}
+
 void HbmModule::reportStats(ModuleStats& stats) const {
+  stats.counter("skewed_requests", skewed_requests_, "transactions",
+                "Requests arriving more than a queue-drain time behind the latest arrival");
   if (fast_) {
     reportFastStats(stats);
     return;
