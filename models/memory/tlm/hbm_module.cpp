@@ -104,8 +104,8 @@ HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
           ? static_cast<double>(config.t_rfc) / static_cast<double>(config.t_refi)
           : 0.0;
   fast_bandwidth_ = device_.peakBandwidth() * (1.0 - refresh_share);
-  skew_limit_ = static_cast<Picoseconds>(config.queue_depth) *
-                std::max(config.burstTime(), config.t_ccd_s);
+  skew_limit_ =
+      static_cast<Picoseconds>(config.queue_depth) * std::max(config.burstTime(), config.t_ccd_s);
   target_.register_b_transport(this, &HbmModule::b_transport);
   target_.register_transport_dbg(this, &HbmModule::transport_dbg);
 }
@@ -203,7 +203,9 @@ void HbmModule::end_of_simulation() {
         std::to_string(skew_limit_ / 1000) +
         " ns (a pseudo-channel queue's drain time) behind the latest arrival; the quantum (" +
         services().quantum().to_string() +
-        ") lets initiators run that far apart and distorts contention in the HBM model: use a "
+        ") or out-of-order prefetches let initiators run that far apart, which distorts contention "
+        "in "
+        "the HBM model: use a "
         "quantum of at most that drain time";
     SC_REPORT_WARNING("spatialvp/hbm", message.c_str());
   }
