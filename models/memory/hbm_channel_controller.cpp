@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <stdexcept>
 
 namespace spatialvp::models {
 
@@ -36,22 +37,27 @@ HbmChannelCounters& HbmChannelCounters::operator+=(const HbmChannelCounters& oth
   return *this;
 }
 
-HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_t index)
+HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_t index,
+                                           HbmCommandBus& bus)
     : closed_page_(config.page_policy == PagePolicy::kClosed),
       refresh_enabled_(config.refresh_policy != RefreshPolicy::kNone),
       banks_per_group_(config.banks_per_group),
       queue_depth_(config.queue_depth),
       banks_(config.banksPerPseudoChannel()),
+      bus_(&bus),
       data_bus_(std::max(config.burstTime(), config.t_ccd_s), kChannelCalendarIntervals),
       // Reserving t_faw/4 per activate keeps any t_faw window at four activates or fewer. It is
       // exact for a sustained activate rate and conservative for an isolated group of four.
       activate_budget_(std::max(config.t_rrd_s, (config.t_faw + 3) / 4), kChannelCalendarIntervals),
       index_(index),
       bank_has_hit_(config.banksPerPseudoChannel(), 0),
-      row_groups_(config.queue_depth),
+      // At most queue_depth groups hold bursts, and the group emptied by the last pick is only
+      // dropped by the next pick, after the admission that refills the queue: one more.
+      row_groups_(config.queue_depth + 1),
       version_(1),
       bank_group_version_(config.bank_groups, 1) {
-  t_.rcd = config.t_rcd;
+  t_.rcd_rd = config.t_rcd_rd;
+  t_.rcd_wr = config.t_rcd_wr;
   t_.rp = config.t_rp;
   t_.ras = config.t_ras;
   t_.cl = config.t_cl;
@@ -67,6 +73,15 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
   t_.refi = config.t_refi;
   t_.burst = config.burstTime();
   t_.controller = config.controller_latency;
+  // Turnaround zones (data starts; B = burst): a write needs ws >= rs + B + t_rtw after a read
+  // and ws + B + t_wtr + t_cl <= rs before one; a read the mirror image (t_wtr_l in the same
+  // bank group).
+  zone_for_write_.before_short = t_.burst + t_.wtr_s + t_.cl;
+  zone_for_write_.before_long = t_.burst + t_.wtr_l + t_.cl;
+  zone_for_write_.after_short = zone_for_write_.after_long = t_.burst + t_.rtw;
+  zone_for_read_.before_short = zone_for_read_.before_long = t_.burst + t_.rtw;
+  zone_for_read_.after_short = t_.burst + t_.wtr_s + t_.cl;
+  zone_for_read_.after_long = t_.burst + t_.wtr_l + t_.cl;
   window_.reserve(config.queue_depth);
   for (RowGroup& group : row_groups_) {
     group.entries.reserve(config.queue_depth);
@@ -79,7 +94,7 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
   groups_.reserve(config.bank_groups);
   for (std::uint32_t g = 0; g < config.bank_groups; ++g) {
     groups_.push_back({IntervalCalendar(config.t_rrd_l, kGroupCalendarIntervals),
-                       IntervalCalendar(config.t_ccd_l, kGroupCalendarIntervals), 0});
+                       IntervalCalendar(config.t_ccd_l, kGroupCalendarIntervals)});
   }
   if (refresh_enabled_) {
     // Stagger pseudo-channels evenly over one interval so that they do not all refresh at once.
@@ -90,6 +105,17 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
 
 Picoseconds HbmChannelController::access(const HbmBurst* bursts, std::size_t count, bool is_write,
                                          Picoseconds arrival, HbmRequestStats& stats) {
+  rcd_ = is_write ? t_.rcd_wr : t_.rcd_rd;
+  if (!mixed_ && (is_write ? any_read_ : any_write_)) {
+    // First burst of the other direction: from now on both directions keep a history.
+    mixed_ = true;
+    // Only the latest data start of the first direction is known: nothing of the other
+    // direction goes before its turnaround zone ends (conservative, once per pseudo-channel).
+    if (any_read_)
+      read_history_.raiseFloor(last_read_data_start_ + zone_for_write_.after_long);
+    if (any_write_)
+      write_history_.raiseFloor(last_write_data_start_ + zone_for_read_.after_long);
+  }
   return fast_path_ ? accessFast(bursts, count, is_write, arrival, stats)
                     : accessReference(bursts, count, is_write, arrival, stats);
 }
@@ -233,6 +259,8 @@ void HbmChannelController::admitFast(Picoseconds arrival, const HbmBurst* bursts
   while (g < row_group_count_ && (row_groups_[g].bank != bank || row_groups_[g].row != b.row))
     ++g;
   if (g == row_group_count_) {
+    if (row_group_count_ == row_groups_.size())
+      throw std::logic_error("HBM controller: more row groups than queued bursts");
     RowGroup& fresh = row_groups_[row_group_count_++];
     fresh.bank = bank;
     fresh.bank_group = b.bank_group;
@@ -253,12 +281,12 @@ Picoseconds HbmChannelController::estimateColumn(const HbmBurst& burst, Picoseco
   const BankGroup& group = groups_[burst.bank_group];
   Picoseconds column = 0;
   if (hit) {
-    column = std::max(enqueued, bank.col_ready);
+    column = std::max(enqueued, bank.activated + rcd_);
   } else {
     const Picoseconds activate = bank.open_row == kNoRow
                                      ? std::max(enqueued, bank.act_ready)
                                      : std::max(enqueued, bank.pre_ready) + t_.rp;
-    column = group.activates.earliestFit(activate) + t_.rcd;
+    column = group.activates.earliestFit(activate) + rcd_;
   }
   return group.columns.earliestFit(column);
 }
@@ -391,14 +419,14 @@ std::size_t HbmChannelController::pickNext(const HbmBurst* bursts) {
     const bool hit = bank.open_row == burst.row;
     Picoseconds column = 0;
     if (hit) {
-      column = std::max(enqueued, bank.col_ready);
+      column = std::max(enqueued, bank.activated + rcd_);
     } else {
       if (bank.open_row != kNoRow && bank_has_hit_[index] != 0)
         continue;
       const Picoseconds activate = bank.open_row == kNoRow
                                        ? std::max(enqueued, bank.act_ready)
                                        : std::max(enqueued, bank.pre_ready) + t_.rp;
-      column = group.activates.earliestFit(activate) + t_.rcd;
+      column = group.activates.earliestFit(activate) + rcd_;
     }
     column = group.columns.earliestFit(column);
     if (column < best_time || (column == best_time && hit && !best_hit)) {
@@ -474,7 +502,8 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
     if (bank.open_row != kNoRow) {
       ++counters_.row_conflicts;
       ++stats.row_conflicts;
-      const Picoseconds precharge = std::max(earliest, bank.pre_ready);
+      const Picoseconds precharge = rowCommandFit(std::max(earliest, bank.pre_ready), 1);
+      bookRowCommand(precharge, 1);
       ++counters_.precharges;
       record(HbmCommand::Kind::kPrecharge, precharge, burst.bank_group, burst.bank, bank.open_row);
       act_earliest = precharge + t_.rp;
@@ -483,70 +512,66 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
       ++stats.row_misses;
       act_earliest = std::max(earliest, bank.act_ready);
     }
-    // The first time that satisfies both the pseudo-channel's and the bank group's spacing.
+    // The first time that satisfies the pseudo-channel's and the bank group's spacing and finds
+    // two free cycles on the channel's row command bus.
     Picoseconds activate = act_earliest;
     for (;;) {
       const Picoseconds channel_fit = activate_budget_.earliestFit(activate);
-      activate = group.activates.earliestFit(channel_fit);
-      if (activate == channel_fit)
+      const Picoseconds group_fit = group.activates.earliestFit(channel_fit);
+      const Picoseconds bus_fit = rowCommandFit(group_fit, 2);
+      if (bus_fit == activate)
         break;
+      activate = bus_fit;
     }
     activate_budget_.book(activate);
     group.activates.book(activate);
+    bookRowCommand(activate, 2);
     ++counters_.activates;
     record(HbmCommand::Kind::kActivate, activate, burst.bank_group, burst.bank, burst.row);
     bank.open_row = burst.row;
-    bank.col_ready = activate + t_.rcd;
+    bank.activated = activate;
     bank.pre_ready = activate + t_.ras;
     high_water_ = std::max(high_water_, activate);
   }
 
-  Picoseconds column_earliest = std::max(earliest, bank.col_ready);
-  Picoseconds latency = 0;
-  Picoseconds data_earliest = 0;
-  if (is_write) {
-    latency = t_.wl;
-    data_earliest = column_earliest + latency;
-    // Write data follows the last read data in call order plus the bus turnaround.
-    if (any_read_)
-      data_earliest = std::max(data_earliest, last_read_data_end_ + t_.rtw);
-  } else {
-    latency = t_.cl;
-    // A read follows the last write in call order by t_wtr (long within the bank group).
-    // (A bank group has written only if the pseudo-channel has: read-only traffic does not
-    // touch the bank group's state here.)
-    if (any_write_) {
-      column_earliest = std::max(column_earliest, last_write_data_end_ + t_.wtr_s);
-      if (group.write_data_end != 0)
-        column_earliest = std::max(column_earliest, group.write_data_end + t_.wtr_l);
-    }
-    data_earliest = column_earliest + latency;
-  }
-  // The first column time that satisfies the bank group's t_ccd_l and finds the bus free.
-  Picoseconds column = data_earliest - latency;
+  const Picoseconds latency = is_write ? t_.wl : t_.cl;
+  // The first data start that satisfies t_rcd, the bank group's t_ccd_l, a free data bus and
+  // the turnaround against the other direction's bursts (in time order).
+  Picoseconds data_start = std::max(earliest, bank.activated + rcd_) + latency;
   for (;;) {
-    const Picoseconds group_fit = group.columns.earliestFit(column);
-    column = data_bus_.earliestFit(group_fit + latency) - latency;
-    if (column == group_fit)
+    const Picoseconds group_fit = group.columns.earliestFit(data_start - latency);
+    Picoseconds data_fit = data_bus_.earliestFit(group_fit + latency);
+    if (mixed_)
+      data_fit = turnaroundFit(data_fit, is_write, burst.bank_group);
+    if (data_fit == data_start)
       break;
+    data_start = data_fit;
   }
-  const Picoseconds data_start = column + latency;
+  const Picoseconds column = data_start - latency;
   group.columns.book(column);
   data_bus_.book(data_start);
   data_end = data_start + t_.burst;
   counters_.data_bus_busy += t_.burst;
+  if (mixed_) {
+    bookTurnaround(data_start, is_write, burst.bank_group);
+  } else if (is_write) {
+    if (data_start >= last_write_data_start_) {
+      last_write_data_start_ = data_start;
+      last_write_group_ = burst.bank_group;
+    }
+  } else if (data_start >= last_read_data_start_) {
+    last_read_data_start_ = data_start;
+    last_read_group_ = burst.bank_group;
+  }
   if (is_write) {
     ++counters_.write_bursts;
     bank.pre_ready = std::max(bank.pre_ready, data_end + t_.wr);
-    group.write_data_end = std::max(group.write_data_end, data_end);
-    last_write_data_end_ = std::max(last_write_data_end_, data_end);
     any_write_ = true;
     record(HbmCommand::Kind::kWrite, column, burst.bank_group, burst.bank, burst.row, data_start,
            data_end);
   } else {
     ++counters_.read_bursts;
     bank.pre_ready = std::max(bank.pre_ready, column + t_.rtp);
-    last_read_data_end_ = std::max(last_read_data_end_, data_end);
     any_read_ = true;
     record(HbmCommand::Kind::kRead, column, burst.bank_group, burst.bank, burst.row, data_start,
            data_end);
@@ -555,9 +580,53 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
   return column;
 }
 
+inline Picoseconds HbmChannelController::rowCommandFit(Picoseconds time, int slots) const {
+  const Picoseconds cycle = bus_->cycle_time;
+  for (;;) {
+    const Picoseconds first = bus_->row.earliestFit(time);
+    if (slots == 1)
+      return first;
+    const Picoseconds second = bus_->row.earliestFit(first + cycle);
+    if (second == first + cycle)
+      return first;
+    time = second - cycle;
+  }
+}
+
+inline void HbmChannelController::bookRowCommand(Picoseconds time, int slots) {
+  bus_->row.book(time);
+  if (slots == 2)
+    bus_->row.book(time + bus_->cycle_time);
+}
+
+inline Picoseconds HbmChannelController::turnaroundFit(Picoseconds start, bool is_write,
+                                                       std::uint32_t bank_group) const {
+  return is_write ? read_history_.earliestFit(start, bank_group, zone_for_write_)
+                  : write_history_.earliestFit(start, bank_group, zone_for_read_);
+}
+
+inline void HbmChannelController::bookTurnaround(Picoseconds start, bool is_write,
+                                                 std::uint32_t bank_group) {
+  if (is_write)
+    write_history_.book(start, bank_group, zone_for_read_.after_long);
+  else
+    read_history_.book(start, bank_group, zone_for_write_.after_long);
+}
+
+HbmChannelCounters HbmChannelController::countersUpTo(Picoseconds end) const {
+  HbmChannelCounters counters = counters_;
+  if (refresh_enabled_ && end >= next_refresh_due_) {
+    const std::uint64_t pending = (end - next_refresh_due_) / t_.refi + 1;
+    counters.refreshes += pending;
+    counters.refresh_busy += pending * t_.rfc;
+  }
+  return counters;
+}
+
 void HbmChannelController::prechargeAfterUse(const HbmBurst& burst) {
   Bank& bank = banks_[bankIndex(burst)];
-  const Picoseconds precharge = bank.pre_ready;
+  const Picoseconds precharge = rowCommandFit(bank.pre_ready, 1);
+  bookRowCommand(precharge, 1);
   ++counters_.precharges;
   record(HbmCommand::Kind::kPrecharge, precharge, burst.bank_group, burst.bank, bank.open_row);
   bank.open_row = kNoRow;
@@ -599,7 +668,14 @@ void HbmChannelController::refreshOnce(Picoseconds due) {
       ready = std::max(ready, bank.act_ready);
     }
   }
-  const Picoseconds refresh = any_open ? std::max(ready, precharge_all + t_.rp) : ready;
+  // PREA and REF are row commands on the channel's shared command bus.
+  if (any_open) {
+    precharge_all = rowCommandFit(precharge_all, 1);
+    bookRowCommand(precharge_all, 1);
+  }
+  const Picoseconds refresh =
+      rowCommandFit(any_open ? std::max(ready, precharge_all + t_.rp) : ready, 1);
+  bookRowCommand(refresh, 1);
   for (std::size_t i = 0; i < banks_.size(); ++i) {
     Bank& bank = banks_[i];
     if (bank.open_row != kNoRow) {

@@ -11,7 +11,11 @@
 //    interval calendars, so a request that arrives later in call order but earlier in
 //    simulated time uses idle gaps instead of queueing behind the future;
 //  * bank state (open row, t_rcd/t_ras/t_rp/t_rtp/t_wr) is monotonic in call order: a request
-//    never rewrites the past of a bank, it waits for it; so is the read/write turnaround;
+//    never rewrites the past of a bank, it waits for it;
+//  * the read/write turnaround (t_rtw, t_wtr) holds in time order against the recent bursts of
+//    the other direction (HbmTurnaroundHistory), as a controller issuing in time order has it;
+//  * the pseudo-channels of a channel share its row command bus (HbmCommandBus): one row
+//    command (ACT two cycles, PRE and REF one) per command-clock cycle;
 //  * refresh is a barrier for all banks of the pseudo-channel.
 // The result depends only on the sequence of calls, so it is deterministic.
 #include <cstddef>
@@ -20,10 +24,23 @@
 #include <vector>
 
 #include "models/memory/hbm_config.h"
+#include "models/memory/hbm_turnaround.h"
 #include "models/memory/interval_calendar.h"
 #include "platform/core/contention_timeline.h"  // Picoseconds
 
 namespace spatialvp::models {
+
+// The row command bus of one channel, shared by its pseudo-channels (JEDEC HBM: separate row
+// and column command buses, one command per clock cycle each; an activate takes two cycles).
+// The column bus is not modelled: a pseudo-channel issues at most one column command per
+// t_ccd_s, and t_ccd_s >= pseudo-channels per channel x tCK (HBM2/2E/3: 2 >= 2), so it has room
+// for all of them (two requests for one cycle cost one cycle, which no test distinguishes).
+struct HbmCommandBus {
+  HbmCommandBus(spatialvp::Picoseconds cycle, std::size_t max_intervals)
+      : row(cycle, max_intervals), cycle_time(cycle) {}
+  IntervalCalendar row;
+  spatialvp::Picoseconds cycle_time;
+};
 
 // One burst of a request, already mapped to this pseudo-channel.
 struct HbmBurst {
@@ -74,8 +91,10 @@ struct HbmRequestStats {
 
 class HbmChannelController {
  public:
-  // `config` must be valid; `index` is the pseudo-channel's global index (refresh staggering).
-  HbmChannelController(const HbmConfig& config, std::uint32_t index);
+  // `config` must be valid; `index` is the pseudo-channel's global index (refresh staggering);
+  // `bus` is its channel's command bus (shared with the channel's other pseudo-channels; must
+  // outlive the controller).
+  HbmChannelController(const HbmConfig& config, std::uint32_t index, HbmCommandBus& bus);
 
   // Schedules the bursts of one request (in address order) that arrives at `arrival`; returns
   // the end of the last data burst.
@@ -83,6 +102,9 @@ class HbmChannelController {
                                 spatialvp::Picoseconds arrival, HbmRequestStats& stats);
 
   const HbmChannelCounters& counters() const { return counters_; }
+  // Counters with the refreshes this pseudo-channel performs up to `end` also when it has no
+  // traffic then (refresh runs whether or not anyone reads; closed form, no state change).
+  HbmChannelCounters countersUpTo(spatialvp::Picoseconds end) const;
   std::uint32_t index() const { return index_; }
 
   // Records every command into `trace` (nullptr stops recording).
@@ -98,21 +120,20 @@ class HbmChannelController {
   static constexpr std::uint64_t kNoRow = ~0ULL;
 
   struct Timing {
-    spatialvp::Picoseconds rcd, rp, ras, cl, wl, ccd_l, rrd_l, wr, wtr_s, wtr_l, rtp, rtw, rfc,
-        refi;
+    spatialvp::Picoseconds rcd_rd, rcd_wr, rp, ras, cl, wl, ccd_l, rrd_l, wr, wtr_s, wtr_l, rtp,
+        rtw, rfc, refi;
     spatialvp::Picoseconds burst;  // data bus time of one burst
     spatialvp::Picoseconds controller;
   };
   struct Bank {
     std::uint64_t open_row = kNoRow;
     spatialvp::Picoseconds act_ready = 0;  // closed bank: earliest ACT
-    spatialvp::Picoseconds col_ready = 0;  // open bank: earliest RD/WR (t_rcd)
+    spatialvp::Picoseconds activated = 0;  // open bank: its ACT (RD/WR after t_rcd_rd/_wr)
     spatialvp::Picoseconds pre_ready = 0;  // open bank: earliest PRE (t_ras, t_rtp, t_wr)
   };
   struct BankGroup {
-    IntervalCalendar activates;                 // t_rrd_l spacing
-    IntervalCalendar columns;                   // t_ccd_l spacing
-    spatialvp::Picoseconds write_data_end = 0;  // for t_wtr_l
+    IntervalCalendar activates;  // t_rrd_l spacing
+    IntervalCalendar columns;    // t_ccd_l spacing
   };
   struct Slot {                          // one entry of the bounded request queue
     spatialvp::Picoseconds free_at = 0;  // when its last occupant left (column command issued)
@@ -176,6 +197,13 @@ class HbmChannelController {
                                          spatialvp::Picoseconds earliest,
                                          spatialvp::Picoseconds& data_end, HbmRequestStats& stats);
   void prechargeAfterUse(const HbmBurst& burst);
+  // Earliest time >= `time` with `slots` consecutive free cycles on the row command bus.
+  inline spatialvp::Picoseconds rowCommandFit(spatialvp::Picoseconds time, int slots) const;
+  inline void bookRowCommand(spatialvp::Picoseconds time, int slots);
+  // First data start >= `start` outside the turnaround zones of the other direction's bursts.
+  inline spatialvp::Picoseconds turnaroundFit(spatialvp::Picoseconds start, bool is_write,
+                                              std::uint32_t bank_group) const;
+  inline void bookTurnaround(spatialvp::Picoseconds start, bool is_write, std::uint32_t bank_group);
   void refreshUpTo(spatialvp::Picoseconds time);
   void refreshOnce(spatialvp::Picoseconds due);
   inline void record(HbmCommand::Kind kind, spatialvp::Picoseconds time, std::uint32_t bank_group,
@@ -200,6 +228,8 @@ class HbmChannelController {
   bool refresh_enabled_;
   bool any_write_ = false;
   bool any_read_ = false;
+  bool mixed_ = false;              // both directions seen: turnaround histories in use
+  spatialvp::Picoseconds rcd_ = 0;  // t_rcd of the current call's direction
   std::uint32_t banks_per_group_;
   std::size_t queue_depth_;
   std::vector<Bank> banks_;
@@ -207,9 +237,18 @@ class HbmChannelController {
   std::vector<Slot> free_slots_;
   std::size_t free_head_ = 0;
   std::size_t free_tail_ = 0;
-  spatialvp::Picoseconds last_write_data_end_ = 0;  // most recent write in call order
-  spatialvp::Picoseconds last_read_data_end_ = 0;   // most recent read in call order
-  spatialvp::Picoseconds high_water_ = 0;           // latest command time committed
+  // Before both directions are seen, only the latest data start (and its bank group) of each;
+  // the histories are seeded with them when the first burst of the other direction comes.
+  spatialvp::Picoseconds last_write_data_start_ = 0;
+  spatialvp::Picoseconds last_read_data_start_ = 0;
+  std::uint32_t last_write_group_ = 0;
+  std::uint32_t last_read_group_ = 0;
+  HbmTurnaroundHistory read_history_;            // recent read data starts
+  HbmTurnaroundHistory write_history_;           // recent write data starts
+  HbmTurnaroundHistory::Zone zone_for_write_{};  // a write against booked reads
+  HbmTurnaroundHistory::Zone zone_for_read_{};   // a read against booked writes
+  HbmCommandBus* bus_;
+  spatialvp::Picoseconds high_water_ = 0;  // latest command time committed
   spatialvp::Picoseconds next_refresh_due_ = 0;
   std::vector<HbmCommand>* trace_ = nullptr;
   HbmChannelCounters counters_;

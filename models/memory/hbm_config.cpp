@@ -81,6 +81,15 @@ spatialvp::Picoseconds HbmConfig::burstTime() const {
   return spatialvp::transferTime(burst_length, data_rate);
 }
 
+spatialvp::Picoseconds HbmConfig::clockPeriod() const {
+  return spatialvp::transferTime(beats_per_clock, data_rate);
+}
+
+spatialvp::Picoseconds HbmConfig::cycles(double count) const {
+  return static_cast<spatialvp::Picoseconds>(
+      std::llround(count * static_cast<double>(beats_per_clock) / data_rate * 1e12));
+}
+
 double HbmConfig::peakBandwidth() const {
   return static_cast<double>(pseudoChannelCount()) * pseudoChannelWidth() * data_rate / 8.0;
 }
@@ -96,6 +105,7 @@ std::vector<std::string> HbmConfig::validate() const {
   requireRange<std::uint32_t>(errors, "bank_groups", bank_groups, 1, 64);
   requireRange<std::uint32_t>(errors, "banks_per_group", banks_per_group, 1, 64);
   requireRange<std::uint32_t>(errors, "burst_length", burst_length, 1, 256);
+  requireRange<std::uint32_t>(errors, "beats_per_clock", beats_per_clock, 1, 16);
   requireRange<std::uint32_t>(errors, "queue_depth", queue_depth, 1, kMaxQueueDepth);
   if (!(std::isfinite(data_rate) && data_rate >= 1e6 && data_rate <= 1e12)) {
     std::ostringstream out;
@@ -147,7 +157,8 @@ std::vector<std::string> HbmConfig::validate() const {
   }
 
   requireTime(errors, "controller_latency", controller_latency, true);
-  requireTime(errors, "t_rcd", t_rcd, false);
+  requireTime(errors, "t_rcd_rd", t_rcd_rd, false);
+  requireTime(errors, "t_rcd_wr", t_rcd_wr, false);
   requireTime(errors, "t_rp", t_rp, false);
   requireTime(errors, "t_ras", t_ras, false);
   requireTime(errors, "t_cl", t_cl, false);
@@ -162,8 +173,8 @@ std::vector<std::string> HbmConfig::validate() const {
   requireTime(errors, "t_wtr_l", t_wtr_l, true);
   requireTime(errors, "t_rtp", t_rtp, true);
   requireTime(errors, "t_rtw", t_rtw, true);
-  if (t_ras < t_rcd)
-    errors.push_back("t_ras: must be >= t_rcd (ACT to column before precharge)");
+  if (t_ras < t_rcd_rd || t_ras < t_rcd_wr)
+    errors.push_back("t_ras: must be >= t_rcd_rd and t_rcd_wr (ACT to column before precharge)");
   if (t_ccd_l < t_ccd_s)
     errors.push_back("t_ccd_l: must be >= t_ccd_s");
   if (t_rrd_l < t_rrd_s)

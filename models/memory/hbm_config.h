@@ -43,6 +43,9 @@ struct HbmConfig {
   std::uint64_t capacity = 0;   // bytes of the whole device; fixes the number of rows
   std::uint32_t burst_length = 0;
   double data_rate = 0.0;  // bit/s per data pin
+  // Data beats per command clock cycle (HBM2/2E: 2, DDR; HBM3: 4). The command clock paces the
+  // command buses, and the presets give the clock-scaled timings in cycles of it (JEDEC style).
+  std::uint32_t beats_per_clock = 2;
 
   // Controller.
   std::string address_mapping;  // e.g. "RoBaCoBgPcChCo1", see HbmAddressMapper
@@ -52,23 +55,24 @@ struct HbmConfig {
   spatialvp::Picoseconds controller_latency = 0;  // fixed front-end/PHY latency per request
 
   // JEDEC-style timing parameters.
-  spatialvp::Picoseconds t_rcd = 0;    // ACT to RD/WR
-  spatialvp::Picoseconds t_rp = 0;     // PRE to ACT
-  spatialvp::Picoseconds t_ras = 0;    // ACT to PRE
-  spatialvp::Picoseconds t_cl = 0;     // RD to first read data
-  spatialvp::Picoseconds t_wl = 0;     // WR to first write data
-  spatialvp::Picoseconds t_ccd_s = 0;  // column to column, different bank groups
-  spatialvp::Picoseconds t_ccd_l = 0;  // column to column, same bank group
-  spatialvp::Picoseconds t_rrd_s = 0;  // ACT to ACT, different bank groups
-  spatialvp::Picoseconds t_rrd_l = 0;  // ACT to ACT, same bank group
-  spatialvp::Picoseconds t_faw = 0;    // window holding at most four ACTs
-  spatialvp::Picoseconds t_wr = 0;     // end of write data to PRE
-  spatialvp::Picoseconds t_wtr_s = 0;  // end of write data to RD, different bank groups
-  spatialvp::Picoseconds t_wtr_l = 0;  // end of write data to RD, same bank group
-  spatialvp::Picoseconds t_rtp = 0;    // RD to PRE
-  spatialvp::Picoseconds t_rtw = 0;    // bus turnaround: end of read data to write data
-  spatialvp::Picoseconds t_rfc = 0;    // duration of an all-bank refresh
-  spatialvp::Picoseconds t_refi = 0;   // average refresh interval
+  spatialvp::Picoseconds t_rcd_rd = 0;  // ACT to RD (tRCDRD)
+  spatialvp::Picoseconds t_rcd_wr = 0;  // ACT to WR (tRCDWR)
+  spatialvp::Picoseconds t_rp = 0;      // PRE to ACT
+  spatialvp::Picoseconds t_ras = 0;     // ACT to PRE
+  spatialvp::Picoseconds t_cl = 0;      // RD to first read data
+  spatialvp::Picoseconds t_wl = 0;      // WR to first write data
+  spatialvp::Picoseconds t_ccd_s = 0;   // column to column, different bank groups
+  spatialvp::Picoseconds t_ccd_l = 0;   // column to column, same bank group
+  spatialvp::Picoseconds t_rrd_s = 0;   // ACT to ACT, different bank groups
+  spatialvp::Picoseconds t_rrd_l = 0;   // ACT to ACT, same bank group
+  spatialvp::Picoseconds t_faw = 0;     // window holding at most four ACTs
+  spatialvp::Picoseconds t_wr = 0;      // end of write data to PRE
+  spatialvp::Picoseconds t_wtr_s = 0;   // end of write data to RD, different bank groups
+  spatialvp::Picoseconds t_wtr_l = 0;   // end of write data to RD, same bank group
+  spatialvp::Picoseconds t_rtp = 0;     // RD to PRE
+  spatialvp::Picoseconds t_rtw = 0;     // bus turnaround: end of read data to write data
+  spatialvp::Picoseconds t_rfc = 0;     // duration of an all-bank refresh
+  spatialvp::Picoseconds t_refi = 0;    // average refresh interval
 
   // Energy.
   double energy_activate = 0.0;  // pJ per activate (including its precharge)
@@ -88,7 +92,10 @@ struct HbmConfig {
   std::uint64_t burstBytes() const;
   std::uint64_t columnsPerRow() const { return page_size / burstBytes(); }
   std::uint64_t rowsPerBank() const;
-  spatialvp::Picoseconds burstTime() const;  // one burst on a pseudo-channel's data bus
+  spatialvp::Picoseconds burstTime() const;    // one burst on a pseudo-channel's data bus
+  spatialvp::Picoseconds clockPeriod() const;  // command clock: beats_per_clock / data_rate
+  // `count` cycles of the command clock in ps (the presets' cycle-valued timings).
+  spatialvp::Picoseconds cycles(double count) const;
   spatialvp::Picoseconds rowCycle() const { return t_ras + t_rp; }  // tRC
   double peakBandwidth() const;                                     // bytes/s of the whole device
 };

@@ -32,9 +32,15 @@ HbmDevice::HbmDevice(const HbmConfig& config)
       mapper_(config_),
       pending_(config_.pseudoChannelCount()),
       burst_bytes_(config_.burstBytes()) {
+  // The command bus keeps as much history as a pseudo-channel's data bus (it carries the
+  // commands of all pseudo-channels of the channel).
+  constexpr std::size_t kCommandBusIntervals = 128;
+  command_buses_.reserve(config_.channelCount());
+  for (std::uint32_t c = 0; c < config_.channelCount(); ++c)
+    command_buses_.emplace_back(config_.clockPeriod(), kCommandBusIntervals);
   channels_.reserve(config_.pseudoChannelCount());
   for (std::uint32_t i = 0; i < config_.pseudoChannelCount(); ++i) {
-    channels_.emplace_back(config_, i);
+    channels_.emplace_back(config_, i, command_buses_[i / config_.pseudo_channels_per_channel]);
   }
   touched_.reserve(config_.pseudoChannelCount());
 }
@@ -99,6 +105,7 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
     }
     touched_.clear();
   }
+  last_completion_ = std::max(last_completion_, result.completion);
   if (request.is_write) {
     ++write_requests_;
     bytes_written_ += request.bytes;
@@ -116,7 +123,7 @@ HbmDeviceCounters HbmDevice::counters() const {
   totals.bytes_read = bytes_read_;
   totals.bytes_written = bytes_written_;
   for (const HbmChannelController& channel : channels_)
-    totals.channels += channel.counters();
+    totals.channels += channel.countersUpTo(last_completion_);
   return totals;
 }
 

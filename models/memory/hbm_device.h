@@ -51,7 +51,12 @@ class HbmDevice {
   double peakBandwidth() const { return config_.peakBandwidth(); }  // bytes/s
   std::size_t pseudoChannelCount() const { return channels_.size(); }
   const HbmChannelController& pseudoChannel(std::size_t index) const { return channels_[index]; }
+  // Totals up to the last completion so far; refreshes include those of idle pseudo-channels.
   HbmDeviceCounters counters() const;
+  // The same for one pseudo-channel.
+  HbmChannelCounters pseudoChannelCounters(std::size_t index) const {
+    return channels_[index].countersUpTo(last_completion_);
+  }
   HbmEnergy energy() const;
 
   // Records every DRAM command of every pseudo-channel into `trace` (nullptr stops recording).
@@ -64,6 +69,7 @@ class HbmDevice {
  private:
   HbmConfig config_;
   HbmAddressMapper mapper_;
+  std::vector<HbmCommandBus> command_buses_;  // one per channel, shared by its pseudo-channels
   std::vector<HbmChannelController> channels_;
   // The bursts of a request that stays in one pseudo-channel (a 64 B read is two), handed to
   // it without per-channel grouping; longer ones use pending_.
@@ -75,6 +81,7 @@ class HbmDevice {
   std::uint64_t write_requests_ = 0;
   std::uint64_t bytes_read_ = 0;
   std::uint64_t bytes_written_ = 0;
+  spatialvp::Picoseconds last_completion_ = 0;
 };
 
 }  // namespace spatialvp::models

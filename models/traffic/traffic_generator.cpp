@@ -2,6 +2,10 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include <algorithm>
+#include <functional>
+#include <queue>
+
 namespace spatialvp::models {
 
 namespace {
@@ -11,27 +15,54 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
+
+Picoseconds picoseconds(const sc_core::sc_time& time) {
+  return static_cast<Picoseconds>(time.to_seconds() * 1e12 + 0.5);
+}
+
+constexpr std::uint64_t kMaxTransactionBytes = 1ULL << 26;  // 64 MiB
+constexpr std::uint64_t kMaxOutstanding = 1ULL << 16;
 }  // namespace
 
 TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleContext& context)
     : Module(name, context),
       transactions_(static_cast<std::uint64_t>(params().integer("transactions"))),
       size_(static_cast<std::uint64_t>(params().quantity("size"))),
+      request_size_(static_cast<std::uint64_t>(params().quantity("request_size"))),
       random_(params().string("pattern") == "random"),
       read_fraction_(params().real("read_fraction")),
       address_base_(static_cast<std::uint64_t>(params().integer("address_base"))),
-      address_slots_(0),
-      issue_gap_(sc_core::sc_time::from_seconds(params().quantity("issue_gap"))),
-      rng_state_(seed()),
-      buffer_(size_, 0) {
-  const auto range = static_cast<std::uint64_t>(params().quantity("address_range"));
+      range_(static_cast<std::uint64_t>(params().quantity("address_range"))),
+      stride_(static_cast<std::uint64_t>(params().quantity("stride"))),
+      streams_(static_cast<std::uint64_t>(params().integer("streams"))),
+      stream_span_(0),
+      outstanding_(static_cast<std::uint64_t>(params().integer("outstanding"))),
+      issue_gap_(static_cast<Picoseconds>(params().quantity("issue_gap") * 1e12 + 0.5)),
+      issue_interval_(static_cast<Picoseconds>(params().quantity("issue_interval") * 1e12 + 0.5)),
+      rng_state_(seed()) {
   if (size_ == 0)
     params().fail("size", "must be at least 1 byte");
-  if (range < size_)
-    params().fail("address_range", "must hold at least one transaction of 'size'");
-  if (size_ > (1u << 26))
+  if (size_ > kMaxTransactionBytes)
     params().fail("size", "at most 64 MiB per transaction");
-  address_slots_ = range / size_;
+  if (request_size_ == 0)
+    request_size_ = size_;
+  if (request_size_ % size_ != 0)
+    params().fail("request_size", "must be a whole number of transactions of 'size' (" +
+                                      std::to_string(size_) + " B), got " +
+                                      std::to_string(request_size_) + " B");
+  if (range_ < request_size_)
+    params().fail("address_range", "must hold at least one request of 'request_size'");
+  if (stride_ == 0)
+    stride_ = request_size_;
+  if (outstanding_ > kMaxOutstanding)
+    params().fail("outstanding",
+                  "at most " + std::to_string(kMaxOutstanding) + " transactions in flight");
+  if (streams_ > range_ / request_size_)
+    params().fail("streams", "each stream needs at least one request of the address range");
+  // Stream k walks [k * span, (k + 1) * span) of the range, wrapping inside it.
+  stream_span_ = range_ / streams_ / request_size_ * request_size_;
+  stream_offsets_.assign(streams_, 0);
+  buffer_.assign(size_, 0);
   becomeActive();
   SC_HAS_PROCESS(TrafficGenerator);
   SC_THREAD(run);
@@ -41,10 +72,16 @@ InitiatorSocket* TrafficGenerator::initiatorSocket(const std::string& port, std:
   return port == "out" && index == 0 ? &out_ : nullptr;
 }
 
-std::uint64_t TrafficGenerator::nextAddress(std::uint64_t index) {
-  const std::uint64_t slot =
-      random_ ? splitmix64(rng_state_) % address_slots_ : index % address_slots_;
-  return address_base_ + slot * size_;
+std::uint64_t TrafficGenerator::nextRequestAddress(std::uint64_t request) {
+  if (random_)
+    return address_base_ + splitmix64(rng_state_) % (range_ / request_size_) * request_size_;
+  const std::uint64_t stream = request % streams_;
+  std::uint64_t& offset = stream_offsets_[stream];
+  if (offset + request_size_ > stream_span_)
+    offset = 0;  // wrap inside the stream's share (also when a stride skips past its end)
+  const std::uint64_t address = address_base_ + stream * stream_span_ + offset;
+  offset += stride_;
+  return address;
 }
 
 void TrafficGenerator::run() {
@@ -61,12 +98,32 @@ void TrafficGenerator::run() {
   TraceWriter* tracer = trace();
   const double nanoseconds_per_tick = sc_core::sc_get_time_resolution().to_seconds() * 1e9;
   const int track = traceTrack();
+  const std::uint64_t per_request = request_size_ / size_;
+
+  // Free times of the in-flight slots (a slot frees when its transaction completes, plus the
+  // issue gap); the next transaction takes the earliest.
+  std::priority_queue<Picoseconds, std::vector<Picoseconds>, std::greater<>> slots;
+  const Picoseconds start = picoseconds(sc_core::sc_time_stamp());
+  const std::uint64_t in_flight = std::max<std::uint64_t>(outstanding_, 1);
+  for (std::uint64_t s = 0; s < std::min(in_flight, transactions_); ++s)
+    slots.push(start);
+  Picoseconds last_issue = start;
+  Picoseconds last_completion = start;
+  bool is_read = true;
+  std::uint64_t address = 0;
+  Picoseconds request_issue = start;
+  Picoseconds request_done = start;
 
   for (std::uint64_t i = 0; i < transactions_; ++i) {
-    const bool is_read = read_fraction_ >= 1.0 ||
-                         (read_fraction_ > 0.0 && (splitmix64(rng_state_) >> 11) < read_threshold);
+    const std::uint64_t part = i % per_request;
+    if (part == 0) {
+      is_read = read_fraction_ >= 1.0 ||
+                (read_fraction_ > 0.0 && (splitmix64(rng_state_) >> 11) < read_threshold);
+      address = nextRequestAddress(requests_);
+    }
+    slots.pop();  // the local time already stands at this slot's issue time
     payload.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
-    payload.set_address(nextAddress(i));
+    payload.set_address(address + part * size_);
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     sc_core::sc_time delay = keeper.get_local_time();
     const sc_core::sc_time issued = keeper.get_current_time();
@@ -78,18 +135,40 @@ void TrafficGenerator::run() {
                                                          .c_str());
       return;
     }
-    keeper.set(delay);
-    const sc_core::sc_time latency = keeper.get_current_time() - issued;
+    const sc_core::sc_time done = sc_core::sc_time_stamp() + delay;
+    const sc_core::sc_time latency = done - issued;
     latency_ns_.record(static_cast<double>(latency.value()) * nanoseconds_per_tick);
-    if (tracer) {
+    if (tracer)
       tracer->complete(track, is_read ? "read" : "write", issued.value(), latency.value());
-    }
     (is_read ? reads_ : writes_)++;
     bytes_ += size_;
-    keeper.inc(issue_gap_);
+    const Picoseconds completion = picoseconds(done);
+    last_issue = picoseconds(issued);
+    last_completion = std::max(last_completion, completion);
+    if (part == 0) {
+      request_issue = last_issue;
+      request_done = completion;
+    }
+    request_done = std::max(request_done, completion);
+    if (part + 1 == per_request || i + 1 == transactions_) {
+      request_latency_ns_.record(static_cast<double>(request_done - request_issue) / 1000.0);
+      ++requests_;
+    }
+    slots.push(completion + issue_gap_);
+    // Advance the local time to the next issue (with one transaction in flight: this
+    // completion plus the issue gap) and synchronise once it exceeds the quantum.
+    const Picoseconds next_issue = std::max(slots.top(), last_issue + issue_interval_);
+    const Picoseconds now = picoseconds(sc_core::sc_time_stamp());
+    keeper.set(sc_core::sc_time::from_value(next_issue - now));
     if (keeper.need_sync())
       keeper.sync();
   }
+  // Wait for the last completion, so that the run's end and finish_time cover every transaction
+  // (with one transaction in flight: the last completion plus the issue gap, as before).
+  const Picoseconds now = picoseconds(sc_core::sc_time_stamp());
+  const Picoseconds end = std::max(
+      now, outstanding_ <= 1 && transactions_ > 0 ? last_completion + issue_gap_ : last_completion);
+  keeper.set(sc_core::sc_time::from_value(end - now));
   keeper.sync();
   finish_time_ = sc_core::sc_time_stamp();
   services().countTransactions(transactions_);
@@ -100,7 +179,11 @@ void TrafficGenerator::reportStats(ModuleStats& stats) const {
   stats.counter("reads", reads_, "transactions", "Completed read transactions");
   stats.counter("writes", writes_, "transactions", "Completed write transactions");
   stats.counter("bytes", bytes_, "B", "Bytes moved");
-  stats.histogram("latency", latency_ns_, "ns", "Per-transaction latency seen by the initiator");
+  stats.counter("requests", requests_, "requests", "Requests (request_size bytes each) completed");
+  stats.histogram("latency", latency_ns_, "ns",
+                  "Per transaction (burst of 'size' bytes): issue to completion");
+  stats.histogram("request_latency", request_latency_ns_, "ns",
+                  "Per request: first transaction's issue to last transaction's completion");
   stats.value("finish_time", finish_time_.to_seconds(), "s", "Time the last transaction completed");
   const double seconds = finish_time_.to_seconds();
   stats.headline("bandwidth", seconds > 0 ? static_cast<double>(bytes_) / seconds : 0.0, "B/s",
@@ -111,14 +194,33 @@ void TrafficGenerator::reportStats(ModuleStats& stats) const {
 void registerTrafficGenerator(ModuleRegistry& registry) {
   ModuleTypeInfo info;
   info.name = "traffic_generator";
-  info.description = "Loosely-timed generator of fixed-size reads/writes (sequential or random)";
-  info.params.integer("transactions", "Number of transactions to issue")
+  info.description =
+      "Loosely-timed generator of reads/writes: sequential streams with a stride or random "
+      "addresses, requests split into bursts, up to N transactions in flight (a DMA engine)";
+  info.params.integer("transactions", "Number of transactions (bursts of 'size') to issue")
       .byDefault("1000")
       .atLeast(0);
-  info.params.quantity("size", dims::data(), "Bytes per transaction").byDefault("64 B").above(0);
-  info.params.enumeration("pattern", {"sequential", "random"}, "Address pattern")
+  info.params.quantity("size", dims::data(), "Bytes per transaction (burst)")
+      .byDefault("64 B")
+      .above(0);
+  info.params
+      .quantity("request_size", dims::data(),
+                "Bytes per request, split into consecutive transactions of 'size'; 0 B = 'size'")
+      .byDefault("0 B")
+      .atLeast(0);
+  info.params.enumeration("pattern", {"sequential", "random"}, "Address pattern of requests")
       .byDefault("sequential");
-  info.params.real("read_fraction", "Fraction of reads (0..1)")
+  info.params
+      .quantity("stride", dims::data(),
+                "Sequential: address step between requests of a stream; 0 B = request_size")
+      .byDefault("0 B")
+      .atLeast(0);
+  info.params
+      .integer("streams",
+               "Sequential: interleaved streams, each walking its own equal share of the range")
+      .byDefault("1")
+      .atLeast(1);
+  info.params.real("read_fraction", "Fraction of reads (0..1), drawn per request")
       .byDefault("1.0")
       .atLeast(0)
       .atMost(1);
@@ -126,7 +228,17 @@ void registerTrafficGenerator(ModuleRegistry& registry) {
   info.params.quantity("address_range", dims::data(), "Size of the address window used")
       .byDefault("1 MiB")
       .above(0);
-  info.params.quantity("issue_gap", dims::time(), "Extra local time between issues")
+  info.params.integer("outstanding", "Transactions in flight (1 = wait for each completion)")
+      .byDefault("1")
+      .atLeast(1);
+  info.params
+      .quantity("issue_gap", dims::time(),
+                "Extra time after a transaction completes before its slot issues again")
+      .byDefault("0 ns")
+      .atLeast(0);
+  info.params
+      .quantity("issue_interval", dims::time(),
+                "Minimum time between consecutive issues (e.g. one clock cycle of the initiator)")
       .byDefault("0 ns")
       .atLeast(0);
   info.ports.push_back({"out", PortDirection::kInitiator, "Transactions go out here", true});

@@ -1,10 +1,16 @@
 #pragma once
-// Loosely-timed traffic generator: issues reads/writes of a fixed size through one initiator
-// socket with a quantum keeper (temporal decoupling), one transaction in flight.
+// Loosely-timed traffic generator: issues reads/writes through one initiator socket with a
+// quantum keeper (temporal decoupling). Like a DMA engine it keeps up to `outstanding`
+// transactions in flight: a transaction takes the in-flight slot that frees first and issues
+// when that slot's previous transaction has completed (plus `issue_gap`), at least
+// `issue_interval` after the previous issue. Addresses come from one or more sequential streams
+// (with a stride) or uniformly at random; a request of `request_size` bytes is split into
+// transactions ("bursts") of `size` bytes; the read/write choice is made per request.
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <vector>
 
+#include "platform/core/contention_timeline.h"
 #include "platform/core/histogram.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
@@ -20,23 +26,32 @@ class TrafficGenerator : public Module {
 
  private:
   void run();
-  std::uint64_t nextAddress(std::uint64_t index);
+  std::uint64_t nextRequestAddress(std::uint64_t request);
 
   tlm_utils::simple_initiator_socket<TrafficGenerator> out_{"out"};
   std::uint64_t transactions_;
   std::uint64_t size_;
+  std::uint64_t request_size_;  // a multiple of size_
   bool random_;
   double read_fraction_;
   std::uint64_t address_base_;
-  std::uint64_t address_slots_;
-  sc_core::sc_time issue_gap_;
+  std::uint64_t range_;
+  std::uint64_t stride_;
+  std::uint64_t streams_;
+  std::uint64_t stream_span_;  // bytes of the range each stream walks
+  std::vector<std::uint64_t> stream_offsets_;
+  std::uint64_t outstanding_;
+  Picoseconds issue_gap_;
+  Picoseconds issue_interval_;
   std::uint64_t rng_state_;
 
   std::vector<unsigned char> buffer_;
   std::uint64_t reads_ = 0;
   std::uint64_t writes_ = 0;
   std::uint64_t bytes_ = 0;
+  std::uint64_t requests_ = 0;
   Histogram latency_ns_{1.0, 1000};
+  Histogram request_latency_ns_{1.0, 1000};
   sc_core::sc_time finish_time_ = sc_core::SC_ZERO_TIME;
 };
 

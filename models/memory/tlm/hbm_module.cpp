@@ -25,6 +25,30 @@ const std::map<std::string, std::string>& hbmRenames() {
   return renames;
 }
 
+using TimeField = std::pair<const char*, Picoseconds HbmConfig::*>;
+
+const std::vector<TimeField>& hbmTimesInNanoseconds() {
+  static const std::vector<TimeField> times = {
+      {"t_rcd_rd", &HbmConfig::t_rcd_rd}, {"t_rcd_wr", &HbmConfig::t_rcd_wr},
+      {"t_rp", &HbmConfig::t_rp},         {"t_ras", &HbmConfig::t_ras},
+      {"t_rrd_s", &HbmConfig::t_rrd_s},   {"t_rrd_l", &HbmConfig::t_rrd_l},
+      {"t_faw", &HbmConfig::t_faw},       {"t_wr", &HbmConfig::t_wr},
+      {"t_wtr_s", &HbmConfig::t_wtr_s},   {"t_wtr_l", &HbmConfig::t_wtr_l},
+      {"t_rtp", &HbmConfig::t_rtp},       {"t_rfc", &HbmConfig::t_rfc},
+      {"t_refi", &HbmConfig::t_refi},
+  };
+  return times;
+}
+
+const std::vector<TimeField>& hbmTimesInCycles() {
+  static const std::vector<TimeField> times = {
+      {"t_cl", &HbmConfig::t_cl},       {"t_wl", &HbmConfig::t_wl},
+      {"t_ccd_s", &HbmConfig::t_ccd_s}, {"t_ccd_l", &HbmConfig::t_ccd_l},
+      {"t_rtw", &HbmConfig::t_rtw},
+  };
+  return times;
+}
+
 HbmConfig hbmConfigFrom(const ParamValues& params) {
   constexpr std::uint64_t kMaxBytes = 1ULL << 50;
   HbmConfig c;
@@ -38,24 +62,20 @@ HbmConfig hbmConfigFrom(const ParamValues& params) {
   c.capacity = wholeBytesOf(params, "capacity", kMaxBytes);
   c.burst_length = countOf(params, "burst_length");
   c.data_rate = params.quantity("data_rate") * 8.0;  // B/s per pin -> bit/s per pin
+  c.beats_per_clock = countOf(params, "beats_per_clock");
   c.address_mapping = params.string("address_mapping");
   c.page_policy = *pagePolicyFromString(params.string("page_policy"));
   c.refresh_policy = *refreshPolicyFromString(params.string("refresh_policy"));
   c.queue_depth = countOf(params, "queue_depth");
   c.controller_latency = picosecondsOf(params, "controller_latency");
-  const std::pair<const char*, Picoseconds HbmConfig::*> times[] = {
-      {"t_rcd", &HbmConfig::t_rcd},     {"t_rp", &HbmConfig::t_rp},
-      {"t_ras", &HbmConfig::t_ras},     {"t_cl", &HbmConfig::t_cl},
-      {"t_wl", &HbmConfig::t_wl},       {"t_ccd_s", &HbmConfig::t_ccd_s},
-      {"t_ccd_l", &HbmConfig::t_ccd_l}, {"t_rrd_s", &HbmConfig::t_rrd_s},
-      {"t_rrd_l", &HbmConfig::t_rrd_l}, {"t_faw", &HbmConfig::t_faw},
-      {"t_wr", &HbmConfig::t_wr},       {"t_wtr_s", &HbmConfig::t_wtr_s},
-      {"t_wtr_l", &HbmConfig::t_wtr_l}, {"t_rtp", &HbmConfig::t_rtp},
-      {"t_rtw", &HbmConfig::t_rtw},     {"t_rfc", &HbmConfig::t_rfc},
-      {"t_refi", &HbmConfig::t_refi},
-  };
-  for (const auto& [name, field] : times)
+  for (const auto& [name, field] : hbmTimesInNanoseconds())
     c.*field = picosecondsOf(params, name);
+  // Timings that scale with the clock are given in command-clock cycles (as JEDEC does), so a
+  // faster pin rate shortens them.
+  if (c.beats_per_clock >= 1 && c.data_rate > 0.0) {
+    for (const auto& [name, field] : hbmTimesInCycles())
+      c.*field = c.cycles(params.quantity(name));
+  }
   // One source of truth for energy: the registry's energy.<action> parameters (J per action)
   // set the core's per-command (pJ) and per-bit (pJ/bit) energies.
   c.energy_activate = params.quantity("energy.activate") * 1e12;
@@ -84,6 +104,8 @@ HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
           ? static_cast<double>(config.t_rfc) / static_cast<double>(config.t_refi)
           : 0.0;
   fast_bandwidth_ = device_.peakBandwidth() * (1.0 - refresh_share);
+  skew_limit_ =
+      static_cast<Picoseconds>(config.queue_depth) * std::max(config.burstTime(), config.t_ccd_s);
   target_.register_b_transport(this, &HbmModule::b_transport);
   target_.register_transport_dbg(this, &HbmModule::transport_dbg);
 }
@@ -99,6 +121,9 @@ void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time&
       });
   if (!access)
     return;
+  if (access->arrival + skew_limit_ < latest_arrival_)
+    ++skewed_requests_;
+  latest_arrival_ = std::max(latest_arrival_, access->arrival);
   Picoseconds completion = 0;
   if (fast_) {
     completion = fastAccess(access->length, access->is_read, access->arrival);
@@ -123,8 +148,8 @@ Picoseconds HbmModule::fastAccess(std::uint64_t bytes, bool is_read, Picoseconds
   (is_read ? fast_reads_ : fast_writes_)++;
   (is_read ? fast_read_bytes_ : fast_write_bytes_) += bytes;
   // First data after the row-miss latency, the rest at the refresh-derated peak rate.
-  return start + config.controller_latency + config.t_rcd + (is_read ? config.t_cl : config.t_wl) +
-         transfer;
+  return start + config.controller_latency +
+         (is_read ? config.t_rcd_rd + config.t_cl : config.t_rcd_wr + config.t_wl) + transfer;
 }
 
 void HbmModule::reportFastStats(ModuleStats& stats) const {
@@ -166,7 +191,29 @@ void HbmModule::reportFastStats(ModuleStats& stats) const {
   stats.action("io_bit", read_bits + write_bits);
 }
 
+void HbmModule::end_of_simulation() {
+  const std::uint64_t requests = front_.requests();
+  // More than 1% of the requests arriving a queue-drain time or more behind the latest: the
+  // initiators run that far apart (temporal decoupling), which the call-ordered bank state and
+  // queues turn into lost or invented contention.
+  if (requests > 0 && skewed_requests_ * 100 > requests) {
+    const std::string message =
+        instanceName() + ": " + std::to_string(skewed_requests_) + " of " +
+        std::to_string(requests) + " requests arrived more than " +
+        std::to_string(skew_limit_ / 1000) +
+        " ns (a pseudo-channel queue's drain time) behind the latest arrival; the quantum (" +
+        services().quantum().to_string() +
+        ") or out-of-order prefetches let initiators run that far apart, which distorts contention "
+        "in "
+        "the HBM model: use a "
+        "quantum of at most that drain time";
+    SC_REPORT_WARNING("spatialvp/hbm", message.c_str());
+  }
+}
+
 void HbmModule::reportStats(ModuleStats& stats) const {
+  stats.counter("skewed_requests", skewed_requests_, "transactions",
+                "Requests arriving more than a queue-drain time behind the latest arrival");
   if (fast_) {
     reportFastStats(stats);
     return;
@@ -284,6 +331,11 @@ void registerHbmModule(ModuleRegistry& registry) {
   p.quantity("data_rate", dims::bandwidth(), "Data rate per pin, e.g. 2 Gb/s")
       .byDefault("2 Gb/s")
       .above(0);
+  p.integer("beats_per_clock",
+            "Data beats per command-clock cycle (HBM2: 2; HBM3: 4); clock = data_rate / this")
+      .byDefault("2")
+      .atLeast(1)
+      .atMost(16);
   p.string("address_mapping",
            "Address fields above the in-burst offset, most significant first: Ro Ba Bg Ch Pc Co, "
            "optionally with widths (Co1 = one bit)")
@@ -301,14 +353,18 @@ void registerHbmModule(ModuleRegistry& registry) {
       .byDefault("0 ns")
       .atLeast(0);
   const std::pair<const char*, const char*> times[] = {
-      {"t_rcd", "14 ns"},   {"t_rp", "14 ns"},   {"t_ras", "33 ns"},  {"t_cl", "14 ns"},
-      {"t_wl", "4 ns"},     {"t_ccd_s", "2 ns"}, {"t_ccd_l", "4 ns"}, {"t_rrd_s", "4 ns"},
-      {"t_rrd_l", "6 ns"},  {"t_faw", "16 ns"},  {"t_wr", "15 ns"},   {"t_wtr_s", "3 ns"},
-      {"t_wtr_l", "8 ns"},  {"t_rtp", "4 ns"},   {"t_rtw", "2 ns"},   {"t_rfc", "260 ns"},
+      {"t_rcd_rd", "14 ns"}, {"t_rcd_wr", "7 ns"}, {"t_rp", "14 ns"},  {"t_ras", "33 ns"},
+      {"t_rrd_s", "4 ns"},   {"t_rrd_l", "6 ns"},  {"t_faw", "16 ns"}, {"t_wr", "15 ns"},
+      {"t_wtr_s", "3 ns"},   {"t_wtr_l", "8 ns"},  {"t_rtp", "4 ns"},  {"t_rfc", "260 ns"},
       {"t_refi", "3.9 us"},
   };
+  const std::pair<const char*, const char*> clocked[] = {
+      {"t_cl", "14 cycle"},   {"t_wl", "4 cycle"},  {"t_ccd_s", "2 cycle"},
+      {"t_ccd_l", "4 cycle"}, {"t_rtw", "2 cycle"},
+  };
   const std::map<std::string, std::string> meaning = {
-      {"t_rcd", "ACT to RD/WR"},
+      {"t_rcd_rd", "ACT to RD"},
+      {"t_rcd_wr", "ACT to WR"},
       {"t_rp", "PRE to ACT"},
       {"t_ras", "ACT to PRE"},
       {"t_cl", "RD to first read data"},
@@ -328,6 +384,12 @@ void registerHbmModule(ModuleRegistry& registry) {
   };
   for (const auto& [name, value] : times)
     p.quantity(name, dims::time(), meaning.at(name)).byDefault(value).atLeast(0);
+  for (const auto& [name, value] : clocked) {
+    p.quantity(name, dims::cycles(), meaning.at(name) + " (command-clock cycles)")
+        .byDefault(value)
+        .atLeast(0)
+        .atMost(1e6);
+  }
   p.enumeration(
        "timing", {"detailed", "fast"},
        "detailed: banks, FR-FCFS, refresh per burst; fast: one bus at peak x (1 - tRFC/tREFI) "

@@ -19,6 +19,7 @@ class HbmModule : public Module {
 
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
   void reportStats(ModuleStats& stats) const override;
+  void end_of_simulation() override;
 
   const HbmDevice& device() const { return device_; }
 
@@ -41,6 +42,12 @@ class HbmModule : public Module {
   std::uint64_t fast_write_bytes_ = 0;
 
   MemoryTargetFrontEnd front_;
+  // Decoupling skew: requests that arrive (in call order) more than the time to drain a
+  // pseudo-channel queue before the latest arrival seen. The detailed model cannot reorder them
+  // as a controller would; many of them mean the quantum distorts contention (warned at the end).
+  Picoseconds latest_arrival_ = 0;
+  Picoseconds skew_limit_ = 0;
+  std::uint64_t skewed_requests_ = 0;
 };
 
 void registerHbmModule(ModuleRegistry& registry);

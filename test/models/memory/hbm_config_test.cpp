@@ -134,8 +134,8 @@ TEST_CASE("HBM config rejects timing that could hang or contradict itself", "[hb
   config.t_refi = 0;
   requireRejected(config, "t_refi");
   config = hbm2Config();
-  config.t_rcd = 0;
-  requireRejected(config, "t_rcd");
+  config.t_rcd_rd = 0;
+  requireRejected(config, "t_rcd_rd");
   config = hbm2Config();
   config.t_ccd_l = config.t_ccd_s - 1;
   requireRejected(config, "t_ccd_l");
@@ -164,7 +164,7 @@ TEST_CASE("HBM config lists every problem at once", "[hbm][config]") {
   const std::vector<std::string> errors = config.validate();
   CHECK(mentions(errors, "stacks"));
   CHECK(mentions(errors, "data_rate"));
-  CHECK(mentions(errors, "t_rcd"));
+  CHECK(mentions(errors, "t_rcd_rd"));
   CHECK(mentions(errors, "t_refi"));
   CHECK(errors.size() >= 10);
 }

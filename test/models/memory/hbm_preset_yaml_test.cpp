@@ -48,13 +48,10 @@ HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
   HbmConfig c;
   std::map<std::string, spatialvp::Picoseconds*> times = {
       {"controller_latency", &c.controller_latency},
-      {"t_rcd", &c.t_rcd},
+      {"t_rcd_rd", &c.t_rcd_rd},
+      {"t_rcd_wr", &c.t_rcd_wr},
       {"t_rp", &c.t_rp},
       {"t_ras", &c.t_ras},
-      {"t_cl", &c.t_cl},
-      {"t_wl", &c.t_wl},
-      {"t_ccd_s", &c.t_ccd_s},
-      {"t_ccd_l", &c.t_ccd_l},
       {"t_rrd_s", &c.t_rrd_s},
       {"t_rrd_l", &c.t_rrd_l},
       {"t_faw", &c.t_faw},
@@ -62,7 +59,6 @@ HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
       {"t_wtr_s", &c.t_wtr_s},
       {"t_wtr_l", &c.t_wtr_l},
       {"t_rtp", &c.t_rtp},
-      {"t_rtw", &c.t_rtw},
       {"t_rfc", &c.t_rfc},
       {"t_refi", &c.t_refi},
   };
@@ -73,8 +69,15 @@ HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
       {"bank_groups", &c.bank_groups},
       {"banks_per_group", &c.banks_per_group},
       {"burst_length", &c.burst_length},
+      {"beats_per_clock", &c.beats_per_clock},
       {"queue_depth", &c.queue_depth},
   };
+  // Clock-scaled timings are in command-clock cycles: converted once the clock is known.
+  std::map<std::string, spatialvp::Picoseconds*> clocked = {
+      {"t_cl", &c.t_cl},       {"t_wl", &c.t_wl},   {"t_ccd_s", &c.t_ccd_s},
+      {"t_ccd_l", &c.t_ccd_l}, {"t_rtw", &c.t_rtw},
+  };
+  std::map<std::string, double> clocked_cycles;
   for (const auto& entry : root) {
     const std::string key = entry.first.as<std::string>();
     const YAML::Node& value = entry.second;
@@ -82,6 +85,8 @@ HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
     keys.insert(key);
     if (times.count(key) != 0) {
       *times[key] = picoseconds(value);
+    } else if (clocked.count(key) != 0) {
+      clocked_cycles[key] = quantity(value, dims::cycles());
     } else if (counts.count(key) != 0) {
       *counts[key] = value.as<std::uint32_t>();
     } else if (key == "channel_width") {
@@ -119,6 +124,8 @@ HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
       FAIL("unknown key " << key << " in " << file);
     }
   }
+  for (const auto& [key, count] : clocked_cycles)
+    *clocked[key] = c.cycles(count);
   return c;
 }
 
@@ -132,17 +139,18 @@ void requireSame(const HbmConfig& a, const HbmConfig& b) {
   CHECK(a.page_size == b.page_size);
   CHECK(a.capacity == b.capacity);
   CHECK(a.burst_length == b.burst_length);
+  CHECK(a.beats_per_clock == b.beats_per_clock);
   CHECK(a.data_rate == Approx(b.data_rate));
   CHECK(a.address_mapping == b.address_mapping);
   CHECK(a.page_policy == b.page_policy);
   CHECK(a.refresh_policy == b.refresh_policy);
   CHECK(a.queue_depth == b.queue_depth);
   for (const auto field :
-       {&HbmConfig::controller_latency, &HbmConfig::t_rcd, &HbmConfig::t_rp, &HbmConfig::t_ras,
-        &HbmConfig::t_cl, &HbmConfig::t_wl, &HbmConfig::t_ccd_s, &HbmConfig::t_ccd_l,
-        &HbmConfig::t_rrd_s, &HbmConfig::t_rrd_l, &HbmConfig::t_faw, &HbmConfig::t_wr,
-        &HbmConfig::t_wtr_s, &HbmConfig::t_wtr_l, &HbmConfig::t_rtp, &HbmConfig::t_rtw,
-        &HbmConfig::t_rfc, &HbmConfig::t_refi}) {
+       {&HbmConfig::controller_latency, &HbmConfig::t_rcd_rd, &HbmConfig::t_rcd_wr,
+        &HbmConfig::t_rp, &HbmConfig::t_ras, &HbmConfig::t_cl, &HbmConfig::t_wl,
+        &HbmConfig::t_ccd_s, &HbmConfig::t_ccd_l, &HbmConfig::t_rrd_s, &HbmConfig::t_rrd_l,
+        &HbmConfig::t_faw, &HbmConfig::t_wr, &HbmConfig::t_wtr_s, &HbmConfig::t_wtr_l,
+        &HbmConfig::t_rtp, &HbmConfig::t_rtw, &HbmConfig::t_rfc, &HbmConfig::t_refi}) {
     CHECK(a.*field == b.*field);
   }
   for (const auto field :
@@ -165,7 +173,7 @@ TEST_CASE("HBM YAML presets match the C++ fixtures key by key", "[hbm][preset]")
     INFO(file);
     std::set<std::string> keys;
     const HbmConfig loaded = loadHbm(file, keys);
-    CHECK(keys.size() == 38);  // every field of HbmConfig, plus the `energy` group itself
+    CHECK(keys.size() == 40);  // every field of HbmConfig, plus the `energy` group itself
     CHECK(loaded.validate().empty());
     requireSame(loaded, fixture);
   }

@@ -26,12 +26,14 @@ inline HbmConfig hbm2Config() {
   c.capacity = 8 * kGiB;
   c.burst_length = 4;
   c.data_rate = 2e9;
+  c.beats_per_clock = 2;
   c.address_mapping = "RoBaCoBgPcChCo1";
   c.page_policy = PagePolicy::kOpen;
   c.refresh_policy = RefreshPolicy::kAllBank;
   c.queue_depth = 32;
   c.controller_latency = 0;
-  c.t_rcd = ns(14);
+  c.t_rcd_rd = ns(14);
+  c.t_rcd_wr = ns(7);
   c.t_rp = ns(14);
   c.t_ras = ns(33);
   c.t_cl = ns(14);
@@ -61,8 +63,12 @@ inline HbmConfig hbm2eConfig() {
   c.stacks = 1;
   c.capacity = 16 * kGiB;
   c.data_rate = 3.2e9;
-  c.t_ccd_s = ns(1.25);
-  c.t_ccd_l = ns(2.5);
+  // Clock-scaled timings in command-clock cycles of 0.625 ns (the preset gives cycles).
+  c.t_cl = c.cycles(22);
+  c.t_wl = c.cycles(6);
+  c.t_ccd_s = c.cycles(2);
+  c.t_ccd_l = c.cycles(4);
+  c.t_rtw = c.cycles(3);
   c.t_rfc = ns(350);
   return c;
 }
@@ -75,16 +81,18 @@ inline HbmConfig hbm3Config() {
   c.capacity = 16 * kGiB;
   c.burst_length = 8;
   c.data_rate = 6.4e9;
-  c.t_wl = ns(6);
-  c.t_ccd_s = ns(1.25);
-  c.t_ccd_l = ns(2.5);
+  c.beats_per_clock = 4;
+  c.t_cl = c.cycles(22);
+  c.t_wl = c.cycles(10);
+  c.t_ccd_s = c.cycles(2);
+  c.t_ccd_l = c.cycles(4);
   c.t_rrd_s = ns(2.5);
   c.t_rrd_l = ns(3.75);
   c.t_faw = ns(15);
   c.t_wtr_s = ns(2.5);
   c.t_wtr_l = ns(7.5);
   c.t_rtp = ns(5);
-  c.t_rtw = ns(2.5);
+  c.t_rtw = c.cycles(4);
   c.t_rfc = ns(350);
   c.energy_activate = 200.0;
   c.energy_read = 1.2;
@@ -99,8 +107,11 @@ inline HbmConfig hbmWaferDieConfig() {
   c.stacks = 8;
   c.capacity = 180 * kGiB;
   c.data_rate = 7.8125e9;
-  c.t_ccd_s = ns(1.024);
-  c.t_ccd_l = ns(2.048);
+  c.t_cl = c.cycles(27);
+  c.t_wl = c.cycles(12);
+  c.t_ccd_s = c.cycles(2);
+  c.t_ccd_l = c.cycles(4);
+  c.t_rtw = c.cycles(5);
   c.t_rfc = ns(410);
   return c;
 }

@@ -64,6 +64,8 @@ double randomRowMissBound(const HbmConfig& config) {
       static_cast<double>(config.rowCycle()) / config.banksPerPseudoChannel(),
       static_cast<double>(config.t_rrd_l) / groups,
       2.0 * static_cast<double>(config.t_ccd_l) / groups,
+      // The channel's row command bus: ACT (two cycles) and PRE (one) of every pseudo-channel.
+      3.0 * static_cast<double>(config.clockPeriod()) * config.pseudo_channels_per_channel,
   });
   return config.pseudoChannelCount() * 1e12 / per_request_ps * refreshAvailability(config);
 }
@@ -121,8 +123,8 @@ TEST_CASE("Random 64 B reads fall to the row-miss bound of the timings", "[hbm][
     CHECK(run.requests_per_second <= bound);
     // Requests are committed in call order (each call returns its completion), so activates
     // fill the t_rrd_s/t_faw calendar less tightly than an omniscient scheduler would: the
-    // model reaches 70-85% of the bound.
-    CHECK(run.requests_per_second >= 0.68 * bound);
+    // model reaches 67-85% of the bound (the shared row command bus adds its own conflicts).
+    CHECK(run.requests_per_second >= 0.65 * bound);
     // Nearly every request opens a row: this is the row-miss regime.
     const HbmChannelCounters c = device.counters().channels;
     CHECK(static_cast<double>(c.activates) >= 0.95 * 40000);
@@ -191,9 +193,9 @@ TEST_CASE("Refresh costs about t_rfc / t_refi of the bandwidth", "[hbm][throughp
   const double loss = 1.0 - a.bytes_per_second / b.bytes_per_second;
   const double expected = static_cast<double>(with.t_rfc) / static_cast<double>(with.t_refi);
   // Per refresh the bus idles for t_rfc plus closing the rows before it (t_rtp + t_rp) and
-  // reopening one after it (t_rcd + t_cl); a finite run may see one refresh more than average.
+  // reopening one after it (t_rcd_rd + t_cl); a finite run may see one refresh more than average.
   const double per_refresh_ceiling =
-      static_cast<double>(with.t_rtp + with.t_rp + with.t_rfc + with.t_rcd + with.t_cl);
+      static_cast<double>(with.t_rtp + with.t_rp + with.t_rfc + with.t_rcd_rd + with.t_cl);
   INFO("loss " << loss << ", t_rfc / t_refi " << expected);
   CHECK(loss >= 0.9 * expected);
   CHECK(loss <= 1.15 * per_refresh_ceiling / static_cast<double>(with.t_refi));

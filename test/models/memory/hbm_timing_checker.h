@@ -121,8 +121,8 @@ inline std::vector<std::string> checkTiming(const HbmConfig& config,
           const bool write = c.kind == Kind::kWrite;
           if (b.row != c.row)
             fail(c, "column command to a row that is not open");
-          if (since(c.time, b.act) < config.t_rcd)
-            fail(c, "column before t_rcd");
+          if (since(c.time, b.act) < (write ? config.t_rcd_wr : config.t_rcd_rd))
+            fail(c, write ? "WR before t_rcd_wr" : "RD before t_rcd_rd");
           if (since(c.time, group_col[c.bank_group]) < config.t_ccd_l)
             fail(c, "t_ccd_l");
           if (since(c.time, last_col) < config.t_ccd_s)
@@ -170,6 +170,43 @@ inline std::vector<std::string> checkTiming(const HbmConfig& config,
       }
     }
     begin = end;
+  }
+  // The pseudo-channels of a channel share its row command bus: row commands (ACT two cycles;
+  // PRE, REF one; the precharges of one pseudo-channel at one time are one PREA) never overlap.
+  // (Column commands: see HbmCommandBus, not modelled.)
+  const Picoseconds cycle = config.clockPeriod();
+  std::map<std::uint32_t, std::vector<std::pair<Picoseconds, Picoseconds>>> row_bus;
+  std::map<std::pair<std::uint32_t, Picoseconds>, bool> precharge_seen;
+  for (const HbmCommand& c : trace) {
+    const std::uint32_t channel = c.pseudo_channel / config.pseudo_channels_per_channel;
+    switch (c.kind) {
+      case Kind::kActivate:
+        row_bus[channel].emplace_back(c.time, c.time + 2 * cycle);
+        break;
+      case Kind::kPrecharge:
+        if (!precharge_seen[{c.pseudo_channel, c.time}]) {
+          precharge_seen[{c.pseudo_channel, c.time}] = true;
+          row_bus[channel].emplace_back(c.time, c.time + cycle);
+        }
+        break;
+      case Kind::kRefresh:
+        row_bus[channel].emplace_back(c.time, c.time + cycle);
+        break;
+      default:
+        break;
+    }
+  }
+  for (auto& [channel, commands] : row_bus) {
+    std::sort(commands.begin(), commands.end());
+    for (std::size_t i = 1; i < commands.size(); ++i) {
+      if (commands[i].first < commands[i - 1].second) {
+        std::ostringstream out;
+        out << "channel " << channel << ": row commands overlap on the command bus at "
+            << commands[i].first << " ps";
+        violations.push_back(out.str());
+        break;
+      }
+    }
   }
   return violations;
 }

@@ -36,14 +36,14 @@ std::uint64_t addressOf(const HbmDevice& device, std::uint32_t bank_group, std::
 
 }  // namespace
 
-TEST_CASE("Zero-load read latency is t_rcd + t_cl + burst (+ controller latency)",
+TEST_CASE("Zero-load read latency is t_rcd_rd + t_cl + burst (+ controller latency)",
           "[hbm][timing]") {
   for (const HbmConfig& preset : {hbm2Config(), hbm2eConfig(), hbm3Config()}) {
     for (const Picoseconds controller : {Picoseconds{0}, ns(5)}) {
       HbmConfig config = withoutRefresh(preset);
       config.controller_latency = controller;
       HbmDevice device(config);
-      const Picoseconds expected = controller + config.t_rcd + config.t_cl + config.burstTime();
+      const Picoseconds expected = controller + config.t_rcd_rd + config.t_cl + config.burstTime();
       CHECK(latency(device, 0, config.burstBytes(), false, ns(1000)) == expected);
       // 64 B is two bursts to one bank group: the second waits t_ccd_l after the first.
       HbmDevice fresh(config);
@@ -58,16 +58,16 @@ TEST_CASE("Row hit, row conflict and write latencies follow their closed forms",
   HbmDevice device(config);
   const std::uint64_t row0 = addressOf(device, 1, 2, 10);
   const std::uint64_t row1 = addressOf(device, 1, 2, 11);
-  CHECK(latency(device, row0, 32, false, ns(1000)) == config.t_rcd + config.t_cl + burst);
+  CHECK(latency(device, row0, 32, false, ns(1000)) == config.t_rcd_rd + config.t_cl + burst);
   // Same row, later column, after the bank settled: a row hit.
   CHECK(latency(device, addressOf(device, 1, 2, 10, 2), 32, false, ns(2000)) ==
         config.t_cl + burst);
   // Other row of the same bank: precharge, activate, read.
   CHECK(latency(device, row1, 32, false, ns(3000)) ==
-        config.t_rp + config.t_rcd + config.t_cl + burst);
+        config.t_rp + config.t_rcd_rd + config.t_cl + burst);
   // A write to a closed bank of another group.
   CHECK(latency(device, addressOf(device, 2, 0, 5), 32, true, ns(4000)) ==
-        config.t_rcd + config.t_wl + burst);
+        config.t_rcd_wr + config.t_wl + burst);
   const HbmDeviceCounters counters = device.counters();
   CHECK(counters.channels.row_hits == 1);
   CHECK(counters.channels.row_misses == 2);
@@ -82,7 +82,7 @@ TEST_CASE("Closed-page policy precharges after use: a revisit is a miss, not a h
   config.page_policy = PagePolicy::kClosed;
   HbmDevice device(config);
   const std::uint64_t address = addressOf(device, 0, 3, 7);
-  const Picoseconds miss = config.t_rcd + config.t_cl + config.burstTime();
+  const Picoseconds miss = config.t_rcd_rd + config.t_cl + config.burstTime();
   CHECK(latency(device, address, 32, false, ns(1000)) == miss);
   CHECK(latency(device, address + 64, 32, false, ns(2000)) == miss);
   // Another row needs no precharge first: still the miss latency, never the conflict one.
@@ -105,7 +105,7 @@ TEST_CASE("A request that meets a refresh waits for it to finish", "[hbm][timing
   const Picoseconds due = config.t_refi / config.pseudoChannelCount();
   const Picoseconds arrival = due + ns(10);
   const Picoseconds done = device.access({0, 32, false, arrival}).completion;
-  CHECK(done == due + config.t_rfc + config.t_rcd + config.t_cl + config.burstTime());
+  CHECK(done == due + config.t_rfc + config.t_rcd_rd + config.t_cl + config.burstTime());
   REQUIRE(!trace.empty());
   CHECK(trace.front().kind == HbmCommand::Kind::kRefresh);
   CHECK(trace.front().time == due);
@@ -154,7 +154,7 @@ TEST_CASE("Commands obey the JEDEC constraints for mixed, decoupled traffic", "[
 TEST_CASE("A decoupled request that arrives late in call order uses an idle gap", "[hbm][timing]") {
   const HbmConfig config = withoutRefresh(hbm2Config());
   HbmDevice device(config);
-  const Picoseconds zero_load = config.t_rcd + config.t_cl + config.burstTime();
+  const Picoseconds zero_load = config.t_rcd_rd + config.t_cl + config.burstTime();
   // Initiator A is ahead in simulated time; B calls later but at an earlier time.
   const Picoseconds a_done =
       device.access({addressOf(device, 0, 0, 1), 32, false, ns(5000)}).completion;
@@ -165,7 +165,7 @@ TEST_CASE("A decoupled request that arrives late in call order uses an idle gap"
   // B on A's bank, other row, cannot rewrite that bank's past: it waits for A's activation.
   const Picoseconds same_bank =
       device.access({addressOf(device, 0, 0, 2), 32, false, ns(100)}).completion;
-  CHECK(same_bank >= ns(5000) + config.t_ras + config.t_rp + config.t_rcd + config.t_cl);
+  CHECK(same_bank >= ns(5000) + config.t_ras + config.t_rp + config.t_rcd_rd + config.t_cl);
 }
 
 TEST_CASE("HBM results are deterministic", "[hbm][timing]") {
@@ -223,8 +223,8 @@ TEST_CASE("The timing checker itself catches violated constraints", "[hbm][timin
   }
   REQUIRE(checkTiming(config, trace).empty());
   // Judged against stricter timings than the device used, the same trace must fail.
-  for (auto field : {&HbmConfig::t_rcd, &HbmConfig::t_rrd_s, &HbmConfig::t_faw, &HbmConfig::t_ccd_l,
-                     &HbmConfig::t_ras}) {
+  for (auto field : {&HbmConfig::t_rcd_rd, &HbmConfig::t_rrd_s, &HbmConfig::t_faw,
+                     &HbmConfig::t_ccd_l, &HbmConfig::t_ras}) {
     HbmConfig stricter = config;
     stricter.*field += ns(3);
     CHECK_FALSE(checkTiming(stricter, trace).empty());
@@ -370,5 +370,33 @@ TEST_CASE("The fast path gives bit-identical completions, counters and traces", 
     CHECK(fast.values == reference.values);
     CHECK(sameTrace(fast.trace, reference.trace));
     CHECK(checkTiming(c.config, fast.trace).empty());
+  }
+}
+
+// Regression (issue 17): the fast path's row-group array was sized queue_depth, but the group
+// emptied by a pick lingers until the next pick while the admission that refills the queue may
+// open a new one; with the column lowest in the mapping one 64 KiB read wrote past the array.
+TEST_CASE("Large reads with column-low mappings and any queue depth stay within bounds",
+          "[hbm][fast]") {
+  for (const char* mapping : {"RoBaBgPcChCo", "RoBaBgCoPcCh", "RoCoBaBgPcCh", "BaBgRoPcChCo"}) {
+    for (const std::uint32_t depth : {1U, 2U, 3U, 8U, 32U}) {
+      INFO(mapping << " queue " << depth);
+      HbmConfig config = hbm2Config();
+      config.address_mapping = mapping;
+      config.queue_depth = depth;
+      std::vector<HbmCommand> trace;
+      HbmDevice fast(config);
+      fast.setCommandTrace(&trace);
+      HbmDevice reference(config);
+      reference.setFastPath(false);
+      for (const std::uint64_t bytes : {std::uint64_t{64} * 1024, std::uint64_t{300} * 1024}) {
+        const MemoryRequest request{4096, bytes, false, ns(100)};
+        const HbmAccessResult a = fast.access(request);
+        const HbmAccessResult b = reference.access(request);
+        CHECK(a.stats.bursts == bytes / config.burstBytes());
+        CHECK(a.completion == b.completion);
+      }
+      CHECK(checkTiming(config, trace).empty());
+    }
   }
 }

@@ -16,7 +16,8 @@ using Catch::Matchers::Contains;
 namespace {
 
 // HBM2 preset values (platform/configs/presets/hbm2.yaml), in ps.
-constexpr std::uint64_t kRcd = 14000;
+constexpr std::uint64_t kRcd = 14000;   // t_rcd_rd
+constexpr std::uint64_t kRcdWr = 7000;  // t_rcd_wr
 constexpr std::uint64_t kRp = 14000;
 constexpr std::uint64_t kCl = 14000;
 constexpr std::uint64_t kWl = 4000;
@@ -66,8 +67,8 @@ TEST_CASE("HBM TLM: zero-load latencies through TLM equal the core's closed form
   CHECK(test::statOf(report, "probe", "latency_ps.1") == kCl + kCcdL + kBurst);
   // Row conflict: PRE, t_rp, ACT, t_rcd, RD, t_cl, burst.
   CHECK(test::statOf(report, "probe", "latency_ps.2") == kRp + kRcd + kCl + kBurst);
-  // Write to a closed bank: t_rcd, WR, t_wl, burst.
-  CHECK(test::statOf(report, "probe", "latency_ps.3") == kRcd + kWl + kBurst);
+  // Write to a closed bank: t_rcd_wr, WR, t_wl, burst.
+  CHECK(test::statOf(report, "probe", "latency_ps.3") == kRcdWr + kWl + kBurst);
   CHECK(test::statOf(report, "probe", "latency_ps.4") == 0);
   CHECK(test::statOf(report, "probe", "errors") == 1);
   CHECK(test::statOf(report, "hbm", "address_errors") == 1);
@@ -87,16 +88,17 @@ TEST_CASE("HBM TLM: zero-load latencies through TLM equal the core's closed form
 
 TEST_CASE("HBM TLM: preset hbm2 with a YAML override and a --set override", "[hbm_tlm][preset]") {
   // controller_latency and t_cl from the module's params, data_rate from --set: the burst
-  // takes 4 ns at 1 Gb/s and the peak halves.
+  // takes 4 ns at 1 Gb/s and the peak halves; the command clock halves too (2 ns), so the
+  // timings given in cycles (t_cl, t_wl) double in time while those in ns (t_rcd) stay.
   const RunReport report =
       test::runInline(probePlatform("[read, write]", "[0x0, 0x1000]", "[32 B, 32 B]",
-                                    "      controller_latency: 5 ns\n      t_cl: 16 ns\n"),
+                                    "      controller_latency: 5 ns\n      t_cl: 16 cycle\n"),
                       {"hbm.data_rate=1Gb/s"});
   REQUIRE(report.end == RunEnd::kCompleted);
-  CHECK(test::statOf(report, "probe", "latency_ps.0") == 5000 + kRcd + 16000 + 2 * kBurst);
+  CHECK(test::statOf(report, "probe", "latency_ps.0") == 5000 + kRcd + 16 * 2000 + 2 * kBurst);
   CHECK(test::statOf(report, "hbm", "peak_bandwidth") == Approx(kPeak / 2));
-  // Untouched preset values stay: the write pays t_wl = 4 ns.
-  CHECK(test::statOf(report, "probe", "latency_ps.1") == 5000 + kRcd + kWl + 2 * kBurst);
+  // Untouched preset values stay: the write pays t_wl = 4 cycles = 8 ns.
+  CHECK(test::statOf(report, "probe", "latency_ps.1") == 5000 + kRcdWr + 4 * 2000 + 2 * kBurst);
 }
 
 TEST_CASE("HBM TLM: the wafer-die preset elaborates and answers at its closed form",
@@ -109,8 +111,9 @@ connections:
 )");
   REQUIRE(report.end == RunEnd::kCompleted);
   CHECK(test::statOf(report, "hbm", "peak_bandwidth") == Approx(8.0e12));
-  // t_rcd + t_cl + BL8 at 7.8125 Gb/s (1.024 ns); the address lies in row 46079, the top row.
-  CHECK(test::statOf(report, "probe", "latency_ps.0") == 14000 + 14000 + 1024);
+  // t_rcd_rd + t_cl (27 cycles of 0.512 ns) + BL8 at 7.8125 Gb/s (1.024 ns); the address lies
+  // in row 46079, the top row.
+  CHECK(test::statOf(report, "probe", "latency_ps.0") == 14000 + 27 * 512 + 1024);
   CHECK(test::statOf(report, "probe", "errors") == 0);
 }
 
@@ -265,4 +268,58 @@ TEST_CASE("HBM TLM: the example and its random variant run from the CLI", "[hbm_
   const auto& random_hbm = random["modules"]["hbm"]["counters"];
   CHECK(random_hbm["reads"]["value"] == 2000);
   CHECK(random_hbm["activates"]["value"].get<double>() >= 1900);
+}
+
+namespace {
+// Two generators with 8 reads in flight each into one HBM2 behind a router.
+RunReport twoDriftingGenerators(const std::string& quantum) {
+  return test::runInline("platform: {quantum: " + quantum + R"(}
+modules:
+  a: {type: traffic_generator, params: {transactions: 3000, size: 64 B, pattern: random,
+      outstanding: 8, address_range: 1 GiB}}
+  b: {type: traffic_generator, params: {transactions: 3000, size: 64 B, pattern: random,
+      outstanding: 8, address_range: 1 GiB, address_base: 1073741824}}
+  bus: {type: router, params: {inputs: 2, base_addresses: [0], sizes: [8 GiB], latency: 0 ns,
+        bandwidth: 100 TB/s}}
+  hbm: {type: hbm, preset: hbm2}
+connections:
+  - {from: a.out, to: "bus.in[0]"}
+  - {from: b.out, to: "bus.in[1]"}
+  - {from: "bus.out[0]", to: hbm.target}
+)");
+}
+}  // namespace
+
+// With a 1 us quantum each generator runs up to 1 us ahead of the other, so the device sees
+// many requests far behind the latest arrival (and warns at the end); with a 10 ns quantum they
+// stay within a queue's drain time (64 ns).
+TEST_CASE("HBM TLM: a quantum that lets initiators drift apart is detected", "[hbm_tlm][quantum]") {
+  const RunReport report = twoDriftingGenerators("1 us");
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "hbm", "skewed_requests") > 0.01 * 6000);
+}
+
+TEST_CASE("HBM TLM: a short quantum keeps initiators within a queue's drain time",
+          "[hbm_tlm][quantum]") {
+  const RunReport report = twoDriftingGenerators("10 ns");
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "hbm", "skewed_requests") < 0.01 * 6000);
+}
+
+TEST_CASE("HBM TLM: a generator with requests in flight saturates the device", "[hbm_tlm]") {
+  // One DMA-like initiator, 64 transactions of 64 B in flight over 4 streams: with one in flight
+  // it would see 64 B per ~40 ns (1.6 GB/s); with 64 it moves an order of magnitude more, and
+  // the per-request histogram counts requests of 4 transactions.
+  const RunReport report = test::runInline(R"(modules:
+  gen: {type: traffic_generator, params: {transactions: 4000, size: 64 B, request_size: 256 B,
+        pattern: sequential, streams: 4, outstanding: 64, address_range: 64 MiB}}
+  hbm: {type: hbm, preset: hbm2}
+connections:
+  - {from: gen.out, to: hbm.target, check: true}
+)");
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "gen", "requests") == 1000);
+  CHECK(test::statOf(report, "hbm", "reads") == 4000);
+  CHECK(test::statOf(report, "gen", "bandwidth") > 20e9);
+  CHECK(test::checkersPassed(report) == 1);
 }
