@@ -1,9 +1,7 @@
 #include "platform/core/trace_writer.h"
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <stdexcept>
 
 namespace spatialvp {
 
@@ -27,7 +25,7 @@ void TraceWriter::complete(int track_id, const std::string& name, Picoseconds st
   events_.push_back({track_id, name, start, duration});
 }
 
-void TraceWriter::write(const std::string& path) const {
+std::string TraceWriter::json() const {
   std::vector<const Event*> sorted;
   sorted.reserve(events_.size());
   for (const auto& event : events_)
@@ -60,10 +58,7 @@ void TraceWriter::write(const std::string& path) const {
   nlohmann::json document = {{"traceEvents", events},
                              {"displayTimeUnit", "ns"},
                              {"otherData", {{"dropped_events", dropped_}}}};
-  std::ofstream out(path);
-  if (!out)
-    throw std::runtime_error("cannot write " + path);
-  out << document.dump() << "\n";
+  return document.dump() + "\n";
 }
 
 }  // namespace spatialvp

@@ -20,7 +20,8 @@ class TraceWriter {
 
   std::size_t eventCount() const { return events_.size(); }
   std::uint64_t droppedEvents() const { return dropped_; }
-  void write(const std::string& path) const;
+  // The whole trace-event JSON document (the output layer writes it as trace.json).
+  std::string json() const;
 
  private:
   struct Event {

@@ -28,8 +28,14 @@ std::size_t Module::portWidth(const std::string& port) const {
 }
 void Module::connected(const PlatformView&) {}
 void Module::reportStats(ModuleStats&) const {}
+std::optional<WorkProgress> Module::progress() const {
+  return std::nullopt;
+}
 
 void Module::becomeActive() {
+  if (active_)
+    return;
+  active_ = true;
   services_.registerActive();
 }
 
