@@ -68,6 +68,9 @@ int execute(const RunOptions& options, bool run) {
     std::optional<std::string> path;
     if (!options.config.empty())
       path = options.config;
+    // From the start, so a signal during loading also ends in a clean, interrupted run.
+    if (run)
+      installStopHandlers();
     PlatformDocument document = loadPlatformDocument(path, options.overrides);
     Simulation simulation(document.root, document.source);
     if (!run) {
@@ -78,7 +81,6 @@ int execute(const RunOptions& options, bool run) {
     // Checked and locked before elaboration: a bad --out is found at once, and a concurrent
     // run into the same folder is refused before either writes anything.
     OutputFolder out(options.out_dir);
-    installStopHandlers();
     simulation.elaborate(options.trace, window);
     ProgressPrinter printer(std::cerr, isatty(STDERR_FILENO) != 0);
     RunControl control;
