@@ -374,6 +374,10 @@ MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& 
   }
   result.die_mean = participants > 0 ? sum / participants : 0.0;
   ready_ = std::move(next);
+  // The phase's window (first issue to last delivery) as a span on the orchestrator's track.
+  if (TraceWriter* tracer = trace(); tracer && !list.empty())
+    tracer->complete(traceTrack(), kPhaseKeys[static_cast<int>(phase)], window.start,
+                     window.end - window.start);
   return result;
 }
 

@@ -62,6 +62,24 @@ std::optional<TraceWindow> parseWindow(const std::string& text) {
   return window;
 }
 
+// A trace that silently lacks events misleads: say what was left out and why.
+void warnAboutTrace(const RunReport& report) {
+  if (report.trace_dropped > 0) {
+    std::cerr << "spatialvp: warning: trace.json misses " << report.trace_dropped
+              << " events beyond platform.trace.max_events; raise it or narrow the window\n";
+  }
+  if (report.trace_outside_window > 0) {
+    std::cerr << "spatialvp: warning: " << report.trace_outside_window
+              << " events fell outside the trace window and are not in trace.json\n";
+  }
+  if (report.trace_events == 0) {
+    std::cerr << "spatialvp: warning: trace.json has no events: "
+              << (report.trace_outside_window > 0 ? "none fell in the trace window"
+                                                  : "no module of this platform traced anything")
+              << "\n";
+  }
+}
+
 int execute(const RunOptions& options, bool run) {
   try {
     const auto window = parseWindow(options.trace_window);
@@ -95,10 +113,8 @@ int execute(const RunOptions& options, bool run) {
       std::cout << "  wrote " << (out.target() / "stats.json").string()
                 << ", stats.csv, config.yaml" << (options.trace ? ", trace.json" : "") << "\n";
     }
-    if (options.trace && report.trace_dropped > 0) {
-      std::cerr << "spatialvp: warning: trace.json misses " << report.trace_dropped
-                << " events beyond platform.trace.max_events; raise it or narrow the window\n";
-    }
+    if (options.trace)
+      warnAboutTrace(report);
     if (!report.complete()) {
       std::cerr << "spatialvp: error: " << report.endName() << ": " << report.message
                 << " (stats so far in " << out.target().string() << ", marked " << report.endName()

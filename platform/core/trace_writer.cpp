@@ -8,16 +8,19 @@ namespace spatialvp {
 TraceWriter::TraceWriter(Picoseconds window_start, Picoseconds window_end, std::size_t max_events)
     : window_start_(window_start), window_end_(window_end), max_events_(max_events) {}
 
-int TraceWriter::track(const std::string& name) {
+int TraceWriter::track(const std::string& name, const std::string& category) {
   tracks_.push_back(name);
+  categories_.push_back(category);
   return static_cast<int>(tracks_.size());
 }
 
 void TraceWriter::complete(int track_id, const std::string& name, Picoseconds start,
                            Picoseconds duration) {
   const Picoseconds end = start + duration;
-  if (end < window_start_ || start > window_end_)
+  if (end < window_start_ || start > window_end_) {
+    ++outside_window_;
     return;
+  }
   if (events_.size() >= max_events_) {
     ++dropped_;
     return;
@@ -49,15 +52,17 @@ std::string TraceWriter::json() const {
   for (const Event* event : sorted) {
     // Trace-event timestamps are microseconds; fractional values keep picosecond detail.
     events.push_back({{"name", event->name},
+                      {"cat", categories_[static_cast<std::size_t>(event->track - 1)]},
                       {"ph", "X"},
                       {"pid", 1},
                       {"tid", event->track},
                       {"ts", static_cast<double>(event->start) / 1e6},
                       {"dur", static_cast<double>(event->duration) / 1e6}});
   }
-  nlohmann::json document = {{"traceEvents", events},
-                             {"displayTimeUnit", "ns"},
-                             {"otherData", {{"dropped_events", dropped_}}}};
+  nlohmann::json document = {
+      {"traceEvents", events},
+      {"displayTimeUnit", "ns"},
+      {"otherData", {{"dropped_events", dropped_}, {"events_outside_window", outside_window_}}}};
   return document.dump() + "\n";
 }
 

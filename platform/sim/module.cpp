@@ -48,7 +48,7 @@ void Module::finished() {
 
 int Module::traceTrack() {
   if (trace_track_ < 0 && trace())
-    trace_track_ = trace()->track(instance_name_);
+    trace_track_ = trace()->track(instance_name_, type_.name);
   return trace_track_;
 }
 

@@ -42,7 +42,8 @@ struct RunReport {
   std::uint64_t transactions = 0;
   std::vector<ModuleReport> modules;
   std::uint64_t trace_events = 0;
-  std::uint64_t trace_dropped = 0;
+  std::uint64_t trace_dropped = 0;         // beyond the max_events cap
+  std::uint64_t trace_outside_window = 0;  // outside the trace window
 
   bool complete() const { return end == RunEnd::kCompleted; }
   double dynamicEnergy() const;

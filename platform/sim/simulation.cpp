@@ -257,6 +257,7 @@ RunReport Simulation::collect(RunEnd end, std::string message, double wall_secon
   if (const TraceWriter* writer = services_->trace()) {
     report.trace_events = writer->eventCount();
     report.trace_dropped = writer->droppedEvents();
+    report.trace_outside_window = writer->outsideWindowEvents();
   }
   for (const auto& module : elaborator_->modules()) {
     ModuleReport entry;
