@@ -224,8 +224,8 @@ TEST_CASE("MoE --trace has phase events with categories, and a window that drops
                                   dir);
   REQUIRE(narrow.exit_code == 0);
   CHECK_THAT(narrow.err, Contains("fell outside the trace window"));
-  const Result capped = spatialvp(
-      "run '" + kDemo + "' --quiet --trace --out c --set trace.max_events=10", dir);
+  const Result capped =
+      spatialvp("run '" + kDemo + "' --quiet --trace --out c --set trace.max_events=10", dir);
   REQUIRE(capped.exit_code == 0);
   CHECK_THAT(capped.err, Contains("beyond platform.trace.max_events"));
   checkTraceEvents(nlohmann::json::parse(slurp(dir / "c/trace.json")));

@@ -34,10 +34,10 @@ using spatialvp::test::freshDir;
 using spatialvp::test::generatedConfig;
 using spatialvp::test::jsonCounter;
 using spatialvp::test::moduleNamed;
-using spatialvp::test::tableRows;
 using spatialvp::test::runConfig;
 using spatialvp::test::runShipped;
 using spatialvp::test::shippedConfigError;
+using spatialvp::test::tableRows;
 
 // Mesh payload bytes per directed router-to-router link, keyed "x<X>y<Y>.<P>".
 std::map<std::string, double> meshLinkBytes(const ModuleReport& mesh) {
@@ -97,8 +97,8 @@ std::map<std::string, double> checkMeshCarriesTransfers(const ModuleReport& orch
 
 TEST_CASE("Wafer MoE: a decode iteration on one wafer puts exactly the transfer lists on the mesh",
           "[wafer_moe]") {
-  const RunReport report = runShipped(
-      "wafer_moe.yaml", {"orch.sample_layers=4", "orch.balancer=none"});
+  const RunReport report =
+      runShipped("wafer_moe.yaml", {"orch.sample_layers=4", "orch.balancer=none"});
   const ModuleReport& orch = moduleNamed(report, "orch");
   const ModuleReport& mesh = moduleNamed(report, "net");
   CHECK(counter(orch, "iterations") == 1);
@@ -124,8 +124,8 @@ TEST_CASE("Wafer MoE: two wafers with sparse inter-wafer links put the transfer 
   const std::string dir = freshDir("two_wafers");
   const std::string config = generatedConfig(
       dir, "two_wafers.yaml", "--wafers 2 --width 4 --height 4 --inter-wafer-links 1,2");
-  const RunReport report = runConfig(config, {"orch.sample_layers=2", "orch.balancer=none",
-                                              "orch.mapping=baseline"});
+  const RunReport report =
+      runConfig(config, {"orch.sample_layers=2", "orch.balancer=none", "orch.mapping=baseline"});
   const ModuleReport& orch = moduleNamed(report, "orch");
   const ModuleReport& mesh = moduleNamed(report, "net");
   CHECK(counter(orch, "dies") == 32);
@@ -217,9 +217,9 @@ TEST_CASE("Wafer MoE: the baseline dispatch does load the links between ER's FTD
 
 TEST_CASE("Wafer MoE: NI chunks move only inside their windows and replicas go live after the last",
           "[wafer_moe]") {
-  const RunReport report = runShipped(
-      "wafer_moe.yaml", {"orch.sample_layers=6", "orch.iterations=10", "orch.balancer=ni",
-                         "orch.balancer_alpha=0.3"});
+  const RunReport report =
+      runShipped("wafer_moe.yaml", {"orch.sample_layers=6", "orch.iterations=10",
+                                    "orch.balancer=ni", "orch.balancer_alpha=0.3"});
   const ModuleReport& orch = moduleNamed(report, "orch");
   REQUIRE(counter(orch, "migrations_completed") > 0);
   CHECK(counter(orch, "phase.migration_local.bytes") > 0.0);
