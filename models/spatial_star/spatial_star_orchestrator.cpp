@@ -503,12 +503,30 @@ void SpatialStarOrchestrator::estimate() {
   }
 }
 
+std::optional<WorkProgress> SpatialStarOrchestrator::progress() const {
+  WorkProgress work{0.0, 0.0, "rounds"};
+  for (const CoreState& state : cores_) {
+    work.done += static_cast<double>(state.round_done.size());
+    work.total += static_cast<double>(state.simulated_rounds);
+  }
+  return work;
+}
+
 void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
   const double latency = static_cast<double>(latency_) * 1e-12;
   const double span = static_cast<double>(simulated_finish_) * 1e-12;
   std::uint64_t hbm_read = 0, hbm_write = 0, ring = 0, items = 0, jobs = 0;
   double utilisation_sum = 0.0;
   std::size_t rounds = 0, simulated_rounds = 0;
+  StatTable& per_core =
+      stats.table("cores", "Per-core figures (long format of the core<i>. values)",
+                  {{"core", ""},
+                   {"utilisation", "ratio"},
+                   {"latency_s", "s"},
+                   {"hbm_read_bytes", "B"},
+                   {"ring_bytes", "B"},
+                   {"rounds", "rounds"},
+                   {"simulated_rounds", "rounds"}});
   for (std::size_t c = 0; c < cores_.size(); ++c) {
     const CoreState& state = cores_[c];
     hbm_read += state.hbm_read_bytes;
@@ -534,6 +552,18 @@ void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
                   "Bytes the core forwarded to the next ring core (simulated rounds)");
     stats.value(prefix + "latency", static_cast<double>(state.estimated_latency) * 1e-12, "s",
                 "Estimated time the core finishes the layer");
+    per_core.addRow({static_cast<std::int64_t>(c), utilisation,
+                     static_cast<double>(state.estimated_latency) * 1e-12,
+                     static_cast<std::int64_t>(state.hbm_read_bytes),
+                     static_cast<std::int64_t>(state.ring_bytes),
+                     static_cast<std::int64_t>(state.rounds.size()),
+                     static_cast<std::int64_t>(state.round_done.size())});
+  }
+  if (simulated_rounds < rounds) {
+    stats.coverageNote("simulated " + std::to_string(simulated_rounds) + " of " +
+                       std::to_string(rounds) +
+                       " rounds (sample_rounds): energy, busy times and byte counters cover only "
+                       "the simulated rounds; latency and layer_* figures are extrapolated");
   }
   for (std::size_t s = 0; s < stack_read_bytes_.size(); ++s) {
     stats.counter("hbm" + std::to_string(s) + ".read_bytes", stack_read_bytes_[s], "B",

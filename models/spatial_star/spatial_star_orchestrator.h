@@ -40,6 +40,7 @@ class SpatialStarOrchestrator : public Module {
   std::size_t portWidth(const std::string& port) const override;
   void connected(const PlatformView& view) override;
   void reportStats(ModuleStats& stats) const override;
+  std::optional<WorkProgress> progress() const override;
 
  private:
   static constexpr std::size_t kUnits = 4;  // DLZS, SADS, KV generation, SU-FA

@@ -167,7 +167,6 @@ void StarController::setUpFunctional() {
     heads_.push_back(
         prepareFunctionalHead(spatialvp::star::generateSyntheticWorkload(synthetic), plan_.tiles));
   }
-  functional_output_ = params().string("functional_output");
 }
 
 FunctionalJob StarController::functionalJob(const spatialvp::star::StageWork& work) {
@@ -207,14 +206,8 @@ void StarController::checkFunctional() {
     rows += head.output.rows();
     cols = head.output.cols();
   }
-  if (!functional_output_.empty()) {
-    try {
-      spatialvp::star::writeNpy(functional_output_, {rows, cols}, all,
-                                spatialvp::star::NpyDtype::Float64);
-    } catch (const std::exception& error) {
-      SC_REPORT_ERROR("spatialvp/star", (instanceName() + ": " + error.what()).c_str());
-    }
-  }
+  functional_output_shape_ = {rows, cols};
+  functional_output_ = std::move(all);
 }
 
 InitiatorSocket* StarController::initiatorSocket(const std::string& port, std::size_t index) {
@@ -382,6 +375,13 @@ void StarController::run() {
   finished();
 }
 
+std::optional<WorkProgress> StarController::progress() const {
+  // The serial (vanilla) schedule counts every stage job as a tile, so it has no fixed total.
+  const double total =
+      vanilla_ ? 0.0 : static_cast<double>(plan_.tiles * plan_.query_blocks * plan_input_.heads);
+  return WorkProgress{static_cast<double>(tiles_), total, "tiles"};
+}
+
 void StarController::reportStats(ModuleStats& stats) const {
   const double latency = static_cast<double>(finish_) * 1e-12;
   stats.counter("tiles", tiles_, "tiles", "Head x query-block x key-tile steps");
@@ -409,6 +409,10 @@ void StarController::reportStats(ModuleStats& stats) const {
                   "Output values not bit-equal to the reference library (functional mode)");
     stats.value("functional_max_abs_diff", functional_max_abs_diff_, "",
                 "Largest |O - reference O| (functional mode; 0 expected)");
+    if (!functional_output_.empty()) {
+      stats.array("O", "Attention output of all heads, (heads x queries) x d (functional mode)",
+                  functional_output_shape_, functional_output_);
+    }
   }
   stats.value("dense_equivalent_ops", dense_ops_, "op",
               "Dense attention ops (QK^T + SV, 2 per MAC)");
@@ -497,8 +501,6 @@ void registerStarController(ModuleRegistry& registry) {
       .atLeast(0);
   p.real("sads_radius", "Functional mode: SADS radius r in logits; < 0 = no radius")
       .byDefault("-1");
-  p.string("functional_output", "Functional mode: write O (heads x queries, d) to this .npy")
-      .byDefault("");
   p.string("a100_preset", "A100 baseline constants: presets/<name>.yaml (workloads/baselines)")
       .byDefault("a100");
   p.enumeration("a100_attention_module", {"bert", "gpt2", "llama", "bloom", "vit"},

@@ -26,6 +26,7 @@ class StarController : public Module {
 
   InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
   void reportStats(ModuleStats& stats) const override;
+  std::optional<WorkProgress> progress() const override;
 
  private:
   static constexpr std::size_t kUnitStages = 4;  // DLZS, SADS, KV generation, SU-FA
@@ -74,7 +75,8 @@ class StarController : public Module {
   spatialvp::star::StarConfig reference_config_;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> tile_bounds_;
   std::vector<FunctionalHead> heads_;
-  std::string functional_output_;
+  std::vector<double> functional_output_;  // O of all heads, (heads x queries) x d
+  std::vector<std::size_t> functional_output_shape_;
   double functional_max_abs_diff_ = 0.0;
   std::uint64_t functional_mismatches_ = 0;
 };

@@ -26,8 +26,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
       hbm_burst_(wholeBytes(params().quantity("hbm_burst"))),
       hbm_size_(wholeBytes(params().quantity("hbm_size"))),
       window_base_(static_cast<std::uint64_t>(params().integer("window_base"))),
-      window_stride_(wholeBytes(params().quantity("window_stride"))),
-      output_dir_(params().string("output_dir")) {
+      window_stride_(wholeBytes(params().quantity("window_stride"))) {
   // The model: a preset shipped in platform/configs/presets/moe (compiled in).
   const std::string preset = params().string("model");
   const auto text = embeddedConfig("presets/moe/" + preset + ".yaml");
@@ -375,6 +374,10 @@ MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& 
   }
   result.die_mean = participants > 0 ? sum / participants : 0.0;
   ready_ = std::move(next);
+  // The phase's window (first issue to last delivery) as a span on the orchestrator's track.
+  if (TraceWriter* tracer = trace(); tracer && !list.empty())
+    tracer->complete(traceTrack(), kPhaseKeys[static_cast<int>(phase)], window.start,
+                     window.end - window.start);
   return result;
 }
 
@@ -542,8 +545,10 @@ void MoeOrchestrator::run() {
                       std::vector<double>(static_cast<std::size_t>(model_.routed_experts), 0.0)));
     const Picoseconds start = *std::max_element(ready_.begin(), ready_.end());
     Times times;
-    for (int layer = 0; layer < layers_; ++layer)
+    for (int layer = 0; layer < layers_; ++layer) {
       runLayer(iteration, layer, times);
+      ++layers_done_;
+    }
     balance(iteration, times);
     // Iterations are separated by a barrier (the next token needs every layer's output).
     const Picoseconds end = *std::max_element(ready_.begin(), ready_.end());
@@ -568,7 +573,6 @@ void MoeOrchestrator::run() {
     sc_core::wait(sc_core::sc_time::from_value(end_time_ - nowPs()));
   for (const moe::ExpertPlacement& placement : placements_)
     live_replicas_ += static_cast<std::uint64_t>(placement.liveReplicaCount());
-  writeOutputs();
   finished();
 }
 

@@ -51,6 +51,7 @@ class MoeOrchestrator : public Module {
   std::size_t portWidth(const std::string& port) const override;
   void connected(const PlatformView& view) override;
   void reportStats(ModuleStats& stats) const override;
+  std::optional<WorkProgress> progress() const override;
 
  private:
   using Socket = tlm_utils::simple_initiator_socket<MoeOrchestrator>;
@@ -134,7 +135,8 @@ class MoeOrchestrator : public Module {
   void recordLinks(const moe::Transfer& transfer);
   void logIteration(int iteration, const Times& times);
   void rxTransport(int die, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
-  void writeOutputs() const;
+  // The per-phase link heat maps and the migration and iteration series, as stats tables.
+  void reportTables(ModuleStats& stats) const;
 
   // Configuration.
   moe::MoeModel model_;
@@ -155,7 +157,6 @@ class MoeOrchestrator : public Module {
   std::uint64_t hbm_size_;
   std::uint64_t window_base_;
   std::uint64_t window_stride_;
-  std::string output_dir_;
 
   std::unique_ptr<moe::MeshTopology> topology_;
   std::unique_ptr<moe::ParallelMapping> mapping_;
@@ -189,9 +190,11 @@ class MoeOrchestrator : public Module {
   std::vector<double> spare_;        // per link: capacity left in the current NI window
   std::vector<double> chunk_bytes_;  // per link: NI chunk bytes booked in the current window
   int next_migration_id_ = 0;
-  std::vector<std::string> chunk_log_;  // CSV rows
-  std::vector<std::string> live_log_;
-  std::vector<std::string> iteration_log_;
+  // Rows of the migration_chunks, replica_live and iterations tables.
+  std::vector<std::vector<StatCell>> chunk_log_;
+  std::vector<std::vector<StatCell>> live_log_;
+  std::vector<std::vector<StatCell>> iteration_log_;
+  int layers_done_ = 0;  // over all iterations, for the progress line
 
   // Statistics.
   Times times_;

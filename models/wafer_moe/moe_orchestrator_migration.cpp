@@ -2,7 +2,6 @@
 // NI-Balancer's chunked migrations in their windows (kept apart from the run loop in
 // moe_orchestrator.cpp; README "Balancers and migration").
 #include <algorithm>
-#include <sstream>
 
 #include "models/wafer_moe/moe_orchestrator.h"
 #include "models/wafer_moe/phase_keys.h"
@@ -20,9 +19,9 @@ void MoeOrchestrator::activateDue(int layer) {
   for (const PendingActivation& a : activations_) {
     if (a.layer == layer && a.live_at <= earliest) {
       placements_[static_cast<std::size_t>(a.layer)].activate(a.die, a.slot);
-      std::ostringstream row;
-      row << a.layer << ',' << a.die << ',' << a.slot << ',' << a.live_at << ',' << earliest;
-      live_log_.push_back(row.str());
+      live_log_.push_back({std::int64_t{a.layer}, std::int64_t{a.die}, std::int64_t{a.slot},
+                           static_cast<std::int64_t>(a.live_at),
+                           static_cast<std::int64_t>(earliest)});
     } else {
       keep.push_back(a);
     }
@@ -108,12 +107,15 @@ void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind,
         ++chunks_moved_;
         if (landed > window.end)
           ++chunks_late_;
-        std::ostringstream row;
-        row << f.id << ',' << m.layer << ',' << m.expert << ',' << m.dst << ',' << s << ',' << c
-            << ',' << (kind == moe::MigrationWindow::kAttentionAllReduce ? "attention" : "moe")
-            << ',' << phase_names << ',' << window.start << ',' << window.end << ','
-            << std::max(earliest, nowPs()) << ',' << landed;
-        chunk_log_.push_back(row.str());
+        chunk_log_.push_back(
+            {static_cast<std::int64_t>(f.id), static_cast<std::int64_t>(m.layer),
+             static_cast<std::int64_t>(m.expert), static_cast<std::int64_t>(m.dst),
+             static_cast<std::int64_t>(s), static_cast<std::int64_t>(c),
+             std::string(kind == moe::MigrationWindow::kAttentionAllReduce ? "attention" : "moe"),
+             phase_names, static_cast<std::int64_t>(window.start),
+             static_cast<std::int64_t>(window.end),
+             static_cast<std::int64_t>(std::max(earliest, nowPs())),
+             static_cast<std::int64_t>(landed)});
         ++done;
       }
     }

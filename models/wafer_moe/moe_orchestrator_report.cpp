@@ -1,8 +1,6 @@
-// MoeOrchestrator's reporting: stats.json counters and the per-phase heat-map / migration CSV
-// files (kept apart from the run loop in moe_orchestrator.cpp).
+// MoeOrchestrator's reporting: stats.json counters and the per-phase heat-map, migration and
+// iteration tables (kept apart from the run loop in moe_orchestrator.cpp).
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include "models/wafer_moe/moe_orchestrator.h"
 #include "models/wafer_moe/phase_keys.h"
@@ -15,60 +13,72 @@ void MoeOrchestrator::logIteration(int iteration, const Times& times) {
   std::uint64_t live = 0;
   for (const moe::ExpertPlacement& placement : placements_)
     live += static_cast<std::uint64_t>(placement.liveReplicaCount());
-  std::ostringstream row;
-  row << iteration << ',' << times.imbalance / layers_ << ',' << times.attention_allreduce.max
-      << ',' << times.dispatch.max << ',' << times.moe_compute << ',' << times.combine.max << ','
-      << times.combine_collective.max << ',' << times.migration_stall << ',' << times.iteration
-      << ',' << live << ',' << in_flight_.size() << ',' << chunks_moved_;
-  iteration_log_.push_back(row.str());
+  iteration_log_.push_back(
+      {std::int64_t{iteration}, times.imbalance / layers_, times.attention_allreduce.max,
+       times.dispatch.max, times.moe_compute, times.combine.max, times.combine_collective.max,
+       times.migration_stall, times.iteration, static_cast<std::int64_t>(live),
+       static_cast<std::int64_t>(in_flight_.size()), static_cast<std::int64_t>(chunks_moved_)});
 }
 
-void MoeOrchestrator::writeOutputs() const {
-  if (output_dir_.empty())
-    return;
-  const auto fail = [&](const std::string& file) {
-    SC_REPORT_ERROR("spatialvp/wafer_moe", (instanceName() + ": cannot write " + file).c_str());
-  };
+void MoeOrchestrator::reportTables(ModuleStats& stats) const {
   if (mesh_network_) {
     for (int p = 0; p < moe::kPhaseCount; ++p) {
-      const std::string file = output_dir_ + "/link_heatmap_" + kPhaseKeys[p] + ".csv";
-      std::ofstream out(file);
-      if (!out)
-        fail(file);
-      out << "x,y,port,inter_wafer,bytes\n";
+      StatTable& table =
+          stats.table(std::string("link_heatmap_") + kPhaseKeys[p],
+                      std::string("Bytes per directed die-to-die link in the ") + kPhaseKeys[p] +
+                          " phase (port E/W/N/S of the source die at global x, y)",
+                      {{"x", ""}, {"y", ""}, {"port", ""}, {"inter_wafer", ""}, {"bytes", "B"}});
       for (int link = 0; link < topology_->linkIdCount(); ++link) {
         if (!topology_->linkExists(link))
           continue;
         const int die = topology_->linkSource(link);
-        out << topology_->globalX(die) << ',' << topology_->globalY(die) << ','
-            << portLetter(link % 4) << ',' << (topology_->isInterWafer(link) ? 1 : 0) << ','
-            << std::llround(heat_[static_cast<std::size_t>(p)][static_cast<std::size_t>(link)])
-            << '\n';
+        table.addRow({std::int64_t{topology_->globalX(die)}, std::int64_t{topology_->globalY(die)},
+                      std::string(1, portLetter(link % 4)),
+                      std::int64_t{topology_->isInterWafer(link) ? 1 : 0},
+                      static_cast<std::int64_t>(std::llround(
+                          heat_[static_cast<std::size_t>(p)][static_cast<std::size_t>(link)]))});
       }
     }
   }
-  const auto write_rows = [&](const char* name, const char* header,
-                              const std::vector<std::string>& rows) {
-    const std::string file = output_dir_ + "/" + name;
-    std::ofstream out(file);
-    if (!out)
-      fail(file);
-    out << header << '\n';
-    for (const std::string& row : rows)
-      out << row << '\n';
+  const auto add = [&](const char* name, const char* description, std::vector<StatColumn> columns,
+                       const std::vector<std::vector<StatCell>>& rows) {
+    StatTable& table = stats.table(name, description, std::move(columns));
+    for (const auto& row : rows)
+      table.addRow(row);
   };
-  write_rows("migration_chunks.csv",
-             "migration,layer,expert,dst,step,chunk,window,phase,window_start_ps,window_end_ps,"
-             "issue_ps,landed_ps",
-             chunk_log_);
-  write_rows("replica_live.csv", "layer,die,slot,last_chunk_ps,activated_ps", live_log_);
-  // Per-iteration trace (the runtime load traces of the paper's Fig. x15): times in seconds,
-  // summed over the simulated layers; imbalance = mean over layers of max / mean die tokens.
-  write_rows("iterations.csv",
-             "iteration,imbalance,attention_allreduce_s,dispatch_s,moe_compute_s,combine_s,"
-             "combine_collective_s,migration_stall_s,iteration_s,live_replicas,"
-             "migrations_in_flight,chunks_moved",
-             iteration_log_);
+  add("migration_chunks", "NI migration chunks: window, issue and landing times",
+      {{"migration", ""},
+       {"layer", ""},
+       {"expert", ""},
+       {"dst", ""},
+       {"step", ""},
+       {"chunk", ""},
+       {"window", ""},
+       {"phase", ""},
+       {"window_start_ps", "ps"},
+       {"window_end_ps", "ps"},
+       {"issue_ps", "ps"},
+       {"landed_ps", "ps"}},
+      chunk_log_);
+  add("replica_live", "Shadow replicas as they become live",
+      {{"layer", ""}, {"die", ""}, {"slot", ""}, {"last_chunk_ps", "ps"}, {"activated_ps", "ps"}},
+      live_log_);
+  // Per-iteration series (the runtime load traces of the paper's Fig. x15): times summed over
+  // the simulated layers; imbalance = mean over layers of max / mean die tokens.
+  add("iterations", "Per-iteration series, times summed over the simulated layers",
+      {{"iteration", ""},
+       {"imbalance", ""},
+       {"attention_allreduce_s", "s"},
+       {"dispatch_s", "s"},
+       {"moe_compute_s", "s"},
+       {"combine_s", "s"},
+       {"combine_collective_s", "s"},
+       {"migration_stall_s", "s"},
+       {"iteration_s", "s"},
+       {"live_replicas", "replicas"},
+       {"migrations_in_flight", "migrations"},
+       {"chunks_moved", "chunks"}},
+      iteration_log_);
 }
 
 void MoeOrchestrator::reportStats(ModuleStats& stats) const {
@@ -146,6 +156,18 @@ void MoeOrchestrator::reportStats(ModuleStats& stats) const {
   stats.counter("migration_chunks_late", chunks_late_, "chunks",
                 "NI chunks that landed after their window closed");
   stats.counter("live_replicas", live_replicas_, "replicas", "Live shadow replicas at the end");
+  if (layers_ < model_.moeLayers()) {
+    stats.coverageNote("simulated " + std::to_string(layers_) + " of " +
+                       std::to_string(model_.moeLayers()) +
+                       " MoE layers per iteration (sample_layers): headline times and "
+                       "throughput are scaled up, counters and energy cover the simulated layers");
+  }
+  reportTables(stats);
+}
+
+std::optional<WorkProgress> MoeOrchestrator::progress() const {
+  return WorkProgress{static_cast<double>(layers_done_), static_cast<double>(iterations_) * layers_,
+                      "layers"};
 }
 
 }  // namespace spatialvp::models::wafer_moe

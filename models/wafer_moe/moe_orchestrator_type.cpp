@@ -144,10 +144,6 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
   s.quantity("window_stride", dims::data(), "Receive window per die (die j at base + j*stride)")
       .byDefault("1 GiB")
       .above(0);
-  s.string("output_dir",
-           "Directory for link_heatmap_<phase>.csv, migration_chunks.csv, replica_live.csv "
-           "(empty = none)")
-      .byDefault("");
   info.ports.push_back({"net", PortDirection::kInitiator, "Die i's network injection", true});
   info.ports.push_back({"hbm", PortDirection::kInitiator, "Die i's HBM", true});
   info.ports.push_back(

@@ -1,14 +1,19 @@
 // `spatialvp run` and `spatialvp check`.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "platform/cli/command.h"
+#include "platform/cli/stop_signals.h"
 #include "platform/core/units.h"
 #include "platform/elab/document_loader.h"
+#include "platform/output/output_folder.h"
+#include "platform/output/progress_printer.h"
 #include "platform/output/stats_writer.h"
 #include "platform/sim/simulation.h"
+#include "workloads/star/npy_file.h"
 
 namespace spatialvp::cli {
 
@@ -23,11 +28,23 @@ struct RunOptions {
   bool quiet = false;
 };
 
-void writeFile(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out)
-    throw std::runtime_error("cannot write " + path.string());
+// Everything of one run goes into the staging folder; commit() then swaps it in.
+void writeOutputs(OutputFolder& out, const Simulation& simulation, const RunReport& report) {
+  out.write("config.yaml", simulation.config().effective().toYaml());
+  out.write("stats.json", statsJson(report));
+  out.write("stats.csv", statsCsv(report));
+  for (const ModuleReport& module : report.modules) {
+    for (const StatTable& table : module.stats.tables())
+      out.write(tableFileName(module.name, table), tableCsv(table));
+    for (const StatArray& array : module.stats.arrays()) {
+      out.write(arrayFileName(module.name, array),
+                star::npyBytes(module.name + "." + array.name, array.shape, array.values,
+                               star::NpyDtype::Float64));
+    }
+  }
+  if (const TraceWriter* trace = simulation.traceWriter())
+    out.write("trace.json", trace->json());
+  out.commit();
 }
 
 std::optional<TraceWindow> parseWindow(const std::string& text) {
@@ -45,12 +62,33 @@ std::optional<TraceWindow> parseWindow(const std::string& text) {
   return window;
 }
 
+// A trace that silently lacks events misleads: say what was left out and why.
+void warnAboutTrace(const RunReport& report) {
+  if (report.trace_dropped > 0) {
+    std::cerr << "spatialvp: warning: trace.json misses " << report.trace_dropped
+              << " events beyond platform.trace.max_events; raise it or narrow the window\n";
+  }
+  if (report.trace_outside_window > 0) {
+    std::cerr << "spatialvp: warning: " << report.trace_outside_window
+              << " events fell outside the trace window and are not in trace.json\n";
+  }
+  if (report.trace_events == 0) {
+    std::cerr << "spatialvp: warning: trace.json has no events: "
+              << (report.trace_outside_window > 0 ? "none fell in the trace window"
+                                                  : "no module of this platform traced anything")
+              << "\n";
+  }
+}
+
 int execute(const RunOptions& options, bool run) {
   try {
     const auto window = parseWindow(options.trace_window);
     std::optional<std::string> path;
     if (!options.config.empty())
       path = options.config;
+    // From the start, so a signal during loading also ends in a clean, interrupted run.
+    if (run)
+      installStopHandlers();
     PlatformDocument document = loadPlatformDocument(path, options.overrides);
     Simulation simulation(document.root, document.source);
     if (!run) {
@@ -58,25 +96,35 @@ int execute(const RunOptions& options, bool run) {
       std::cout << simulation.config().effective().toYaml();
       return kExitSuccess;
     }
-    const std::filesystem::path out_dir(options.out_dir);
-    std::filesystem::create_directories(out_dir);
-    writeFile(out_dir / "config.yaml", simulation.config().effective().toYaml());
+    // Checked and locked before elaboration: a bad --out is found at once, and a concurrent
+    // run into the same folder is refused before either writes anything.
+    OutputFolder out(options.out_dir);
     simulation.elaborate(options.trace, window);
-    const RunReport report = simulation.run();
-    writeFile(out_dir / "stats.json", statsJson(report));
-    writeFile(out_dir / "stats.csv", statsCsv(report));
-    if (options.trace)
-      simulation.traceWriter()->write((out_dir / "trace.json").string());
+    ProgressPrinter printer(std::cerr, isatty(STDERR_FILENO) != 0);
+    RunControl control;
+    control.stop_reason = stopReason;
+    if (!options.quiet)
+      control.progress = [&printer](const RunProgress& progress) { printer.update(progress); };
+    const RunReport report = simulation.run(control);
+    printer.finish();
+    writeOutputs(out, simulation, report);
     if (!options.quiet) {
       printSummary(report, std::cout);
-      std::cout << "  wrote " << (out_dir / "stats.json").string() << ", stats.csv, config.yaml"
-                << (options.trace ? ", trace.json" : "") << "\n";
+      std::cout << "  wrote " << (out.target() / "stats.json").string()
+                << ", stats.csv, config.yaml" << (options.trace ? ", trace.json" : "") << "\n";
     }
-    if (report.end != RunEnd::kCompleted) {
-      std::cerr << "spatialvp: error: " << report.endName() << ": " << report.message << "\n";
+    if (options.trace)
+      warnAboutTrace(report);
+    if (!report.complete()) {
+      std::cerr << "spatialvp: error: " << report.endName() << ": " << report.message
+                << " (stats so far in " << out.target().string() << ", marked " << report.endName()
+                << ")\n";
       return kExitSimulation;
     }
     return kExitSuccess;
+  } catch (const OutputError& error) {
+    std::cerr << "spatialvp: error: " << error.what() << "\n";
+    return error.usage() ? kExitUsage : kExitSimulation;
   } catch (const ConfigError& error) {
     std::cerr << "spatialvp: error: " << error.what() << "\n";
     return kExitUsage;
@@ -105,7 +153,7 @@ CommandAction addRunCommand(CLI::App& app) {
   run->add_flag("--trace", options->trace, "Write a Chrome/Perfetto trace.json");
   run->add_option("--trace-window", options->trace_window,
                   "Only trace events overlapping START:END, e.g. '0 us:50 us'");
-  run->add_flag("--quiet", options->quiet, "No summary on stdout");
+  run->add_flag("--quiet", options->quiet, "No summary on stdout and no progress on stderr");
   return [options] { return execute(*options, true); };
 }
 

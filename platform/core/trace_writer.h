@@ -13,14 +13,18 @@ class TraceWriter {
  public:
   TraceWriter(Picoseconds window_start, Picoseconds window_end, std::size_t max_events);
 
-  // A named row in the viewer (one per module or unit); returns its id.
-  int track(const std::string& name);
+  // A named row in the viewer (one per module or unit); returns its id. Its events carry
+  // `category` as their `cat` (the module type), so viewers can filter by kind.
+  int track(const std::string& name, const std::string& category = "spatialvp");
   // A span [start, start + duration) on a track.
   void complete(int track, const std::string& name, Picoseconds start, Picoseconds duration);
 
   std::size_t eventCount() const { return events_.size(); }
+  // Events lost to the max_events cap, and events outside the time window (both reported).
   std::uint64_t droppedEvents() const { return dropped_; }
-  void write(const std::string& path) const;
+  std::uint64_t outsideWindowEvents() const { return outside_window_; }
+  // The whole trace-event JSON document (the output layer writes it as trace.json).
+  std::string json() const;
 
  private:
   struct Event {
@@ -33,8 +37,10 @@ class TraceWriter {
   Picoseconds window_end_;
   std::size_t max_events_;
   std::vector<std::string> tracks_;
+  std::vector<std::string> categories_;
   std::vector<Event> events_;
   std::uint64_t dropped_ = 0;
+  std::uint64_t outside_window_ = 0;
 };
 
 }  // namespace spatialvp

@@ -1,10 +1,10 @@
 #include "platform/output/stats_writer.h"
 
+#include <cmath>
 #include <cstdio>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
-
-#include "platform/core/units.h"
 
 namespace spatialvp {
 
@@ -31,25 +31,101 @@ std::string number(double value) {
   return buffer;
 }
 
-std::string humanValue(double value, const std::string& unit) {
-  if (unit == "B/s")
-    return formatQuantity(value, dims::bandwidth());
-  if (unit == "s")
-    return formatQuantity(value, dims::time());
-  if (unit == "B")
-    return formatQuantity(value, dims::data());
-  if (unit == "J")
-    return formatQuantity(value, dims::energy());
-  if (unit == "W")
-    return formatQuantity(value, dims::power());
-  if (unit == "op/s")
-    return formatQuantity(value, dims::computeRate());
-  return number(value) + (unit.empty() ? "" : " " + unit);
+std::string cellText(const StatCell& cell) {
+  if (const auto* integer = std::get_if<std::int64_t>(&cell))
+    return std::to_string(*integer);
+  if (const auto* real = std::get_if<double>(&cell))
+    return number(*real);
+  return csvField(std::get<std::string>(cell));
+}
+
+Json cellJson(const StatCell& cell) {
+  if (const auto* integer = std::get_if<std::int64_t>(&cell))
+    return *integer;
+  if (const auto* real = std::get_if<double>(&cell))
+    return *real;
+  return std::get<std::string>(cell);
+}
+
+// Table rows go into stats.json one row per line (an indented dump would give one line per
+// cell): the dump holds a placeholder per table that is replaced by the compact rows.
+std::string placeholder(std::size_t index) {
+  return "@spatialvp-table-rows-" + std::to_string(index) + "@";
+}
+
+std::string compactRows(const StatTable& table) {
+  if (table.rows().empty())
+    return "[]";
+  std::string text = "[";
+  for (std::size_t r = 0; r < table.rows().size(); ++r) {
+    Json row = Json::array();
+    for (const StatCell& cell : table.rows()[r])
+      row.push_back(cellJson(cell));
+    text += (r ? ",\n          " : "\n          ") + row.dump();
+  }
+  return text + "\n        ]";
+}
+
+std::string fileSafe(const std::string& name) {
+  std::string safe = name;
+  for (char& c : safe) {
+    if (c == '/' || c == '\\')
+      c = '_';
+  }
+  return safe;
 }
 
 }  // namespace
 
+std::string tableFileName(const std::string& module, const StatTable& table) {
+  return fileSafe(module + "." + table.name()) + ".csv";
+}
+
+std::string arrayFileName(const std::string& module, const StatArray& array) {
+  return fileSafe(module + "." + array.name) + ".npy";
+}
+
+std::string tableCsv(const StatTable& table) {
+  std::string text;
+  for (std::size_t c = 0; c < table.columns().size(); ++c)
+    text += (c ? "," : "") + csvField(table.columns()[c].name);
+  text += "\n";
+  for (const auto& row : table.rows()) {
+    for (std::size_t c = 0; c < row.size(); ++c)
+      text += (c ? "," : "") + cellText(row[c]);
+    text += "\n";
+  }
+  return text;
+}
+
+std::string engineering(double value, const std::string& unit) {
+  static const std::pair<double, const char*> kPrefixes[] = {
+      {1e18, "E"}, {1e15, "P"}, {1e12, "T"}, {1e9, "G"},  {1e6, "M"},   {1e3, "k"},
+      {1.0, ""},   {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}};
+  char buffer[64];
+  // Dimensionless figures, areas and percentages keep their scale.
+  const bool prefixable = !unit.empty() && unit.find('^') == std::string::npos && unit != "%";
+  if (!prefixable || value == 0.0 || !std::isfinite(value)) {
+    std::snprintf(buffer, sizeof(buffer), "%.3g", value);
+    return unit.empty() ? buffer : std::string(buffer) + " " + unit;
+  }
+  // Symbols (s, B/s, op/s) take the prefix directly; words (tokens/s) after a space.
+  const std::string head = unit.substr(0, unit.find('/'));
+  const std::string joiner = head.size() <= 2 ? "" : " ";
+  const double magnitude = std::fabs(value);
+  std::size_t i = 0;
+  while (i + 1 < std::size(kPrefixes) && magnitude < kPrefixes[i].first * 0.9995)
+    ++i;
+  // 999.96 ms rounds to 1000 ms at three figures: step up to 1 s.
+  if (i > 0 && magnitude / kPrefixes[i].first >= 999.5)
+    --i;
+  std::snprintf(buffer, sizeof(buffer), "%.3g", value / kPrefixes[i].first);
+  const std::string prefix = kPrefixes[i].second;
+  return std::string(buffer) + " " + (prefix.empty() ? "" : prefix + joiner) + unit;
+}
+
 std::string statsJson(const RunReport& report) {
+  std::vector<const StatTable*> placed_tables;
   Json modules = Json::object();
   for (const auto& module : report.modules) {
     Json counters = Json::object();
@@ -88,9 +164,37 @@ std::string statsJson(const RunReport& report) {
           {"total", quantity(module.dynamic_energy + module.static_energy, "J")},
           {"actions", actions}}},
         {"area", quantity(module.area * 1e6, "mm^2")}};
+    Json& entry = modules[module.name];
+    if (!module.stats.coverageNotes().empty())
+      entry["coverage_notes"] = module.stats.coverageNotes();
+    if (!module.stats.tables().empty()) {
+      Json tables = Json::object();
+      for (const StatTable& table : module.stats.tables()) {
+        Json columns = Json::array();
+        for (const StatColumn& column : table.columns())
+          columns.push_back({{"name", column.name}, {"unit", column.unit}});
+        tables[table.name()] = {{"description", table.description()},
+                                {"file", tableFileName(module.name, table)},
+                                {"columns", columns},
+                                {"rows", placeholder(placed_tables.size())}};
+        placed_tables.push_back(&table);
+      }
+      entry["tables"] = tables;
+    }
+    if (!module.stats.arrays().empty()) {
+      Json arrays = Json::object();
+      for (const StatArray& array : module.stats.arrays()) {
+        arrays[array.name] = {{"description", array.description},
+                              {"file", arrayFileName(module.name, array)},
+                              {"shape", array.shape},
+                              {"dtype", "float64"}};
+      }
+      entry["arrays"] = arrays;
+    }
   }
+  // A run that did not complete has no headline figures: partial work must not look valid.
   Json headline = Json::object();
-  for (const auto& module : report.modules) {
+  for (const auto& module : report.complete() ? report.modules : std::vector<ModuleReport>{}) {
     for (const auto& value : module.stats.headlines()) {
       headline[module.name + "." + value.name] = {{"value", value.value}, {"unit", value.unit}};
     }
@@ -103,6 +207,7 @@ std::string statsJson(const RunReport& report) {
        {{"name", report.platform_name}, {"config", report.config_source}, {"seed", report.seed}}},
       {"run",
        {{"end", report.endName()},
+        {"complete", report.complete()},
         {"message", report.message},
         {"simulated_time", quantity(report.simulated_seconds, "s")},
         {"transactions", report.transactions}}},
@@ -123,7 +228,12 @@ std::string statsJson(const RunReport& report) {
                                  : 0.0},
         {"simulated_seconds_per_wall_second",
          report.wall_seconds > 0 ? report.simulated_seconds / report.wall_seconds : 0.0}}}};
-  return document.dump(2) + "\n";
+  std::string text = document.dump(2) + "\n";
+  for (std::size_t i = 0; i < placed_tables.size(); ++i) {
+    const std::string key = "\"" + placeholder(i) + "\"";
+    text.replace(text.find(key), key.size(), compactRows(*placed_tables[i]));
+  }
+  return text;
 }
 
 std::string statsCsv(const RunReport& report) {
@@ -146,8 +256,9 @@ std::string statsCsv(const RunReport& report) {
         if (c == '^')
           c = '_';
       }
+      // Incomplete runs keep the columns (sweeps line up) but leave the figures empty.
       columns.emplace_back(module.name + "." + value.name + (unit.empty() ? "" : "_" + unit),
-                           number(value.value));
+                           report.complete() ? number(value.value) : "");
     }
   }
   columns.emplace_back("wall_time_s", number(report.wall_seconds));
@@ -163,28 +274,35 @@ std::string statsCsv(const RunReport& report) {
 void printSummary(const RunReport& report, std::ostream& out) {
   out << "spatialvp " << SPATIALVP_VERSION << ": platform '" << report.platform_name << "' ("
       << report.config_source << ", seed " << report.seed << ")\n";
-  out << "  " << report.endName() << " at "
-      << formatQuantity(report.simulated_seconds, dims::time()) << " simulated\n";
+  out << "  " << report.endName() << " at " << engineering(report.simulated_seconds, "s")
+      << " simulated\n";
   if (!report.message.empty())
     out << "  " << report.message << "\n";
-  for (const auto& module : report.modules) {
-    for (const auto& value : module.stats.headlines()) {
-      out << "  " << module.name << "." << value.name << ": " << humanValue(value.value, value.unit)
-          << "\n";
+  if (report.complete()) {
+    for (const auto& module : report.modules) {
+      for (const auto& value : module.stats.headlines()) {
+        out << "  " << module.name << "." << value.name << ": "
+            << engineering(value.value, value.unit) << "\n";
+      }
     }
+  } else {
+    out << "  no headline figures: the run did not complete (counters so far in stats.json)\n";
   }
   const double energy = report.dynamicEnergy() + report.staticEnergy();
-  out << "  energy " << formatQuantity(energy, dims::energy()) << " (dynamic "
-      << formatQuantity(report.dynamicEnergy(), dims::energy()) << ", static "
-      << formatQuantity(report.staticEnergy(), dims::energy()) << "), area "
-      << number(report.area() * 1e6) << " mm^2\n";
-  char speed[160];
-  std::snprintf(speed, sizeof(speed), "  simulator: %.3f s wall, %.2f M transactions/s\n",
-                report.wall_seconds,
-                report.wall_seconds > 0
-                    ? static_cast<double>(report.transactions) / report.wall_seconds / 1e6
-                    : 0.0);
-  out << speed;
+  out << "  energy " << engineering(energy, "J") << " (dynamic "
+      << engineering(report.dynamicEnergy(), "J") << ", static "
+      << engineering(report.staticEnergy(), "J") << "), area "
+      << engineering(report.area() * 1e6, "mm^2") << "\n";
+  for (const auto& module : report.modules) {
+    for (const std::string& note : module.stats.coverageNotes())
+      out << "  sampled (" << module.name << "): " << note << "\n";
+  }
+  out << "  simulator: " << engineering(report.wall_seconds, "s") << " wall, "
+      << engineering(report.wall_seconds > 0
+                         ? static_cast<double>(report.transactions) / report.wall_seconds
+                         : 0.0,
+                     "transactions/s")
+      << "\n";
 }
 
 }  // namespace spatialvp

@@ -28,8 +28,14 @@ std::size_t Module::portWidth(const std::string& port) const {
 }
 void Module::connected(const PlatformView&) {}
 void Module::reportStats(ModuleStats&) const {}
+std::optional<WorkProgress> Module::progress() const {
+  return std::nullopt;
+}
 
 void Module::becomeActive() {
+  if (active_)
+    return;
+  active_ = true;
   services_.registerActive();
 }
 
@@ -42,7 +48,7 @@ void Module::finished() {
 
 int Module::traceTrack() {
   if (trace_track_ < 0 && trace())
-    trace_track_ = trace()->track(instance_name_);
+    trace_track_ = trace()->track(instance_name_, type_.name);
   return trace_track_;
 }
 

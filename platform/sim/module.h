@@ -3,6 +3,7 @@
 // built from validated parameters, exposes its sockets by port name for YAML binding, and
 // reports stats at the end of a run. See docs/ARCHITECTURE.md for how to add one.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <systemc>
 #include <tlm>
@@ -25,6 +26,13 @@ struct ModuleContext {
   SimulationServices& services;
 };
 
+// How far a module is through its work, for the progress line of long runs.
+struct WorkProgress {
+  double done = 0.0;
+  double total = 0.0;
+  std::string unit;  // what is counted: "tiles", "layers", "iterations", "requests"
+};
+
 class Module : public sc_core::sc_module {
  public:
   // Derived classes take the sc_module_name by value and pass it on, as SystemC requires.
@@ -43,6 +51,10 @@ class Module : public sc_core::sc_module {
 
   // Counters, values, histograms, energy actions and headline figures for stats.json.
   virtual void reportStats(ModuleStats& stats) const;
+  // Work done of total, where the module knows it; polled between slices of simulated time.
+  virtual std::optional<WorkProgress> progress() const;
+  // An active module that has not reported finished() (for deadlock and limit messages).
+  bool hasWorkLeft() const { return active_ && !finished_; }
 
   const std::string& instanceName() const { return instance_name_; }
   const ParamValues& params() const { return params_; }
@@ -65,6 +77,7 @@ class Module : public sc_core::sc_module {
   const ModuleTypeInfo& type_;
   SimulationServices& services_;
   int trace_track_ = -1;
+  bool active_ = false;
   bool finished_ = false;
 };
 

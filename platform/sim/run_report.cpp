@@ -33,6 +33,8 @@ std::string RunReport::endName() const {
       return "deadlock";
     case RunEnd::kError:
       return "error";
+    case RunEnd::kInterrupted:
+      return "interrupted";
   }
   return "unknown";
 }

@@ -27,7 +27,9 @@ struct ModuleReport {
   double area = 0.0;            // m^2
 };
 
-enum class RunEnd { kCompleted, kTimeLimit, kDeadlock, kError };
+// How a run ended; only kCompleted runs have headline figures. kInterrupted: SIGINT/SIGTERM or
+// the wall-clock watchdog stopped it, and the stats are what was gathered so far.
+enum class RunEnd { kCompleted, kTimeLimit, kDeadlock, kError, kInterrupted };
 
 struct RunReport {
   std::string platform_name;
@@ -40,8 +42,10 @@ struct RunReport {
   std::uint64_t transactions = 0;
   std::vector<ModuleReport> modules;
   std::uint64_t trace_events = 0;
-  std::uint64_t trace_dropped = 0;
+  std::uint64_t trace_dropped = 0;         // beyond the max_events cap
+  std::uint64_t trace_outside_window = 0;  // outside the trace window
 
+  bool complete() const { return end == RunEnd::kCompleted; }
   double dynamicEnergy() const;
   double staticEnergy() const;
   double area() const;

@@ -2,7 +2,9 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <iostream>
 
 #include "platform/elab/builtin_models.h"
@@ -34,6 +36,8 @@ void configureKernelReports() {
   sc_report_handler::set_actions(sc_core::SC_WARNING, sc_core::SC_DISPLAY);
   sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_THROW);
   sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_THROW);
+  // The run loop's slices of simulated time may well contain no event; that is not news.
+  sc_report_handler::set_actions(sc_core::SC_ID_NO_SC_START_ACTIVITY_, sc_core::SC_DO_NOTHING);
 }
 
 }  // namespace
@@ -79,30 +83,152 @@ void Simulation::elaborate(bool trace, std::optional<TraceWindow> window) {
   elaborator_->elaborate();
 }
 
-RunReport Simulation::run() {
+namespace {
+
+// Kernel threads that have not terminated, by hierarchical name (at most `limit` names).
+void aliveThreads(const std::vector<sc_core::sc_object*>& objects, std::vector<std::string>& names,
+                  std::size_t& count) {
+  for (sc_core::sc_object* object : objects) {
+    const std::string kind = object->kind();
+    if (kind == "sc_thread_process" || kind == "sc_cthread_process") {
+      if (!sc_core::sc_process_handle(object).terminated()) {
+        ++count;
+        if (names.size() < 8)
+          names.push_back(object->name());
+      }
+    }
+    aliveThreads(object->get_child_objects(), names, count);
+  }
+}
+
+std::string listed(const std::vector<std::string>& names, std::size_t count) {
+  std::string text;
+  for (const std::string& name : names)
+    text += (text.empty() ? "" : ", ") + name;
+  if (count > names.size())
+    text += " and " + std::to_string(count - names.size()) + " more";
+  return text;
+}
+
+// Slices of simulated time are sized to take about this much wall time, so signals, the
+// watchdog and progress are looked at often while the kernel's per-call cost stays negligible.
+constexpr double kSliceWallMin = 0.02;  // s: below this, double the slice
+constexpr double kSliceWallMax = 0.2;   // s: above this, halve it
+
+}  // namespace
+
+std::string Simulation::blockedDescription() const {
+  std::vector<std::string> modules;
+  for (const auto& module : elaborator_->modules()) {
+    if (module->hasWorkLeft())
+      modules.push_back(module->instanceName());
+  }
+  std::vector<std::string> threads;
+  std::size_t thread_count = 0;
+  aliveThreads(sc_core::sc_get_top_level_objects(), threads, thread_count);
+  std::string text = std::to_string(modules.size()) + " of " +
+                     std::to_string(services_->activeModules()) +
+                     " active modules had work left (" + listed(modules, modules.size()) + ")";
+  if (thread_count > 0)
+    text += "; threads still waiting: " + listed(threads, thread_count);
+  return text;
+}
+
+RunProgress Simulation::progress(double wall_seconds) const {
+  RunProgress result;
+  result.simulated_seconds = sc_core::sc_time_stamp().to_seconds();
+  result.wall_seconds = wall_seconds;
+  for (const auto& module : elaborator_->modules()) {
+    const std::optional<WorkProgress> work = module->progress();
+    if (!work)
+      continue;
+    auto same_unit = std::find_if(result.work.begin(), result.work.end(),
+                                  [&](const WorkProgress& p) { return p.unit == work->unit; });
+    if (same_unit == result.work.end()) {
+      result.work.push_back(*work);
+    } else {
+      same_unit->done += work->done;
+      same_unit->total += work->total;
+    }
+  }
+  return result;
+}
+
+RunReport Simulation::run(const RunControl& control) {
   if (!elaborator_)
     throw std::logic_error("Simulation::run before elaborate");
   const ParamValues& settings = config_.settings();
   const auto limit = sc_core::sc_time::from_seconds(settings.quantity("time_limit"));
   const auto wall_start = std::chrono::steady_clock::now();
+  const auto wall_since = [](std::chrono::steady_clock::time_point start) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
   RunEnd end = RunEnd::kCompleted;
   std::string message;
   {
-    Watchdog watchdog(settings.quantity("wall_limit"));
+    const double wall_limit = settings.quantity("wall_limit");
+    Watchdog watchdog(wall_limit);
     try {
-      sc_core::sc_start(limit);
-      if (services_->activeModules() > 0 && !services_->allFinished()) {
-        const std::string waiting = std::to_string(services_->unfinishedModules()) + " of " +
-                                    std::to_string(services_->activeModules()) +
-                                    " active modules had work left";
+      // sc_start(limit) would advance time to the limit when events run out, hiding a
+      // deadlock; slices that exit on starvation see it, and between slices the run can stop.
+      sc_core::sc_time slice = sc_core::sc_get_time_resolution() * 1000.0;
+      bool started = false;
+      while (true) {
+        std::string stop;
+        if (watchdog.expired()) {
+          char text[160];
+          std::snprintf(text, sizeof(text),
+                        "wall-clock watchdog: the run exceeded platform.wall_limit (%.6g s) and "
+                        "was stopped",
+                        wall_limit);
+          stop = text;
+        } else if (control.stop_reason) {
+          stop = control.stop_reason();
+        }
+        if (!stop.empty()) {
+          end = RunEnd::kInterrupted;
+          message = stop;
+          break;
+        }
+        if (sc_core::sc_get_status() == sc_core::SC_STOPPED ||
+            sc_core::sc_end_of_simulation_invoked())
+          break;
+        const sc_core::sc_time now = sc_core::sc_time_stamp();
+        if (now >= limit)
+          break;
+        sc_core::sc_time step = std::min(slice, limit - now);
+        if (started) {
+          if (!sc_core::sc_pending_activity())
+            break;  // starvation: finished, or a deadlock if work is left
+          // The kernel does not move time in a slice without events: reach for the next one.
+          const sc_core::sc_time to_next = sc_core::sc_time_to_pending_activity();
+          if (to_next > limit - now) {
+            sc_core::sc_start(limit - now, sc_core::SC_RUN_TO_TIME);
+            break;
+          }
+          step = std::min(std::max(slice, to_next), limit - now);
+        }
+        const auto slice_start = std::chrono::steady_clock::now();
+        sc_core::sc_start(step, sc_core::SC_EXIT_ON_STARVATION);
+        started = true;
+        const double took = wall_since(slice_start);
+        if (took < kSliceWallMin && slice < limit)
+          slice = slice * 2.0;
+        else if (took > kSliceWallMax && slice > sc_core::sc_get_time_resolution() * 2.0)
+          slice = slice / 2.0;
+        if (control.progress)
+          control.progress(progress(wall_since(wall_start)));
+      }
+      if (end == RunEnd::kCompleted && services_->activeModules() > 0 &&
+          !services_->allFinished()) {
         if (sc_core::sc_time_stamp() >= limit) {
           end = RunEnd::kTimeLimit;
           message = "simulated-time limit platform.time_limit (" + limit.to_string() +
-                    ") reached: " + waiting;
+                    ") reached: " + blockedDescription();
         } else {
           end = RunEnd::kDeadlock;
-          message = "deadlock: no more events at " + sc_core::sc_time_stamp().to_string() +
-                    " but " + waiting;
+          message = "deadlock: no events left at " + sc_core::sc_time_stamp().to_string() +
+                    " but " + blockedDescription();
         }
       }
     } catch (const sc_core::sc_report& report) {
@@ -115,9 +241,7 @@ RunReport Simulation::run() {
       message = error.what();
     }
   }
-  const double wall_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  return collect(end, message, wall_seconds);
+  return collect(end, message, wall_since(wall_start));
 }
 
 RunReport Simulation::collect(RunEnd end, std::string message, double wall_seconds) const {
@@ -133,6 +257,7 @@ RunReport Simulation::collect(RunEnd end, std::string message, double wall_secon
   if (const TraceWriter* writer = services_->trace()) {
     report.trace_events = writer->eventCount();
     report.trace_dropped = writer->droppedEvents();
+    report.trace_outside_window = writer->outsideWindowEvents();
   }
   for (const auto& module : elaborator_->modules()) {
     ModuleReport entry;

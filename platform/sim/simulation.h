@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "platform/core/config_node.h"
 #include "platform/elab/elaborator.h"
@@ -21,6 +22,21 @@ struct TraceWindow {
   double end_seconds = 0.0;
 };
 
+// Progress of a running simulation, reported between slices of simulated time.
+struct RunProgress {
+  double simulated_seconds = 0.0;
+  double wall_seconds = 0.0;
+  std::vector<WorkProgress> work;  // summed over modules, one entry per unit counted
+};
+
+// Hooks of the caller into a run: both are called between slices of simulated time, which
+// last some tens of milliseconds of wall time each.
+struct RunControl {
+  // A non-empty reason stops the run cleanly as interrupted (e.g. a signal arrived).
+  std::function<std::string()> stop_reason;
+  std::function<void(const RunProgress&)> progress;
+};
+
 class Simulation {
  public:
   // Validates `root` (throws ConfigError); built-in types plus any plug-ins it lists.
@@ -34,15 +50,19 @@ class Simulation {
 
   // Builds and binds the modules (throws ConfigError); `check` stops here.
   void elaborate(bool trace, std::optional<TraceWindow> window);
-  // Runs an elaborated platform. Simulation failures (model errors, limits, deadlock) come
-  // back in the report with end != kCompleted.
-  RunReport run();
+  // Runs an elaborated platform. Simulation failures (model errors, limits, deadlock,
+  // interruption) come back in the report with end != kCompleted.
+  RunReport run(const RunControl& control = {});
 
   // Valid after run() with trace enabled.
   const TraceWriter* traceWriter() const;
 
  private:
   RunReport collect(RunEnd end, std::string message, double wall_seconds) const;
+  RunProgress progress(double wall_seconds) const;
+  // Names of the modules with work left and of the kernel threads still alive, for the
+  // deadlock and time-limit messages.
+  std::string blockedDescription() const;
 
   PluginLoader plugins_;  // first: plug-in code outlives everything built from it
   ModuleRegistry registry_;

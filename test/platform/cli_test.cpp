@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 using Catch::Matchers::Contains;
@@ -180,4 +181,52 @@ TEST_CASE("Trace option writes a Chrome trace-event file limited to the window",
   CHECK(
       spatialvp("run '" + kDemo + "' --quiet --trace --trace-window 'soon:later'", dir).exit_code ==
       2);
+}
+
+// Checks the trace-event format: every complete event names its track, carries a category and
+// non-negative times; every track has a thread_name record.
+void checkTraceEvents(const nlohmann::json& trace) {
+  std::set<int> named;
+  for (const auto& event : trace["traceEvents"]) {
+    if (event["ph"] == "M" && event["name"] == "thread_name")
+      named.insert(event["tid"].get<int>());
+  }
+  for (const auto& event : trace["traceEvents"]) {
+    if (event["ph"] != "X")
+      continue;
+    REQUIRE(event.contains("cat"));
+    CHECK(!event["cat"].get<std::string>().empty());
+    CHECK(event["ts"].get<double>() >= 0.0);
+    CHECK(event["dur"].get<double>() >= 0.0);
+    CHECK(named.count(event["tid"].get<int>()) == 1);
+  }
+}
+
+TEST_CASE("MoE --trace has phase events with categories, and a window that drops events warns",
+          "[cli][trace]") {
+  const fs::path dir = scratch("moe_trace");
+  const std::string config = SPATIALVP_SOURCE_DIR "/platform/configs/wafer_moe.yaml";
+  const Result full =
+      spatialvp("run '" + config + "' --quiet --trace --out t --set orch.sample_layers=2", dir);
+  REQUIRE(full.exit_code == 0);
+  const auto trace = nlohmann::json::parse(slurp(dir / "t/trace.json"));
+  checkTraceEvents(trace);
+  std::size_t phases = 0;
+  for (const auto& event : trace["traceEvents"])
+    phases +=
+        event["ph"] == "X" && event["cat"] == "moe_orchestrator" && event["name"] == "dispatch";
+  CHECK(phases == 2);  // one dispatch window per simulated layer
+  CHECK(full.err.find("warning") == std::string::npos);
+
+  const Result narrow = spatialvp("run '" + config +
+                                      "' --quiet --trace --out n --set orch.sample_layers=2 "
+                                      "--trace-window '0 us:1 ps'",
+                                  dir);
+  REQUIRE(narrow.exit_code == 0);
+  CHECK_THAT(narrow.err, Contains("fell outside the trace window"));
+  const Result capped =
+      spatialvp("run '" + kDemo + "' --quiet --trace --out c --set trace.max_events=10", dir);
+  REQUIRE(capped.exit_code == 0);
+  CHECK_THAT(capped.err, Contains("beyond platform.trace.max_events"));
+  checkTraceEvents(nlohmann::json::parse(slurp(dir / "c/trace.json")));
 }

@@ -328,6 +328,20 @@ MatrixD readNpyMatrix(const std::string& path, const std::string& what, std::siz
 
 void writeNpy(const std::string& path, const std::vector<std::size_t>& shape,
               const std::vector<double>& values, NpyDtype dtype) {
+  const std::string bytes = npyBytes(path, shape, values, dtype);
+  std::ofstream out(path, std::ios::binary);
+  if (!out) {
+    throw NpyError(path + ": cannot open for writing");
+  }
+  out << bytes;
+  if (!out) {
+    throw NpyError(path + ": write failed");
+  }
+}
+
+std::string npyBytes(const std::string& what, const std::vector<std::size_t>& shape,
+                     const std::vector<double>& values, NpyDtype dtype) {
+  const std::string& path = what;
   std::size_t count = 1;
   std::string shape_text = "(";
   for (std::size_t i = 0; i < shape.size(); ++i) {
@@ -347,10 +361,7 @@ void writeNpy(const std::string& path, const std::vector<std::size_t>& shape,
   header.append((64 - unpadded % 64) % 64, ' ');
   header.push_back('\n');
 
-  std::ofstream out(path, std::ios::binary);
-  if (!out) {
-    throw NpyError(path + ": cannot open for writing");
-  }
+  std::ostringstream out(std::ios::binary);
   const unsigned char preamble[10] = {0x93,
                                       'N',
                                       'U',
@@ -400,9 +411,7 @@ void writeNpy(const std::string& path, const std::vector<std::size_t>& shape,
         break;
     }
   }
-  if (!out) {
-    throw NpyError(path + ": write failed");
-  }
+  return out.str();
 }
 
 }  // namespace spatialvp::star

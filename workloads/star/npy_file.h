@@ -40,6 +40,9 @@ MatrixD readNpyMatrix(const std::string& path, const std::string& what,
 // rounded to nearest and saturated; float16 rounds to nearest even).
 void writeNpy(const std::string& path, const std::vector<std::size_t>& shape,
               const std::vector<double>& values, NpyDtype dtype);
+// The bytes writeNpy writes (`what` names the array in errors).
+std::string npyBytes(const std::string& what, const std::vector<std::size_t>& shape,
+                     const std::vector<double>& values, NpyDtype dtype);
 
 // IEEE 754 binary16 conversions, exposed for tests.
 double halfBitsToDouble(std::uint16_t bits);

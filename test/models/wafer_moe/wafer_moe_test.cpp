@@ -34,10 +34,10 @@ using spatialvp::test::freshDir;
 using spatialvp::test::generatedConfig;
 using spatialvp::test::jsonCounter;
 using spatialvp::test::moduleNamed;
-using spatialvp::test::readCsv;
 using spatialvp::test::runConfig;
 using spatialvp::test::runShipped;
 using spatialvp::test::shippedConfigError;
+using spatialvp::test::tableRows;
 
 // Mesh payload bytes per directed router-to-router link, keyed "x<X>y<Y>.<P>".
 std::map<std::string, double> meshLinkBytes(const ModuleReport& mesh) {
@@ -55,10 +55,9 @@ const char* const kPhases[] = {"attention_allreduce", "dispatch",        "combin
                                "combine_collective",  "migration_local", "migration_global"};
 
 // Every transfer byte entered the mesh and reached a die window; link by link, the mesh carried
-// what the transfer lists route (the per-phase heat-map CSVs in `dir`, summed), and each CSV adds
+// what the transfer lists route (the per-phase heat-map tables, summed), and each table adds
 // up to its phase's link_bytes. Returns the mesh's payload bytes per link.
-std::map<std::string, double> checkMeshCarriesTransfers(const std::string& dir,
-                                                        const ModuleReport& orch,
+std::map<std::string, double> checkMeshCarriesTransfers(const ModuleReport& orch,
                                                         const ModuleReport& mesh) {
   double bytes = 0.0;
   for (const char* phase : kPhases)
@@ -71,7 +70,7 @@ std::map<std::string, double> checkMeshCarriesTransfers(const std::string& dir,
   double link_bytes = 0.0;
   for (const char* phase : kPhases) {
     double phase_sum = 0.0;
-    for (const auto& row : readCsv(dir + "/link_heatmap_" + std::string(phase) + ".csv")) {
+    for (const auto& row : tableRows(orch, "link_heatmap_" + std::string(phase))) {
       REQUIRE(row.size() == 5);
       const double value = std::stod(row[4]);
       expected["x" + row[0] + "y" + row[1] + "." + row[2]] += value;
@@ -98,9 +97,8 @@ std::map<std::string, double> checkMeshCarriesTransfers(const std::string& dir,
 
 TEST_CASE("Wafer MoE: a decode iteration on one wafer puts exactly the transfer lists on the mesh",
           "[wafer_moe]") {
-  const std::string dir = freshDir("bytes");
-  const RunReport report = runShipped(
-      "wafer_moe.yaml", {"orch.sample_layers=4", "orch.balancer=none", "orch.output_dir=" + dir});
+  const RunReport report =
+      runShipped("wafer_moe.yaml", {"orch.sample_layers=4", "orch.balancer=none"});
   const ModuleReport& orch = moduleNamed(report, "orch");
   const ModuleReport& mesh = moduleNamed(report, "net");
   CHECK(counter(orch, "iterations") == 1);
@@ -116,7 +114,7 @@ TEST_CASE("Wafer MoE: a decode iteration on one wafer puts exactly the transfer 
   CHECK(counter(orch, "time.iteration") >=
         counter(orch, "time.attention_compute") + counter(orch, "time.moe_compute"));
 
-  const std::map<std::string, double> carried = checkMeshCarriesTransfers(dir, orch, mesh);
+  const std::map<std::string, double> carried = checkMeshCarriesTransfers(orch, mesh);
   CHECK(carried.size() == 2 * (7 * 8) * 2);  // 8 x 8: 112 undirected links, both directions
 }
 
@@ -126,12 +124,12 @@ TEST_CASE("Wafer MoE: two wafers with sparse inter-wafer links put the transfer 
   const std::string dir = freshDir("two_wafers");
   const std::string config = generatedConfig(
       dir, "two_wafers.yaml", "--wafers 2 --width 4 --height 4 --inter-wafer-links 1,2");
-  const RunReport report = runConfig(config, {"orch.sample_layers=2", "orch.balancer=none",
-                                              "orch.mapping=baseline", "orch.output_dir=" + dir});
+  const RunReport report =
+      runConfig(config, {"orch.sample_layers=2", "orch.balancer=none", "orch.mapping=baseline"});
   const ModuleReport& orch = moduleNamed(report, "orch");
   const ModuleReport& mesh = moduleNamed(report, "net");
   CHECK(counter(orch, "dies") == 32);
-  const std::map<std::string, double> carried = checkMeshCarriesTransfers(dir, orch, mesh);
+  const std::map<std::string, double> carried = checkMeshCarriesTransfers(orch, mesh);
   // 2 x 48 directed links inside the wafers, and the 2 linked rows in both directions between.
   CHECK(carried.size() == 2 * 48 + 2 * 2);
   CHECK(carried.count("x3y0.E") == 0);
@@ -141,7 +139,7 @@ TEST_CASE("Wafer MoE: two wafers with sparse inter-wafer links put the transfer 
     REQUIRE(carried.count(link) == 1);
     CHECK(carried.at(link) > 0.0);  // the baseline all-to-all crosses both ways on both rows
   }
-  for (const auto& row : readCsv(dir + "/link_heatmap_dispatch.csv")) {
+  for (const auto& row : tableRows(orch, "link_heatmap_dispatch")) {
     const bool crossing = (row[0] == "3" && row[2] == "E") || (row[0] == "4" && row[2] == "W");
     CHECK(row[3] == (crossing ? "1" : "0"));
   }
@@ -154,13 +152,13 @@ TEST_CASE("Wafer MoE: HER on-demand forwarding keeps the collectives on their wa
       generatedConfig(dir, "her_on_demand.yaml",
                       "--wafers 2 --width 4 --height 4 --mapping her --balancer none "
                       "--param her_forwarding=on_demand");
-  const RunReport report = runConfig(config, {"orch.sample_layers=2", "orch.output_dir=" + dir});
+  const RunReport report = runConfig(config, {"orch.sample_layers=2"});
   const ModuleReport& orch = moduleNamed(report, "orch");
-  checkMeshCarriesTransfers(dir, orch, moduleNamed(report, "net"));
+  checkMeshCarriesTransfers(orch, moduleNamed(report, "net"));
   // Wafer 0 is x 0..3, wafer 1 is x 4..7: crossing links leave x 3 eastward or x 4 westward.
   const auto crossingBytes = [&](const std::string& phase) {
     double bytes = 0.0;
-    for (const auto& row : readCsv(dir + "/link_heatmap_" + phase + ".csv")) {
+    for (const auto& row : tableRows(orch, "link_heatmap_" + phase)) {
       if ((row[0] == "3" && row[2] == "E") || (row[0] == "4" && row[2] == "W"))
         bytes += std::stod(row[4]);
     }
@@ -219,10 +217,9 @@ TEST_CASE("Wafer MoE: the baseline dispatch does load the links between ER's FTD
 
 TEST_CASE("Wafer MoE: NI chunks move only inside their windows and replicas go live after the last",
           "[wafer_moe]") {
-  const std::string dir = freshDir("ni");
-  const RunReport report = runShipped(
-      "wafer_moe.yaml", {"orch.sample_layers=6", "orch.iterations=10", "orch.balancer=ni",
-                         "orch.balancer_alpha=0.3", "orch.output_dir=" + dir});
+  const RunReport report =
+      runShipped("wafer_moe.yaml", {"orch.sample_layers=6", "orch.iterations=10",
+                                    "orch.balancer=ni", "orch.balancer_alpha=0.3"});
   const ModuleReport& orch = moduleNamed(report, "orch");
   REQUIRE(counter(orch, "migrations_completed") > 0);
   CHECK(counter(orch, "phase.migration_local.bytes") > 0.0);
@@ -231,7 +228,7 @@ TEST_CASE("Wafer MoE: NI chunks move only inside their windows and replicas go l
   CHECK(counter(orch, "migration_chunks_late") == 0.0);
 
   // migration,layer,expert,dst,step,chunk,window,phase,window_start,window_end,issue,landed
-  const auto chunks = readCsv(dir + "/migration_chunks.csv");
+  const auto chunks = tableRows(orch, "migration_chunks");
   REQUIRE(static_cast<double>(chunks.size()) == counter(orch, "migration_chunks"));
   std::map<std::pair<int, int>, std::map<int, double>> landed;  // (migration, chunk) -> step
   std::map<std::tuple<int, int, int>, double> last;             // (layer, dst) -> last landing
@@ -266,13 +263,13 @@ TEST_CASE("Wafer MoE: NI chunks move only inside their windows and replicas go l
     latest = std::max(latest, land);
   }
   // The per-iteration trace: one row per iteration; balancing lowers the peak/mean load.
-  const auto trace = readCsv(dir + "/iterations.csv");
+  const auto trace = tableRows(orch, "iterations");
   REQUIRE(trace.size() == 10);
   CHECK(std::stod(trace.back()[1]) < 0.9 * std::stod(trace.front()[1]));
   CHECK(std::stod(trace.back()[9]) > 0.0);  // live replicas
 
   // layer,die,slot,last_chunk_ps,activated_ps
-  const auto live = readCsv(dir + "/replica_live.csv");
+  const auto live = tableRows(orch, "replica_live");
   REQUIRE(!live.empty());
   for (const auto& row : live) {
     const int layer = std::stoi(row[0]);
@@ -448,7 +445,6 @@ moe::MoeModel deepSeekV3() {
 TEST_CASE("Wafer MoE: prefill routes every prompt token and is compute bound", "[wafer_moe]") {
   const std::string dir = freshDir("prefill");
   std::vector<std::string> settings = workloadSettings("prefill");
-  settings.push_back("orch.output_dir=" + dir);
   const RunReport report = runConfig(smallWaferConfig(dir), settings);
   const ModuleReport& orch = moduleNamed(report, "orch");
   const ModuleReport& mesh = moduleNamed(report, "net");
@@ -473,7 +469,7 @@ TEST_CASE("Wafer MoE: prefill routes every prompt token and is compute bound", "
   CHECK(counter(orch, "phase.dispatch.bytes") <= routed);
   CHECK(counter(orch, "phase.dispatch.bytes") > 0.5 * routed);
   CHECK(counter(orch, "phase.combine.bytes") == counter(orch, "phase.dispatch.bytes"));
-  checkMeshCarriesTransfers(dir, orch, mesh);
+  checkMeshCarriesTransfers(orch, mesh);
 
   // Attention: the roofline of one TP member for the group's batch x prompt tokens, batch
   // sequences and the mean causal context prompt / 2 (same tokens in every group).

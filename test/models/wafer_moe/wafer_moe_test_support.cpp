@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -9,6 +10,7 @@
 #include "platform/core/config_error.h"
 #include "platform/core/config_loader.h"
 #include "platform/elab/embedded_configs.h"
+#include "platform/output/stats_writer.h"
 
 namespace spatialvp::test {
 
@@ -52,9 +54,14 @@ std::string shippedConfigError(const std::string& setting) {
   return "";
 }
 
-std::vector<std::vector<std::string>> readCsv(const std::string& path) {
-  std::ifstream file(path);
-  REQUIRE(file.good());
+std::vector<std::vector<std::string>> tableRows(const ModuleReport& module,
+                                                const std::string& table) {
+  const auto& tables = module.stats.tables();
+  const auto found = std::find_if(tables.begin(), tables.end(),
+                                  [&](const StatTable& t) { return t.name() == table; });
+  INFO(module.name << " has no table " << table);
+  REQUIRE(found != tables.end());
+  std::stringstream file(tableCsv(*found));
   std::vector<std::vector<std::string>> rows;
   std::string line;
   std::getline(file, line);  // header

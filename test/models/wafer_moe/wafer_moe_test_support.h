@@ -15,8 +15,10 @@ RunReport runShipped(const std::string& file, const std::vector<std::string>& se
 // The configuration error of wafer_moe.yaml with one --set `setting` (elaborates once).
 std::string shippedConfigError(const std::string& setting);
 
-// Rows of a CSV file after its header, split at commas.
-std::vector<std::vector<std::string>> readCsv(const std::string& path);
+// Rows of a module's stats table as the output layer writes them to CSV (after the header,
+// split at commas).
+std::vector<std::vector<std::string>> tableRows(const ModuleReport& module,
+                                                const std::string& table);
 // An empty directory under the build tree.
 std::string freshDir(const std::string& name);
 // scripts/gen_wafer_moe_config with `arguments`, written to `dir`/`file`; returns that path.
