@@ -150,8 +150,12 @@ NpyArray readNpy(const std::string& path) {
   if (!in) {
     fail(path, "cannot open file");
   }
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
-                                   std::istreambuf_iterator<char>());
+  const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
+                                         std::istreambuf_iterator<char>());
+  return parseNpy(bytes, path);
+}
+
+NpyArray parseNpy(const std::vector<unsigned char>& bytes, const std::string& path) {
   static const unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
   if (bytes.size() < 10 || std::memcmp(bytes.data(), kMagic, 6) != 0) {
     fail(path, "not a .npy file (missing \\x93NUMPY magic)");
