@@ -37,8 +37,8 @@ AddressRouter::AddressRouter(sc_core::sc_module_name name, const ModuleContext& 
   constexpr double kAddressSpace = 18446744073709551616.0;  // 2^64
   for (std::size_t i = 0; i < bases.size(); ++i) {
     if (sizes[i] != std::floor(sizes[i]) || !(sizes[i] < kAddressSpace)) {
-      params().fail("sizes", "range " + std::to_string(i) +
-                                 " must be a whole number of bytes below 2^64 B");
+      params().fail("sizes",
+                    "range " + std::to_string(i) + " must be a whole number of bytes below 2^64 B");
     }
     const auto base = static_cast<std::uint64_t>(bases[i]);
     const auto size = static_cast<std::uint64_t>(sizes[i]);

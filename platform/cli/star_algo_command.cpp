@@ -127,12 +127,12 @@ void checkShapes(const StarAlgoOptions& o) {
     if (!ok)
       throw UsageError(message);
   };
-  require(o.seq_len >= 1 && o.seq_len <= kMaxSeqLen,
-          "-S/--seq-len must be in [1, " + std::to_string(kMaxSeqLen) + "], got " +
-              std::to_string(o.seq_len));
-  require(o.head_dim >= 1 && o.head_dim <= kMaxHeadDim,
-          "-d/--head-dim must be in [1, " + std::to_string(kMaxHeadDim) + "], got " +
-              std::to_string(o.head_dim));
+  require(o.seq_len >= 1 && o.seq_len <= kMaxSeqLen, "-S/--seq-len must be in [1, " +
+                                                         std::to_string(kMaxSeqLen) + "], got " +
+                                                         std::to_string(o.seq_len));
+  require(o.head_dim >= 1 && o.head_dim <= kMaxHeadDim, "-d/--head-dim must be in [1, " +
+                                                            std::to_string(kMaxHeadDim) +
+                                                            "], got " + std::to_string(o.head_dim));
   const std::size_t hidden = o.hidden ? o.hidden : 12 * o.head_dim;
   require(hidden <= kMaxMatrixElements / o.seq_len && hidden <= kMaxMatrixElements / o.head_dim,
           "--hidden " + std::to_string(hidden) + " with S=" + std::to_string(o.seq_len) +

@@ -64,8 +64,7 @@ class YamlTreeBuilder {
         node.kind_ = ConfigNode::Kind::kSequence;
         std::size_t index = 0;
         for (const auto& item : yaml) {
-          node.items_.push_back(
-              build(item, path + "[" + std::to_string(index++) + "]", depth + 1));
+          node.items_.push_back(build(item, path + "[" + std::to_string(index++) + "]", depth + 1));
         }
         break;
       }

@@ -130,8 +130,9 @@ PlatformConfig PlatformConfig::parseSettings(const ConfigNode& root) {
   config.trace_ =
       traceSchema().validate(trace ? *trace : emptyNode(), "trace", locationOf(root, "trace"));
   if (!(config.trace_.quantity("window_start") < config.trace_.quantity("window_end"))) {
-    config.trace_.fail("window_end", "must be after trace.window_start (an empty or inverted "
-                                     "window keeps no event)");
+    config.trace_.fail("window_end",
+                       "must be after trace.window_start (an empty or inverted "
+                       "window keeps no event)");
   }
   if (const ConfigNode* plugins = root.find("plugins")) {
     if (!plugins->isSequence() && !plugins->isNull()) {

@@ -98,8 +98,9 @@ void RoutingTrace::finish(const std::string& path) {
   for (auto row = rows_.begin(); row != rows_.end() && row->first.first == 0; ++row)
     ++layer_count;
   if (layer_count == 0) {
-    throw TraceError(path + ": expected iteration 0 (iterations and layers are dense from 0), "
-                            "it is missing");
+    throw TraceError(path +
+                     ": expected iteration 0 (iterations and layers are dense from 0), "
+                     "it is missing");
   }
   int iteration = 0;
   std::size_t layer = 0;
@@ -139,7 +140,7 @@ void RoutingTrace::finish(const std::string& path) {
 }
 
 RoutingTrace RoutingTrace::parseCsv(std::istream& in, const std::string& path, int experts,
-                                   int top_k) {
+                                    int top_k) {
   RoutingTrace trace;
   std::string line;
   int line_number = 0;
@@ -208,7 +209,7 @@ RoutingTrace RoutingTrace::parseCsv(std::istream& in, const std::string& path, i
 }
 
 RoutingTrace RoutingTrace::parseJsonl(std::istream& in, const std::string& path, int experts,
-                                     int top_k) {
+                                      int top_k) {
   RoutingTrace trace;
   std::string line;
   int line_number = 0;

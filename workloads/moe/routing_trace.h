@@ -8,8 +8,8 @@
 #include <iosfwd>
 #include <map>
 #include <stdexcept>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "workloads/moe/layer_routing.h"
@@ -30,8 +30,7 @@ class RoutingTrace : public RoutingSource {
 
   // The same from text already open (`name` stands for the file in messages); for fuzzing.
   static RoutingTrace parseCsv(std::istream& in, const std::string& name, int experts, int top_k);
-  static RoutingTrace parseJsonl(std::istream& in, const std::string& name, int experts,
-                                 int top_k);
+  static RoutingTrace parseJsonl(std::istream& in, const std::string& name, int experts, int top_k);
 
   int iterations() const { return static_cast<int>(data_.size()); }
   int layers() const { return data_.empty() ? 0 : static_cast<int>(data_.front().size()); }
