@@ -1,6 +1,8 @@
 #include "interconnect/router/address_router.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 namespace spatialvp::interconnect {
@@ -10,6 +12,11 @@ std::string hex(std::uint64_t value) {
   std::ostringstream out;
   out << "0x" << std::hex << value;
   return out.str();
+}
+// One past `last`, which is 2^64 for a range ending at the top of the address space.
+std::string hexEnd(std::uint64_t last) {
+  return last == std::numeric_limits<std::uint64_t>::max() ? std::string("0x10000000000000000")
+                                                           : hex(last + 1);
 }
 }  // namespace
 
@@ -25,18 +32,34 @@ AddressRouter::AddressRouter(sc_core::sc_module_name name, const ModuleContext& 
     params().fail("sizes", "needs one size per base address (" + std::to_string(bases.size()) +
                                " bases, " + std::to_string(sizes.size()) + " sizes)");
   }
+  // Every range must end inside the 64-bit address space: [base, base + size) with
+  // base + size <= 2^64, so `last` below never wraps.
+  constexpr double kAddressSpace = 18446744073709551616.0;  // 2^64
   for (std::size_t i = 0; i < bases.size(); ++i) {
-    ranges_.push_back({static_cast<std::uint64_t>(bases[i]), static_cast<std::uint64_t>(sizes[i])});
+    if (sizes[i] != std::floor(sizes[i]) || !(sizes[i] < kAddressSpace)) {
+      params().fail("sizes",
+                    "range " + std::to_string(i) + " must be a whole number of bytes below 2^64 B");
+    }
+    const auto base = static_cast<std::uint64_t>(bases[i]);
+    const auto size = static_cast<std::uint64_t>(sizes[i]);
+    if (size - 1 > std::numeric_limits<std::uint64_t>::max() - base) {
+      params().fail("sizes", "range " + std::to_string(i) + " at " + hex(base) + " of " +
+                                 std::to_string(size) +
+                                 " B runs past the end of the 64-bit address space");
+    }
+    ranges_.push_back({base, size});
   }
   for (std::size_t i = 0; i < ranges_.size(); ++i) {
     for (std::size_t j = i + 1; j < ranges_.size(); ++j) {
       const Range& a = ranges_[i];
       const Range& b = ranges_[j];
-      if (a.base < b.base + b.size && b.base < a.base + a.size) {
+      const std::uint64_t a_last = a.base + (a.size - 1);
+      const std::uint64_t b_last = b.base + (b.size - 1);
+      if (a.base <= b_last && b.base <= a_last) {
         params().fail("base_addresses", "address ranges " + std::to_string(i) + " [" + hex(a.base) +
-                                            ", " + hex(a.base + a.size) + ") and " +
-                                            std::to_string(j) + " [" + hex(b.base) + ", " +
-                                            hex(b.base + b.size) + ") overlap");
+                                            ", " + hexEnd(a_last) + ") and " + std::to_string(j) +
+                                            " [" + hex(b.base) + ", " + hexEnd(b_last) +
+                                            ") overlap");
       }
     }
   }

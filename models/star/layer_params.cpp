@@ -1,6 +1,8 @@
 #include "models/star/layer_params.h"
 
 #include <systemc>
+#include <algorithm>
+#include <string>
 
 namespace spatialvp::models::star {
 
@@ -8,9 +10,32 @@ namespace {
 std::size_t toSize(std::int64_t value) {
   return static_cast<std::size_t>(value);
 }
+
+// Absurd shapes fail here, before the plan allocates one entry per head, query block, tile
+// and stage (10^9 tokens would need terabytes). The bounds are far beyond today's models:
+// 16 M tokens of context, hidden size 1 M, and 64 M (head, block, tile) steps -- the shipped
+// Spatial-STAR layer (S = 128K) needs 4 M.
+constexpr std::int64_t kMaxTokens = std::int64_t{1} << 24;
+constexpr std::int64_t kMaxHiddenSize = std::int64_t{1} << 20;
+constexpr std::int64_t kMaxHeads = std::int64_t{1} << 16;
+constexpr std::uint64_t kMaxPlanSteps = std::uint64_t{1} << 26;
+
+void checkShape(const ParamValues& params, const std::string& name, std::int64_t maximum) {
+  if (params.integer(name) > maximum) {
+    params.fail(name, "must be at most " + std::to_string(maximum) + ", got " +
+                          std::to_string(params.integer(name)));
+  }
+}
 }  // namespace
 
 spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
+  checkShape(params, "seq_len", kMaxTokens);
+  checkShape(params, "queries", kMaxTokens);
+  checkShape(params, "hidden_size", kMaxHiddenSize);
+  checkShape(params, "heads", kMaxHeads);
+  checkShape(params, "query_block", kMaxTokens);
+  checkShape(params, "tiles", kMaxTokens);
+  checkShape(params, "tile_length", kMaxTokens);
   spatialvp::star::TilingPlanInput in;
   in.seq_len = toSize(params.integer("seq_len"));
   in.hidden_size = toSize(params.integer("hidden_size"));
@@ -35,6 +60,20 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
                                                     : spatialvp::star::TilingPolicy::Fixed;
   if (in.hidden_size % in.heads != 0)
     params.fail("heads", "must divide hidden_size");
+  if (in.query_block == 0)
+    params.fail("query_block", "must be at least 1");
+  // Each factor is below 2^24 (heads 2^16), so the products stay inside 64 bits.
+  const std::uint64_t queries = in.queries == 0 ? in.seq_len : in.queries;
+  const std::uint64_t blocks = (queries + in.query_block - 1) / in.query_block;
+  const std::uint64_t tiles =
+      in.tile_length > 0 ? (in.seq_len + in.tile_length - 1) / in.tile_length : in.tiles;
+  const std::uint64_t steps = in.heads * blocks * std::max<std::uint64_t>(tiles, 1);
+  if (steps > kMaxPlanSteps) {
+    params.fail("seq_len", "the layer needs " + std::to_string(steps) +
+                               " (head, query block, tile) steps, more than the " +
+                               std::to_string(kMaxPlanSteps) +
+                               " this model plans; raise query_block or tile_length");
+  }
   return in;
 }
 

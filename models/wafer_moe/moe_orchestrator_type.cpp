@@ -58,10 +58,16 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
             "times")
       .byDefault("true");
   s.enumeration("mode", {"decode", "prefill"}, "Iteration kind").byDefault("decode");
-  s.integer("batch_per_group", "Sequences per attention DP group").byDefault("256").atLeast(1);
+  // Bounded so the int casts and the tokens-per-iteration product are checked before any
+  // routing table is allocated (16 M sequences or tokens of context is beyond any deployment).
+  s.integer("batch_per_group", "Sequences per attention DP group")
+      .byDefault("256")
+      .atLeast(1)
+      .atMost(16777216);
   s.integer("sequence_length", "Decode context / prefill prompt length")
       .byDefault("4096")
-      .atLeast(1);
+      .atLeast(1)
+      .atMost(16777216);
   s.integer("iterations", "Iterations to simulate").byDefault("1").atLeast(1);
   s.integer("report_from_iteration", "First iteration of the reported means (warm-up)")
       .byDefault("0")

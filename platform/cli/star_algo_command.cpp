@@ -114,6 +114,39 @@ AttentionWorkload loadWorkload(const StarAlgoOptions& o, std::string& descriptio
   return generateSyntheticWorkload(c);
 }
 
+// Shapes are checked before anything is allocated: the reference algorithms hold S x d
+// matrices (S x H with --tokens) and spend O(S^2 d) time, so beyond these bounds a run would
+// exhaust memory or take hours instead of failing at once.
+constexpr std::size_t kMaxSeqLen = 65536;
+constexpr std::size_t kMaxHeadDim = 16384;
+constexpr std::size_t kMaxMatrixElements = std::size_t{1} << 27;  // 1 GiB of doubles
+constexpr std::size_t kMaxPlanHeads = 4096;
+
+void checkShapes(const StarAlgoOptions& o) {
+  auto require = [](bool ok, const std::string& message) {
+    if (!ok)
+      throw UsageError(message);
+  };
+  require(o.seq_len >= 1 && o.seq_len <= kMaxSeqLen, "-S/--seq-len must be in [1, " +
+                                                         std::to_string(kMaxSeqLen) + "], got " +
+                                                         std::to_string(o.seq_len));
+  require(o.head_dim >= 1 && o.head_dim <= kMaxHeadDim, "-d/--head-dim must be in [1, " +
+                                                            std::to_string(kMaxHeadDim) +
+                                                            "], got " + std::to_string(o.head_dim));
+  const std::size_t hidden = o.hidden ? o.hidden : 12 * o.head_dim;
+  require(hidden <= kMaxMatrixElements / o.seq_len && hidden <= kMaxMatrixElements / o.head_dim,
+          "--hidden " + std::to_string(hidden) + " with S=" + std::to_string(o.seq_len) +
+              " and d=" + std::to_string(o.head_dim) + " needs matrices beyond " +
+              std::to_string(kMaxMatrixElements) + " elements");
+  require(o.seq_len <= kMaxMatrixElements / o.head_dim,
+          "S x d = " + std::to_string(o.seq_len) + " x " + std::to_string(o.head_dim) +
+              " exceeds " + std::to_string(kMaxMatrixElements) + " elements");
+  require(o.block <= kMaxSeqLen && o.tiles <= kMaxSeqLen && o.tile_length <= kMaxSeqLen,
+          "--block, --tiles and --tile-length must be at most " + std::to_string(kMaxSeqLen));
+  require(o.plan_heads <= kMaxPlanHeads,
+          "--plan-heads must be at most " + std::to_string(kMaxPlanHeads));
+}
+
 StarConfig buildConfig(const StarAlgoOptions& o) {
   StarConfig config;
   config.query_block = o.block;
@@ -253,6 +286,7 @@ void printPlan(const StarAlgoOptions& o, const StarConfig& config, double kv_fra
 
 int runStarAlgo(const StarAlgoOptions& o) {
   try {
+    checkShapes(o);
     std::string description;
     const AttentionWorkload workload = loadWorkload(o, description);
     validateWorkload(workload);

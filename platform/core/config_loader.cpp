@@ -24,6 +24,22 @@ std::optional<std::string> readFile(const fs::path& path) {
   return text.str();
 }
 
+// The folder relative names in a file resolve against: "." for a bare "cfg.yaml", whose
+// parent_path() is empty (which would otherwise mean "no folder", as for a built-in config).
+std::string directoryOf(const fs::path& file) {
+  const fs::path parent = file.parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+// One name per file whatever path reached it ("cfg.yaml", "./cfg.yaml", "a/../cfg.yaml").
+std::string identityOf(const std::string& source_name) {
+  if (source_name.rfind(kEmbeddedPrefix, 0) == 0)
+    return source_name;
+  std::error_code error;
+  const fs::path canonical = fs::weakly_canonical(fs::path(source_name), error);
+  return error ? fs::path(source_name).lexically_normal().string() : canonical.string();
+}
+
 std::vector<std::string> splitPath(const std::string& path) {
   std::vector<std::string> parts;
   std::string current;
@@ -63,7 +79,7 @@ std::optional<ConfigLoader::Source> ConfigLoader::find(const std::string& name,
   }
   for (const auto& candidate : candidates) {
     if (auto text = readFile(candidate)) {
-      return Source{candidate.lexically_normal().string(), *text, candidate.parent_path().string()};
+      return Source{candidate.lexically_normal().string(), *text, directoryOf(candidate)};
     }
   }
   if (embedded_ && !given.is_absolute()) {
@@ -78,7 +94,7 @@ ConfigNode ConfigLoader::loadFile(const std::string& path) const {
   std::optional<Source> source;
   const fs::path given(path);
   if (auto text = readFile(given)) {
-    source = Source{path, *text, given.parent_path().string()};
+    source = Source{path, *text, directoryOf(given)};
   } else if (embedded_) {
     const std::string key = given.lexically_normal().generic_string();
     if (auto embedded_text = embedded_(key)) {
@@ -91,7 +107,13 @@ ConfigNode ConfigLoader::loadFile(const std::string& path) const {
                       "of that name)");
   }
   std::vector<std::string> stack;
-  return parse(*source, stack);
+  ConfigNode root = parse(*source, stack);
+  // An empty or comment-only file would otherwise run nothing and report success.
+  if (root.entries().empty()) {
+    throw ConfigError(SourceLocation{source->name, 1, 1}, "",
+                      "the configuration is empty (no sections; expected at least 'modules')");
+  }
+  return root;
 }
 
 ConfigNode ConfigLoader::loadText(const std::string& text, const std::string& source_name,
@@ -101,11 +123,7 @@ ConfigNode ConfigLoader::loadText(const std::string& text, const std::string& so
 }
 
 ConfigNode ConfigLoader::parse(const Source& source, std::vector<std::string>& stack) const {
-  if (std::find(stack.begin(), stack.end(), source.name) != stack.end()) {
-    throw ConfigError(SourceLocation{source.name, 0, 0}, "include",
-                      "include cycle: " + source.name + " includes itself");
-  }
-  stack.push_back(source.name);
+  stack.push_back(identityOf(source.name));
   ConfigNode document = ConfigNode::parseYaml(source.text, source.name);
   if (!document.isMap()) {
     throw ConfigError(
@@ -135,6 +153,11 @@ ConfigNode ConfigLoader::parse(const Source& source, std::vector<std::string>& s
         throw ConfigError(name->location(), "include",
                           "cannot find '" + name->scalarValue() + "' (looked next to " +
                               source.name + ", in the config search path and built-ins)");
+      }
+      if (std::find(stack.begin(), stack.end(), identityOf(included->name)) != stack.end()) {
+        throw ConfigError(name->location(), "include",
+                          "include cycle: " + included->name + " is already being included (" +
+                              source.name + " includes it again)");
       }
       merged.mergeFrom(parse(*included, stack));
     }
@@ -176,10 +199,10 @@ void ConfigLoader::resolvePresets(ConfigNode& node, const std::string& directory
     throw ConfigError(preset_entry->value.location(), key,
                       "unknown preset '" + name + "' (no file " + file + ")");
   }
-  if (std::find(stack.begin(), stack.end(), source->name) != stack.end()) {
+  if (std::find(stack.begin(), stack.end(), identityOf(source->name)) != stack.end()) {
     throw ConfigError(preset_entry->value.location(), key, "preset cycle through " + source->name);
   }
-  stack.push_back(source->name);
+  stack.push_back(identityOf(source->name));
   ConfigNode preset = ConfigNode::parseYaml(source->text, source->name);
   if (!preset.isMap()) {
     throw ConfigError(preset.location(), "", "a preset file must contain a map");

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace spatialvp {
 
@@ -29,13 +30,26 @@ ConfigNode ConfigNode::sequence(SourceLocation location) {
 }
 
 // Converts yaml-cpp nodes, keeping marks and rejecting duplicate keys (yaml-cpp keeps both).
+// yaml-cpp shares aliased nodes, but this copy expands them: a budget on the nodes built
+// stops an alias bomb (a few lines naming each other's anchors) before it expands, wherever
+// it sits, so even under an unknown key it cannot take the memory before the key is checked.
 class YamlTreeBuilder {
  public:
-  explicit YamlTreeBuilder(std::string source) : source_(std::move(source)) {}
+  YamlTreeBuilder(std::string source, std::size_t text_size)
+      : source_(std::move(source)), node_budget_(kNodesPerByte * text_size + kBaseNodes) {}
 
-  ConfigNode build(const YAML::Node& yaml, const std::string& path) const {
+  ConfigNode build(const YAML::Node& yaml, const std::string& path, int depth = 0) {
     ConfigNode node;
     node.location_ = locate(yaml.Mark());
+    if (++nodes_built_ > node_budget_) {
+      throw ConfigError(node.location_, path,
+                        "YAML aliases expand to more than " + std::to_string(node_budget_) +
+                            " nodes (an alias bomb?); write the values out instead");
+    }
+    if (depth > kMaxDepth) {
+      throw ConfigError(node.location_, path,
+                        "nested deeper than " + std::to_string(kMaxDepth) + " levels");
+    }
     switch (yaml.Type()) {
       case YAML::NodeType::Undefined:
       case YAML::NodeType::Null:
@@ -50,12 +64,13 @@ class YamlTreeBuilder {
         node.kind_ = ConfigNode::Kind::kSequence;
         std::size_t index = 0;
         for (const auto& item : yaml) {
-          node.items_.push_back(build(item, path + "[" + std::to_string(index++) + "]"));
+          node.items_.push_back(build(item, path + "[" + std::to_string(index++) + "]", depth + 1));
         }
         break;
       }
-      case YAML::NodeType::Map:
+      case YAML::NodeType::Map: {
         node.kind_ = ConfigNode::Kind::kMap;
+        std::unordered_set<std::string> keys;  // a large map must not cost quadratic time
         for (const auto& pair : yaml) {
           const SourceLocation key_location = locate(pair.first.Mark());
           if (!pair.first.IsScalar()) {
@@ -63,14 +78,15 @@ class YamlTreeBuilder {
           }
           const std::string key = pair.first.Scalar();
           const std::string child_path = path.empty() ? key : path + "." + key;
-          if (node.find(key) != nullptr) {
+          if (!keys.insert(key).second) {
             throw ConfigError(key_location, child_path,
                               "duplicate key (first written at " +
                                   node.findEntry(key)->key_location.describe() + ")");
           }
-          node.entries_.push_back({key, key_location, build(pair.second, child_path)});
+          node.entries_.push_back({key, key_location, build(pair.second, child_path, depth + 1)});
         }
         break;
+      }
     }
     return node;
   }
@@ -81,7 +97,14 @@ class YamlTreeBuilder {
       return SourceLocation{source_, 0, 0};
     return SourceLocation{source_, mark.line + 1, mark.column + 1};
   }
+  // Without aliases a document has fewer nodes than bytes; aliases may reuse a block a few
+  // times over, never exponentially.
+  static constexpr std::size_t kNodesPerByte = 4;
+  static constexpr std::size_t kBaseNodes = 100000;
+  static constexpr int kMaxDepth = 64;
   std::string source_;
+  std::size_t node_budget_;
+  std::size_t nodes_built_ = 0;
 };
 
 ConfigNode ConfigNode::parseYaml(const std::string& text, const std::string& source_name) {
@@ -93,7 +116,8 @@ ConfigNode ConfigNode::parseYaml(const std::string& text, const std::string& sou
                             error.mark.is_null() ? 0 : error.mark.column + 1};
     throw ConfigError(location, "", "YAML syntax error: " + error.msg);
   }
-  ConfigNode root = YamlTreeBuilder(source_name).build(document, "");
+  YamlTreeBuilder builder(source_name, text.size());
+  ConfigNode root = builder.build(document, "");
   if (root.isNull())
     root = ConfigNode::map(SourceLocation{source_name, 1, 1});
   return root;

@@ -145,6 +145,21 @@ std::string checkRange(const ParamSpec& spec, double value, const std::string& w
   if (below || over) {
     return "out of range: must be " + spec.rangeText() + ", found '" + written + "'";
   }
+  if (spec.kind == ParamKind::kQuantity || spec.kind == ParamKind::kQuantityList) {
+    const PhysicalRange physical = physicalRange(spec.dimension);
+    if (value < physical.minimum || value > physical.maximum) {
+      return "out of the physical range of a " + dimensionName(spec.dimension) + ": must be " +
+             formatQuantity(physical.minimum, spec.dimension) + " .. " +
+             formatQuantity(physical.maximum, spec.dimension) + ", found '" + written + "'";
+    }
+  }
+  if (spec.kind == ParamKind::kReal || spec.kind == ParamKind::kRealList) {
+    // Plain numbers are ratios and factors; beyond 1e15 they only serve to overflow.
+    constexpr double kLargestPlainNumber = 1e15;
+    if (std::fabs(value) > kLargestPlainNumber) {
+      return "out of range: a plain number must be within +-1e15, found '" + written + "'";
+    }
+  }
   return "";
 }
 

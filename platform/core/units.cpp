@@ -75,23 +75,26 @@ struct NamedDimension {
   const char* name;
   const char* symbol;
   const char* example;
+  double maximum;  // physical range is [0, maximum]
 };
 
 const std::vector<NamedDimension>& namedDimensions() {
   static const std::vector<NamedDimension> table = {
-      {dims::time(), "time", "s", "10 ns"},
-      {dims::frequency(), "frequency", "Hz", "1 GHz"},
-      {dims::data(), "data size", "B", "28 KiB"},
-      {dims::bandwidth(), "bandwidth", "B/s", "512 GB/s"},
-      {dims::energy(), "energy", "J", "1.2 pJ"},
-      {dims::energyPerData(), "energy per data", "J/B", "0.8 pJ/bit"},
-      {dims::power(), "power", "W", "950 mW"},
-      {dims::area(), "area", "m^2", "5.69 mm^2"},
-      {dims::length(), "length", "m", "50 mm"},
-      {dims::computeRate(), "compute rate", "op/s", "312 TFLOPS"},
-      {dims::energyPerOp(), "energy per operation", "J/op", "0.5 pJ/op"},
-      {dims::cycles(), "cycle count", "cycle", "4 cycle"},
-      {Dimension{}, "dimensionless number", "", "0.5"},
+      // time: 1e6 s keeps picosecond counts (1e18) inside 64 bits with room for sums.
+      {dims::time(), "time", "s", "10 ns", 1e6},
+      {dims::frequency(), "frequency", "Hz", "1 GHz", 1e15},
+      // data: the 64-bit address space (2^64 B).
+      {dims::data(), "data size", "B", "28 KiB", 18446744073709551616.0},
+      {dims::bandwidth(), "bandwidth", "B/s", "512 GB/s", 1e18},
+      {dims::energy(), "energy", "J", "1.2 pJ", 1e12},
+      {dims::energyPerData(), "energy per data", "J/B", "0.8 pJ/bit", 1.0},
+      {dims::power(), "power", "W", "950 mW", 1e9},
+      {dims::area(), "area", "m^2", "5.69 mm^2", 100.0},
+      {dims::length(), "length", "m", "50 mm", 1e4},
+      {dims::computeRate(), "compute rate", "op/s", "312 TFLOPS", 1e21},
+      {dims::energyPerOp(), "energy per operation", "J/op", "0.5 pJ/op", 1.0},
+      {dims::cycles(), "cycle count", "cycle", "4 cycle", 1e15},
+      {Dimension{}, "dimensionless number", "", "0.5", 1e15},
   };
   return table;
 }
@@ -229,6 +232,14 @@ std::string baseUnitSymbol(const Dimension& dim) {
   return denominator.empty() ? numerator : numerator + "/" + denominator;
 }
 
+PhysicalRange physicalRange(const Dimension& dim) {
+  for (const auto& named : namedDimensions()) {
+    if (named.dim == dim)
+      return {0.0, named.maximum};
+  }
+  return {0.0, 1e30};  // unnamed compound units: finite and non-negative
+}
+
 std::string exampleLiteral(const Dimension& dim) {
   for (const auto& named : namedDimensions()) {
     if (named.dim == dim)
@@ -283,6 +294,9 @@ Quantity parseQuantity(std::string_view text) {
     start = i + 1;
   }
   result.value = number * scale;
+  // A finite number can still overflow (1e300 GB/s) or underflow to zero past its prefix.
+  if (!std::isfinite(result.value) || (number != 0.0 && result.value == 0.0))
+    throw UnitError("'" + input + "' is out of the representable range");
   return result;
 }
 

@@ -44,6 +44,15 @@ std::string baseUnitSymbol(const Dimension& dim);
 // An example literal for error messages ("512 GB/s").
 std::string exampleLiteral(const Dimension& dim);
 
+// The values a configured quantity of this dimension may take: non-negative and below a bound
+// far beyond any machine the platform models (a million seconds, 16 EiB, an exabyte per
+// second). Keeps every later conversion (picoseconds, 64-bit byte counts, durations) finite.
+struct PhysicalRange {
+  double minimum = 0.0;
+  double maximum = 0.0;
+};
+PhysicalRange physicalRange(const Dimension& dim);
+
 struct Quantity {
   double value = 0.0;  // in SI base units
   Dimension dimension;

@@ -54,6 +54,9 @@ PortRef parsePortRef(const ConfigNode& node, const std::string& key) {
         })) {
       throw ConfigError(node.location(), key, "port index must be a number in '" + text + "'");
     }
+    if (digits.size() > 6) {  // no module has a million sockets; keeps stoul in range
+      throw ConfigError(node.location(), key, "port index out of range in '" + text + "'");
+    }
     ref.index = std::stoul(digits);
     port = port.substr(0, bracket);
   }
@@ -126,6 +129,11 @@ PlatformConfig PlatformConfig::parseSettings(const ConfigNode& root) {
   const ConfigNode* trace = root.find("trace");
   config.trace_ =
       traceSchema().validate(trace ? *trace : emptyNode(), "trace", locationOf(root, "trace"));
+  if (!(config.trace_.quantity("window_start") < config.trace_.quantity("window_end"))) {
+    config.trace_.fail("window_end",
+                       "must be after trace.window_start (an empty or inverted "
+                       "window keeps no event)");
+  }
   if (const ConfigNode* plugins = root.find("plugins")) {
     if (!plugins->isSequence() && !plugins->isNull()) {
       throw ConfigError(plugins->location(), "plugins",
@@ -138,7 +146,11 @@ PlatformConfig PlatformConfig::parseSettings(const ConfigNode& root) {
       std::filesystem::path path(item.scalarValue());
       const std::string& file = item.location().file;
       if (path.is_relative() && !file.empty() && file.rfind("--set", 0) != 0 && file[0] != '<') {
-        const auto relative = std::filesystem::path(file).parent_path() / path;
+        // "./lib.so", never a bare "lib.so": dlopen would search the library path instead.
+        std::filesystem::path folder = std::filesystem::path(file).parent_path();
+        if (folder.empty())
+          folder = ".";
+        const auto relative = folder / path;
         if (std::filesystem::exists(relative))
           path = relative;
       }

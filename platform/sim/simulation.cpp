@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cmath>
 #include <iostream>
 
 #include "platform/elab/builtin_models.h"
@@ -14,8 +15,23 @@ namespace spatialvp {
 
 namespace {
 
+// Times reaching here are validated to [0, 1e6 s], so the product stays far inside 64 bits.
 Picoseconds toPicoseconds(double seconds) {
-  return static_cast<Picoseconds>(seconds * 1e12 + 0.5);
+  return static_cast<Picoseconds>(std::llround(seconds * 1e12));
+}
+
+// A window must hold some time inside the physical range of a time, or no event is kept.
+void checkTraceWindow(const TraceWindow& window, const SourceLocation& where,
+                      const std::string& key) {
+  const double largest = physicalRange(dims::time()).maximum;
+  if (!(window.start_seconds >= 0.0) || !(window.end_seconds <= largest) ||
+      !(window.start_seconds < window.end_seconds)) {
+    throw ConfigError(where, key,
+                      "expected a trace window START:END with 0 <= START < END <= " +
+                          formatQuantity(largest, dims::time()) + ", found " +
+                          formatQuantity(window.start_seconds, dims::time()) + " .. " +
+                          formatQuantity(window.end_seconds, dims::time()));
+  }
 }
 
 // Keeps stdout for the run summary: kernel messages go to stderr, errors become exceptions.
@@ -71,8 +87,10 @@ void Simulation::elaborate(bool trace, std::optional<TraceWindow> window) {
     const ParamValues& trace_settings = config_.trace();
     TraceWindow bounds{trace_settings.quantity("window_start"),
                        trace_settings.quantity("window_end")};
-    if (window)
+    if (window) {
+      checkTraceWindow(*window, SourceLocation{"--trace-window", 0, 0}, "--trace-window");
       bounds = *window;
+    }
     writer = std::make_unique<TraceWriter>(
         toPicoseconds(bounds.start_seconds), toPicoseconds(bounds.end_seconds),
         static_cast<std::size_t>(trace_settings.integer("max_events")));

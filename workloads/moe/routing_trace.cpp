@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <utility>
 
@@ -25,21 +26,24 @@ std::vector<std::string> splitCsv(const std::string& line) {
   return fields;
 }
 
-long parseInteger(const std::string& where, const std::string& text, const char* what) {
+// Iterations, layers and tokens index memory: beyond int they are not a trace of a real run.
+int parseIndex(const std::string& where, const std::string& text, const char* what) {
   std::size_t start = text.find_first_not_of(" \t\r");
   std::size_t end = text.find_last_not_of(" \t\r");
   const std::string trimmed = start == std::string::npos ? "" : text.substr(start, end - start + 1);
   std::size_t used = 0;
-  long value = -1;
+  long long value = -1;
   try {
-    value = std::stol(trimmed, &used);
+    value = std::stoll(trimmed, &used);
   } catch (const std::exception&) {
     used = 0;
   }
-  if (trimmed.empty() || used != trimmed.size() || value < 0) {
-    throw TraceError(where + ": expected a non-negative integer " + what + ", got '" + text + "'");
+  if (trimmed.empty() || used != trimmed.size() || value < 0 ||
+      value > std::numeric_limits<int>::max()) {
+    throw TraceError(where + ": expected a non-negative integer " + what + " up to " +
+                     std::to_string(std::numeric_limits<int>::max()) + ", got '" + text + "'");
   }
-  return value;
+  return static_cast<int>(value);
 }
 
 void checkExpertId(const std::string& where, long id, int experts) {
@@ -69,56 +73,74 @@ RoutingTrace RoutingTrace::load(const std::string& path, int experts, int top_k)
     return path.size() >= suffix.size() &&
            path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
-  if (ends_with(".csv"))
-    return loadCsv(path, experts, top_k);
-  if (ends_with(".jsonl"))
-    return loadJsonl(path, experts, top_k);
-  throw TraceError(path + ": expected a .csv or .jsonl expert-selection trace");
-}
-
-void RoutingTrace::store(const std::string& where, int iteration, int layer, LayerRouting routing) {
-  if (iteration >= static_cast<int>(data_.size()))
-    data_.resize(iteration + 1);
-  auto& layers = data_[iteration];
-  if (layer >= static_cast<int>(layers.size()))
-    layers.resize(layer + 1);
-  if (layers[layer].tokens > 0) {
-    throw TraceError(where + ": iteration " + std::to_string(iteration) + " layer " +
-                     std::to_string(layer) + " appears twice");
-  }
-  layers[layer] = std::move(routing);
-}
-
-void RoutingTrace::finish(const std::string& path) {
-  if (data_.empty())
-    throw TraceError(path + ": expected at least one token, the trace is empty");
-  const std::size_t layer_count = data_.front().size();
-  for (std::size_t i = 0; i < data_.size(); ++i) {
-    const auto& layers = data_[i];
-    if (layers.size() != layer_count) {
-      throw TraceError(path + ": expected " + std::to_string(layer_count) +
-                       " layers in every iteration, iteration " + std::to_string(i) + " has " +
-                       std::to_string(layers.size()));
-    }
-    for (std::size_t l = 0; l < layers.size(); ++l) {
-      if (layers[l].tokens == 0) {
-        throw TraceError(path + ": expected iteration " + std::to_string(i) + " layer " +
-                         std::to_string(l) + " (iterations and layers are dense), it is missing");
-      }
-      if (layers[l].tokens != layers[0].tokens) {
-        throw TraceError(path + ": expected the same token count in every layer of iteration " +
-                         std::to_string(i) + ", layer " + std::to_string(l) + " has " +
-                         std::to_string(layers[l].tokens) + " vs " +
-                         std::to_string(layers[0].tokens));
-      }
-    }
-  }
-}
-
-RoutingTrace RoutingTrace::loadCsv(const std::string& path, int experts, int top_k) {
+  const bool csv = ends_with(".csv");
+  if (!csv && !ends_with(".jsonl"))
+    throw TraceError(path + ": expected a .csv or .jsonl expert-selection trace");
   std::ifstream in(path);
   if (!in)
     throw TraceError(path + ": cannot open the trace");
+  return csv ? parseCsv(in, path, experts, top_k) : parseJsonl(in, path, experts, top_k);
+}
+
+void RoutingTrace::store(const std::string& where, int iteration, int layer, LayerRouting routing) {
+  if (!rows_.emplace(std::make_pair(iteration, layer), std::move(routing)).second) {
+    throw TraceError(where + ": iteration " + std::to_string(iteration) + " layer " +
+                     std::to_string(layer) + " appears twice");
+  }
+}
+
+void RoutingTrace::finish(const std::string& path) {
+  if (rows_.empty())
+    throw TraceError(path + ": expected at least one token, the trace is empty");
+  // Rows are sorted by (iteration, layer) and unique, so a run of L rows of one iteration
+  // from layer 0 to L-1 is dense; the same holds for iterations.
+  std::size_t layer_count = 0;
+  for (auto row = rows_.begin(); row != rows_.end() && row->first.first == 0; ++row)
+    ++layer_count;
+  if (layer_count == 0) {
+    throw TraceError(path +
+                     ": expected iteration 0 (iterations and layers are dense from 0), "
+                     "it is missing");
+  }
+  int iteration = 0;
+  std::size_t layer = 0;
+  for (auto& [key, routing] : rows_) {
+    if (key.first != iteration) {
+      if (layer != layer_count) {
+        throw TraceError(path + ": expected " + std::to_string(layer_count) +
+                         " layers in every iteration, iteration " + std::to_string(iteration) +
+                         " has " + std::to_string(layer));
+      }
+      ++iteration;
+      layer = 0;
+      data_.emplace_back();
+    }
+    if (data_.empty())
+      data_.emplace_back();
+    if (key.first != iteration || key.second != static_cast<int>(layer)) {
+      throw TraceError(path + ": expected iteration " + std::to_string(iteration) + " layer " +
+                       std::to_string(layer) +
+                       " (iterations and layers are dense from 0), it is missing");
+    }
+    if (layer > 0 && routing.tokens != data_.back().front().tokens) {
+      throw TraceError(path + ": expected the same token count in every layer of iteration " +
+                       std::to_string(iteration) + ", layer " + std::to_string(layer) + " has " +
+                       std::to_string(routing.tokens) + " vs " +
+                       std::to_string(data_.back().front().tokens));
+    }
+    data_.back().push_back(std::move(routing));
+    ++layer;
+  }
+  if (layer != layer_count) {
+    throw TraceError(path + ": expected " + std::to_string(layer_count) +
+                     " layers in every iteration, iteration " + std::to_string(iteration) +
+                     " has " + std::to_string(layer));
+  }
+  rows_.clear();
+}
+
+RoutingTrace RoutingTrace::parseCsv(std::istream& in, const std::string& path, int experts,
+                                    int top_k) {
   RoutingTrace trace;
   std::string line;
   int line_number = 0;
@@ -156,9 +178,9 @@ RoutingTrace RoutingTrace::loadCsv(const std::string& path, int experts, int top
                        " comma-separated fields (iteration, layer, token, " +
                        std::to_string(top_k) + " experts), got " + std::to_string(fields.size()));
     }
-    const int iteration = static_cast<int>(parseInteger(where, fields[0], "iteration"));
-    const int layer = static_cast<int>(parseInteger(where, fields[1], "layer"));
-    const int token = static_cast<int>(parseInteger(where, fields[2], "token"));
+    const int iteration = static_cast<int>(parseIndex(where, fields[0], "iteration"));
+    const int layer = static_cast<int>(parseIndex(where, fields[1], "layer"));
+    const int token = static_cast<int>(parseIndex(where, fields[2], "token"));
     if (iteration != current_iteration || layer != current_layer) {
       flush();
       current_iteration = iteration;
@@ -172,7 +194,7 @@ RoutingTrace RoutingTrace::loadCsv(const std::string& path, int experts, int top
                        std::to_string(token));
     }
     for (int j = 0; j < top_k; ++j) {
-      const long e = parseInteger(where, fields[3 + j], "expert id");
+      const long e = parseIndex(where, fields[3 + j], "expert id");
       checkExpertId(where, e, experts);
       current.experts.push_back(static_cast<std::int32_t>(e));
     }
@@ -186,10 +208,8 @@ RoutingTrace RoutingTrace::loadCsv(const std::string& path, int experts, int top
   return trace;
 }
 
-RoutingTrace RoutingTrace::loadJsonl(const std::string& path, int experts, int top_k) {
-  std::ifstream in(path);
-  if (!in)
-    throw TraceError(path + ": cannot open the trace");
+RoutingTrace RoutingTrace::parseJsonl(std::istream& in, const std::string& path, int experts,
+                                      int top_k) {
   RoutingTrace trace;
   std::string line;
   int line_number = 0;
@@ -206,11 +226,20 @@ RoutingTrace RoutingTrace::loadJsonl(const std::string& path, int experts, int t
     }
     if (!object.is_object())
       throw TraceError(where + ": expected a JSON object");
-    for (const char* key : {"iteration", "layer"}) {
-      if (!object.contains(key) || !object[key].is_number_integer() ||
-          object[key].get<long>() < 0) {
-        throw TraceError(where + ": expected a non-negative integer \"" + key + "\"");
+    int index[2] = {0, 0};
+    for (int i = 0; i < 2; ++i) {
+      const char* key = i == 0 ? "iteration" : "layer";
+      const auto field = object.find(key);
+      const bool valid = field != object.end() &&
+                         (field->is_number_unsigned() ||
+                          (field->is_number_integer() && field->get<std::int64_t>() >= 0)) &&
+                         field->get<std::uint64_t>() <=
+                             static_cast<std::uint64_t>(std::numeric_limits<int>::max());
+      if (!valid) {
+        throw TraceError(where + ": expected a non-negative integer \"" + key + "\" up to " +
+                         std::to_string(std::numeric_limits<int>::max()));
       }
+      index[i] = static_cast<int>(field->get<std::int64_t>());
     }
     if (!object.contains("experts") || !object["experts"].is_array() || object["experts"].empty()) {
       throw TraceError(where + ": expected \"experts\": a non-empty array of per-token arrays");
@@ -235,8 +264,7 @@ RoutingTrace RoutingTrace::loadJsonl(const std::string& path, int experts, int t
                      &routing.experts[routing.experts.size() - top_k], top_k);
       ++routing.tokens;
     }
-    trace.store(where, object["iteration"].get<int>(), object["layer"].get<int>(),
-                std::move(routing));
+    trace.store(where, index[0], index[1], std::move(routing));
   }
   trace.finish(path);
   return trace;

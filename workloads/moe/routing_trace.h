@@ -5,8 +5,11 @@
 // Iterations and layers are 0-based and dense; every (iteration, layer) appears once with the
 // same token count for all layers of an iteration. Replay wraps around: iteration i uses trace
 // iteration i mod I, MoE layer l uses trace layer l mod L.
+#include <iosfwd>
+#include <map>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "workloads/moe/layer_routing.h"
@@ -25,18 +28,23 @@ class RoutingTrace : public RoutingSource {
   // token must select exactly top_k distinct experts.
   static RoutingTrace load(const std::string& path, int experts, int top_k);
 
+  // The same from text already open (`name` stands for the file in messages); for fuzzing.
+  static RoutingTrace parseCsv(std::istream& in, const std::string& name, int experts, int top_k);
+  static RoutingTrace parseJsonl(std::istream& in, const std::string& name, int experts, int top_k);
+
   int iterations() const { return static_cast<int>(data_.size()); }
   int layers() const { return data_.empty() ? 0 : static_cast<int>(data_.front().size()); }
   const LayerRouting& at(int iteration, int layer) const { return data_[iteration][layer]; }
   void route(int iteration, int layer, LayerRouting& out) override;
 
  private:
-  static RoutingTrace loadCsv(const std::string& path, int experts, int top_k);
-  static RoutingTrace loadJsonl(const std::string& path, int experts, int top_k);
   void store(const std::string& where, int iteration, int layer, LayerRouting routing);
   void finish(const std::string& path);
 
-  std::vector<std::vector<LayerRouting>> data_;  // [iteration][layer]
+  // Rows as read, keyed (iteration, layer): memory follows the rows in the file, never the
+  // largest iteration number written in it.
+  std::map<std::pair<int, int>, LayerRouting> rows_;
+  std::vector<std::vector<LayerRouting>> data_;  // [iteration][layer], dense after finish()
 };
 
 }  // namespace spatialvp::moe

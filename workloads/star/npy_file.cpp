@@ -150,8 +150,12 @@ NpyArray readNpy(const std::string& path) {
   if (!in) {
     fail(path, "cannot open file");
   }
-  std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
-                                   std::istreambuf_iterator<char>());
+  const std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(in)),
+                                         std::istreambuf_iterator<char>());
+  return parseNpy(bytes, path);
+}
+
+NpyArray parseNpy(const std::vector<unsigned char>& bytes, const std::string& path) {
   static const unsigned char kMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
   if (bytes.size() < 10 || std::memcmp(bytes.data(), kMagic, 6) != 0) {
     fail(path, "not a .npy file (missing \\x93NUMPY magic)");
@@ -227,15 +231,30 @@ NpyArray readNpy(const std::string& path) {
     if (!std::all_of(item.begin(), item.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       fail(path, "malformed 'shape' " + shape_text);
     }
+    // The data follows the header, so no extent (nor product) can exceed the file's size; a
+    // longer number is a malformed shape, not a reason for stoull to throw.
+    if (item.size() > 18) {
+      fail(path, "shape " + shape_text + " has an extent larger than the file");
+    }
     array.shape.push_back(static_cast<std::size_t>(std::stoull(item)));
-  }
-  std::size_t count = 1;
-  for (std::size_t extent : array.shape) {
-    count *= extent;
   }
   const std::size_t element = dtypeSize(array.dtype);
   const std::size_t data_start = header_start + header_len;
-  if (bytes.size() - data_start != count * element) {
+  const std::size_t data_bytes = bytes.size() - data_start;
+  std::size_t count = 1;
+  bool empty = false;
+  for (std::size_t extent : array.shape) {
+    empty = empty || extent == 0;
+  }
+  for (std::size_t extent : array.shape) {
+    if (!empty && count > data_bytes / element / extent) {
+      fail(path, "data size " + std::to_string(data_bytes) + " bytes does not match shape " +
+                     shape_text + " of " + npyDtypeName(array.dtype) +
+                     " (more elements than the file holds)");
+    }
+    count = empty ? 0 : count * extent;
+  }
+  if (data_bytes != count * element) {
     fail(path, "data size " + std::to_string(bytes.size() - data_start) +
                    " bytes does not match shape " + shape_text + " of " +
                    npyDtypeName(array.dtype) + " (" + std::to_string(count * element) +

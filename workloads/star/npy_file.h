@@ -29,6 +29,8 @@ struct NpyArray {
 };
 
 NpyArray readNpy(const std::string& path);
+// The same from the file's bytes; `path` names it in messages.
+NpyArray parseNpy(const std::vector<unsigned char>& bytes, const std::string& path);
 
 // Reads a 2-D array (leading axes of extent 1 are squeezed, e.g. (1, 1, S, d) -> (S, d)).
 // `expected_rows` / `expected_cols` of 0 mean "any"; a mismatch is an NpyError naming
