@@ -341,6 +341,10 @@ CommandAction addSweepCommand(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   sweep->add_option("--sbatch-arg", options->sbatch_args, "Extra sbatch argument (repeatable)")
       ->allow_extra_args(false);
+  // A later flag wins, so scripts can append to a shared argument list.
+  for (const char* name : {"--base", "--out", "--workers", "--backend", "--partition", "--time",
+                           "--memory", "--points-per-task"})
+    sweep->get_option(name)->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
   sweep->add_flag("--dry-run", options->dry_run, "Validate and list the points; run nothing");
   sweep->add_flag("--retry-failed", options->retry_failed, "Also rerun points that failed");
   sweep->add_flag("--quiet", options->quiet, "No progress or summary");

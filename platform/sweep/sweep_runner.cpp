@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "platform/sweep/child_process.h"
 #include "platform/sweep/sweep_results.h"
@@ -166,30 +167,24 @@ SlurmJob submitToSlurm(const SweepStore& store, const SweepPlan& plan,
       {"--job-name=spatialvp-sweep-gather", "--dependency=afterany:" + job.array_job_id,
        "--output=" + (dir / "gather.log").string(), "--wrap",
        shellQuoted({executable, "sweep", "--out", root.string(), "--gather", "--quiet"})});
-  if (!wait) {
-    job.gather_job_id = sbatch(gather, dir, "gather");
+  job.gather_job_id = sbatch(gather, dir, "gather");
+  if (!wait)
     return job;
-  }
-  // sbatch --wait returns when the gather job ends; meanwhile the folders tell the progress.
-  gather.insert(gather.begin(), "--wait");
-  std::vector<std::string> argv = {"sbatch"};
-  argv.insert(argv.end(), gather.begin(), gather.end());
-  ChildSignalBlock block;
-  const pid_t pid = spawnChild(argv, {dir / "gather.sbatch.out", dir / "gather.sbatch.err", true});
+  // Wait for the gather job to leave the queue (squeue each second: sbatch --wait polls with a
+  // growing interval, seconds late); meanwhile the point folders tell the progress.
+  const fs::path queue = dir / "squeue.out";
   while (true) {
-    const auto exit = waitForChild(2.0);
+    const ChildExit exit =
+        runChild({"squeue", "-h", "-j", job.gather_job_id, "-o", "%T"}, {queue, queue, true});
     const SweepTally tally = tallyPoints(store, plan);
     progress.set(tally.completed, tally.failed + tally.killed);
     progress.update();
-    if (exit && exit->pid == pid) {
-      std::string id = readText(dir / "gather.sbatch.out");
-      job.gather_job_id = id.substr(0, id.find_first_of(";\n"));
-      if (job.gather_job_id.empty() || exit->signal) {
-        throw std::runtime_error("sbatch --wait (gather) failed: " +
-                                 fileTail(dir / "gather.sbatch.err", 5));
-      }
+    std::string state = readText(queue);
+    state = state.substr(0, state.find('\n'));
+    if (exit.exit_code != 0 || state.empty() || state == "COMPLETED" || state == "FAILED" ||
+        state == "CANCELLED" || state == "TIMEOUT")
       return job;
-    }
+    std::this_thread::sleep_for(std::chrono::seconds(1));
   }
 }
 

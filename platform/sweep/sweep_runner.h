@@ -28,7 +28,8 @@ struct SlurmJob {
 
 // Submits `ids` as an sbatch job array (`points_per_task` points per task, each task runs
 // `spatialvp sweep --out DIR --run-points ...`) and a gather job (`--gather`) that depends on
-// it. With `wait`, blocks until the gather job ends, drawing progress from the point folders.
+// it. With `wait`, blocks until the gather job has left the queue, drawing progress from the
+// point folders.
 // Throws std::runtime_error when sbatch fails (its stderr in the message).
 SlurmJob submitToSlurm(const SweepStore& store, const SweepPlan& plan,
                        const std::vector<std::size_t>& ids, const SlurmSettings& settings,

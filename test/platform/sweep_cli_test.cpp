@@ -188,7 +188,7 @@ TEST_CASE("sweep: configuration mistakes exit 2 with a located error before any 
 }
 
 TEST_CASE(
-    "sweep: local workers write one row per point; each point's stats are those of a "
+    "sweep: local workers write one row per point, each point's stats are those of a "
     "bare run",
     "[sweep-cli]") {
   const fs::path dir = scratch("sweep-local");
@@ -300,7 +300,7 @@ TEST_CASE(
   checkEveryPointCompletedOnce(dir / "o", 40);
 }
 
-TEST_CASE("sweep: kill -9 of a worker fails that point as killed; a rerun runs it again",
+TEST_CASE("sweep: kill -9 of a worker fails that point as killed, a rerun runs it again",
           "[sweep-cli]") {
   const fs::path dir = scratch("sweep-kill-worker");
   // Points long enough (~0.5 s) to catch a worker alive.
