@@ -66,11 +66,17 @@ const char* pointStateName(PointState state) {
 }
 
 bool statsSayComplete(const std::string& stats_json_text) {
-  const Json stats = Json::parse(stats_json_text, nullptr, false);
+  // Only the top-level "run" object matters: skip building the rest (stats of a large platform
+  // run to megabytes, and the driver checks every point).
+  const nlohmann::json::parser_callback_t only_run =
+      [](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+        return !(depth == 1 && event == nlohmann::json::parse_event_t::key && parsed != "run");
+      };
+  const nlohmann::json stats = nlohmann::json::parse(stats_json_text, only_run, false);
   if (stats.is_discarded() || !stats.is_object() || !stats.contains("run") ||
       !stats["run"].is_object())
     return false;
-  const Json& run = stats["run"];
+  const nlohmann::json& run = stats["run"];
   if (run.contains("complete"))
     return run["complete"].is_boolean() && run["complete"].get<bool>();
   return run.contains("end") && run["end"] == "completed";

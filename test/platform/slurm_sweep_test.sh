@@ -18,6 +18,11 @@ for tool in munged munge slurmctld slurmd sbatch sinfo squeue scancel; do
   fi
 done
 
+if [[ "$(id -u)" -ne 0 ]]; then
+  echo "SKIP: slurmd must run as root to launch jobs (run the tests as root, as CI does)"
+  exit 77
+fi
+
 work="$(mktemp -d /tmp/spatialvp-slurm-test.XXXXXX)"
 pids=()
 cleanup() {
