@@ -1,4 +1,6 @@
 // `spatialvp sweep`: runs a design-space sweep, one `spatialvp run` child process per point.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -263,6 +265,19 @@ int execute(const SweepOptions& options) {
     const SweepSettings& settings = definition.settings;
     const SweepStore store(settings.out);
     store.open(plan);
+    // One driver per folder: a second one would clear points the first is running. The lock
+    // goes with the process, so kill -9 of a driver never blocks the rerun.
+    const int lock = ::open((store.root() / "sweep.json").c_str(), O_RDONLY | O_CLOEXEC);
+    if (lock < 0 || flock(lock, LOCK_EX | LOCK_NB) != 0) {
+      throw std::runtime_error("another `spatialvp sweep` is running on " + store.root().string());
+    }
+    if (const auto jobs = activeSlurmJobs(store); !jobs.empty()) {
+      std::string list;
+      for (const auto& id : jobs)
+        list += (list.empty() ? "" : " ") + id;
+      throw std::runtime_error("Slurm jobs of this sweep are still queued or running (" + list +
+                               "); wait for them or scancel them, then rerun");
+    }
     const std::vector<std::size_t> ids = pointsToRun(store, plan, options.retry_failed);
     const SweepTally before = tallyPoints(store, plan);
     const std::size_t already_done = before.completed;

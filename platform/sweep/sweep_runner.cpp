@@ -115,6 +115,30 @@ void runPointsLocally(const SweepStore& store, const SweepPlan& plan,
   }
 }
 
+std::vector<std::string> activeSlurmJobs(const SweepStore& store) {
+  const fs::path slurm = store.root() / "slurm";
+  std::string ids;
+  if (fs::exists(slurm)) {
+    for (const auto& entry : fs::directory_iterator(slurm)) {
+      std::istringstream jobs(readText(entry.path() / "jobs.txt"));
+      for (std::string id; jobs >> id;)
+        ids += (ids.empty() ? "" : ",") + id;
+    }
+  }
+  if (ids.empty())
+    return {};
+  const fs::path queue = slurm / "squeue.out";
+  ChildSignalBlock block;
+  const ChildExit exit = runChild({"squeue", "-h", "-o", "%i", "-j", ids}, {queue, queue, true});
+  if (exit.exit_code != 0)  // no squeue here, or every job long gone from the controller
+    return {};
+  std::vector<std::string> active;
+  std::istringstream lines(readText(queue));
+  for (std::string id; lines >> id;)
+    active.push_back(id);
+  return active;
+}
+
 SlurmJob submitToSlurm(const SweepStore& store, const SweepPlan& plan,
                        const std::vector<std::size_t>& ids, const SlurmSettings& settings,
                        const std::string& executable, bool wait, SweepProgress& progress) {
@@ -168,6 +192,7 @@ SlurmJob submitToSlurm(const SweepStore& store, const SweepPlan& plan,
        "--output=" + (dir / "gather.log").string(), "--wrap",
        shellQuoted({executable, "sweep", "--out", root.string(), "--gather", "--quiet"})});
   job.gather_job_id = sbatch(gather, dir, "gather");
+  writeText(dir / "jobs.txt", job.array_job_id + "\n" + job.gather_job_id + "\n");
   if (!wait)
     return job;
   // Wait for the gather job to leave the queue (squeue each second: sbatch --wait polls with a

@@ -26,6 +26,10 @@ struct SlurmJob {
   std::size_t tasks = 0;
 };
 
+// Jobs of earlier submissions of this sweep still queued or running (empty without Slurm). A
+// rerun must not start while they run: they would write into the folders it reuses.
+std::vector<std::string> activeSlurmJobs(const SweepStore& store);
+
 // Submits `ids` as an sbatch job array (`points_per_task` points per task, each task runs
 // `spatialvp sweep --out DIR --run-points ...`) and a gather job (`--gather`) that depends on
 // it. With `wait`, blocks until the gather job has left the queue, drawing progress from the
