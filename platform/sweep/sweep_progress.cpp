@@ -34,12 +34,12 @@ void SweepProgress::finished(bool completed, const std::string& failure) {
   update(true);
 }
 
-void SweepProgress::set(std::size_t done, std::size_t failed) {
+void SweepProgress::set(std::size_t done, std::size_t failed, std::size_t running) {
   if (done + failed > done_ + failed_)
     finished_here_ += done + failed - done_ - failed_;
   done_ = done;
   failed_ = failed;
-  running_ = 0;
+  running_ = running;
 }
 
 std::string SweepProgress::duration(double seconds) {

@@ -17,8 +17,8 @@ class SweepProgress {
 
   void started() { ++running_; }
   void finished(bool completed, const std::string& failure);
-  // Counts measured elsewhere (Slurm: from the point folders); `running` unknown -> running = 0.
-  void set(std::size_t done, std::size_t failed);
+  // Counts measured elsewhere (Slurm: from the point folders).
+  void set(std::size_t done, std::size_t failed, std::size_t running);
   void update(bool force = false);
   void close();
 

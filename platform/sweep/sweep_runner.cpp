@@ -201,8 +201,14 @@ SlurmJob submitToSlurm(const SweepStore& store, const SweepPlan& plan,
   while (true) {
     const ChildExit exit =
         runChild({"squeue", "-h", "-j", job.gather_job_id, "-o", "%T"}, {queue, queue, true});
+    // A point folder with a command but no outcome yet is running.
+    std::size_t running = 0;
+    for (const std::size_t id : ids) {
+      const PointState state = store.status(id).state;
+      running += state == PointState::kPending && fs::exists(store.pointDir(id) / "command.txt");
+    }
     const SweepTally tally = tallyPoints(store, plan);
-    progress.set(tally.completed, tally.failed + tally.killed);
+    progress.set(tally.completed, tally.failed + tally.killed, running);
     progress.update();
     std::string state = readText(queue);
     state = state.substr(0, state.find('\n'));

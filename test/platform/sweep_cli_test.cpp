@@ -166,6 +166,11 @@ TEST_CASE("sweep --dry-run lists the points and runs nothing", "[sweep-cli]") {
   CHECK_THAT(rows[4], Contains("3") && Contains("512") && Contains("2 Gb/s"));
   CHECK_THAT(rows[5], Contains("4 points, platform kind 'star'"));
   CHECK_FALSE(fs::exists(dir / "o"));
+  // The shipped example stays valid.
+  const Result example =
+      run("sweep '" SPATIALVP_SOURCE_DIR "/examples/sweeps/star_sweep.yaml' --dry-run", dir);
+  CHECK(example.exit_code == 0);
+  CHECK_THAT(example.out, Contains("13 points, platform kind 'star'"));
 }
 
 TEST_CASE("sweep: configuration mistakes exit 2 with a located error before any point runs",
