@@ -79,6 +79,29 @@ std::string numberText(const Json& value) {
   return text;
 }
 
+// A module's stats tables (per-core, per-link, per-iteration rows) in long format: one line per
+// cell, so tables of any size and shape share one file.
+std::string tableRows(std::size_t point_id, const std::string& module, const Json& tables) {
+  std::string text;
+  for (const auto& [name, table] : tables.items()) {
+    if (!table.contains("columns") || !table.contains("rows"))
+      continue;
+    const Json& columns = table["columns"];
+    std::size_t row_index = 0;
+    for (const auto& row : table["rows"]) {
+      for (std::size_t c = 0; c < row.size() && c < columns.size(); ++c) {
+        const Json& cell = row[c];
+        text += std::to_string(point_id) + "," + csvField(module) + "," + csvField(name) + "," +
+                std::to_string(row_index) + "," + csvField(columns[c].value("name", "")) + "," +
+                (cell.is_string() ? csvField(cell.get<std::string>()) : numberText(cell)) + "," +
+                csvField(columns[c].value("unit", "")) + "\n";
+      }
+      ++row_index;
+    }
+  }
+  return text;
+}
+
 }  // namespace
 
 std::string platformKind(const ConfigNode& platform_root) {
@@ -182,6 +205,7 @@ SweepTally writeResultTables(const SweepStore& store, const SweepPlan& plan) {
   csv += ",error\n";
   std::string jsonl;
   std::string counters = "point_id,module,counter,value,unit\n";
+  std::string tables = "point_id,module,table,row,column,value,unit\n";
   SweepTally tally;
 
   for (const auto& point : plan.points) {
@@ -229,11 +253,14 @@ SweepTally writeResultTables(const SweepStore& store, const SweepPlan& plan) {
         counters += std::to_string(point.id) + "," + csvField(module) + "," + csvField(name) + "," +
                     numberText(counter["value"]) + "," + csvField(counter.value("unit", "")) + "\n";
       }
+      if (report.contains("tables"))
+        tables += tableRows(point.id, module, report["tables"]);
     }
   }
   writeFileAtomically(store.root() / "results.csv", csv);
   writeFileAtomically(store.root() / "results.jsonl", jsonl);
   writeFileAtomically(store.root() / "counters.csv", counters);
+  writeFileAtomically(store.root() / "tables.csv", tables);
   return tally;
 }
 

@@ -6,6 +6,8 @@
 //    points carry figures.
 //  counters.csv: long format, one row per (point, module, counter): point_id, module, counter,
 //    value, unit, for per-core and per-link figures of any platform size.
+//  tables.csv: the modules' stats tables (where stats.json has them), one row per cell:
+//    point_id, module, table, row, column, value, unit.
 // SystemC-free.
 #include <string>
 #include <vector>
@@ -41,7 +43,7 @@ struct SweepTally {
 
 SweepTally tallyPoints(const SweepStore& store, const SweepPlan& plan);
 
-// Writes results.csv, results.jsonl and counters.csv atomically; returns the tally.
+// Writes results.csv, results.jsonl, counters.csv and tables.csv atomically; returns the tally.
 SweepTally writeResultTables(const SweepStore& store, const SweepPlan& plan);
 
 }  // namespace spatialvp::sweep

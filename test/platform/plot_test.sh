@@ -39,10 +39,24 @@ fi
 
 "$build/spatialvp" run "$source_dir/platform/configs/examples/mesh_4x4.yaml" --out mesh --quiet
 "$plot" links mesh/stats.json --out links
-picture links/links_noc_mesh
+picture links/links_noc
 /usr/bin/python3 "$source_dir/scripts/heatmap" mesh/stats.json --output mesh/mesh_heatmap.csv > /dev/null
 "$plot" links mesh/mesh_heatmap.csv --value bytes --out links
 picture links/links_mesh_heatmap
+# A stats table with x, y, port and bytes columns (the wafer MoE's per-phase link tables).
+/usr/bin/python3 - << 'EOF'
+import json
+rows = [[x, y, p, 0, 1000 * (x + 2 * y + 1)] for x in range(2) for y in range(2)
+        for p in "ENWS"]
+table = {"description": "bytes per link", "rows": rows,
+         "columns": [{"name": n, "unit": u} for n, u in
+                     (("x", ""), ("y", ""), ("port", ""), ("inter_wafer", ""), ("bytes", "B"))]}
+stats = {"modules": {"orch": {"type": "moe_orchestrator", "counters": {},
+                              "tables": {"link_heatmap_dispatch": table}}}}
+json.dump(stats, open("table_stats.json", "w"))
+EOF
+"$plot" links table_stats.json --value bytes --out links
+picture links/links_orch.link_heatmap_dispatch
 
 BUILD_DIR="$build" "$plot" latency-curve --out curve -- --width 2 --height 2 --loads 0.2,0.5
 picture curve/mesh_latency_curve_width_2_height_2_loads_0.2_0.5

@@ -214,7 +214,12 @@ TEST_CASE(
             {"counters",
              {{"latency", {{"value", latency}, {"unit", "s"}}},
               {"tiles", {{"value", 8}, {"unit", "tiles"}}},
-              {"effective_throughput", {{"value", 4e12}, {"unit", "GOPS"}}}}}}}}}};
+              {"effective_throughput", {{"value", 4e12}, {"unit", "GOPS"}}}}},
+            {"tables",
+             {{"per_core",
+               {{"description", "busy time per core"},
+                {"columns", {{{"name", "core"}, {"unit", ""}}, {{"name", "busy"}, {"unit", "s"}}}},
+                {"rows", {{0, 1.5e-6}, {1, "E"}}}}}}}}}}}};
     return document.dump();
   };
   // 0 completed; 1 ran out of simulated time (exit 3) with plausible figures; 2 killed; 3 never
@@ -254,6 +259,10 @@ TEST_CASE(
   REQUIRE(counters.size() == 4);
   CHECK(counters[0] == "point_id,module,counter,value,unit");
   CHECK(std::count(counters.begin(), counters.end(), "0,ctrl,tiles,8,tiles") == 1);
+  CHECK(lines(slurp(dir / "tables.csv")) ==
+        std::vector<std::string>{"point_id,module,table,row,column,value,unit",
+                                 "0,ctrl,per_core,0,core,0,", "0,ctrl,per_core,0,busy,1.5e-06,s",
+                                 "0,ctrl,per_core,1,core,1,", "0,ctrl,per_core,1,busy,E,s"});
 
   // The plan is the sweep's identity: a different sweep into the same folder is refused.
   SweepPlan other = plan;
