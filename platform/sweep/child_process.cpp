@@ -23,6 +23,16 @@ void redirect(int target_fd, const std::filesystem::path& path, int flags) {
   ::close(fd);
 }
 
+ChildExit decode(pid_t pid, int status) {
+  ChildExit exit;
+  exit.pid = pid;
+  if (WIFEXITED(status))
+    exit.exit_code = WEXITSTATUS(status);
+  else if (WIFSIGNALED(status))
+    exit.signal = WTERMSIG(status);
+  return exit;
+}
+
 }  // namespace
 
 ChildSignalBlock::ChildSignalBlock() {
@@ -70,13 +80,7 @@ std::optional<ChildExit> waitForChild(double timeout_seconds) {
     const pid_t pid = waitpid(-1, &status, flags);
     if (pid <= 0)
       return std::nullopt;
-    ChildExit exit;
-    exit.pid = pid;
-    if (WIFEXITED(status))
-      exit.exit_code = WEXITSTATUS(status);
-    else if (WIFSIGNALED(status))
-      exit.signal = WTERMSIG(status);
-    return exit;
+    return decode(pid, status);
   };
   if (auto exit = reap(WNOHANG))
     return exit;
@@ -97,13 +101,7 @@ ChildExit runChild(const std::vector<std::string>& argv, const SpawnOptions& opt
     if (errno != EINTR)
       throw std::runtime_error(std::string("waitpid failed: ") + std::strerror(errno));
   }
-  ChildExit exit;
-  exit.pid = pid;
-  if (WIFEXITED(status))
-    exit.exit_code = WEXITSTATUS(status);
-  else if (WIFSIGNALED(status))
-    exit.signal = WTERMSIG(status);
-  return exit;
+  return decode(pid, status);
 }
 
 std::string currentExecutable() {

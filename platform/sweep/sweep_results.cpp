@@ -33,13 +33,6 @@ std::string oneLine(std::string text) {
   return line;
 }
 
-std::string readText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // The figure of one column in a completed run's stats, or null when the run lacks it or reports
 // it in another unit (a model change must not pass silently as the old figure).
 Json columnValue(const Json& stats, const HeadlineColumn& column) {
@@ -229,7 +222,7 @@ SweepTally writeResultTables(const SweepStore& store, const SweepPlan& plan) {
       row["signal"] = status.signal;
     Json stats;
     if (completed)
-      stats = Json::parse(readText(store.runDir(point.id) / "stats.json"), nullptr, false);
+      stats = Json::parse(readTextFile(store.runDir(point.id) / "stats.json"), nullptr, false);
     for (const auto& column : columns) {
       const Json value = completed ? columnValue(stats, column) : Json(nullptr);
       csv += "," + numberText(value);

@@ -19,20 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
-std::string readText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-void writeText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  if (!out)
-    throw std::runtime_error("cannot write " + path.string());
-}
-
 std::string failureLine(const SweepStore& store, std::size_t id) {
   const PointStatus status = store.status(id);
   std::string last = status.stderr_tail;
@@ -52,7 +38,7 @@ std::string sbatch(const std::vector<std::string>& args, const fs::path& log_dir
   const fs::path out = log_dir / (what + ".sbatch.out");
   const fs::path err = log_dir / (what + ".sbatch.err");
   const ChildExit exit = runChild(argv, {out, err, true});
-  std::string id = readText(out);
+  std::string id = readTextFile(out);
   id = id.substr(0, id.find_first_of(";\n"));
   if (exit.exit_code != 0 || id.empty()) {
     throw std::runtime_error("sbatch (" + what + ") failed" +
@@ -93,7 +79,7 @@ void runPointsLocally(const SweepStore& store, const SweepPlan& plan,
       store.clearPoint(id);
       const auto argv =
           pointCommand(executable, plan, plan.points.at(id), store.runDir(id).string());
-      writeText(store.pointDir(id) / "command.txt", shellQuoted(argv) + "\n");
+      writeTextFile(store.pointDir(id) / "command.txt", shellQuoted(argv) + "\n");
       const pid_t pid = spawnChild(argv, {{}, store.stderrPath(id), true});
       running[pid] = {id, Clock::now()};
       progress.started();
@@ -120,7 +106,7 @@ std::vector<std::string> activeSlurmJobs(const SweepStore& store) {
   std::string ids;
   if (fs::exists(slurm)) {
     for (const auto& entry : fs::directory_iterator(slurm)) {
-      std::istringstream jobs(readText(entry.path() / "jobs.txt"));
+      std::istringstream jobs(readTextFile(entry.path() / "jobs.txt"));
       for (std::string id; jobs >> id;)
         ids += (ids.empty() ? "" : ",") + id;
     }
@@ -133,7 +119,7 @@ std::vector<std::string> activeSlurmJobs(const SweepStore& store) {
   if (exit.exit_code != 0)  // no squeue here, or every job long gone from the controller
     return {};
   std::vector<std::string> active;
-  std::istringstream lines(readText(queue));
+  std::istringstream lines(readTextFile(queue));
   for (std::string id; lines >> id;)
     active.push_back(id);
   return active;
@@ -159,14 +145,14 @@ SlurmJob submitToSlurm(const SweepStore& store, const SweepPlan& plan,
     tasks += "\n";
     ++job.tasks;
   }
-  writeText(dir / "tasks.txt", tasks);
-  writeText(dir / "task.sh",
-            "#!/bin/sh\n"
-            "# One array task: runs the points on line SLURM_ARRAY_TASK_ID + 1 of tasks.txt.\n"
-            "ids=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" " +
-                shellQuoted({(dir / "tasks.txt").string()}) + ")\nexec " +
-                shellQuoted({executable, "sweep", "--out", root.string()}) +
-                " --run-points \"$ids\"\n");
+  writeTextFile(dir / "tasks.txt", tasks);
+  writeTextFile(dir / "task.sh",
+                "#!/bin/sh\n"
+                "# One array task: runs the points on line SLURM_ARRAY_TASK_ID + 1 of tasks.txt.\n"
+                "ids=$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" " +
+                    shellQuoted({(dir / "tasks.txt").string()}) + ")\nexec " +
+                    shellQuoted({executable, "sweep", "--out", root.string()}) +
+                    " --run-points \"$ids\"\n");
 
   std::vector<std::string> common = {
       "--parsable", "--chdir=" + fs::current_path().string(),
@@ -192,7 +178,7 @@ SlurmJob submitToSlurm(const SweepStore& store, const SweepPlan& plan,
        "--output=" + (dir / "gather.log").string(), "--wrap",
        shellQuoted({executable, "sweep", "--out", root.string(), "--gather", "--quiet"})});
   job.gather_job_id = sbatch(gather, dir, "gather");
-  writeText(dir / "jobs.txt", job.array_job_id + "\n" + job.gather_job_id + "\n");
+  writeTextFile(dir / "jobs.txt", job.array_job_id + "\n" + job.gather_job_id + "\n");
   if (!wait)
     return job;
   // Wait for the gather job to leave the queue (squeue each second: sbatch --wait polls with a
@@ -210,7 +196,7 @@ SlurmJob submitToSlurm(const SweepStore& store, const SweepPlan& plan,
     const SweepTally tally = tallyPoints(store, plan);
     progress.set(tally.completed, tally.failed + tally.killed, running);
     progress.update();
-    std::string state = readText(queue);
+    std::string state = readTextFile(queue);
     state = state.substr(0, state.find('\n'));
     if (exit.exit_code != 0 || state.empty() || state == "COMPLETED" || state == "FAILED" ||
         state == "CANCELLED" || state == "TIMEOUT")

@@ -8,6 +8,7 @@
 
 #include "platform/core/config_node.h"
 #include "platform/core/param_schema.h"
+#include "platform/sweep/text_file.h"
 
 namespace spatialvp::sweep {
 
@@ -144,12 +145,9 @@ Axis zipAxis(const ConfigNode& group, const std::string& key) {
 }
 
 std::string readFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
+  if (!fs::is_regular_file(path))
     throw ConfigError({path, 0, 0}, "", "cannot read the sweep file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return readTextFile(path);
 }
 
 std::vector<std::string> splitOn(const std::string& text, char separator) {

@@ -16,13 +16,6 @@ using Json = nlohmann::ordered_json;
 
 constexpr const char* kPlanSchema = "spatialvp.sweep/1";
 
-std::string readText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 Json assignmentsJson(const std::vector<Assignment>& assignments) {
   Json list = Json::array();
   for (const auto& a : assignments)
@@ -82,19 +75,6 @@ bool statsSayComplete(const std::string& stats_json_text) {
   return run.contains("end") && run["end"] == "completed";
 }
 
-void writeFileAtomically(const fs::path& path, const std::string& text) {
-  const fs::path temporary =
-      path.parent_path() / ("." + path.filename().string() + ".tmp" + std::to_string(getpid()));
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out)
-      throw std::runtime_error("cannot write " + temporary.string());
-  }
-  fs::rename(temporary, path);
-}
-
 bool SweepStore::hasPlan() const {
   return fs::exists(root_ / "sweep.json");
 }
@@ -102,7 +82,7 @@ bool SweepStore::hasPlan() const {
 void SweepStore::open(const SweepPlan& plan) const {
   const Json wanted = planJson(plan);
   if (hasPlan()) {
-    const Json existing = Json::parse(readText(root_ / "sweep.json"), nullptr, false);
+    const Json existing = Json::parse(readTextFile(root_ / "sweep.json"), nullptr, false);
     const SourceLocation where{(root_ / "sweep.json").string(), 0, 0};
     if (existing.is_discarded())
       throw ConfigError(where, "", "unreadable; remove the folder or choose another --out");
@@ -123,7 +103,7 @@ SweepPlan SweepStore::loadPlan() const {
   const SourceLocation where{(root_ / "sweep.json").string(), 0, 0};
   if (!hasPlan())
     throw ConfigError(where, "", "no sweep here (sweep.json is missing)");
-  const Json json = Json::parse(readText(root_ / "sweep.json"), nullptr, false);
+  const Json json = Json::parse(readTextFile(root_ / "sweep.json"), nullptr, false);
   if (json.is_discarded() || json.value("schema", "") != kPlanSchema)
     throw ConfigError(where, "schema", std::string("expected a ") + kPlanSchema + " document");
   SweepPlan plan;
@@ -145,12 +125,12 @@ fs::path SweepStore::pointDir(std::size_t id) const {
 PointStatus SweepStore::status(std::size_t id) const {
   PointStatus status;
   const fs::path stats = runDir(id) / "stats.json";
-  if (fs::exists(stats) && statsSayComplete(readText(stats))) {
+  if (fs::exists(stats) && statsSayComplete(readTextFile(stats))) {
     status.state = PointState::kCompleted;
     status.exit_code = 0;
   }
   const Json recorded = fs::exists(statusPath(id))
-                            ? Json::parse(readText(statusPath(id)), nullptr, false)
+                            ? Json::parse(readTextFile(statusPath(id)), nullptr, false)
                             : Json(nullptr);
   if (recorded.is_object()) {
     status.wall_seconds = recorded.value("wall_time_s", 0.0);
@@ -201,23 +181,6 @@ std::vector<std::string> pointCommand(const std::string& executable, const Sweep
   }
   argv.insert(argv.end(), {"--out", out_dir, "--quiet"});
   return argv;
-}
-
-std::string fileTail(const fs::path& path, std::size_t max_lines) {
-  std::string text = readText(path);
-  while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
-    text.pop_back();
-  std::size_t start = text.size();
-  for (std::size_t lines = 0; start > 0 && lines < max_lines;) {
-    --start;
-    if (text[start] == '\n' && ++lines == max_lines) {
-      ++start;
-      break;
-    }
-  }
-  if (text.size() - start > 2048)
-    start = text.size() - 2048;
-  return text.substr(start);
 }
 
 }  // namespace spatialvp::sweep

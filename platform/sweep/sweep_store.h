@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "platform/sweep/sweep_spec.h"
+#include "platform/sweep/text_file.h"
 
 namespace spatialvp::sweep {
 
@@ -42,9 +43,6 @@ struct PointStatus {
 // written before that field existed) `run.end == "completed"`.
 bool statsSayComplete(const std::string& stats_json_text);
 
-// Writes `text` to a temporary file beside `path` and renames it over `path`.
-void writeFileAtomically(const std::filesystem::path& path, const std::string& text);
-
 class SweepStore {
  public:
   explicit SweepStore(std::filesystem::path root) : root_(std::move(root)) {}
@@ -73,8 +71,5 @@ class SweepStore {
 // The argv of `spatialvp run` for one point (argv[0] is `executable`).
 std::vector<std::string> pointCommand(const std::string& executable, const SweepPlan& plan,
                                       const SweepPoint& point, const std::string& out_dir);
-
-// Last lines of a text file (at most `max_lines` lines and 2 kB).
-std::string fileTail(const std::filesystem::path& path, std::size_t max_lines);
 
 }  // namespace spatialvp::sweep

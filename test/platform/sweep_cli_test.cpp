@@ -14,8 +14,14 @@
 #include <sstream>
 #include <thread>
 
+#include "support/sweep_test_support.h"
+
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
+
+using sweep_test::lines;
+using sweep_test::scratch;
+using sweep_test::slurp;
 
 namespace {
 
@@ -24,20 +30,6 @@ struct Result {
   std::string out;
   std::string err;
 };
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(SPATIALVP_BINARY_DIR) / "test-scratch" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 const std::string kBinary = SPATIALVP_BINARY_DIR "/spatialvp";
 const std::string kStar = SPATIALVP_SOURCE_DIR "/platform/configs/star.yaml";
@@ -51,14 +43,6 @@ Result run(const std::string& args, const fs::path& dir) {
   const int status = std::system(command.c_str());
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "stdout.txt"),
           slurp(dir / "stderr.txt")};
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> result;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    result.push_back(line);
-  return result;
 }
 
 std::vector<std::string> fields(const std::string& line) {

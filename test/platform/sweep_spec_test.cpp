@@ -11,10 +11,16 @@
 #include "platform/sweep/sweep_spec.h"
 #include "platform/sweep/sweep_store.h"
 
+#include "support/sweep_test_support.h"
+
 using Catch::Matchers::Contains;
 using namespace spatialvp;
 using namespace spatialvp::sweep;
 namespace fs = std::filesystem;
+
+using sweep_test::lines;
+using sweep_test::scratch;
+using sweep_test::slurp;
 
 namespace {
 
@@ -39,31 +45,9 @@ std::vector<std::string> pointTexts(const std::vector<SweepPoint>& points) {
   return texts;
 }
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(SPATIALVP_BINARY_DIR) / "test-scratch" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
 void writeText(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> lines(const std::string& text) {
-  std::vector<std::string> result;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
-    result.push_back(line);
-  return result;
 }
 
 }  // namespace
