@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `spatialvp sweep --backend slurm` on a real single-node Slurm: munged, slurmctld and slurmd on
 # localhost with a generated slurm.conf in a temporary folder, started here and stopped by PID.
-# Checks: the job array and the dependent gather job produce one completed row per point; a
+# Checks: the job array (with the partition, time and memory asked for) and the dependent gather
+# job produce one completed row per point; a
 # point's stats are byte-identical (outside `performance`) to the same point in a local sweep;
 # after scancel of the array mid-sweep, a rerun submits only the missing points and finishes
 # with no lost and no duplicated row.
@@ -162,6 +163,13 @@ for _ in $(seq 300); do
   ((done_points >= 2)) && break
   sleep 0.05
 done
+# The array honours the partition, time and memory settings (120 s -> 2 min, 100 MiB).
+job="$(scontrol show job "$array_job" 2> /dev/null || true)"
+if [[ -n "$job" ]]; then
+  grep -q "Partition=spatialvp" <<< "$job" || fail "partition not applied"
+  grep -q "TimeLimit=00:02:00" <<< "$job" || fail "time limit not applied"
+  grep -Eq "MinMemoryNode=100M|mem=100M" <<< "$job" || fail "memory not applied"
+fi
 # While its jobs run, a rerun of the sweep is refused.
 if "$spatialvp" "${sweep[@]}" "${slurm[@]}" --out resumed > early.out 2>&1; then
   fail "a rerun started while the jobs were running"
