@@ -2,9 +2,9 @@
 # `spatialvp sweep --backend slurm` on a real single-node Slurm: munged, slurmctld and slurmd on
 # localhost with a generated slurm.conf in a temporary folder, started here and stopped by PID.
 # Checks: the job array (with the partition, time and memory asked for) and the dependent gather
-# job produce one completed row per point; a
-# point's stats are byte-identical (outside `performance`) to the same point in a local sweep;
-# after scancel of the array mid-sweep, a rerun submits only the missing points and finishes
+# job produce one completed row per point; a point's stats are byte-identical (outside
+# `performance`) to the same point in a local sweep; a rerun while the jobs run is refused; after
+# scancel of the array mid-sweep, a rerun submits only the missing points and finishes
 # with no lost and no duplicated row.
 # Usage: slurm_sweep_test.sh SPATIALVP_BINARY SOURCE_DIR   (exit 77 = skipped)
 set -euo pipefail
