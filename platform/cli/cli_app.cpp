@@ -21,6 +21,7 @@ int runCli(int argc, char** argv) {
   remember(addCheckCommand(app));
   remember(addModelsCommand(app));
   remember(addSweepCommand(app));
+  remember(addPlotCommand(app));
   remember(addStarAlgoCommand(app));
   try {
     app.parse(argc, argv);

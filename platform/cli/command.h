@@ -20,6 +20,7 @@ CommandAction addRunCommand(CLI::App& app);
 CommandAction addCheckCommand(CLI::App& app);
 CommandAction addModelsCommand(CLI::App& app);
 CommandAction addSweepCommand(CLI::App& app);
+CommandAction addPlotCommand(CLI::App& app);
 
 // Parses argv and runs the selected subcommand.
 int runCli(int argc, char** argv);

@@ -23,7 +23,7 @@ picture() {  # the PNG and SVG exist, the PNG is a PNG
 "$build/spatialvp" sweep --base "$source_dir/platform/configs/star.yaml" --set ctrl.heads=1 \
   --set ctrl.hidden_size=128 --grid ctrl.seq_len=256,512 --grid 'hbm.data_rate=1 Gb/s,2 Gb/s' \
   --out sweep --quiet
-"$plot" sweep sweep/results.csv
+"$build/spatialvp" plot sweep sweep/results.csv   # `spatialvp plot` runs scripts/plot
 picture sweep/sweep_latency_s_vs_ctrl.seq_len
 "$plot" sweep sweep/results.csv --x hbm.data_rate --y ctrl.seq_len --metric energy_J
 picture sweep/sweep_energy_J_hbm.data_rate_ctrl.seq_len
