@@ -20,6 +20,8 @@ int runCli(int argc, char** argv) {
   remember(addRunCommand(app));
   remember(addCheckCommand(app));
   remember(addModelsCommand(app));
+  remember(addSweepCommand(app));
+  remember(addPlotCommand(app));
   remember(addStarAlgoCommand(app));
   try {
     app.parse(argc, argv);

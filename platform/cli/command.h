@@ -19,6 +19,8 @@ using CommandAction = std::function<int()>;
 CommandAction addRunCommand(CLI::App& app);
 CommandAction addCheckCommand(CLI::App& app);
 CommandAction addModelsCommand(CLI::App& app);
+CommandAction addSweepCommand(CLI::App& app);
+CommandAction addPlotCommand(CLI::App& app);
 
 // Parses argv and runs the selected subcommand.
 int runCli(int argc, char** argv);
