@@ -25,6 +25,13 @@ function(_spatialvp_verilate target)
   target_include_directories(${target} SYSTEM PRIVATE ${VERILATOR_ROOT}/include
                                                       ${VERILATOR_ROOT}/include/vltstd ${dir})
   target_link_libraries(${target} PRIVATE Threads::Threads)
+  # Generated code and Verilator's runtime build without the project's warning flags.
+  get_target_property(sources ${target} SOURCES)
+  foreach(source IN LISTS sources)
+    if(source MATCHES "^(${dir}|${VERILATOR_ROOT})/")
+      set_source_files_properties(${source} PROPERTIES COMPILE_OPTIONS -w)
+    endif()
+  endforeach()
 endfunction()
 
 function(spatialvp_add_verilated_model target)
