@@ -75,6 +75,8 @@ install(FILES ${PROJECT_BINARY_DIR}/spatialvpConfig.cmake
               cmake/SpatialvpVerilate.cmake
         DESTINATION ${SPATIALVP_INSTALL_CMAKEDIR})
 
-# pkg-config.
+# pkg-config; relocatable (the prefix is found from the .pc file's own folder).
+file(RELATIVE_PATH SPATIALVP_PC_TO_PREFIX ${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig ${CMAKE_INSTALL_PREFIX})
+string(REGEX REPLACE "/$" "" SPATIALVP_PC_TO_PREFIX "${SPATIALVP_PC_TO_PREFIX}")
 configure_file(cmake/spatialvp.pc.in ${PROJECT_BINARY_DIR}/spatialvp.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/spatialvp.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
