@@ -11,6 +11,12 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
 }
+
+// The data pattern of byte `offset` at `address` (data: pattern).
+unsigned char patternByte(std::uint64_t address, std::uint64_t offset) {
+  std::uint64_t state = address + offset;
+  return static_cast<unsigned char>(splitmix64(state));
+}
 }  // namespace
 
 TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleContext& context)
@@ -23,7 +29,8 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleCon
       address_slots_(0),
       issue_gap_(sc_core::sc_time::from_seconds(params().quantity("issue_gap"))),
       rng_state_(seed()),
-      buffer_(size_, 0) {
+      buffer_(size_, 0),
+      carry_data_(params().string("data") == "pattern") {
   const auto range = static_cast<std::uint64_t>(params().quantity("address_range"));
   if (size_ == 0)
     params().fail("size", "must be at least 1 byte");
@@ -68,6 +75,11 @@ void TrafficGenerator::run() {
     payload.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
     payload.set_address(nextAddress(i));
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    if (carry_data_ && !is_read) {
+      for (std::uint64_t b = 0; b < size_; ++b)
+        buffer_[b] = patternByte(payload.get_address(), b);
+      written_.insert(payload.get_address());
+    }
     sc_core::sc_time delay = keeper.get_local_time();
     const sc_core::sc_time issued = keeper.get_current_time();
     out_->b_transport(payload, delay);
@@ -79,6 +91,15 @@ void TrafficGenerator::run() {
       return;
     }
     keeper.set(delay);
+    if (carry_data_ && is_read && written_.count(payload.get_address()) != 0) {
+      ++checked_reads_;
+      for (std::uint64_t b = 0; b < size_; ++b) {
+        if (buffer_[b] != patternByte(payload.get_address(), b)) {
+          ++data_mismatches_;
+          break;
+        }
+      }
+    }
     const sc_core::sc_time latency = keeper.get_current_time() - issued;
     latency_ns_.record(static_cast<double>(latency.value()) * nanoseconds_per_tick);
     if (tracer) {
@@ -100,6 +121,12 @@ void TrafficGenerator::reportStats(ModuleStats& stats) const {
   stats.counter("reads", reads_, "transactions", "Completed read transactions");
   stats.counter("writes", writes_, "transactions", "Completed write transactions");
   stats.counter("bytes", bytes_, "B", "Bytes moved");
+  if (carry_data_) {
+    stats.counter("checked_reads", checked_reads_, "transactions",
+                  "Reads of written addresses whose data was checked");
+    stats.counter("data_mismatches", data_mismatches_, "transactions",
+                  "Checked reads that did not return the written pattern");
+  }
   stats.histogram("latency", latency_ns_, "ns", "Per-transaction latency seen by the initiator");
   stats.value("finish_time", finish_time_.to_seconds(), "s", "Time the last transaction completed");
   const double seconds = finish_time_.to_seconds();
@@ -129,6 +156,11 @@ void registerTrafficGenerator(ModuleRegistry& registry) {
   info.params.quantity("issue_gap", dims::time(), "Extra local time between issues")
       .byDefault("0 ns")
       .atLeast(0);
+  info.params
+      .enumeration("data", {"none", "pattern"},
+                   "pattern: writes carry address-derived data, reads of written "
+                   "addresses check it")
+      .byDefault("none");
   info.ports.push_back({"out", PortDirection::kInitiator, "Transactions go out here", true});
   registry.add<TrafficGenerator>(std::move(info));
 }

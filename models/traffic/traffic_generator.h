@@ -1,8 +1,11 @@
 #pragma once
 // Loosely-timed traffic generator: issues reads/writes of a fixed size through one initiator
-// socket with a quantum keeper (temporal decoupling), one transaction in flight.
+// socket with a quantum keeper (temporal decoupling), one transaction in flight. With
+// `data: pattern` it carries data: writes store a pattern derived from the address, and reads
+// of addresses it wrote check that the target returns that pattern.
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <unordered_set>
 #include <vector>
 
 #include "platform/core/histogram.h"
@@ -33,6 +36,10 @@ class TrafficGenerator : public Module {
   std::uint64_t rng_state_;
 
   std::vector<unsigned char> buffer_;
+  bool carry_data_;
+  std::unordered_set<std::uint64_t> written_;  // addresses written (data: pattern)
+  std::uint64_t checked_reads_ = 0;
+  std::uint64_t data_mismatches_ = 0;
   std::uint64_t reads_ = 0;
   std::uint64_t writes_ = 0;
   std::uint64_t bytes_ = 0;
