@@ -18,6 +18,7 @@
 #include <exception>
 
 #include "Vdlzs_lane.h"
+#include "models/rtl/dlzs_lane_io.h"
 #include "models/star/stage_job.h"
 #include "models/star/star_unit_timing.h"
 #include "platform/sim/burst_transfer.h"
@@ -31,8 +32,7 @@ namespace st = spatialvp::star;
 using models::star::FunctionalJob;
 using models::star::StageJobExtension;
 
-// The lane's PE count, fixed when the Verilog was verilated (dlzs_lane WIDTH).
-constexpr std::size_t kLaneWidth = 32;
+constexpr std::size_t kLaneWidth = kDlzsLaneWidth;
 // The RTL pipeline: LZ encode + shift, adder tree, accumulate.
 constexpr std::uint64_t kLanePipelineCycles = 3;
 
@@ -106,19 +106,7 @@ class StarDlzsRtlUnit : public RtlClockedTarget<Vdlzs_lane> {
       const std::int16_t* k = head.k16.row(job.key_begin + pair % keys);
       pending.push_back(pair);
       for (std::size_t beat = 0; beat < beats; ++beat) {
-        for (std::size_t word = 0; word < kLaneWidth / 2; ++word) {
-          std::uint32_t qw = 0;
-          std::uint32_t kw = 0;
-          for (std::size_t half = 0; half < 2; ++half) {
-            const std::size_t c = beat * kLaneWidth + 2 * word + half;
-            const auto qv = c < d ? static_cast<std::uint16_t>(q[c]) : std::uint16_t{0};
-            const auto kv = c < d ? static_cast<std::uint16_t>(k[c]) : std::uint16_t{0};
-            qw |= static_cast<std::uint32_t>(qv) << (16 * half);
-            kw |= static_cast<std::uint32_t>(kv) << (16 * half);
-          }
-          rtl().in_q[word] = qw;
-          rtl().in_k[word] = kw;
-        }
+        loadDlzsBeat(rtl(), q, k, d, beat);
         rtl().in_valid = 1;
         rtl().in_last = beat + 1 == beats;
         tick();

@@ -10,6 +10,7 @@
 #include "config_test_support.h"
 #include "platform/elab/platform_config.h"
 #include "platform/elab/plugin_loader.h"
+#include "support/scratch_dir.h"
 
 using namespace spatialvp;
 using Catch::Matchers::Contains;
@@ -19,13 +20,6 @@ namespace {
 
 const std::string kPluginDir = SPATIALVP_BINARY_DIR "/plugins";
 const std::string kExamplePlugin = "libspatialvp_example_plugin.so";
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(SPATIALVP_BINARY_DIR) / "test-scratch" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
 
 // A file holding `record` among other bytes, as a library's read-only data would.
 std::string writeLibraryWithRecord(const fs::path& path, const std::string& record) {
@@ -103,7 +97,7 @@ TEST_CASE("ABI records parse, and each mismatch names the plug-in's and the host
 
 TEST_CASE("A plug-in built against another SDK or SystemC is refused before it is loaded",
           "[plugin]") {
-  const fs::path dir = scratch("plugin-abi-records");
+  const fs::path dir = test::scratchDir("plugin-abi-records");
   const PluginAbi host = hostPluginAbi();
   // Not loadable libraries at all: the record alone decides, so dlopen is never reached.
   const std::string old_sdk = writeLibraryWithRecord(
@@ -143,7 +137,7 @@ TEST_CASE("A matching plug-in loads and registers its types", "[plugin]") {
 }
 
 TEST_CASE("Plug-in paths resolve next to the YAML, then in SPATIALVP_PLUGIN_PATH", "[plugin]") {
-  const fs::path dir = scratch("plugin-paths");
+  const fs::path dir = test::scratchDir("plugin-paths");
   fs::create_directories(dir / "ip");
   fs::copy_file(kPluginDir + "/" + kExamplePlugin, dir / "ip" / kExamplePlugin);
   unsetenv("SPATIALVP_PLUGIN_PATH");

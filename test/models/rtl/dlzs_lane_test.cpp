@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "Vdlzs_lane.h"
+#include "models/rtl/dlzs_lane_io.h"
 #include "verilated.h"
 #include "workloads/star/dlzs.h"
 
 namespace {
 
-constexpr std::size_t kWidth = 32;  // dlzs_lane WIDTH as verilated
+constexpr std::size_t kWidth = spatialvp::rtl::kDlzsLaneWidth;
 
 struct Lane {
   std::unique_ptr<VerilatedContext> context = std::make_unique<VerilatedContext>();
@@ -50,19 +51,7 @@ std::vector<std::int64_t> runLane(Lane& lane, const std::vector<std::vector<std:
   const std::size_t beats = (d + kWidth - 1) / kWidth;
   for (std::size_t pair = 0; pair < q.size(); ++pair) {
     for (std::size_t beat = 0; beat < beats; ++beat) {
-      for (std::size_t word = 0; word < kWidth / 2; ++word) {
-        std::uint32_t qw = 0;
-        std::uint32_t kw = 0;
-        for (std::size_t half = 0; half < 2; ++half) {
-          const std::size_t c = beat * kWidth + 2 * word + half;
-          qw |= static_cast<std::uint32_t>(c < d ? static_cast<std::uint16_t>(q[pair][c]) : 0)
-                << (16 * half);
-          kw |= static_cast<std::uint32_t>(c < d ? static_cast<std::uint16_t>(k[pair][c]) : 0)
-                << (16 * half);
-        }
-        lane.rtl->in_q[word] = qw;
-        lane.rtl->in_k[word] = kw;
-      }
+      spatialvp::rtl::loadDlzsBeat(*lane.rtl, q[pair].data(), k[pair].data(), d, beat);
       lane.rtl->in_valid = 1;
       lane.rtl->in_last = beat + 1 == beats;
       lane.tick();

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/run_report_lookup.h"
+#include "support/scratch_dir.h"
 
 #include "platform/core/config_loader.h"
 #include "platform/elab/embedded_configs.h"
@@ -59,8 +60,7 @@ TEST_CASE("STAR with the RTL DLZS unit is bit-exact; its cycles vs the C++ model
 TEST_CASE("The RTL DLZS unit gives the same run when it leaves temporal decoupling", "[rtl]") {
   // sync=wait: the unit waits for each job's start before clocking the RTL. One elaboration
   // per process, so the annotate run is the CLI's.
-  const fs::path dir = fs::path(SPATIALVP_BINARY_DIR) / "test-scratch" / "rtl-sync";
-  fs::remove_all(dir);
+  const fs::path dir = test::scratchDir("rtl-sync");
   const std::string command =
       "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 SPATIALVP_PLUGIN_PATH='" SPATIALVP_BINARY_DIR
       "/plugins' '" SPATIALVP_BINARY_DIR "/spatialvp' run '" SPATIALVP_SOURCE_DIR

@@ -11,6 +11,7 @@
 #include "platform/core/config_loader.h"
 #include "platform/elab/embedded_configs.h"
 #include "platform/sim/simulation.h"
+#include "support/scratch_dir.h"
 
 using namespace spatialvp;
 using Catch::Matchers::Contains;
@@ -27,13 +28,6 @@ std::string errorOf(const std::string& text) {
     return error.what();
   }
   return "";
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(SPATIALVP_BINARY_DIR) / "test-scratch" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
 }
 
 RunReport runYaml(const fs::path& file, const std::string& yaml) {
@@ -84,7 +78,7 @@ TEST_CASE("Transaction trace errors name file:line:column, the field and what wa
 }
 
 TEST_CASE("trace_player replays a trace into a memory and checks the data read back", "[trace]") {
-  const fs::path dir = scratch("trace-player");
+  const fs::path dir = test::scratchDir("trace-player");
   // Writes then reads at recorded times; one read expects other data than was written, and
   // the last two lines are recorded closer together than the memory's latency.
   std::ofstream(dir / "replay.trace") << "# time, cmd, address, size, data\n"
@@ -116,7 +110,7 @@ connections:
 }
 
 TEST_CASE("trace_player reports a bad trace at the trace's line", "[trace]") {
-  const fs::path dir = scratch("trace-player-bad");
+  const fs::path dir = test::scratchDir("trace-player-bad");
   std::ofstream(dir / "bad.trace") << "0 ns, R, 0, 4 B\n1 ns, Q, 0, 4 B\n";
   CHECK_THROWS_WITH(runYaml(dir / "bad.yaml", R"(modules:
   player: {type: trace_player, params: {file: bad.trace}}
@@ -128,7 +122,7 @@ connections:
 }
 
 TEST_CASE("traffic_generator with data: pattern writes data and checks it on reads", "[trace]") {
-  const fs::path dir = scratch("generator-data");
+  const fs::path dir = test::scratchDir("generator-data");
   // Random mix over 16 slots: most reads hit a slot written before and are checked.
   const RunReport report = runYaml(dir / "gen.yaml", R"(platform: {protocol_checks: true}
 modules:
