@@ -1,6 +1,7 @@
 // DLZS shift-add lane: one row of the DLZS phase-1.2 shift-add array (the differential
-// leading-zero scheme of SOFA, arXiv 2407.10416, used by STAR, arXiv 2512.20198; bit-level
-// rule as in workloads/star/dlzs.h, which this block must equal bit for bit). One score:
+// leading-zero scheme of SOFA, arXiv 2407.10416, used by STAR, arXiv 2512.20198; docs/sources.md
+// S2.3, the 128 x 32 array of S3.2; bit-level rule as in workloads/star/dlzs.h, which this block
+// must equal bit for bit). One score:
 //   A-hat[i,j] = sum_c (s(q_ic) xor s(k_jc)) * (|k_jc| << e(q_ic)),  e(q) = 15 - LZ16(|q|),
 // with q = 0 contributing nothing (zero eliminator): the query operand is snapped to a power
 // of two by its leading-zero position, the key keeps its full 16-bit mantissa and is shifted.
