@@ -165,4 +165,8 @@ TEST_CASE("Plug-in paths resolve next to the YAML, then in SPATIALVP_PLUGIN_PATH
   }
   CHECK_THROWS_WITH(pluginsOf(dir / "e.yaml", "plugins: [/nonexistent/libx.so]\n"),
                     Contains("does not exist"));
+  // `spatialvp models --plugin` (no YAML): relative to the working directory.
+  fs::current_path(dir);
+  CHECK(resolvePluginPath("ip/" + kExamplePlugin, {}, SourceLocation{"--plugin", 0, 0}) ==
+        "ip/" + kExamplePlugin);
 }

@@ -38,7 +38,8 @@ RunReport runRtlStar(const std::vector<std::string>& settings) {
 
 }  // namespace
 
-TEST_CASE("STAR with the RTL DLZS unit is bit-exact; its cycles vs the C++ model", "[rtl]") {
+TEST_CASE("STAR with the RTL DLZS unit is bit-exact, its cycles compared with the C++ model",
+          "[rtl]") {
   // 2 heads x S = 256 x d = 64, T = 64, Tc = 4: 32 DLZS jobs of 64 x 64 query-key pairs.
   const RunReport report = runRtlStar({});
   const auto& ctrl = moduleNamed(report, "ctrl");
