@@ -2,7 +2,8 @@
 # Installs the SDK into a fresh prefix, checks what was installed (public headers self-contained
 # and free of yaml-cpp/nlohmann/Boost, soname, RUNPATH, pkg-config), builds examples/vendor_ip
 # with a separate CMake invocation against it, and runs platforms with the vendor plug-in and
-# the installed RTL plug-in using only the installed CLI, configs and presets.
+# the installed RTL plug-in using only the installed CLI, configs and presets; then builds the
+# RTL plug-in again out of tree with the installed Verilator helper and runs it.
 # Usage: install_and_vendor_example.sh SOURCE_DIR BUILD_DIR WORK_DIR [COMPILER_LAUNCHER]
 set -euo pipefail
 source_dir=$1 build_dir=$2 work=$3 launcher=${4:-}
@@ -75,4 +76,32 @@ if [[ -f "$libdir/spatialvp/plugins/libspatialvp_rtl_dlzs.so" ]]; then
     --quiet --out rtl
   grep -q '"star_dlzs_rtl"' rtl/stats.json || fail "RTL platform did not use star_dlzs_rtl"
 fi
+# The installed Verilator helper, out of tree: the shipped RTL DLZS unit rebuilt from its sources
+# (copied away from the source tree) against the installed SDK, then run from the search path.
+mkdir -p "$work/rtl-src"
+cp "$source_dir/models/rtl/"{dlzs_lane.v,star_dlzs_rtl_unit.cpp,dlzs_lane_io.h} "$work/rtl-src/"
+sed -i 's|"models/rtl/dlzs_lane_io.h"|"dlzs_lane_io.h"|' "$work/rtl-src/star_dlzs_rtl_unit.cpp"
+cat > "$work/rtl-src/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.18)
+project(rtl_ip LANGUAGES CXX)
+find_package(spatialvp 0.1.0 EXACT REQUIRED CONFIG)
+spatialvp_add_verilated_plugin(spatialvp_rtl_dlzs SOURCES star_dlzs_rtl_unit.cpp
+  VERILOG ${CMAKE_CURRENT_SOURCE_DIR}/dlzs_lane.v TOP_MODULE dlzs_lane)
+target_include_directories(spatialvp_rtl_dlzs PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+CMAKE
+cmake -S "$work/rtl-src" -B "$work/rtl-build" -G Ninja -DCMAKE_PREFIX_PATH="$prefix" \
+  ${launcher:+-DCMAKE_CXX_COMPILER_LAUNCHER=$launcher} > "$work/rtl-configure.log" ||
+  { cat "$work/rtl-configure.log"; fail "RTL plug-in configure"; }
+cmake --build "$work/rtl-build" > "$work/rtl-build.log" || { cat "$work/rtl-build.log"; fail "RTL plug-in build"; }
+SPATIALVP_PLUGIN_PATH="$work/rtl-build" "$prefix/bin/spatialvp" models star_dlzs_rtl \
+  --plugin libspatialvp_rtl_dlzs.so > rtl-models.txt
+grep -q "$work/rtl-build/libspatialvp_rtl_dlzs.so" rtl-models.txt || fail "out-of-tree RTL plug-in not used"
+SPATIALVP_PLUGIN_PATH="$work/rtl-build" "$prefix/bin/spatialvp" run \
+  "$prefix/share/spatialvp/configs/examples/star_dlzs_rtl.yaml" --quiet --out rtl-out-of-tree
+python3 - rtl-out-of-tree/stats.json <<'PY'
+import json, sys
+modules = json.load(open(sys.argv[1]))["modules"]
+assert modules["dlzs"]["type"] == "star_dlzs_rtl"
+assert modules["ctrl"]["counters"]["functional_mismatches"]["value"] == 0
+PY
 echo "SDK install and vendor example: OK"
