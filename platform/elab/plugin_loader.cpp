@@ -93,8 +93,9 @@ std::string resolvePluginPath(const std::string& name, const std::filesystem::pa
     candidates.emplace_back(std::filesystem::path(*installed) / path, "installed plug-ins");
   std::string tried;
   for (const auto& [candidate, origin] : candidates) {
+    // Absolute, so the effective config (config.yaml) names the same library from anywhere.
     if (std::filesystem::is_regular_file(candidate, error))
-      return candidate.lexically_normal().string();
+      return std::filesystem::absolute(candidate).lexically_normal().string();
     tried += "\n  " + candidate.lexically_normal().string() + " (" + origin + ")";
   }
   throw ConfigError(location, "plugins",

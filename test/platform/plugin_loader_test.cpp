@@ -165,8 +165,11 @@ TEST_CASE("Plug-in paths resolve next to the YAML, then in SPATIALVP_PLUGIN_PATH
   }
   CHECK_THROWS_WITH(pluginsOf(dir / "e.yaml", "plugins: [/nonexistent/libx.so]\n"),
                     Contains("does not exist"));
-  // `spatialvp models --plugin` (no YAML): relative to the working directory.
+  // `spatialvp models --plugin` (no YAML): relative to the working directory; resolved paths
+  // are absolute (the effective config must name the same library from anywhere).
   fs::current_path(dir);
   CHECK(resolvePluginPath("ip/" + kExamplePlugin, {}, SourceLocation{"--plugin", 0, 0}) ==
-        "ip/" + kExamplePlugin);
+        (dir / "ip" / kExamplePlugin).string());
+  CHECK(pluginsOf("f.yaml", "plugins: [ip/" + kExamplePlugin + "]\n") ==
+        std::vector<std::string>{(dir / "ip" / kExamplePlugin).string()});
 }
