@@ -36,6 +36,7 @@ set(SPATIALVP_PUBLIC_HEADERS
   platform/sim/module.h
   platform/sim/module_registry.h
   platform/sim/module_type.h
+  platform/sim/platform_view.h
   platform/sim/plugin_abi.h
   platform/sim/simulation_services.h
   models/rtl/rtl_clocked_target.h
