@@ -33,7 +33,9 @@ StageJobTiming sendStageJob(tlm::tlm_fw_transport_if<>& unit,
   if (payload.is_response_error()) {
     SC_REPORT_ERROR("spatialvp/star", (sender + ": unit rejected a job").c_str());
   }
-  return {job.started_ps, now + static_cast<Picoseconds>(delay.value())};
+  // After the call: a unit may wait() inside b_transport (TLM-2.0 allows it).
+  const auto after = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  return {job.started_ps, after + static_cast<Picoseconds>(delay.value())};
 }
 
 std::size_t stageUnit(spatialvp::star::PipelineStage stage) {

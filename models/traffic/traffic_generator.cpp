@@ -22,6 +22,12 @@ Picoseconds picoseconds(const sc_core::sc_time& time) {
 
 constexpr std::uint64_t kMaxTransactionBytes = 1ULL << 26;  // 64 MiB
 constexpr std::uint64_t kMaxOutstanding = 1ULL << 16;
+
+// The data pattern of byte `offset` at `address` (data: pattern).
+unsigned char patternByte(std::uint64_t address, std::uint64_t offset) {
+  std::uint64_t state = address + offset;
+  return static_cast<unsigned char>(splitmix64(state));
+}
 }  // namespace
 
 TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleContext& context)
@@ -39,7 +45,8 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleCon
       outstanding_(static_cast<std::uint64_t>(params().integer("outstanding"))),
       issue_gap_(static_cast<Picoseconds>(params().quantity("issue_gap") * 1e12 + 0.5)),
       issue_interval_(static_cast<Picoseconds>(params().quantity("issue_interval") * 1e12 + 0.5)),
-      rng_state_(seed()) {
+      rng_state_(seed()),
+      carry_data_(params().string("data") == "pattern") {
   if (size_ == 0)
     params().fail("size", "must be at least 1 byte");
   if (size_ > kMaxTransactionBytes)
@@ -125,6 +132,11 @@ void TrafficGenerator::run() {
     payload.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
     payload.set_address(address + part * size_);
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    if (carry_data_ && !is_read) {
+      for (std::uint64_t b = 0; b < size_; ++b)
+        buffer_[b] = patternByte(payload.get_address(), b);
+      written_.insert(payload.get_address());
+    }
     sc_core::sc_time delay = keeper.get_local_time();
     const sc_core::sc_time issued = keeper.get_current_time();
     out_->b_transport(payload, delay);
@@ -137,6 +149,15 @@ void TrafficGenerator::run() {
     }
     const sc_core::sc_time done = sc_core::sc_time_stamp() + delay;
     const sc_core::sc_time latency = done - issued;
+    if (carry_data_ && is_read && written_.count(payload.get_address()) != 0) {
+      ++checked_reads_;
+      for (std::uint64_t b = 0; b < size_; ++b) {
+        if (buffer_[b] != patternByte(payload.get_address(), b)) {
+          ++data_mismatches_;
+          break;
+        }
+      }
+    }
     latency_ns_.record(static_cast<double>(latency.value()) * nanoseconds_per_tick);
     if (tracer)
       tracer->complete(track, is_read ? "read" : "write", issued.value(), latency.value());
@@ -184,6 +205,12 @@ void TrafficGenerator::reportStats(ModuleStats& stats) const {
                   "Per transaction (burst of 'size' bytes): issue to completion");
   stats.histogram("request_latency", request_latency_ns_, "ns",
                   "Per request: first transaction's issue to last transaction's completion");
+  if (carry_data_) {
+    stats.counter("checked_reads", checked_reads_, "transactions",
+                  "Reads of written addresses whose data was checked");
+    stats.counter("data_mismatches", data_mismatches_, "transactions",
+                  "Checked reads that did not return the written pattern");
+  }
   stats.value("finish_time", finish_time_.to_seconds(), "s", "Time the last transaction completed");
   const double seconds = finish_time_.to_seconds();
   stats.headline("bandwidth", seconds > 0 ? static_cast<double>(bytes_) / seconds : 0.0, "B/s",
@@ -241,6 +268,11 @@ void registerTrafficGenerator(ModuleRegistry& registry) {
                 "Minimum time between consecutive issues (e.g. one clock cycle of the initiator)")
       .byDefault("0 ns")
       .atLeast(0);
+  info.params
+      .enumeration("data", {"none", "pattern"},
+                   "pattern: writes carry address-derived data, reads of written "
+                   "addresses check it")
+      .byDefault("none");
   info.ports.push_back({"out", PortDirection::kInitiator, "Transactions go out here", true});
   registry.add<TrafficGenerator>(std::move(info));
 }

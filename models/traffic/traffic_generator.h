@@ -6,8 +6,11 @@
 // `issue_interval` after the previous issue. Addresses come from one or more sequential streams
 // (with a stride) or uniformly at random; a request of `request_size` bytes is split into
 // transactions ("bursts") of `size` bytes; the read/write choice is made per request.
+// With `data: pattern` it carries data: writes store a pattern derived from the address, and
+// reads of addresses it wrote check that the target returns that pattern.
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <unordered_set>
 #include <vector>
 
 #include "platform/core/contention_timeline.h"
@@ -46,6 +49,10 @@ class TrafficGenerator : public Module {
   std::uint64_t rng_state_;
 
   std::vector<unsigned char> buffer_;
+  bool carry_data_;
+  std::unordered_set<std::uint64_t> written_;  // addresses written (data: pattern)
+  std::uint64_t checked_reads_ = 0;
+  std::uint64_t data_mismatches_ = 0;
   std::uint64_t reads_ = 0;
   std::uint64_t writes_ = 0;
   std::uint64_t bytes_ = 0;

@@ -41,8 +41,10 @@ int execute(const ModelsOptions& options) {
   registerBuiltinModels(registry);
   PluginLoader loader;
   try {
-    for (const auto& path : options.plugins)
-      loader.load(path, SourceLocation{"--plugin", 0, 0}, registry);
+    for (const auto& path : options.plugins) {
+      const SourceLocation location{"--plugin", 0, 0};
+      loader.load(resolvePluginPath(path, {}, location), location, registry);
+    }
   } catch (const ConfigError& error) {
     std::cerr << "spatialvp: error: " << error.what() << "\n";
     return kExitUsage;

@@ -10,6 +10,7 @@
 #include "models/spatial_star/spatial_star_orchestrator.h"
 #include "models/star/star_controller.h"
 #include "models/star/star_stage_unit.h"
+#include "models/traffic/trace_player.h"
 #include "models/traffic/traffic_generator.h"
 #include "models/wafer_moe/moe_orchestrator.h"
 #include "platform/sim/protocol_checker.h"
@@ -19,6 +20,7 @@ namespace spatialvp {
 void registerBuiltinModels(ModuleRegistry& registry) {
   registerProtocolChecker(registry);
   models::registerTrafficGenerator(registry);
+  models::registerTracePlayer(registry);
   models::registerSimpleMemory(registry);
   models::registerHbmModule(registry);
   models::registerSramModule(registry);

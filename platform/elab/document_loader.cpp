@@ -1,30 +1,21 @@
 #include "platform/elab/document_loader.h"
 
-#include <cstdlib>
+#include <filesystem>
 
 #include "platform/core/config_loader.h"
 #include "platform/elab/embedded_configs.h"
+#include "platform/elab/install_paths.h"
 
 namespace spatialvp {
 
 PlatformDocument loadPlatformDocument(const std::optional<std::string>& path,
                                       const std::vector<std::string>& overrides) {
-  std::vector<std::string> search_dirs;
-  if (const char* env = std::getenv("SPATIALVP_CONFIG_PATH")) {
-    std::string list(env);
-    std::size_t start = 0;
-    while (start <= list.size()) {
-      const std::size_t colon = list.find(':', start);
-      const std::string dir =
-          list.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-      if (!dir.empty())
-        search_dirs.push_back(dir);
-      if (colon == std::string::npos)
-        break;
-      start = colon + 1;
-    }
-  }
-  search_dirs.push_back(SPATIALVP_CONFIG_DIR);
+  // Installed configs come before the source tree's, which exists only in a build tree.
+  std::vector<std::string> search_dirs = searchPathFromEnvironment("SPATIALVP_CONFIG_PATH");
+  if (const auto installed = installedConfigDir())
+    search_dirs.push_back(*installed);
+  if (std::filesystem::is_directory(SPATIALVP_CONFIG_DIR))
+    search_dirs.push_back(SPATIALVP_CONFIG_DIR);
   ConfigLoader loader(search_dirs, [](const std::string& name) { return embeddedConfig(name); });
 
   PlatformDocument document;

@@ -1,7 +1,8 @@
 #pragma once
 // Loads the platform document a user names (or the built-in default) with includes, presets
 // and --set overrides applied. Search path: $SPATIALVP_CONFIG_PATH (':'-separated), then the
-// source tree's platform/configs, then the configs compiled into the binary.
+// installed configs (<prefix>/share/spatialvp/configs), then the source tree's platform/configs
+// (a build tree), then the configs compiled into the binary.
 #include <optional>
 #include <string>
 #include <vector>

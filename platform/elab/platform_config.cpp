@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "platform/core/config_loader.h"
+#include "platform/elab/plugin_loader.h"
 
 namespace spatialvp {
 
@@ -143,18 +144,13 @@ PlatformConfig PlatformConfig::parseSettings(const ConfigNode& root) {
       if (!item.isScalar()) {
         throw ConfigError(item.location(), "plugins", "expected a shared-library path");
       }
-      std::filesystem::path path(item.scalarValue());
+      // Relative paths resolve next to the YAML naming them (then SPATIALVP_PLUGIN_PATH).
       const std::string& file = item.location().file;
-      if (path.is_relative() && !file.empty() && file.rfind("--set", 0) != 0 && file[0] != '<') {
-        // "./lib.so", never a bare "lib.so": dlopen would search the library path instead.
-        std::filesystem::path folder = std::filesystem::path(file).parent_path();
-        if (folder.empty())
-          folder = ".";
-        const auto relative = folder / path;
-        if (std::filesystem::exists(relative))
-          path = relative;
-      }
-      config.plugins_.push_back({path.string(), item.location()});
+      const bool from_file = !file.empty() && file.rfind("--set", 0) != 0 && file[0] != '<';
+      const std::filesystem::path base =
+          from_file ? std::filesystem::path(file).parent_path() : std::filesystem::path();
+      config.plugins_.push_back(
+          {resolvePluginPath(item.scalarValue(), base, item.location()), item.location()});
     }
   }
   return config;

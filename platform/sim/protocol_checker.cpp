@@ -98,7 +98,8 @@ void ProtocolChecker::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc
   auto* const data = payload.get_data_ptr();
   const auto length = payload.get_data_length();
   const auto width = payload.get_streaming_width();
-  const sc_core::sc_time delay_in = delay;
+  // A target may wait() inside b_transport (TLM-2.0 allows it): compare absolute times.
+  const sc_core::sc_time due_in = sc_core::sc_time_stamp() + delay;
 
   out_->b_transport(payload, delay);
 
@@ -112,7 +113,7 @@ void ProtocolChecker::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc
     violation("immutable_attributes",
               "target modified command, address, data pointer, data length or streaming width");
   }
-  if (delay < delay_in)
+  if (sc_core::sc_time_stamp() + delay < due_in)
     violation("timing", "target decreased the annotated delay");
 }
 

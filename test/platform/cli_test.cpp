@@ -159,7 +159,7 @@ connections:
   CHECK_THAT(models.out, Contains("line_time") && Contains(plugin));
   const Result missing = spatialvp("models --plugin /nonexistent/lib.so", dir);
   CHECK(missing.exit_code == 2);
-  CHECK_THAT(missing.err, Contains("cannot load plug-in"));
+  CHECK_THAT(missing.err, Contains("does not exist"));
 }
 
 TEST_CASE("Trace option writes a Chrome trace-event file limited to the window", "[cli][trace]") {

@@ -1,11 +1,10 @@
 // Example vendor IP plug-in: a scratchpad memory with a fixed access time per 64-byte line.
-// It is the template for "add your own IP": one Module subclass, one registration function,
-// two exported C symbols. Build it as a MODULE library linked to `spatialvp` and list it under
-// `plugins:` in a platform YAML.
+// The template for "add your own IP": one Module subclass and SPATIALVP_PLUGIN_REGISTER (which
+// also embeds the ABI record). Build it as a MODULE library linked to `spatialvp` and list it
+// under `plugins:` in a platform YAML. examples/vendor_ip/ does the same out of tree.
 #include <tlm_utils/simple_target_socket.h>
 
-#include "platform/elab/plugin_loader.h"
-#include "platform/sim/module_registry.h"
+#include "platform/sim/plugin_abi.h"
 
 namespace vendor {
 
@@ -50,11 +49,7 @@ class VendorScratchpad : public spatialvp::Module {
 
 }  // namespace vendor
 
-SPATIALVP_PLUGIN_EXPORT int spatialvp_plugin_abi_version() {
-  return spatialvp::kPluginAbiVersion;
-}
-
-SPATIALVP_PLUGIN_EXPORT void spatialvp_register_plugin(spatialvp::ModuleRegistry& registry) {
+SPATIALVP_PLUGIN_REGISTER(registry) {
   spatialvp::ModuleTypeInfo info;
   info.name = "vendor_scratchpad";
   info.description = "Example vendor IP: scratchpad with a fixed time per 64-byte line";
