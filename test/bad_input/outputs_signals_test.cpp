@@ -317,10 +317,16 @@ TEST_CASE("signals: the watchdog stops the run cleanly, stats marked interrupted
   CHECK(stats["headline"].empty());
 }
 
+// The largest wall_limit validation accepts (1e6 s, units.cpp physicalRange) must not overflow
+// the watchdog's clock; anything larger is refused at validation (bad_input/cases.yaml).
 TEST_CASE("signals: a huge wall_limit does not stop a run", "[bad_input][signals]") {
   const fs::path dir = scratch("huge_wall_limit");
   const Result result =
-      spatialvp("run '" + kDemo + "' --out out --quiet --set platform.wall_limit=1e10s", dir);
+      spatialvp("run '" + kDemo + "' --out out --quiet --set platform.wall_limit=1e6s", dir);
   CHECK(result.exit_code == 0);
   CHECK(statsOf(dir / "out")["run"]["complete"] == true);
+  const Result refused =
+      spatialvp("run '" + kDemo + "' --out out2 --quiet --set platform.wall_limit=1e10s", dir);
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.err, Contains("wall_limit"));
 }

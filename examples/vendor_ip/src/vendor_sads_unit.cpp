@@ -141,6 +141,8 @@ void registerVendorSadsUnit(spatialvp::ModuleRegistry& registry) {
       {"jobs", PortDirection::kTarget, "Tile-stage jobs from the controller", true});
   info.ports.push_back({"sram", PortDirection::kInitiator, "Score and index traffic", true});
   info.energy_actions.push_back({"active_cycle", "one busy cycle", "90 pJ"});
+  // The STAR unit presets also price idle cycles; this unit charges busy cycles only.
+  info.energy_actions.push_back({"idle_cycle", "one idle cycle (not counted)", "0 J"});
   registry.add<VendorSadsUnit>(std::move(info));
 }
 
