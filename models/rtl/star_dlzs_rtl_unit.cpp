@@ -211,10 +211,10 @@ SPATIALVP_PLUGIN_REGISTER(registry) {
       "STAR DLZS unit, shift-add array co-simulated from RTL (dlzs_lane.v via Verilator); "
       "functional mode only";
   ParamSchema& p = info.params;
-  p.quantity("clock", dims::frequency(), "Unit clock (spec 3.3: 1 GHz)")
+  p.quantity("clock", dims::frequency(), "Unit clock (sources S3.3: 1 GHz)")
       .byDefault("1 GHz")
       .above(0);
-  p.integer("pe_rows", "Shift-add lanes (PE rows, spec 3.2: 128)").byDefault("128").atLeast(1);
+  p.integer("pe_rows", "Shift-add lanes (PE rows, sources S3.2: 128)").byDefault("128").atLeast(1);
   p.integer("pe_columns", "PEs per lane; must equal the verilated WIDTH (32)").byDefault("32");
   p.integer("lz_encoders",
             "LZEs of the C++ timing model (model_compute_cycles only; the RTL "

@@ -1,12 +1,12 @@
 #pragma once
-// SystemC-free planning for Spatial-STAR (spec 4): which cores form which ring, which heads and
+// SystemC-free planning for Spatial-STAR (sources S4): which cores form which ring, which heads and
 // query blocks each core owns, the order in which a core visits the key tiles of a block, and
 // the per-block work of one core taken from the single-core tiling planner (planTiling) and
 // grouped into tile groups. The SystemC orchestrator only times what this file plans.
 //
 // Work decomposition. A core's work is a list of *rounds*; a round is one (head, query block):
 // the block's queries meet every key tile once (SU-FA partials are merged by the block's tile
-// synchronisation, spec 2.5.3). Tiles are grouped G at a time (`tile_group`) into *items*;
+// synchronisation, sources S2.5.3). Tiles are grouped G at a time (`tile_group`) into *items*;
 // an item carries the four stage jobs (DLZS, SADS, KV, SU-FA) of its G tiles with the summed
 // operation and SRAM byte counts of planTiling(), so totals equal the single-core plan.
 //

@@ -162,7 +162,7 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
   sram_cursor_.assign(cores, 0);
 
   const double queries = static_cast<double>(plan_.queries);
-  // Dense-equivalent attention ops (spec 3.5), as the single-core controller counts them.
+  // Dense-equivalent attention ops (sources S3.5), as the single-core controller counts them.
   dense_ops_ =
       4.0 * queries * static_cast<double>(in.seq_len) * static_cast<double>(in.hidden_size);
   buildRounds();
@@ -413,7 +413,7 @@ void SpatialStarOrchestrator::finishRound(std::size_t core, const Round& round,
   Picoseconds done = last_release;
   if (round.rows > 0) {
     const BlockWork& block = templates_->block(round.first, round.rows);
-    // Tile synchronisation (spec 2.5.3) once the block's last SU-FA job is done, then O.
+    // Tile synchronisation (sources S2.5.3) once the block's last SU-FA job is done, then O.
     Picoseconds started = 0;
     const Picoseconds end =
         sendJob(core, 3, block.sync, std::max(state.round_last_sufa_end, nowPs()), started);
@@ -600,7 +600,7 @@ void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
                  latency > 0 ? static_cast<double>(plan_.queries) / latency : 0.0, "tokens/s",
                  "Prefill tokens of one layer per second");
   stats.headline("effective_throughput", latency > 0 ? dense_ops_ / latency : 0.0, "op/s",
-                 "Dense-equivalent ops / latency (spec 3.5)");
+                 "Dense-equivalent ops / latency (sources S3.5)");
   stats.headline("hbm_bandwidth",
                  latency > 0 ? static_cast<double>(hbm_read + hbm_write) * scale / latency : 0.0,
                  "B/s", "Average HBM traffic over the layer");
@@ -621,7 +621,7 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
   p.integer("hidden_size", "Hidden size H").atLeast(1);
   p.integer("heads", "Attention heads A (head dim = H / A)").atLeast(1);
   p.integer("queries", "Query rows; 0 = S (self-attention prefill)").byDefault("0").atLeast(0);
-  p.integer("query_block", "Queries processed in parallel per core, T (spec 2.1: 128)")
+  p.integer("query_block", "Queries processed in parallel per core, T (sources S2.1: 128)")
       .byDefault("128")
       .atLeast(1);
   p.integer("tiles", "Key tiles per row, Tc, when tile_length = 0").byDefault("4").atLeast(1);
@@ -642,7 +642,7 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
   p.enumeration("scope", {"attention", "layer"},
                 "attention: Q/K/V given; layer: with Q/K/V projections")
       .byDefault("attention");
-  p.quantity("token_sram", dims::data(), "Token SRAM capacity per core (spec 3.2)")
+  p.quantity("token_sram", dims::data(), "Token SRAM capacity per core (sources S3.2)")
       .byDefault("192 KiB")
       .above(0);
   // Topology.

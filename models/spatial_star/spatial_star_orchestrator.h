@@ -1,5 +1,5 @@
 #pragma once
-// The Spatial-STAR orchestrator (spec 4): one active module that drives the four STAR units of
+// The Spatial-STAR orchestrator (sources S4): one active module that drives the four STAR units of
 // every core (indexed initiator ports dlzs[i], sads[i], kv[i], sufa[i]) and moves data over the
 // mesh (mesh[i], attached at core i's node): K/V fetches are TLM reads addressed to an HBM
 // stack's range, ring forwards are TLM writes addressed to the next core's SRAM window. One

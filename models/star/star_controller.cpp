@@ -443,7 +443,7 @@ void StarController::reportStats(ModuleStats& stats) const {
                  latency > 0 ? a100_flash_.time_s / latency : 0.0, "x",
                  "A100 FlashAttention-2 time / latency");
   stats.headline("effective_throughput", latency > 0 ? dense_ops_ / latency : 0.0, "op/s",
-                 "Dense-equivalent ops / latency (spec 3.5)");
+                 "Dense-equivalent ops / latency (sources S3.5)");
   stats.headline(
       "dram_bandwidth",
       latency > 0 ? static_cast<double>(dram_read_bytes_ + dram_write_bytes_) / latency : 0.0,
@@ -459,13 +459,13 @@ void registerStarController(ModuleRegistry& registry) {
   p.integer("hidden_size", "Hidden size H").atLeast(1);
   p.integer("heads", "Attention heads A (head dim = H / A)").atLeast(1);
   p.integer("queries", "Query rows; 0 = S (self-attention prefill)").byDefault("0").atLeast(0);
-  p.integer("query_block", "Queries processed in parallel, T (spec 2.1: 128)")
+  p.integer("query_block", "Queries processed in parallel, T (sources S2.1: 128)")
       .byDefault("128")
       .atLeast(1);
-  p.integer("tiles", "Key tiles per row, Tc (spec 8.2: 4)").byDefault("4").atLeast(1);
+  p.integer("tiles", "Key tiles per row, Tc (sources S8.2: 4)").byDefault("4").atLeast(1);
   p.integer("tile_length", "Keys per tile, Bc; 0 = S / Tc").byDefault("0").atLeast(0);
   declareTilingParam(p, "balanced");
-  p.real("keep_ratio", "Top-k keep ratio k (spec 2.7 operating points)")
+  p.real("keep_ratio", "Top-k keep ratio k (sources S2.7 operating points)")
       .byDefault("0.25")
       .above(0)
       .atMost(1);
@@ -482,7 +482,7 @@ void registerStarController(ModuleRegistry& registry) {
        "scope", {"attention", "layer"},
        "attention: Q/K/V given (SOFA Table II 'attention part'); layer: with Q/K/V projections")
       .byDefault("attention");
-  p.quantity("token_sram", dims::data(), "Token SRAM capacity (spec 3.2)")
+  p.quantity("token_sram", dims::data(), "Token SRAM capacity (sources S3.2)")
       .byDefault("192 KiB")
       .above(0);
   p.integer("stage_buffers", "Tiles of buffering between consecutive stages")

@@ -1,6 +1,6 @@
 #pragma once
 // The STAR controller: plans one attention layer with the reference library's tiling planner
-// and drives the cross-stage tiled pipeline (spec 2.6.2): for every head, query block and key
+// and drives the cross-stage tiled pipeline (sources S2.6.2): for every head, query block and key
 // tile it sends the DLZS, SADS, KV-generation and SU-FA jobs to the units, with the data
 // fetcher bringing each stage's DRAM bytes over `dram` first. Units are single servers, so the
 // prediction of tile j+1 overlaps the sorting of tile j and the KV generation + SU-FA of tile

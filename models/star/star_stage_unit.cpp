@@ -278,7 +278,7 @@ void registerStarStageUnits(ModuleRegistry& registry) {
     info.name = kind.type_name;
     info.description = kind.description;
     ParamSchema& p = info.params;
-    p.quantity("clock", dims::frequency(), "Unit clock (spec 3.3: 1 GHz)")
+    p.quantity("clock", dims::frequency(), "Unit clock (sources S3.3: 1 GHz)")
         .byDefault("1 GHz")
         .above(0);
     p.integer("fill_cycles", "Pipeline fill/drain cycles per job [INF: array depth]")
@@ -295,28 +295,28 @@ void registerStarStageUnits(ModuleRegistry& registry) {
         .above(0);
     switch (kind.kind) {
       case StageUnitKind::kDlzs:
-        p.integer("pe_rows", "Shift-add PE rows (spec 3.2: 128)").byDefault("128").atLeast(1);
-        p.integer("pe_columns", "Shift-add PE columns (spec 3.2: 32)").byDefault("32").atLeast(1);
-        p.integer("lz_encoders", "Configurable leading-zero encoders (spec 3.2: 128)")
+        p.integer("pe_rows", "Shift-add PE rows (sources S3.2: 128)").byDefault("128").atLeast(1);
+        p.integer("pe_columns", "Shift-add PE columns (sources S3.2: 32)").byDefault("32").atLeast(1);
+        p.integer("lz_encoders", "Configurable leading-zero encoders (sources S3.2: 128)")
             .byDefault("128")
             .atLeast(1);
         break;
       case StageUnitKind::kSads:
-        p.integer("sort_cores", "16-to-4 sort cores (spec 3.2: 128)").byDefault("128").atLeast(1);
+        p.integer("sort_cores", "16-to-4 sort cores (sources S3.2: 128)").byDefault("128").atLeast(1);
         break;
       case StageUnitKind::kKvGeneration:
-        p.integer("pe_rows", "16-bit PE rows (spec 3.2: 128)").byDefault("128").atLeast(1);
-        p.integer("pe_columns", "16-bit PE columns (spec 3.2: 4)").byDefault("4").atLeast(1);
+        p.integer("pe_rows", "16-bit PE rows (sources S3.2: 128)").byDefault("128").atLeast(1);
+        p.integer("pe_columns", "16-bit PE columns (sources S3.2: 4)").byDefault("4").atLeast(1);
         break;
       case StageUnitKind::kSuFa:
-        p.integer("lines", "SU-FA lines, one query row each (spec 3.2: 128)")
+        p.integer("lines", "SU-FA lines, one query row each (sources S3.2: 128)")
             .byDefault("128")
             .atLeast(1);
-        p.integer("pes_per_line", "PEs per line: SA-1 2 + SA-2 2 (spec 3.2)")
+        p.integer("pes_per_line", "PEs per line: SA-1 2 + SA-2 2 (sources S3.2)")
             .byDefault("4")
             .atLeast(1);
-        p.integer("exp_units", "EXP units (spec 3.2: 128)").byDefault("128").atLeast(1);
-        p.integer("div_units", "DIV units (spec 3.2: 128)").byDefault("128").atLeast(1);
+        p.integer("exp_units", "EXP units (sources S3.2: 128)").byDefault("128").atLeast(1);
+        p.integer("div_units", "DIV units (sources S3.2: 128)").byDefault("128").atLeast(1);
         break;
     }
     info.ports.push_back(

@@ -42,12 +42,12 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
   s.integer("tp_y", "TP group extent along y").byDefault("2").atLeast(1);
   s.integer("ep_domain_wafers", "Wafers per EP domain (0 = all)").byDefault("0").atLeast(0);
   s.enumeration("combine", {"auto", "reverse_allreduce", "owner_allgather"},
-                "Combine (spec 2.2 open question): auto = reverse path + group all-reduce of "
+                "Combine (sources W2.2 open question): auto = reverse path + group all-reduce of "
                 "the partial sums (er, her) or send to the owner + group all-gather (baseline, "
                 "switch)")
       .byDefault("auto");
   s.enumeration("her_forwarding", {"all_gather", "on_demand"},
-                "HER (spec 2.5 [I]): all_gather = every wafer of the EP domain receives every "
+                "HER (sources W2.5 [I]): all_gather = every wafer of the EP domain receives every "
                 "token in the attention collective and dispatches from its own twins; on_demand "
                 "= a token crosses to a wafer only for an expert there, relayed by the twin in "
                 "that expert's FTD, collectives stay on the home wafer")

@@ -88,7 +88,7 @@ TEST_CASE("workload: overrides change S, heads, head dim and batch") {
   CHECK_THROWS_WITH(applyOverrides(overrides, workload), Catch::Contains("seq_len"));
 }
 
-TEST_CASE("workload: operating points carry spec 2.7 and reproduce its composite") {
+TEST_CASE("workload: operating points carry sources S2.7 and reproduce its composite") {
   const std::vector<std::pair<std::string, std::pair<double, double>>> published = {
       {"loss_0pct", {0.1872, 0.4321}},
       {"loss_1pct", {0.1234, 0.3736}},
@@ -120,7 +120,7 @@ TEST_CASE("workload: operating points carry spec 2.7 and reproduce its composite
   CHECK(points[2].accuracy_loss_percent == 2.0);
 }
 
-TEST_CASE("workload: applying the 2% point keeps ~7% of dense ops (spec 3.5)") {
+TEST_CASE("workload: applying the 2% point keeps ~7% of dense ops (sources S3.5)") {
   AttentionWorkload workload = preset("llama_7b");
   applyOperatingPoint(point("loss_2pct"), workload);
   const double executed =

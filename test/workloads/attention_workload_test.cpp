@@ -35,8 +35,8 @@ TEST_CASE("workload: Llama-7B attention layer is SOFA Table II's 137 G at S=4096
   CHECK(workload.denseAttentionOpsPerLayer() == 4ull * 4096 * 4096 * 128 * 32);
 }
 
-TEST_CASE("workload: ops over spec 3.5 throughput give the Table II 45 ms latency") {
-  // Table II normalises SOFA to 128 multipliers: 24,423 GOPS / 4 (spec 3.5).
+TEST_CASE("workload: ops over sources S3.5 throughput give the Table II 45 ms latency") {
+  // Table II normalises SOFA to 128 multipliers: 24,423 GOPS / 4 (sources S3.5).
   const double normalised_ops_per_s = 24423e9 / 4.0;
   const double latency_s =
       static_cast<double>(llama7b().denseAttentionOpsPerLayer()) / normalised_ops_per_s;

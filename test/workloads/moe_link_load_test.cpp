@@ -12,7 +12,7 @@ using namespace spatialvp::moe;
 
 namespace {
 
-// The spec 2.3 reference setting: uniform routing, one expert per die, every die owns one
+// The sources W2.3 reference setting: uniform routing, one expert per die, every die owns one
 // token unit (spread evenly over all experts), 1 byte per token unit.
 struct ReferenceCase {
   int width;
@@ -77,7 +77,7 @@ constexpr double kTableRounding = 0.005;  // the spec table prints two decimals
 
 }  // namespace
 
-TEST_CASE("moe: spec 2.3 table, all-to-all max-link loads and mean hops", "[moe][linkload]") {
+TEST_CASE("moe: sources W2.3 table, all-to-all max-link loads and mean hops", "[moe][linkload]") {
   struct Row {
     ReferenceCase c;
     double sp_max, sp_hops, nearest_max, nearest_hops, er_max, er_hops;
@@ -104,7 +104,7 @@ TEST_CASE("moe: spec 2.3 table, all-to-all max-link loads and mean hops", "[moe]
   }
 }
 
-TEST_CASE("moe: spec 2.3 table, contiguous and entwined ring all-reduce max-link loads",
+TEST_CASE("moe: sources W2.3 table, contiguous and entwined ring all-reduce max-link loads",
           "[moe][linkload]") {
   struct Row {
     ReferenceCase c;

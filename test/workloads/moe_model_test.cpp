@@ -16,12 +16,12 @@ MoeModel preset(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("moe: model presets match the spec 4.1 table", "[moe][model]") {
+TEST_CASE("moe: model presets match the sources W4.1 table", "[moe][model]") {
   struct Row {
     const char* preset;
     int layers, dense, hidden, routed, shared, top_k, ffn;
-    double expert_mb;       // spec 4.1 [C], BF16, 3 significant digits
-    double dispatch_bytes;  // spec 4.1 [C], k*h*2
+    double expert_mb;       // sources W4.1 [C], BF16, 3 significant digits
+    double dispatch_bytes;  // sources W4.1 [C], k*h*2
   };
   const Row rows[] = {
       {"deepseek_v3", 61, 3, 7168, 256, 1, 8, 2048, 88.1, 114688},

@@ -12,7 +12,7 @@
 //   FlashAttention2  one fused kernel; scores stay on chip; HBM traffic is Q, K, V in and O
 //                    out once (K/V re-reads across query blocks hit the 40 MB L2 -- the paper's
 //                    compute-bound 73% implies it). Compute-bound.
-// Energy = (board power - idle power) x time, the spec 5.2 methodology (nvidia-smi total
+// Energy = (board power - idle power) x time, the sources S5.2 methodology (nvidia-smi total
 // minus idle).
 #include <string>
 #include <vector>

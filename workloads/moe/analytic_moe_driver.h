@@ -40,7 +40,7 @@ struct AnalyticConfig {
   WorkloadSpec workload;
   BalancerConfig balancer;
   ZipfRoutingConfig routing;     // experts, top_k, tokens and layers are set from the model
-  int shadow_slots_per_die = 1;  // [I] spec 3.2 shadow slots (count not found)
+  int shadow_slots_per_die = 1;  // [I] sources W3.2 shadow slots (count not found)
   ReplicaSplit replica_split = ReplicaSplit::kWeighted;
 };
 

@@ -1,5 +1,5 @@
 #pragma once
-// Expert load balancers as policies over per-iteration expert loads (spec 3, 4.4):
+// Expert load balancers as policies over per-iteration expert loads (sources W3, 4.4):
 //   kNone                  no balancing;
 //   kGreedyInvasive        EPLB-style: every `interval` iterations replicate hot experts onto
 //                          the least-loaded dies; inference stops while the copies move;
@@ -28,7 +28,7 @@ const char* balancerKindName(BalancerKind kind);
 struct BalancerConfig {
   BalancerKind kind = BalancerKind::kNone;
   BalancerTrigger trigger = BalancerTrigger::kInterval;
-  int history_window = 10;                 // [I] iterations of load history (spec 3.2)
+  int history_window = 10;                 // [I] iterations of load history (sources W3.2)
   int interval = 10;                       // [S4] EPLB interrupts about once every 10 iterations
   double alpha = 1.0;                      // [I] accumulated sum of (imbalance - 1) that triggers
   double target_imbalance = 1.05;          // [I] planner stops at max H / mean H <= this

@@ -1,5 +1,5 @@
 #pragma once
-// Sliding window of per-expert token loads (spec 3.2 "history window", temporal locality).
+// Sliding window of per-expert token loads (sources W3.2 "history window", temporal locality).
 #include <deque>
 #include <vector>
 

@@ -1,6 +1,6 @@
 #pragma once
 // Expert instances on dies for one MoE layer: primary slots (the static EP layout) plus shadow
-// slots for balancer replicas (spec 3.2). Every EP domain holds the full expert set.
+// slots for balancer replicas (sources W3.2). Every EP domain holds the full expert set.
 // Primary layout [I]: with E >= D dies per domain expert e sits on domain die (e mod D), slot
 // (e div D); with E < D die i holds expert (i mod E), i.e. E/D-fold static replication.
 #include <vector>

@@ -1,5 +1,5 @@
 #pragma once
-// Bytes per directed link per phase (spec 2.3): every transfer adds its size to each link of
+// Bytes per directed link per phase (sources W2.3): every transfer adds its size to each link of
 // its route. Phase time is fluid and bandwidth-bound:
 //   T = max_link bytes(link) / bandwidth(link) + max_transfer route latency.
 #include <array>

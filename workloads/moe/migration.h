@@ -1,5 +1,5 @@
 #pragma once
-// One expert migration split into steps (spec 3.2 [S3]): M(e, a->b) = local(a->a') +
+// One expert migration split into steps (sources W3.2 [S3]): M(e, a->b) = local(a->a') +
 // global(a'->b') + local(b'->b), with a' the die of FTD(a) nearest to b and b' the die of FTD(b)
 // nearest to a' [I]. Each step moves the expert in `chunks` equal chunks; chunk c may take step
 // s once it finished step s-1 (three-stage pipelining, [S2]). Local steps may only advance in

@@ -159,7 +159,7 @@ std::vector<FigureRow> computeMoeFigures(const FigureOptions& options) {
        "HER + NI-Balancer on 256 dies vs NVL72 (EP 72, TP 4, greedy EPLB), "
        "tokens / MoE time / device; MoE time = expert compute + all-to-all + "
        "combine collective + stalls. Without the combine collective (the ER "
-       "partial-sum all-reduce, spec 2.2 open question): " +
+       "partial-sum all-reduce, sources W2.2 open question): " +
            describe("",
                     100.0 * (excludingCollective(ni) / excludingCollective(nvl_balanced) - 1.0)) +
            "%"});

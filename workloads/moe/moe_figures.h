@@ -1,5 +1,5 @@
 #pragma once
-// The headline figures of spec 4.5 / issue 7 computed with the analytic model (not the timed
+// The headline figures of sources W4.5 / issue 7 computed with the analytic model (not the timed
 // platform): each row pairs the published value with the model's value.
 #include <string>
 #include <vector>

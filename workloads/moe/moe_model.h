@@ -1,5 +1,5 @@
 #pragma once
-// MoE model description (spec 4.1) and its YAML preset loader. The numbers live only in
+// MoE model description (sources W4.1) and its YAML preset loader. The numbers live only in
 // platform/configs/presets/moe/*.yaml; this struct carries them and the derived sizes.
 #include <string>
 #include <vector>

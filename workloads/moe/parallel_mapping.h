@@ -1,5 +1,5 @@
 #pragma once
-// Attention TP/DP groups and MoE dispatch sources on the die mesh (spec 2.2, 2.5).
+// Attention TP/DP groups and MoE dispatch sources on the die mesh (sources W2.2, 2.5).
 // A "tile" is the area one mapping formula covers: the EP domain for kContiguous and kEntwined,
 // one wafer for kHierarchicalEntwined. Inside a tile of TW x TH dies with TP shape tx x ty
 // (dx = TW/tx, dy = TH/ty):
@@ -17,10 +17,10 @@ enum class MappingKind { kContiguous, kEntwined, kHierarchicalEntwined };
 // "nearest-replica" baseline forms, ER's in-FTD member). kAuto: owner for contiguous, FTD
 // member for the entwined mappings.
 enum class DispatchSource { kAuto, kTokenOwner, kNearestMember, kFtdMember };
-// How expert outputs return (spec 2.2 open question). kAuto: owner for contiguous, reverse path
+// How expert outputs return (sources W2.2 open question). kAuto: owner for contiguous, reverse path
 // plus a group all-reduce of the partial sums on the (entwined) ring for the entwined mappings.
 enum class CombinePolicy { kAuto, kReverseThenGroupAllReduce, kToOwnerThenGroupAllGather };
-// How HER gets a token to the wafers that host its experts (spec 2.5; the group composition is
+// How HER gets a token to the wafers that host its experts (sources W2.5; the group composition is
 // unknown there). kAllGather [I]: every wafer of the EP domain ends up holding every token (the
 // attention collective's inter-wafer all-gather), and each wafer dispatches from its own twins.
 // kOnDemand: a token crosses once to each other wafer that serves one of its selections, to its
@@ -30,7 +30,7 @@ enum class HerForwarding { kAllGather, kOnDemand };
 
 struct MappingConfig {
   MappingKind kind = MappingKind::kEntwined;
-  int tp_x = 2;  // [I] TP 4 as 2x2 (the spec 2.3 reference rows)
+  int tp_x = 2;  // [I] TP 4 as 2x2 (the sources W2.3 reference rows)
   int tp_y = 2;
   int ep_domain_wafers = 0;  // wafers per EP domain (consecutive ids, a rectangle); 0 = all
   DispatchSource dispatch = DispatchSource::kAuto;
@@ -81,7 +81,7 @@ class ParallelMapping {
   // its outputs from) `expert_die` on another wafer; -1 when the dispatch source sends direct.
   int relay(int owner, int expert_die) const;
 
-  // Tile-level migration stepping stones (spec 3.2 [I]): the die of FTD(from) nearest to
+  // Tile-level migration stepping stones (sources W3.2 [I]): the die of FTD(from) nearest to
   // `toward` (ties: lowest id).
   int ftdExitToward(int from, int toward) const;
 

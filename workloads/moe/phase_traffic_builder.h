@@ -1,5 +1,5 @@
 #pragma once
-// Transfer lists of one layer's communication phases (spec 2.2, 2.3, 2.5): MoE dispatch and
+// Transfer lists of one layer's communication phases (sources W2.2, 2.3, 2.5): MoE dispatch and
 // combine from per-owner expert demand, and the ring collectives of the attention TP group and
 // of the combined outputs. The timed platform issues these transfers; LinkLoadMap sums them.
 #include <vector>
@@ -11,7 +11,7 @@
 
 namespace spatialvp::moe {
 
-// How a token's load on an expert with several live instances is split [I] (spec 3.2: "even,
+// How a token's load on an expert with several live instances is split [I] (sources W3.2: "even,
 // or nearest-replica"). kWeighted: in proportion to the instance weights the balancer planned
 // (all 1 = even, the balancer's H_d = sum l_e / r_e); kNearest: all to the nearest instance.
 enum class ReplicaSplit { kWeighted, kNearest };

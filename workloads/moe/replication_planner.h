@@ -1,5 +1,5 @@
 #pragma once
-// Greedy replication into shadow slots (spec 3.2 / 3.4): minimise max_d H_d with
+// Greedy replication into shadow slots (sources W3.2 / 3.4): minimise max_d H_d with
 // H_d = sum_{e on d} l_e / r_e. Repeatedly take the most-loaded die d*, its hottest expert e*,
 // and replicate e* onto a die with a free shadow slot whose load stays below H(d*) after it
 // takes its share; stop at the target imbalance or when no die qualifies.

@@ -1,5 +1,5 @@
 #pragma once
-// One die-to-die transfer tagged with the communication phase it belongs to (spec 6.3).
+// One die-to-die transfer tagged with the communication phase it belongs to (sources W6.3).
 // Bytes are doubles: the analytic model splits token loads evenly over replicas, and the spec
 // 2.3 reference table uses normalised token units.
 

@@ -18,7 +18,7 @@ struct ZipfRoutingConfig {
   int top_k = 8;
   int tokens = 1024;  // tokens per iteration (all DP groups)
   int layers = 1;
-  // [I] calibrated once to spec 3.2 [S3]: "peak device load about 2x the mean" without
+  // [I] calibrated once to sources W3.2 [S3]: "peak device load about 2x the mean" without
   // balancing at EP = 256 (one expert per die). Not tuned per figure.
   double zipf_exponent = 0.1;
   double drift_sigma = 0.2;            // [I] std of the log-popularity drift

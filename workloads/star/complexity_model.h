@@ -1,5 +1,5 @@
 #pragma once
-// Counting model behind the complexity figures (spec 6.3, Fig. 17 of SOFA).
+// Counting model behind the complexity figures (sources S6.3, Fig. 17 of SOFA).
 //
 // Every operation is weighted by a cost in "add units": one unit is one 16-bit fixed-point
 // addition (about 16 full-adder cells). The default weights follow the bit-level rule that an
@@ -11,9 +11,9 @@
 //   cmp16         1        16-bit compare = one subtraction (sorters, running max)
 //   mul16         16       16x16-bit multiply: 256 cells = 16 adds (n*m rule)
 //   mul4          1        4x4-bit multiply of the baseline predictor: 16 cells = 1 add
-//   shift_add     1        DLZS term (spec 2.3.1): sign-XOR + shift + accumulate; the shift is
-//                          the one-hot accumulation wiring (spec 2.3.3), so it costs the add
-//   lzc           1        16-bit leading-zero count on Q (spec 2.3.3), comparator-sized
+//   shift_add     1        DLZS term (sources S2.3.1): sign-XOR + shift + accumulate; the shift is
+//                          the one-hot accumulation wiring (sources S2.3.3), so it costs the add
+//   lzc           1        16-bit leading-zero count on Q (sources S2.3.3), comparator-sized
 //   exp           32       [INF] exp unit = range reduction + polynomial, two 16-bit multiplies
 //   div           32       [INF] 16-step restoring divider, 16 x 32-bit subtract
 //

@@ -1,7 +1,7 @@
 #pragma once
-// DLZS, the differential leading-zero scheme (spec 2.3): a multiplier-free predictor in which
-// one operand of every product is snapped to a power of two (floor, spec 2.3.2) and the other
-// keeps its full mantissa and is shifted. Bit-level reference model of spec 2.3.4:
+// DLZS, the differential leading-zero scheme (sources S2.3): a multiplier-free predictor in which
+// one operand of every product is snapped to a power of two (floor, sources S2.3.2) and the other
+// keeps its full mantissa and is shifted. Bit-level reference model of sources S2.3.4:
 //   phase 1.1  K-hat[j,c] = sum_h (s(x_jh) xor s_w(h,c)) * (|x_jh| << e(h,c))   int8 tokens,
 //              4-bit weight codes {sign, e[2:0]}, e = floor(log2|w|), zero weights dropped;
 //              accumulated wide, then arithmetic right shift by `khat_shift` and saturated to
@@ -20,14 +20,14 @@ namespace spatialvp::star {
 struct LzWeightCode {
   bool is_zero = true;
   bool negative = false;
-  std::uint8_t exponent = 0;  // floor(log2 |w|), 0..7; w = -128 maps to 7 (spec 2.3.4)
+  std::uint8_t exponent = 0;  // floor(log2 |w|), 0..7; w = -128 maps to 7 (sources S2.3.4)
 
   std::uint8_t packed() const {
     return static_cast<std::uint8_t>((negative ? 0x8 : 0x0) | (exponent & 0x7));
   }
 };
 
-// Where the sign is applied (spec 2.3.6). Functionally identical; they differ only in which
+// Where the sign is applied (sources S2.3.6). Functionally identical; they differ only in which
 // operand is negated, which matters for activity/power models.
 enum class PspMode {
   PostNegate,  // negate the wide shifted product after the sign is known

@@ -1,7 +1,7 @@
 #pragma once
-// Cross-phase on-demand KV generation (spec 2.2): only the K/V rows that some query of a
+// Cross-phase on-demand KV generation (sources S2.2): only the K/V rows that some query of a
 // block selected are generated exactly (x_i W_k, x_i W_v). Whether rows generated for one
-// query block are kept for later blocks is not stated by the paper (spec 2.6.2, [INF]);
+// query block are kept for later blocks is not stated by the paper (sources S2.6.2, [INF]);
 // it is the `KvReusePolicy` parameter.
 #include <cstddef>
 #include <cstdint>

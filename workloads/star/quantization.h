@@ -1,5 +1,5 @@
 #pragma once
-// Per-tensor symmetric quantisation of float tensors to the integer formats of spec 2.3.3
+// Per-tensor symmetric quantisation of float tensors to the integer formats of sources S2.3.3
 // (int8 tokens/weights, int16 Q and K-hat, int4 for the baseline predictor).
 // [INF] The paper does not say how tensors are scaled; per-tensor max-abs scaling is the
 // documented default (a zero tensor gets scale 1).

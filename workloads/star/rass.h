@@ -1,5 +1,5 @@
 #pragma once
-// RASS, reuse-aware KV scheduling (spec 2.8). The T parallel queries of a block select
+// RASS, reuse-aware KV scheduling (sources S2.8). The T parallel queries of a block select
 // overlapping key sets. Naively each query fetches its own K and V vectors (one K and one V
 // load per selected pair). RASS groups key IDs by the bitmask of queries that need them (the
 // ID buffer is indexed by that mask) and issues each needed key once, broadcast to every

@@ -1,6 +1,6 @@
 #pragma once
 // Float64 reference attention: dense softmax(Q K^T * scale) V and the same masked to a
-// per-row key set (spec 2.5.5: SU-FA over a selected set equals masked dense attention).
+// per-row key set (sources S2.5.5: SU-FA over a selected set equals masked dense attention).
 #include <cstdint>
 #include <vector>
 

@@ -1,12 +1,12 @@
 #pragma once
-// SADS, sphere-search aided distributed sorting (spec 2.4). A score row of length S is cut
+// SADS, sphere-search aided distributed sorting (sources S2.4). A score row of length S is cut
 // into n sub-segments of Bc = ceil(S/n) keys (the last one may be shorter). Per sub-segment,
 // with M its maximum, the candidates are {j : a_j >= M - r}; the k*len largest candidates
-// are kept (ties broken by the lower index; spec 2.4.4). Top-1 and top-2 are reported in order
+// are kept (ties broken by the lower index; sources S2.4.4). Top-1 and top-2 are reported in order
 // because SU-FA starts from them; the order of ranks >= 3 is not guaranteed (keys are then
 // listed by index).
 //
-// Sorter cost semantics (spec 2.4.3/2.4.4 [INF]): one 16-to-4 sorter per lane; a round merges
+// Sorter cost semantics (sources S2.4.3/2.4.4 [INF]): one 16-to-4 sorter per lane; a round merges
 // `sorter_new_inputs` (12) new values with the 4 kept ones; a pass streams the whole
 // sub-segment in ceil(len/12) rounds and yields the next 4 winners below the previous low bound.
 // Passes = ceil(target/4) when the target is reached, else floor(winners/4) + 1 (the last pass
@@ -21,12 +21,12 @@
 namespace spatialvp::star {
 
 struct SadsConfig {
-  std::size_t segments = 4;  // n = Tc (spec 2.4.2 example and spec 8.2 default)
-  double keep_ratio = 0.25;  // k (spec 8.2 default)
-  // r in predicted-logit units ([UNKNOWN] value, spec 2.4.4); infinity disables clipping.
+  std::size_t segments = 4;  // n = Tc (sources S2.4.2 example and sources S8.2 default)
+  double keep_ratio = 0.25;  // k (sources S8.2 default)
+  // r in predicted-logit units ([UNKNOWN] value, sources S2.4.4); infinity disables clipping.
   double radius = std::numeric_limits<double>::infinity();
-  std::size_t sorter_new_inputs = 12;  // spec 2.4.3
-  std::size_t sorter_width = 4;        // spec 2.4.3 (16-to-4)
+  std::size_t sorter_new_inputs = 12;  // sources S2.4.3
+  std::size_t sorter_width = 4;        // sources S2.4.3 (16-to-4)
   // Comparators active in one 16-to-4 round ([INF]): three new groups of 4 sorted by 4-input
   // bitonic networks (3 x 6), then a tree of three top-4 bitonic merges (3 x 8) = 42.
   std::size_t comparators_per_round = 42;

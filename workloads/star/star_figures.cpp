@@ -84,7 +84,7 @@ FigureReport measureStarFigures(const AttentionWorkload& w, const StarConfig& co
   const MatrixD exact = exactLogits(w.q, w.k, scale);
 
   // Accuracy of the predictors with a row-wide (vanilla) top-k, and SADS's own index error
-  // on exact scores without radius (the distributed-selection error of spec 2.4.2 item 5).
+  // on exact scores without radius (the distributed-selection error of sources S2.4.2 item 5).
   const Int4Prediction int4 = predictInt4(w.q, w.k, scale);
   SadsConfig unclipped = sads;
   unclipped.radius = INFINITY;
@@ -205,10 +205,10 @@ FigureReport measureStarFigures(const AttentionWorkload& w, const StarConfig& co
                "SU-FA vs masked dense attention (same keys)",
                run.masked_rel_error,
                {},
-               "float64 rounding only (spec 2.5.5)"});
+               "float64 rounding only (sources S2.5.5)"});
   f.push_back({"sads_index_error", "SADS index error (exact scores, no radius)",
                report.sads_index_error, 0.03,
-               "spec 2.4.2: ~3% for top-25% at S=1024, n=4; depends on the row shapes"});
+               "sources S2.4.2: ~3% for top-25% at S=1024, n=4; depends on the row shapes"});
   f.push_back({"complexity_dlzs", "complexity +DLZS vs 4-bit+vanilla+FA-2",
                fraction(with_dlzs.total(), base_total), 0.82, model_note});
   f.push_back({"complexity_sads", "complexity +DLZS+SADS", fraction(with_sads.total(), base_total),
@@ -246,7 +246,7 @@ FigureReport measureStarFigures(const AttentionWorkload& w, const StarConfig& co
                1.0 - fraction(static_cast<double>(run.rass_loads),
                               static_cast<double>(run.rass_naive_loads)),
                {},
-               "spec 2.8: 33% on the 4-query example"});
+               "sources S2.8: 33% on the 4-query example"});
   f.push_back({"sufa_rescales_descending",
                "running-max rescales (run order)",
                static_cast<double>(run.sufa.rescales),
@@ -257,9 +257,9 @@ FigureReport measureStarFigures(const AttentionWorkload& w, const StarConfig& co
                static_cast<double>(run.sufa.assurance_swaps) / nq,
                {},
                "exact top-2 beat the predicted top-1"});
-  f.push_back({"dlzs_example", "DLZS 24 x 6 (spec 2.3.2)",
+  f.push_back({"dlzs_example", "DLZS 24 x 6 (sources S2.3.2)",
                static_cast<double>(dlzsProduct(24, encodeLzWeight(6))), 96.0, "floor snap"});
-  f.push_back({"vanilla_lz_example", "vanilla LZ 24 x 6 (spec 2.3.2)",
+  f.push_back({"vanilla_lz_example", "vanilla LZ 24 x 6 (sources S2.3.2)",
                static_cast<double>(vanillaLzProduct(24, 6)), 64.0, "both operands snapped"});
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

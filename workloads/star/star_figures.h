@@ -1,5 +1,5 @@
 #pragma once
-// The measured figures of the STAR algorithm study (spec 6.3 and the issue): accuracy (top-k
+// The measured figures of the STAR algorithm study (sources S6.3 and the issue): accuracy (top-k
 // recall, output error), SADS index error, and complexity relative to the paper's baseline
 // "4-bit prediction + vanilla sort + FlashAttention-2", all computed from one run of the
 // reference library with the counting model of complexity_model.h.
@@ -9,7 +9,7 @@
 //             the same iterative 16-to-4 sorter over the whole row (ceil(kS/4) passes of
 //             ceil(S/12) rounds); FA-2 over the row-wise top-kS of the prediction.
 //   +DLZS:    K-hat by DLZS shift-adds, A-hat by shift-adds + LZC, only the K/V rows selected
-//             by some query generated (on-demand KV, spec 2.2); sort and FA-2 unchanged.
+//             by some query generated (on-demand KV, sources S2.2); sort and FA-2 unchanged.
 //   +SADS:    per-sub-segment selection within radius r (counted rounds), on-demand KV and
 //             FA-2 over the SADS selection.
 //   +SU-FA:   descending-order SU-FA instead of FA-2.

@@ -1,5 +1,5 @@
 #pragma once
-// The whole STAR functional flow for one head (spec 2.2-2.8): DLZS prediction, SADS
+// The whole STAR functional flow for one head (sources S2.2-2.8): DLZS prediction, SADS
 // selection, on-demand K/V plan, RASS schedule and SU-FA, with the accuracy metrics against
 // float64 references. This is the golden model the timed STAR model must match.
 #include <cstddef>
@@ -17,7 +17,7 @@
 namespace spatialvp::star {
 
 struct StarConfig {
-  std::size_t query_block = 128;  // T (spec 2.1)
+  std::size_t query_block = 128;  // T (sources S2.1)
   SadsConfig sads;                // n = Tc, k, r, sorter geometry
   std::size_t tile_length = 0;    // Bc; when > 0 overrides sads.segments = ceil(S / Bc)
   SuFaOrder order = SuFaOrder::Descending;

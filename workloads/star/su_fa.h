@@ -1,12 +1,12 @@
 #pragma once
-// SU-FA, sorted-updating FlashAttention (spec 2.5), and the two orders it is compared with.
+// SU-FA, sorted-updating FlashAttention (sources S2.5), and the two orders it is compared with.
 // Every order computes softmax(q K_sel^T * scale) V_sel over the selected keys exactly (up to
 // float64 rounding); they differ in the operations spent on the running max.
 //
 // Descending (SU-FA, Eq. 2): per tile, the first processed key is the tile maximum (the
 //   predicted top-1, max-assured against top-2) and starts l = 1, o = v; m never changes,
 //   so l += e^(s-m) and o += e^(s-m) v with no rescale. Tile partials (m_j, l_j, o_j) are merged
-//   once per row (spec 2.5.3 "tile synchronisation") and divided by l.
+//   once per row (sources S2.5.3 "tile synchronisation") and divided by l.
 // Ascending (Eq. 1): keys in ascending predicted order; every key is taken as the new max,
 //   so l = l e^(m-s) + 1 and o = o e^(m-s) + v (one rescale per key); tile partials merged
 //   as above.
@@ -35,9 +35,9 @@ const char* suFaOrderName(SuFaOrder order);
 struct SuFaOptions {
   SuFaOrder order = SuFaOrder::Descending;
   double scale = 1.0;         // logit scale, normally 1/sqrt(d)
-  bool max_assurance = true;  // spec 2.5.4: compare exact top-1 and top-2 before streaming
+  bool max_assurance = true;  // sources S2.5.4: compare exact top-1 and top-2 before streaming
   // Exp arguments above this are clipped (models a fixed-point exp unit overflowing when a
-  // mispredicted key exceeds the assured max, spec 2.5.5). Infinity = exact float64.
+  // mispredicted key exceeds the assured max, sources S2.5.5). Infinity = exact float64.
   double exp_argument_limit = std::numeric_limits<double>::infinity();
 };
 

@@ -1,5 +1,5 @@
 #pragma once
-// Seeded synthetic attention inputs whose post-softmax rows have the shapes of spec 2.4.1:
+// Seeded synthetic attention inputs whose post-softmax rows have the shapes of sources S2.4.1:
 //   type I   — dominated by a few tokens (1 to type1_dominant keys at random positions);
 //   type II  — several dominant tokens spread evenly (one per equal region of the row);
 //   type III — dominant tokens concentrated in one region (a window of S * region_fraction).
@@ -9,7 +9,7 @@
 // logit (std `key_bias_logit_std`) seen by all queries — the column structure (heavy
 // hitters) of real attention maps that makes on-demand KV generation pay off.
 // In token mode the same Q, K, V are realised as X W_q, X W_k, X W_v with random weights
-// (H >= 3d) and X the minimum-norm solution, so the DLZS key phase (spec 2.3.4) can run.
+// (H >= 3d) and X the minimum-norm solution, so the DLZS key phase (sources S2.3.4) can run.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -22,7 +22,7 @@ namespace spatialvp::star {
 enum class RowType { I, II, III };
 
 struct RowTypeMix {
-  // Frequencies of spec 2.4.1: type I ~25%, type II >76%, type III rare (normalised).
+  // Frequencies of sources S2.4.1: type I ~25%, type II >76%, type III rare (normalised).
   double type1 = 0.22;
   double type2 = 0.76;
   double type3 = 0.02;

@@ -54,7 +54,7 @@ struct TilingPlanInput {
   std::size_t seq_len = 4096;      // S
   std::size_t hidden_size = 4096;  // H
   std::size_t heads = 32;          // A; head dim d = H / A
-  std::size_t query_block = 128;   // T (spec 2.1)
+  std::size_t query_block = 128;   // T (sources S2.1)
   std::size_t tiles = 4;           // Tc (sources S8.2); ignored when tile_length > 0
   std::size_t tile_length = 0;     // Bc
   // Balanced tiling (TilingPolicy::Balanced): refine Tc until a tile's sort takes no longer than
@@ -62,20 +62,20 @@ struct TilingPlanInput {
   TilingPolicy tiling = TilingPolicy::Fixed;
   std::size_t formal_macs_per_lane = 4;  // SU-FA line: SA-1 2 + SA-2 2 PEs (sources S3.2)
   std::size_t queries = 0;               // query rows; 0 = S (self-attention)
-  double keep_ratio = 0.25;              // k (spec 8.2)
+  double keep_ratio = 0.25;              // k (sources S8.2)
   double kv_union_fraction = 1.0;        // fraction of a tile's keys needed by a block [measured]
   KvReusePolicy kv_policy = KvReusePolicy::CacheAcrossBlocks;
   SuFaOrder order = SuFaOrder::Descending;
   SadsConfig sorter;             // sorter geometry and comparator count (segments/k/radius unused)
-  std::size_t token_bytes = 1;   // int8 X (spec 2.3.3)
+  std::size_t token_bytes = 1;   // int8 X (sources S2.3.3)
   std::size_t weight_bytes = 2;  // 16-bit W_k, W_v for exact generation
-  std::size_t lz_code_bits = 4;  // LZ weight codes (spec 2.3.3)
+  std::size_t lz_code_bits = 4;  // LZ weight codes (sources S2.3.3)
   std::size_t activation_bytes = 2;           // 16-bit Q, K, V, K-hat, O
   std::size_t score_bytes = 2;                // A-hat entries in temp SRAM [INF]
   std::size_t index_bytes = 2;                // selected key indices
-  std::size_t token_sram_bytes = 192 * 1024;  // spec 3.2
+  std::size_t token_sram_bytes = 192 * 1024;  // sources S3.2
   // true: the layer includes the Q/K/V projections (K-hat predicted from X by DLZS, K/V rows
-  // generated on demand from X). false: the "attention part" of SOFA's Table II (spec 3.5,
+  // generated on demand from X). false: the "attention part" of SOFA's Table II (sources S3.5,
   // 6.2): Q, K and V exist in DRAM; DLZS predicts A-hat from K (no K-hat projection) and the
   // selected K/V rows are fetched instead of generated.
   bool include_projections = true;

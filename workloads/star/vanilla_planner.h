@@ -1,6 +1,6 @@
 #pragma once
 // The in-platform baseline of issue 5: "vanilla dynamic sparsity" on the same STAR hardware
-// (spec 2.1, 2.6.1 standard flow, 2.8). Stages run one after another over whole rows:
+// (sources S2.1, 2.6.1 standard flow, 2.8). Stages run one after another over whole rows:
 //   1. (layer scope) generate every K and V row and every Q row and store them to DRAM;
 //   2. predict A-hat for full rows and store it to DRAM;
 //   3. load A-hat row-wise, select the top-k of the whole row ("vanilla sort");

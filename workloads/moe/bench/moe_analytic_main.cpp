@@ -1,4 +1,4 @@
-// spatialvp_moe_analytic: the spec 4.5 figures from the ANALYTIC model (fluid link loads and a
+// spatialvp_moe_analytic: the sources W4.5 figures from the ANALYTIC model (fluid link loads and a
 // die roofline; not the timed SystemC platform), and the model's speed figures.
 #include <chrono>
 #include <cmath>
