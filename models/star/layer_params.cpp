@@ -1,8 +1,8 @@
 #include "models/star/layer_params.h"
 
-#include <systemc>
 #include <algorithm>
 #include <string>
+#include <systemc>
 
 namespace spatialvp::models::star {
 

@@ -296,13 +296,17 @@ void registerStarStageUnits(ModuleRegistry& registry) {
     switch (kind.kind) {
       case StageUnitKind::kDlzs:
         p.integer("pe_rows", "Shift-add PE rows (sources S3.2: 128)").byDefault("128").atLeast(1);
-        p.integer("pe_columns", "Shift-add PE columns (sources S3.2: 32)").byDefault("32").atLeast(1);
+        p.integer("pe_columns", "Shift-add PE columns (sources S3.2: 32)")
+            .byDefault("32")
+            .atLeast(1);
         p.integer("lz_encoders", "Configurable leading-zero encoders (sources S3.2: 128)")
             .byDefault("128")
             .atLeast(1);
         break;
       case StageUnitKind::kSads:
-        p.integer("sort_cores", "16-to-4 sort cores (sources S3.2: 128)").byDefault("128").atLeast(1);
+        p.integer("sort_cores", "16-to-4 sort cores (sources S3.2: 128)")
+            .byDefault("128")
+            .atLeast(1);
         break;
       case StageUnitKind::kKvGeneration:
         p.integer("pe_rows", "16-bit PE rows (sources S3.2: 128)").byDefault("128").atLeast(1);
