@@ -22,6 +22,10 @@ CommandAction addModelsCommand(CLI::App& app);
 CommandAction addSweepCommand(CLI::App& app);
 CommandAction addPlotCommand(CLI::App& app);
 
+// Inside a catch block: prints the exception being handled as "spatialvp: error: ..." and
+// returns its exit code (configuration, unit and output-usage errors 2, everything else 3).
+int reportCommandError();
+
 // Parses argv and runs the selected subcommand.
 int runCli(int argc, char** argv);
 

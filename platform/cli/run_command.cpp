@@ -122,21 +122,8 @@ int execute(const RunOptions& options, bool run) {
       return kExitSimulation;
     }
     return kExitSuccess;
-  } catch (const OutputError& error) {
-    std::cerr << "spatialvp: error: " << error.what() << "\n";
-    return error.usage() ? kExitUsage : kExitSimulation;
-  } catch (const ConfigError& error) {
-    std::cerr << "spatialvp: error: " << error.what() << "\n";
-    return kExitUsage;
-  } catch (const UnitError& error) {
-    std::cerr << "spatialvp: error: " << error.what() << "\n";
-    return kExitUsage;
-  } catch (const sc_core::sc_report& report) {
-    std::cerr << "spatialvp: error: " << report.what() << "\n";
-    return kExitSimulation;
-  } catch (const std::exception& error) {
-    std::cerr << "spatialvp: error: " << error.what() << "\n";
-    return kExitSimulation;
+  } catch (...) {
+    return reportCommandError();
   }
 }
 

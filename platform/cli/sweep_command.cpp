@@ -312,15 +312,8 @@ int execute(const SweepOptions& options) {
     runPointsLocally(store, plan, ids, workers, executable, progress);
     progress.close();
     return summarise(store, plan, options.quiet);
-  } catch (const ConfigError& error) {
-    std::cerr << "spatialvp: error: " << error.what() << "\n";
-    return kExitUsage;
-  } catch (const UnitError& error) {
-    std::cerr << "spatialvp: error: " << error.what() << "\n";
-    return kExitUsage;
-  } catch (const std::exception& error) {
-    std::cerr << "spatialvp: error: " << error.what() << "\n";
-    return kExitSimulation;
+  } catch (...) {
+    return reportCommandError();
   }
 }
 
