@@ -1,5 +1,7 @@
 #include "platform/output/stats_writer.h"
 
+#include "platform/output/csv_field.h"
+
 #include <cmath>
 #include <cstdio>
 #include <iterator>
@@ -14,15 +16,6 @@ using Json = nlohmann::ordered_json;
 
 Json quantity(double value, const char* unit) {
   return Json{{"value", value}, {"unit", unit}};
-}
-
-std::string csvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos)
-    return text;
-  std::string quoted = "\"";
-  for (char c : text)
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
 }
 
 std::string number(double value) {

@@ -1,5 +1,7 @@
 #include "platform/sweep/sweep_results.h"
 
+#include "platform/output/csv_field.h"
+
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -12,15 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using Json = nlohmann::ordered_json;
-
-std::string csvField(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos)
-    return text;
-  std::string quoted = "\"";
-  for (char c : text)
-    quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 std::string oneLine(std::string text) {
   std::string line;
