@@ -33,6 +33,7 @@ set(SPATIALVP_PUBLIC_HEADERS
   platform/core/trace_writer.h
   platform/core/units.h
   platform/sim/burst_transfer.h
+  platform/sim/job_transaction.h
   platform/sim/module.h
   platform/sim/module_registry.h
   platform/sim/module_type.h
@@ -43,6 +44,8 @@ set(SPATIALVP_PUBLIC_HEADERS
   models/star/functional_tile.h
   models/star/stage_job.h
   models/star/star_unit_timing.h
+  models/wafer_moe/die_job.h
+  workloads/moe/hardware_spec.h
   workloads/star/complexity_model.h
   workloads/star/matrix.h
   workloads/star/on_demand_kv.h

@@ -2,40 +2,21 @@
 
 #include <systemc>
 
+#include "platform/sim/job_transaction.h"
+
 namespace spatialvp::models::star {
 
 StageJobTiming sendStageJob(tlm::tlm_fw_transport_if<>& unit,
                             const spatialvp::star::StageWork& work, Picoseconds ready,
                             const std::string& sender, const FunctionalJob* functional) {
-  unsigned char dummy = 0;
-  tlm::tlm_generic_payload payload;
   StageJobExtension job;
   job.work = &work;
   job.functional = functional;
-  // The payload deletes extensions still attached when it is destroyed; detach ours first,
-  // also when a unit's error unwinds through here.
-  struct Detach {
-    tlm::tlm_generic_payload& payload;
-    StageJobExtension& job;
-    ~Detach() { payload.clear_extension(&job); }
-  } detach{payload, job};
-  payload.set_command(tlm::TLM_WRITE_COMMAND);
-  payload.set_address(0);
-  payload.set_data_ptr(&dummy);
-  payload.set_data_length(1);
-  payload.set_streaming_width(1);
-  payload.set_byte_enable_ptr(nullptr);
-  payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  payload.set_extension(&job);
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-  sc_core::sc_time delay = sc_core::sc_time::from_value(ready > now ? ready - now : 0);
-  unit.b_transport(payload, delay);
-  if (payload.is_response_error()) {
+  const JobTransactionResult result = sendJobTransaction(unit, job, ready);
+  if (result.rejected) {
     SC_REPORT_ERROR("spatialvp/star", (sender + ": unit rejected a job").c_str());
   }
-  // After the call: a unit may wait() inside b_transport (TLM-2.0 allows it).
-  const auto after = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-  return {job.started_ps, after + static_cast<Picoseconds>(delay.value())};
+  return {job.started_ps, result.finished};
 }
 
 std::size_t stageUnit(spatialvp::star::PipelineStage stage) {

@@ -34,8 +34,6 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     params().fail("model", "no MoE preset '" + preset + "' in presets/moe");
   model_ = moe::parseMoeModel(*text, "presets/moe/" + preset + ".yaml");
 
-  die_.peak_flops_bf16 = params().quantity("peak_compute");
-  die_.peak_flops_fp8 = params().quantity("peak_compute_fp8");
   die_.hbm_capacity = params().quantity("hbm_capacity");
   die_.sram_bytes = params().quantity("sram_capacity");
   sram_range_ = wholeBytes(die_.sram_bytes);
@@ -43,7 +41,6 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     die_.datatype = moe::Datatype::kFp8;
     model_.bytes_per_weight = 1;
   }
-  die_.compute_efficiency = params().real("compute_efficiency");
   die_.hbm_bandwidth = params().quantity("hbm_bandwidth");
   die_.hbm_efficiency = params().real("hbm_efficiency");
 
@@ -212,6 +209,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   for (std::size_t d = 0; d < dies; ++d) {
     net_.push_back(std::make_unique<Socket>(("net_" + std::to_string(d)).c_str()));
     hbm_.push_back(std::make_unique<Socket>(("hbm_" + std::to_string(d)).c_str()));
+    compute_sockets_.push_back(std::make_unique<Socket>(("compute_" + std::to_string(d)).c_str()));
     if (die_.sram_bytes > 0.0)
       sram_sockets_.push_back(std::make_unique<Socket>(("sram_" + std::to_string(d)).c_str()));
     rx_.push_back(std::make_unique<RxSocket>(("rx_" + std::to_string(d)).c_str()));
@@ -223,6 +221,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     send_what_.push_back(instanceName() + ": transfer from die " + std::to_string(d));
   hbm_what_ = instanceName() + ": HBM read";
   sram_what_ = instanceName() + ": SRAM read";
+  compute_what_ = instanceName() + ": die job";
   sram_cursor_.assign(dies, 0);
   ready_.assign(dies, 0);
   for (auto& heat : heat_)
@@ -239,6 +238,8 @@ InitiatorSocket* MoeOrchestrator::initiatorSocket(const std::string& port, std::
     return index < hbm_.size() ? hbm_[index].get() : nullptr;
   if (port == "sram")
     return index < sram_sockets_.size() ? sram_sockets_[index].get() : nullptr;
+  if (port == "compute")
+    return index < compute_sockets_.size() ? compute_sockets_[index].get() : nullptr;
   return nullptr;
 }
 
@@ -249,7 +250,9 @@ TargetSocket* MoeOrchestrator::targetSocket(const std::string& port, std::size_t
 std::size_t MoeOrchestrator::portWidth(const std::string& port) const {
   if (port == "sram")
     return sram_sockets_.size();  // only with sram_capacity > 0
-  return port == "net" || port == "hbm" || port == "rx" ? static_cast<std::size_t>(dies_) : 0;
+  return port == "net" || port == "hbm" || port == "rx" || port == "compute"
+             ? static_cast<std::size_t>(dies_)
+             : 0;
 }
 
 void MoeOrchestrator::rxTransport(int die, tlm::tlm_generic_payload& payload,
@@ -448,7 +451,8 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
     group_bytes[g] = group_tokens[g] * token_bytes;
   layer_loads_->clear();
 
-  // Attention compute: a delay on each die's timeline (roofline of one TP member).
+  // Attention compute (roofline of one TP member): its FLOPs are a job on the die's compute
+  // engine, overlapped with streaming its weights and KV cache at the die's HBM bandwidth.
   const Picoseconds attention_start = *std::min_element(ready_.begin(), ready_.end());
   double attention_max = 0.0;
   for (std::size_t d = 0; d < dies; ++d) {
@@ -456,9 +460,12 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
         group_tokens[static_cast<std::size_t>(mapping.group(static_cast<int>(d)))];
     const double context = decode_ ? sequence_length_ : sequence_length_ / 2.0;
     const double sequences = decode_ ? tokens : tokens / sequence_length_;
-    const double t = compute_->attentionDieTime(tokens, sequences, context, tp);
-    attention_max = std::max(attention_max, t);
-    ready_[d] += toPs(t);
+    const moe::ExpertComputeModel::Work work =
+        compute_->attentionDieWork(tokens, sequences, context, tp);
+    const Picoseconds start = ready_[d];
+    ready_[d] = std::max(computeJob(static_cast<int>(d), work.flops, start),
+                         start + toPs(compute_->hbmSeconds(work.hbm_bytes)));
+    attention_max = std::max(attention_max, seconds(ready_[d] - start));
   }
 
   std::vector<Transfer> collective;
@@ -479,9 +486,9 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
                       Window{});
   }
 
-  // Expert compute: GEMMs at peak x efficiency, overlapped with reading every used instance's
-  // weights (and the shared experts'): the SRAM-pinned part at SRAM bandwidth, the rest from the
-  // die's HBM.
+  // Expert compute: GEMMs as a job on the die's compute engine, overlapped with reading every used
+  // instance's weights (and the shared experts'): the SRAM-pinned part at SRAM bandwidth, the rest
+  // from the die's HBM.
   const int slots = placement.slotsPerDie();
   double compute_max = 0.0;
   double max_tokens = 0.0;
@@ -497,7 +504,7 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
     const double flops =
         (die_tokens + owned[d] * model_.shared_experts) * model_.expertFlopsPerToken();
     const Picoseconds start = ready_[d];
-    const Picoseconds gemm = start + toPs(flops / (die_.peakFlops() * die_.compute_efficiency));
+    const Picoseconds gemm = computeJob(static_cast<int>(d), flops, start);
     const Picoseconds from_hbm =
         weights.hbm_bytes > 0.0 ? hbmRead(static_cast<int>(d), wholeBytes(weights.hbm_bytes), start)
                                 : start;

@@ -123,6 +123,11 @@ class MoeOrchestrator : public Module {
                        Picoseconds at, const std::string& what);
   Picoseconds hbmRead(int die, std::uint64_t bytes, Picoseconds at);
   Picoseconds sramRead(int die, std::uint64_t bytes, Picoseconds at);
+  // A job of `flops` on die `die`'s compute engine (port compute[die]), ready at `at`; returns
+  // its completion (moe_orchestrator_dies.cpp).
+  Picoseconds computeJob(int die, double flops, Picoseconds at);
+  // Checks that every compute[i] is a die compute engine that computes in the run's datatype.
+  void connectDies(const PlatformView& view);
   // Reads of `bytes` cycling through [0, range) from `cursor`; returns the last completion.
   Picoseconds memoryRead(Socket& socket, std::uint64_t& cursor, std::uint64_t range,
                          std::uint64_t bytes, Picoseconds at, const std::string& what);
@@ -171,6 +176,7 @@ class MoeOrchestrator : public Module {
   // Sockets.
   std::vector<std::unique_ptr<Socket>> net_;
   std::vector<std::unique_ptr<Socket>> hbm_;
+  std::vector<std::unique_ptr<Socket>> compute_sockets_;  // die i's compute engine
   std::vector<std::unique_ptr<RxSocket>> rx_;
   std::vector<unsigned char> buffer_;
   std::vector<std::uint64_t> hbm_cursor_;
@@ -178,6 +184,7 @@ class MoeOrchestrator : public Module {
   std::vector<std::string> send_what_;
   std::string hbm_what_;
   std::string sram_what_;
+  std::string compute_what_;
   std::vector<std::unique_ptr<Socket>> sram_sockets_;  // one per die when sram_capacity > 0
   std::vector<std::uint64_t> sram_cursor_;
   std::uint64_t sram_range_ = 0;  // address range read in each die's SRAM (= sram_capacity)

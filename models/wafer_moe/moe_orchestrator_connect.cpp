@@ -25,6 +25,7 @@ std::string offsetsText(const std::vector<int>& offsets) {
 }  // namespace
 
 void MoeOrchestrator::connected(const PlatformView& view) {
+  connectDies(view);
   if (!mesh_network_)
     return;
   const auto peer = view.targetOf(*this, "net", 0);

@@ -81,12 +81,9 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
                "combine, combine_collective, migration_local, migration_global")
       .byDefault("[all]");
   s.enumeration("datatype", {"bf16", "fp8"},
-                "GEMM and stored-weight datatype: picks the peak (peak_compute or "
-                "peak_compute_fp8) and 2 or 1 bytes per weight; activations stay as the preset")
+                "GEMM and stored-weight datatype: the die jobs' datatype (the compute engine's "
+                "peak for it) and 2 or 1 bytes per weight; activations stay as the preset")
       .byDefault("bf16");
-  s.quantity("peak_compute_fp8", dims::computeRate(), "Die peak (FP8, [I] B200 dense = 2x BF16)")
-      .byDefault("4500 TFLOPS")
-      .above(0);
   s.quantity("hbm_capacity", dims::data(),
              "Die HBM capacity ([S4] 180 GB): the die's resident weights and KV cache must fit")
       .byDefault("180 GB")
@@ -97,10 +94,6 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
              "sram[] port (die i's SRAM module, read like the HBM)")
       .byDefault("0 B")
       .atLeast(0);
-  s.quantity("peak_compute", dims::computeRate(), "Die peak (BF16)")
-      .byDefault("2250 TFLOPS")
-      .above(0);
-  s.real("compute_efficiency", "Achievable fraction of peak").byDefault("0.7").above(0).atMost(1);
   s.quantity("hbm_bandwidth", dims::bandwidth(), "Die HBM bandwidth (attention roofline)")
       .byDefault("8 TB/s")
       .above(0);
@@ -154,6 +147,8 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
   info.ports.push_back({"hbm", PortDirection::kInitiator, "Die i's HBM", true});
   info.ports.push_back(
       {"sram", PortDirection::kInitiator, "Die i's SRAM (only with sram_capacity > 0)", true});
+  info.ports.push_back({"compute", PortDirection::kInitiator,
+                        "Die i's compute engine (die jobs: models/wafer_moe/die_job.h)", true});
   info.ports.push_back({"rx", PortDirection::kTarget, "Die j's receive window", true});
   registry.add<MoeOrchestrator>(std::move(info));
 }

@@ -12,6 +12,7 @@
 #include "models/star/star_stage_unit.h"
 #include "models/traffic/trace_player.h"
 #include "models/traffic/traffic_generator.h"
+#include "models/wafer_moe/die_compute_engine.h"
 #include "models/wafer_moe/moe_orchestrator.h"
 #include "platform/sim/protocol_checker.h"
 
@@ -32,6 +33,7 @@ void registerBuiltinModels(ModuleRegistry& registry) {
   models::spatial_star::registerSpatialStarOrchestrator(registry);
   interconnect::registerCrossbarSwitchModule(registry);
   models::wafer_moe::registerMoeOrchestrator(registry);
+  models::wafer_moe::registerDieComputeEngine(registry);
 }
 
 }  // namespace spatialvp

@@ -20,12 +20,18 @@ double ExpertComputeModel::moeDieTime(const double* instance_tokens, int instanc
   }
   const double compute =
       tokens * model_->expertFlopsPerToken() / (die_.peakFlops() * die_.compute_efficiency);
-  const double memory = weight_bytes / (die_.hbm_bandwidth * die_.hbm_efficiency);
-  return std::max(compute, memory);
+  return std::max(compute, hbmSeconds(weight_bytes));
 }
 
 double ExpertComputeModel::attentionDieTime(double group_tokens, double sequences, double context,
                                             int tp) const {
+  const Work work = attentionDieWork(group_tokens, sequences, context, tp);
+  const double compute = work.flops / (die_.peakFlops() * die_.compute_efficiency);
+  return std::max(compute, hbmSeconds(work.hbm_bytes));
+}
+
+ExpertComputeModel::Work ExpertComputeModel::attentionDieWork(double group_tokens, double sequences,
+                                                              double context, int tp) const {
   const MoeModel& m = *model_;
   const double heads = static_cast<double>(m.attention_heads) / tp;
   const double projection_flops = 2.0 * m.attentionWeightCount() / tp * group_tokens;
@@ -33,10 +39,11 @@ double ExpertComputeModel::attentionDieTime(double group_tokens, double sequence
   const double score_flops = 4.0 * heads * m.head_dim * context * group_tokens;
   const double weight_bytes = m.attentionWeightCount() * m.bytes_per_weight / tp;
   const double kv_bytes = sequences * context * m.kvCacheBytesPerToken() / tp;
-  const double compute =
-      (projection_flops + score_flops) / (die_.peakFlops() * die_.compute_efficiency);
-  const double memory = (weight_bytes + kv_bytes) / (die_.hbm_bandwidth * die_.hbm_efficiency);
-  return std::max(compute, memory);
+  return {projection_flops + score_flops, weight_bytes + kv_bytes};
+}
+
+double ExpertComputeModel::hbmSeconds(double bytes) const {
+  return bytes / (die_.hbm_bandwidth * die_.hbm_efficiency);
 }
 
 }  // namespace spatialvp::moe

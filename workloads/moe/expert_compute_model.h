@@ -18,6 +18,16 @@ class ExpertComputeModel {
   // reading 1/tp of the group's KV cache of `context` tokens per sequence.
   double attentionDieTime(double group_tokens, double sequences, double context, int tp) const;
 
+  // The two sides of that roofline, for a timed platform whose die compute engine times the
+  // FLOPs (models/wafer_moe): the FLOPs, and the weight and KV bytes read from HBM.
+  struct Work {
+    double flops = 0.0;
+    double hbm_bytes = 0.0;
+  };
+  Work attentionDieWork(double group_tokens, double sequences, double context, int tp) const;
+  // Time to stream `bytes` from the die's HBM at its sustained bandwidth (s).
+  double hbmSeconds(double bytes) const;
+
  private:
   const MoeModel* model_;
   DieSpec die_;

@@ -1,0 +1,156 @@
+// Replaceable by type name (issue 13): one STAR unit, one die compute engine and one memory are
+// swapped in YAML for differently-timed types that implement the same interface (two from a
+// test plug-in, plugins/swap_alternatives_plugin.cpp; the memory for the in-tree flat `memory`),
+// and the platform runs with its timing moved in the expected direction and by about the
+// expected amount. There is no single-module STAR core type yet, so no core is swapped.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+using nlohmann::json;
+
+const std::string kPlugin = SPATIALVP_BINARY_DIR "/plugins/libspatialvp_test_swap_plugin.so";
+
+std::string readText(const std::string& path) {
+  std::ifstream file(path);
+  REQUIRE(file);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// `text` with `from` replaced once (the test fails if it is not there).
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+  const auto at = text.find(from);
+  INFO("expected to find: " << from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+std::string freshDir(const std::string& name) {
+  const std::string dir = SPATIALVP_BINARY_DIR "/swap_by_type_" + name;
+  REQUIRE(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()) == 0);
+  return dir;
+}
+
+// Runs `text` (written to dir/name.yaml) with the CLI; its stats.json.
+json run(const std::string& dir, const std::string& name, const std::string& text,
+         const std::string& settings = "") {
+  const std::string config = dir + "/" + name + ".yaml";
+  std::ofstream(config) << text;
+  const std::string out = dir + "/" + name;
+  const std::string command = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " SPATIALVP_BINARY_DIR
+                              "/spatialvp run " +
+                              config + " --quiet --out " + out + " " + settings + " > /dev/null";
+  INFO(command);
+  REQUIRE(std::system(command.c_str()) == 0);
+  std::ifstream file(out + "/stats.json");
+  return json::parse(file);
+}
+
+double simulated(const json& stats) {
+  return stats["run"]["simulated_time"]["value"].get<double>();
+}
+
+double counter(const json& stats, const std::string& module, const std::string& key) {
+  return stats["modules"][module]["counters"][key]["value"].get<double>();
+}
+
+std::string withPlugin(const std::string& text) {
+  return "plugins: [" + kPlugin + "]\n" + text;
+}
+
+const std::string kStarSads =
+    "  sads:\n    type: star_sads_unit\n    preset: star/sads_unit\n"
+    "    params: {sram_base: 0x0, sram_window: 4 KiB}\n";
+
+}  // namespace
+
+TEST_CASE("Swap by type: a STAR unit for a plug-in unit with a fixed job time", "[swap]") {
+  const std::string dir = freshDir("star_unit");
+  const std::string star = readText(SPATIALVP_SOURCE_DIR "/platform/configs/star.yaml");
+  const json base = run(dir, "base", star);
+  // 20 us per SADS job: far above every unit's own job time, so SADS becomes the bottleneck and
+  // the layer takes about jobs x 20 us (the other stages overlap it).
+  const json swapped =
+      run(dir, "swapped",
+          withPlugin(replaced(star, kStarSads,
+                              "  sads: {type: test_fixed_latency_unit, params: {job_latency: "
+                              "20 us}}\n")));
+  CHECK(swapped["modules"]["sads"]["type"] == "test_fixed_latency_unit");
+  const double jobs = counter(swapped, "sads", "jobs");
+  CHECK(jobs == counter(base, "sads", "jobs"));
+  const double bound = jobs * 20e-6;
+  INFO("base " << simulated(base) << " s, swapped " << simulated(swapped) << " s, bound " << bound);
+  REQUIRE(bound > 2.0 * simulated(base));
+  CHECK(simulated(swapped) >= bound);
+  CHECK(simulated(swapped) <= 1.2 * bound);
+}
+
+TEST_CASE("Swap by type: STAR's HBM for a flat memory at a fortieth of its bandwidth", "[swap]") {
+  const std::string dir = freshDir("star_memory");
+  const std::string star = readText(SPATIALVP_SOURCE_DIR "/platform/configs/star.yaml");
+  const json base = run(dir, "base", star);
+  const std::string hbm_block =
+      star.substr(star.find("  hbm:\n"), star.find("\nconnections:") - star.find("  hbm:\n"));
+  // The hbm2 preset peaks at 512 GB/s (16 channels x 128 bit x 2 Gb/s); the flat memory has a
+  // fortieth of it, so the DRAM stream alone takes bytes / 12.8 GB/s.
+  const json swapped = run(dir, "swapped",
+                           replaced(star, hbm_block,
+                                    "  hbm: {type: memory, params: {size: 1 GiB, read_latency: "
+                                    "100 ns, write_latency: 100 ns, bandwidth: 12.8 GB/s}}\n"));
+  CHECK(swapped["modules"]["hbm"]["type"] == "memory");
+  const double bytes =
+      counter(swapped, "ctrl", "dram_read_bytes") + counter(swapped, "ctrl", "dram_write_bytes");
+  CHECK(bytes ==
+        counter(base, "ctrl", "dram_read_bytes") + counter(base, "ctrl", "dram_write_bytes"));
+  const double stream = bytes / 12.8e9;
+  INFO("base " << simulated(base) << " s, swapped " << simulated(swapped) << " s, stream "
+               << stream);
+  REQUIRE(stream > 2.0 * simulated(base));
+  CHECK(simulated(swapped) >= stream);
+  CHECK(simulated(swapped) <= 1.3 * stream);
+}
+
+TEST_CASE("Swap by type: one wafer die's compute engine for a plug-in engine", "[swap]") {
+  const std::string dir = freshDir("die_engine");
+  const std::string config = dir + "/wafer.yaml";
+  REQUIRE(std::system(("python3 " SPATIALVP_SOURCE_DIR "/scripts/gen_wafer_moe_config --width 4 "
+                       "--height 4 --balancer none --output " +
+                       config)
+                          .c_str()) == 0);
+  const std::string wafer = readText(config);
+  const std::string settings = "--set orch.sample_layers=2";
+  const json base = run(dir, "base", wafer, settings);
+  // Die 0 at 10 TFLOPS with 1 us per job, against 2250 TFLOPS x 0.7 on the other dies: die 0
+  // finishes both compute phases last, each taking its own jobs' time.
+  const json swapped = run(
+      dir, "swapped",
+      withPlugin(replaced(wafer, "  compute0: {type: die_compute_engine, preset: die_compute_b200}",
+                          "  compute0: {type: test_fixed_rate_die_engine, params: {rate: 10 "
+                          "TFLOPS, job_latency: 1 us}}")),
+      settings);
+  CHECK(swapped["modules"]["compute0"]["type"] == "test_fixed_rate_die_engine");
+  const double jobs = counter(swapped, "compute0", "jobs");
+  CHECK(jobs == 4.0);  // attention and experts, 2 layers
+  const double die0 =
+      swapped["modules"]["compute0"]["counters"]["flops"]["value"].get<double>() / 10e12 +
+      jobs * 1e-6;
+  const double compute = counter(swapped, "orch", "time.attention_compute") +
+                         counter(swapped, "orch", "time.moe_compute");
+  const double base_compute =
+      counter(base, "orch", "time.attention_compute") + counter(base, "orch", "time.moe_compute");
+  INFO("base compute " << base_compute << " s, swapped " << compute << " s, die 0's jobs " << die0
+                       << " s");
+  // Both times are sums over the 2 simulated layers, as are die 0's jobs.
+  CHECK(compute == Approx(die0).epsilon(0.01));
+  CHECK(compute > 10.0 * base_compute);
+  // The other dies' engines did the same work as before.
+  CHECK(counter(swapped, "compute1", "jobs") == counter(base, "compute1", "jobs"));
+}
