@@ -23,6 +23,28 @@ Picoseconds picoseconds(const sc_core::sc_time& time) {
 constexpr std::uint64_t kMaxTransactionBytes = 1ULL << 26;  // 64 MiB
 constexpr std::uint64_t kMaxOutstanding = 1ULL << 16;
 
+// Completion times of the transactions in flight under one limit: the next transaction may issue
+// once fewer than `limit` of them are still in flight.
+class InFlightLimit {
+ public:
+  explicit InFlightLimit(std::uint64_t limit) : limit_(std::max<std::uint64_t>(limit, 1)) {}
+  void add(Picoseconds frees_at) { in_flight_.push(frees_at); }
+  // Earliest time >= `time` at which fewer than `limit` transactions are in flight.
+  Picoseconds roomAt(Picoseconds time) {
+    while (!in_flight_.empty() && in_flight_.top() <= time)
+      in_flight_.pop();
+    while (in_flight_.size() >= limit_) {
+      time = std::max(time, in_flight_.top());
+      in_flight_.pop();
+    }
+    return time;
+  }
+
+ private:
+  std::uint64_t limit_;
+  std::priority_queue<Picoseconds, std::vector<Picoseconds>, std::greater<>> in_flight_;
+};
+
 // The data pattern of byte `offset` at `address` (data: pattern).
 unsigned char patternByte(std::uint64_t address, std::uint64_t offset) {
   std::uint64_t state = address + offset;
@@ -43,6 +65,7 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleCon
       streams_(static_cast<std::uint64_t>(params().integer("streams"))),
       stream_span_(0),
       outstanding_(static_cast<std::uint64_t>(params().integer("outstanding"))),
+      outstanding_writes_(static_cast<std::uint64_t>(params().integer("outstanding_writes"))),
       issue_gap_(static_cast<Picoseconds>(params().quantity("issue_gap") * 1e12 + 0.5)),
       issue_interval_(static_cast<Picoseconds>(params().quantity("issue_interval") * 1e12 + 0.5)),
       rng_state_(seed()),
@@ -64,6 +87,9 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleCon
   if (outstanding_ > kMaxOutstanding)
     params().fail("outstanding",
                   "at most " + std::to_string(kMaxOutstanding) + " transactions in flight");
+  if (outstanding_writes_ > kMaxOutstanding)
+    params().fail("outstanding_writes",
+                  "at most " + std::to_string(kMaxOutstanding) + " writes in flight");
   if (streams_ > range_ / request_size_)
     params().fail("streams", "each stream needs at least one request of the address range");
   // Stream k walks [k * span, (k + 1) * span) of the range, wrapping inside it.
@@ -107,13 +133,13 @@ void TrafficGenerator::run() {
   const int track = traceTrack();
   const std::uint64_t per_request = request_size_ / size_;
 
-  // Free times of the in-flight slots (a slot frees when its transaction completes, plus the
-  // issue gap); the next transaction takes the earliest.
-  std::priority_queue<Picoseconds, std::vector<Picoseconds>, std::greater<>> slots;
+  // In-flight limits: one shared by reads and writes, or (outstanding_writes > 0) one per
+  // direction, as an initiator with separate read and write channels; the next transaction
+  // waits while any limit is reached (whichever direction it turns out to be).
   const Picoseconds start = picoseconds(sc_core::sc_time_stamp());
-  const std::uint64_t in_flight = std::max<std::uint64_t>(outstanding_, 1);
-  for (std::uint64_t s = 0; s < std::min(in_flight, transactions_); ++s)
-    slots.push(start);
+  const bool separate = outstanding_writes_ > 0;
+  InFlightLimit reads_in_flight(outstanding_);
+  InFlightLimit writes_in_flight(separate ? outstanding_writes_ : 1);
   Picoseconds last_issue = start;
   Picoseconds last_completion = start;
   bool is_read = true;
@@ -128,7 +154,6 @@ void TrafficGenerator::run() {
                 (read_fraction_ > 0.0 && (splitmix64(rng_state_) >> 11) < read_threshold);
       address = nextRequestAddress(requests_);
     }
-    slots.pop();  // the local time already stands at this slot's issue time
     payload.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
     payload.set_address(address + part * size_);
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
@@ -175,10 +200,13 @@ void TrafficGenerator::run() {
       request_latency_ns_.record(static_cast<double>(request_done - request_issue) / 1000.0);
       ++requests_;
     }
-    slots.push(completion + issue_gap_);
+    // A transaction's slot frees when it completes, plus the issue gap.
+    (separate && !is_read ? writes_in_flight : reads_in_flight).add(completion + issue_gap_);
     // Advance the local time to the next issue (with one transaction in flight: this
     // completion plus the issue gap) and synchronise once it exceeds the quantum.
-    const Picoseconds next_issue = std::max(slots.top(), last_issue + issue_interval_);
+    Picoseconds next_issue = reads_in_flight.roomAt(last_issue + issue_interval_);
+    if (separate)
+      next_issue = reads_in_flight.roomAt(writes_in_flight.roomAt(next_issue));
     const Picoseconds now = picoseconds(sc_core::sc_time_stamp());
     keeper.set(sc_core::sc_time::from_value(next_issue - now));
     if (keeper.need_sync())
@@ -255,9 +283,18 @@ void registerTrafficGenerator(ModuleRegistry& registry) {
   info.params.quantity("address_range", dims::data(), "Size of the address window used")
       .byDefault("1 MiB")
       .above(0);
-  info.params.integer("outstanding", "Transactions in flight (1 = wait for each completion)")
+  info.params
+      .integer("outstanding",
+               "Transactions in flight (1 = wait for each completion); reads only when "
+               "outstanding_writes is set")
       .byDefault("1")
       .atLeast(1);
+  info.params
+      .integer("outstanding_writes",
+               "Writes in flight, limited apart from reads (separate read and write channels, as "
+               "AXI initiators have); 0 = reads and writes share 'outstanding'")
+      .byDefault("0")
+      .atLeast(0);
   info.params
       .quantity("issue_gap", dims::time(),
                 "Extra time after a transaction completes before its slot issues again")

@@ -1,13 +1,14 @@
 #pragma once
 // Loosely-timed traffic generator: issues reads/writes through one initiator socket with a
 // quantum keeper (temporal decoupling). Like a DMA engine it keeps up to `outstanding`
-// transactions in flight: a transaction takes the in-flight slot that frees first and issues
-// when that slot's previous transaction has completed (plus `issue_gap`), at least
-// `issue_interval` after the previous issue. Addresses come from one or more sequential streams
-// (with a stride) or uniformly at random; a request of `request_size` bytes is split into
-// transactions ("bursts") of `size` bytes; the read/write choice is made per request.
-// With `data: pattern` it carries data: writes store a pattern derived from the address, and
-// reads of addresses it wrote check that the target returns that pattern.
+// transactions in flight (or, with `outstanding_writes`, up to `outstanding` reads and
+// `outstanding_writes` writes, as an initiator with separate read and write channels): a
+// transaction issues once fewer than the limit are in flight (a transaction's slot frees at its
+// completion plus `issue_gap`), at least `issue_interval` after the previous issue. Addresses come
+// from one or more sequential streams (with a stride) or uniformly at random; a request of
+// `request_size` bytes is split into transactions ("bursts") of `size` bytes; the read/write choice
+// is made per request. With `data: pattern` it carries data: writes store a pattern derived from
+// the address, and reads of addresses it wrote check that the target returns that pattern.
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <unordered_set>
@@ -43,7 +44,8 @@ class TrafficGenerator : public Module {
   std::uint64_t streams_;
   std::uint64_t stream_span_;  // bytes of the range each stream walks
   std::vector<std::uint64_t> stream_offsets_;
-  std::uint64_t outstanding_;
+  std::uint64_t outstanding_;         // all transactions, or reads if outstanding_writes_ > 0
+  std::uint64_t outstanding_writes_;  // 0: writes share outstanding_
   Picoseconds issue_gap_;
   Picoseconds issue_interval_;
   std::uint64_t rng_state_;
