@@ -1,5 +1,6 @@
 #include "models/memory/hbm_address_mapper.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <stdexcept>
@@ -242,6 +243,28 @@ std::uint64_t HbmAddressMapper::encode(const HbmCoordinates& c) const {
                << slice.address_shift;
   }
   return address;
+}
+
+std::uint64_t HbmAddressMapper::pseudoChannelGranule() const {
+  for (const Slice& slice : slices_) {  // least significant first
+    if ((slice.field == Field::kChannel || slice.field == Field::kPseudoChannel) && slice.mask != 0)
+      return 1ULL << slice.address_shift;
+  }
+  return 0;
+}
+
+std::uint64_t HbmAddressMapper::pseudoChannelPeriod() const {
+  std::uint64_t period = 0;
+  for (std::size_t i = 0; i < slices_.size(); ++i) {
+    const Slice& slice = slices_[i];
+    if ((slice.field != Field::kChannel && slice.field != Field::kPseudoChannel) || slice.mask == 0)
+      continue;
+    if (i + 1 == slices_.size())
+      return 0;  // the top slice: decoded by division, spans the device
+    const auto width = static_cast<std::uint32_t>(__builtin_popcountll(slice.mask));
+    period = std::max<std::uint64_t>(period, 1ULL << (slice.address_shift + width));
+  }
+  return period;
 }
 
 }  // namespace spatialvp::models

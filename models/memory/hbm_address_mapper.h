@@ -74,6 +74,13 @@ class HbmAddressMapper {
     return c.channel * pseudo_channels_per_channel_ + c.pseudo_channel;
   }
   std::uint64_t burstBytes() const { return burst_bytes_; }
+  // Spread of the pseudo-channel index over addresses (the fast timing mode's validity check):
+  // the granule is the aligned block within which it stays constant (the lowest channel or
+  // pseudo-channel slice), the period the aligned block that holds every pseudo-channel
+  // equally (above the highest such slice; 0 = such a slice is the top one, i.e. the device).
+  // Both are 0 for a device of one pseudo-channel.
+  std::uint64_t pseudoChannelGranule() const;
+  std::uint64_t pseudoChannelPeriod() const;
 
  private:
   enum class Field : std::uint8_t { kRow, kBank, kBankGroup, kChannel, kPseudoChannel, kColumn };

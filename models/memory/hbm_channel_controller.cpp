@@ -513,15 +513,18 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
       act_earliest = std::max(earliest, bank.act_ready);
     }
     // The first time that satisfies the pseudo-channel's and the bank group's spacing and finds
-    // two free cycles on the channel's row command bus.
+    // two free cycles on the channel's row command bus. A fit is a fixed point of its own
+    // calendar (earliestFit(f) == f), so when only the first calendar moved the time, the
+    // others having accepted it, it fits all three and needs no confirming round.
     Picoseconds activate = act_earliest;
     for (;;) {
       const Picoseconds channel_fit = activate_budget_.earliestFit(activate);
       const Picoseconds group_fit = group.activates.earliestFit(channel_fit);
       const Picoseconds bus_fit = rowCommandFit(group_fit, 2);
-      if (bus_fit == activate)
-        break;
+      const bool fits = bus_fit == channel_fit;
       activate = bus_fit;
+      if (fits)
+        break;
     }
     activate_budget_.book(activate);
     group.activates.book(activate);
@@ -537,15 +540,17 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
   const Picoseconds latency = is_write ? t_.wl : t_.cl;
   // The first data start that satisfies t_rcd, the bank group's t_ccd_l, a free data bus and
   // the turnaround against the other direction's bursts (in time order).
+  // (As for the activate: once the later constraints accept the first one's fit, it fits all.)
   Picoseconds data_start = std::max(earliest, bank.activated + rcd_) + latency;
   for (;;) {
     const Picoseconds group_fit = group.columns.earliestFit(data_start - latency);
     Picoseconds data_fit = data_bus_.earliestFit(group_fit + latency);
     if (mixed_)
       data_fit = turnaroundFit(data_fit, is_write, burst.bank_group);
-    if (data_fit == data_start)
-      break;
+    const bool fits = data_fit == group_fit + latency;
     data_start = data_fit;
+    if (fits)
+      break;
   }
   const Picoseconds column = data_start - latency;
   group.columns.book(column);

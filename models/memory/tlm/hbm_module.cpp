@@ -1,6 +1,7 @@
 #include "models/memory/tlm/hbm_module.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 
 #include "models/memory/tlm/core_param_binding.h"
@@ -8,6 +9,11 @@
 namespace spatialvp::models {
 
 namespace {
+
+// timing: fast warns when the device's resources need more than this share of the run beyond
+// the busy time the one-bus model charges: the accuracy the detailed model is held to against
+// DRAMSys (10%, models/memory/README.md, "Comparison with DRAMSys").
+constexpr double kFastShortfallLimit = 0.10;
 
 // HbmConfig field -> parameter, where the names differ (the energies are the registry's
 // per-action parameters; everything else has the field's own name).
@@ -104,6 +110,10 @@ HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
           ? static_cast<double>(config.t_rfc) / static_cast<double>(config.t_refi)
           : 0.0;
   fast_bandwidth_ = device_.peakBandwidth() * (1.0 - refresh_share);
+  if (fast_) {
+    fast_pc_bytes_.assign(device_.pseudoChannelCount(), 0);
+    fast_pc_seen_.assign(device_.pseudoChannelCount(), 0);
+  }
   skew_limit_ =
       static_cast<Picoseconds>(config.queue_depth) * std::max(config.burstTime(), config.t_ccd_s);
   target_.register_b_transport(this, &HbmModule::b_transport);
@@ -126,6 +136,7 @@ void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time&
   latest_arrival_ = std::max(latest_arrival_, access->arrival);
   Picoseconds completion = 0;
   if (fast_) {
+    tallyFast(access->address, access->span, access->length);
     completion = fastAccess(access->length, access->is_read, access->arrival);
     if (front_.requests() % 1024 == 0)
       fast_bus_.retire(access->now);
@@ -152,6 +163,93 @@ Picoseconds HbmModule::fastAccess(std::uint64_t bytes, bool is_read, Picoseconds
          (is_read ? config.t_rcd_rd + config.t_cl : config.t_rcd_wr + config.t_wl) + transfer;
 }
 
+void HbmModule::tallyFast(std::uint64_t address, std::uint64_t span, std::uint64_t bytes) {
+  const HbmAddressMapper& mapper = device_.mapper();
+  const std::uint64_t end = address + span;
+  // A request that starts where a recent one ended continues its stream: its rows are the
+  // stream's (one activate per page moved, as the fast model assumes).
+  bool continues = false;
+  for (std::uint64_t& stream_end : fast_stream_ends_) {
+    if (stream_end == address && address != 0) {
+      stream_end = end;
+      continues = true;
+      break;
+    }
+  }
+  if (!continues) {
+    fast_stream_ends_[fast_stream_next_] = end;
+    fast_stream_next_ = (fast_stream_next_ + 1) % fast_stream_ends_.size();
+  }
+  ++fast_tallies_;
+  const std::uint64_t granule = mapper.pseudoChannelGranule();
+  const std::uint64_t period = mapper.pseudoChannelPeriod();
+  const std::size_t pcs = fast_pc_bytes_.size();
+  // Spans that cover the mapping's period, or more granules than a few rounds over the
+  // pseudo-channels, spread evenly (to within one period); shorter ones are walked granule by
+  // granule (at most 4 x pseudo-channels decodes).
+  std::uint64_t touched = 0;
+  if (granule == 0 || (period != 0 && span >= period) || span / granule > 4 * pcs) {
+    fast_spread_bytes_ += bytes;
+    touched = pcs;
+  } else {
+    for (std::uint64_t at = address; at < end;) {
+      const std::uint64_t next = std::min(end, (at / granule + 1) * granule);
+      const std::uint32_t pc = mapper.pseudoChannelIndex(mapper.decode(at));
+      touched += fast_pc_seen_[pc] == fast_tallies_ ? 0 : 1;
+      fast_pc_seen_[pc] = fast_tallies_;
+      fast_pc_bytes_[pc] += (next - at) * bytes / span;
+      at = next;
+    }
+    touched = std::max<std::uint64_t>(touched, 1);
+  }
+  const std::uint64_t page = device_.config().page_size;
+  if (continues)
+    fast_sequential_bytes_ += bytes;
+  else  // at least one row in every pseudo-channel it touches, or one per page moved
+    fast_rows_opened_ += std::max(std::min<std::uint64_t>(touched, (span + page - 1) / page),
+                                  (bytes + page - 1) / page);
+}
+
+HbmModule::FastValidity HbmModule::fastValidity() const {
+  FastValidity validity;
+  const HbmConfig& config = device_.config();
+  const auto pcs = static_cast<double>(fast_pc_bytes_.size());
+  const double bytes = static_cast<double>(fast_read_bytes_ + fast_write_bytes_);
+  const Picoseconds active = front_.activeTime();
+  if (bytes <= 0 || active <= 0 || pcs <= 0)
+    return validity;
+  // Busiest pseudo-channel: its own bytes plus its share of the evenly spread ones.
+  double tallied = static_cast<double>(fast_spread_bytes_);
+  double busiest = 0.0;
+  for (std::uint64_t pc_bytes : fast_pc_bytes_) {
+    tallied += static_cast<double>(pc_bytes);
+    busiest = std::max(busiest, static_cast<double>(pc_bytes));
+  }
+  busiest += static_cast<double>(fast_spread_bytes_) / pcs;
+  validity.busiest_share = tallied > 0 ? busiest / tallied : 1.0 / pcs;
+  validity.rows_opened =
+      static_cast<double>(fast_rows_opened_) +
+      static_cast<double>(fast_sequential_bytes_) / static_cast<double>(config.page_size);
+  // Busy time of the fast model (one bus at the derated peak) against what the device's
+  // resources need at least: the busiest pseudo-channel's data bus at its share of that rate,
+  // and the activates at the row-miss bound per pseudo-channel (max of t_rrd_s and t_faw / 4 per
+  // activate, t_rc per bank, two command cycles on the row command bus its channel shares), all
+  // pseudo-channels in parallel. Bank conflicts come on top, so this is a lower bound.
+  const double fast_busy = bytes / fast_bandwidth_;
+  const double busiest_busy = validity.busiest_share * bytes / (fast_bandwidth_ / pcs);
+  const double activate_interval =
+      std::max({static_cast<double>(std::max(config.t_rrd_s, config.t_faw / 4)),
+                static_cast<double>(config.rowCycle()) /
+                    static_cast<double>(config.banksPerPseudoChannel()),
+                static_cast<double>(2 * config.clockPeriod()) *
+                    static_cast<double>(config.pseudo_channels_per_channel)}) *
+      1e-12;
+  const double activate_busy = validity.rows_opened * activate_interval / pcs;
+  validity.shortfall =
+      std::max(0.0, std::max(busiest_busy, activate_busy) - fast_busy) / seconds(active);
+  return validity;
+}
+
 void HbmModule::reportFastStats(ModuleStats& stats) const {
   const HbmConfig& config = device_.config();
   stats.counter("reads", fast_reads_, "transactions", "Read transactions served");
@@ -171,6 +269,14 @@ void HbmModule::reportFastStats(ModuleStats& stats) const {
               "Achieved / peak bandwidth");
   stats.histogram("latency", front_.latencyNs(), "ns", "Per transaction: arrival to last data");
   stats.headline("bandwidth", bandwidth, "B/s", "Bytes moved / (last completion - first arrival)");
+  const FastValidity validity = fastValidity();
+  stats.value("fast_busiest_pc_share", validity.busiest_share, "",
+              "Busiest pseudo-channel's share of the bytes under the address mapping");
+  stats.value("fast_rows_opened", validity.rows_opened, "commands",
+              "Estimated activates: requests that do not continue a stream open rows");
+  stats.value("fast_busy_shortfall", validity.shortfall, "",
+              "Busy time the one-bus model leaves out (busiest pseudo-channel or activates) / "
+              "active time; above 0.1 the run is outside where timing: fast is valid");
   // Energy estimates for streaming traffic: whole bursts, one activate per page moved, and the
   // refreshes every pseudo-channel performs over the simulated time.
   const std::uint64_t burst = config.burstBytes();
@@ -193,6 +299,24 @@ void HbmModule::reportFastStats(ModuleStats& stats) const {
 
 void HbmModule::end_of_simulation() {
   const std::uint64_t requests = front_.requests();
+  if (fast_) {
+    const FastValidity validity = fastValidity();
+    if (validity.shortfall > kFastShortfallLimit) {
+      char figures[160];
+      std::snprintf(figures, sizeof(figures),
+                    "the busiest pseudo-channel carried %.1f%% of the bytes (even: %.1f%%) and "
+                    "about %.0f rows were opened",
+                    validity.busiest_share * 100.0,
+                    100.0 / static_cast<double>(fast_pc_bytes_.size()), validity.rows_opened);
+      const std::string message =
+          instanceName() + ": timing: fast is outside where it is valid: " + figures +
+          ", which needs " + std::to_string(static_cast<int>(validity.shortfall * 100.0 + 0.5)) +
+          "% of the run more busy time than the one-bus model charges (traffic concentrated on "
+          "few pseudo-channels by the address mapping, or small non-sequential requests); its "
+          "bandwidth is optimistic: use timing: detailed";
+      SC_REPORT_WARNING("spatialvp/hbm", message.c_str());
+    }
+  }
   // More than 1% of the requests arriving a queue-drain time or more behind the latest: the
   // initiators run that far apart (temporal decoupling), which the call-ordered bank state and
   // queues turn into lost or invented contention.

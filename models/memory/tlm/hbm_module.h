@@ -5,6 +5,9 @@
 // energies are the registry's energy.<action> parameters. See models/memory/README.md.
 #include <tlm_utils/simple_target_socket.h>
 
+#include <array>
+#include <vector>
+
 #include "models/memory/hbm_device.h"
 #include "models/memory/tlm/memory_target_front_end.h"
 #include "platform/core/contention_timeline.h"
@@ -29,6 +32,16 @@ class HbmModule : public Module {
   // row-miss latency; for long sequential streams (multi-core and very long sweeps).
   Picoseconds fastAccess(std::uint64_t bytes, bool is_read, Picoseconds arrival);
   void reportFastStats(ModuleStats& stats) const;
+  // `timing: fast` validity: tallies which pseudo-channels [address, address + span) falls on
+  // (the address mapping) and the rows the request opens, so that the end of the run can tell
+  // how much busy time the one-bus model leaves out (fastShortfall()).
+  void tallyFast(std::uint64_t address, std::uint64_t span, std::uint64_t bytes);
+  struct FastValidity {
+    double busiest_share = 0.0;  // busiest pseudo-channel's share of the bytes
+    double rows_opened = 0.0;    // estimated activates
+    double shortfall = 0.0;      // (resource-bound busy time - fast busy time) / active time
+  };
+  FastValidity fastValidity() const;
   unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
 
   tlm_utils::simple_target_socket<HbmModule> target_{"target"};
@@ -40,6 +53,14 @@ class HbmModule : public Module {
   std::uint64_t fast_writes_ = 0;
   std::uint64_t fast_read_bytes_ = 0;
   std::uint64_t fast_write_bytes_ = 0;
+  std::vector<std::uint64_t> fast_pc_bytes_;  // bytes per pseudo-channel (spread ones apart)
+  std::vector<std::uint64_t> fast_pc_seen_;   // last tally that touched each pseudo-channel
+  std::uint64_t fast_tallies_ = 0;
+  std::uint64_t fast_spread_bytes_ = 0;      // requests spanning every pseudo-channel equally
+  std::uint64_t fast_sequential_bytes_ = 0;  // requests continuing an earlier one
+  std::uint64_t fast_rows_opened_ = 0;       // rows opened by requests that do not continue
+  std::array<std::uint64_t, 16> fast_stream_ends_{};  // ends of recent requests (streams)
+  std::size_t fast_stream_next_ = 0;
 
   MemoryTargetFrontEnd front_;
   // Decoupling skew: requests that arrive (in call order) more than the time to drain a

@@ -6,20 +6,34 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
 namespace {
+
+std::filesystem::path stderrPath(const std::string& name) {
+  return std::filesystem::path(SPATIALVP_BINARY_DIR) / (name + ".stderr");
+}
 
 nlohmann::json runHbmStream(const std::string& name, const std::string& extra) {
   const std::filesystem::path out = std::filesystem::path(SPATIALVP_BINARY_DIR) / name;
   const std::string command = std::string(SPATIALVP_BINARY_DIR "/spatialvp run ") +
                               SPATIALVP_SOURCE_DIR "/platform/configs/examples/hbm_stream.yaml" +
                               " --quiet --out " + out.string() + " --set hbm.timing=fast " + extra +
-                              " > /dev/null";
+                              " > /dev/null 2> " + stderrPath(name).string();
   REQUIRE(std::system(command.c_str()) == 0);
   std::ifstream in(out / "stats.json");
   return nlohmann::json::parse(in);
+}
+
+std::string stderrOf(const std::string& name) {
+  std::ifstream in(stderrPath(name));
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+double counterOf(const nlohmann::json& stats, const std::string& name) {
+  return stats["modules"]["hbm"]["counters"][name]["value"].get<double>();
 }
 
 }  // namespace
@@ -39,4 +53,32 @@ TEST_CASE("HBM fast timing: a stream runs at peak minus refresh, one read at the
       runHbmStream("hbm_fast_single", "--set dma.transactions=1 --set dma.size=64B");
   const double latency = single["modules"]["hbm"]["histograms"]["latency"]["mean"].get<double>();
   CHECK(latency == Approx(28.0 + 64.0 / rate * 1e9).epsilon(0.001));  // ns
+}
+
+TEST_CASE(
+    "HBM fast timing warns when the address mapping or small random requests leave its "
+    "valid range",
+    "[hbm][fast]") {
+  // The shipped stream (1 MiB reads, default interleaved mapping) is where fast is valid.
+  const auto stream = runHbmStream("hbm_fast_valid", "--set dma.transactions=8");
+  CHECK(counterOf(stream, "fast_busiest_pc_share") == Approx(1.0 / 32).epsilon(0.01));
+  CHECK(counterOf(stream, "fast_busy_shortfall") < 0.1);
+  CHECK(stderrOf("hbm_fast_valid").find("outside where it is valid") == std::string::npos);
+
+  // Row-major mapping: a 64 MiB window lies in one pseudo-channel, whose data bus alone needs
+  // 32 x the one-bus time.
+  const auto row_major = runHbmStream(
+      "hbm_fast_row_major", "--set dma.transactions=8 --set hbm.address_mapping=ChPcBaBgRoCo");
+  CHECK(counterOf(row_major, "fast_busiest_pc_share") == Approx(1.0));
+  CHECK(counterOf(row_major, "fast_busy_shortfall") > 1.0);
+  CHECK(stderrOf("hbm_fast_row_major").find("outside where it is valid") != std::string::npos);
+
+  // Random 32 B reads, 512 in flight: every read opens a row; one activate per 4 ns per
+  // pseudo-channel (t_rrd_s, t_faw / 4, the shared row command bus) against 2 ns of data.
+  const auto random = runHbmStream("hbm_fast_random",
+                                   "--set dma.transactions=4000 --set dma.size=32B "
+                                   "--set dma.pattern=random --set dma.outstanding=512");
+  CHECK(counterOf(random, "fast_rows_opened") == Approx(4000).epsilon(0.01));
+  CHECK(counterOf(random, "fast_busy_shortfall") > 0.5);
+  CHECK(stderrOf("hbm_fast_random").find("outside where it is valid") != std::string::npos);
 }
