@@ -197,7 +197,13 @@ void HbmModule::tallyFast(std::uint64_t address, std::uint64_t span, std::uint64
       const std::uint32_t pc = mapper.pseudoChannelIndex(mapper.decode(at));
       touched += fast_pc_seen_[pc] == fast_tallies_ ? 0 : 1;
       fast_pc_seen_[pc] = fast_tallies_;
-      fast_pc_bytes_[pc] += (next - at) * bytes / span;
+      // A streaming transfer passes `bytes / span` times over its span (in double: the
+      // product of two 32-bit lengths may not fit).
+      fast_pc_bytes_[pc] +=
+          span == bytes
+              ? next - at
+              : static_cast<std::uint64_t>(static_cast<double>(next - at) /
+                                           static_cast<double>(span) * static_cast<double>(bytes));
       at = next;
     }
     touched = std::max<std::uint64_t>(touched, 1);
