@@ -318,6 +318,26 @@ std::vector<std::string> sweptParameters(const SweepDefinition& definition) {
   return paths;
 }
 
+std::size_t countPoints(const SweepDefinition& definition) {
+  // A few aliased lists multiply past any sweep that could run; expanding them would take
+  // gigabytes before the first point starts. The error points at the axis that crosses.
+  auto tooMany = [](const SourceLocation& where, const std::string& key) {
+    return ConfigError(where, key,
+                       "the sweep has more than " + std::to_string(kMaxPoints) +
+                           " points; expected a smaller grid (or several sweeps)");
+  };
+  std::size_t total = definition.axes.empty() ? 0 : 1;
+  for (const auto& axis : definition.axes) {
+    total *= axis.values.size();
+    if (total > kMaxPoints)
+      throw tooMany(axis.values.front().front().location, axis.paths.front());
+  }
+  total += definition.explicit_points.size();
+  if (total > kMaxPoints)
+    throw tooMany({definition.source, 0, 0}, "points");
+  return total;
+}
+
 std::vector<SweepPoint> expandPoints(const SweepDefinition& definition) {
   const SourceLocation where{definition.source, 0, 0};
   std::set<std::string> fixed;
@@ -357,12 +377,8 @@ std::vector<SweepPoint> expandPoints(const SweepDefinition& definition) {
 
   std::vector<SweepPoint> points;
   if (!definition.axes.empty()) {
-    std::size_t total = 1;
-    for (const auto& axis : definition.axes) {
-      total *= axis.values.size();
-      if (total > 10'000'000)
-        throw ConfigError(where, "grid", "more than 10 million points");
-    }
+    const std::size_t total = countPoints(definition) - definition.explicit_points.size();
+    points.reserve(total + definition.explicit_points.size());
     for (std::size_t index = 0; index < total; ++index) {
       std::vector<Assignment> assignments;
       std::size_t rest = index;

@@ -72,9 +72,15 @@ Assignment assignmentFromFlag(const std::string& flag, const std::string& option
 // Swept paths in column order: axes first (as written), then paths only explicit points name.
 std::vector<std::string> sweptParameters(const SweepDefinition& definition);
 
+// Most points a sweep may have (grid product plus explicit points).
+constexpr std::size_t kMaxPoints = 1'000'000;
+// How many points the definition expands to, without expanding it. Throws ConfigError past
+// kMaxPoints.
+std::size_t countPoints(const SweepDefinition& definition);
+
 // The cartesian product of the axes (first axis slowest), then the explicit points; ids count
-// from 0 in that order. Throws ConfigError when the definition names no point, a path is swept
-// twice, a swept path is also fixed, or zipped lists differ in length.
+// from 0 in that order. Throws ConfigError when the definition names no point or more than
+// kMaxPoints, a path is swept twice, a swept path is also fixed, or zipped lists differ in length.
 std::vector<SweepPoint> expandPoints(const SweepDefinition& definition);
 
 }  // namespace spatialvp::sweep

@@ -117,6 +117,20 @@ slurm: {partition: short, time: 90 s, memory: 512 MiB, points_per_task: 7, sbatc
   CHECK(points[1].assignments[0].value == "\"12\"");
 }
 
+TEST_CASE("sweep file: a grid past a million points is refused before expansion", "[sweep]") {
+  std::string hundred = "[0";
+  for (int i = 1; i < 100; ++i)
+    hundred += ", " + std::to_string(i);
+  hundred += "]";
+  // 100^3 points fit exactly; a fourth aliased axis multiplies to 10^8 in a few hundred bytes.
+  const std::string three = "grid: {a.x: &v " + hundred + ", b.x: *v, c.x: *v}\n";
+  CHECK(countPoints(parseSweepText(three, "s.yaml", "")) == kMaxPoints);
+  const std::string four = "grid: {a.x: &v " + hundred + ", b.x: *v, c.x: *v, d.x: *v}\n";
+  CHECK_THAT(errorOf(four),
+             Contains("s.yaml:1:") && Contains("'d.x'") && Contains("more than 1000000 points"));
+  CHECK_THAT(errorOf(three + "points: [{e.x: 1}]\n"), Contains("'points'"));
+}
+
 TEST_CASE("sweep file: mistakes are located errors", "[sweep]") {
   CHECK_THAT(errorOf("grid: {a.b: [1]}\nworkrs: 2\n"),
              Contains("s.yaml:2:1: 'workrs': unknown key; expected one of:"));
