@@ -85,8 +85,13 @@ std::vector<TraceTransaction> parseTransactionTrace(const std::string& text,
     t.line = number;
     try {
       const double seconds = parseQuantityAs(fields[0].text, dims::time());
-      if (!(seconds >= 0))
-        fail(fields[0], "time", "expected a time >= 0 such as '12.5 ns'");
+      // The physical range keeps the picosecond count inside 64 bits (found by fuzzing).
+      const PhysicalRange range = physicalRange(dims::time());
+      if (!(seconds >= range.minimum && seconds <= range.maximum)) {
+        fail(fields[0], "time",
+             "'" + fields[0].text + "'; expected a time in 0 .. " +
+                 formatQuantity(range.maximum, dims::time()) + " such as '12.5 ns'");
+      }
       t.time_ps = static_cast<std::uint64_t>(seconds * 1e12 + 0.5);
     } catch (const UnitError& error) {
       fail(fields[0], "time", std::string(error.what()) + "; expected a time such as '12.5 ns'");

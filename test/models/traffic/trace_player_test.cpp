@@ -67,6 +67,9 @@ TEST_CASE("Transaction trace errors name file:line:column, the field and what wa
              Contains("t.trace:2:1") && Contains("backwards") && Contains("non-decreasing"));
   CHECK_THAT(errorOf("0 ns, X, 0, 4 B\n"),
              Contains("t.trace:1:7") && Contains("'command'") && Contains("expected R or W"));
+  // 1e25 s is 1e37 ps, past 64 bits (a UBSan finding of fuzz_transaction_trace).
+  CHECK_THAT(errorOf("0 ns, R, 0, 4 B\n1e25 s, R, 0, 4 B\n"),
+             Contains("t.trace:2:1") && Contains("'time'") && Contains("expected a time in 0 .."));
   CHECK_THAT(errorOf("0 ns, R, 0xZZ, 4 B\n"), Contains("t.trace:1:10") && Contains("'address'"));
   CHECK_THAT(errorOf("0 ns, R, -4, 4 B\n"), Contains("'address'") && Contains("non-negative"));
   CHECK_THAT(errorOf("0 ns, R, 0, 4\n"), Contains("t.trace:1:13") && Contains("'size'"));
