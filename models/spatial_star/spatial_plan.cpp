@@ -66,10 +66,21 @@ std::uint32_t meshDistance(const MeshPoint& a, const MeshPoint& b) {
 std::vector<std::size_t> ringOrder(std::uint32_t width, std::uint32_t height, RingOrder order) {
   std::vector<std::size_t> nodes;
   const std::size_t count = static_cast<std::size_t>(width) * height;
-  if (order == RingOrder::kRowMajor || width < 2 || height < 2) {
+  if (order == RingOrder::kRowMajor || count <= 2) {
     for (std::size_t node = 0; node < count; ++node)
       nodes.push_back(node);
     return nodes;
+  }
+  if (width == 1 || height == 1) {
+    // A line has no cycle of unit hops: out over the even positions, back over the odd ones,
+    // so no hop is longer than 2 (node id = position on either kind of line).
+    for (std::size_t position = 0; position < count; position += 2)
+      nodes.push_back(position);
+    for (std::size_t position = count - 1 - count % 2;; position -= 2) {
+      nodes.push_back(position);
+      if (position < 2)
+        return nodes;
+    }
   }
   // A cycle of unit hops needs an even number of rows (or columns, then walk transposed):
   // boustrophedon over columns 1..W-1, then back down column 0.
@@ -80,21 +91,54 @@ std::vector<std::size_t> ringOrder(std::uint32_t width, std::uint32_t height, Ri
     return transpose ? static_cast<std::size_t>(column) * width + row
                      : static_cast<std::size_t>(row) * width + column;
   };
-  if (rows % 2 != 0) {
-    for (std::uint32_t row = 0; row < rows; ++row) {
-      for (std::uint32_t k = 0; k < columns; ++k)
-        nodes.push_back(id(row % 2 == 0 ? k : columns - 1 - k, row));
-    }
-    return nodes;
-  }
+  // Both odd: the grid is bipartite with an odd number of nodes, so every cycle through all of
+  // them has a hop of even length; one hop of 2 is the least. The even-row cycle is laid on rows
+  // 0..R-2 and the last row spliced into its row R-2, which it walks right to left: a detour
+  // down and back over each column pair (j, j-1), and one diagonal hop for the leftover corner.
+  const bool odd = rows % 2 != 0;
+  const std::uint32_t cycle_rows = odd ? rows - 1 : rows;
   nodes.push_back(id(0, 0));
-  for (std::uint32_t row = 0; row < rows; ++row) {
+  for (std::uint32_t row = 0; row < cycle_rows; ++row) {
+    if (odd && row == cycle_rows - 1) {
+      const std::uint32_t last = rows - 1;
+      nodes.push_back(id(columns - 1, row));
+      nodes.push_back(id(columns - 1, last));
+      for (std::uint32_t j = columns - 2;; j -= 2) {
+        nodes.push_back(id(j, row));
+        nodes.push_back(id(j, last));
+        nodes.push_back(id(j - 1, last));
+        nodes.push_back(id(j - 1, row));
+        if (j < 2)
+          break;
+      }
+      continue;
+    }
     for (std::uint32_t k = 1; k < columns; ++k)
       nodes.push_back(id(row % 2 == 0 ? k : columns - k, row));
   }
-  for (std::uint32_t row = rows - 1; row >= 1; --row)
-    nodes.push_back(id(0, row));
+  for (std::uint32_t row = cycle_rows - 1; row >= 1; --row) {
+    if (!(odd && row == cycle_rows - 1))
+      nodes.push_back(id(0, row));
+  }
   return nodes;
+}
+
+bool unitHopRingExists(std::uint32_t width, std::uint32_t height) {
+  const std::size_t count = static_cast<std::size_t>(width) * height;
+  return count <= 2 || (width >= 2 && height >= 2 && count % 2 == 0);
+}
+
+std::uint32_t longestRingHop(const std::vector<std::size_t>& ring, std::uint32_t width) {
+  std::uint32_t longest = 0;
+  if (ring.size() < 2 || width == 0)
+    return longest;
+  auto point = [&](std::size_t node) {
+    return MeshPoint{static_cast<std::uint32_t>(node % width),
+                     static_cast<std::uint32_t>(node / width), false};
+  };
+  for (std::size_t i = 0; i < ring.size(); ++i)
+    longest = std::max(longest, meshDistance(point(ring[i]), point(ring[(i + 1) % ring.size()])));
+  return longest;
 }
 
 BlockTemplates::BlockTemplates(const spatialvp::star::TilingPlanInput& layer,
