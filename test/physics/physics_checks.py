@@ -13,6 +13,8 @@ problems (empty: holds). They reconcile figures the models report independently:
             energy bits = 8 x wire bytes of those channels.
   wiring    over every connection of the config: what the initiator side counted = what the
             target counted (mesh/router output port -> memory, generator -> mesh input port).
+  orchestrators  what the MoE / Spatial-STAR orchestrator says it moved = what the mesh and the
+            memories carried (the MoE's bytes x hops per phase = the mesh's per-link byte sums).
 """
 import re
 
@@ -247,8 +249,54 @@ def check_wiring(stats, config):
     return problems
 
 
+def router_to_router_bytes(module, width, height):
+    channels, _ = mesh_channels(module, width, height)
+    total = 0
+    for (x, y, port, inbound), v in channels.items():
+        step = DIRECTIONS.get(port)
+        if step and not inbound and 0 <= x + step[0] < width and 0 <= y + step[1] < height:
+            total += v["bytes"]
+    return total
+
+
+def check_orchestrators(stats, config):
+    """What an orchestrator says it moved = what the network and memories carried."""
+    problems = []
+    modules = stats["modules"]
+    meshes = [n for n, m in modules.items() if m["type"] == "mesh"]
+    for name, module in modules.items():
+        c = {k: v["value"] for k, v in module["counters"].items()}
+        if module["type"] == "moe_orchestrator":
+            phase_bytes = sum(v for k, v in c.items()
+                              if k.startswith("phase.") and k.endswith(".bytes") and "link" not in k)
+            if phase_bytes != c["rx_bytes"]:
+                problems.append(f"{name}: phase bytes {phase_bytes} != received {c['rx_bytes']}")
+            if len(meshes) == 1:
+                mesh = modules[meshes[0]]
+                params = config["modules"][meshes[0]]["params"]
+                carried = router_to_router_bytes(mesh, int(params["width"]), int(params["height"]))
+                hops = sum(v for k, v in c.items() if k.endswith(".link_bytes"))
+                if hops != carried:
+                    problems.append(f"{name}: bytes x hops of its phases {hops} != bytes the mesh "
+                                    f"links carried {carried}")
+                injected = mesh["counters"]["payload_bytes_injected"]["value"]
+                if injected != c["rx_bytes"]:
+                    problems.append(f"{name}: received {c['rx_bytes']} B, the mesh carried {injected} B")
+        elif module["type"] == "spatial_star_orchestrator" and len(meshes) == 1:
+            moved = c["ring_bytes"] + c["hbm_read_bytes"] + c["hbm_write_bytes"]
+            carried = modules[meshes[0]]["counters"]["bytes_in"]["value"]
+            if c["work_scale"] == 1.0 and moved != carried:
+                problems.append(f"{name}: ring + HBM bytes {moved} != bytes on the mesh {carried}")
+            memories = [m for n, m in modules.items() if n.startswith("hbm") and
+                        m["type"] in ("memory", "hbm")]
+            read = sum(m["counters"]["read_bytes"]["value"] for m in memories)
+            if c["work_scale"] == 1.0 and read != c["hbm_read_bytes"]:
+                problems.append(f"{name}: HBM reads {c['hbm_read_bytes']} B, the stacks served {read} B")
+    return problems
+
+
 INVARIANTS = {"energy": check_energy, "actions": check_actions, "mesh": check_mesh,
-              "wiring": check_wiring}
+              "wiring": check_wiring, "orchestrators": check_orchestrators}
 
 
 def check_run(stats, config):

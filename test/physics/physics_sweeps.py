@@ -58,6 +58,10 @@ def simulated_time(stats):
     return stats["run"]["simulated_time"]["value"]
 
 
+def TOTAL_ENERGY(stats):
+    return stats["totals"]["energy"]["value"]
+
+
 @dataclass
 class Figure:
     name: str                       # as printed
@@ -67,6 +71,9 @@ class Figure:
     # Direction tolerance: exact for deterministic work; a mean over random traffic moves by
     # sampling noise when the load changes the interleaving, so it gets a stated margin.
     tolerance: float = 1e-9
+    # The first value is chosen so that this resource bounds the job: the first step must then
+    # gain at least this factor (a parameter the model ignores would pass the direction check).
+    first_gain: Optional[float] = None
     linear_in: Optional[Callable[[dict], float]] = None  # figure / reference within `band`
     band: tuple = (0.8, 1.25)
 
@@ -89,10 +96,20 @@ def star_units(key, value):
     return {f"{unit}.{key}": value for unit in ("dlzs", "sads", "kv", "sufa")}
 
 
+def faster(name, extract, gain=None):
+    """A time that must not rise as the value (a resource) rises."""
+    return Figure(name, extract, rises=False, first_gain=gain)
+
+
+def more(name, extract, gain=None):
+    """A rate that must not fall as the value (a resource) rises."""
+    return Figure(name, extract, rises=True, first_gain=gain)
+
+
 STAR = "platform/configs/star.yaml"
 # A quarter of a Llama-7B layer at S = 2048: 8 heads of d = 128, about 0.3 s per run.
 STAR_BASE = {"ctrl.seq_len": 2048, "ctrl.hidden_size": 1024, "ctrl.heads": 8}
-STAR_TIME = Figure("latency [s]", headline("ctrl.latency"), rises=False)
+STAR_TIME = faster("latency [s]", headline("ctrl.latency"))
 STAR_TILES = counter("ctrl", "tiles")
 U_PER_K = 0.1009 / 0.074  # loss_2pct.yaml: union fraction u per keep ratio k (u >= k always)
 
@@ -101,21 +118,17 @@ SPATIAL = "platform/configs/spatial_star.yaml"
 SPATIAL_BASE = {"orch.seq_len": 4096, "orch.hidden_size": 512, "orch.heads": 4,
                 "orch.tile_length": 256, "orch.tile_group": 1, "orch.sample_rounds": 0,
                 "orch.kv_union_fraction": 0.25}
-SPATIAL_TIME = Figure("latency [s]", headline("orch.latency"), rises=False)
 MESHES = {1: (1, 1), 2: (2, 1), 4: (2, 2), 8: (4, 2), 16: (4, 4)}
 
 MOE = "platform/configs/wafer_moe.yaml"
 MOE_DIES = 64
 # Two simulated MoE layers (scaled to the model's), 64 sequences per group: well under a second.
 MOE_BASE = {"orch.sample_layers": 2, "orch.batch_per_group": 64}
-MOE_TIME = Figure("iteration time [s]", headline("orch.iteration_time"), rises=False)
 
 MESH = "platform/configs/examples/mesh_4x4.yaml"
 MESH_GENERATORS = ("g0", "g1", "g2", "g3")
 HBM = "platform/configs/examples/hbm_stream.yaml"
-HBM_BANDWIDTH = Figure("bandwidth [B/s]", counter("hbm", "bandwidth"), rises=True)
 SRAM = "test/physics/configs/sram_random.yaml"
-SRAM_BANDWIDTH = Figure("bandwidth [B/s]", counter("sram", "bandwidth"), rises=True)
 
 
 def moe_hbm(tbs):
@@ -150,22 +163,24 @@ def accepted_throughput(stats):
 SWEEPS = [
     # --- STAR single core ----------------------------------------------------------------------
     Sweep("star/hbm_data_rate", STAR, "hbm.data_rate (fast timing)", [0.125, 0.25, 0.5, 1, 2, 4, 8],
-          lambda v: {"hbm.data_rate": f"{v} Gb/s"}, [STAR_TIME], STAR_BASE, "Gb/s"),
+          lambda v: {"hbm.data_rate": f"{v} Gb/s"}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE, "Gb/s"),
     Sweep("star/hbm_data_rate_detailed", STAR, "hbm.data_rate (detailed timing)",
           [0.25, 0.5, 1, 2, 4, 8], lambda v: {"hbm.data_rate": f"{v} Gb/s", "hbm.timing": "detailed"},
-          [STAR_TIME], STAR_BASE, "Gb/s"),
+          [faster("latency [s]", headline("ctrl.latency"), 1.2)], STAR_BASE, "Gb/s"),
     Sweep("star/hbm_stacks", STAR, "hbm.stacks (8 channels each)", [1, 2, 4, 8],
           lambda v: {"hbm.stacks": v}, [STAR_TIME], STAR_BASE),
+    Sweep("star/hbm_stacks_detailed", STAR, "hbm.stacks (detailed timing)", [1, 2, 4, 8],
+          lambda v: {"hbm.stacks": v, "hbm.timing": "detailed"}, [STAR_TIME], STAR_BASE),
     Sweep("star/sram_banks", STAR, "token + weight SRAM banks", [1, 2, 4, 8, 16, 32],
-          lambda v: {"token_sram.banks": v, "weight_sram.banks": v}, [STAR_TIME], STAR_BASE),
+          lambda v: {"token_sram.banks": v, "weight_sram.banks": v}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
     Sweep("star/sram_bus_bandwidth", STAR, "sram_bus.bandwidth", [32, 64, 128, 256, 512, 2048],
-          lambda v: {"sram_bus.bandwidth": f"{v} GB/s"}, [STAR_TIME], STAR_BASE, "GB/s"),
+          lambda v: {"sram_bus.bandwidth": f"{v} GB/s"}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE, "GB/s"),
     Sweep("star/unit_lanes", STAR, "lanes of every unit (T = 128 rows)", [16, 32, 64, 128, 256],
           lambda v: {"dlzs.pe_rows": v, "sads.sort_cores": v, "kv.pe_rows": v, "sufa.lines": v,
-                     "sufa.exp_units": v, "sufa.div_units": v}, [STAR_TIME], STAR_BASE),
+                     "sufa.exp_units": v, "sufa.div_units": v}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
     # Fewer rows per block on 128 lanes: never faster per row (time for 512 queries).
     Sweep("star/rows_per_block", STAR, "ctrl.query_block T (512 queries)", [16, 32, 64, 128],
-          lambda v: {"ctrl.query_block": v, "ctrl.queries": 512}, [STAR_TIME], STAR_BASE),
+          lambda v: {"ctrl.query_block": v, "ctrl.queries": 512}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
     # One block with fewer queries than lanes: the time per query row never falls with fewer
     # rows (bound: per-row time falls at most as fast as rows rise = the block is never faster).
     Sweep("star/rows_occupied", STAR, "ctrl.queries in one block of T = 128", [8, 16, 32, 64, 128],
@@ -179,7 +194,9 @@ SWEEPS = [
           lambda v: {"ctrl.seq_len": v, "ctrl.queries": 128, "ctrl.tile_length": 256,
                      "ctrl.tiling": "fixed"},
           [Figure("latency [s]", headline("ctrl.latency"), rises=True, bound=False,
-                  linear_in=STAR_TILES)], STAR_BASE),
+                  linear_in=STAR_TILES),
+           Figure("energy [J]", TOTAL_ENERGY, rises=True, bound=False, linear_in=STAR_TILES)],
+          STAR_BASE),
     # Self-attention prefill at a fixed tile shape: tiles (and work) grow with S^2.
     Sweep("star/seq_len_prefill", STAR, "ctrl.seq_len (queries = S, Bc = 256)",
           [512, 1024, 2048, 4096, 8192],
@@ -188,19 +205,24 @@ SWEEPS = [
                   linear_in=STAR_TILES)], STAR_BASE),
     Sweep("star/keep_ratio", STAR, "ctrl.keep_ratio k (u = 1.36 k)", [0.01, 0.02, 0.05, 0.1, 0.2, 0.4],
           lambda v: {"ctrl.keep_ratio": v, "ctrl.kv_union_fraction": min(1.0, U_PER_K * v)},
-          [Figure("latency [s]", headline("ctrl.latency"), rises=True)], STAR_BASE),
+          [Figure("latency [s]", headline("ctrl.latency"), rises=True),
+           Figure("energy [J]", TOTAL_ENERGY, rises=True)], STAR_BASE),
     Sweep("star/unit_clock", STAR, "clock of every unit", [0.25, 0.5, 1, 2, 4],
-          lambda v: star_units("clock", f"{v} GHz"), [STAR_TIME], STAR_BASE, "GHz"),
+          lambda v: star_units("clock", f"{v} GHz"), [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE, "GHz"),
     # --- Spatial-STAR ---------------------------------------------------------------------------
     Sweep("spatial_star/link_bandwidth", SPATIAL, "noc.link.bandwidth (ring)",
           [8, 16, 32, 64, 128, 256, 512], lambda v: {"noc.link.bandwidth": f"{v} GB/s"},
-          [SPATIAL_TIME], SPATIAL_BASE, "GB/s"),
+          [faster("latency [s]", headline("orch.latency"), 1.5)], SPATIAL_BASE, "GB/s"),
     Sweep("spatial_star/hbm_bandwidth", SPATIAL, "bandwidth of each of the 4 HBM stacks",
           [16, 32, 64, 128, 256, 512, 1024],
           lambda v: {f"hbm{i}.bandwidth": f"{v} GB/s" for i in range(4)},
-          [SPATIAL_TIME], SPATIAL_BASE, "GB/s"),
+          [faster("latency [s]", headline("orch.latency"), 1.2)], SPATIAL_BASE, "GB/s"),
+    Sweep("spatial_star/link_bandwidth_hybrid", SPATIAL, "noc.link.bandwidth (hybrid, rings of 4)",
+          [16, 32, 64, 128, 256, 512],
+          lambda v: {"noc.link.bandwidth": f"{v} GB/s", "orch.dataflow": "hybrid"},
+          [faster("latency [s]", headline("orch.latency"), 1.5)], SPATIAL_BASE, "GB/s"),
     Sweep("spatial_star/cores", "", "cores (ring; 1x1 .. 4x4 mesh)", [1, 2, 4, 8, 16],
-          lambda v: {}, [SPATIAL_TIME], SPATIAL_BASE, config_of=generated_spatial_config),
+          lambda v: {}, [faster("latency [s]", headline("orch.latency"), 1.5)], SPATIAL_BASE, config_of=generated_spatial_config),
     # 2048 queries (one block per core), keys S: at least one tile group per ring member, so
     # the waves are full and the work grows with the tiles.
     Sweep("spatial_star/seq_len", SPATIAL, "orch.seq_len (2048 queries, ring)",
@@ -210,12 +232,16 @@ SWEEPS = [
     # --- wafer-scale MoE ------------------------------------------------------------------------
     Sweep("wafer_moe/d2d_bandwidth", MOE, "net.link.bandwidth (D2D)",
           [56.25, 112.5, 225, 450, 900, 1800, 3600], lambda v: {"net.link.bandwidth": f"{v} GB/s"},
-          [MOE_TIME], MOE_BASE, "GB/s"),
+          [faster("iteration time [s]", headline("orch.iteration_time"), 1.2)], MOE_BASE, "GB/s"),
+    Sweep("wafer_moe/d2d_latency", MOE, "net.link.latency (per hop)", [10, 30, 100, 300, 1000],
+          lambda v: {"net.link.latency": f"{v} ns"},
+          [Figure("iteration time [s]", headline("orch.iteration_time"), rises=True, bound=False)],
+          MOE_BASE, "ns"),
     Sweep("wafer_moe/hbm_bandwidth", MOE, "die HBM bandwidth", [1, 2, 4, 8, 16, 32], moe_hbm,
-          [MOE_TIME], MOE_BASE, "TB/s"),
+          [faster("iteration time [s]", headline("orch.iteration_time"), 1.5)], MOE_BASE, "TB/s"),
     Sweep("wafer_moe/compute_peak", MOE, "orch.peak_compute (BF16)",
           [140.625, 281.25, 562.5, 1125, 2250, 4500],
-          lambda v: {"orch.peak_compute": f"{v} TFLOPS"}, [MOE_TIME], MOE_BASE, "TFLOPS"),
+          lambda v: {"orch.peak_compute": f"{v} TFLOPS"}, [faster("iteration time [s]", headline("orch.iteration_time"), 1.5)], MOE_BASE, "TFLOPS"),
     Sweep("wafer_moe/batch", MOE, "orch.batch_per_group", [1, 4, 16, 64, 256],
           lambda v: {"orch.batch_per_group": v},
           [Figure("iteration time [s]", headline("orch.iteration_time"), rises=True),
@@ -224,8 +250,18 @@ SWEEPS = [
     # --- mesh ------------------------------------------------------------------------------------
     Sweep("mesh/link_bandwidth", MESH, "noc.link.bandwidth", [8, 16, 32, 64, 128, 256],
           lambda v: {"noc.link.bandwidth": f"{v} GB/s"},
-          [Figure("mean network latency [ns]", headline("noc.mean_network_latency"), rises=False),
-           Figure("finish time [s]", simulated_time, rises=False)], {}, "GB/s"),
+          [faster("mean network latency [ns]", headline("noc.mean_network_latency"), 1.2),
+           faster("finish time [s]", simulated_time, 1.2)], {}, "GB/s"),
+    Sweep("mesh/link_bandwidth_wormhole", MESH, "noc.link.bandwidth (wormhole, 32 B flits, 2 VCs)",
+          [8, 16, 32, 64, 128, 256],
+          lambda v: {"noc.link.bandwidth": f"{v} GB/s", "noc.flow_control": "wormhole",
+                     "noc.link.flit": "32 B", "noc.virtual_channels": 2},
+          [faster("mean network latency [ns]", headline("noc.mean_network_latency"), 1.2),
+           faster("finish time [s]", simulated_time, 1.2)], {}, "GB/s"),
+    Sweep("mesh/router_latency", MESH, "noc.router_latency", [0.5, 1, 2, 4, 8, 16],
+          lambda v: {"noc.router_latency": f"{v} ns"},
+          [Figure("mean network latency [ns]", headline("noc.mean_network_latency"), rises=True,
+                  bound=False)], {}, "ns"),
     # Injection rate: each generator issues at most one transaction per interval (8 in flight).
     Sweep("mesh/injection_rate", MESH, "issue rate per generator (1 / issue_interval)",
           [1 / 256, 1 / 128, 1 / 64, 1 / 32, 1 / 16, 1 / 8, 1 / 4],
@@ -236,20 +272,28 @@ SWEEPS = [
     # --- HBM ---------------------------------------------------------------------------------------
     Sweep("hbm/data_rate_fast", HBM, "hbm.data_rate (fast timing, 8 x 1 MiB in flight)",
           [0.5, 1, 2, 4, 8], lambda v: {"hbm.data_rate": f"{v} Gb/s", "hbm.timing": "fast"},
-          [HBM_BANDWIDTH], {"dma.outstanding": 8}, "Gb/s"),
+          [more("bandwidth [B/s]", counter("hbm", "bandwidth"), 1.5)], {"dma.outstanding": 8}, "Gb/s"),
     Sweep("hbm/data_rate_detailed", HBM, "hbm.data_rate (detailed timing, 8 x 1 MiB in flight)",
           [0.5, 1, 2, 4, 8], lambda v: {"hbm.data_rate": f"{v} Gb/s", "hbm.timing": "detailed"},
-          [HBM_BANDWIDTH], {"dma.outstanding": 8}, "Gb/s"),
-    Sweep("hbm/bank_parallelism", HBM, "hbm.banks_per_group (random 64 B reads, 32 in flight)",
+          [more("bandwidth [B/s]", counter("hbm", "bandwidth"), 1.5)], {"dma.outstanding": 8}, "Gb/s"),
+    # One channel (2 pseudo-channels x 4 bank groups): random row misses are bound by the banks.
+    Sweep("hbm/bank_parallelism", HBM,
+          "hbm.banks_per_group (1 channel, random 64 B reads, 32 in flight)",
           [1, 2, 4, 8], lambda v: {"hbm.banks_per_group": v, "hbm.timing": "detailed"},
-          [HBM_BANDWIDTH],
-          {"dma.pattern": "random", "dma.size": "64 B", "dma.transactions": 8000,
-           "dma.outstanding": 32}),
+          [more("bandwidth [B/s]", counter("hbm", "bandwidth"), 1.5)],
+          {"dma.pattern": "random", "dma.size": "64 B", "dma.transactions": 4000,
+           "dma.outstanding": 32, "hbm.stacks": 1, "hbm.channels_per_stack": 1}),
+    # Little's law: more requests in flight never lower the bandwidth, at most proportionally more.
+    Sweep("hbm/outstanding", HBM, "dma.outstanding (random 64 B reads, detailed timing)",
+          [1, 2, 4, 8, 16, 32, 64], lambda v: {"dma.outstanding": v, "hbm.timing": "detailed"},
+          [more("bandwidth [B/s]", counter("hbm", "bandwidth"), 1.5)], {"dma.pattern": "random", "dma.size": "64 B", "dma.transactions": 4000}),
     # --- SRAM --------------------------------------------------------------------------------------
     Sweep("sram/banks", SRAM, "sram.banks (random 64 B reads, 16 in flight)", [1, 2, 4, 8, 16, 32],
-          lambda v: {"sram.banks": v}, [SRAM_BANDWIDTH]),
+          lambda v: {"sram.banks": v}, [more("bandwidth [B/s]", counter("sram", "bandwidth"), 1.5)]),
+    Sweep("sram/ports", SRAM, "sram.ports per bank", [1, 2, 4],
+          lambda v: {"sram.ports": v}, [more("bandwidth [B/s]", counter("sram", "bandwidth"), 1.5)]),
     Sweep("sram/clock", SRAM, "sram.clock", [0.25, 0.5, 1, 2, 4],
-          lambda v: {"sram.clock": f"{v} GHz"}, [SRAM_BANDWIDTH], {}, "GHz"),
+          lambda v: {"sram.clock": f"{v} GHz"}, [more("bandwidth [B/s]", counter("sram", "bandwidth"), 1.5)], {}, "GHz"),
 ]
 
 
@@ -329,6 +373,7 @@ def evaluate(sweep, results):
     rows, failures = [], {}
     for figure in sweep.figures:
         previous = None
+        first_row = len(rows)
         for value, stats in results:
             measured = figure.extract(stats)
             ratio, ok, note = None, True, ""
@@ -351,6 +396,11 @@ def evaluate(sweep, results):
                         ok, note = False, f"more than proportional (x{ratio:.3g} for x{step:.3g})"
                     if not figure.rises and ratio < (1 / step) * (1 - BOUND_TOLERANCE):
                         ok, note = False, f"more than proportional (x{ratio:.3g} for x{step:.3g})"
+                if figure.first_gain is not None and len(rows) == first_row + 1:
+                    gained = ratio if figure.rises else 1 / ratio
+                    expected += f", gain >= x{figure.first_gain:g} (bound here)"
+                    if gained < figure.first_gain:
+                        ok, note = False, f"no response: x{gained:.3g} where this resource binds"
                 if figure.linear_in is not None:
                     reference = figure.linear_in(stats) / figure.linear_in(prev_stats)
                     low, high = figure.band
