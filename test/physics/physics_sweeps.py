@@ -175,6 +175,8 @@ SWEEPS = [
           lambda v: {"token_sram.banks": v, "weight_sram.banks": v}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
     Sweep("star/sram_bus_bandwidth", STAR, "sram_bus.bandwidth", [32, 64, 128, 256, 512, 2048],
           lambda v: {"sram_bus.bandwidth": f"{v} GB/s"}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE, "GB/s"),
+    Sweep("star/stage_buffers", STAR, "ctrl.stage_buffers (tiles between stages)", [1, 2, 4, 8],
+          lambda v: {"ctrl.stage_buffers": v}, [STAR_TIME], STAR_BASE),
     Sweep("star/unit_lanes", STAR, "lanes of every unit (T = 128 rows)", [16, 32, 64, 128, 256],
           lambda v: {"dlzs.pe_rows": v, "sads.sort_cores": v, "kv.pe_rows": v, "sufa.lines": v,
                      "sufa.exp_units": v, "sufa.div_units": v}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
@@ -221,6 +223,15 @@ SWEEPS = [
           [16, 32, 64, 128, 256, 512],
           lambda v: {"noc.link.bandwidth": f"{v} GB/s", "orch.dataflow": "hybrid"},
           [faster("latency [s]", headline("orch.latency"), 1.5)], SPATIAL_BASE, "GB/s"),
+    Sweep("spatial_star/kv_buffers", SPATIAL, "orch.kv_buffers (ring, 32 GB/s links)", [2, 3, 4, 8],
+          lambda v: {"orch.kv_buffers": v, "noc.link.bandwidth": "32 GB/s"},
+          [faster("latency [s]", headline("orch.latency"))], SPATIAL_BASE,
+          expected_failure={"latency [s]": (
+              "4 buffers are 0.5% slower than 3 (721.3 -> 725.1 us; monotone at 128 GB/s): "
+              "forwards start as soon as a buffer frees and share first-come links with the HBM "
+              "fetches on the critical path (mean packet latency 2485 -> 2529 ns), and the "
+              "forward skips the successor's buffer limit when the successor has not planned "
+              "that item yet (spatial_star_orchestrator.cpp, succ.released.size() test)")}),
     Sweep("spatial_star/cores", "", "cores (ring; 1x1 .. 4x4 mesh)", [1, 2, 4, 8, 16],
           lambda v: {}, [faster("latency [s]", headline("orch.latency"), 1.5)], SPATIAL_BASE, config_of=generated_spatial_config),
     # 2048 queries (one block per core), keys S: at least one tile group per ring member, so
@@ -258,6 +269,10 @@ SWEEPS = [
                      "noc.link.flit": "32 B", "noc.virtual_channels": 2},
           [faster("mean network latency [ns]", headline("noc.mean_network_latency"), 1.2),
            faster("finish time [s]", simulated_time, 1.2)], {}, "GB/s"),
+    Sweep("mesh/input_buffer", MESH, "noc.input_buffer (cut-through, 16 GB/s links)",
+          [512, 1024, 2048, 4096, 8192], lambda v: {"noc.input_buffer": f"{v} B",
+                                                     "noc.link.bandwidth": "16 GB/s"},
+          [faster("finish time [s]", simulated_time)], {}, "B"),
     Sweep("mesh/router_latency", MESH, "noc.router_latency", [0.5, 1, 2, 4, 8, 16],
           lambda v: {"noc.router_latency": f"{v} ns"},
           [Figure("mean network latency [ns]", headline("noc.mean_network_latency"), rises=True,
@@ -283,6 +298,11 @@ SWEEPS = [
           [more("bandwidth [B/s]", counter("hbm", "bandwidth"), 1.5)],
           {"dma.pattern": "random", "dma.size": "64 B", "dma.transactions": 4000,
            "dma.outstanding": 32, "hbm.stacks": 1, "hbm.channels_per_stack": 1}),
+    Sweep("hbm/refresh_interval", HBM, "hbm.t_refi (random 64 B reads, detailed timing)",
+          [0.975, 1.95, 3.9, 7.8], lambda v: {"hbm.t_refi": f"{v} us", "hbm.timing": "detailed"},
+          [more("bandwidth [B/s]", counter("hbm", "bandwidth"))],
+          {"dma.pattern": "random", "dma.size": "64 B", "dma.transactions": 4000,
+           "dma.outstanding": 32}, "us"),
     # Little's law: more requests in flight never lower the bandwidth, at most proportionally more.
     Sweep("hbm/outstanding", HBM, "dma.outstanding (random 64 B reads, detailed timing)",
           [1, 2, 4, 8, 16, 32, 64], lambda v: {"dma.outstanding": v, "hbm.timing": "detailed"},
