@@ -123,6 +123,45 @@ std::vector<std::size_t> ringOrder(std::uint32_t width, std::uint32_t height, Ri
   return nodes;
 }
 
+std::vector<std::size_t> groupedRingOrder(std::uint32_t width, std::uint32_t height,
+                                          std::size_t group, RingOrder order) {
+  const std::size_t count = static_cast<std::size_t>(width) * height;
+  if (order != RingOrder::kSnake || group < 2 || group >= count || count % group != 0)
+    return ringOrder(width, height, order);
+  // Consecutive cores of one big ring close with a long hop (a row of 4 on a 4 x 4 mesh: 3
+  // hops). Tile the mesh with a x b blocks that each have a unit-hop ring, the squarest first.
+  std::uint32_t best_a = 0;
+  for (std::uint32_t a = 1; a <= width; ++a) {
+    if (group % a != 0 || width % a != 0)
+      continue;
+    const auto b = static_cast<std::uint32_t>(group / a);
+    if (height % b != 0 || !unitHopRingExists(a, b))
+      continue;
+    auto skew = [&](std::uint32_t x) {
+      const std::uint32_t y = static_cast<std::uint32_t>(group / x);
+      return x > y ? x - y : y - x;
+    };
+    if (best_a == 0 || skew(a) < skew(best_a))
+      best_a = a;
+  }
+  if (best_a == 0)
+    return ringOrder(width, height, order);
+  const std::uint32_t a = best_a;
+  const auto b = static_cast<std::uint32_t>(group / a);
+  const auto local = ringOrder(a, b, RingOrder::kSnake);
+  std::vector<std::size_t> nodes;
+  for (std::uint32_t by = 0; by < height / b; ++by) {
+    for (std::uint32_t bx = 0; bx < width / a; ++bx) {
+      for (const std::size_t id : local) {
+        const std::uint32_t x = bx * a + static_cast<std::uint32_t>(id % a);
+        const std::uint32_t y = by * b + static_cast<std::uint32_t>(id / a);
+        nodes.push_back(static_cast<std::size_t>(y) * width + x);
+      }
+    }
+  }
+  return nodes;
+}
+
 bool unitHopRingExists(std::uint32_t width, std::uint32_t height) {
   const std::size_t count = static_cast<std::size_t>(width) * height;
   return count <= 2 || (width >= 2 && height >= 2 && count % 2 == 0);
@@ -249,7 +288,10 @@ SpatialPlan planSpatial(const SpatialConfig& config) {
   SpatialPlan plan;
   plan.queries = layer.queries == 0 ? layer.seq_len : layer.queries;
   plan.query_blocks = (plan.queries + layer.query_block - 1) / layer.query_block;
-  const auto order = ringOrder(config.mesh_width, config.mesh_height, config.ring_order);
+  const auto order = config.dataflow == Dataflow::kHybrid
+                         ? groupedRingOrder(config.mesh_width, config.mesh_height,
+                                            config.ring_group, config.ring_order)
+                         : ringOrder(config.mesh_width, config.mesh_height, config.ring_order);
   plan.cores.resize(cores);
 
   auto blockRows = [&](std::size_t block) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "models/spatial_star/spatial_plan.h"
 #include "platform/core/config_error.h"
@@ -136,6 +137,25 @@ TEST_CASE("Spatial-STAR: the snake ring visits every core once with the shortest
       if (w >= 3 && h >= 3 && !unitHopRingExists(w, h))  // odd x odd: exactly one diagonal hop
         CHECK(std::count(hops.begin(), hops.end(), 2u) == 1);
     }
+  }
+  // Hybrid rings: blocks with unit-hop rings where the mesh tiles into them, every core once.
+  for (const auto& [w, h, g, unit] :
+       {std::tuple<std::uint32_t, std::uint32_t, std::size_t, bool>{4, 4, 4, true},
+        {4, 4, 8, true},
+        {4, 4, 2, true},
+        {6, 4, 6, true},
+        {3, 3, 3, false}}) {
+    CAPTURE(w, h, g);
+    const auto order = groupedRingOrder(w, h, g, RingOrder::kSnake);
+    REQUIRE(order.size() == static_cast<std::size_t>(w) * h);
+    CHECK(std::set<std::size_t>(order.begin(), order.end()).size() == order.size());
+    std::uint32_t longest = 0;
+    for (std::size_t first = 0; first < order.size(); first += g) {
+      const std::vector<std::size_t> ring(order.begin() + static_cast<std::ptrdiff_t>(first),
+                                          order.begin() + static_cast<std::ptrdiff_t>(first + g));
+      longest = std::max(longest, longestRingHop(ring, w));
+    }
+    CHECK((longest == 1) == unit);
   }
   // The shipped 4 x 4 ring is the same unit-hop snake as before the odd cases were added.
   CHECK(ringOrder(4, 4, RingOrder::kSnake) ==
