@@ -108,6 +108,10 @@ def check_actions(stats, config):
                    counter(module, "read_bytes"))
             expect(name, "write_byte actions", action_count(module, "write_byte"),
                    counter(module, "write_bytes"))
+        elif kind == "die_compute_engine":
+            for datatype in ("bf16", "fp8"):
+                expect(name, f"{datatype}_flop actions", action_count(module, f"{datatype}_flop"),
+                       counter(module, f"flops.{datatype}"))
         elif kind.startswith("star_") and "compute_cycles" in counters:
             active = action_count(module, "active_cycle")
             expect(name, "active_cycle actions", active, counter(module, "compute_cycles"))
