@@ -28,8 +28,16 @@ SramBankGroup::SramBankGroup(const SramConfig& config)
       period_(config_.clockPeriod()),
       word_bytes_(config_.wordBytes()),
       words_per_chunk_(config_.interleaveBytes() / config_.wordBytes()),
-      banks_(config_.banks),
+      ports_(static_cast<std::size_t>(config_.banks) * config_.ports),
       words_per_bank_(config_.banks, 0) {}
+
+spatialvp::Picoseconds SramBankGroup::bankBusyTime(std::uint32_t bank) const {
+  // A bank's ports work in parallel: its busy time is that of its average port.
+  Picoseconds busy = 0;
+  for (std::uint32_t p = 0; p < config_.ports; ++p)
+    busy += ports_[static_cast<std::size_t>(bank) * config_.ports + p].busyTime();
+  return busy / config_.ports;
+}
 
 bool SramBankGroup::contains(std::uint64_t address, std::uint64_t bytes) const {
   return bytes <= config_.capacity && address <= config_.capacity - bytes;
@@ -47,7 +55,7 @@ SramAccessResult SramBankGroup::access(const MemoryRequest& request) {
   }
   // Words per bank in closed form: partial first and last interleave chunks, then whole
   // rounds of chunks over all banks.
-  const std::uint64_t bank_count = banks_.size();
+  const std::uint64_t bank_count = words_per_bank_.size();
   const std::uint64_t first_word = request.address / word_bytes_;
   const std::uint64_t last_word = (request.address + request.bytes - 1) / word_bytes_;
   const std::uint64_t first_chunk = first_word / words_per_chunk_;
@@ -75,9 +83,24 @@ SramAccessResult SramBankGroup::access(const MemoryRequest& request) {
     const std::uint64_t words = words_per_bank_[b];
     if (words == 0)
       continue;
-    const Picoseconds busy = (words + config_.ports - 1) / config_.ports * period_;
-    const Picoseconds granted = banks_[b].reserve(start, busy);
-    last_cycle_end = std::max(last_cycle_end, granted + busy);
+    // Each port serves one word per cycle, from any request: the words are shared out over the
+    // bank's ports, the larger shares to the ports free first, so two one-word requests on a
+    // two-port bank run in the same cycle.
+    ContentionTimeline* const ports = &ports_[b * config_.ports];
+    std::uint32_t order[kMaxPorts];
+    for (std::uint32_t p = 0; p < config_.ports; ++p)
+      order[p] = p;
+    std::stable_sort(order, order + config_.ports, [ports](std::uint32_t x, std::uint32_t y) {
+      return ports[x].busyUntil() < ports[y].busyUntil();
+    });
+    for (std::uint32_t p = 0; p < config_.ports; ++p) {
+      const std::uint64_t share = words / config_.ports + (p < words % config_.ports ? 1 : 0);
+      if (share == 0)
+        break;
+      const Picoseconds busy = share * period_;
+      const Picoseconds granted = ports[order[p]].reserve(start, busy);
+      last_cycle_end = std::max(last_cycle_end, granted + busy);
+    }
   }
   SramAccessResult result;
   result.words = last_word - first_word + 1;

@@ -1,8 +1,9 @@
 #pragma once
-// Timing core of an SRAM bank group: words are interleaved over banks; each bank serves `ports`
-// word accesses per cycle, so the words of one request that share a bank are serialised, and
-// requests that meet on a bank queue on its reservation calendar (which lets a decoupled,
-// earlier-in-time request use an idle gap). A request of any size costs O(banks).
+// Timing core of an SRAM bank group: words are interleaved over banks; each bank has `ports`
+// ports, each serving one word access per cycle for any request, so the words of one request
+// that share a bank are spread over its ports, and requests that meet on a port queue on its
+// reservation calendar (which lets a decoupled, earlier-in-time request use an idle gap).
+// A request of any size costs O(banks x ports).
 #include <cstdint>
 #include <vector>
 
@@ -40,7 +41,7 @@ class SramBankGroup {
 
   const SramConfig& config() const { return config_; }
   const SramCounters& counters() const { return counters_; }
-  spatialvp::Picoseconds bankBusyTime(std::uint32_t bank) const { return banks_[bank].busyTime(); }
+  spatialvp::Picoseconds bankBusyTime(std::uint32_t bank) const;
   double dynamicEnergy() const;                                 // pJ
   double leakageEnergy(spatialvp::Picoseconds duration) const;  // pJ over `duration`
 
@@ -49,8 +50,9 @@ class SramBankGroup {
   spatialvp::Picoseconds period_;
   std::uint64_t word_bytes_;
   std::uint64_t words_per_chunk_;
-  std::vector<spatialvp::ContentionTimeline> banks_;
-  std::vector<std::uint64_t> words_per_bank_;  // scratch for one request
+  static constexpr std::uint32_t kMaxPorts = 16;      // SramConfig::validate's limit
+  std::vector<spatialvp::ContentionTimeline> ports_;  // bank b's ports at [b x ports, +ports)
+  std::vector<std::uint64_t> words_per_bank_;         // scratch for one request
   SramCounters counters_;
 };
 

@@ -66,10 +66,21 @@ std::uint32_t meshDistance(const MeshPoint& a, const MeshPoint& b) {
 std::vector<std::size_t> ringOrder(std::uint32_t width, std::uint32_t height, RingOrder order) {
   std::vector<std::size_t> nodes;
   const std::size_t count = static_cast<std::size_t>(width) * height;
-  if (order == RingOrder::kRowMajor || width < 2 || height < 2) {
+  if (order == RingOrder::kRowMajor || count <= 2) {
     for (std::size_t node = 0; node < count; ++node)
       nodes.push_back(node);
     return nodes;
+  }
+  if (width == 1 || height == 1) {
+    // A line has no cycle of unit hops: out over the even positions, back over the odd ones,
+    // so no hop is longer than 2 (node id = position on either kind of line).
+    for (std::size_t position = 0; position < count; position += 2)
+      nodes.push_back(position);
+    for (std::size_t position = count - 1 - count % 2;; position -= 2) {
+      nodes.push_back(position);
+      if (position < 2)
+        return nodes;
+    }
   }
   // A cycle of unit hops needs an even number of rows (or columns, then walk transposed):
   // boustrophedon over columns 1..W-1, then back down column 0.
@@ -80,21 +91,93 @@ std::vector<std::size_t> ringOrder(std::uint32_t width, std::uint32_t height, Ri
     return transpose ? static_cast<std::size_t>(column) * width + row
                      : static_cast<std::size_t>(row) * width + column;
   };
-  if (rows % 2 != 0) {
-    for (std::uint32_t row = 0; row < rows; ++row) {
-      for (std::uint32_t k = 0; k < columns; ++k)
-        nodes.push_back(id(row % 2 == 0 ? k : columns - 1 - k, row));
-    }
-    return nodes;
-  }
+  // Both odd: the grid is bipartite with an odd number of nodes, so every cycle through all of
+  // them has a hop of even length; one hop of 2 is the least. The even-row cycle is laid on rows
+  // 0..R-2 and the last row spliced into its row R-2, which it walks right to left: a detour
+  // down and back over each column pair (j, j-1), and one diagonal hop for the leftover corner.
+  const bool odd = rows % 2 != 0;
+  const std::uint32_t cycle_rows = odd ? rows - 1 : rows;
   nodes.push_back(id(0, 0));
-  for (std::uint32_t row = 0; row < rows; ++row) {
+  for (std::uint32_t row = 0; row < cycle_rows; ++row) {
+    if (odd && row == cycle_rows - 1) {
+      const std::uint32_t last = rows - 1;
+      nodes.push_back(id(columns - 1, row));
+      nodes.push_back(id(columns - 1, last));
+      for (std::uint32_t j = columns - 2;; j -= 2) {
+        nodes.push_back(id(j, row));
+        nodes.push_back(id(j, last));
+        nodes.push_back(id(j - 1, last));
+        nodes.push_back(id(j - 1, row));
+        if (j < 2)
+          break;
+      }
+      continue;
+    }
     for (std::uint32_t k = 1; k < columns; ++k)
       nodes.push_back(id(row % 2 == 0 ? k : columns - k, row));
   }
-  for (std::uint32_t row = rows - 1; row >= 1; --row)
-    nodes.push_back(id(0, row));
+  for (std::uint32_t row = cycle_rows - 1; row >= 1; --row) {
+    if (!(odd && row == cycle_rows - 1))
+      nodes.push_back(id(0, row));
+  }
   return nodes;
+}
+
+std::vector<std::size_t> groupedRingOrder(std::uint32_t width, std::uint32_t height,
+                                          std::size_t group, RingOrder order) {
+  const std::size_t count = static_cast<std::size_t>(width) * height;
+  if (order != RingOrder::kSnake || group < 2 || group >= count || count % group != 0)
+    return ringOrder(width, height, order);
+  // Consecutive cores of one big ring close with a long hop (a row of 4 on a 4 x 4 mesh: 3
+  // hops). Tile the mesh with a x b blocks that each have a unit-hop ring, the squarest first.
+  std::uint32_t best_a = 0;
+  for (std::uint32_t a = 1; a <= width; ++a) {
+    if (group % a != 0 || width % a != 0)
+      continue;
+    const auto b = static_cast<std::uint32_t>(group / a);
+    if (height % b != 0 || !unitHopRingExists(a, b))
+      continue;
+    auto skew = [&](std::uint32_t x) {
+      const std::uint32_t y = static_cast<std::uint32_t>(group / x);
+      return x > y ? x - y : y - x;
+    };
+    if (best_a == 0 || skew(a) < skew(best_a))
+      best_a = a;
+  }
+  if (best_a == 0)
+    return ringOrder(width, height, order);
+  const std::uint32_t a = best_a;
+  const auto b = static_cast<std::uint32_t>(group / a);
+  const auto local = ringOrder(a, b, RingOrder::kSnake);
+  std::vector<std::size_t> nodes;
+  for (std::uint32_t by = 0; by < height / b; ++by) {
+    for (std::uint32_t bx = 0; bx < width / a; ++bx) {
+      for (const std::size_t id : local) {
+        const std::uint32_t x = bx * a + static_cast<std::uint32_t>(id % a);
+        const std::uint32_t y = by * b + static_cast<std::uint32_t>(id / a);
+        nodes.push_back(static_cast<std::size_t>(y) * width + x);
+      }
+    }
+  }
+  return nodes;
+}
+
+bool unitHopRingExists(std::uint32_t width, std::uint32_t height) {
+  const std::size_t count = static_cast<std::size_t>(width) * height;
+  return count <= 2 || (width >= 2 && height >= 2 && count % 2 == 0);
+}
+
+std::uint32_t longestRingHop(const std::vector<std::size_t>& ring, std::uint32_t width) {
+  std::uint32_t longest = 0;
+  if (ring.size() < 2 || width == 0)
+    return longest;
+  auto point = [&](std::size_t node) {
+    return MeshPoint{static_cast<std::uint32_t>(node % width),
+                     static_cast<std::uint32_t>(node / width), false};
+  };
+  for (std::size_t i = 0; i < ring.size(); ++i)
+    longest = std::max(longest, meshDistance(point(ring[i]), point(ring[(i + 1) % ring.size()])));
+  return longest;
 }
 
 BlockTemplates::BlockTemplates(const spatialvp::star::TilingPlanInput& layer,
@@ -205,7 +288,10 @@ SpatialPlan planSpatial(const SpatialConfig& config) {
   SpatialPlan plan;
   plan.queries = layer.queries == 0 ? layer.seq_len : layer.queries;
   plan.query_blocks = (plan.queries + layer.query_block - 1) / layer.query_block;
-  const auto order = ringOrder(config.mesh_width, config.mesh_height, config.ring_order);
+  const auto order = config.dataflow == Dataflow::kHybrid
+                         ? groupedRingOrder(config.mesh_width, config.mesh_height,
+                                            config.ring_group, config.ring_order)
+                         : ringOrder(config.mesh_width, config.mesh_height, config.ring_order);
   plan.cores.resize(cores);
 
   auto blockRows = [&](std::size_t block) {

@@ -52,9 +52,20 @@ std::optional<MeshPoint> parseMeshPoint(const std::string& text, std::uint32_t w
 // Hops between two routers (XY distance).
 std::uint32_t meshDistance(const MeshPoint& a, const MeshPoint& b);
 
-// Node ids (y * width + x) in ring order. kSnake is a Hamiltonian cycle of unit hops when the
-// height is even (or the width is even, transposed); otherwise the closing hop is longer.
+// Node ids (y * width + x) in ring order. kSnake is a cycle of unit hops (a Hamiltonian cycle of
+// the grid) whenever one exists (unitHopRingExists); otherwise it is a ring whose longest hop is
+// the least possible, 2: one diagonal hop when both dimensions are odd, every other node out and
+// back on a 1 x N line. kRowMajor is node order (its closing hop spans the mesh).
 std::vector<std::size_t> ringOrder(std::uint32_t width, std::uint32_t height, RingOrder order);
+// Hybrid rings of `group` cores: node ids whose consecutive runs of `group` are rings of unit hops
+// where the mesh tiles into a x b blocks that have one (squarest first; 2 x 2 for 4 cores on
+// 4 x 4), else ringOrder (runs of the snake).
+std::vector<std::size_t> groupedRingOrder(std::uint32_t width, std::uint32_t height,
+                                          std::size_t group, RingOrder order);
+// A cycle of unit hops through every node exists iff W x H is even and W, H >= 2 (or <= 2 nodes).
+bool unitHopRingExists(std::uint32_t width, std::uint32_t height);
+// Longest XY distance between consecutive ring members, the closing pair included.
+std::uint32_t longestRingHop(const std::vector<std::size_t>& ring, std::uint32_t width);
 
 struct SpatialConfig {
   spatialvp::star::TilingPlanInput layer;  // the whole layer: all heads, all queries

@@ -125,6 +125,7 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
     }
     const std::size_t tiles = spatialvp::star::chooseTileCount(in);
     spatialvp::models::star::warnIfSorterBound(in, instanceName());
+    warnIfRingHopsLong();
     config_.tile_group = std::max<std::size_t>(1, std::min(config_.tile_group, tiles / members));
     templates_ = std::make_unique<BlockTemplates>(config_.layer, config_.tile_group);
   } catch (const std::invalid_argument& error) {
@@ -719,6 +720,39 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
   info.ports.push_back({"mesh", PortDirection::kInitiator,
                         "Core i's HBM and ring traffic, into the mesh at core i's node", true});
   registry.add<SpatialStarOrchestrator>(std::move(info));
+}
+
+void SpatialStarOrchestrator::warnIfRingHopsLong() const {
+  // A forwarded tile crosses every hop between consecutive members, so a long hop costs ring
+  // bandwidth and latency that a unit-hop ring would not; say so (once) rather than run it
+  // silently.
+  std::size_t rings = 0;
+  std::size_t long_rings = 0;
+  std::uint32_t longest = 0;
+  for (const CoreGroup& group : plan_.groups) {
+    if (!group.circulate || group.cores.size() < 2)
+      continue;
+    ++rings;
+    const std::uint32_t hop = longestRingHop(group.cores, config_.mesh_width);
+    long_rings += hop > 1 ? 1 : 0;
+    longest = std::max(longest, hop);
+  }
+  if (long_rings == 0)
+    return;
+  const std::string mesh =
+      std::to_string(config_.mesh_width) + " x " + std::to_string(config_.mesh_height);
+  std::string text = instanceName() + ": ";
+  if (rings == 1 && config_.ring_order == RingOrder::kSnake &&
+      !unitHopRingExists(config_.mesh_width, config_.mesh_height)) {
+    text += "the " + mesh + " mesh has no ring of one-hop links (both dimensions odd, or a " +
+            "line); the ring uses the embedding with the shortest longest hop, " +
+            std::to_string(longest) + " hops";
+  } else {
+    text += std::to_string(long_rings) + " of " + std::to_string(rings) + " rings (ring_order " +
+            (config_.ring_order == RingOrder::kSnake ? "snake" : "row_major") +
+            ") have consecutive members up to " + std::to_string(longest) + " mesh hops apart";
+  }
+  SC_REPORT_WARNING("spatialvp/spatial_star", text.c_str());
 }
 
 }  // namespace spatialvp::models::spatial_star

@@ -44,6 +44,8 @@ class SpatialStarOrchestrator : public Module {
 
  private:
   static constexpr std::size_t kUnits = 4;  // DLZS, SADS, KV generation, SU-FA
+  // Warns for every ring whose consecutive members are more than one mesh hop apart.
+  void warnIfRingHopsLong() const;
   using Socket = tlm_utils::simple_initiator_socket<SpatialStarOrchestrator>;
 
   struct Round {

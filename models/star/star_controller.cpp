@@ -301,6 +301,17 @@ void StarController::run() {
   // Layer scope: when the Q projection of (head, block) ends; that block's first A-hat waits.
   std::pair<std::size_t, std::size_t> q_block{SIZE_MAX, SIZE_MAX};
   Picoseconds q_done = 0;
+  // Write-backs wait here until the fetcher's reads have caught up with their time: sent at
+  // once, a write timed at a block's end would reach the DRAM before earlier-timed prefetches
+  // of the next block, and a bus served in call order would leave idle the time between.
+  std::deque<std::pair<std::uint64_t, Picoseconds>> pending_writes;
+  auto flushWrites = [&](Picoseconds up_to) {
+    while (!pending_writes.empty() && pending_writes.front().second <= up_to) {
+      const auto [bytes, at] = pending_writes.front();
+      pending_writes.pop_front();
+      finish_ = std::max(finish_, dramTransfer(bytes, true, at));
+    }
+  };
 
   for (const auto& work : plan_.work) {
     const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
@@ -330,6 +341,7 @@ void StarController::run() {
     if (work.bytes.dram_read > 0) {
       // Double-buffered fetch: the next tile's data streams in while the previous tile computes.
       const Picoseconds issue = std::max({now, previous_fetch_done, previous_dlzs_start});
+      flushWrites(issue);
       const Picoseconds fetched = dramTransfer(work.bytes.dram_read, false, issue);
       previous_fetch_done = fetched;
       if (fetched > ready)
@@ -355,10 +367,12 @@ void StarController::run() {
     last_ready[unit] = std::max(last_ready[unit], ready);
     if (!projection)
       tile_ready = end;
-    Picoseconds finished_at = end;
-    if (work.bytes.dram_write > 0)
-      finished_at = dramTransfer(work.bytes.dram_write, true, end);
-    finish_ = std::max(finish_, finished_at);
+    if (work.bytes.dram_write > 0) {
+      const auto later = std::find_if(pending_writes.begin(), pending_writes.end(),
+                                      [end](const auto& write) { return write.second > end; });
+      pending_writes.insert(later, {work.bytes.dram_write, end});
+    }
+    finish_ = std::max(finish_, end);
 
     const Picoseconds frontier = *std::min_element(last_ready.begin(), last_ready.end());
     if (frontier > now) {
@@ -367,6 +381,7 @@ void StarController::run() {
         keeper.sync();
     }
   }
+  flushWrites(std::numeric_limits<Picoseconds>::max());
   if (functional_)
     checkFunctional();
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());

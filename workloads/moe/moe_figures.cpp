@@ -135,7 +135,8 @@ std::vector<FigureRow> computeMoeFigures(const FigureOptions& options) {
                   reduction(none.mean.moeCommunication(), ni.mean.moeCommunication()), "%",
                   balancer_condition});
   rows.push_back({"peak / mean device load without balancing", "S3/S4", 2.0, none.mean.imbalance,
-                  "x", "max die tokens / mean, HER 4 wafers (routing skew calibrated to this)"});
+                  "x", "max die tokens / mean, HER 4 wafers (routing skew calibrated to this)",
+                  "calibrated"});
   rows.push_back({"topology-aware vs greedy migration overhead", "S3 provisional", 2.6,
                   topology.mean.migration_stall > 0.0
                       ? greedy.mean.migration_stall / topology.mean.migration_stall
@@ -167,9 +168,9 @@ std::vector<FigureRow> computeMoeFigures(const FigureOptions& options) {
                   reduction(nvl_none.moeTime(), nvl_balanced.moeTime()), "%",
                   "MoE time, greedy-invasive vs none"});
   rows.push_back({"WSC vs DGX communication latency", "S4 provisional", 56.0, kNotModelled, "%",
-                  "no DGX (multi-node) model"});
+                  "no DGX (multi-node) model", "not modelled"});
   rows.push_back({"ER on top of WSC vs DGX", "S4 provisional", 35.0, kNotModelled, "%",
-                  "no DGX (multi-node) model"});
+                  "no DGX (multi-node) model", "not modelled"});
   return rows;
 }
 

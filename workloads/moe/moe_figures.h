@@ -13,6 +13,9 @@ struct FigureRow {
   double model = 0.0;      // NaN when not modelled
   std::string unit;        // "%" (reduction or gain) or "x"
   std::string condition;   // how the model value was obtained
+  // "model" (an outcome of the model), "calibrated" (an input was chosen to give the published
+  // value, so agreement is by construction) or "not modelled".
+  std::string label = "model";
 };
 
 struct FigureOptions {

@@ -5,11 +5,13 @@
 
 #include "support/run_report_lookup.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 #include "models/spatial_star/spatial_plan.h"
 #include "platform/core/config_error.h"
@@ -95,19 +97,69 @@ void checkSameWorkAsSingleCore(const RunReport& report) {
 
 }  // namespace
 
-TEST_CASE("Spatial-STAR: the snake ring is a cycle of one-hop links", "[spatial_star]") {
-  for (const auto& [w, h] :
-       {std::pair<std::uint32_t, std::uint32_t>{4, 4}, {2, 2}, {3, 4}, {4, 3}}) {
-    const auto order = ringOrder(w, h, RingOrder::kSnake);
-    REQUIRE(order.size() == static_cast<std::size_t>(w) * h);
-    CHECK(std::set<std::size_t>(order.begin(), order.end()).size() == order.size());
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      const std::size_t a = order[i], b = order[(i + 1) % order.size()];
-      const MeshPoint pa{static_cast<std::uint32_t>(a % w), static_cast<std::uint32_t>(a / w)};
-      const MeshPoint pb{static_cast<std::uint32_t>(b % w), static_cast<std::uint32_t>(b / w)};
-      CHECK(meshDistance(pa, pb) == 1);
+namespace {
+// Hops between consecutive members of `order` on a `width`-wide mesh, the closing pair included.
+std::vector<std::uint32_t> ringHops(const std::vector<std::size_t>& order, std::uint32_t width) {
+  std::vector<std::uint32_t> hops;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::size_t a = order[i], b = order[(i + 1) % order.size()];
+    const MeshPoint pa{static_cast<std::uint32_t>(a % width),
+                       static_cast<std::uint32_t>(a / width)};
+    const MeshPoint pb{static_cast<std::uint32_t>(b % width),
+                       static_cast<std::uint32_t>(b / width)};
+    hops.push_back(meshDistance(pa, pb));
+  }
+  return hops;
+}
+}  // namespace
+
+TEST_CASE("Spatial-STAR: the snake ring visits every core once with the shortest hops",
+          "[spatial_star]") {
+  for (std::uint32_t w = 1; w <= 9; ++w) {
+    for (std::uint32_t h = 1; h <= 9; ++h) {
+      CAPTURE(w, h);
+      const auto order = ringOrder(w, h, RingOrder::kSnake);
+      REQUIRE(order.size() == static_cast<std::size_t>(w) * h);
+      CHECK(std::set<std::size_t>(order.begin(), order.end()).size() == order.size());
+      CHECK(*std::max_element(order.begin(), order.end()) < order.size());
+      const auto hops = ringHops(order, w);
+      const std::uint32_t longest = *std::max_element(hops.begin(), hops.end());
+      CHECK(longestRingHop(order, w) == longest);
+      // Hamiltonian cycles of the grid exist iff W x H is even and both are >= 2.
+      const bool even_grid = w >= 2 && h >= 2 && (w * h) % 2 == 0;
+      CHECK(unitHopRingExists(w, h) == (even_grid || w * h <= 2));
+      if (w * h == 1)
+        CHECK(longest == 0);
+      else if (unitHopRingExists(w, h))
+        CHECK(longest == 1);
+      else  // no unit-hop ring: the least possible longest hop is 2 (parity / a path graph)
+        CHECK(longest == 2);
+      if (w >= 3 && h >= 3 && !unitHopRingExists(w, h))  // odd x odd: exactly one diagonal hop
+        CHECK(std::count(hops.begin(), hops.end(), 2u) == 1);
     }
   }
+  // Hybrid rings: blocks with unit-hop rings where the mesh tiles into them, every core once.
+  for (const auto& [w, h, g, unit] :
+       {std::tuple<std::uint32_t, std::uint32_t, std::size_t, bool>{4, 4, 4, true},
+        {4, 4, 8, true},
+        {4, 4, 2, true},
+        {6, 4, 6, true},
+        {3, 3, 3, false}}) {
+    CAPTURE(w, h, g);
+    const auto order = groupedRingOrder(w, h, g, RingOrder::kSnake);
+    REQUIRE(order.size() == static_cast<std::size_t>(w) * h);
+    CHECK(std::set<std::size_t>(order.begin(), order.end()).size() == order.size());
+    std::uint32_t longest = 0;
+    for (std::size_t first = 0; first < order.size(); first += g) {
+      const std::vector<std::size_t> ring(order.begin() + static_cast<std::ptrdiff_t>(first),
+                                          order.begin() + static_cast<std::ptrdiff_t>(first + g));
+      longest = std::max(longest, longestRingHop(ring, w));
+    }
+    CHECK((longest == 1) == unit);
+  }
+  // The shipped 4 x 4 ring is the same unit-hop snake as before the odd cases were added.
+  CHECK(ringOrder(4, 4, RingOrder::kSnake) ==
+        std::vector<std::size_t>{0, 1, 2, 3, 7, 6, 5, 9, 10, 11, 15, 14, 13, 12, 8, 4});
   // Ring waves: over one round every member sees every tile group exactly once.
   for (std::size_t position = 0; position < 4; ++position) {
     std::multiset<std::size_t> seen;

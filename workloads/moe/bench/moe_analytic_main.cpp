@@ -65,8 +65,10 @@ int main(int argc, char** argv) {
     const auto rows = computeMoeFigures(options);
     std::printf(
         "MoEntwine figures: ANALYTIC MODEL (fluid link loads + die roofline), not the "
-        "timed platform\n");
-    std::printf("%-48s %-16s %10s %10s %7s\n", "claim", "source", "published", "analytic", "ratio");
+        "timed platform\nlabel: model = an outcome of the model; calibrated = an input was chosen "
+        "to give the published value (equal by construction); not modelled\n");
+    std::printf("%-48s %-16s %10s %10s %7s  %s\n", "claim", "source", "published", "analytic",
+                "ratio", "label");
     for (const FigureRow& row : rows) {
       char published[32];
       char analytic[32];
@@ -79,8 +81,8 @@ int main(int argc, char** argv) {
         std::snprintf(analytic, sizeof analytic, "%.2f%s", row.model, row.unit.c_str());
         std::snprintf(ratio, sizeof ratio, "%.2f", row.model / row.published);
       }
-      std::printf("%-48s %-16s %10s %10s %7s\n", row.claim.c_str(), row.source.c_str(), published,
-                  analytic, ratio);
+      std::printf("%-48s %-16s %10s %10s %7s  %s\n", row.claim.c_str(), row.source.c_str(),
+                  published, analytic, ratio, row.label.c_str());
       std::printf("    %s\n", row.condition.c_str());
     }
     std::printf("(figures computed in %.1f s)\n", seconds(start));
