@@ -144,3 +144,26 @@ TEST_CASE("Wafer MoE faults: the sampled fault set is the seed's, run after run"
   REQUIRE(value(first, "faults.dead_links") > 0);
   CHECK(first == again);
 }
+
+TEST_CASE("Wafer MoE faults: the balancer places no replica on a die that cannot compute",
+          "[wafer_moe][faults]") {
+  // x3y3 dead (die 27 on the one wafer), x5y2 with a dead HBM stack (die 21); the NI-Balancer
+  // replicates hot experts (replica_live lists where each replica went live).
+  const auto counters = test::cliCounters(
+      "faults_balancer",
+      {"orch.sample_layers=4", "orch.balancer=ni", "orch.iterations=8", "orch.balancer_alpha=0.3",
+       "'net.faults.dead_dies=[x3y3]'", "'net.faults.dead_hbm=[x5y2]'"});
+  REQUIRE(test::jsonCounter(counters, "migrations_completed") > 0.0);
+  std::ifstream file(SPATIALVP_BINARY_DIR "/wafer_moe_faults_balancer/orch.replica_live.csv");
+  std::string line;
+  std::getline(file, line);  // layer,die,slot,...
+  int replicas = 0;
+  while (std::getline(file, line)) {
+    const std::size_t first = line.find(',');
+    const int die = std::stoi(line.substr(first + 1, line.find(',', first + 1) - first - 1));
+    CHECK(die != 27);
+    CHECK(die != 21);
+    ++replicas;
+  }
+  CHECK(replicas > 0);
+}
