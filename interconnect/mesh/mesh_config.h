@@ -8,6 +8,7 @@
 
 #include "interconnect/link/link_params.h"
 #include "interconnect/mesh/mesh_types.h"
+#include "interconnect/mesh/wafer_faults.h"
 
 namespace spatialvp::interconnect {
 
@@ -43,6 +44,11 @@ struct MeshConfig {
   // Positions along a facing wafer edge (local y on east/west edges, local x on north/south
   // edges) that carry an inter-wafer link; empty = every edge router.
   std::vector<int> inter_wafer_link_offsets;
+  // Dead dies, dead or degraded links, dead HBM stacks (none by default). With dead dies or
+  // links the mesh routes up*/down* around them (fault_tolerant_routing.h); degraded links
+  // serialise at their reduced bandwidth; MeshNetwork resolves and checks the spec
+  // (FaultSpecError).
+  WaferFaultSpec faults;
 
   static constexpr std::uint32_t kMaxDimension = 4096;
   static constexpr std::uint64_t kMaxRouters = 1u << 20;

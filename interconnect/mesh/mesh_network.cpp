@@ -59,6 +59,16 @@ MeshNetwork::MeshNetwork(const MeshConfig& config) : config_(checked(config)) {
                            static_cast<int>(config_.height / config_.wafer_height),
                            config_.inter_wafer_link_offsets, "mesh.inter_wafer_link_offsets");
   }
+  if (config_.faults.any()) {
+    // Faults are resolved over the links that exist: the partition's, or the whole grid's.
+    const WaferGridRouting grid =
+        wafer_routing_ ? *wafer_routing_
+                       : WaferGridRouting(static_cast<int>(config_.width),
+                                          static_cast<int>(config_.height), 1, 1, {}, "mesh");
+    faults_ = WaferFaults(config_.faults, grid);
+    if (faults_.reroutes())
+      fault_routing_.emplace(grid, faults_);
+  }
 
   const std::uint32_t routers = nodes();
   const std::uint32_t output_channels = routers * kPortsPerRouter;
@@ -80,6 +90,30 @@ MeshNetwork::MeshNetwork(const MeshConfig& config) : config_(checked(config)) {
       if (is_endpoint) {
         input_channel_[endpointIndex(endpoint)] = next_channel++;
         channel_kinds_.push_back(kindOfPort(port));
+      }
+    }
+  }
+  channel_params_.assign(kinds_, kinds_ + kChannelKinds);
+  channel_param_.resize(next_channel);
+  for (std::uint32_t channel = 0; channel < next_channel; ++channel)
+    channel_param_[channel] = static_cast<std::uint8_t>(channel_kinds_[channel]);
+  if (!faults_.empty()) {
+    // A degraded link serialises at its reduced bandwidth; framing and flight latency stay.
+    for (NodeId router = 0; router < routers; ++router) {
+      for (std::uint32_t p = 0; p < 4; ++p) {
+        const double fraction =
+            faults_.linkFraction(static_cast<int>(router), static_cast<GridStep>(p));
+        const std::uint32_t channel = outputChannelIndex(router, static_cast<Port>(p));
+        if (fraction <= 0.0 || fraction >= 1.0 || !isRouterToRouter(channel_kinds_[channel]))
+          continue;
+        KindParams degraded = kinds_[static_cast<std::size_t>(channel_kinds_[channel])];
+        degraded.link.bandwidth_bytes_per_second *= fraction;
+        degraded.full_packet_serialisation =
+            degraded.link.serialisation(config_.packet_payload_bytes);
+        degraded.flit_ps =
+            transferTime(config_.link.flit_bytes, degraded.link.bandwidth_bytes_per_second);
+        channel_param_[channel] = static_cast<std::uint8_t>(channel_params_.size());
+        channel_params_.push_back(degraded);
       }
     }
   }
@@ -132,8 +166,9 @@ std::vector<std::pair<NodeId, Port>> MeshNetwork::outputPath(Endpoint source,
   checkEndpoint(destination, "destination");
   std::vector<std::pair<NodeId, Port>> path;
   NodeId router = source.router;
+  bool descending = false;
   while (router != destination.router) {
-    const Port out = route(router, destination.router);
+    const Port out = route(router, destination.router, descending);
     path.emplace_back(router, out);
     router = neighbour(router, out);
   }
@@ -142,13 +177,14 @@ std::vector<std::pair<NodeId, Port>> MeshNetwork::outputPath(Endpoint source,
 }
 
 std::uint32_t MeshNetwork::hops(NodeId source_router, NodeId destination_router) const {
-  if (!wafer_routing_) {
+  if (!wafer_routing_ && !fault_routing_) {
     return distance(xOf(source_router), xOf(destination_router)) +
            distance(yOf(source_router), yOf(destination_router));
   }
   std::uint32_t links = 0;
+  bool descending = false;
   for (NodeId router = source_router; router != destination_router; ++links)
-    router = neighbour(router, route(router, destination_router));
+    router = neighbour(router, route(router, destination_router, descending));
   return links;
 }
 
@@ -163,6 +199,12 @@ std::uint32_t MeshNetwork::inputChannelIndex(const Endpoint& endpoint) const {
 }
 
 void MeshNetwork::checkEndpoint(const Endpoint& endpoint, const char* role) const {
+  if (isEndpoint(endpoint) && faults_.dieDead(static_cast<int>(endpoint.router))) {
+    throw std::invalid_argument(
+        std::string("mesh transfer: ") + role + " router " +
+        WaferFaults::nodeName(static_cast<int>(endpoint.router), static_cast<int>(config_.width)) +
+        " is a dead die (mesh faults)");
+  }
   if (isEndpoint(endpoint))
     return;
   throw std::invalid_argument(std::string("mesh transfer: ") + role + " endpoint (router " +
@@ -173,13 +215,17 @@ void MeshNetwork::checkEndpoint(const Endpoint& endpoint, const char* role) cons
                               "; compass ports only where they face off the mesh)");
 }
 
-Port MeshNetwork::route(NodeId from, NodeId to) const {
+Port MeshNetwork::route(NodeId from, NodeId to, bool& descending) const {
   static_assert(static_cast<int>(GridStep::kXPlus) == static_cast<int>(Port::kEast) &&
                     static_cast<int>(GridStep::kXMinus) == static_cast<int>(Port::kWest) &&
                     static_cast<int>(GridStep::kYPlus) == static_cast<int>(Port::kNorth) &&
                     static_cast<int>(GridStep::kYMinus) == static_cast<int>(Port::kSouth) &&
                     static_cast<int>(GridStep::kArrived) == static_cast<int>(Port::kLocal),
                 "a grid step is a router port");
+  if (fault_routing_) {
+    return static_cast<Port>(
+        fault_routing_->nextStep(static_cast<int>(from), static_cast<int>(to), descending));
+  }
   const auto x = static_cast<int>(xOf(from));
   const auto y = static_cast<int>(yOf(from));
   const auto to_x = static_cast<int>(xOf(to));
@@ -259,12 +305,12 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
                                                   std::uint64_t payload_bytes, Picoseconds ready_ps,
                                                   FlowCounters& flow) {
   const bool full = payload_bytes == config_.packet_payload_bytes;
-  auto serialisation = [&](ChannelKind kind) {
-    const KindParams& params = kinds_[static_cast<std::size_t>(kind)];
+  auto serialisation = [&](std::uint32_t channel) {
+    const KindParams& params = paramsOf(channel);
     return full ? params.full_packet_serialisation : params.link.serialisation(payload_bytes);
   };
-  auto wireBytes = [&](ChannelKind kind) {
-    const KindParams& params = kinds_[static_cast<std::size_t>(kind)];
+  auto wireBytes = [&](std::uint32_t channel) {
+    const KindParams& params = paramsOf(channel);
     return full ? params.full_packet_wire_bytes : params.link.wireBytes(payload_bytes);
   };
   const Picoseconds router_latency = config_.router_latency_ps;
@@ -283,11 +329,12 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
   Picoseconds held_since = 0;
   PacketTiming timing{0, 0, 0};
   std::uint32_t routers_traversed = 0;
-  const std::uint64_t input_wire_bytes = wireBytes(kind);
+  const std::uint64_t input_wire_bytes = wireBytes(channel);
+  bool descending = false;
 
   for (bool first = true;; first = false) {
     const bool into_router = buffer != kNoChannel;
-    const Picoseconds own = serialisation(kind);
+    const Picoseconds own = serialisation(channel);
     Picoseconds earliest = head;
     BufferOccupancy::Grant grant;
     if (into_router) {
@@ -301,15 +348,15 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
     if (first)
       timing.start_ps = start;
 
-    countChannel(channel, kind, payload_bytes, wireBytes(kind), hold);
+    countChannel(channel, kind, payload_bytes, wireBytes(channel), hold);
 
     // The tail leaves the buffer it was sitting in once it has crossed this channel's input.
     if (held_buffer != nullptr)
       held_buffer->occupy(held_slot, held_since, start + hold);
-    const Picoseconds flight = kinds_[static_cast<std::size_t>(kind)].link.latency_ps;
+    const Picoseconds flight = paramsOf(channel).link.latency_ps;
     if (!into_router) {
       timing.delivered_ps = start + hold + flight;
-      const Picoseconds flit = kinds_[static_cast<std::size_t>(kind)].flit_ps;
+      const Picoseconds flit = paramsOf(channel).flit_ps;
       timing.head_delivered_ps = start + (flit > 0 ? std::min(flit, hold) : hold) + flight;
       flow.bytes_delivered += payload_bytes;  // the tail has left the mesh
       ++flow.packets_delivered;
@@ -323,8 +370,8 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
     ++routers_traversed;
 
     // Route: next channel leaves `router` through `out`.
-    const Port out =
-        router == destination.router ? destination.port : route(router, destination.router);
+    const Port out = router == destination.router ? destination.port
+                                                  : route(router, destination.router, descending);
     channel = outputChannelIndex(router, out);
     kind = channel_kinds_[channel];
     if (isRouterToRouter(kind)) {
@@ -398,9 +445,10 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
     hop.kind = kindOfPort(source.port);
     wormhole_hops_.push_back(hop);
   }
+  bool descending = false;
   for (NodeId router = source.router;;) {
-    const Port out =
-        router == destination.router ? destination.port : route(router, destination.router);
+    const Port out = router == destination.router ? destination.port
+                                                  : route(router, destination.router, descending);
     WormholeHop hop;
     hop.channel = outputChannelIndex(router, out);
     hop.kind = channel_kinds_[hop.channel];
@@ -419,7 +467,7 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
   const std::size_t channels = wormhole_hops_.size();
   wormhole_path_.resize(channels);
   for (std::size_t i = 0; i < channels; ++i) {
-    const KindParams& params = kinds_[static_cast<std::size_t>(wormhole_hops_[i].kind)];
+    const KindParams& params = paramsOf(wormhole_hops_[i].channel);
     wormhole_path_[i].flit_ps = params.flit_ps;
     wormhole_path_[i].latency_ps = params.link.latency_ps;
     wormhole_hops_[i].hold_ps = params.flit_ps * packet.flits;
@@ -482,13 +530,12 @@ Picoseconds MeshNetwork::zeroLoadPacketLatency(Endpoint source, Endpoint destina
                                                std::uint64_t payload_bytes) const {
   if (config_.flow_control == FlowControl::kWormhole) {
     std::vector<WormholeChannel> path;
-    auto add = [&](ChannelKind kind) {
-      const KindParams& params = kinds_[static_cast<std::size_t>(kind)];
+    auto add = [&](const KindParams& params) {
       path.push_back({params.flit_ps, params.link.latency_ps, 0, 0});
     };
-    add(kindOfPort(source.port));
+    add(kinds_[static_cast<std::size_t>(kindOfPort(source.port))]);
     for (const auto& [router, port] : outputPath(source, destination))
-      add(channel_kinds_[outputChannelIndex(router, port)]);
+      add(paramsOf(outputChannelIndex(router, port)));
     WormholeFlow packet;
     packet.flits =
         std::max<std::uint64_t>(1, config_.link.wireBytes(payload_bytes) / config_.link.flit_bytes);
@@ -503,8 +550,7 @@ Picoseconds MeshNetwork::zeroLoadPacketLatency(Endpoint source, Endpoint destina
   std::uint32_t routers = 0;
   // outputPath checks the endpoints; it lists the D router-to-router links, then the exit port.
   for (const auto& [router, port] : outputPath(source, destination)) {
-    const LinkParams& channel =
-        kinds_[static_cast<std::size_t>(channel_kinds_[outputChannelIndex(router, port)])].link;
+    const LinkParams& channel = paramsOf(outputChannelIndex(router, port)).link;
     latency += channel.latency_ps;
     serialisation = std::max(serialisation, channel.serialisation(payload_bytes));
     ++routers;

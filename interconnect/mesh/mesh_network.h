@@ -20,6 +20,7 @@
 
 #include "interconnect/link/link_params.h"
 #include "interconnect/mesh/buffer_occupancy.h"
+#include "interconnect/mesh/fault_tolerant_routing.h"
 #include "interconnect/mesh/mesh_config.h"
 #include "interconnect/mesh/mesh_types.h"
 #include "interconnect/mesh/wafer_grid_routing.h"
@@ -88,7 +89,8 @@ struct MeshEnergyCounters {
 
 class MeshNetwork {
  public:
-  // Throws std::invalid_argument listing every problem found by config.validate().
+  // Throws std::invalid_argument listing every problem found by config.validate(), or
+  // FaultSpecError for a bad fault spec.
   explicit MeshNetwork(const MeshConfig& config);
 
   // Moves `bytes` from `source` to `destination`, ready at `ready_ps`: cut into packets of
@@ -142,6 +144,8 @@ class MeshNetwork {
   void retire(Picoseconds horizon_ps);
 
   const MeshConfig& config() const { return config_; }
+  // The resolved fault map (explicit and sampled faults); empty() without faults.
+  const WaferFaults& faults() const { return faults_; }
 
  private:
   struct KindParams {
@@ -173,7 +177,9 @@ class MeshNetwork {
   Picoseconds wormholeHeadTime(WormholeHop& hop, Picoseconds earliest, Picoseconds wire_ps) const;
   void countChannel(std::uint32_t channel, ChannelKind kind, std::uint64_t payload_bytes,
                     std::uint64_t wire_bytes, Picoseconds busy_ps);
-  Port route(NodeId from, NodeId to) const;
+  // Next output port; `descending` is the up*/down* route state (start false), unused
+  // without faults.
+  Port route(NodeId from, NodeId to, bool& descending) const;
   NodeId neighbour(NodeId router, Port port) const;
   std::uint32_t outputChannelIndex(NodeId router, Port port) const {
     return router * kPortsPerRouter + static_cast<std::uint32_t>(port);
@@ -186,9 +192,19 @@ class MeshNetwork {
   bool linkMissing(NodeId router, Port port) const;  // an inter-wafer link left out
   static std::uint64_t flowKey(const Endpoint& source, const Endpoint& destination);
 
+  const KindParams& paramsOf(std::uint32_t channel) const {
+    return channel_params_[channel_param_[channel]];
+  }
+
   MeshConfig config_;
   KindParams kinds_[kChannelKinds];
+  // Per channel, an index into channel_params_: the kind's parameters (entries 0..3, = kinds_)
+  // or a degraded link's (further entries, the kind at reduced bandwidth).
+  std::vector<KindParams> channel_params_;
+  std::vector<std::uint8_t> channel_param_;
   std::optional<WaferGridRouting> wafer_routing_;  // set with a wafer partition
+  WaferFaults faults_;
+  std::optional<FaultTolerantRouting> fault_routing_;  // set when faults_.reroutes()
   // Channels 0 .. 5N-1: router r's output port p at r*5+p (mesh link, edge outbound, ejection).
   // Channels 5N .. : inbound ports (injection, edge inbound), looked up via input_channel_.
   std::vector<ContentionTimeline> timelines_;

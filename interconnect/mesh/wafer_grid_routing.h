@@ -191,6 +191,23 @@ class WaferGridRouting {
     }
   }
 
+  // The step back over the same link.
+  static GridStep reverse(GridStep step) {
+    switch (step) {
+      case GridStep::kXPlus:
+        return GridStep::kXMinus;
+      case GridStep::kXMinus:
+        return GridStep::kXPlus;
+      case GridStep::kYPlus:
+        return GridStep::kYMinus;
+      case GridStep::kYMinus:
+        return GridStep::kYPlus;
+      case GridStep::kArrived:
+        break;
+    }
+    return GridStep::kArrived;
+  }
+
   static GridStep dimensionOrderStep(int x, int y, int to_x, int to_y, bool x_first) {
     if (x_first && x != to_x)
       return to_x > x ? GridStep::kXPlus : GridStep::kXMinus;

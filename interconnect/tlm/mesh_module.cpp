@@ -8,6 +8,7 @@
 
 #include "interconnect/mesh/attachment_point.h"
 #include "interconnect/tlm/link_param_schema.h"
+#include "interconnect/tlm/mesh_fault_params.h"
 
 namespace spatialvp::interconnect {
 
@@ -151,6 +152,7 @@ MeshConfig meshConfigFrom(const ParamValues& params) {
   config.inter_wafer_link = linkOverride(params, "inter_wafer_link", config.link, true);
   for (const std::int64_t offset : params.integers("inter_wafer_link_offsets"))
     config.inter_wafer_link_offsets.push_back(static_cast<int>(offset));
+  config.faults = readFaultSpec(params, config.width, config.height);
   const auto problems = config.validate();
   if (!problems.empty()) {
     const CoreProblem first = splitCoreProblem(problems.front());
@@ -163,7 +165,7 @@ MeshConfig meshConfigFrom(const ParamValues& params) {
 
 MeshModule::MeshModule(sc_core::sc_module_name name, const ModuleContext& context)
     : Module(name, context),
-      network_(meshConfigFrom(params())),
+      network_(buildMeshNetwork(params(), meshConfigFrom(params()))),
       control_bytes_(wholeBytesOf(params(), "control_size", 1ULL << 32)) {
   input_endpoints_ = readAttachments(params(), "in_nodes", network_.width(), network_.height());
   output_endpoints_ = readAttachments(params(), "out_nodes", network_.width(), network_.height());
@@ -490,6 +492,7 @@ void registerMeshModule(ModuleRegistry& registry) {
       .byDefault("[]")
       .atLeast(0)
       .atMost(4095);
+  declareFaultParams(schema);
   schema
       .quantity("control_size", dims::data(),
                 "Payload of a read request or write acknowledgement packet (header added on top)")

@@ -32,6 +32,7 @@ class MeshModule : public Module, public MeshTopologySource {
   const std::vector<Endpoint>& outputAttachments() const override { return output_endpoints_; }
   std::optional<std::size_t> outputFor(std::uint64_t address) const override;
   std::string whereWritten(const std::string& param) const override;
+  const WaferFaults& faults() const override { return network_.faults(); }
 
  private:
   struct AddressRange {

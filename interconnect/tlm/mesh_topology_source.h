@@ -23,6 +23,9 @@ class MeshTopologySource {
   virtual const std::vector<Endpoint>& outputAttachments() const = 0;
   // The output whose address range holds `address`, if any.
   virtual std::optional<std::size_t> outputFor(std::uint64_t address) const = 0;
+  // The wafer's fault map (dead dies, dead or degraded links, dead HBM stacks); empty() when
+  // fault-free. The mesh resolves it once (sampled faults included); readers never re-sample.
+  virtual const WaferFaults& faults() const = 0;
   // "net.width (platform.yaml:31:14)": the mesh parameter behind a fact, for error messages.
   virtual std::string whereWritten(const std::string& param) const = 0;
 };

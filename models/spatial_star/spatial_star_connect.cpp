@@ -45,6 +45,11 @@ void SpatialStarOrchestrator::connected(const PlatformView& view) {
                                     " x " + std::to_string(mesh->meshConfig().height) + " mesh (" +
                                     mesh->whereWritten("width") + ")");
   }
+  if (!mesh->faults().empty()) {  // the ring and head plans assume every core and link
+    params().fail("mesh_width",
+                  "the Spatial-STAR plans do not route around faults, but the mesh bound to "
+                  "mesh[] has some (its faults.* parameters)");
+  }
   // Where an address lands, as "out[j] at N1", for messages.
   auto landing = [&](std::uint64_t address) -> std::string {
     const auto out = mesh->outputFor(address);

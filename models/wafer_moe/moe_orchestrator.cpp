@@ -424,6 +424,11 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   std::vector<int> token_owner(forward_on_demand ? static_cast<std::size_t>(routing.tokens) : 0);
   for (int token = 0; token < routing.tokens; ++token) {
     const int group = token % groups;
+    if (!mapping.groupLive(group)) {  // a faulty group serves no tokens (README "Faults")
+      if (forward_on_demand)
+        token_owner[static_cast<std::size_t>(token)] = -1;
+      continue;
+    }
     const int owner = mapping.member(group, (token / groups) % tp);
     if (forward_on_demand)
       token_owner[static_cast<std::size_t>(token)] = owner;
@@ -456,6 +461,8 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   const Picoseconds attention_start = *std::min_element(ready_.begin(), ready_.end());
   double attention_max = 0.0;
   for (std::size_t d = 0; d < dies; ++d) {
+    if (!mapping.groupLive(mapping.group(static_cast<int>(d))))
+      continue;
     const double tokens =
         group_tokens[static_cast<std::size_t>(mapping.group(static_cast<int>(d)))];
     const double context = decode_ ? sequence_length_ : sequence_length_ / 2.0;

@@ -40,6 +40,10 @@
 #include "workloads/moe/phase_traffic_builder.h"
 #include "workloads/moe/sram_weight_pinning.h"
 
+namespace spatialvp::interconnect {
+class MeshTopologySource;
+}
+
 namespace spatialvp::models::wafer_moe {
 
 class MoeOrchestrator : public Module {
@@ -142,6 +146,9 @@ class MoeOrchestrator : public Module {
   void rxTransport(int die, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   // The per-phase link heat maps and the migration and iteration series, as stats tables.
   void reportTables(ModuleStats& stats) const;
+  // Faults (moe_orchestrator_faults.cpp): adopt the mesh's fault map; report its counts.
+  void adoptFaults(const interconnect::MeshTopologySource& mesh);
+  void reportFaults(ModuleStats& stats) const;
 
   // Configuration.
   moe::MoeModel model_;

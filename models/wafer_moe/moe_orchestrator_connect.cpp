@@ -111,6 +111,7 @@ void MoeOrchestrator::connected(const PlatformView& view) {
       static_cast<double>(net.link.latency_ps + net.router_latency_ps) * 1e-12,
       inter_wafer.bandwidth_bytes_per_second,
       static_cast<double>(inter_wafer.latency_ps + net.router_latency_ps) * 1e-12);
+  adoptFaults(*mesh);
 }
 
 }  // namespace spatialvp::models::wafer_moe

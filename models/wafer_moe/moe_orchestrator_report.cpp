@@ -162,6 +162,7 @@ void MoeOrchestrator::reportStats(ModuleStats& stats) const {
                        " MoE layers per iteration (sample_layers): headline times and "
                        "throughput are scaled up, counters and energy cover the simulated layers");
   }
+  reportFaults(stats);
   reportTables(stats);
 }
 

@@ -75,6 +75,22 @@ double MeshTopology::zeroLoadTime(int src, int dst, double bytes) const {
   return src == dst ? 0.0 : bytes / slowest + latency;
 }
 
+void MeshTopology::adoptFaults(const interconnect::WaferFaults& faults) {
+  if (faults.empty())
+    return;
+  if (faults.width() != grid_width_ || faults.height() != grid_height_)
+    throw std::invalid_argument("MeshTopology: the fault map is of another die grid");
+  faults_ = faults;
+  if (faults_.reroutes())
+    fault_routing_.emplace(routing_, faults_);
+  for (int link = 0; link < linkIdCount(); ++link) {
+    if (link_exists_[link] &&
+        faults_.linkFraction(nodeOf(linkSource(link)),
+                             static_cast<interconnect::GridStep>(link % 4)) == 0.0)
+      link_exists_[link] = false;
+  }
+}
+
 void MeshTopology::adoptLinkTiming(double d2d_bandwidth, double d2d_hop_latency,
                                    double inter_wafer_bandwidth, double inter_wafer_latency) {
   if (d2d_bandwidth <= 0.0 || inter_wafer_bandwidth <= 0.0 || d2d_hop_latency < 0.0 ||

@@ -195,6 +195,39 @@ void ParallelMapping::buildGroups() {
   }
 }
 
+void ParallelMapping::adoptFaults() {
+  if (topology_->faults().empty())
+    return;
+  buildGroups();  // nearest members by the routes around the faults
+  group_live_.assign(static_cast<std::size_t>(groupCount()), 1);
+  for (int g = 0; g < groupCount(); ++g) {
+    for (int r = 0; r < tp_size_; ++r) {
+      const int die = member(g, r);
+      bool live = !topology_->computeDead(die);
+      if (hierarchical()) {
+        for (int wafer : domainWafers(domain_[die]))
+          live = live && !topology_->computeDead(topology_->twinOn(die, wafer));
+      }
+      if (!live)
+        group_live_[static_cast<std::size_t>(g)] = 0;
+    }
+  }
+  expert_dies_.assign(domain_dies_.size(), {});
+  for (std::size_t d = 0; d < domain_dies_.size(); ++d) {
+    for (int die : domain_dies_[d]) {
+      if (!topology_->computeDead(die))
+        expert_dies_[d].push_back(die);
+    }
+  }
+}
+
+int ParallelMapping::liveGroupCount() const {
+  int live = 0;
+  for (int g = 0; g < groupCount(); ++g)
+    live += groupLive(g) ? 1 : 0;
+  return live;
+}
+
 bool ParallelMapping::isIntraFtdLink(int link) const {
   return entwined() && ftd(topology_->linkSource(link)) == ftd(topology_->linkTarget(link));
 }
@@ -254,6 +287,8 @@ int ParallelMapping::ftdExitToward(int from, int toward) const {
   for (int y = y0; y < y0 + dy; ++y) {
     for (int x = x0; x < x0 + dx; ++x) {
       const int die = topology_->dieAtGlobal(x, y);
+      if (die != from && topology_->computeDead(die))
+        continue;  // a stepping stone must hold the chunk
       const int h = topology_->hops(die, toward);
       if (best < 0 || h < best_hops || (h == best_hops && die < best)) {
         best = die;

@@ -44,6 +44,19 @@ class ParallelMapping {
  public:
   ParallelMapping(const MeshTopology& topology, const MappingConfig& config);
 
+  // After topology().adoptFaults: recomputes the routes' nearest members and marks which TP
+  // groups and dies still work (README "Faults"). A group is live when every member can
+  // compute, and for HER also every member's twin on the other wafers of its EP domain (its
+  // collectives and forwarding run there); a dead group gets no tokens. Experts live only on
+  // dies that can compute.
+  void adoptFaults();
+  bool groupLive(int group) const { return group_live_.empty() || group_live_[group] != 0; }
+  int liveGroupCount() const;
+  // Dies of an EP domain that can host experts (all its dies when fault-free).
+  const std::vector<int>& expertDies(int domain) const {
+    return expert_dies_.empty() ? domain_dies_[domain] : expert_dies_[domain];
+  }
+
   const MeshTopology& topology() const { return *topology_; }
   const MappingConfig& config() const { return config_; }  // kAuto resolved
   MappingKind kind() const { return config_.kind; }
@@ -100,7 +113,9 @@ class ParallelMapping {
   std::vector<std::vector<int>> rings_;
   std::vector<int> domain_;
   std::vector<std::vector<int>> domain_dies_;
-  std::vector<int> nearest_;  // [group * dies + expert_die], only for kNearestMember
+  std::vector<int> nearest_;      // [group * dies + expert_die], only for kNearestMember
+  std::vector<char> group_live_;  // empty = every group live
+  std::vector<std::vector<int>> expert_dies_;  // per domain; empty = domain_dies_
   // Tile geometry: origin and size in global die coordinates.
   std::vector<int> tile_x0_, tile_y0_;
   int tile_width_ = 0;

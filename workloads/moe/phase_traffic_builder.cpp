@@ -143,6 +143,8 @@ std::vector<double> PhaseTrafficBuilder::tokensPerWafer(const LayerRouting& rout
   std::vector<double> none(wafers);  // P(no selection of the token served on wafer w)
   for (int token = 0; token < routing.tokens; ++token) {
     const int owner = token_owner.at(static_cast<std::size_t>(token));
+    if (owner < 0)
+      continue;  // a token no live group serves (faults)
     const int domain = placement.domainOf(owner);
     std::fill(none.begin(), none.end(), 1.0);
     for (int j = 0; j < routing.top_k; ++j) {
