@@ -60,7 +60,7 @@ ConfigLoader::ConfigLoader(std::vector<std::string> search_dirs, EmbeddedLookup 
     : search_dirs_(std::move(search_dirs)), embedded_(std::move(embedded)) {}
 
 const std::vector<std::string>& ConfigLoader::sections() {
-  static const std::vector<std::string> names = {"include", "platform",    "plugins",
+  static const std::vector<std::string> names = {"include", "vars",        "platform", "plugins",
                                                  "modules", "connections", "trace"};
   return names;
 }
@@ -214,6 +214,20 @@ void ConfigLoader::resolvePresets(ConfigNode& node, const std::string& directory
   node = std::move(preset);
 }
 
+bool ConfigLoader::overrideAppliesBeforeExpansion(const ConfigNode& root,
+                                                  const std::string& assignment) {
+  const auto equals = assignment.find('=');
+  if (equals == std::string::npos || equals == 0)
+    return true;  // applyOverride reports the error
+  const std::string first = splitPath(assignment.substr(0, equals)).front();
+  const auto& known = sections();
+  if (std::find(known.begin(), known.end(), first) != known.end())
+    return true;
+  const ConfigNode* vars = root.find("vars");
+  const ConfigNode* modules = root.find("modules");
+  return (vars && vars->find(first)) || (modules && modules->find(first));
+}
+
 void ConfigLoader::applyOverride(ConfigNode& root, const std::string& assignment) {
   const SourceLocation location{"--set " + assignment, 0, 0};
   const auto equals = assignment.find('=');
@@ -226,6 +240,9 @@ void ConfigLoader::applyOverride(ConfigNode& root, const std::string& assignment
   }
   const auto& known = sections();
   if (std::find(known.begin(), known.end(), path.front()) == known.end()) {
+    const ConfigNode* vars = root.find("vars");
+    if (path.size() == 1 && vars && vars->find(path.front()))
+      path.insert(path.begin(), "vars");
     const ConfigNode* modules = root.find("modules");
     if (modules && modules->find(path.front()) && path.size() >= 2) {
       path.insert(path.begin(), "modules");

@@ -26,7 +26,11 @@ class ConfigLoader {
 
   // Applies "key.path=value". A path whose first segment names a module rather than a section
   // is shorthand for modules.NAME.params.REST.
+  // A single segment naming a `vars:` entry is shorthand for vars.NAME.
   static void applyOverride(ConfigNode& root, const std::string& assignment);
+  // False for an override that names a module which exists only once the compact form is
+  // expanded (a copy such as c3_dlzs): those are applied after expandCompactForm.
+  static bool overrideAppliesBeforeExpansion(const ConfigNode& root, const std::string& assignment);
 
   // Top-level sections of a platform document.
   static const std::vector<std::string>& sections();

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "platform/core/config_expander.h"
 #include "platform/core/config_loader.h"
 #include "platform/elab/embedded_configs.h"
 #include "platform/elab/install_paths.h"
@@ -27,7 +28,18 @@ PlatformDocument loadPlatformDocument(const std::optional<std::string>& path,
                                     std::string("<embedded>/") + kDefaultConfig, "");
     document.source = std::string("<embedded>/") + kDefaultConfig;
   }
-  for (const auto& assignment : overrides)
+  // --set first changes the compact form (vars, templates), so counts and grids can change;
+  // overrides naming a module copy (c3_dlzs.x=...) apply to the expanded form.
+  std::vector<std::string> after_expansion;
+  for (const auto& assignment : overrides) {
+    if (ConfigLoader::overrideAppliesBeforeExpansion(document.root, assignment))
+      ConfigLoader::applyOverride(document.root, assignment);
+    else
+      after_expansion.push_back(assignment);
+  }
+  document.compact = usesCompactForm(document.root);
+  expandCompactForm(document.root);
+  for (const auto& assignment : after_expansion)
     ConfigLoader::applyOverride(document.root, assignment);
   return document;
 }

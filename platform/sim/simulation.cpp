@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "platform/core/config_expander.h"
 #include "platform/elab/builtin_models.h"
 #include "platform/sim/watchdog.h"
 
@@ -64,10 +65,18 @@ Simulation::Simulation(const ConfigNode& root, std::string config_source,
   registerBuiltinModels(registry_);
   if (extra_types)
     extra_types(registry_);
-  config_ = PlatformConfig::parseSettings(root);
+  // A document not loaded through loadPlatformDocument (tests, embedders) may still be compact.
+  ConfigNode expanded;
+  const ConfigNode* document = &root;
+  if (usesCompactForm(root)) {
+    expanded = root;
+    expandCompactForm(expanded);
+    document = &expanded;
+  }
+  config_ = PlatformConfig::parseSettings(*document);
   for (const auto& plugin : config_.plugins())
     plugins_.load(plugin.path, plugin.location, registry_);
-  config_.parseModules(root, registry_);
+  config_.parseModules(*document, registry_);
 }
 
 Simulation::~Simulation() = default;
