@@ -21,6 +21,7 @@
 #include "models/rtl/dlzs_lane_io.h"
 #include "models/star/stage_job.h"
 #include "models/star/star_unit_timing.h"
+#include "platform/core/param_choice.h"
 #include "platform/sim/burst_transfer.h"
 #include "platform/sim/plugin_abi.h"
 
@@ -41,9 +42,10 @@ constexpr std::uint64_t kLanePipelineCycles = 3;
 class StarDlzsRtlUnit : public RtlClockedTarget<Vdlzs_lane> {
  public:
   StarDlzsRtlUnit(sc_core::sc_module_name name, const ModuleContext& context)
-      : RtlClockedTarget(
-            name, context, context.params.quantity("clock"),
-            context.params.string("sync") == "wait" ? RtlSync::kWaitOnEntry : RtlSync::kAnnotate),
+      : RtlClockedTarget(name, context, context.params.quantity("clock"),
+                         paramChoice<RtlSync>(
+                             context.params, "sync",
+                             {{"wait", RtlSync::kWaitOnEntry}, {"annotate", RtlSync::kAnnotate}})),
         lanes_(static_cast<std::size_t>(params().integer("pe_rows"))),
         sram_base_(static_cast<std::uint64_t>(params().integer("sram_base"))),
         sram_window_(static_cast<std::uint64_t>(params().quantity("sram_window"))),

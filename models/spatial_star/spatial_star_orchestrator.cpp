@@ -8,6 +8,7 @@
 #include "models/star/layer_params.h"
 #include "models/star/stage_job.h"
 #include "platform/core/config_error.h"
+#include "platform/core/param_choice.h"
 #include "platform/sim/burst_transfer.h"
 
 namespace spatialvp::models::spatial_star {
@@ -63,22 +64,23 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
                                " mesh (one STAR core per node: expected " +
                                std::to_string(config_.cores()) + ")");
   }
-  const std::string& dataflow = params().string("dataflow");
-  config_.dataflow = dataflow == "head_parallel" ? Dataflow::kHeadParallel
-                     : dataflow == "ring"        ? Dataflow::kRing
-                     : dataflow == "hybrid"      ? Dataflow::kHybrid
-                                                 : Dataflow::kBaseline;
-  config_.ring_order =
-      params().string("ring_order") == "snake" ? RingOrder::kSnake : RingOrder::kRowMajor;
+  config_.dataflow = paramChoice<Dataflow>(params(), "dataflow",
+                                           {{"head_parallel", Dataflow::kHeadParallel},
+                                            {"ring", Dataflow::kRing},
+                                            {"hybrid", Dataflow::kHybrid},
+                                            {"baseline", Dataflow::kBaseline}});
+  config_.ring_order = paramChoice<RingOrder>(
+      params(), "ring_order", {{"snake", RingOrder::kSnake}, {"row_major", RingOrder::kRowMajor}});
   config_.ring_group = toSize(params().integer("ring_group"));
-  config_.baseline_by_heads = params().string("baseline_partition") == "heads";
+  config_.baseline_by_heads =
+      paramChoice<bool>(params(), "baseline_partition", {{"heads", true}, {"sequence", false}});
   config_.tile_group = toSize(params().integer("tile_group"));
-  const std::string& payload = params().string("ring_payload");
-  config_.ring_payload = payload == "union"     ? RingPayload::kUnion
-                         : payload == "full_kv" ? RingPayload::kFullKv
-                                                : RingPayload::kPlan;
+  config_.ring_payload = paramChoice<RingPayload>(params(), "ring_payload",
+                                                  {{"union", RingPayload::kUnion},
+                                                   {"full_kv", RingPayload::kFullKv},
+                                                   {"plan", RingPayload::kPlan}});
   overlap_ = config_.dataflow != Dataflow::kBaseline || params().boolean("baseline_overlap");
-  nearest_ = params().string("hbm_mapping") == "nearest";
+  nearest_ = paramChoice<bool>(params(), "hbm_mapping", {{"nearest", true}, {"interleave", false}});
 
   // HBM stacks: where they sit (validated against the mesh, element by element) and their
   // address ranges as the mesh maps them.
@@ -617,35 +619,12 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
       "Spatial-STAR: drives the STAR units of every core and the K/V traffic on the mesh "
       "(head-parallel, ring, hybrid or naive baseline dataflow)";
   ParamSchema& p = info.params;
-  // The layer (same meaning as star_controller's parameters).
-  p.integer("seq_len", "Sequence length S (keys)").atLeast(1);
-  p.integer("hidden_size", "Hidden size H").atLeast(1);
-  p.integer("heads", "Attention heads A (head dim = H / A)").atLeast(1);
-  p.integer("queries", "Query rows; 0 = S (self-attention prefill)").byDefault("0").atLeast(0);
-  p.integer("query_block", "Queries processed in parallel per core, T (sources S2.1: 128)")
-      .byDefault("128")
-      .atLeast(1);
-  p.integer("tiles", "Key tiles per row, Tc, when tile_length = 0").byDefault("4").atLeast(1);
-  p.integer("tile_length", "Keys per tile, Bc [INF: 1024 = the single core's S=4K, Tc=4]; 0 = S/Tc")
-      .byDefault("1024")
-      .atLeast(0);
-  spatialvp::models::star::declareTilingParam(p, "balanced");
-  p.real("keep_ratio", "Top-k keep ratio k").byDefault("0.25").above(0).atMost(1);
-  p.real("kv_union_fraction", "Fraction of a tile's keys some query of a block selects")
-      .byDefault("1.0")
-      .above(0)
-      .atMost(1);
-  p.enumeration("kv_reuse", {"cache", "regenerate"},
-                "Keep generated K/V rows across query blocks [INF]")
-      .byDefault("cache");
-  p.enumeration("order", {"descending", "ascending", "fa2"}, "SU-FA update order")
-      .byDefault("descending");
-  p.enumeration("scope", {"attention", "layer"},
-                "attention: Q/K/V given; layer: with Q/K/V projections")
-      .byDefault("attention");
-  p.quantity("token_sram", dims::data(), "Token SRAM capacity per core (sources S3.2)")
-      .byDefault("192 KiB")
-      .above(0);
+  // The layer: the STAR controller's parameters, with the Spatial-STAR default tile.
+  spatialvp::models::star::LayerParamDefaults layer;
+  layer.tile_length = "1024";
+  layer.tile_length_why = " [INF: 1024 = the single core's S=4K, Tc=4]";
+  layer.per = " per core";
+  spatialvp::models::star::declareLayerParams(p, layer);
   // Topology.
   p.integer("mesh_width", "Cores along x (one STAR core per mesh node)").atLeast(1);
   p.integer("mesh_height", "Cores along y").atLeast(1);

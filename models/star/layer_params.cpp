@@ -4,6 +4,8 @@
 #include <string>
 #include <systemc>
 
+#include "platform/core/param_choice.h"
+
 namespace spatialvp::models::star {
 
 namespace {
@@ -46,18 +48,23 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
   in.queries = toSize(params.integer("queries"));
   in.keep_ratio = params.real("keep_ratio");
   in.kv_union_fraction = params.real("kv_union_fraction");
-  in.kv_policy = params.string("kv_reuse") == "cache"
-                     ? spatialvp::star::KvReusePolicy::CacheAcrossBlocks
-                     : spatialvp::star::KvReusePolicy::RegeneratePerBlock;
-  const std::string& order = params.string("order");
-  in.order = order == "descending"  ? spatialvp::star::SuFaOrder::Descending
-             : order == "ascending" ? spatialvp::star::SuFaOrder::Ascending
-                                    : spatialvp::star::SuFaOrder::FlashAttention2;
+  using spatialvp::star::KvReusePolicy;
+  using spatialvp::star::SuFaOrder;
+  in.kv_policy = paramChoice<KvReusePolicy>(params, "kv_reuse",
+                                            {{"cache", KvReusePolicy::CacheAcrossBlocks},
+                                             {"regenerate", KvReusePolicy::RegeneratePerBlock}});
+  in.order = paramChoice<SuFaOrder>(params, "order",
+                                    {{"descending", SuFaOrder::Descending},
+                                     {"ascending", SuFaOrder::Ascending},
+                                     {"fa2", SuFaOrder::FlashAttention2}});
   in.token_sram_bytes = static_cast<std::size_t>(params.quantity("token_sram"));
-  in.include_projections = params.string("scope") == "layer";
+  in.include_projections =
+      paramChoice<bool>(params, "scope", {{"layer", true}, {"attention", false}});
   in.qk_on_kv_array = params.boolean("attention_qk_on_kv_array");
-  in.tiling = params.string("tiling") == "balanced" ? spatialvp::star::TilingPolicy::Balanced
-                                                    : spatialvp::star::TilingPolicy::Fixed;
+  in.tiling = paramChoice<spatialvp::star::TilingPolicy>(
+      params, "tiling",
+      {{"balanced", spatialvp::star::TilingPolicy::Balanced},
+       {"fixed", spatialvp::star::TilingPolicy::Fixed}});
   if (in.hidden_size % in.heads != 0)
     params.fail("heads", "must divide hidden_size");
   if (in.query_block == 0)
@@ -90,20 +97,58 @@ bool warnIfSorterBound(const spatialvp::star::TilingPlanInput& input, const std:
   return true;
 }
 
-void declareTilingParam(ParamSchema& schema, const char* default_policy) {
+void declareLayerParams(ParamSchema& schema, const LayerParamDefaults& defaults) {
+  const std::string per = defaults.per;
+  schema.integer("seq_len", "Sequence length S (keys)").atLeast(1);
+  schema.integer("hidden_size", "Hidden size H").atLeast(1);
+  schema.integer("heads", "Attention heads A (head dim = H / A)").atLeast(1);
+  schema.integer("queries", "Query rows; 0 = S (self-attention prefill)").byDefault("0").atLeast(0);
+  schema.integer("query_block", "Queries processed in parallel" + per + ", T (sources S2.1: 128)")
+      .byDefault("128")
+      .atLeast(1);
+  schema.integer("tiles", "Key tiles per row, Tc, when tile_length = 0 (sources S8.2: 4)")
+      .byDefault("4")
+      .atLeast(1);
+  schema
+      .integer("tile_length",
+               std::string("Keys per tile, Bc; 0 = S / Tc") + defaults.tile_length_why)
+      .byDefault(defaults.tile_length)
+      .atLeast(0);
   schema
       .enumeration("tiling", {"balanced", "fixed"},
                    "balanced: the configured Tc (or Bc), with more tiles where the 16-to-4 sorter "
                    "would take longer per tile than SU-FA (its cost grows with k Bc^2; the papers' "
                    "DSE picks Bc per layer, sources S2.6); fixed: exactly as configured (warns "
                    "when the sorter bounds the pipeline)")
-      .byDefault(default_policy);
+      .byDefault(defaults.tiling);
   schema
       .boolean("attention_qk_on_kv_array",
                "What-if [INF], scope attention: the idle KV-generation array computes Q.K^T of "
                "the kept keys and SU-FA the rest (SOFA does not describe it; its throughput "
                "implies all 1,024 MACs do attention work)")
       .byDefault("false");
+  schema.real("keep_ratio", "Top-k keep ratio k (sources S2.7 operating points)")
+      .byDefault("0.25")
+      .above(0)
+      .atMost(1);
+  schema.real("kv_union_fraction", "Fraction of a tile's keys some query of a block selects")
+      .byDefault("1.0")
+      .above(0)
+      .atMost(1);
+  schema
+      .enumeration("kv_reuse", {"cache", "regenerate"},
+                   "Keep generated K/V rows across query blocks [INF]")
+      .byDefault("cache");
+  schema.enumeration("order", {"descending", "ascending", "fa2"}, "SU-FA update order")
+      .byDefault("descending");
+  schema
+      .enumeration("scope", {"attention", "layer"},
+                   "attention: Q/K/V given (SOFA Table II 'attention part'); layer: with Q/K/V "
+                   "projections")
+      .byDefault("attention");
+  schema.quantity("token_sram", dims::data(), "Token SRAM capacity" + per + " (sources S3.2)")
+      .byDefault("192 KiB")
+      .above(0);
 }
 
 }  // namespace spatialvp::models::star

@@ -14,10 +14,18 @@ namespace spatialvp::models::star {
 // Fails (located config error) when heads does not divide hidden_size.
 spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params);
 
-// Declares the `tiling` parameter (balanced or fixed) with `default_policy` and the
-// `attention_qk_on_kv_array` what-if, for every module whose layer parameters tilingInputFrom
-// reads.
-void declareTilingParam(ParamSchema& schema, const char* default_policy);
+// Where the STAR controller and the Spatial-STAR orchestrator differ in the layer parameters.
+struct LayerParamDefaults {
+  const char* tile_length = "0";     // 0 = S / Tc
+  const char* tile_length_why = "";  // appended to the description of a non-zero default
+  const char* tiling = "balanced";
+  const char* per = "";  // " per core" where the parameter is per STAR core of many
+};
+
+// Declares every parameter tilingInputFrom reads, once for all module types that plan a STAR
+// layer: seq_len, hidden_size, heads, queries, query_block, tiles, tile_length, tiling,
+// attention_qk_on_kv_array, keep_ratio, kv_union_fraction, kv_reuse, order, scope, token_sram.
+void declareLayerParams(ParamSchema& schema, const LayerParamDefaults& defaults);
 
 // With a fixed tiling whose sort per tile outlasts the formal stage (the sorter bounds the
 // pipeline), warns on stderr naming `instance` and returns true.

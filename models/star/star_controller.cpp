@@ -5,14 +5,12 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <limits>
-#include <sstream>
 
 #include "models/star/layer_params.h"
 #include "models/star/stage_job.h"
-#include "platform/elab/embedded_configs.h"
+#include "platform/core/param_choice.h"
+#include "platform/elab/document_loader.h"
 #include "platform/sim/burst_transfer.h"
 #include "workloads/star/npy_file.h"
 #include "workloads/star/vanilla_planner.h"
@@ -54,7 +52,7 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   if (dram_burst_ > dram_window_)
     params().fail("dram_burst", "must not exceed dram_window");
 
-  vanilla_ = params().string("dataflow") == "vanilla";
+  vanilla_ = paramChoice<bool>(params(), "dataflow", {{"vanilla", true}, {"star", false}});
   sorter_bound_ = !vanilla_ && warnIfSorterBound(in, instanceName());
   plan_ =
       vanilla_ ? spatialvp::star::planVanillaDynamicSparsity(in) : spatialvp::star::planTiling(in);
@@ -77,7 +75,7 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
       a100.estimateLayer(workload, workloads::A100AttentionKernel::FlashAttention2, scope);
   a100_eager_ = a100.estimateEager(
       workload, workloads::parseHfAttentionModule(params().string("a100_attention_module")), scope);
-  if (params().string("mode") == "functional")
+  if (paramChoice<bool>(params(), "mode", {{"functional", true}, {"timing", false}}))
     setUpFunctional();
   burst_buffer_.assign(dram_burst_, 0);
   becomeActive();
@@ -87,19 +85,11 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
 
 workloads::A100Params StarController::loadA100Preset() const {
   const std::string file = "presets/" + params().string("a100_preset") + ".yaml";
-  std::optional<std::string> text;
-  const std::filesystem::path on_disk = std::filesystem::path(SPATIALVP_CONFIG_DIR) / file;
-  if (std::ifstream in{on_disk}) {
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    text = buffer.str();
-  } else {
-    text = embeddedConfig(file);
-  }
-  if (!text)
+  const auto found = findPresetFile(file, params().value("a100_preset").location);
+  if (!found)
     params().fail("a100_preset", "no preset file " + file);
   try {
-    return workloads::parseA100Params(*text, file);
+    return workloads::parseA100Params(found->text, found->name);
   } catch (const std::exception& error) {
     params().fail("a100_preset", error.what());
   }
@@ -470,36 +460,7 @@ void registerStarController(ModuleRegistry& registry) {
   info.name = "star_controller";
   info.description = "STAR controller: tiling plan, data fetcher and the cross-stage tile pipeline";
   ParamSchema& p = info.params;
-  p.integer("seq_len", "Sequence length S (keys)").atLeast(1);
-  p.integer("hidden_size", "Hidden size H").atLeast(1);
-  p.integer("heads", "Attention heads A (head dim = H / A)").atLeast(1);
-  p.integer("queries", "Query rows; 0 = S (self-attention prefill)").byDefault("0").atLeast(0);
-  p.integer("query_block", "Queries processed in parallel, T (sources S2.1: 128)")
-      .byDefault("128")
-      .atLeast(1);
-  p.integer("tiles", "Key tiles per row, Tc (sources S8.2: 4)").byDefault("4").atLeast(1);
-  p.integer("tile_length", "Keys per tile, Bc; 0 = S / Tc").byDefault("0").atLeast(0);
-  declareTilingParam(p, "balanced");
-  p.real("keep_ratio", "Top-k keep ratio k (sources S2.7 operating points)")
-      .byDefault("0.25")
-      .above(0)
-      .atMost(1);
-  p.real("kv_union_fraction", "Fraction of a tile's keys some query of a block selects")
-      .byDefault("1.0")
-      .above(0)
-      .atMost(1);
-  p.enumeration("kv_reuse", {"cache", "regenerate"},
-                "Keep generated K/V rows across query blocks [INF]")
-      .byDefault("cache");
-  p.enumeration("order", {"descending", "ascending", "fa2"}, "SU-FA update order")
-      .byDefault("descending");
-  p.enumeration(
-       "scope", {"attention", "layer"},
-       "attention: Q/K/V given (SOFA Table II 'attention part'); layer: with Q/K/V projections")
-      .byDefault("attention");
-  p.quantity("token_sram", dims::data(), "Token SRAM capacity (sources S3.2)")
-      .byDefault("192 KiB")
-      .above(0);
+  declareLayerParams(p, LayerParamDefaults{});
   p.integer("stage_buffers", "Tiles of buffering between consecutive stages")
       .byDefault("2")
       .atLeast(1);

@@ -1,5 +1,7 @@
 #include "models/traffic/traffic_generator.h"
 
+#include "platform/core/param_choice.h"
+
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <algorithm>
@@ -57,7 +59,7 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleCon
       transactions_(static_cast<std::uint64_t>(params().integer("transactions"))),
       size_(static_cast<std::uint64_t>(params().quantity("size"))),
       request_size_(static_cast<std::uint64_t>(params().quantity("request_size"))),
-      random_(params().string("pattern") == "random"),
+      random_(paramChoice<bool>(params(), "pattern", {{"random", true}, {"sequential", false}})),
       read_fraction_(params().real("read_fraction")),
       address_base_(static_cast<std::uint64_t>(params().integer("address_base"))),
       range_(static_cast<std::uint64_t>(params().quantity("address_range"))),
@@ -69,7 +71,7 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleCon
       issue_gap_(static_cast<Picoseconds>(params().quantity("issue_gap") * 1e12 + 0.5)),
       issue_interval_(static_cast<Picoseconds>(params().quantity("issue_interval") * 1e12 + 0.5)),
       rng_state_(seed()),
-      carry_data_(params().string("data") == "pattern") {
+      carry_data_(paramChoice<bool>(params(), "data", {{"pattern", true}, {"none", false}})) {
   if (size_ == 0)
     params().fail("size", "must be at least 1 byte");
   if (size_ > kMaxTransactionBytes)

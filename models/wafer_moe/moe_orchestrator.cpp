@@ -10,7 +10,8 @@
 #include <stdexcept>
 
 #include "interconnect/tlm/link_param_schema.h"
-#include "platform/elab/embedded_configs.h"
+#include "platform/core/param_choice.h"
+#include "platform/elab/document_loader.h"
 #include "platform/sim/burst_transfer.h"
 #include "workloads/moe/routing_trace.h"
 #include "workloads/moe/zipf_routing_generator.h"
@@ -27,45 +28,49 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
       hbm_size_(wholeBytes(params().quantity("hbm_size"))),
       window_base_(static_cast<std::uint64_t>(params().integer("window_base"))),
       window_stride_(wholeBytes(params().quantity("window_stride"))) {
-  // The model: a preset shipped in platform/configs/presets/moe (compiled in).
+  // The model: presets/moe/<model>.yaml, found as `preset:` finds files.
   const std::string preset = params().string("model");
-  const auto text = embeddedConfig("presets/moe/" + preset + ".yaml");
-  if (!text)
+  const auto found =
+      findPresetFile("presets/moe/" + preset + ".yaml", params().value("model").location);
+  if (!found)
     params().fail("model", "no MoE preset '" + preset + "' in presets/moe");
-  model_ = moe::parseMoeModel(*text, "presets/moe/" + preset + ".yaml");
+  model_ = moe::parseMoeModel(found->text, found->name);
 
   die_.hbm_capacity = params().quantity("hbm_capacity");
   die_.sram_bytes = params().quantity("sram_capacity");
   sram_range_ = wholeBytes(die_.sram_bytes);
-  if (params().string("datatype") == "fp8") {
+  if (paramChoice<bool>(params(), "datatype", {{"fp8", true}, {"bf16", false}})) {
     die_.datatype = moe::Datatype::kFp8;
     model_.bytes_per_weight = 1;
   }
   die_.hbm_bandwidth = params().quantity("hbm_bandwidth");
   die_.hbm_efficiency = params().real("hbm_efficiency");
 
-  mesh_network_ = params().string("network") == "mesh";
+  mesh_network_ = paramChoice<bool>(params(), "network", {{"mesh", true}, {"switch", false}});
   moe::WaferSystemSpec spec;
   moe::MappingConfig mapping;
-  const std::string& kind = params().string("mapping");
-  mapping.kind = kind == "baseline" ? moe::MappingKind::kContiguous
-                 : kind == "er"     ? moe::MappingKind::kEntwined
-                                    : moe::MappingKind::kHierarchicalEntwined;
+  mapping.kind = paramChoice<moe::MappingKind>(params(), "mapping",
+                                               {{"baseline", moe::MappingKind::kContiguous},
+                                                {"er", moe::MappingKind::kEntwined},
+                                                {"her", moe::MappingKind::kHierarchicalEntwined}});
   mapping.tp_x = static_cast<int>(params().integer("tp_x"));
   mapping.tp_y = static_cast<int>(params().integer("tp_y"));
   mapping.ep_domain_wafers = static_cast<int>(params().integer("ep_domain_wafers"));
-  const std::string& combine = params().string("combine");
-  mapping.combine = combine == "reverse_allreduce" ? moe::CombinePolicy::kReverseThenGroupAllReduce
-                    : combine == "owner_allgather" ? moe::CombinePolicy::kToOwnerThenGroupAllGather
-                                                   : moe::CombinePolicy::kAuto;
-  if (params().string("her_forwarding") == "on_demand") {
+  mapping.combine = paramChoice<moe::CombinePolicy>(
+      params(), "combine",
+      {{"auto", moe::CombinePolicy::kAuto},
+       {"reverse_allreduce", moe::CombinePolicy::kReverseThenGroupAllReduce},
+       {"owner_allgather", moe::CombinePolicy::kToOwnerThenGroupAllGather}});
+  if (paramChoice<bool>(params(), "her_forwarding", {{"on_demand", true}, {"all_gather", false}})) {
     if (mapping.kind != moe::MappingKind::kHierarchicalEntwined)
       params().fail("her_forwarding", "on_demand applies only to mapping: her");
     mapping.her_forwarding = moe::HerForwarding::kOnDemand;
   }
   phase_barrier_ = params().boolean("phase_barrier");
-  chunk_booked_bound_ = params().string("chunk_admission") == "booked";
-  layer_windows_ = params().string("migration_window") == "layer";
+  chunk_booked_bound_ =
+      paramChoice<bool>(params(), "chunk_admission", {{"booked", true}, {"zero_load", false}});
+  layer_windows_ =
+      paramChoice<bool>(params(), "migration_window", {{"layer", true}, {"collective", false}});
   const int wafers = static_cast<int>(params().integer("wafers"));
   if (mesh_network_) {
     spec.mesh_width = static_cast<int>(params().integer("mesh_width"));
@@ -119,7 +124,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     params().fail("report_from_iteration", "must be below iterations");
   const int sample = static_cast<int>(params().integer("sample_layers"));
   layers_ = sample > 0 ? std::min(sample, model_.moeLayers()) : model_.moeLayers();
-  decode_ = params().string("mode") == "decode";
+  decode_ = paramChoice<bool>(params(), "mode", {{"decode", true}, {"prefill", false}});
   batch_per_group_ = static_cast<int>(params().integer("batch_per_group"));
   sequence_length_ = static_cast<int>(params().integer("sequence_length"));
   const long long sequences = static_cast<long long>(mapping_->groupCount()) * batch_per_group_;
@@ -166,12 +171,12 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     routing_ = std::make_unique<moe::ZipfRoutingGenerator>(zipf);
   }
 
-  const std::string& balancer = params().string("balancer");
-  const moe::BalancerKind balancer_kind = balancer == "greedy" ? moe::BalancerKind::kGreedyInvasive
-                                          : balancer == "topology"
-                                              ? moe::BalancerKind::kTopologyAwareInvasive
-                                          : balancer == "ni" ? moe::BalancerKind::kNonInvasive
-                                                             : moe::BalancerKind::kNone;
+  const auto balancer_kind =
+      paramChoice<moe::BalancerKind>(params(), "balancer",
+                                     {{"none", moe::BalancerKind::kNone},
+                                      {"greedy", moe::BalancerKind::kGreedyInvasive},
+                                      {"topology", moe::BalancerKind::kTopologyAwareInvasive},
+                                      {"ni", moe::BalancerKind::kNonInvasive}});
   if (balancer_kind == moe::BalancerKind::kNonInvasive && !mesh_network_)
     params().fail("balancer", "'ni' needs cold-link windows, i.e. network: mesh");
   moe::BalancerConfig balancer_config = moe::defaultBalancerConfig(balancer_kind);
@@ -179,8 +184,9 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   balancer_config.alpha = params().real("balancer_alpha");
   balancer_config.history_window = static_cast<int>(params().integer("history_window"));
   balancer_config.target_imbalance = params().real("target_imbalance");
-  balancer_config.split = params().string("replica_split") == "weighted" ? moe::PlanSplit::kWeighted
-                                                                         : moe::PlanSplit::kEven;
+  balancer_config.split = paramChoice<moe::PlanSplit>(
+      params(), "replica_split",
+      {{"weighted", moe::PlanSplit::kWeighted}, {"even", moe::PlanSplit::kEven}});
   balancer_config.chunk_bytes = params().quantity("migration_chunk");
   std::vector<std::vector<int>> domains;
   for (int d = 0; d < mapping_->domainCount(); ++d)

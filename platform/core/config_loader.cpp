@@ -90,6 +90,14 @@ std::optional<ConfigLoader::Source> ConfigLoader::find(const std::string& name,
   return std::nullopt;
 }
 
+std::optional<ConfigLoader::FoundFile> ConfigLoader::findFile(
+    const std::string& name, const std::string& relative_to) const {
+  auto source = find(name, relative_to);
+  if (!source)
+    return std::nullopt;
+  return FoundFile{source->name, source->text};
+}
+
 ConfigNode ConfigLoader::loadFile(const std::string& path) const {
   std::optional<Source> source;
   const fs::path given(path);

@@ -32,6 +32,14 @@ class ConfigLoader {
   // expanded (a copy such as c3_dlzs): those are applied after expandCompactForm.
   static bool overrideAppliesBeforeExpansion(const ConfigNode& root, const std::string& assignment);
 
+  // A file found the way `include:` and `preset:` find theirs: next to `relative_to` (a folder;
+  // may be empty), in the search directories, then among the built-in configs.
+  struct FoundFile {
+    std::string name;  // path, or "<embedded>/..."
+    std::string text;
+  };
+  std::optional<FoundFile> findFile(const std::string& name, const std::string& relative_to) const;
+
   // Top-level sections of a platform document.
   static const std::vector<std::string>& sections();
 

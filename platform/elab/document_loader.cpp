@@ -9,15 +9,25 @@
 
 namespace spatialvp {
 
-PlatformDocument loadPlatformDocument(const std::optional<std::string>& path,
-                                      const std::vector<std::string>& overrides) {
-  // Installed configs come before the source tree's, which exists only in a build tree.
+ConfigLoader platformConfigLoader() {
   std::vector<std::string> search_dirs = searchPathFromEnvironment("SPATIALVP_CONFIG_PATH");
   if (const auto installed = installedConfigDir())
     search_dirs.push_back(*installed);
-  if (std::filesystem::is_directory(SPATIALVP_CONFIG_DIR))
-    search_dirs.push_back(SPATIALVP_CONFIG_DIR);
-  ConfigLoader loader(search_dirs, [](const std::string& name) { return embeddedConfig(name); });
+  return ConfigLoader(search_dirs, [](const std::string& name) { return embeddedConfig(name); });
+}
+
+std::optional<ConfigLoader::FoundFile> findPresetFile(const std::string& name,
+                                                      const SourceLocation& written_at) {
+  const std::string& file = written_at.file;
+  const bool on_disk = !file.empty() && file[0] != '<' && file.rfind("--set", 0) != 0;
+  const std::string folder =
+      on_disk ? std::filesystem::path(file).parent_path().lexically_normal().string() : "";
+  return platformConfigLoader().findFile(name, on_disk && folder.empty() ? "." : folder);
+}
+
+PlatformDocument loadPlatformDocument(const std::optional<std::string>& path,
+                                      const std::vector<std::string>& overrides) {
+  const ConfigLoader loader = platformConfigLoader();
 
   PlatformDocument document;
   if (path) {

@@ -2,12 +2,13 @@
 // Loads the platform document a user names (or the built-in default) with includes, presets
 // and --set overrides applied and the compact form (vars, for, groups) expanded. Search path:
 // $SPATIALVP_CONFIG_PATH (':'-separated), then the installed configs
-// (<prefix>/share/spatialvp/configs), then the source tree's platform/configs (a build tree), then
-// the configs compiled into the binary.
+// (<prefix>/share/spatialvp/configs), then the configs compiled into the binary; names in a file
+// are first looked up next to that file.
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "platform/core/config_loader.h"
 #include "platform/core/config_node.h"
 
 namespace spatialvp {
@@ -20,5 +21,14 @@ struct PlatformDocument {
 
 PlatformDocument loadPlatformDocument(const std::optional<std::string>& path,
                                       const std::vector<std::string>& overrides);
+
+// The loader behind every configuration and preset file (search path as above).
+ConfigLoader platformConfigLoader();
+
+// A preset file a module names in a parameter (e.g. "presets/a100.yaml"), found as `preset:`
+// finds its file: next to the config the parameter was written in (`written_at`), then on the
+// search path, then built in. Never through a source-tree path compiled into the binary.
+std::optional<ConfigLoader::FoundFile> findPresetFile(const std::string& name,
+                                                      const SourceLocation& written_at);
 
 }  // namespace spatialvp

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "models/memory/tlm/core_param_binding.h"
+#include "platform/core/param_choice.h"
 
 namespace spatialvp::models {
 
@@ -103,7 +104,7 @@ HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
     : Module(name, context),
       device_(hbmConfigFrom(params())),
       front_(2.0, 64 * 1024, params().boolean("store_data")) {
-  fast_ = params().string("timing") == "fast";
+  fast_ = paramChoice<bool>(params(), "timing", {{"fast", true}, {"detailed", false}});
   const HbmConfig& config = device_.config();
   const double refresh_share =
       config.refresh_policy == RefreshPolicy::kAllBank && config.t_refi > 0
