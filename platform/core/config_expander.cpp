@@ -20,22 +20,6 @@ struct Loop {
   std::string to;
 };
 
-std::string trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t");
-  if (first == std::string::npos)
-    return "";
-  const auto last = text.find_last_not_of(" \t");
-  return text.substr(first, last - first + 1);
-}
-
-bool isName(const std::string& text) {
-  if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_'))
-    return false;
-  return std::all_of(text.begin(), text.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
-  });
-}
-
 // "i in 0..n, j in 0..m".
 std::vector<Loop> parseLoops(const ConfigNode& node, const std::string& key) {
   if (!node.isScalar())
@@ -45,7 +29,7 @@ std::vector<Loop> parseLoops(const ConfigNode& node, const std::string& key) {
   std::string rest = node.scalarValue();
   while (true) {
     const auto comma = rest.find(',');
-    const std::string part = trim(rest.substr(0, comma));
+    const std::string part = trimBlanks(rest.substr(0, comma));
     const auto in = part.find(" in ");
     const auto dots = part.find("..");
     if (in == std::string::npos || dots == std::string::npos || dots < in) {
@@ -54,9 +38,9 @@ std::vector<Loop> parseLoops(const ConfigNode& node, const std::string& key) {
                         "found '" +
                             part + "'");
     }
-    Loop loop{trim(part.substr(0, in)), trim(part.substr(in + 4, dots - in - 4)),
-              trim(part.substr(dots + 2))};
-    if (!isName(loop.variable))
+    Loop loop{trimBlanks(part.substr(0, in)), trimBlanks(part.substr(in + 4, dots - in - 4)),
+              trimBlanks(part.substr(dots + 2))};
+    if (!isExpressionName(loop.variable))
       throw ConfigError(node.location(), key, "'" + loop.variable + "' is not a variable name");
     if (loop.from.empty() || loop.to.empty())
       throw ConfigError(node.location(), key, "a range needs FROM and TO in '" + part + "'");
@@ -252,7 +236,7 @@ std::string Expander::memberName(const std::string& member, const ExpressionScop
 
 void Expander::addModule(const std::string& name, ConfigNode body, const SourceLocation& where,
                          const SourceLocation& key_location, const std::string& key) {
-  if (!isName(name)) {
+  if (!isExpressionName(name)) {
     throw ConfigError(where, key,
                       "instance name '" + name + "' is not an identifier (letters, digits, '_')");
   }
@@ -424,7 +408,7 @@ void Expander::defineVars(const ConfigNode& vars, ExpressionScope& scope, const 
                       "expected a map of name -> value, found " + vars.kindName());
   }
   for (const auto& entry : vars.entries()) {
-    if (!isName(entry.key)) {
+    if (!isExpressionName(entry.key)) {
       throw ConfigError(entry.key_location, key + "." + entry.key,
                         "variable names are identifiers (letters, digits, '_')");
     }

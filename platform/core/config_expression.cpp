@@ -1,5 +1,6 @@
 #include "platform/core/config_expression.h"
 
+#include <algorithm>
 #include <cctype>
 #include <limits>
 #include <vector>
@@ -280,25 +281,23 @@ class ExpressionParser {
   std::size_t pos_ = 0;
 };
 
-bool isName(const std::string& text) {
+}  // namespace
+
+bool isExpressionName(const std::string& text) {
   if (text.empty() || !(std::isalpha(static_cast<unsigned char>(text[0])) || text[0] == '_'))
     return false;
-  for (char c : text) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_'))
-      return false;
-  }
-  return true;
+  return std::all_of(text.begin(), text.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+  });
 }
 
-std::string trimmed(const std::string& text) {
+std::string trimBlanks(const std::string& text) {
   const auto first = text.find_first_not_of(" \t");
   if (first == std::string::npos)
     return "";
   const auto last = text.find_last_not_of(" \t");
   return text.substr(first, last - first + 1);
 }
-
-}  // namespace
 
 void ExpressionScope::setInteger(const std::string& name, std::int64_t value) {
   values_[name] = ConfigNode::scalar(std::to_string(value), SourceLocation{});
@@ -366,11 +365,11 @@ ConfigNode interpolateScalar(const ConfigNode& scalar, const ExpressionScope& sc
     const std::size_t close = text.find('}', open + 2);
     if (close == std::string::npos)
       throw ConfigError(where, key, "unterminated '${' in '" + text + "'");
-    const std::string expression = trimmed(text.substr(open + 2, close - open - 2));
+    const std::string expression = trimBlanks(text.substr(open + 2, close - open - 2));
     if (expression.empty())
       throw ConfigError(where, key, "empty '${}' in '" + text + "'");
     // "${list_var}" alone: the variable's list or map itself.
-    if (open == 0 && close + 1 == text.size() && isName(expression)) {
+    if (open == 0 && close + 1 == text.size() && isExpressionName(expression)) {
       if (const ConfigNode* node = scope.find(expression); node && !node->isScalar()) {
         ConfigNode copy = *node;
         copy.setLocation(where);

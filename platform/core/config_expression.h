@@ -42,6 +42,11 @@ ExpressionValue evaluateExpression(const std::string& expression, const Expressi
 std::int64_t evaluateInteger(const std::string& expression, const ExpressionScope& scope,
                              const SourceLocation& where, const std::string& key);
 
+// A variable name: a letter or '_', then letters, digits or '_'.
+bool isExpressionName(const std::string& text);
+// `text` without leading and trailing blanks and tabs.
+std::string trimBlanks(const std::string& text);
+
 // True when the scalar holds a `${`.
 bool hasInterpolation(const std::string& text);
 
