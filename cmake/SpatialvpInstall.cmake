@@ -28,6 +28,7 @@ set(SPATIALVP_PUBLIC_HEADERS
   platform/core/contention_timeline.h
   platform/core/histogram.h
   platform/core/module_stats.h
+  platform/core/param_choice.h
   platform/core/param_schema.h
   platform/core/param_values.h
   platform/core/trace_writer.h

@@ -11,8 +11,10 @@ namespace spatialvp {
 
 namespace {
 
-// Bounds the expansion so a typo ("0..1000000000") is an error, not an exhausted machine.
-constexpr std::size_t kMaxExpandedItems = 4'000'000;
+// Bounds the nodes the expansion builds, so a typo ("0..1000000000") or a large template
+// repeated many times is an error, not an exhausted machine. A 64 x 64-core Spatial-STAR
+// builds about a million.
+constexpr std::size_t kMaxExpandedItems = 2'000'000;
 
 struct Loop {
   std::string variable;
@@ -127,7 +129,7 @@ void Expander::count(const SourceLocation& where, const std::string& key) {
   if (++items_ > kMaxExpandedItems) {
     throw ConfigError(where, key,
                       "the configuration expands to more than " +
-                          std::to_string(kMaxExpandedItems) + " items (a range too large?)");
+                          std::to_string(kMaxExpandedItems) + " nodes (a range too large?)");
   }
 }
 
@@ -171,6 +173,7 @@ void Expander::forEachCopy(const ConfigNode& for_node, const ExpressionScope& sc
 
 ConfigNode Expander::substitute(const ConfigNode& node, const ExpressionScope& scope,
                                 const std::string& key) {
+  count(node.location(), key);
   if (node.isScalar())
     return interpolateScalar(node, scope, key);
   if (node.isMap()) {

@@ -87,7 +87,8 @@ TEST_CASE("Compact nvl72_moe.yaml expands to the generated NVL72 platform", "[co
   checkEquivalent("nvl72_moe.yaml", "nvl72_moe_flat.yaml");
 }
 
-TEST_CASE("A 64-core Spatial-STAR and a 3-wafer 6 x 10 platform are a --set away", "[compact]") {
+TEST_CASE("A 64-core Spatial-STAR and a 3-wafer 6 x 10 platform are one override away",
+          "[compact]") {
   const auto star =
       loadPlatformDocument(std::string(SPATIALVP_SOURCE_DIR "/platform/configs/spatial_star.yaml"),
                            {"width=8", "height=8"});

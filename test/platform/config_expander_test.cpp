@@ -75,7 +75,7 @@ TEST_CASE("Copies of a group get indexed names, parameters and connections", "[c
   CHECK(configErrorOf(kPairs).empty());
 }
 
-TEST_CASE("--set of a var changes the count; --set of a copy applies after expansion",
+TEST_CASE("Overrides: a var changes the count and a copy is set after expansion",
           "[config][compact]") {
   ConfigNode root = parsePlatform(kPairs);
   ConfigLoader::applyOverride(root, "rows=5");  // a lone var name is vars.rows
@@ -89,7 +89,7 @@ TEST_CASE("--set of a var changes the count; --set of a copy applies after expan
   CHECK(scalarAt(root, "pair3_gen", "transactions") == "7");
 }
 
-TEST_CASE("Expressions: arithmetic, hex, lists, len, join, ranges and splicing",
+TEST_CASE("Expressions: arithmetic and hex and lists with len and join and ranges and splicing",
           "[config][compact]") {
   const ConfigNode root = expanded(R"(vars:
   cols: 3
@@ -144,6 +144,8 @@ TEST_CASE("Compact-form mistakes are located errors", "[config][compact]") {
              Contains("expected \"VAR in FROM..TO\""));
   CHECK_THAT(expansionError("modules:\n  m: {for: i in 0..99999999999, type: memory}\n"),
              Contains("too large"));
+  CHECK_THAT(expansionError("vars: {l: [{for: i in 0..1000000, each: {a: 1, b: 2}}]}\n"),
+             Contains("expands to more than 2000000 nodes"));
   CHECK_THAT(expansionError("modules:\n  m: {for: i in 0..2, name: x, type: memory}\n"),
              Contains("'x' is produced twice"));
   CHECK_THAT(expansionError("vars: {l: [1, 2]}\nmodules:\n  m: {type: memory, params: "
