@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 #include <tuple>
 
@@ -35,13 +36,22 @@ bool sameValue(const ParamValue& a, const ParamValue& b) {
   return true;
 }
 
+// Modules are compared by name: a group lists a die's members together (hbm0, compute0, hbm1,
+// ...) where the generator listed each kind together; the order changes no result.
 void requireSamePlatform(const PlatformConfig& compact, const PlatformConfig& flat) {
   REQUIRE(compact.modules().size() == flat.modules().size());
-  for (std::size_t m = 0; m < flat.modules().size(); ++m) {
-    const auto& a = compact.modules()[m];
-    const auto& b = flat.modules()[m];
-    INFO("module " << b.name);
-    REQUIRE(a.name == b.name);
+  auto byName = [](const PlatformConfig& config) {
+    std::map<std::string, const spatialvp::ModuleInstanceConfig*> modules;
+    for (const auto& module : config.modules())
+      modules[module.name] = &module;
+    return modules;
+  };
+  const auto compact_modules = byName(compact);
+  for (const auto& [name, flat_module] : byName(flat)) {
+    INFO("module " << name);
+    REQUIRE(compact_modules.count(name) == 1);
+    const auto& a = *compact_modules.at(name);
+    const auto& b = *flat_module;
     REQUIRE(a.type == b.type);
     REQUIRE(a.params.order() == b.params.order());
     for (const auto& name : b.params.order()) {
