@@ -47,10 +47,10 @@ void requireSamePlatform(const PlatformConfig& compact, const PlatformConfig& fl
     return modules;
   };
   const auto compact_modules = byName(compact);
-  for (const auto& [name, flat_module] : byName(flat)) {
-    INFO("module " << name);
-    REQUIRE(compact_modules.count(name) == 1);
-    const auto& a = *compact_modules.at(name);
+  for (const auto& [module_name, flat_module] : byName(flat)) {
+    INFO("module " << module_name);
+    REQUIRE(compact_modules.count(module_name) == 1);
+    const auto& a = *compact_modules.at(module_name);
     const auto& b = *flat_module;
     REQUIRE(a.type == b.type);
     REQUIRE(a.params.order() == b.params.order());
