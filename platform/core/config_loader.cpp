@@ -227,7 +227,15 @@ bool ConfigLoader::overrideAppliesBeforeExpansion(const ConfigNode& root,
   const auto equals = assignment.find('=');
   if (equals == std::string::npos || equals == 0)
     return true;  // applyOverride reports the error
-  const std::string first = splitPath(assignment.substr(0, equals)).front();
+  const std::vector<std::string> path = splitPath(assignment.substr(0, equals));
+  const std::string& first = path.front();
+  // Connection indices and modules that exist only as copies name the expanded form.
+  if (first == "connections")
+    return false;
+  if (first == "modules" && path.size() >= 2) {
+    const ConfigNode* modules = root.find("modules");
+    return modules && modules->find(path[1]);
+  }
   const auto& known = sections();
   if (std::find(known.begin(), known.end(), first) != known.end())
     return true;

@@ -25,6 +25,21 @@ std::optional<ConfigLoader::FoundFile> findPresetFile(const std::string& name,
   return platformConfigLoader().findFile(name, on_disk && folder.empty() ? "." : folder);
 }
 
+void applyOverridesAndExpand(ConfigNode& root, const std::vector<std::string>& overrides) {
+  // --set first changes the compact form (vars, templates), so counts and grids can change;
+  // overrides naming a module copy (c3_dlzs.x=...) or a connection apply to the expanded form.
+  std::vector<std::string> after_expansion;
+  for (const auto& assignment : overrides) {
+    if (ConfigLoader::overrideAppliesBeforeExpansion(root, assignment))
+      ConfigLoader::applyOverride(root, assignment);
+    else
+      after_expansion.push_back(assignment);
+  }
+  expandCompactForm(root);
+  for (const auto& assignment : after_expansion)
+    ConfigLoader::applyOverride(root, assignment);
+}
+
 PlatformDocument loadPlatformDocument(const std::optional<std::string>& path,
                                       const std::vector<std::string>& overrides) {
   const ConfigLoader loader = platformConfigLoader();
@@ -38,19 +53,8 @@ PlatformDocument loadPlatformDocument(const std::optional<std::string>& path,
                                     std::string("<embedded>/") + kDefaultConfig, "");
     document.source = std::string("<embedded>/") + kDefaultConfig;
   }
-  // --set first changes the compact form (vars, templates), so counts and grids can change;
-  // overrides naming a module copy (c3_dlzs.x=...) apply to the expanded form.
-  std::vector<std::string> after_expansion;
-  for (const auto& assignment : overrides) {
-    if (ConfigLoader::overrideAppliesBeforeExpansion(document.root, assignment))
-      ConfigLoader::applyOverride(document.root, assignment);
-    else
-      after_expansion.push_back(assignment);
-  }
   document.compact = usesCompactForm(document.root);
-  expandCompactForm(document.root);
-  for (const auto& assignment : after_expansion)
-    ConfigLoader::applyOverride(document.root, assignment);
+  applyOverridesAndExpand(document.root, overrides);
   return document;
 }
 

@@ -22,6 +22,10 @@ struct PlatformDocument {
 PlatformDocument loadPlatformDocument(const std::optional<std::string>& path,
                                       const std::vector<std::string>& overrides);
 
+// Applies --set overrides and expands the compact form: overrides of the compact form first,
+// then expansion, then overrides naming copies or connections of the expanded form.
+void applyOverridesAndExpand(ConfigNode& root, const std::vector<std::string>& overrides);
+
 // The loader behind every configuration and preset file (search path as above).
 ConfigLoader platformConfigLoader();
 

@@ -130,12 +130,11 @@ TEST_CASE("Swap by type: one wafer die's compute engine for a plug-in engine", "
   const json base = run(dir, "base", wafer, settings);
   // Die 0 at 10 TFLOPS with 1 us per job, against 2250 TFLOPS x 0.7 on the other dies: die 0
   // finishes both compute phases last, each taking its own jobs' time.
-  const json swapped = run(
-      dir, "swapped",
-      withPlugin(replaced(wafer, "  compute0: {type: die_compute_engine, preset: die_compute_b200}",
-                          "  compute0: {type: test_fixed_rate_die_engine, params: {rate: 10 "
-                          "TFLOPS, job_latency: 1 us}}")),
-      settings);
+  // The wafer is written in the compact form: die 0's engine is replaced in the expanded form.
+  const json swapped = run(dir, "swapped", withPlugin(wafer),
+                           settings +
+                               " --set 'modules.compute0={type: test_fixed_rate_die_engine, "
+                               "params: {rate: 10 TFLOPS, job_latency: 1 us}}'");
   CHECK(swapped["modules"]["compute0"]["type"] == "test_fixed_rate_die_engine");
   const double jobs = counter(swapped, "compute0", "jobs");
   CHECK(jobs == 4.0);  // attention and experts, 2 layers

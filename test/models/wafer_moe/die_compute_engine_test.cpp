@@ -88,23 +88,15 @@ TEST_CASE("Die compute engine: FP8 jobs count as FP8 FLOPs at the FP8 energy",
 TEST_CASE("Die compute engine: compute[] bound to another type is a located error",
           "[wafer_moe][die_compute_engine]") {
   const std::string path = smallWafer("engine_not_engine");
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string yaml = text.str();
-  // compute3 becomes a memory: the binding is legal TLM, but not a die compute engine.
-  const std::string engine = "  compute3: {type: die_compute_engine, preset: die_compute_b200}";
-  const auto at = yaml.find(engine);
-  REQUIRE(at != std::string::npos);
-  yaml.replace(at, engine.size(),
-               "  compute3: {type: memory, params: {size: 1 KiB, read_latency: 1 ns, "
-               "write_latency: 1 ns, bandwidth: 1 GB/s}}");
-  const std::string jobs = "compute3.jobs";
-  yaml.replace(yaml.find(jobs), jobs.size(), "compute3.target");
-  std::ofstream(path) << yaml;
-  CHECK_THAT(configError(path, {}), Contains("'modules.orch.params.dies'") &&
-                                        Contains("compute[3] must be bound") &&
-                                        Contains("not compute3 (memory)"));
+  // compute3 becomes a memory: the binding is legal TLM, but not a die compute engine. Both
+  // overrides name the expanded form: die 3's fourth connection is orch.compute[3].
+  const std::vector<std::string> memory = {
+      "modules.compute3={type: memory, params: {size: 1 KiB, read_latency: 1 ns, write_latency: "
+      "1 ns, bandwidth: 1 GB/s}}",
+      "connections.15.to=compute3.target"};
+  CHECK_THAT(configError(path, memory), Contains("'modules.orch.params.dies'") &&
+                                            Contains("compute[3] must be bound") &&
+                                            Contains("not compute3 (memory)"));
 }
 
 TEST_CASE("Die compute engine: an engine without an FP8 peak in an FP8 run is a located error",

@@ -9,6 +9,7 @@
 
 #include "platform/core/config_error.h"
 #include "platform/core/config_loader.h"
+#include "platform/elab/document_loader.h"
 #include "platform/elab/embedded_configs.h"
 #include "platform/output/stats_writer.h"
 
@@ -30,8 +31,7 @@ ConfigNode loadShipped(const std::string& file) {
 
 RunReport runConfig(const std::string& path, const std::vector<std::string>& settings) {
   ConfigNode root = loadConfig(path);
-  for (const auto& assignment : settings)
-    ConfigLoader::applyOverride(root, assignment);
+  applyOverridesAndExpand(root, settings);
   Simulation simulation(root, path);
   simulation.elaborate(false, std::nullopt);
   return simulation.run();
@@ -43,7 +43,7 @@ RunReport runShipped(const std::string& file, const std::vector<std::string>& se
 
 std::string shippedConfigError(const std::string& setting) {
   ConfigNode root = loadShipped("wafer_moe.yaml");
-  ConfigLoader::applyOverride(root, setting);
+  applyOverridesAndExpand(root, {setting});
   try {
     Simulation simulation(root, "wafer_moe.yaml");
     simulation.elaborate(false, std::nullopt);
