@@ -271,8 +271,9 @@ Picoseconds MoeOrchestrator::transfer(Socket& socket, std::uint64_t base, std::u
                                       std::uint64_t& cursor, std::uint64_t bytes,
                                       std::uint64_t burst, bool write, Picoseconds at,
                                       const std::string& what) {
-  const BurstTransfer done = burstTransfer(*socket.operator->(), buffer_, base, window, cursor,
-                                           bytes, burst, write, std::max(at, nowPs()), what);
+  const BurstTransfer done =
+      burstTransfer(*socket.operator->(), buffer_, base, window, cursor, bytes, burst, write,
+                    std::max(at, nowPs()), what, trace() ? traceSite("dma") : TraceSite{});
   transactions_ += done.transactions;
   services().countTransactions(done.transactions);
   return done.done;

@@ -75,7 +75,8 @@ const ParamSchema& PlatformConfig::settingsSchema() {
     s.integer("seed", "Seed of every random stream in the run").byDefault("1").atLeast(0);
     s.quantity("quantum", dims::time(), "Temporal-decoupling quantum of loosely-timed initiators")
         .byDefault("1 us")
-        .above(0);
+        .above(0)
+        .atMost(1000);
     s.quantity("time_limit", dims::time(),
                "Simulated-time limit; reaching it with work left fails the run (exit 3)")
         .byDefault("10 s")
@@ -103,6 +104,10 @@ const ParamSchema& PlatformConfig::traceSchema() {
     s.integer("max_events", "Cap on recorded events; the rest are counted as dropped")
         .byDefault("1000000")
         .atLeast(1);
+    s.quantity("counter_interval", dims::time(),
+               "Time bin of the counter tracks (bandwidth, occupancy): one sample per bin")
+        .byDefault("1 us")
+        .above(0);
     return s;
   }();
   return schema;
