@@ -257,13 +257,20 @@ std::size_t MoeOrchestrator::portWidth(const std::string& port) const {
 
 void MoeOrchestrator::rxTransport(int die, tlm::tlm_generic_payload& payload,
                                   sc_core::sc_time& delay) {
-  (void)die;
-  (void)delay;  // the die's receive buffer sinks at line rate: no extra delay
+  // The die's receive buffer sinks at line rate: no extra delay.
   if (!payload.is_write() || payload.get_address() >= window_stride_) {
     payload.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
   rx_bytes_ += payload.get_data_length();
+  if (trace()) {  // the flow's end: the bytes landed in the die's receive buffer
+    const TraceFlowScope flow(trace(), payload);
+    TraceArgs args;
+    args.bytes = payload.get_data_length();
+    args.destination = "die" + std::to_string(die);
+    const Picoseconds at = nowPs() + static_cast<Picoseconds>(delay.value());
+    traceTransfer("rx", flow.id(), "receive", at, at, args);
+  }
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -188,8 +188,16 @@ std::string TraceWriter::json() const {
   }
   // Thread ids: every track has at least one lane; its lanes get consecutive ids.
   std::vector<int> first_tid(tracks_.size() + 1, 0);
-  nlohmann::json events = nlohmann::json::array();
-  events.push_back({{"name", "process_name"},
+  // Written event by event, so a million events need the text only, not a JSON tree of them.
+  std::string text = "{\"traceEvents\":[";
+  bool first_event = true;
+  auto emit = [&](const nlohmann::json& event) {
+    if (!first_event)
+      text += ',';
+    first_event = false;
+    text += event.dump();
+  };
+  emit({{"name", "process_name"},
                     {"ph", "M"},
                     {"pid", kPid},
                     {"tid", 0},
@@ -201,12 +209,12 @@ std::string TraceWriter::json() const {
     for (int lane = 0; lane < count; ++lane) {
       const std::string name =
           lane == 0 ? tracks_[t - 1] : tracks_[t - 1] + " [" + std::to_string(lane + 1) + "]";
-      events.push_back({{"name", "thread_name"},
+      emit({{"name", "thread_name"},
                         {"ph", "M"},
                         {"pid", kPid},
                         {"tid", next_tid},
                         {"args", {{"name", name}}}});
-      events.push_back({{"name", "thread_sort_index"},
+      emit({{"name", "thread_sort_index"},
                         {"ph", "M"},
                         {"pid", kPid},
                         {"tid", next_tid},
@@ -229,7 +237,7 @@ std::string TraceWriter::json() const {
     nlohmann::json args = argsJson(event.args);
     if (!args.empty())
       record["args"] = std::move(args);
-    events.push_back(std::move(record));
+    emit(record);
   }
 
   // Flow arrows: the steps of one transaction in time order, one arrow per consecutive pair,
@@ -238,10 +246,13 @@ std::string TraceWriter::json() const {
   std::stable_sort(steps.begin(), steps.end(), [this](const auto& a, const auto& b) {
     if (a.first != b.first)
       return a.first < b.first;
-    // At equal starts the enclosing (longer) span comes first: it is the initiator.
+    // At equal starts the enclosing (longer) span comes first: it is the initiator; at equal
+    // spans the later recorded one, since an initiator records after its target has returned.
     const Event& x = events_[a.second];
     const Event& y = events_[b.second];
-    return x.start != y.start ? x.start < y.start : x.duration > y.duration;
+    if (x.start != y.start)
+      return x.start < y.start;
+    return x.duration != y.duration ? x.duration > y.duration : a.second > b.second;
   });
   std::uint64_t arrow = 0;
   for (std::size_t i = 1; i < steps.size(); ++i) {
@@ -250,14 +261,14 @@ std::string TraceWriter::json() const {
     const EventId from = steps[i - 1].second;
     const EventId to = steps[i].second;
     ++arrow;
-    events.push_back({{"name", "transaction"},
+    emit({{"name", "transaction"},
                       {"cat", "flow"},
                       {"ph", "s"},
                       {"id", arrow},
                       {"pid", kPid},
                       {"tid", tidOf(from)},
                       {"ts", microseconds(events_[from].start)}});
-    events.push_back({{"name", "transaction"},
+    emit({{"name", "transaction"},
                       {"cat", "flow"},
                       {"ph", "f"},
                       {"bp", "e"},
@@ -271,7 +282,7 @@ std::string TraceWriter::json() const {
   const double bin_seconds = static_cast<double>(counter_interval_) * 1e-12;
   for (const Counter& counter : counters_) {
     auto sample = [&](std::uint64_t bin, double value) {
-      events.push_back({{"name", counter.name},
+      emit({{"name", counter.name},
                         {"cat", counter.category},
                         {"ph", "C"},
                         {"pid", kPid},
@@ -286,14 +297,11 @@ std::string TraceWriter::json() const {
     }
   }
 
-  nlohmann::json document = {
-      {"traceEvents", events},
-      {"displayTimeUnit", "ns"},
-      {"otherData",
-       {{"dropped_events", dropped_},
-        {"events_outside_window", outside_window_},
-        {"counter_interval_us", microseconds(counter_interval_)}}}};
-  return document.dump() + "\n";
+  const nlohmann::json other = {{"dropped_events", dropped_},
+                                {"events_outside_window", outside_window_},
+                                {"counter_interval_us", microseconds(counter_interval_)}};
+  text += "],\"displayTimeUnit\":\"ns\",\"otherData\":" + other.dump() + "}\n";
+  return text;
 }
 
 }  // namespace spatialvp
