@@ -211,7 +211,8 @@ MeshModule::MeshModule(sc_core::sc_module_name name, const ModuleContext& contex
   input_counters_.resize(input_endpoints_.size());
   output_counters_.resize(output_endpoints_.size());
   if (TraceWriter* writer = trace()) {
-    tracer_ = std::make_unique<MeshTraceRecorder>(*writer, instanceName(), typeInfo().name, network_);
+    tracer_ =
+        std::make_unique<MeshTraceRecorder>(*writer, instanceName(), typeInfo().name, network_);
     network_.setObserver(tracer_.get());
   }
 }

@@ -29,8 +29,7 @@ std::string MeshTraceRecorder::routerName(NodeId router) const {
 
 std::string MeshTraceRecorder::endpointName(const Endpoint& endpoint) const {
   const std::string router = routerName(endpoint.router);
-  return endpoint.port == Port::kLocal ? router
-                                       : router + "." + portLetter(endpoint.port);
+  return endpoint.port == Port::kLocal ? router : router + "." + portLetter(endpoint.port);
 }
 
 void MeshTraceRecorder::begin(std::uint64_t flow, const char* what, const Endpoint& source,

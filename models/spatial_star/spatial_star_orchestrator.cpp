@@ -253,10 +253,10 @@ Picoseconds SpatialStarOrchestrator::ringWrite(std::size_t from, std::size_t to,
                                                std::uint64_t bytes, Picoseconds at) {
   at = clampToNow(at);
   cores_[from].ring_bytes += bytes;
-  const BurstTransfer transfer = burstTransfer(
-      *(*mesh_[from]).operator->(), buffer_, sram_base_ + to * sram_stride_, sram_window_,
-      sram_cursor_[to], bytes, ring_burst_, true, at, instanceName() + ": ring transfer",
-      coreTraceSite(from, "dma"));
+  const BurstTransfer transfer =
+      burstTransfer(*(*mesh_[from]).operator->(), buffer_, sram_base_ + to * sram_stride_,
+                    sram_window_, sram_cursor_[to], bytes, ring_burst_, true, at,
+                    instanceName() + ": ring transfer", coreTraceSite(from, "dma"));
   transactions_ += transfer.transactions;
   services().countTransactions(transfer.transactions);
   return transfer.done;
@@ -266,9 +266,8 @@ Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,
                                              const spatialvp::star::StageWork& work,
                                              Picoseconds ready, Picoseconds& started) {
   ready = clampToNow(ready);
-  const StageJobTiming timing =
-      sendStageJob(*(*units_[unit][core]).operator->(), work, ready, instanceName(), nullptr,
-                   coreTraceSite(core, "jobs"));
+  const StageJobTiming timing = sendStageJob(*(*units_[unit][core]).operator->(), work, ready,
+                                             instanceName(), nullptr, coreTraceSite(core, "jobs"));
   ++transactions_;
   services().countTransactions(1);
   started = timing.started;

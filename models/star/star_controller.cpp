@@ -228,10 +228,9 @@ InitiatorSocket* StarController::initiatorSocket(const std::string& port, std::s
 
 Picoseconds StarController::dramTransfer(std::uint64_t bytes, bool write, Picoseconds at) {
   (write ? dram_write_bytes_ : dram_read_bytes_) += bytes;
-  const BurstTransfer transfer =
-      burstTransfer(*dram_.operator->(), burst_buffer_, dram_base_, dram_window_, dram_cursor_,
-                    bytes, dram_burst_, write, at, instanceName() + ": DRAM access",
-                    traceSite("dram"));
+  const BurstTransfer transfer = burstTransfer(
+      *dram_.operator->(), burst_buffer_, dram_base_, dram_window_, dram_cursor_, bytes,
+      dram_burst_, write, at, instanceName() + ": DRAM access", traceSite("dram"));
   services().countTransactions(transfer.transactions);
   return transfer.done;
 }

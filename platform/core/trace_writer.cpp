@@ -89,9 +89,8 @@ bool TraceWriter::roomForRecord() {
   return true;
 }
 
-TraceWriter::EventId TraceWriter::complete(int track_id, const std::string& name,
-                                           Picoseconds start, Picoseconds duration,
-                                           const TraceArgs& args) {
+TraceWriter::EventId TraceWriter::complete(int track_id, const std::string& name, Picoseconds start,
+                                           Picoseconds duration, const TraceArgs& args) {
   const Picoseconds end = start + duration;
   if (end < window_start_ || start > window_end_) {
     ++outside_window_;
@@ -198,10 +197,10 @@ std::string TraceWriter::json() const {
     text += event.dump();
   };
   emit({{"name", "process_name"},
-                    {"ph", "M"},
-                    {"pid", kPid},
-                    {"tid", 0},
-                    {"args", {{"name", "spatialvp"}}}});
+        {"ph", "M"},
+        {"pid", kPid},
+        {"tid", 0},
+        {"args", {{"name", "spatialvp"}}}});
   int next_tid = 1;
   for (std::size_t t = 1; t <= tracks_.size(); ++t) {
     first_tid[t] = next_tid;
@@ -210,15 +209,15 @@ std::string TraceWriter::json() const {
       const std::string name =
           lane == 0 ? tracks_[t - 1] : tracks_[t - 1] + " [" + std::to_string(lane + 1) + "]";
       emit({{"name", "thread_name"},
-                        {"ph", "M"},
-                        {"pid", kPid},
-                        {"tid", next_tid},
-                        {"args", {{"name", name}}}});
+            {"ph", "M"},
+            {"pid", kPid},
+            {"tid", next_tid},
+            {"args", {{"name", name}}}});
       emit({{"name", "thread_sort_index"},
-                        {"ph", "M"},
-                        {"pid", kPid},
-                        {"tid", next_tid},
-                        {"args", {{"sort_index", next_tid}}}});
+            {"ph", "M"},
+            {"pid", kPid},
+            {"tid", next_tid},
+            {"args", {{"sort_index", next_tid}}}});
       ++next_tid;
     }
   }
@@ -262,20 +261,20 @@ std::string TraceWriter::json() const {
     const EventId to = steps[i].second;
     ++arrow;
     emit({{"name", "transaction"},
-                      {"cat", "flow"},
-                      {"ph", "s"},
-                      {"id", arrow},
-                      {"pid", kPid},
-                      {"tid", tidOf(from)},
-                      {"ts", microseconds(events_[from].start)}});
+          {"cat", "flow"},
+          {"ph", "s"},
+          {"id", arrow},
+          {"pid", kPid},
+          {"tid", tidOf(from)},
+          {"ts", microseconds(events_[from].start)}});
     emit({{"name", "transaction"},
-                      {"cat", "flow"},
-                      {"ph", "f"},
-                      {"bp", "e"},
-                      {"id", arrow},
-                      {"pid", kPid},
-                      {"tid", tidOf(to)},
-                      {"ts", microseconds(events_[to].start)}});
+          {"cat", "flow"},
+          {"ph", "f"},
+          {"bp", "e"},
+          {"id", arrow},
+          {"pid", kPid},
+          {"tid", tidOf(to)},
+          {"ts", microseconds(events_[to].start)}});
   }
 
   // Counters: one sample per bin (rate over the bin), and a zero where a run of bins ends.
@@ -283,11 +282,11 @@ std::string TraceWriter::json() const {
   for (const Counter& counter : counters_) {
     auto sample = [&](std::uint64_t bin, double value) {
       emit({{"name", counter.name},
-                        {"cat", counter.category},
-                        {"ph", "C"},
-                        {"pid", kPid},
-                        {"ts", microseconds(bin * counter_interval_)},
-                        {"args", {{counter.series, value}}}});
+            {"cat", counter.category},
+            {"ph", "C"},
+            {"pid", kPid},
+            {"ts", microseconds(bin * counter_interval_)},
+            {"args", {{counter.series, value}}}});
     };
     for (auto it = counter.bins.begin(); it != counter.bins.end(); ++it) {
       sample(it->first, it->second / bin_seconds * counter.scale);

@@ -82,9 +82,9 @@ class TraceWriter {
     return event;
   }
 
-  // A counter track (the same name gives the same counter): written as amount per second x `scale` in the series `series`, e.g.
-  // bytes with scale 1e-9 and series "GB/s", or occupied picoseconds with scale 1e-12 and
-  // series "mean occupancy".
+  // A counter track (the same name gives the same counter): written as amount per second x `scale`
+  // in the series `series`, e.g. bytes with scale 1e-9 and series "GB/s", or occupied picoseconds
+  // with scale 1e-12 and series "mean occupancy".
   int counter(const std::string& name, const std::string& category, const std::string& series,
               double scale);
   // Adds `amount`, spread evenly over [start, end) (all of it at `start` when end <= start).

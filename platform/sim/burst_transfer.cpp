@@ -18,7 +18,8 @@ BurstTransfer burstTransfer(tlm::tlm_fw_transport_if<>& target, std::vector<unsi
   payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
   BurstTransfer result{at, 0};
-  const std::uint64_t first_address = base + (cursor + std::min(bytes, burst) > window ? 0 : cursor);
+  const std::uint64_t first_address =
+      base + (cursor + std::min(bytes, burst) > window ? 0 : cursor);
   const std::uint64_t total = bytes;
   std::vector<std::uint64_t> flows;
   while (bytes > 0) {

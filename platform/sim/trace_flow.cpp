@@ -2,32 +2,21 @@
 
 namespace spatialvp {
 
-TraceFlowScope::TraceFlowScope(TraceWriter* writer, tlm::tlm_generic_payload& payload) {
-  if (writer == nullptr)
-    return;
+void TraceFlowScope::attach(TraceWriter& writer, tlm::tlm_generic_payload& payload) {
   if (const auto* carried = payload.get_extension<TraceFlowExtension>()) {
     flow_ = carried->flow();
     return;
   }
-  flow_ = writer->newFlow();
-  extension_ = TraceFlowExtension(flow_);
-  payload.set_extension(&extension_);
-  owned_ = &payload;
+  carry(payload, writer.newFlow());
 }
 
-TraceFlowScope::TraceFlowScope(TraceWriter* writer, tlm::tlm_generic_payload& payload,
-                               std::uint64_t flow) {
-  if (writer == nullptr || flow == 0 || payload.get_extension<TraceFlowExtension>() != nullptr)
-    return;
+void TraceFlowScope::carry(tlm::tlm_generic_payload& payload, std::uint64_t flow) {
+  if (payload.get_extension<TraceFlowExtension>() != nullptr)
+    return;  // an outer scope owns the payload's flow
   flow_ = flow;
   extension_ = TraceFlowExtension(flow_);
   payload.set_extension(&extension_);
   owned_ = &payload;
-}
-
-TraceFlowScope::~TraceFlowScope() {
-  if (owned_ != nullptr)
-    owned_->clear_extension(&extension_);
 }
 
 }  // namespace spatialvp

@@ -23,13 +23,23 @@ class TraceFlowExtension : public tlm::tlm_extension<TraceFlowExtension> {
   std::uint64_t flow_;
 };
 
+// Inline so that an untraced run pays one pointer compare per transaction and no call.
 class TraceFlowScope {
  public:
-  TraceFlowScope(TraceWriter* writer, tlm::tlm_generic_payload& payload);
+  TraceFlowScope(TraceWriter* writer, tlm::tlm_generic_payload& payload) {
+    if (writer != nullptr)
+      attach(*writer, payload);
+  }
   // Puts `flow` (when not 0) on a payload that carries none: a module's own accesses made on
   // behalf of a transaction it is serving (a unit's SRAM traffic for a job) continue its flow.
-  TraceFlowScope(TraceWriter* writer, tlm::tlm_generic_payload& payload, std::uint64_t flow);
-  ~TraceFlowScope();
+  TraceFlowScope(TraceWriter* writer, tlm::tlm_generic_payload& payload, std::uint64_t flow) {
+    if (writer != nullptr && flow != 0)
+      carry(payload, flow);
+  }
+  ~TraceFlowScope() {
+    if (owned_ != nullptr)
+      owned_->clear_extension(&extension_);
+  }
   TraceFlowScope(const TraceFlowScope&) = delete;
   TraceFlowScope& operator=(const TraceFlowScope&) = delete;
 
@@ -37,6 +47,9 @@ class TraceFlowScope {
   std::uint64_t id() const { return flow_; }
 
  private:
+  void attach(TraceWriter& writer, tlm::tlm_generic_payload& payload);
+  void carry(tlm::tlm_generic_payload& payload, std::uint64_t flow);
+
   tlm::tlm_generic_payload* owned_ = nullptr;  // set when this scope attached the extension
   TraceFlowExtension extension_;
   std::uint64_t flow_ = 0;

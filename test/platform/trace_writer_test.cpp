@@ -45,8 +45,8 @@ TEST_CASE("Overlapping spans of one track go to separate lanes, disjoint ones sh
   TraceWriter writer(0, 1000 * kUs, 100);
   const int track = writer.track("gen", "traffic_generator");
   writer.complete(track, "a", 0, 10 * kUs);
-  writer.complete(track, "b", 5 * kUs, 10 * kUs);   // overlaps a
-  writer.complete(track, "c", 12 * kUs, 1 * kUs);   // a has ended: back on the first lane
+  writer.complete(track, "b", 5 * kUs, 10 * kUs);  // overlaps a
+  writer.complete(track, "c", 12 * kUs, 1 * kUs);  // a has ended: back on the first lane
   const auto events = parse(writer);
   const auto names = threadNames(events);
   std::map<std::string, int> tid_of;
