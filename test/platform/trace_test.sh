@@ -158,7 +158,10 @@ if /usr/bin/python3 -c "import matplotlib" 2> /dev/null; then
     done
   done
   grep -q "^sufa: mean busy 0\.[0-9]*[1-9]" star_util.txt || { cat star_util.txt; exit 1; }
-  [[ "$(grep -c '^c[0-9]*: mean busy' sstar_util.txt)" == 16 ]] || { cat sstar_util.txt; exit 1; }
+  # One group per core that ran in the window (c0_dlzs, c0_kv, ... fold into c0), nothing else.
+  groups="$(grep -c ': mean busy' sstar_util.txt)"
+  cores="$(grep -c '^c[0-9]*: mean busy' sstar_util.txt)"
+  [[ "$groups" == "$cores" && "$cores" -ge 4 ]] || { cat sstar_util.txt; exit 1; }
 else
   echo "note: no matplotlib, utilisation pictures not drawn"
 fi

@@ -1,7 +1,6 @@
 // TraceWriter: spans spread over lanes so threads nest, flow arrows between the steps of one
 // transaction in time order, counters binned into rates, and one cap over every kind of record.
-#include <catch2/catch_test_macros.hpp>
-#include <catch2/matchers/catch_matchers_floating_point.hpp>
+#include <catch2/catch.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
