@@ -75,8 +75,7 @@ const ParamSchema& PlatformConfig::settingsSchema() {
     s.integer("seed", "Seed of every random stream in the run").byDefault("1").atLeast(0);
     s.quantity("quantum", dims::time(), "Temporal-decoupling quantum of loosely-timed initiators")
         .byDefault("1 us")
-        .above(0)
-        .atMost(1000);
+        .above(0);
     s.quantity("time_limit", dims::time(),
                "Simulated-time limit; reaching it with work left fails the run (exit 3)")
         .byDefault("10 s")
@@ -107,7 +106,8 @@ const ParamSchema& PlatformConfig::traceSchema() {
     s.quantity("counter_interval", dims::time(),
                "Time bin of the counter tracks (bandwidth, occupancy): one sample per bin")
         .byDefault("1 us")
-        .above(0);
+        .above(0)
+        .atMost(1000);
     return s;
   }();
   return schema;
