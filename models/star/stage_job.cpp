@@ -20,8 +20,8 @@ StageJobTiming sendStageJob(tlm::tlm_fw_transport_if<>& unit,
   }
   if (site.writer != nullptr) {
     const Picoseconds from = std::min(ready, job.started_ps);
-    site.writer->step(result.flow, site.track, spatialvp::star::pipelineStageName(work.stage),
-                      from, result.finished - from);
+    site.writer->step(result.flow, site.track, spatialvp::star::pipelineStageName(work.stage), from,
+                      result.finished - from);
   }
   return {job.started_ps, result.finished};
 }
