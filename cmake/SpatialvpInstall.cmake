@@ -41,6 +41,7 @@ set(SPATIALVP_PUBLIC_HEADERS
   platform/sim/platform_view.h
   platform/sim/plugin_abi.h
   platform/sim/simulation_services.h
+  platform/sim/trace_flow.h
   models/rtl/rtl_clocked_target.h
   models/star/functional_tile.h
   models/star/stage_job.h

@@ -349,10 +349,18 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
       timing.start_ps = start;
 
     countChannel(channel, kind, payload_bytes, wireBytes(channel), hold);
+    if (observer_ != nullptr)
+      observer_->channelHeld(channel, start, start + hold, payload_bytes);
 
     // The tail leaves the buffer it was sitting in once it has crossed this channel's input.
-    if (held_buffer != nullptr)
+    if (held_buffer != nullptr) {
       held_buffer->occupy(held_slot, held_since, start + hold);
+      if (observer_ != nullptr)
+        observer_->bufferHeld(
+            static_cast<NodeId>(static_cast<std::size_t>(held_buffer - input_buffers_.data()) /
+                                kPortsPerRouter),
+            held_since, start + hold);
+    }
     const Picoseconds flight = paramsOf(channel).link.latency_ps;
     if (!into_router) {
       timing.delivered_ps = start + hold + flight;
@@ -511,6 +519,8 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
     if (!channel_wires_.empty())
       channel_wires_[hop.channel].occupy(0, channel.head_ps, channel.head_ps + wire_ps);
     countChannel(hop.channel, hop.kind, payload_bytes, wire_bytes, wire_ps);
+    if (observer_ != nullptr)
+      observer_->channelHeld(hop.channel, channel.head_ps, channel.tail_end_ps, payload_bytes);
   }
   const WormholeChannel& exit = wormhole_path_.back();
   timing.delivered_ps = exit.tail_end_ps + exit.latency_ps;
@@ -584,6 +594,19 @@ std::vector<ChannelReport> MeshNetwork::channelReports() const {
     }
   }
   return reports;
+}
+
+ChannelReport MeshNetwork::describeChannel(std::uint32_t channel) const {
+  for (NodeId router = 0; router < nodes(); ++router) {
+    for (std::uint32_t p = 0; p < kPortsPerRouter; ++p) {
+      const Port port = static_cast<Port>(p);
+      if (outputChannelIndex(router, port) == channel)
+        return {router, port, false, channel_kinds_[channel], channel_counters_[channel]};
+      if (input_channel_[endpointIndex({router, port})] == channel)
+        return {router, port, true, channel_kinds_[channel], channel_counters_[channel]};
+    }
+  }
+  return {};
 }
 
 double MeshNetwork::energyPj() const {

@@ -87,6 +87,16 @@ struct MeshEnergyCounters {
   double router_bits = 0;            // wire bits x routers traversed
 };
 
+// Told of every packet's stay on a channel and (cut-through) in a router input buffer; the TLM
+// mesh uses it to draw traces. Not called when no observer is set.
+class MeshObserver {
+ public:
+  virtual ~MeshObserver() = default;
+  virtual void channelHeld(std::uint32_t channel, Picoseconds start, Picoseconds end,
+                           std::uint64_t payload_bytes) = 0;
+  virtual void bufferHeld(NodeId router, Picoseconds enter, Picoseconds leave) = 0;
+};
+
 class MeshNetwork {
  public:
   // Throws std::invalid_argument listing every problem found by config.validate(), or
@@ -146,6 +156,11 @@ class MeshNetwork {
   const MeshConfig& config() const { return config_; }
   // The resolved fault map (explicit and sampled faults); empty() without faults.
   const WaferFaults& faults() const { return faults_; }
+
+  // Tracing: `observer` (nullptr stops) hears of channel and buffer use; a channel index it is
+  // given names its router, port and direction here.
+  void setObserver(MeshObserver* observer) { observer_ = observer; }
+  ChannelReport describeChannel(std::uint32_t channel) const;
 
  private:
   struct KindParams {
@@ -224,6 +239,7 @@ class MeshNetwork {
   std::uint64_t packets_delivered_ = 0;
   std::uint64_t packet_hops_ = 0;
   MeshEnergyCounters energy_bits_;
+  MeshObserver* observer_ = nullptr;
 };
 
 }  // namespace spatialvp::interconnect

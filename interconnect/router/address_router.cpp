@@ -128,6 +128,14 @@ void AddressRouter::b_transport(int, tlm::tlm_generic_payload& payload, sc_core:
   ++forwarded_[index];
   forwarded_bytes_[index] += length;
 
+  const TraceFlowScope flow(trace(), payload);
+  if (trace()) {
+    TraceArgs args;
+    args.bytes = length;
+    args.address = address;
+    traceTransfer("out_" + std::to_string(index), flow.id(), payload.is_read() ? "read" : "write",
+                  start, start + transfer, args);
+  }
   payload.set_address(address - ranges_[index].base);
   (*outputs_[index])->b_transport(payload, delay);
   payload.set_address(address);  // an interconnect must restore what it translated

@@ -81,19 +81,38 @@ void CrossbarSwitchModule::b_transport(int input, tlm::tlm_generic_payload& payl
   Picoseconds at = now + static_cast<Picoseconds>(delay.value());
   const auto source = static_cast<std::size_t>(input);
   const Picoseconds hop = sameNode(source, target) ? latency_ : scale_out_latency_;
-  if (payload.is_write())
+  const TraceFlowScope flow(trace(), payload);
+  // Traced runs: data moved from port `from` to port `to` over [ready, done).
+  auto draw = [&](std::size_t from, std::size_t to, Picoseconds ready, Picoseconds done) {
+    TraceArgs args;
+    args.bytes = bytes;
+    args.address = address;
+    args.source = "port" + std::to_string(from);
+    args.destination = "port" + std::to_string(to);
+    traceTransfer(args.source + ".up", flow.id(), "data", ready, done, args);
+    traceTransfer(args.destination + ".down", flow.id(), "data", ready, done, args);
+  };
+  if (payload.is_write()) {
+    const Picoseconds ready = at;
     at = move(source, target, bytes, at);
-  else
+    if (trace())
+      draw(source, target, ready, at);
+  } else {
     at += hop;  // read request
+  }
   payload.set_address((address - window_base_) % window_stride_);
   sc_core::sc_time target_delay = sc_core::sc_time::from_value(at - now);
   (*out_[target])->b_transport(payload, target_delay);
   payload.set_address(address);
   at = now + static_cast<Picoseconds>(target_delay.value());
-  if (payload.is_read())
+  if (payload.is_read()) {
+    const Picoseconds ready = at;
     at = move(target, source, bytes, at);
-  else
+    if (trace())
+      draw(target, source, ready, at);
+  } else {
     at += hop;  // acknowledgement
+  }
   delay = sc_core::sc_time::from_value(at - now);
   if (++transactions_ % kRetireEvery == 0) {
     for (PortState& port : state_) {

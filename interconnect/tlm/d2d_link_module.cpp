@@ -82,9 +82,20 @@ void D2dLinkModule::b_transport(int side, tlm::tlm_generic_payload& payload,
   const std::uint64_t response_bytes = is_read ? length : control_bytes_;
   const D2dDirection forward = directionFrom(side);
 
+  const TraceFlowScope flow(trace(), payload);
+  auto draw = [&](D2dDirection direction, const char* what, const D2dTransferResult& moved,
+                  std::uint64_t bytes) {
+    TraceArgs args;
+    args.bytes = bytes;
+    args.address = payload.get_address();
+    traceTransfer(direction == D2dDirection::kAToB ? "a_to_b" : "b_to_a", flow.id(), what,
+                  moved.start_ps, moved.delivered_ps, args);
+  };
   const Picoseconds now = sc_core::sc_time_stamp().value();
   const Picoseconds arrival = now + delay.value();
   const D2dTransferResult request = link_.transfer(forward, request_bytes, arrival);
+  if (trace())
+    draw(forward, is_read ? "read request" : "write", request, request_bytes);
   delay = sc_core::sc_time::from_value(request.delivered_ps - now);
 
   auto& out = side == kSideA ? b_out_ : a_out_;
@@ -94,6 +105,8 @@ void D2dLinkModule::b_transport(int side, tlm::tlm_generic_payload& payload,
   const Picoseconds after = sc_core::sc_time_stamp().value();
   const Picoseconds responded = after + delay.value();
   const D2dTransferResult response = link_.transfer(reverse(forward), response_bytes, responded);
+  if (trace())
+    draw(reverse(forward), is_read ? "read data" : "write ack", response, response_bytes);
   delay = sc_core::sc_time::from_value(response.delivered_ps - after);
 
   const Picoseconds link_ps =

@@ -212,6 +212,11 @@ MeshModule::MeshModule(sc_core::sc_module_name name, const ModuleContext& contex
   }
   input_counters_.resize(input_endpoints_.size());
   output_counters_.resize(output_endpoints_.size());
+  if (TraceWriter* writer = trace()) {
+    tracer_ =
+        std::make_unique<MeshTraceRecorder>(*writer, instanceName(), typeInfo().name, network_);
+    network_.setObserver(tracer_.get());
+  }
 }
 
 InitiatorSocket* MeshModule::initiatorSocket(const std::string& port, std::size_t index) {
@@ -277,9 +282,14 @@ void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
   const Endpoint source = input_endpoints_[in];
   const Endpoint sink = output_endpoints_[out];
 
+  const TraceFlowScope flow(trace(), payload);
   const Picoseconds now = sc_core::sc_time_stamp().value();
   const Picoseconds arrival = now + delay.value();
+  if (tracer_)
+    tracer_->begin(flow.id(), is_read ? "read request" : "write", source, sink);
   const MeshTransferResult request = network_.transfer(source, sink, request_bytes, arrival);
+  if (tracer_)
+    tracer_->end();
   delay = sc_core::sc_time::from_value(request.delivered_ps - now);
 
   payload.set_address(address - ranges_[out].base);
@@ -289,7 +299,11 @@ void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
   // Re-read the time: a misbehaving target might have waited.
   const Picoseconds after = sc_core::sc_time_stamp().value();
   const Picoseconds responded = after + delay.value();
+  if (tracer_)
+    tracer_->begin(flow.id(), is_read ? "read data" : "write ack", sink, source);
   const MeshTransferResult response = network_.transfer(sink, source, response_bytes, responded);
+  if (tracer_)
+    tracer_->end();
   delay = sc_core::sc_time::from_value(response.delivered_ps - after);
 
   const Picoseconds network_ps =

@@ -11,6 +11,7 @@
 
 #include "interconnect/mesh/mesh_network.h"
 #include "interconnect/tlm/mesh_topology_source.h"
+#include "interconnect/tlm/mesh_trace_recorder.h"
 #include "platform/core/histogram.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
@@ -63,7 +64,8 @@ class MeshModule : public Module, public MeshTopologySource {
   std::uint64_t reads_ = 0;
   std::uint64_t writes_ = 0;
   std::uint64_t decode_errors_ = 0;
-  Histogram network_latency_ns_{1.0, 1000};  // request + response crossing, target excluded
+  Histogram network_latency_ns_{1.0, 1000};    // request + response crossing, target excluded
+  std::unique_ptr<MeshTraceRecorder> tracer_;  // only in traced runs
 };
 
 void registerMeshModule(ModuleRegistry& registry);

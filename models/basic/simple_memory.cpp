@@ -57,6 +57,8 @@ void SimpleMemory::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_ti
   const Picoseconds start = port_.reserve(arrival, transfer);
   const Picoseconds done = start + transfer + (is_read ? read_latency_ : write_latency_);
   delay = sc_core::sc_time::from_value(done - now);
+  if (trace())
+    traceAccess(payload, is_read, address, length, arrival, done);
   if ((reads_ + writes_) % 1024 == 0)
     port_.retire(now);
 

@@ -180,8 +180,10 @@ class StarDlzsRtlUnit : public RtlClockedTarget<Vdlzs_lane> {
     model_cycles_ += models::star::dlzsCycles(work, geometry_);
     sram_bytes_ += work.bytes.sram_read + work.bytes.sram_write;
     ++jobs_done_;
-    if (TraceWriter* tracer = trace())
-      tracer->complete(traceTrack(), st::pipelineStageName(work.stage), start, end - start);
+    if (TraceWriter* tracer = trace()) {
+      const TraceFlowScope flow(tracer, payload);
+      tracer->step(flow.id(), traceTrack(), st::pipelineStageName(work.stage), start, end - start);
+    }
     job->started_ps = start;
     payload.set_response_status(tlm::TLM_OK_RESPONSE);
   }

@@ -232,6 +232,10 @@ Picoseconds SpatialStarOrchestrator::clampToNow(Picoseconds at) {
   return at;
 }
 
+TraceSite SpatialStarOrchestrator::coreTraceSite(std::size_t core, const char* part) {
+  return trace() ? traceSite("core" + std::to_string(core) + "." + part) : TraceSite{};
+}
+
 Picoseconds SpatialStarOrchestrator::hbmAccess(std::size_t core, std::size_t stack,
                                                std::uint64_t bytes, bool write, Picoseconds at) {
   at = clampToNow(at);
@@ -241,7 +245,7 @@ Picoseconds SpatialStarOrchestrator::hbmAccess(std::size_t core, std::size_t sta
   // A core's DMA goes through its mesh input; the mesh and the HBM stack space the bursts.
   const BurstTransfer transfer = burstTransfer(
       *(*mesh_[core]).operator->(), buffer_, hbm_bases_[stack], hbm_size_, hbm_cursor_[stack],
-      bytes, hbm_burst_, write, at, instanceName() + ": HBM access");
+      bytes, hbm_burst_, write, at, instanceName() + ": HBM access", coreTraceSite(core, "dma"));
   transactions_ += transfer.transactions;
   services().countTransactions(transfer.transactions);
   return transfer.done;
@@ -251,9 +255,10 @@ Picoseconds SpatialStarOrchestrator::ringWrite(std::size_t from, std::size_t to,
                                                std::uint64_t bytes, Picoseconds at) {
   at = clampToNow(at);
   cores_[from].ring_bytes += bytes;
-  const BurstTransfer transfer = burstTransfer(
-      *(*mesh_[from]).operator->(), buffer_, sram_base_ + to * sram_stride_, sram_window_,
-      sram_cursor_[to], bytes, ring_burst_, true, at, instanceName() + ": ring transfer");
+  const BurstTransfer transfer =
+      burstTransfer(*(*mesh_[from]).operator->(), buffer_, sram_base_ + to * sram_stride_,
+                    sram_window_, sram_cursor_[to], bytes, ring_burst_, true, at,
+                    instanceName() + ": ring transfer", coreTraceSite(from, "dma"));
   transactions_ += transfer.transactions;
   services().countTransactions(transfer.transactions);
   return transfer.done;
@@ -263,8 +268,8 @@ Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,
                                              const spatialvp::star::StageWork& work,
                                              Picoseconds ready, Picoseconds& started) {
   ready = clampToNow(ready);
-  const StageJobTiming timing =
-      sendStageJob(*(*units_[unit][core]).operator->(), work, ready, instanceName());
+  const StageJobTiming timing = sendStageJob(*(*units_[unit][core]).operator->(), work, ready,
+                                             instanceName(), nullptr, coreTraceSite(core, "jobs"));
   ++transactions_;
   services().countTransactions(1);
   started = timing.started;
@@ -426,8 +431,14 @@ void SpatialStarOrchestrator::finishRound(std::size_t core, const Round& round,
     state.previous_item_end = std::max(state.previous_item_end, end);
   }
   done = std::max(done, last_release);
+  const Picoseconds round_start = state.round_done.empty() ? 0 : state.round_done.back();
   state.finish = std::max(state.finish, done);
   state.round_done.push_back(state.finish);
+  if (trace()) {
+    const TraceSite site = coreTraceSite(core, "rounds");
+    site.writer->complete(site.track, round.rows > 0 ? "round" : "relay round", round_start,
+                          state.finish - round_start);
+  }
 }
 
 void SpatialStarOrchestrator::run() {

@@ -83,6 +83,8 @@ class SpatialStarOrchestrator : public Module {
 
   void run();
   void buildRounds();
+  // Traced runs: the row "<instance>.core<N>.<part>" (rounds, jobs, dma); untraced: none.
+  TraceSite coreTraceSite(std::size_t core, const char* part);
   void processItem(std::size_t core, std::size_t index);
   void projectNextQueries(std::size_t core, std::size_t round_index);
   void finishRound(std::size_t core, const Round& round, Picoseconds last_release);

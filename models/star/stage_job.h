@@ -8,6 +8,7 @@
 
 #include "models/star/functional_tile.h"
 #include "platform/core/contention_timeline.h"
+#include "platform/core/trace_writer.h"
 #include "workloads/star/tiling_planner.h"
 
 namespace spatialvp::models::star {
@@ -32,10 +33,12 @@ struct StageJobTiming {
 
 // Sends `work` to `unit`, ready no earlier than `ready` (absolute ps, not before now). A unit
 // that rejects the job raises a SystemC error naming `sender`. `functional` (optional) carries
-// the tile's data in functional mode.
+// the tile's data in functional mode. With a traced `site` the job is a span there (ready to
+// finished), joined by a flow arrow to the unit's span.
 StageJobTiming sendStageJob(tlm::tlm_fw_transport_if<>& unit,
                             const spatialvp::star::StageWork& work, Picoseconds ready,
-                            const std::string& sender, const FunctionalJob* functional = nullptr);
+                            const std::string& sender, const FunctionalJob* functional = nullptr,
+                            TraceSite site = {});
 
 // The STAR unit that runs a pipeline stage: 0 DLZS, 1 SADS, 2 KV generation (and the Q
 // projection: both are exact 16-bit MACs on the PE array), 3 SU-FA (tile synchronisation and

@@ -218,9 +218,9 @@ InitiatorSocket* StarController::initiatorSocket(const std::string& port, std::s
 
 Picoseconds StarController::dramTransfer(std::uint64_t bytes, bool write, Picoseconds at) {
   (write ? dram_write_bytes_ : dram_read_bytes_) += bytes;
-  const BurstTransfer transfer =
-      burstTransfer(*dram_.operator->(), burst_buffer_, dram_base_, dram_window_, dram_cursor_,
-                    bytes, dram_burst_, write, at, instanceName() + ": DRAM access");
+  const BurstTransfer transfer = burstTransfer(
+      *dram_.operator->(), burst_buffer_, dram_base_, dram_window_, dram_cursor_, bytes,
+      dram_burst_, write, at, instanceName() + ": DRAM access", traceSite("dram"));
   services().countTransactions(transfer.transactions);
   return transfer.done;
 }
@@ -232,8 +232,9 @@ Picoseconds StarController::sendJob(std::size_t unit, const spatialvp::star::Sta
   FunctionalJob data;
   if (functional_)
     data = functionalJob(work);
-  const StageJobTiming timing = sendStageJob(*(*sockets[unit]).operator->(), work, ready,
-                                             instanceName(), functional_ ? &data : nullptr);
+  const StageJobTiming timing =
+      sendStageJob(*(*sockets[unit]).operator->(), work, ready, instanceName(),
+                   functional_ ? &data : nullptr, traceSite("jobs"));
   services().countTransactions(1);
   started = timing.started;
   return timing.finished;

@@ -131,6 +131,7 @@ Picoseconds StarStageUnit::sramTransfer(std::uint64_t bytes, bool write, Picosec
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     // Chunks of one job are issued back to back; the SRAM's contention model spaces them.
     sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
+    const TraceFlowScope flow(trace(), payload, trace_flow_);
     sram_->b_transport(payload, delay);
     if (payload.is_response_error()) {
       SC_REPORT_ERROR(
@@ -151,6 +152,8 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
     return;
   }
   const auto& work = *job->work;
+  const TraceFlowScope flow(trace(), payload);
+  trace_flow_ = flow.id();
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
   const Picoseconds start = std::max(now + static_cast<Picoseconds>(delay.value()), busy_until_);
   const double period_ps = 1e12 / clock_hz_;
@@ -199,8 +202,8 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
   }
 
   if (TraceWriter* tracer = trace()) {
-    tracer->complete(traceTrack(), spatialvp::star::pipelineStageName(work.stage), start,
-                     end - start);
+    tracer->step(flow.id(), traceTrack(), spatialvp::star::pipelineStageName(work.stage), start,
+                 end - start);
   }
   job->started_ps = start;
   delay = sc_core::sc_time::from_value(end - now);

@@ -70,7 +70,12 @@ void TracePlayer::run() {
     }
     sc_core::sc_time delay = keeper.get_local_time();
     const sc_core::sc_time issued = keeper.get_current_time();
-    out_->b_transport(payload, delay);
+    std::uint64_t flow = 0;
+    {
+      const TraceFlowScope scope(tracer, payload);
+      flow = scope.id();
+      out_->b_transport(payload, delay);
+    }
     if (payload.is_response_error()) {
       SC_REPORT_ERROR(
           "spatialvp/trace_player",
@@ -86,8 +91,12 @@ void TracePlayer::run() {
     }
     const sc_core::sc_time latency = keeper.get_current_time() - issued;
     latency_ns_.record(static_cast<double>(latency.value()) * nanoseconds_per_tick);
-    if (tracer)
-      tracer->complete(track, t.write ? "write" : "read", issued.value(), latency.value());
+    if (tracer) {
+      TraceArgs args;
+      args.bytes = t.size;
+      args.address = t.address;
+      tracer->step(flow, track, t.write ? "write" : "read", issued.value(), latency.value(), args);
+    }
     (t.write ? writes_ : reads_)++;
     bytes_ += t.size;
     if (keeper.need_sync())

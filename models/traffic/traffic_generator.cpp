@@ -166,7 +166,12 @@ void TrafficGenerator::run() {
     }
     sc_core::sc_time delay = keeper.get_local_time();
     const sc_core::sc_time issued = keeper.get_current_time();
-    out_->b_transport(payload, delay);
+    std::uint64_t flow = 0;
+    {
+      const TraceFlowScope scope(tracer, payload);
+      flow = scope.id();
+      out_->b_transport(payload, delay);
+    }
     if (payload.is_response_error()) {
       SC_REPORT_ERROR("spatialvp/traffic_generator", (instanceName() + ": transaction to address " +
                                                       std::to_string(payload.get_address()) +
@@ -186,8 +191,12 @@ void TrafficGenerator::run() {
       }
     }
     latency_ns_.record(static_cast<double>(latency.value()) * nanoseconds_per_tick);
-    if (tracer)
-      tracer->complete(track, is_read ? "read" : "write", issued.value(), latency.value());
+    if (tracer) {
+      TraceArgs args;
+      args.bytes = size_;
+      args.address = payload.get_address();
+      tracer->step(flow, track, is_read ? "read" : "write", issued.value(), latency.value(), args);
+    }
     (is_read ? reads_ : writes_)++;
     bytes_ += size_;
     const Picoseconds completion = picoseconds(done);

@@ -263,13 +263,20 @@ std::size_t MoeOrchestrator::portWidth(const std::string& port) const {
 
 void MoeOrchestrator::rxTransport(int die, tlm::tlm_generic_payload& payload,
                                   sc_core::sc_time& delay) {
-  (void)die;
-  (void)delay;  // the die's receive buffer sinks at line rate: no extra delay
+  // The die's receive buffer sinks at line rate: no extra delay.
   if (!payload.is_write() || payload.get_address() >= window_stride_) {
     payload.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
     return;
   }
   rx_bytes_ += payload.get_data_length();
+  if (trace()) {  // the flow's end: the bytes landed in the die's receive buffer
+    const TraceFlowScope flow(trace(), payload);
+    TraceArgs args;
+    args.bytes = payload.get_data_length();
+    args.destination = "die" + std::to_string(die);
+    const Picoseconds at = nowPs() + static_cast<Picoseconds>(delay.value());
+    traceTransfer("rx", flow.id(), "receive", at, at, args);
+  }
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -277,8 +284,9 @@ Picoseconds MoeOrchestrator::transfer(Socket& socket, std::uint64_t base, std::u
                                       std::uint64_t& cursor, std::uint64_t bytes,
                                       std::uint64_t burst, bool write, Picoseconds at,
                                       const std::string& what) {
-  const BurstTransfer done = burstTransfer(*socket.operator->(), buffer_, base, window, cursor,
-                                           bytes, burst, write, std::max(at, nowPs()), what);
+  const BurstTransfer done =
+      burstTransfer(*socket.operator->(), buffer_, base, window, cursor, bytes, burst, write,
+                    std::max(at, nowPs()), what, trace() ? traceSite("dma") : TraceSite{});
   transactions_ += done.transactions;
   services().countTransactions(done.transactions);
   return done.done;

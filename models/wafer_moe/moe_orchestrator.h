@@ -141,6 +141,9 @@ class MoeOrchestrator : public Module {
                          const Window& window, const Window& idle);
   void activateDue(int layer);
   void balance(int iteration, Times& times);
+  // Traced runs: an expert-weight migration (or one chunk of it) as a span on the
+  // "<instance>.migrations" row.
+  void traceMigration(int src, int dst, std::uint64_t bytes, Picoseconds start, Picoseconds landed);
   void recordLinks(const moe::Transfer& transfer);
   void logIteration(int iteration, const Times& times);
   void rxTransport(int die, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);

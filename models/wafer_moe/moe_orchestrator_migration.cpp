@@ -102,6 +102,7 @@ void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind,
           chunk_bytes_[static_cast<std::size_t>(link)] += static_cast<double>(chunk);
         });
         const Picoseconds landed = send(step.src, step.dst, chunk, earliest);
+        traceMigration(step.src, step.dst, chunk, std::max(earliest, nowPs()), landed);
         f.landed[static_cast<std::size_t>(s)][c] = landed;
         recordLinks(Transfer{step.src, step.dst, static_cast<double>(chunk), step.phase});
         ++chunks_moved_;
@@ -131,6 +132,18 @@ void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind,
   in_flight_ = std::move(remaining);
 }
 
+void MoeOrchestrator::traceMigration(int src, int dst, std::uint64_t bytes, Picoseconds start,
+                                     Picoseconds landed) {
+  if (!trace())
+    return;
+  TraceArgs args;
+  args.bytes = bytes;
+  args.source = "die" + std::to_string(src);
+  args.destination = "die" + std::to_string(dst);
+  const TraceSite site = traceSite("migrations");
+  site.writer->complete(site.track, "migration", start, landed - start, args);
+}
+
 void MoeOrchestrator::balance(int iteration, Times& times) {
   moe::BalancerDecision decision =
       // A landed replica waiting to go live still holds its reserved slot: no new plan yet.
@@ -145,7 +158,9 @@ void MoeOrchestrator::balance(int iteration, Times& times) {
     Picoseconds end = start;
     for (const moe::Migration& m : decision.migrations) {
       const std::uint64_t bytes = wholeBytes(m.bytes);
-      end = std::max(end, send(m.src, m.dst, bytes, start));
+      const Picoseconds landed = send(m.src, m.dst, bytes, start);
+      traceMigration(m.src, m.dst, bytes, start, landed);
+      end = std::max(end, landed);
       recordLinks(Transfer{m.src, m.dst, static_cast<double>(bytes), Phase::kMigrationGlobal});
       placements_[static_cast<std::size_t>(m.layer)].activate(m.dst, m.dst_slot);
       ++migrations_completed_;

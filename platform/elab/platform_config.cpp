@@ -103,6 +103,11 @@ const ParamSchema& PlatformConfig::traceSchema() {
     s.integer("max_events", "Cap on recorded events; the rest are counted as dropped")
         .byDefault("1000000")
         .atLeast(1);
+    s.quantity("counter_interval", dims::time(),
+               "Time bin of the counter tracks (bandwidth, occupancy): one sample per bin")
+        .byDefault("1 us")
+        .above(0)
+        .atMost(1000);
     return s;
   }();
   return schema;

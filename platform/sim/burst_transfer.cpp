@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <systemc>
 
+#include "platform/sim/trace_flow.h"
+
 namespace spatialvp {
 
 BurstTransfer burstTransfer(tlm::tlm_fw_transport_if<>& target, std::vector<unsigned char>& buffer,
                             std::uint64_t base, std::uint64_t window, std::uint64_t& cursor,
                             std::uint64_t bytes, std::uint64_t burst, bool write, Picoseconds at,
-                            const std::string& what) {
+                            const std::string& what, TraceSite site) {
   tlm::tlm_generic_payload payload;
   payload.set_data_ptr(buffer.data());
   payload.set_byte_enable_ptr(nullptr);
@@ -16,6 +18,10 @@ BurstTransfer burstTransfer(tlm::tlm_fw_transport_if<>& target, std::vector<unsi
   payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
   BurstTransfer result{at, 0};
+  const std::uint64_t first_address =
+      base + (cursor + std::min(bytes, burst) > window ? 0 : cursor);
+  const std::uint64_t total = bytes;
+  std::vector<std::uint64_t> flows;
   while (bytes > 0) {
     const std::uint64_t chunk = std::min(bytes, burst);
     if (cursor + chunk > window)
@@ -26,7 +32,12 @@ BurstTransfer burstTransfer(tlm::tlm_fw_transport_if<>& target, std::vector<unsi
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     // The bursts stay in flight back to back; the targets' contention models space them.
     sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
-    target.b_transport(payload, delay);
+    {
+      const TraceFlowScope flow(site.writer, payload);
+      if (site.writer != nullptr)
+        flows.push_back(flow.id());
+      target.b_transport(payload, delay);
+    }
     if (payload.is_response_error()) {
       SC_REPORT_ERROR("spatialvp/dma",
                       (what + " failed: " + payload.get_response_string()).c_str());
@@ -35,6 +46,15 @@ BurstTransfer burstTransfer(tlm::tlm_fw_transport_if<>& target, std::vector<unsi
     result.done = std::max(result.done, now + static_cast<Picoseconds>(delay.value()));
     cursor += chunk;
     bytes -= chunk;
+  }
+  if (site.writer != nullptr) {
+    TraceArgs args;
+    args.bytes = total;
+    args.address = first_address;
+    const auto span =
+        site.writer->complete(site.track, write ? "write" : "read", at, result.done - at, args);
+    for (const std::uint64_t flow : flows)
+      site.writer->joinFlow(span, flow);
   }
   return result;
 }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/core/trace_writer.h"
 
 namespace spatialvp {
 
@@ -18,10 +19,11 @@ struct BurstTransfer {
 
 // Addresses run from base + cursor; `cursor` advances and wraps to 0 before leaving
 // [base, base + window). `buffer` must hold `burst` bytes. `at` is absolute and not before now.
-// A failed access raises a SystemC error "<what> failed: <response>".
+// A failed access raises a SystemC error "<what> failed: <response>". With a traced `site`
+// the whole transfer is one span there, and each burst a transaction its targets join.
 BurstTransfer burstTransfer(tlm::tlm_fw_transport_if<>& target, std::vector<unsigned char>& buffer,
                             std::uint64_t base, std::uint64_t window, std::uint64_t& cursor,
                             std::uint64_t bytes, std::uint64_t burst, bool write, Picoseconds at,
-                            const std::string& what);
+                            const std::string& what, TraceSite site = {});
 
 }  // namespace spatialvp

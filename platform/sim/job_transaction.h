@@ -7,17 +7,19 @@
 #include <tlm>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/sim/trace_flow.h"
 
 namespace spatialvp {
 
 struct JobTransactionResult {
   bool rejected = false;     // the target answered with an error response
   Picoseconds finished = 0;  // now + the annotated delay after the call (absolute ps)
+  std::uint64_t flow = 0;    // the job's trace flow id (0 when `trace` is null)
 };
 
 template <class Extension>
 JobTransactionResult sendJobTransaction(tlm::tlm_fw_transport_if<>& target, Extension& job,
-                                        Picoseconds ready) {
+                                        Picoseconds ready, TraceWriter* trace = nullptr) {
   unsigned char dummy = 0;
   tlm::tlm_generic_payload payload;
   // The payload deletes extensions still attached when it is destroyed; detach ours first,
@@ -37,10 +39,12 @@ JobTransactionResult sendJobTransaction(tlm::tlm_fw_transport_if<>& target, Exte
   payload.set_extension(&job);
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
   sc_core::sc_time delay = sc_core::sc_time::from_value(ready > now ? ready - now : 0);
+  const TraceFlowScope flow(trace, payload);
   target.b_transport(payload, delay);
   // After the call: a target may wait() inside b_transport (TLM-2.0 allows it).
   const auto after = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-  return {payload.is_response_error(), after + static_cast<Picoseconds>(delay.value())};
+  return {payload.is_response_error(), after + static_cast<Picoseconds>(delay.value()),
+          flow.id()};
 }
 
 }  // namespace spatialvp

@@ -46,6 +46,33 @@ void Module::finished() {
   services_.reportFinished();
 }
 
+void Module::traceTransfer(const std::string& part, std::uint64_t flow, const char* what,
+                           Picoseconds start, Picoseconds end, const TraceArgs& args) {
+  TraceWriter* writer = trace();
+  const std::string name = part.empty() ? instance_name_ : instance_name_ + "." + part;
+  writer->transfer(writer->resource(name, type_.name), flow, what, start, end, args);
+}
+
+void Module::traceAccess(tlm::tlm_generic_payload& payload, bool is_read, std::uint64_t address,
+                         std::uint64_t bytes, Picoseconds arrival, Picoseconds completion) {
+  TraceWriter* writer = trace();
+  const TraceFlowScope flow(writer, payload);
+  TraceArgs args;
+  args.bytes = bytes;
+  args.address = address;
+  traceTransfer("", flow.id(), is_read ? "read" : "write", arrival, completion, args);
+  const int outstanding =
+      writer->counter(instance_name_ + " outstanding requests", type_.name, "requests", 1e-12);
+  writer->spread(outstanding, arrival, completion, static_cast<double>(completion - arrival));
+}
+
+TraceSite Module::traceSite(const std::string& part) {
+  TraceWriter* writer = trace();
+  if (writer == nullptr)
+    return {};
+  return {writer, writer->namedTrack(instance_name_ + "." + part, type_.name)};
+}
+
 int Module::traceTrack() {
   if (trace_track_ < 0 && trace())
     trace_track_ = trace()->track(instance_name_, type_.name);

@@ -13,6 +13,7 @@
 #include "platform/sim/module_type.h"
 #include "platform/sim/platform_view.h"
 #include "platform/sim/simulation_services.h"
+#include "platform/sim/trace_flow.h"
 
 namespace spatialvp {
 
@@ -70,6 +71,20 @@ class Module : public sc_core::sc_module {
   // Tracing: nullptr when the run has no --trace, so the check is one compare.
   TraceWriter* trace() { return services_.trace(); }
   int traceTrack();
+  // This module's writer and track, for helpers that draw spans (burstTransfer).
+  TraceSite traceSite() { return {trace(), traceTrack()}; }
+  // A row of its own, "<instance>.<part>" (e.g. one per core, or a DMA engine's).
+  TraceSite traceSite(const std::string& part);
+  // Traced runs only (check trace() first): `args.bytes` of transaction `flow` moved over this
+  // module's resource `part` (a link direction, a port, the memory itself when empty) over
+  // [start, end), drawn as a span on the resource's track and in its bandwidth counter.
+  void traceTransfer(const std::string& part, std::uint64_t flow, const char* what,
+                     Picoseconds start, Picoseconds end, const TraceArgs& args);
+  // Traced runs only: a memory access from arrival to completion, as a span with its bytes and
+  // address joined to the payload's transaction, in the bandwidth counter and in an
+  // outstanding-requests counter (the mean number of accesses in service per bin).
+  void traceAccess(tlm::tlm_generic_payload& payload, bool is_read, std::uint64_t address,
+                   std::uint64_t bytes, Picoseconds arrival, Picoseconds completion);
 
  private:
   std::string instance_name_;

@@ -102,7 +102,8 @@ void Simulation::elaborate(bool trace, std::optional<TraceWindow> window) {
     }
     writer = std::make_unique<TraceWriter>(
         toPicoseconds(bounds.start_seconds), toPicoseconds(bounds.end_seconds),
-        static_cast<std::size_t>(trace_settings.integer("max_events")));
+        static_cast<std::size_t>(trace_settings.integer("max_events")),
+        std::max<Picoseconds>(1, toPicoseconds(trace_settings.quantity("counter_interval"))));
   }
   services_ = std::make_unique<SimulationServices>(
       static_cast<std::uint64_t>(settings.integer("seed")), quantum, std::move(writer));

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # scripts/plot draws every kind of picture as PNG and SVG, deterministically: sweep lines and a
 # heat map from a sweep's results.csv, a mesh link heat map from stats.json and from the
-# scripts/heatmap CSV, and a mesh latency-versus-load curve.
+# scripts/heatmap CSV, a mesh latency-versus-load curve, and unit utilisation timelines from a trace.
 # Usage: plot_test.sh BUILD_DIR SOURCE_DIR   (exit 77 = skipped: no matplotlib)
 set -euo pipefail
 build="$1"
@@ -60,4 +60,15 @@ picture links/links_orch.link_heatmap_dispatch
 
 BUILD_DIR="$build" "$plot" latency-curve --out curve -- --width 2 --height 2 --loads 0.2,0.5
 picture curve/mesh_latency_curve_width_2_height_2_loads_0.2_0.5
-echo "PASS: sweep lines and heat map, link heat maps, latency curve (PNG + SVG, deterministic)"
+# Utilisation timelines from a trace: busy fraction per row (here the generators' transactions).
+"$build/spatialvp" run "$source_dir/platform/configs/star.yaml" --set ctrl.heads=1 \
+  --set ctrl.hidden_size=128 --set ctrl.seq_len=256 --out traced --trace --quiet
+"$plot" utilisation traced/trace.json --bins 20 > util.txt
+picture traced/utilisation_trace_unit
+[[ "$(grep -c ': mean busy 0\.[0-9]' util.txt)" == 4 ]] || { cat util.txt; exit 1; }
+"$plot" utilisation traced/trace.json --group kind --bins 20 --out util > /dev/null
+picture util/utilisation_trace_kind
+cmp <(head -1 util/utilisation_trace_kind.csv) \
+  <(echo "time_us,star_dlzs_unit,star_kv_array,star_sads_unit,star_sufa_unit")
+echo "PASS: sweep lines and heat map, link heat maps, latency curve, utilisation timelines \
+(PNG + SVG, deterministic)"

@@ -147,6 +147,9 @@ void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time&
     });
   }
   front_.complete(payload, *access, completion, delay);
+  if (trace())
+    traceAccess(payload, access->is_read, access->address, access->length, access->arrival,
+                completion);
 }
 
 unsigned int HbmModule::transport_dbg(tlm::tlm_generic_payload& payload) {

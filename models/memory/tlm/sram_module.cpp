@@ -66,6 +66,9 @@ void SramModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time
   const Picoseconds completion = MemoryTargetFrontEnd::accessPasses(
       *access, [this](const MemoryRequest& request) { return sram_.access(request).completion; });
   front_.complete(payload, *access, completion, delay);
+  if (trace())
+    traceAccess(payload, access->is_read, access->address, access->length, access->arrival,
+                completion);
 }
 
 unsigned int SramModule::transport_dbg(tlm::tlm_generic_payload& payload) {
