@@ -6,17 +6,23 @@
 #include <vector>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/sim/memory_facts.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
 namespace spatialvp::models {
 
-class SimpleMemory : public Module {
+class SimpleMemory : public Module, public MemoryFacts {
  public:
   SimpleMemory(sc_core::sc_module_name name, const ModuleContext& context);
 
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
   void reportStats(ModuleStats& stats) const override;
+
+  double capacityBytes() const override { return static_cast<double>(size_); }
+  double peakBandwidth() const override { return bandwidth_; }
+  std::string capacityParam() const override { return "size"; }
+  std::string bandwidthParam() const override { return "bandwidth"; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);

@@ -11,12 +11,13 @@
 #include "models/memory/hbm_device.h"
 #include "models/memory/tlm/memory_target_front_end.h"
 #include "platform/core/contention_timeline.h"
+#include "platform/sim/memory_facts.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
 namespace spatialvp::models {
 
-class HbmModule : public Module {
+class HbmModule : public Module, public MemoryFacts {
  public:
   HbmModule(sc_core::sc_module_name name, const ModuleContext& context);
 
@@ -25,6 +26,12 @@ class HbmModule : public Module {
   void end_of_simulation() override;
 
   const HbmDevice& device() const { return device_; }
+
+  double capacityBytes() const override { return static_cast<double>(device_.config().capacity); }
+  // The pins' rate (refresh and row misses not counted): a reader applies its own efficiency.
+  double peakBandwidth() const override { return device_.peakBandwidth(); }
+  std::string capacityParam() const override { return "capacity"; }
+  std::string bandwidthParam() const override { return "data_rate"; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);

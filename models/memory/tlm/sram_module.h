@@ -7,17 +7,23 @@
 
 #include "models/memory/sram_bank_group.h"
 #include "models/memory/tlm/memory_target_front_end.h"
+#include "platform/sim/memory_facts.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
 namespace spatialvp::models {
 
-class SramModule : public Module {
+class SramModule : public Module, public MemoryFacts {
  public:
   SramModule(sc_core::sc_module_name name, const ModuleContext& context);
 
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
   void reportStats(ModuleStats& stats) const override;
+
+  double capacityBytes() const override { return static_cast<double>(sram_.config().capacity); }
+  double peakBandwidth() const override { return sram_.config().peakBandwidth(); }
+  std::string capacityParam() const override { return "capacity"; }
+  std::string bandwidthParam() const override { return "clock"; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
