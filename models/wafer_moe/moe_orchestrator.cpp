@@ -36,14 +36,11 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     params().fail("model", "no MoE preset '" + preset + "' in presets/moe");
   model_ = moe::parseMoeModel(found->text, found->name);
 
-  die_.hbm_capacity = params().quantity("hbm_capacity");
-  die_.sram_bytes = params().quantity("sram_capacity");
-  sram_range_ = wholeBytes(die_.sram_bytes);
   if (paramChoice<bool>(params(), "datatype", {{"fp8", true}, {"bf16", false}})) {
     die_.datatype = moe::Datatype::kFp8;
     model_.bytes_per_weight = 1;
   }
-  die_.hbm_bandwidth = params().quantity("hbm_bandwidth");
+  // The HBM bandwidth (and the capacities) are the memory modules': read once bound.
   die_.hbm_efficiency = params().real("hbm_efficiency");
 
   mesh_network_ = paramChoice<bool>(params(), "network", {{"mesh", true}, {"switch", false}});
@@ -115,7 +112,6 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     params().fail(mesh_network_ ? "tp_x" : "devices", error.what());
   }
   builder_ = std::make_unique<moe::PhaseTrafficBuilder>(*mapping_);
-  compute_ = std::make_unique<moe::ExpertComputeModel>(model_, die_);
   layer_loads_ = std::make_unique<moe::LinkLoadMap>(*topology_);
 
   iterations_ = static_cast<int>(params().integer("iterations"));
@@ -194,9 +190,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   const int shadow = static_cast<int>(params().integer("shadow_slots"));
   for (int layer = 0; layer < layers_; ++layer)
     placements_.emplace_back(domains, dies_, model_.routed_experts, shadow);
-  checkHbmCapacity(placements_.front().slotsPerDie());
-  sram_ = std::make_unique<moe::SramWeightPinning>(
-      die_.sram_bytes, model_.moeLayers(), model_.expertWeightBytes(), model_.shared_experts);
+  computeResidentBytes(placements_.front().slotsPerDie());
   const moe::MeshTopology* topology = topology_.get();
   moe::ReplicationPlanner::Distance distance =
       mesh_network_
@@ -212,11 +206,12 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   if (burst_ > window_stride_)
     params().fail("burst", "must not exceed window_stride");
   const std::size_t dies = static_cast<std::size_t>(dies_);
+  const bool sram = params().boolean("sram");
   for (std::size_t d = 0; d < dies; ++d) {
     net_.push_back(std::make_unique<Socket>(("net_" + std::to_string(d)).c_str()));
     hbm_.push_back(std::make_unique<Socket>(("hbm_" + std::to_string(d)).c_str()));
     compute_sockets_.push_back(std::make_unique<Socket>(("compute_" + std::to_string(d)).c_str()));
-    if (die_.sram_bytes > 0.0)
+    if (sram)
       sram_sockets_.push_back(std::make_unique<Socket>(("sram_" + std::to_string(d)).c_str()));
     rx_.push_back(std::make_unique<RxSocket>(("rx_" + std::to_string(d)).c_str()));
     rx_.back()->register_b_transport(this, &MoeOrchestrator::rxTransport, static_cast<int>(d));
@@ -255,7 +250,7 @@ TargetSocket* MoeOrchestrator::targetSocket(const std::string& port, std::size_t
 
 std::size_t MoeOrchestrator::portWidth(const std::string& port) const {
   if (port == "sram")
-    return sram_sockets_.size();  // only with sram_capacity > 0
+    return sram_sockets_.size();  // only with `sram: true`
   return port == "net" || port == "hbm" || port == "rx" || port == "compute"
              ? static_cast<std::size_t>(dies_)
              : 0;
@@ -398,25 +393,19 @@ MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& 
   return result;
 }
 
-void MoeOrchestrator::checkHbmCapacity(int slots_per_die) {
+void MoeOrchestrator::computeResidentBytes(int slots_per_die) {
   // Per die, over every layer (not only the sampled ones): its routed-expert slots (primary and
   // shadow), the shared experts, 1/tp of the attention projections and of its group's KV cache.
   const double moe_layers = model_.moeLayers();
   const double tp = mapping_->tpSize();
-  const double experts = slots_per_die * moe_layers * model_.expertWeightBytes();
-  const double shared = model_.shared_experts * moe_layers * model_.expertWeightBytes();
-  const double attention =
+  resident_.routed_experts = slots_per_die * moe_layers * model_.expertWeightBytes();
+  resident_.shared_experts = model_.shared_experts * moe_layers * model_.expertWeightBytes();
+  resident_.attention =
       model_.layers * model_.attentionWeightCount() * model_.bytes_per_weight / tp;
-  const double kv = static_cast<double>(batch_per_group_) * sequence_length_ *
-                    model_.kvCacheBytesPerToken() * model_.layers / tp;
-  hbm_resident_bytes_ = experts + shared + attention + kv;
-  if (hbm_resident_bytes_ > die_.hbm_capacity) {
-    const auto gb = [](double bytes) { return formatQuantity(bytes, dims::data()); };
-    params().fail("hbm_capacity",
-                  "expected at least " + gb(hbm_resident_bytes_) + " per die (routed experts " +
-                      gb(experts) + ", shared experts " + gb(shared) + ", attention " +
-                      gb(attention) + ", KV cache " + gb(kv) + "), got " + gb(die_.hbm_capacity));
-  }
+  resident_.kv_cache = static_cast<double>(batch_per_group_) * sequence_length_ *
+                       model_.kvCacheBytesPerToken() * model_.layers / tp;
+  resident_.total = resident_.routed_experts + resident_.shared_experts + resident_.attention +
+                    resident_.kv_cache;
 }
 
 void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {

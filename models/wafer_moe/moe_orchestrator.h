@@ -116,8 +116,8 @@ class MoeOrchestrator : public Module {
 
   void run();
   void runLayer(int iteration, int layer, Times& times);
-  // Located error on hbm_capacity when a die's resident bytes do not fit.
-  void checkHbmCapacity(int slots_per_die);
+  // What one die keeps in its HBM over every layer (checked against the HBM module's capacity).
+  void computeResidentBytes(int slots_per_die);
   PhaseResult issuePhase(std::vector<moe::Transfer>& transfers, moe::Phase phase);
   static double seconds(Picoseconds ps) { return static_cast<double>(ps) * 1e-12; }
   Picoseconds send(int src, int dst, std::uint64_t bytes, Picoseconds at);
@@ -132,6 +132,8 @@ class MoeOrchestrator : public Module {
   Picoseconds computeJob(int die, double flops, Picoseconds at);
   // Checks that every compute[i] is a die compute engine that computes in the run's datatype.
   void connectDies(const PlatformView& view);
+  // Reads the HBM and SRAM modules' capacity and bandwidth (moe_orchestrator_memories.cpp).
+  void connectMemories(const PlatformView& view);
   // Reads of `bytes` cycling through [0, range) from `cursor`; returns the last completion.
   Picoseconds memoryRead(Socket& socket, std::uint64_t& cursor, std::uint64_t range,
                          std::uint64_t bytes, Picoseconds at, const std::string& what);
@@ -195,9 +197,9 @@ class MoeOrchestrator : public Module {
   std::string hbm_what_;
   std::string sram_what_;
   std::string compute_what_;
-  std::vector<std::unique_ptr<Socket>> sram_sockets_;  // one per die when sram_capacity > 0
+  std::vector<std::unique_ptr<Socket>> sram_sockets_;  // one per die with `sram: true`
   std::vector<std::uint64_t> sram_cursor_;
-  std::uint64_t sram_range_ = 0;  // address range read in each die's SRAM (= sram_capacity)
+  std::uint64_t sram_range_ = 0;  // address range read in each die's SRAM (= its capacity)
 
   // State.
   std::vector<Picoseconds> ready_;
@@ -223,8 +225,16 @@ class MoeOrchestrator : public Module {
   std::array<std::vector<double>, moe::kPhaseCount> heat_;  // per link id, all iterations
   std::uint64_t rx_bytes_ = 0;
   std::uint64_t hbm_bytes_ = 0;
-  double hbm_resident_bytes_ = 0.0;  // weights and KV cache resident per die (capacity check)
-  std::uint64_t sram_bytes_ = 0;     // expert weight bytes read from die SRAM
+  // Weights and KV cache resident per die (capacity check), in total and by part.
+  struct ResidentBytes {
+    double routed_experts = 0.0;
+    double shared_experts = 0.0;
+    double attention = 0.0;
+    double kv_cache = 0.0;
+    double total = 0.0;
+  };
+  ResidentBytes resident_;
+  std::uint64_t sram_bytes_ = 0;  // expert weight bytes read from die SRAM
   std::unique_ptr<moe::SramWeightPinning> sram_;
   std::uint64_t transactions_ = 0;
   std::uint64_t migrations_started_ = 0;

@@ -26,6 +26,7 @@ std::string offsetsText(const std::vector<int>& offsets) {
 
 void MoeOrchestrator::connected(const PlatformView& view) {
   connectDies(view);
+  connectMemories(view);
   if (!mesh_network_)
     return;
   const auto peer = view.targetOf(*this, "net", 0);

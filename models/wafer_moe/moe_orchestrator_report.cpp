@@ -145,7 +145,7 @@ void MoeOrchestrator::reportStats(ModuleStats& stats) const {
   stats.counter("rx_bytes", rx_bytes_, "B", "Bytes delivered to die receive windows");
   stats.counter("hbm_read_bytes", hbm_bytes_, "B", "Expert weight bytes read from HBM");
   stats.counter("sram_read_bytes", sram_bytes_, "B", "Expert weight bytes read from die SRAM");
-  stats.value("hbm_resident_bytes", hbm_resident_bytes_, "B",
+  stats.value("hbm_resident_bytes", resident_.total, "B",
               "Per die: routed and shared expert weights, attention share, KV cache share");
   stats.counter("transactions", transactions_, "transactions", "TLM transactions issued");
   stats.counter("migrations_started", migrations_started_, "migrations", "Migrations planned");

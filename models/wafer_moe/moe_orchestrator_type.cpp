@@ -32,7 +32,8 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
       .atLeast(0)
       .atMost(63);
   s.integer("devices", "Devices on the switch (network: switch)").byDefault("72").atLeast(1);
-  s.integer("dies", "Dies in total: the width of net[], rx[] and hbm[] (must match the system)")
+  s.integer("dies",
+            "Dies in total: the width of net[], rx[], hbm[] and compute[] (must match the system)")
       .byDefault("64")
       .atLeast(1);
   s.enumeration("mapping", {"baseline", "er", "her"},
@@ -84,21 +85,18 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
                 "GEMM and stored-weight datatype: the die jobs' datatype (the compute engine's "
                 "peak for it) and 2 or 1 bytes per weight; activations stay as the preset")
       .byDefault("bf16");
-  s.quantity("hbm_capacity", dims::data(),
-             "Die HBM capacity ([S4] 180 GB): the die's resident weights and KV cache must fit")
-      .byDefault("180 GB")
-      .above(0);
-  s.quantity("sram_capacity", dims::data(),
-             "Die SRAM for expert weights ([I] not found: 0 = none); each MoE layer gets an "
-             "equal share, shared experts pinned first, then the die's slots; > 0 adds the "
-             "sram[] port (die i's SRAM module, read like the HBM)")
-      .byDefault("0 B")
-      .atLeast(0);
-  s.quantity("hbm_bandwidth", dims::bandwidth(), "Die HBM bandwidth (attention roofline)")
-      .byDefault("8 TB/s")
-      .above(0);
-  s.real("hbm_efficiency", "Achievable HBM fraction (attention roofline)")
-      .byDefault("0.8")
+  // The dies' HBM and SRAM capacities and bandwidths are the memory modules' (on hbm[] and
+  // sram[]): read once bound (moe_orchestrator_memories.cpp), never repeated here.
+  s.boolean("sram",
+            "Dies have an SRAM for expert weights on sram[] (its module's capacity and "
+            "bandwidth); each MoE layer gets an equal share of the capacity, shared experts "
+            "pinned first, then the die's slots")
+      .byDefault("false");
+  s.real("hbm_efficiency",
+         "Fraction of the HBM module's peak bandwidth the attention reads reach (roofline). 1 "
+         "for the flat `memory`, whose bandwidth is already the achievable rate; below 1 for a "
+         "module that states its pins' peak (the detailed `hbm`)")
+      .byDefault("1")
       .above(0)
       .atMost(1);
   s.string("routing_trace", "Expert-selection trace (CSV/JSONL); empty = Zipf generator")
@@ -146,7 +144,7 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
   info.ports.push_back({"net", PortDirection::kInitiator, "Die i's network injection", true});
   info.ports.push_back({"hbm", PortDirection::kInitiator, "Die i's HBM", true});
   info.ports.push_back(
-      {"sram", PortDirection::kInitiator, "Die i's SRAM (only with sram_capacity > 0)", true});
+      {"sram", PortDirection::kInitiator, "Die i's SRAM (only with sram: true)", true});
   info.ports.push_back({"compute", PortDirection::kInitiator,
                         "Die i's compute engine (die jobs: models/wafer_moe/die_job.h)", true});
   info.ports.push_back({"rx", PortDirection::kTarget, "Die j's receive window", true});

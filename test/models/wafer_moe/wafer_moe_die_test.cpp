@@ -1,4 +1,4 @@
-// Wafer MoE die parameters: the GEMM datatype and the HBM capacity check.
+// Wafer MoE die parameters: the GEMM datatype and the die SRAM.
 #include <catch2/catch.hpp>
 
 #include "models/wafer_moe/wafer_moe_test_support.h"
@@ -42,14 +42,6 @@ TEST_CASE("Wafer MoE: FP8 halves the expert weight stream and the resident weigh
   CHECK(value(bf16, "hbm_resident_bytes") <= 180e9);
 }
 
-TEST_CASE("Wafer MoE: weights and KV cache beyond the HBM capacity are a located error",
-          "[wafer_moe]") {
-  CHECK_THAT(test::shippedConfigError("orch.hbm_capacity=20 GB"),
-             Contains("'modules.orch.params.hbm_capacity'") &&
-                 Contains("expected at least 54.78") && Contains("KV cache") &&
-                 Contains("got 20 GB"));
-}
-
 // Die SRAM: pinned weights are TLM reads of the die's SRAM module instead of its HBM.
 TEST_CASE("Wafer MoE: SRAM-pinned expert weights are not streamed from HBM", "[wafer_moe]") {
   const std::string dir = test::freshDir("sram");
@@ -77,7 +69,7 @@ TEST_CASE("Wafer MoE: SRAM-pinned expert weights are not streamed from HBM", "[w
   CHECK(value(shared, "sram_read_bytes") + value(shared, "hbm_read_bytes") == streamed);
 }
 
-TEST_CASE("Wafer MoE: an SRAM capacity without SRAM modules is a located error", "[wafer_moe]") {
-  CHECK_THAT(test::shippedConfigError("orch.sram_capacity=1GB"),
+TEST_CASE("Wafer MoE: dies with SRAM but no SRAM modules bound is a located error", "[wafer_moe]") {
+  CHECK_THAT(test::shippedConfigError("orch.sram=true"),
              Contains("orch.sram[0]") && Contains("socket is not connected"));
 }

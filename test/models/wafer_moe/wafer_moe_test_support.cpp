@@ -54,6 +54,20 @@ std::string shippedConfigError(const std::string& setting) {
   return "";
 }
 
+std::string configError(const std::string& path, const std::vector<std::string>& settings) {
+  ConfigNode root = loadConfig(path);
+  for (const auto& assignment : settings)
+    ConfigLoader::applyOverride(root, assignment);
+  try {
+    Simulation simulation(root, path);
+    simulation.elaborate(false, std::nullopt);
+  } catch (const ConfigError& error) {
+    return error.what();
+  }
+  FAIL("expected a configuration error");
+  return "";
+}
+
 std::vector<std::vector<std::string>> tableRows(const ModuleReport& module,
                                                 const std::string& table) {
   const auto& tables = module.stats.tables();

@@ -14,6 +14,8 @@ RunReport runConfig(const std::string& path, const std::vector<std::string>& set
 RunReport runShipped(const std::string& file, const std::vector<std::string>& settings);
 // The configuration error of wafer_moe.yaml with one --set `setting` (elaborates once).
 std::string shippedConfigError(const std::string& setting);
+// The configuration error of the config at `path` with --set `settings` (elaborates once).
+std::string configError(const std::string& path, const std::vector<std::string>& settings = {});
 
 // Rows of a module's stats table as the output layer writes them to CSV (after the header,
 // split at commas).
