@@ -26,9 +26,10 @@ std::string offsetsText(const std::vector<int>& offsets) {
 
 void MoeOrchestrator::connected(const PlatformView& view) {
   connectDies(view);
-  connectMemories(view);
-  if (!mesh_network_)
+  if (!mesh_network_) {
+    connectMemories(view);
     return;
+  }
   const auto peer = view.targetOf(*this, "net", 0);
   const auto* mesh =
       peer ? dynamic_cast<const interconnect::MeshTopologySource*>(peer->module) : nullptr;
@@ -113,6 +114,8 @@ void MoeOrchestrator::connected(const PlatformView& view) {
       inter_wafer.bandwidth_bytes_per_second,
       static_cast<double>(inter_wafer.latency_ps + net.router_latency_ps) * 1e-12);
   adoptFaults(*mesh);
+  // After the faults: a denser expert placement keeps more bytes per die.
+  connectMemories(view);
 }
 
 }  // namespace spatialvp::models::wafer_moe

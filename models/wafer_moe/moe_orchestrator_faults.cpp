@@ -1,7 +1,8 @@
 // The wafer MoE orchestrator on a faulty wafer (README "Faults"). The mesh owns the fault map;
 // once bound, the orchestrator adopts it: routes and link bandwidths follow the mesh, TP groups
 // with a member that cannot compute get no tokens, experts are placed only on dies that can
-// compute, and the HBM capacity is checked again for the denser placement.
+// compute, and the resident bytes are counted again for the denser placement (checked against
+// the HBM modules' capacity afterwards, moe_orchestrator_memories.cpp).
 #include "interconnect/tlm/mesh_topology_source.h"
 #include "models/wafer_moe/moe_orchestrator.h"
 
@@ -32,7 +33,7 @@ void MoeOrchestrator::adoptFaults(const interconnect::MeshTopologySource& mesh) 
   placements_.clear();
   for (int layer = 0; layer < layers_; ++layer)
     placements_.emplace_back(domains, dies_, model_.routed_experts, shadow);
-  checkHbmCapacity(placements_.front().slotsPerDie());
+  computeResidentBytes(placements_.front().slotsPerDie());
   tokens_per_iteration_ *=
       static_cast<double>(mapping_->liveGroupCount()) / static_cast<double>(mapping_->groupCount());
 }

@@ -58,11 +58,12 @@ TEST_CASE("Wafer MoE: hbm[] bound to a module that states no memory facts is a l
           "[wafer_moe]") {
   const std::string dir = test::freshDir("memory_facts_none");
   std::string text = shippedText();
+  // Every die's HBM becomes a compute engine: hbm[0] is the first port read.
   text = replaced(text,
-                  "  hbm0: {type: memory, params: {size: 180 GB, read_latency: 100 ns, "
+                  "hbm: {type: memory, params: {size: 180 GB, read_latency: 100 ns, "
                   "write_latency: 100 ns, bandwidth: 6.4 TB/s}}",
-                  "  hbm0: {type: die_compute_engine, preset: die_compute_b200}");
-  text = replaced(text, "to: hbm0.target}", "to: hbm0.jobs}");
+                  "hbm: {type: die_compute_engine, preset: die_compute_b200}");
+  text = replaced(text, "to: hbm.target}", "to: hbm.jobs}");
   CHECK_THAT(test::configError(written(dir, "no_facts.yaml", text)),
              Contains("'modules.orch.params.dies'") && Contains("hbm[0]") &&
                  Contains("hbm0 (die_compute_engine)"));

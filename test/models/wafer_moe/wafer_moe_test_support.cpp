@@ -56,8 +56,7 @@ std::string shippedConfigError(const std::string& setting) {
 
 std::string configError(const std::string& path, const std::vector<std::string>& settings) {
   ConfigNode root = loadConfig(path);
-  for (const auto& assignment : settings)
-    ConfigLoader::applyOverride(root, assignment);
+  applyOverridesAndExpand(root, settings);
   try {
     Simulation simulation(root, path);
     simulation.elaborate(false, std::nullopt);
