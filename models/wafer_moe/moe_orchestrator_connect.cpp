@@ -112,6 +112,15 @@ void MoeOrchestrator::connected(const PlatformView& view) {
       inter_wafer.bandwidth_bytes_per_second,
       static_cast<double>(inter_wafer.latency_ps + net.router_latency_ps) * 1e-12);
   adoptFaults(*mesh);
+
+  // `combine: auto` = the cheapest schedule that leaves every TP member with every sum,
+  // estimated on this mesh's link timing (workloads/moe/combine_schedule.h).
+  const double group_tokens = tokens_per_iteration_ / mapping_->groupCount();
+  combine_choice_ =
+      moe::cheapestCombineSchedule(*topology_, mapping_->config(), placements_.front(),
+                                   group_tokens, model_.top_k, model_.tokenBytes());
+  if (combine_auto_)
+    mapping_->setCombinePolicy(combine_choice_.chosen);
 }
 
 }  // namespace spatialvp::models::wafer_moe
