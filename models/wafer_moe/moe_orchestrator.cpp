@@ -58,6 +58,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
       {{"auto", moe::CombinePolicy::kAuto},
        {"reverse_allreduce", moe::CombinePolicy::kReverseThenGroupAllReduce},
        {"owner_allgather", moe::CombinePolicy::kToOwnerThenGroupAllGather}});
+  combine_auto_ = mapping.combine == moe::CombinePolicy::kAuto;  // resolved in connected()
   if (paramChoice<bool>(params(), "her_forwarding", {{"on_demand", true}, {"all_gather", false}})) {
     if (mapping.kind != moe::MappingKind::kHierarchicalEntwined)
       params().fail("her_forwarding", "on_demand applies only to mapping: her");
@@ -354,6 +355,7 @@ MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& 
   // its own clock) nor credited; contention and queueing inside the phase are charged.
   std::vector<Picoseconds> busy(ready_.size(), 0);
   std::vector<char> active(ready_.size(), 0);
+  Picoseconds critical = 0;
   window.start = ~Picoseconds{0};
   for (const Transfer& t : list) {
     const std::size_t src = static_cast<std::size_t>(t.src);
@@ -366,6 +368,11 @@ MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& 
     const Picoseconds span = done > both ? done - both : 0;
     busy[src] = std::max(busy[src], done - ready_[src]);
     busy[dst] = std::max(busy[dst], span);
+    if (std::max(done - ready_[src], span) > critical) {
+      critical = std::max(done - ready_[src], span);
+      result.critical_step = t.step;
+      result.critical_inter_wafer = topology_->waferOf(t.src) != topology_->waferOf(t.dst);
+    }
     active[src] = active[dst] = 1;
     next[src] = std::max(next[src], done);
     next[dst] = std::max(next[dst], done);
@@ -391,6 +398,16 @@ MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& 
     tracer->complete(traceTrack(), kPhaseKeys[static_cast<int>(phase)], window.start,
                      window.end - window.start);
   return result;
+}
+
+void MoeOrchestrator::tallyCritical(int iteration, Phase phase, const PhaseResult& result) {
+  if (iteration < report_from_ || result.die_max <= 0.0)
+    return;
+  CriticalTally& tally =
+      critical_[static_cast<std::size_t>(phase)][static_cast<std::size_t>(result.critical_step)]
+               [result.critical_inter_wafer ? 1 : 0];
+  ++tally.layers;
+  tally.seconds += result.die_max;
 }
 
 void MoeOrchestrator::computeResidentBytes(int slots_per_die) {
@@ -539,6 +556,10 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   builder_->appendCombineCollective(group_bytes, collective);
   const PhaseResult combine_collective = issuePhase(collective, Phase::kCombineCollective);
 
+  tallyCritical(iteration, Phase::kAttentionAllReduce, allreduce);
+  tallyCritical(iteration, Phase::kDispatch, dispatch);
+  tallyCritical(iteration, Phase::kCombine, combine);
+  tallyCritical(iteration, Phase::kCombineCollective, combine_collective);
   times.attention_compute += attention_max;
   times.attention_allreduce.add(allreduce);
   times.dispatch.add(dispatch);

@@ -30,6 +30,7 @@
 #include "platform/core/contention_timeline.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
+#include "workloads/moe/combine_schedule.h"
 #include "workloads/moe/expert_balancer.h"
 #include "workloads/moe/expert_compute_model.h"
 #include "workloads/moe/layer_routing.h"
@@ -73,6 +74,16 @@ class MoeOrchestrator : public Module {
     Window window;
     double die_max = 0.0;   // s, max over the dies with traffic (the phase's critical path)
     double die_mean = 0.0;  // s, mean over the dies with traffic
+    // The transfer that decides die_max (the critical contributor): its step and whether its
+    // route crosses a wafer boundary.
+    moe::TransferStep critical_step = moe::TransferStep::kTokenFlow;
+    bool critical_inter_wafer = false;
+  };
+  // Per phase, step and wafer crossing: layers in which it decided the phase time, and the
+  // phase time it decided (summed over the reported iterations' simulated layers).
+  struct CriticalTally {
+    std::uint64_t layers = 0;
+    double seconds = 0.0;
   };
   // One phase of Times: critical path (max over dies), mean over dies, window.
   struct PhaseTime {
@@ -119,6 +130,7 @@ class MoeOrchestrator : public Module {
   // What one die keeps in its HBM over every layer (checked against the HBM module's capacity).
   void computeResidentBytes(int slots_per_die);
   PhaseResult issuePhase(std::vector<moe::Transfer>& transfers, moe::Phase phase);
+  void tallyCritical(int iteration, moe::Phase phase, const PhaseResult& result);
   static double seconds(Picoseconds ps) { return static_cast<double>(ps) * 1e-12; }
   Picoseconds send(int src, int dst, std::uint64_t bytes, Picoseconds at);
   // burstTransfer on `socket` (issued no earlier than now), counted in the run's transactions.
@@ -217,6 +229,10 @@ class MoeOrchestrator : public Module {
 
   // Statistics.
   Times times_;
+  std::array<std::array<std::array<CriticalTally, 2>, moe::kTransferStepCount>, moe::kPhaseCount>
+      critical_{};
+  bool combine_auto_ = false;  // `combine: auto`, resolved by the estimate once timing is known
+  moe::CombineScheduleChoice combine_choice_;
   int reported_iterations_ = 0;
   double tokens_per_iteration_ = 0.0;
   std::array<std::uint64_t, moe::kPhaseCount> phase_bytes_{};       // sum of transfer bytes

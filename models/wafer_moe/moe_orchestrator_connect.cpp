@@ -116,6 +116,18 @@ void MoeOrchestrator::connected(const PlatformView& view) {
   adoptFaults(*mesh);
   // After the faults: a denser expert placement keeps more bytes per die.
   connectMemories(view);
+
+  // `combine: auto` = the cheapest schedule that leaves every TP member with every sum,
+  // estimated on this mesh's link timing (workloads/moe/combine_schedule.h). The estimate does
+  // not model faults yet: with dead dies or links `auto` keeps the structural default.
+  if (!mesh->faults().empty())
+    return;
+  const double group_tokens = tokens_per_iteration_ / mapping_->groupCount();
+  combine_choice_ =
+      moe::cheapestCombineSchedule(*topology_, mapping_->config(), placements_.front(),
+                                   group_tokens, model_.top_k, model_.tokenBytes());
+  if (combine_auto_)
+    mapping_->setCombinePolicy(combine_choice_.chosen);
 }
 
 }  // namespace spatialvp::models::wafer_moe

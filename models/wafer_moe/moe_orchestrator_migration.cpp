@@ -104,7 +104,8 @@ void MoeOrchestrator::advanceMigrations(moe::MigrationWindow kind,
         const Picoseconds landed = send(step.src, step.dst, chunk, earliest);
         traceMigration(step.src, step.dst, chunk, std::max(earliest, nowPs()), landed);
         f.landed[static_cast<std::size_t>(s)][c] = landed;
-        recordLinks(Transfer{step.src, step.dst, static_cast<double>(chunk), step.phase});
+        recordLinks(Transfer{step.src, step.dst, static_cast<double>(chunk), step.phase,
+                             moe::TransferStep::kMigration});
         ++chunks_moved_;
         if (landed > window.end)
           ++chunks_late_;
@@ -161,7 +162,8 @@ void MoeOrchestrator::balance(int iteration, Times& times) {
       const Picoseconds landed = send(m.src, m.dst, bytes, start);
       traceMigration(m.src, m.dst, bytes, start, landed);
       end = std::max(end, landed);
-      recordLinks(Transfer{m.src, m.dst, static_cast<double>(bytes), Phase::kMigrationGlobal});
+      recordLinks(Transfer{m.src, m.dst, static_cast<double>(bytes), Phase::kMigrationGlobal,
+                           moe::TransferStep::kMigration});
       placements_[static_cast<std::size_t>(m.layer)].activate(m.dst, m.dst_slot);
       ++migrations_completed_;
     }

@@ -46,6 +46,36 @@ void MoeOrchestrator::reportTables(ModuleStats& stats) const {
     for (const auto& row : rows)
       table.addRow(row);
   };
+  // Which step decided each phase's time (README "Phase-time accounting": the transfer whose
+  // completion gives the max over dies), per layer, over the reported iterations.
+  std::vector<std::vector<StatCell>> critical_rows;
+  for (int p = 0; p < moe::kPhaseCount; ++p) {
+    for (int step = 0; step < moe::kTransferStepCount; ++step) {
+      for (int inter = 0; inter < 2; ++inter) {
+        const CriticalTally& tally =
+            critical_[static_cast<std::size_t>(p)][static_cast<std::size_t>(step)][inter];
+        if (tally.layers == 0)
+          continue;
+        critical_rows.push_back(
+            {std::string(kPhaseKeys[p]),
+             std::string(moe::transferStepName(static_cast<moe::TransferStep>(step))),
+             std::int64_t{inter}, static_cast<std::int64_t>(tally.layers), tally.seconds});
+      }
+    }
+  }
+  add("phase_critical",
+      "The transfer step that decided each phase's time (max over dies), per simulated layer",
+      {{"phase", ""}, {"step", ""}, {"inter_wafer", ""}, {"layers", "layers"}, {"time_s", "s"}},
+      critical_rows);
+  std::vector<std::vector<StatCell>> schedule_rows;
+  for (const moe::CombineScheduleCost& cost : combine_choice_.candidates) {
+    schedule_rows.push_back({std::string(moe::combinePolicyName(cost.policy)),
+                             std::int64_t{cost.policy == mapping_->config().combine ? 1 : 0},
+                             cost.combine_s, cost.collective_s});
+  }
+  add("combine_schedule",
+      "Combine schedules: fluid estimate per layer (uniform routing); used = the one run",
+      {{"schedule", ""}, {"used", ""}, {"combine_s", "s"}, {"collective_s", "s"}}, schedule_rows);
   add("migration_chunks", "NI migration chunks: window, issue and landing times",
       {{"migration", ""},
        {"layer", ""},
@@ -118,6 +148,10 @@ void MoeOrchestrator::reportStats(ModuleStats& stats) const {
                            times_.combine_collective.max) /
                           n;
   stats.value("time.moe", moe_time, "s", "dispatch + expert compute + combine + collective");
+  stats.counter(
+      "combine_owner_allgather",
+      mapping_->config().combine == moe::CombinePolicy::kToOwnerThenGroupAllGather ? 1U : 0U, "",
+      "Combine schedule run: 1 = owner + all-gather, 0 = reverse path + all-reduce");
   stats.value("imbalance", times_.imbalance / n, "",
               "Mean over layers of max die tokens / mean die tokens");
   stats.headline("iteration_time", times_.iteration / n * scale, "s",

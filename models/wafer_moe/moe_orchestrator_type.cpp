@@ -43,9 +43,11 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
   s.integer("tp_y", "TP group extent along y").byDefault("2").atLeast(1);
   s.integer("ep_domain_wafers", "Wafers per EP domain (0 = all)").byDefault("0").atLeast(0);
   s.enumeration("combine", {"auto", "reverse_allreduce", "owner_allgather"},
-                "Combine (sources W2.2 open question): auto = reverse path + group all-reduce of "
-                "the partial sums (er, her) or send to the owner + group all-gather (baseline, "
-                "switch)")
+                "Combine schedule (sources W2.2 open question; every TP member needs every "
+                "token's full sum before the next layer's norm): reverse_allreduce = reverse "
+                "path + group all-reduce of the partial sums; owner_allgather = to the token's "
+                "owner + group all-gather; auto = the cheaper of the two by a fluid estimate on "
+                "the bound mesh (owner_allgather for baseline / switch, where it dominates)")
       .byDefault("auto");
   s.enumeration("her_forwarding", {"all_gather", "on_demand"},
                 "HER (sources W2.5 [I]): all_gather = every wafer of the EP domain receives every "

@@ -139,7 +139,8 @@ double AnalyticMoeDriver::phaseTime(const std::vector<Transfer>& transfers, Phas
 double AnalyticMoeDriver::stallTime(const std::vector<Migration>& migrations) {
   std::vector<Transfer> transfers;
   for (const Migration& m : migrations) {
-    transfers.push_back(Transfer{m.src, m.dst, m.bytes, Phase::kMigrationGlobal});
+    transfers.push_back(
+        Transfer{m.src, m.dst, m.bytes, Phase::kMigrationGlobal, TransferStep::kMigration});
   }
   if (config_.network == NetworkModel::kSwitch)
     return portTime(transfers);

@@ -9,9 +9,10 @@ std::vector<MigrationChunk> Migration::chunkList() const {
   std::vector<MigrationChunk> list;
   for (int s = 0; s < static_cast<int>(steps.size()); ++s) {
     for (int c = 0; c < chunks; ++c) {
-      list.push_back(
-          MigrationChunk{c, s, Transfer{steps[s].src, steps[s].dst, chunkBytes(), steps[s].phase},
-                         steps[s].window()});
+      list.push_back(MigrationChunk{c, s,
+                                    Transfer{steps[s].src, steps[s].dst, chunkBytes(),
+                                             steps[s].phase, TransferStep::kMigration},
+                                    steps[s].window()});
     }
   }
   return list;

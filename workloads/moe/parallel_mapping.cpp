@@ -68,15 +68,18 @@ ParallelMapping::ParallelMapping(const MeshTopology& topology, const MappingConf
   if (config_.dispatch == DispatchSource::kAuto) {
     config_.dispatch = entwined() ? DispatchSource::kFtdMember : DispatchSource::kTokenOwner;
   }
-  if (config_.combine == CombinePolicy::kAuto) {
-    config_.combine = entwined() ? CombinePolicy::kReverseThenGroupAllReduce
-                                 : CombinePolicy::kToOwnerThenGroupAllGather;
-  }
+  setCombinePolicy(config_.combine);
   if (config_.dispatch == DispatchSource::kFtdMember && !entwined()) {
     throw std::invalid_argument("ParallelMapping: FTD-member dispatch needs an entwined mapping");
   }
   buildTiles();
   buildGroups();
+}
+
+void ParallelMapping::setCombinePolicy(CombinePolicy policy) {
+  config_.combine = policy != CombinePolicy::kAuto ? policy
+                    : entwined()                   ? CombinePolicy::kReverseThenGroupAllReduce
+                                                   : CombinePolicy::kToOwnerThenGroupAllGather;
 }
 
 void ParallelMapping::buildTiles() {

@@ -59,6 +59,9 @@ class ParallelMapping {
 
   const MeshTopology& topology() const { return *topology_; }
   const MappingConfig& config() const { return config_; }  // kAuto resolved
+  // Chooses the combine schedule after construction (the timed platform resolves `auto` by a
+  // cost estimate once link timing is known, combine_schedule.h); kAuto as in the constructor.
+  void setCombinePolicy(CombinePolicy policy);
   MappingKind kind() const { return config_.kind; }
   bool entwined() const { return config_.kind != MappingKind::kContiguous; }
   bool hierarchical() const { return config_.kind == MappingKind::kHierarchicalEntwined; }

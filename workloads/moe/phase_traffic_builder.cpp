@@ -30,8 +30,16 @@ void PhaseTrafficBuilder::flush(std::vector<double>& matrix, std::vector<int>& t
                                 std::vector<Transfer>& out) {
   std::sort(touched.begin(), touched.end());  // deterministic order independent of demand
   const int dies = mapping_->topology().dies();
+  const MeshTopology& topology = mapping_->topology();
   for (int key : touched) {
-    out.push_back(Transfer{key / dies, key % dies, matrix[key], phase});
+    const int src = key / dies;
+    const int dst = key % dies;
+    // Only HER on-demand's owner <-> twin legs join dies of different wafers in these phases.
+    const TransferStep step = topology.waferOf(src) != topology.waferOf(dst) &&
+                                      mapping_->hierarchical() && !mapping_->replicatesTokens()
+                                  ? TransferStep::kWaferRelay
+                                  : TransferStep::kTokenFlow;
+    out.push_back(Transfer{src, dst, matrix[key], phase, step});
     matrix[key] = 0.0;
   }
   touched.clear();
@@ -160,11 +168,12 @@ std::vector<double> PhaseTrafficBuilder::tokensPerWafer(const LayerRouting& rout
 }
 
 void PhaseTrafficBuilder::appendRing(const std::vector<int>& ring, double bytes_per_edge,
-                                     Phase phase, std::vector<Transfer>& out) const {
+                                     Phase phase, TransferStep step,
+                                     std::vector<Transfer>& out) const {
   if (ring.size() < 2 || bytes_per_edge <= 0.0)
     return;
   for (std::size_t i = 0; i < ring.size(); ++i) {
-    out.push_back(Transfer{ring[i], ring[(i + 1) % ring.size()], bytes_per_edge, phase});
+    out.push_back(Transfer{ring[i], ring[(i + 1) % ring.size()], bytes_per_edge, phase, step});
   }
 }
 
@@ -173,7 +182,7 @@ void PhaseTrafficBuilder::appendGroupAllReduce(int group, double bytes, Phase ph
   const ParallelMapping& mapping = *mapping_;
   const double t = mapping.tpSize();
   const std::vector<int>& ring = mapping.ringOrder(group);
-  appendRing(ring, 2.0 * (t - 1.0) / t * bytes, phase, out);
+  appendRing(ring, 2.0 * (t - 1.0) / t * bytes, phase, TransferStep::kRingEdge, out);
   if (!mapping.replicatesTokens())
     return;
   const MeshTopology& topology = mapping.topology();
@@ -181,15 +190,20 @@ void PhaseTrafficBuilder::appendGroupAllReduce(int group, double bytes, Phase ph
   for (int wafer : mapping.domainWafers(mapping.domain(ring.front()))) {
     if (wafer == home)
       continue;
-    if (shards_home)
-      appendRing(mapping.ringOnWafer(group, wafer), (t - 1.0) / t * bytes, phase, out);
+    if (shards_home) {
+      appendRing(mapping.ringOnWafer(group, wafer), (t - 1.0) / t * bytes, phase,
+                 TransferStep::kTwinRingEdge, out);
+    }
     for (int die : ring) {
       const int twin = topology.twinOn(die, wafer);
-      out.push_back(shards_home ? Transfer{twin, die, bytes / t, phase}
-                                : Transfer{die, twin, bytes / t, phase});
+      out.push_back(shards_home
+                        ? Transfer{twin, die, bytes / t, phase, TransferStep::kShardHome}
+                        : Transfer{die, twin, bytes / t, phase, TransferStep::kShardToTwin});
     }
-    if (!shards_home)
-      appendRing(mapping.ringOnWafer(group, wafer), (t - 1.0) / t * bytes, phase, out);
+    if (!shards_home) {
+      appendRing(mapping.ringOnWafer(group, wafer), (t - 1.0) / t * bytes, phase,
+                 TransferStep::kTwinRingEdge, out);
+    }
   }
 }
 
@@ -206,7 +220,8 @@ void PhaseTrafficBuilder::appendCombineCollective(const std::vector<double>& gro
   for (int g = 0; g < mapping_->groupCount(); ++g) {
     const double bytes = group_bytes.at(g);
     if (all_gather)
-      appendRing(mapping_->ringOrder(g), (t - 1.0) / t * bytes, Phase::kCombineCollective, out);
+      appendRing(mapping_->ringOrder(g), (t - 1.0) / t * bytes, Phase::kCombineCollective,
+                 TransferStep::kRingEdge, out);
     else
       appendGroupAllReduce(g, bytes, Phase::kCombineCollective, true, out);
   }

@@ -52,7 +52,7 @@ class PhaseTrafficBuilder {
 
  private:
   void appendRing(const std::vector<int>& ring, double bytes_per_edge, Phase phase,
-                  std::vector<Transfer>& out) const;
+                  TransferStep step, std::vector<Transfer>& out) const;
   // Ring all-reduce of `group`'s `bytes` on its home wafer and, when HER replicates tokens, on
   // every other wafer of its EP domain: shards out to the twins then their ring all-gather, or
   // (shards_home) the twins' ring reduce-scatter then shards home.

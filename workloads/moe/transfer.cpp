@@ -20,4 +20,24 @@ const char* phaseName(Phase phase) {
   return "?";
 }
 
+const char* transferStepName(TransferStep step) {
+  switch (step) {
+    case TransferStep::kTokenFlow:
+      return "token_flow";
+    case TransferStep::kWaferRelay:
+      return "wafer_relay";
+    case TransferStep::kRingEdge:
+      return "ring_edge";
+    case TransferStep::kTwinRingEdge:
+      return "twin_ring_edge";
+    case TransferStep::kShardToTwin:
+      return "shard_to_twin";
+    case TransferStep::kShardHome:
+      return "shard_home";
+    case TransferStep::kMigration:
+      return "migration";
+  }
+  return "?";
+}
+
 }  // namespace spatialvp::moe

@@ -17,11 +17,27 @@ constexpr int kPhaseCount = 6;
 
 const char* phaseName(Phase phase);
 
+// Which step of its phase a transfer belongs to, so that the platform can name the step that
+// decides a phase's time (the critical contributor).
+enum class TransferStep {
+  kTokenFlow,     // dispatch / combine: tokens between a source die and an expert die
+  kWaferRelay,    // HER on-demand: owner <-> its twin on another wafer
+  kRingEdge,      // ring collective on the group's home ring
+  kTwinRingEdge,  // HER: ring collective of the group's twins on another wafer
+  kShardToTwin,   // HER: a reduced shard sent to its twin on another wafer
+  kShardHome,     // HER: a reduced shard sent back from a twin to the home member
+  kMigration,     // expert migration chunk
+};
+constexpr int kTransferStepCount = 7;
+
+const char* transferStepName(TransferStep step);
+
 struct Transfer {
   int src = 0;
   int dst = 0;
   double bytes = 0.0;
   Phase phase = Phase::kDispatch;
+  TransferStep step = TransferStep::kTokenFlow;
 };
 
 }  // namespace spatialvp::moe

@@ -428,10 +428,15 @@ std::string smallWaferConfig(const std::string& dir) {
   return generatedConfig(dir, "wafer_4x4.yaml", "--wafers 1 --width 4 --height 4 --balancer none");
 }
 
+// The combine schedule is pinned: `auto` prices both schedules per workload and may choose
+// differently for decode (latency-bound) and prefill (bandwidth-bound).
 std::vector<std::string> workloadSettings(const std::string& mode) {
-  return {"orch.mode=" + mode, "orch.batch_per_group=" + std::to_string(kBatch),
+  return {"orch.mode=" + mode,
+          "orch.batch_per_group=" + std::to_string(kBatch),
           "orch.sequence_length=" + std::to_string(kPrompt),
-          "orch.sample_layers=" + std::to_string(kLayers), "orch.balancer=none"};
+          "orch.sample_layers=" + std::to_string(kLayers),
+          "orch.balancer=none",
+          "orch.combine=reverse_allreduce"};
 }
 
 moe::MoeModel deepSeekV3() {
