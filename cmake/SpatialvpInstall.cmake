@@ -35,6 +35,7 @@ set(SPATIALVP_PUBLIC_HEADERS
   platform/core/units.h
   platform/sim/burst_transfer.h
   platform/sim/job_transaction.h
+  platform/sim/memory_facts.h
   platform/sim/module.h
   platform/sim/module_registry.h
   platform/sim/module_type.h
