@@ -19,8 +19,6 @@ using spatialvp::models::star::sendStageJob;
 using spatialvp::models::star::StageJobTiming;
 using spatialvp::models::star::tilingInputFrom;
 
-const char* const kUnitPorts[] = {"dlzs", "sads", "kv", "sufa"};
-
 std::size_t toSize(std::int64_t value) {
   return static_cast<std::size_t>(value);
 }
@@ -621,95 +619,6 @@ void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
   stats.headline("mean_core_utilisation",
                  cores_.empty() ? 0.0 : utilisation_sum / static_cast<double>(cores_.size()),
                  "ratio", "Mean over cores of the busiest unit's busy fraction");
-}
-
-void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
-  ModuleTypeInfo info;
-  info.name = "spatial_star_orchestrator";
-  info.description =
-      "Spatial-STAR: drives the STAR units of every core and the K/V traffic on the mesh "
-      "(head-parallel, ring, hybrid or naive baseline dataflow)";
-  ParamSchema& p = info.params;
-  // The layer: the STAR controller's parameters, with the Spatial-STAR default tile.
-  spatialvp::models::star::LayerParamDefaults layer;
-  layer.tile_length = "1024";
-  layer.tile_length_why = " [INF: 1024 = the single core's S=4K, Tc=4]";
-  layer.per = " per core";
-  spatialvp::models::star::declareLayerParams(p, layer);
-  // Topology.
-  p.integer("mesh_width", "Cores along x (one STAR core per mesh node)").atLeast(1);
-  p.integer("mesh_height", "Cores along y").atLeast(1);
-  p.integer("cores", "STAR cores; must equal mesh_width x mesh_height").atLeast(1);
-  p.stringList("hbm_nodes",
-               "Mesh attachment point of each HBM stack (as the mesh's out_nodes), "
-               "e.g. [N1, E2, S2, W1]");
-  p.integerList("hbm_bases", "Mesh address of each HBM stack's range").atLeast(0);
-  p.quantity("hbm_size", dims::data(), "Bytes of each stack's range used for K/V, Q and O")
-      .above(0);
-  p.quantity("hbm_burst", dims::data(), "Bytes per HBM read/write transaction")
-      .byDefault("256 KiB")
-      .above(0);
-  p.enumeration("hbm_mapping", {"interleave", "nearest"},
-                "interleave: tile group g of head h lives in stack (h + g) mod stacks; "
-                "nearest: in the stack nearest to the core that owns (fetches) it")
-      .byDefault("interleave");
-  p.integer("sram_base", "Mesh address of core 0's SRAM receive window")
-      .byDefault("0x1000000000")
-      .atLeast(0);
-  p.quantity("sram_stride", dims::data(), "Address distance between cores' SRAM windows")
-      .byDefault("1 MiB")
-      .above(0);
-  p.quantity("sram_window", dims::data(), "Size of a core's SRAM receive window (token SRAM)")
-      .byDefault("192 KiB")
-      .above(0);
-  p.quantity("ring_burst", dims::data(), "Bytes per core-to-core write transaction")
-      .byDefault("64 KiB")
-      .above(0);
-  // Dataflow.
-  p.enumeration("dataflow", {"head_parallel", "ring", "hybrid", "baseline"},
-                "head_parallel: heads over cores; ring: sequence-parallel K/V ring; hybrid: heads "
-                "over groups, ring inside a group; baseline: naive (no on-mesh reuse, no overlap)")
-      .byDefault("ring");
-  p.integer("ring_group", "hybrid: cores per ring (consecutive cores of the ring order)")
-      .byDefault("4")
-      .atLeast(1);
-  p.enumeration("ring_order", {"snake", "row_major"},
-                "Ring laid on the mesh: snake = a cycle of one-hop links; row_major = node order")
-      .byDefault("snake");
-  p.enumeration("ring_payload", {"union", "full_kv", "plan"},
-                "What a ring forwards per tile: union = K tile + the V rows any ring member "
-                "selects (1 - (1 - u)^M of them [INF]); full_kv = K and V tiles; plan = the "
-                "bytes the single-core plan fetches (X tile with the projections)")
-      .byDefault("union");
-  p.integer("kv_buffers", "K/V tile buffers per core (prefetch / ring receive depth) [INF]")
-      .byDefault("4")
-      .atLeast(1);
-  p.integer("stage_buffers", "Items of buffering between consecutive stages of a core")
-      .byDefault("2")
-      .atLeast(1);
-  p.enumeration("baseline_partition", {"sequence", "heads"},
-                "baseline: split query blocks over all cores (each fetches all keys) or heads")
-      .byDefault("sequence");
-  p.boolean("baseline_overlap",
-            "baseline: keep prefetch and the tile pipeline (false = fetch, then compute)")
-      .byDefault("false");
-  // Aggregation.
-  p.integer("tile_group", "Aggregation: key tiles per item (one unit job per G tiles)")
-      .byDefault("1")
-      .atLeast(1);
-  p.integer("sample_rounds",
-            "Aggregation: simulate this many rounds (head x block) per core and extrapolate "
-            "the rest at the steady-state period; 0 = simulate all")
-      .byDefault("0")
-      .atLeast(0);
-  for (const char* port : kUnitPorts) {
-    info.ports.push_back({port, PortDirection::kInitiator,
-                          std::string("Jobs to core i's ") + port + " unit (indexed by core)",
-                          true});
-  }
-  info.ports.push_back({"mesh", PortDirection::kInitiator,
-                        "Core i's HBM and ring traffic, into the mesh at core i's node", true});
-  registry.add<SpatialStarOrchestrator>(std::move(info));
 }
 
 void SpatialStarOrchestrator::warnIfRingHopsLong() const {

@@ -32,6 +32,9 @@
 
 namespace spatialvp::models::spatial_star {
 
+// The orchestrator's per-unit port names, in stage order (also the stats prefixes).
+inline constexpr const char* kUnitPorts[] = {"dlzs", "sads", "kv", "sufa"};
+
 class SpatialStarOrchestrator : public Module {
  public:
   SpatialStarOrchestrator(sc_core::sc_module_name name, const ModuleContext& context);

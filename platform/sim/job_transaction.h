@@ -43,8 +43,7 @@ JobTransactionResult sendJobTransaction(tlm::tlm_fw_transport_if<>& target, Exte
   target.b_transport(payload, delay);
   // After the call: a target may wait() inside b_transport (TLM-2.0 allows it).
   const auto after = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-  return {payload.is_response_error(), after + static_cast<Picoseconds>(delay.value()),
-          flow.id()};
+  return {payload.is_response_error(), after + static_cast<Picoseconds>(delay.value()), flow.id()};
 }
 
 }  // namespace spatialvp

@@ -9,8 +9,8 @@
 using Catch::Matchers::Contains;
 using spatialvp::ConfigError;
 using spatialvp::ConfigNode;
-using spatialvp::ParamSchema;
 using spatialvp::paramChoice;
+using spatialvp::ParamSchema;
 
 TEST_CASE("paramChoice maps every choice and refuses one the table lacks", "[config]") {
   ParamSchema schema;
