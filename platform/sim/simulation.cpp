@@ -10,6 +10,7 @@
 
 #include "platform/core/config_expander.h"
 #include "platform/elab/builtin_models.h"
+#include "platform/sim/sanitizer_stack_bounds.h"
 #include "platform/sim/watchdog.h"
 
 namespace spatialvp {
@@ -269,6 +270,7 @@ RunReport Simulation::run(const RunControl& control) {
       message = error.what();
     }
   }
+  resyncSanitizerWithMainStack();  // the kernel switched stacks behind ASan's back
   return collect(end, message, wall_since(wall_start));
 }
 
