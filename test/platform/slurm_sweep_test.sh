@@ -158,7 +158,8 @@ EOF
   > submit.out 2>&1 || { cat submit.out; fail "submit"; }
 array_job="$(sed -n 's/.*job array \([0-9]*\).*/\1/p' submit.out)"
 [[ -n "$array_job" ]] || { cat submit.out; fail "no job id printed"; }
-for _ in $(seq 300); do
+# Up to 60 s: under ASan (scripts/test --sanitize) a point takes several times longer.
+for _ in $(seq 1200); do
   done_points=$( (ls resumed/points/*/status.json 2> /dev/null || true) | wc -l)
   ((done_points >= 2)) && break
   sleep 0.05
