@@ -3,7 +3,9 @@
 
 A case writes its files into a fresh folder, runs the CLI there (so relative names behave as
 for a user in that folder) under a memory and time cap, and checks the exit code and that
-stderr names the location and key. A crash, a hang or a memory blow-up fails the case.
+stderr names the location and key, and that no stale output is left (no output folder after a
+configuration error, no staging folder after any run). A crash, a hang or a memory blow-up
+fails the case.
 """
 import argparse
 import resource
@@ -68,6 +70,13 @@ def main():
         for fragment in case.get("stderr", []):
             if str(fragment) not in result.stderr:
                 failures.append(f"stderr lacks {fragment!r}")
+        # No stale or half-written outputs: a configuration error (exit 2) writes no output
+        # folder at all, and no run leaves a staging folder behind.
+        if case["args"][0] == "run" and result.returncode == 2 and (folder / "out").exists():
+            failures.append("a configuration error left an output folder")
+        leftovers = [p.name for p in folder.iterdir() if ".tmp-" in p.name]
+        if leftovers:
+            failures.append(f"staging folders left behind: {leftovers}")
         if failures:
             print("command:", " ".join(command))
             print("stderr:", result.stderr[-2000:])
