@@ -10,13 +10,14 @@ namespace spatialvp {
 
 ConfigNode loadPresetText(const std::string& text, const std::string& source,
                           const std::string& directory) {
-  const ConfigLoader loader({}, EmbeddedLookup());
-  ConfigNode node = loader.loadText(text, source, directory);
-  if (!node.isMap() || node.entries().empty()) {
-    throw ConfigError(SourceLocation{source, 1, 1}, "",
-                      "a preset is a map of parameter -> value, found " + node.kindName());
+  // Checked before the loader, whose message speaks of configuration sections.
+  const ConfigNode written = ConfigNode::parseYaml(text, source);
+  if (!written.isMap() || written.entries().empty()) {
+    throw ConfigError(written.location(), "",
+                      "a preset is a map of parameter -> value, found " + written.kindName());
   }
-  return node;
+  const ConfigLoader loader({}, EmbeddedLookup());
+  return loader.loadText(text, source, directory);
 }
 
 ConfigNode loadPresetFile(const std::string& path) {

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "workloads/attention/attention_preset_loader.h"
-#include "workloads/attention/preset_error.h"
 #include "workloads/baselines/a100_model.h"
 
 namespace {

@@ -146,7 +146,7 @@ TEST_CASE("workload: loader rejects malformed and out-of-range values at their l
   CHECK_THAT(workloadError(std::string(kValidWorkload) + "batch: 2.0\n"),
              Catch::Contains("'batch': expected an integer"));
   CHECK_THAT(workloadError(std::string(kValidWorkload) + "batch: 0\n"),
-             Catch::StartsWith("test.yaml:7:8: 'batch': expected >= 1"));
+             Catch::StartsWith("test.yaml:7:8: 'batch': out of range: must be >= 1"));
   CHECK_THAT(workloadError(std::string(kValidWorkload) + "keep_ratio: 1.5\n"),
              Catch::StartsWith("test.yaml:7:13: 'keep_ratio': must be in (0, 1]"));
   CHECK_THAT(workloadError(std::string(kValidWorkload) + "tiles: [4, 8, 16]\n"),
@@ -157,7 +157,8 @@ TEST_CASE("workload: loader rejects malformed and out-of-range values at their l
              Catch::StartsWith("test.yaml:7:1:") && Catch::Contains("layers"));
   CHECK_THAT(workloadError(std::string(kValidWorkload) + "batch:\n  n: 1\n"),
              Catch::Contains("'batch'"));
-  CHECK_THAT(workloadError("- 1\n- 2\n"), Catch::Contains("expected a map"));
+  CHECK_THAT(workloadError("- 1\n- 2\n"),
+             Catch::StartsWith("test.yaml:1:1: a preset is a map of parameter -> value"));
   CHECK(workloadError(std::string(kValidWorkload) + "tiles: [4, 8]\n").empty());
 }
 
