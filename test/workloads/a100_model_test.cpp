@@ -2,12 +2,14 @@
 // calibration anchors from the FlashAttention-2 paper, energy and comparison ratios.
 #include <catch2/catch.hpp>
 
+#include <fstream>
+#include <sstream>
+
 #include <algorithm>
 #include <string>
 #include <vector>
 
 #include "workloads/attention/attention_preset_loader.h"
-#include "workloads/attention/preset_error.h"
 #include "workloads/baselines/a100_model.h"
 
 namespace {
@@ -62,11 +64,27 @@ TEST_CASE("a100: the preset loads and equals the documented defaults") {
 }
 
 TEST_CASE("a100: preset loader rejects unknown keys and impossible values") {
-  const std::string text = "peak_fp16_tensor_tflops: 312\nturbo: 1\n";
+  const std::string text = "peak_fp16_tensor: 312 TFLOPS\nturbo: 1\n";
   CHECK_THROWS_WITH(parseA100Params(text, "a.yaml"),
                     Catch::StartsWith("a.yaml:2:1: 'turbo': unknown key"));
-  CHECK_THROWS_WITH(parseA100Params("peak_fp16_tensor_tflops: 312\n", "a.yaml"),
-                    Catch::Contains("'hbm_bandwidth_gb_per_s': required value missing"));
+  CHECK_THROWS_WITH(parseA100Params("peak_fp16_tensor: 312 TFLOPS\n", "a.yaml"),
+                    Catch::Contains("'hbm_bandwidth': missing required parameter"));
+  // Units are checked: a bandwidth where a compute rate belongs is located at its value.
+  CHECK_THROWS_WITH(parseA100Params("peak_fp16_tensor: 312 GB/s\n", "a.yaml"),
+                    Catch::StartsWith("a.yaml:1:19: 'peak_fp16_tensor'"));
+  // A semantic check on the assembled struct points at the preset key behind the field.
+  std::string shipped;
+  {
+    std::ifstream in(kPresets + "a100.yaml");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    shipped = buffer.str();
+  }
+  const auto idle = shipped.find("idle_power: 50 W");
+  REQUIRE(idle != std::string::npos);
+  shipped.replace(idle, std::string("idle_power: 50 W").size(), "idle_power: 450 W");
+  CHECK_THROWS_WITH(parseA100Params(shipped, "a.yaml"),
+                    Catch::Contains("'idle_power': must be in [0, board_power_w)"));
   A100Params params;
   params.idle_power_w = 500.0;
   CHECK_THROWS_WITH(A100Model(params), Catch::Contains("idle_power_w"));

@@ -20,7 +20,7 @@ std::vector<double> skewedLoads(int experts) {
 }
 
 MoeModel deepSeek() {
-  return loadMoeModel(moeModelPresetPath(SPATIALVP_SOURCE_DIR, "deepseek_v3"));
+  return loadMoeModel(SPATIALVP_SOURCE_DIR "/platform/configs/presets/moe/deepseek_v3.yaml");
 }
 
 AnalyticConfig smallWafer(BalancerKind balancer) {

@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -11,7 +13,7 @@ using namespace spatialvp::moe;
 namespace {
 
 MoeModel preset(const std::string& name) {
-  return loadMoeModel(moeModelPresetPath(SPATIALVP_SOURCE_DIR, name));
+  return loadMoeModel(SPATIALVP_SOURCE_DIR "/platform/configs/presets/moe/" + name + ".yaml");
 }
 
 }  // namespace
@@ -30,7 +32,6 @@ TEST_CASE("moe: model presets match the sources W4.1 table", "[moe][model]") {
       {"dbrx", 40, 0, 6144, 16, 0, 4, 10752, 396, 49152},
       {"mixtral_8x22b", 56, 0, 6144, 8, 0, 2, 16384, 604, 24576},
   };
-  REQUIRE(moeModelPresetNames().size() == std::size(rows));
   for (const Row& row : rows) {
     INFO(row.preset);
     const MoeModel m = preset(row.preset);
@@ -60,8 +61,30 @@ TEST_CASE("moe: a broken preset names the file and the key", "[moe][model]") {
     FAIL("expected an error");
   } catch (const std::runtime_error& error) {
     const std::string message = error.what();
-    CHECK(message.find(path) != std::string::npos);
-    CHECK(message.find("hidden_size") != std::string::npos);
+    CHECK(message.find(path + ":4:14: 'hidden_size': expected an integer") == 0);
   }
   std::remove(path.c_str());
+}
+
+TEST_CASE("moe: a preset rejects unknown keys and starts from another preset", "[moe][model]") {
+  CHECK_THROWS_WITH(parseMoeModel("name: x\nlayer: 4\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:2:1: 'layer': unknown key (did you mean 'layers'?)"));
+  CHECK_THROWS_WITH(parseMoeModel("name: x\nlayers: 4\ndense_layers: 4\n", "m.yaml"),
+                    Catch::Contains("'hidden_size': missing required parameter"));
+  CHECK_THROWS_WITH(parseMoeModel("name: x\nattention_type: mha\n", "m.yaml"),
+                    Catch::StartsWith("m.yaml:2:17: 'attention_type'"));
+  // `preset:` inside a preset resolves next to the file, as a module's does.
+  const std::filesystem::path dir = std::filesystem::path(P_tmpdir) / "spatialvp_moe_preset_test";
+  std::filesystem::create_directories(dir / "presets" / "moe");
+  std::filesystem::copy_file(SPATIALVP_SOURCE_DIR "/platform/configs/presets/moe/deepseek_v3.yaml",
+                             dir / "presets" / "moe" / "base.yaml",
+                             std::filesystem::copy_options::overwrite_existing);
+  {
+    std::ofstream out(dir / "custom.yaml");
+    out << "preset: moe/base\ntop_k: 4\n";
+  }
+  const MoeModel custom = loadMoeModel((dir / "custom.yaml").string());
+  CHECK(custom.top_k == 4);
+  CHECK(custom.routed_experts == preset("deepseek_v3").routed_experts);
+  std::filesystem::remove_all(dir);
 }

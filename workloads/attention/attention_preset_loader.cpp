@@ -1,117 +1,169 @@
 #include "workloads/attention/attention_preset_loader.h"
 
-#include <vector>
-
-#include "workloads/attention/flat_yaml_map.h"
+#include "platform/core/preset_file.h"
 #include "workloads/attention/invalid_field_error.h"
-#include "workloads/baselines/a100_eager.h"
 
 namespace spatialvp::workloads {
 namespace {
 
-const std::vector<std::string>& workloadKeys() {
-  static const std::vector<std::string> keys = {
-      "model",       "layers",     "hidden_size",       "heads",       "head_dim",
-      "seq_len",     "batch",      "queries",           "query_block", "tiles",
-      "tile_length", "keep_ratio", "kv_union_fraction", "hf_attention"};
-  return keys;
+std::string prefixOf(const std::string& group) {
+  return group.empty() ? "" : group + ".";
 }
 
-const std::vector<std::string>& operatingPointKeys() {
-  static const std::vector<std::string> keys = {"name",
-                                                "accuracy_loss_percent",
-                                                "attention_remaining",
-                                                "attention_qkv_remaining",
-                                                "attention_share",
-                                                "keep_ratio",
-                                                "kv_union_fraction"};
-  return keys;
+std::uint64_t count(const ParamValues& values, const std::string& key) {
+  return static_cast<std::uint64_t>(values.integer(key));
 }
 
-std::uint64_t positiveCount(const FlatYamlMap& map, const std::string& key) {
-  const std::uint64_t value = map.requireCount(key);
-  if (value == 0)
-    map.fail(key, "must be positive");
-  return value;
+std::vector<std::uint64_t> counts(const ParamValues& values, const std::string& key) {
+  std::vector<std::uint64_t> list;
+  for (const std::int64_t value : values.integers(key))
+    list.push_back(static_cast<std::uint64_t>(value));
+  return list;
 }
 
 // Turns a semantic check on the assembled struct into an error at the preset key behind it.
 template <typename Check>
-void checkAt(const FlatYamlMap& map, Check check) {
+void checkAt(const ParamValues& values, const std::string& group, Check check) {
   try {
     check();
   } catch (const InvalidFieldError& error) {
-    map.fail(error.field(), error.reason());
+    values.fail(prefixOf(group) + error.field(), error.reason());
   }
 }
 
-AttentionWorkload fromMap(const FlatYamlMap& map) {
-  AttentionWorkload workload;
-  workload.model = map.requireString("model");
-  workload.layers = positiveCount(map, "layers");
-  workload.hidden_size = positiveCount(map, "hidden_size");
-  workload.heads = positiveCount(map, "heads");
-  workload.head_dim = positiveCount(map, "head_dim");
-  workload.seq_len = positiveCount(map, "seq_len");
-  if (map.has("batch"))
-    workload.batch = positiveCount(map, "batch");
-  if (map.has("queries"))
-    workload.queries = positiveCount(map, "queries");
-  if (map.has("query_block"))
-    workload.query_block = positiveCount(map, "query_block");
-  if (map.has("tiles") && map.has("tile_length")) {
-    map.fail("tile_length", "give either tiles (Tc) or tile_length (Bc), not both");
-  }
-  if (map.has("tiles"))
-    workload.tiles = map.countList("tiles");
-  if (map.has("tile_length"))
-    workload.tile_length = map.countList("tile_length");
-  if (map.has("keep_ratio"))
-    workload.keep_ratio = map.numberList("keep_ratio");
-  if (map.has("kv_union_fraction")) {
-    workload.kv_union_fraction = map.requireNumber("kv_union_fraction");
-  }
-  if (map.has("hf_attention")) {
-    workload.hf_attention = map.requireString("hf_attention");
-    try {
-      parseHfAttentionModule(workload.hf_attention);
-    } catch (const std::invalid_argument& error) {
-      map.fail("hf_attention", error.what());
+ParamSchema schemaOf(void (*declare)(ParamSchema&, const std::string&)) {
+  ParamSchema schema;
+  declare(schema, "");
+  return schema;
+}
+
+const ParamSchema& workloadSchema() {
+  static const ParamSchema schema = schemaOf(declareAttentionWorkloadParams);
+  return schema;
+}
+
+const ParamSchema& operatingPointSchema() {
+  static const ParamSchema schema = schemaOf(declareOperatingPointParams);
+  return schema;
+}
+
+// Per-layer keys may be one value for every layer: `tiles: 4` reads as `tiles: [4]`.
+ConfigNode withLayerLists(ConfigNode preset) {
+  for (auto& entry : preset.entries()) {
+    if ((entry.key == "tiles" || entry.key == "tile_length" || entry.key == "keep_ratio") &&
+        entry.value.isScalar()) {
+      ConfigNode list = ConfigNode::sequence(entry.value.location());
+      list.append(entry.value);
+      entry.value = std::move(list);
     }
   }
-  checkAt(map, [&] { workload.validate(); });
-  return workload;
-}
-
-OperatingPoint operatingPointFromMap(const FlatYamlMap& map) {
-  OperatingPoint point;
-  point.name = map.requireString("name");
-  point.accuracy_loss_percent = map.requireNumber("accuracy_loss_percent");
-  point.attention_remaining = map.requireNumber("attention_remaining");
-  point.attention_qkv_remaining = map.requireNumber("attention_qkv_remaining");
-  point.attention_share = map.requireNumber("attention_share");
-  point.keep_ratio = map.requireNumber("keep_ratio");
-  point.kv_union_fraction = map.requireNumber("kv_union_fraction");
-  checkAt(map, [&] { point.validate(); });
-  return point;
+  return preset;
 }
 
 }  // namespace
 
+void declareAttentionWorkloadParams(ParamSchema& schema, const std::string& group) {
+  const std::string g = prefixOf(group);
+  schema.string(g + "model", "Model name");
+  schema.integer(g + "layers", "Attention layers").atLeast(1);
+  schema.integer(g + "hidden_size", "H: width of the token embeddings").atLeast(1);
+  schema.integer(g + "heads", "A: attention heads").atLeast(1);
+  schema.integer(g + "head_dim", "d: head dimension").atLeast(1);
+  schema.integer(g + "seq_len", "S: keys each query attends to").atLeast(1);
+  // Optional keys: their defaults are the struct's, applied only when written.
+  schema.integer(g + "batch", "Sequences").byDefault("1").atLeast(1);
+  schema.integer(g + "queries", "Query rows per sequence (default: seq_len)")
+      .byDefault("1")
+      .atLeast(1);
+  schema.integer(g + "query_block", "T: queries processed in parallel").byDefault("128").atLeast(1);
+  schema.integerList(g + "tiles", "Tc per layer (one value = every layer)")
+      .byDefault("[]")
+      .atLeast(1);
+  schema.integerList(g + "tile_length", "Bc per layer (instead of tiles)")
+      .byDefault("[]")
+      .atLeast(1);
+  schema.realList(g + "keep_ratio", "Top-k keep ratio per layer (one value = every layer)")
+      .byDefault("[]");
+  schema.real(g + "kv_union_fraction", "Fraction of K/V rows generated exactly").byDefault("1");
+  schema
+      .enumeration(g + "hf_attention", {"bert", "gpt2", "llama", "bloom", "vit"},
+                   "HuggingFace attention module of the eager A100 baseline")
+      .byDefault("llama");
+}
+
+AttentionWorkload attentionWorkloadFrom(const ParamValues& values, const std::string& group) {
+  const std::string g = prefixOf(group);
+  auto written = [&](const char* key) { return !values.isDefault(g + key); };
+  AttentionWorkload workload;
+  workload.model = values.string(g + "model");
+  workload.layers = count(values, g + "layers");
+  workload.hidden_size = count(values, g + "hidden_size");
+  workload.heads = count(values, g + "heads");
+  workload.head_dim = count(values, g + "head_dim");
+  workload.seq_len = count(values, g + "seq_len");
+  if (written("batch"))
+    workload.batch = count(values, g + "batch");
+  if (written("queries"))
+    workload.queries = count(values, g + "queries");
+  if (written("query_block"))
+    workload.query_block = count(values, g + "query_block");
+  if (written("tiles") && written("tile_length"))
+    values.fail(g + "tile_length", "give either tiles (Tc) or tile_length (Bc), not both");
+  if (written("tiles"))
+    workload.tiles = counts(values, g + "tiles");
+  if (written("tile_length"))
+    workload.tile_length = counts(values, g + "tile_length");
+  if (written("keep_ratio"))
+    workload.keep_ratio = values.numbers(g + "keep_ratio");
+  if (written("kv_union_fraction"))
+    workload.kv_union_fraction = values.real(g + "kv_union_fraction");
+  if (written("hf_attention"))
+    workload.hf_attention = values.string(g + "hf_attention");
+  checkAt(values, group, [&] { workload.validate(); });
+  return workload;
+}
+
+void declareOperatingPointParams(ParamSchema& schema, const std::string& group) {
+  const std::string g = prefixOf(group);
+  schema.string(g + "name", "Operating point name");
+  schema.real(g + "accuracy_loss_percent", "Accuracy loss of the point, in percent");
+  schema.real(g + "attention_remaining", "1 - attention-only compute reduction");
+  schema.real(g + "attention_qkv_remaining", "1 - (attention + QKV) compute reduction");
+  schema.real(g + "attention_share", "Dense attention / (attention + QKV) of the benchmark mix");
+  schema.real(g + "keep_ratio", "k: kept fraction of query-key pairs");
+  schema.real(g + "kv_union_fraction", "u: fraction of K/V rows generated exactly");
+}
+
+OperatingPoint operatingPointFrom(const ParamValues& values, const std::string& group) {
+  const std::string g = prefixOf(group);
+  OperatingPoint point;
+  point.name = values.string(g + "name");
+  point.accuracy_loss_percent = values.real(g + "accuracy_loss_percent");
+  point.attention_remaining = values.real(g + "attention_remaining");
+  point.attention_qkv_remaining = values.real(g + "attention_qkv_remaining");
+  point.attention_share = values.real(g + "attention_share");
+  point.keep_ratio = values.real(g + "keep_ratio");
+  point.kv_union_fraction = values.real(g + "kv_union_fraction");
+  checkAt(values, group, [&] { point.validate(); });
+  return point;
+}
+
 AttentionWorkload parseAttentionWorkload(const std::string& text, const std::string& source) {
-  return fromMap(FlatYamlMap(text, source, workloadKeys()));
+  const ConfigNode preset = withLayerLists(loadPresetText(text, source, ""));
+  return attentionWorkloadFrom(presetValues(preset, workloadSchema()), "");
 }
 
 AttentionWorkload loadAttentionWorkload(const std::string& path) {
-  return fromMap(FlatYamlMap::fromFile(path, workloadKeys()));
+  const ConfigNode preset = withLayerLists(loadPresetFile(path));
+  return attentionWorkloadFrom(presetValues(preset, workloadSchema()), "");
 }
 
 OperatingPoint parseOperatingPoint(const std::string& text, const std::string& source) {
-  return operatingPointFromMap(FlatYamlMap(text, source, operatingPointKeys()));
+  return operatingPointFrom(readPresetText(text, source, operatingPointSchema()), "");
 }
 
 OperatingPoint loadOperatingPoint(const std::string& path) {
-  return operatingPointFromMap(FlatYamlMap::fromFile(path, operatingPointKeys()));
+  return operatingPointFrom(readPresetFile(path, operatingPointSchema()), "");
 }
 
 void applyOverrides(const AttentionWorkloadOverrides& overrides, AttentionWorkload& workload) {

@@ -1,12 +1,15 @@
 #pragma once
-// Reads the workload presets (platform/configs/presets/workloads/<model>.yaml) and operating
-// points (platform/configs/presets/operating_points/loss_<n>pct.yaml). Both are flat YAML maps;
-// unknown keys, missing required values and malformed or out-of-range values are PresetErrors
-// naming file, line and key. Text entry points serve configs embedded in the binary.
+// The workload presets (platform/configs/presets/workloads/<model>.yaml) and operating points
+// (platform/configs/presets/operating_points/loss_<n>pct.yaml): their keys, declared as a
+// parameter group (under `group`, "" in the preset file itself), read through the config loader
+// (platform/core/preset_file.h). Unknown keys, missing required values and malformed or
+// out-of-range values are ConfigErrors naming file, line, column and key; a preset may start
+// from another (`preset: workloads/llama_7b`) and change single keys.
 #include <cstdint>
 #include <optional>
 #include <string>
 
+#include "platform/core/param_schema.h"
 #include "workloads/attention/attention_workload.h"
 #include "workloads/attention/operating_point.h"
 
@@ -22,6 +25,13 @@ struct AttentionWorkloadOverrides {
   std::optional<std::uint64_t> queries;
   std::optional<std::uint64_t> layers;
 };
+
+// The keys as a parameter group (under `group`; "" in the preset file itself). The per-layer
+// lists (tiles, tile_length, keep_ratio) are lists here; the preset readers also take one value.
+void declareAttentionWorkloadParams(ParamSchema& schema, const std::string& group);
+AttentionWorkload attentionWorkloadFrom(const ParamValues& values, const std::string& group);
+void declareOperatingPointParams(ParamSchema& schema, const std::string& group);
+OperatingPoint operatingPointFrom(const ParamValues& values, const std::string& group);
 
 AttentionWorkload parseAttentionWorkload(const std::string& text, const std::string& source);
 AttentionWorkload loadAttentionWorkload(const std::string& path);

@@ -2,7 +2,7 @@
 
 #include <vector>
 
-#include "workloads/attention/flat_yaml_map.h"
+#include "platform/core/preset_file.h"
 #include "workloads/attention/invalid_field_error.h"
 
 namespace spatialvp::workloads {
@@ -19,69 +19,19 @@ void requireFraction(double value, const std::string& field) {
   }
 }
 
-const std::vector<std::string>& a100Keys() {
-  static const std::vector<std::string> keys = {"peak_fp16_tensor_tflops",
-                                                "hbm_bandwidth_gb_per_s",
-                                                "hbm_bandwidth_efficiency",
-                                                "gemm_efficiency",
-                                                "flash_attention2_efficiency",
-                                                "sm_count",
-                                                "ctas_per_sm",
-                                                "gemm_tile",
-                                                "flash_attention2_query_block",
-                                                "op_dispatch_us",
-                                                "dense_elementwise_passes",
-                                                "element_bytes",
-                                                "eager_host_per_op_us",
-                                                "eager_launch_us",
-                                                "eager_min_kernel_us",
-                                                "board_power_w",
-                                                "idle_power_w"};
-  return keys;
-}
-
 // Preset key of each struct field, so a semantic error points at the right line.
 std::string presetKeyOf(const std::string& field) {
-  if (field == "peak_fp16_tensor_flops")
-    return "peak_fp16_tensor_tflops";
-  if (field == "hbm_bandwidth_bytes_per_s")
-    return "hbm_bandwidth_gb_per_s";
-  if (field == "op_dispatch_s")
-    return "op_dispatch_us";
-  if (field == "eager_host_per_op_s")
-    return "eager_host_per_op_us";
-  if (field == "eager_launch_s")
-    return "eager_launch_us";
-  if (field == "eager_min_kernel_s")
-    return "eager_min_kernel_us";
+  for (const char* suffix : {"_flops", "_bytes_per_s", "_s", "_w"}) {
+    const std::string tail(suffix);
+    if (field.size() > tail.size() &&
+        field.compare(field.size() - tail.size(), tail.size(), tail) == 0)
+      return field.substr(0, field.size() - tail.size());
+  }
   return field;
 }
 
-A100Params fromMap(const FlatYamlMap& map) {
-  A100Params params;
-  params.peak_fp16_tensor_flops = map.requireNumber("peak_fp16_tensor_tflops") * 1e12;
-  params.hbm_bandwidth_bytes_per_s = map.requireNumber("hbm_bandwidth_gb_per_s") * 1e9;
-  params.hbm_bandwidth_efficiency = map.requireNumber("hbm_bandwidth_efficiency");
-  params.gemm_efficiency = map.requireNumber("gemm_efficiency");
-  params.flash_attention2_efficiency = map.requireNumber("flash_attention2_efficiency");
-  params.sm_count = map.requireCount("sm_count");
-  params.ctas_per_sm = map.requireCount("ctas_per_sm");
-  params.gemm_tile = map.requireCount("gemm_tile");
-  params.flash_attention2_query_block = map.requireCount("flash_attention2_query_block");
-  params.op_dispatch_s = map.requireNumber("op_dispatch_us") * 1e-6;
-  params.dense_elementwise_passes = map.requireCount("dense_elementwise_passes");
-  params.element_bytes = map.requireCount("element_bytes");
-  params.eager_host_per_op_s = map.requireNumber("eager_host_per_op_us") * 1e-6;
-  params.eager_launch_s = map.requireNumber("eager_launch_us") * 1e-6;
-  params.eager_min_kernel_s = map.requireNumber("eager_min_kernel_us") * 1e-6;
-  params.board_power_w = map.requireNumber("board_power_w");
-  params.idle_power_w = map.requireNumber("idle_power_w");
-  try {
-    params.validate();
-  } catch (const InvalidFieldError& error) {
-    map.fail(presetKeyOf(error.field()), error.reason());
-  }
-  return params;
+std::uint64_t count(const ParamValues& values, const std::string& key) {
+  return static_cast<std::uint64_t>(values.integer(key));
 }
 
 }  // namespace
@@ -113,12 +63,84 @@ void A100Params::validate() const {
   }
 }
 
+namespace {
+
+// The preset's keys under `group` ("" in the preset file itself) and the struct they give
+// (a semantic error is located at the key behind the field).
+void declareA100Params(ParamSchema& schema, const std::string& group) {
+  const std::string g = group.empty() ? "" : group + ".";
+  schema.quantity(g + "peak_fp16_tensor", dims::computeRate(), "Dense FP16 tensor-core peak")
+      .above(0);
+  schema.quantity(g + "hbm_bandwidth", dims::bandwidth(), "HBM bandwidth (datasheet)").above(0);
+  schema.real(g + "hbm_bandwidth_efficiency", "Share of hbm_bandwidth streaming kernels reach")
+      .above(0)
+      .atMost(1);
+  schema.real(g + "gemm_efficiency", "Share of the peak a cuBLAS FP16 GEMM reaches")
+      .above(0)
+      .atMost(1);
+  schema.real(g + "flash_attention2_efficiency", "Share of the peak FlashAttention-2 reaches")
+      .above(0)
+      .atMost(1);
+  schema.integer(g + "sm_count", "Streaming multiprocessors").atLeast(1);
+  schema.integer(g + "ctas_per_sm", "Resident thread blocks per SM").atLeast(1);
+  schema.integer(g + "gemm_tile", "Output tile edge of a GEMM thread block").atLeast(1);
+  schema.integer(g + "flash_attention2_query_block", "FlashAttention-2 query rows per block")
+      .atLeast(1);
+  schema.quantity(g + "op_dispatch", dims::time(), "PyTorch eager CPU dispatch per op");
+  schema.integer(g + "dense_elementwise_passes", "Element-wise passes over the score tensor")
+      .atLeast(0);
+  schema.integer(g + "element_bytes", "Bytes per activation / score element").atLeast(1);
+  schema.quantity(g + "eager_host_per_op", dims::time(), "Eager PyTorch host time per op");
+  schema.quantity(g + "eager_launch", dims::time(), "Extra host time of a kernel launch");
+  schema.quantity(g + "eager_min_kernel", dims::time(), "Shortest kernel on the device");
+  schema.quantity(g + "board_power", dims::power(), "Board power under load (max TDP)").above(0);
+  schema.quantity(g + "idle_power", dims::power(), "Idle power with a CUDA context");
+}
+
+A100Params a100ParamsFrom(const ParamValues& values, const std::string& group) {
+  const std::string g = group.empty() ? "" : group + ".";
+  A100Params params;
+  params.peak_fp16_tensor_flops = values.quantity(g + "peak_fp16_tensor");
+  params.hbm_bandwidth_bytes_per_s = values.quantity(g + "hbm_bandwidth");
+  params.hbm_bandwidth_efficiency = values.real(g + "hbm_bandwidth_efficiency");
+  params.gemm_efficiency = values.real(g + "gemm_efficiency");
+  params.flash_attention2_efficiency = values.real(g + "flash_attention2_efficiency");
+  params.sm_count = count(values, g + "sm_count");
+  params.ctas_per_sm = count(values, g + "ctas_per_sm");
+  params.gemm_tile = count(values, g + "gemm_tile");
+  params.flash_attention2_query_block = count(values, g + "flash_attention2_query_block");
+  params.op_dispatch_s = values.quantity(g + "op_dispatch");
+  params.dense_elementwise_passes = count(values, g + "dense_elementwise_passes");
+  params.element_bytes = count(values, g + "element_bytes");
+  params.eager_host_per_op_s = values.quantity(g + "eager_host_per_op");
+  params.eager_launch_s = values.quantity(g + "eager_launch");
+  params.eager_min_kernel_s = values.quantity(g + "eager_min_kernel");
+  params.board_power_w = values.quantity(g + "board_power");
+  params.idle_power_w = values.quantity(g + "idle_power");
+  try {
+    params.validate();
+  } catch (const InvalidFieldError& error) {
+    values.fail(g + presetKeyOf(error.field()), error.reason());
+  }
+  return params;
+}
+
+const ParamSchema& a100Schema() {
+  static const ParamSchema schema = [] {
+    ParamSchema s;
+    declareA100Params(s, "");
+    return s;
+  }();
+  return schema;
+}
+}  // namespace
+
 A100Params parseA100Params(const std::string& text, const std::string& source) {
-  return fromMap(FlatYamlMap(text, source, a100Keys()));
+  return a100ParamsFrom(readPresetText(text, source, a100Schema()), "");
 }
 
 A100Params loadA100Params(const std::string& path) {
-  return fromMap(FlatYamlMap::fromFile(path, a100Keys()));
+  return a100ParamsFrom(readPresetFile(path, a100Schema()), "");
 }
 
 }  // namespace spatialvp::workloads

@@ -61,7 +61,7 @@ std::string describe(const char* text, double value) {
 }  // namespace
 
 std::vector<FigureRow> computeMoeFigures(const FigureOptions& options) {
-  const MoeModel model = loadMoeModel(moeModelPresetPath(options.source_dir, "deepseek_v3"));
+  const MoeModel model = loadMoeModel(options.model_preset);
   std::vector<FigureRow> rows;
   const int mapping_iterations = 2;
 

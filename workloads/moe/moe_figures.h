@@ -19,7 +19,7 @@ struct FigureRow {
 };
 
 struct FigureOptions {
-  std::string source_dir;  // repository root (for the model presets)
+  std::string model_preset;  // the DeepSeek-V3 preset file (presets/moe/deepseek_v3.yaml)
   int balancer_iterations = 40;
   int warmup_iterations = 10;  // excluded from balancer averages
 };

@@ -1,8 +1,9 @@
 #include "workloads/moe/moe_model.h"
 
-#include <yaml-cpp/yaml.h>
+#include <cstdint>
+#include <limits>
 
-#include <stdexcept>
+#include "platform/core/preset_file.h"
 
 namespace spatialvp::moe {
 
@@ -45,93 +46,82 @@ double MoeModel::kvCacheBytesPerToken() const {
 
 namespace {
 
-int readPositive(const YAML::Node& root, const std::string& path, const char* key,
-                 bool allow_zero) {
-  const YAML::Node node = root[key];
-  if (!node) {
-    throw std::runtime_error(path + ": missing key '" + key + "'");
-  }
-  int value = 0;
-  try {
-    value = node.as<int>();
-  } catch (const YAML::Exception&) {
-    throw std::runtime_error(path + ": key '" + key + "' must be an integer, got '" +
-                             node.as<std::string>("?") + "'");
-  }
-  if (value < 0 || (value == 0 && !allow_zero)) {
-    throw std::runtime_error(path + ": key '" + key + "' must be " +
-                             (allow_zero ? "non-negative" : "positive"));
-  }
-  return value;
+// The preset's keys under `group` ("" in the preset file itself) and the model they give.
+void declareMoeModelParams(ParamSchema& schema, const std::string& group) {
+  const std::string g = group.empty() ? "" : group + ".";
+  schema.string(g + "name", "Model name as reported");
+  schema.integer(g + "layers", "Transformer layers").atLeast(1);
+  schema.integer(g + "dense_layers", "Leading dense layers (skipped by the MoE analysis)")
+      .atLeast(0);
+  schema.integer(g + "hidden_size", "Hidden size").atLeast(1);
+  schema.integer(g + "routed_experts", "Routed experts per MoE layer").atLeast(1);
+  schema.integer(g + "shared_experts", "Shared experts per MoE layer").atLeast(0);
+  schema.integer(g + "top_k", "Routed experts per token").atLeast(1);
+  schema.integer(g + "expert_ffn_size", "Expert FFN (intermediate) size").atLeast(1);
+  schema.enumeration(g + "attention_type", {"mla", "gqa"},
+                     "mla: multi-head latent attention; gqa: grouped-query attention");
+  schema.integer(g + "attention_heads", "Attention heads").atLeast(1);
+  schema.integer(g + "kv_heads", "Key/value heads").atLeast(1);
+  schema.integer(g + "head_dim", "Head dimension").atLeast(1);
+  schema.integer(g + "q_lora_rank", "MLA low-rank query (0 = none)").atLeast(0);
+  schema.integer(g + "kv_lora_rank", "MLA low-rank key/value").atLeast(0);
+  schema.integer(g + "rope_head_dim", "MLA decoupled RoPE head dimension").atLeast(0);
+  schema.integer(g + "bytes_per_weight", "Bytes per weight").atLeast(1);
+  schema.integer(g + "bytes_per_activation", "Bytes per activation").atLeast(1);
 }
 
-}  // namespace
+MoeModel moeModelFrom(const ParamValues& values, const std::string& group) {
+  const std::string g = group.empty() ? "" : group + ".";
+  // Every integer is bounded by its declaration; int holds any real model's sizes.
+  auto count = [&](const char* key) {
+    const std::int64_t value = values.integer(g + key);
+    if (value > std::numeric_limits<int>::max())
+      values.fail(g + key, "expected at most " + std::to_string(std::numeric_limits<int>::max()));
+    return static_cast<int>(value);
+  };
+  MoeModel model;
+  model.name = values.string(g + "name");
+  model.layers = count("layers");
+  model.dense_layers = count("dense_layers");
+  model.hidden_size = count("hidden_size");
+  model.routed_experts = count("routed_experts");
+  model.shared_experts = count("shared_experts");
+  model.top_k = count("top_k");
+  model.expert_ffn_size = count("expert_ffn_size");
+  model.attention_heads = count("attention_heads");
+  model.kv_heads = count("kv_heads");
+  model.head_dim = count("head_dim");
+  model.q_lora_rank = count("q_lora_rank");
+  model.kv_lora_rank = count("kv_lora_rank");
+  model.rope_head_dim = count("rope_head_dim");
+  model.bytes_per_weight = count("bytes_per_weight");
+  model.bytes_per_activation = count("bytes_per_activation");
+  model.attention_type =
+      values.string(g + "attention_type") == "mla" ? AttentionType::kMla : AttentionType::kGqa;
+  if (model.dense_layers >= model.layers)
+    values.fail(g + "dense_layers", "must be smaller than layers");
+  if (model.top_k > model.routed_experts)
+    values.fail(g + "top_k", "exceeds routed_experts");
+  return model;
+}
 
-namespace {
-MoeModel modelFromYaml(const YAML::Node& root, const std::string& path);
+const ParamSchema& moeModelSchema() {
+  static const ParamSchema schema = [] {
+    ParamSchema s;
+    declareMoeModelParams(s, "");
+    return s;
+  }();
+  return schema;
+}
 }  // namespace
 
 MoeModel loadMoeModel(const std::string& path) {
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path);
-  } catch (const YAML::Exception& error) {
-    throw std::runtime_error(path + ": cannot read MoE preset: " + error.what());
-  }
-  return modelFromYaml(root, path);
+  return moeModelFrom(readPresetFile(path, moeModelSchema()), "");
 }
 
 MoeModel parseMoeModel(const std::string& text, const std::string& source) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& error) {
-    throw std::runtime_error(source + ": cannot read MoE preset: " + error.what());
-  }
-  return modelFromYaml(root, source);
+  return moeModelFrom(readPresetText(text, source, moeModelSchema()), "");
 }
-
-namespace {
-MoeModel modelFromYaml(const YAML::Node& root, const std::string& path) {
-  if (!root.IsMap()) {
-    throw std::runtime_error(path + ": a MoE preset is a flat map of parameter -> value");
-  }
-  MoeModel model;
-  model.name = root["name"] ? root["name"].as<std::string>() : path;
-  model.layers = readPositive(root, path, "layers", false);
-  model.dense_layers = readPositive(root, path, "dense_layers", true);
-  model.hidden_size = readPositive(root, path, "hidden_size", false);
-  model.routed_experts = readPositive(root, path, "routed_experts", false);
-  model.shared_experts = readPositive(root, path, "shared_experts", true);
-  model.top_k = readPositive(root, path, "top_k", false);
-  model.expert_ffn_size = readPositive(root, path, "expert_ffn_size", false);
-  model.attention_heads = readPositive(root, path, "attention_heads", false);
-  model.kv_heads = readPositive(root, path, "kv_heads", false);
-  model.head_dim = readPositive(root, path, "head_dim", false);
-  model.q_lora_rank = readPositive(root, path, "q_lora_rank", true);
-  model.kv_lora_rank = readPositive(root, path, "kv_lora_rank", true);
-  model.rope_head_dim = readPositive(root, path, "rope_head_dim", true);
-  model.bytes_per_weight = readPositive(root, path, "bytes_per_weight", false);
-  model.bytes_per_activation = readPositive(root, path, "bytes_per_activation", false);
-  const std::string attention =
-      root["attention_type"] ? root["attention_type"].as<std::string>() : std::string("(missing)");
-  if (attention == "mla") {
-    model.attention_type = AttentionType::kMla;
-  } else if (attention == "gqa") {
-    model.attention_type = AttentionType::kGqa;
-  } else {
-    throw std::runtime_error(path + ": attention_type must be 'mla' or 'gqa', got '" + attention +
-                             "'");
-  }
-  if (model.dense_layers >= model.layers) {
-    throw std::runtime_error(path + ": dense_layers must be smaller than layers");
-  }
-  if (model.top_k > model.routed_experts) {
-    throw std::runtime_error(path + ": top_k exceeds routed_experts");
-  }
-  return model;
-}
-}  // namespace
 
 std::vector<std::string> moeModelPresetNames() {
   return {"deepseek_v3", "deepseek_v2", "qwen3_235b_a22b", "dbrx", "mixtral_8x22b"};

@@ -19,8 +19,8 @@ double seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-void printSpeed(const std::string& source_dir) {
-  const MoeModel model = loadMoeModel(moeModelPresetPath(source_dir, "deepseek_v3"));
+void printSpeed(const std::string& model_preset) {
+  const MoeModel model = loadMoeModel(model_preset);
   std::printf("\nAnalytic-model speed (DeepSeek-V3 decode, %d MoE layers, wall time)\n",
               model.moeLayers());
   for (int wafers : {1, 4, 16}) {
@@ -47,18 +47,24 @@ void printSpeed(const std::string& source_dir) {
 
 int main(int argc, char** argv) {
   FigureOptions options;
-  options.source_dir = SPATIALVP_SOURCE_DIR;
   bool speed = false;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--speed") == 0) {
+    if (std::strcmp(argv[i], "--model") == 0 && i + 1 < argc) {
+      options.model_preset = argv[++i];
+    } else if (std::strcmp(argv[i], "--speed") == 0) {
       speed = true;
     } else if (std::strcmp(argv[i], "--iterations") == 0 && i + 1 < argc) {
       options.balancer_iterations = std::atoi(argv[++i]);
       options.warmup_iterations = options.balancer_iterations / 4;
     } else {
-      std::fprintf(stderr, "usage: spatialvp_moe_analytic [--iterations N] [--speed]\n");
+      std::fprintf(
+          stderr, "usage: spatialvp_moe_analytic --model PRESET.yaml [--iterations N] [--speed]\n");
       return 2;
     }
+  }
+  if (options.model_preset.empty()) {
+    std::fprintf(stderr, "spatialvp_moe_analytic: --model PRESET.yaml is required\n");
+    return 2;
   }
   try {
     const auto start = std::chrono::steady_clock::now();
@@ -87,7 +93,7 @@ int main(int argc, char** argv) {
     }
     std::printf("(figures computed in %.1f s)\n", seconds(start));
     if (speed)
-      printSpeed(options.source_dir);
+      printSpeed(options.model_preset);
   } catch (const std::exception& error) {
     std::fprintf(stderr, "spatialvp_moe_analytic: %s\n", error.what());
     return 1;
