@@ -10,6 +10,7 @@
 #include "workloads/moe/phase_traffic_builder.h"
 
 using namespace spatialvp::moe;
+namespace interconnect = spatialvp::interconnect;
 
 namespace {
 
