@@ -86,7 +86,7 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
   s.stringList("segment_phases",
                "Phases whose flows the mesh carries as merged straight route segments: the "
                "same bytes on every link, far fewer transfers to simulate (README \"Route "
-               "segments\"): dispatch, combine, or none ([])")
+               "segments\"): combine, or none ([])")
       .byDefault("[combine]");
   s.enumeration("datatype", {"bf16", "fp8"},
                 "GEMM and stored-weight datatype: the die jobs' datatype (the compute engine's "
