@@ -113,6 +113,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     params().fail(mesh_network_ ? "tp_x" : "devices", error.what());
   }
   builder_ = std::make_unique<moe::PhaseTrafficBuilder>(*mapping_);
+  segmenter_ = std::make_unique<moe::RouteSegmenter>(*topology_);
   layer_loads_ = std::make_unique<moe::LinkLoadMap>(*topology_);
 
   iterations_ = static_cast<int>(params().integer("iterations"));
@@ -145,6 +146,16 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     }
     if (!known)
       params().fail("traffic_phases", "unknown phase '" + phase + "'");
+  }
+
+  segment_.fill(false);
+  for (const std::string& phase : params().strings("segment_phases")) {
+    // Only the combine: on the ER dispatch (FTD-local, short routes) the pieces' passes through
+    // the turning dies' ports lengthened the phase by 28% (README "Route segments").
+    if (phase != "combine")
+      params().fail("segment_phases",
+                    "expected combine (the owner all-to-all), got '" + phase + "'");
+    segment_[static_cast<std::size_t>(Phase::kCombine)] = true;
   }
 
   const std::string& trace = params().string("routing_trace");
@@ -326,6 +337,60 @@ void MoeOrchestrator::recordLinks(const Transfer& transfer) {
   });
 }
 
+std::vector<Picoseconds> MoeOrchestrator::sendPhase(const std::vector<Transfer>& list, Phase phase,
+                                                    Picoseconds& first_issue) {
+  std::vector<Picoseconds> done(list.size(), 0);
+  if (!mesh_network_ || !segment_[static_cast<std::size_t>(phase)]) {
+    for (std::size_t i = 0; i < list.size(); ++i) {
+      const Transfer& t = list[i];
+      const Picoseconds at = ready_[static_cast<std::size_t>(t.src)];
+      done[i] = send(t.src, t.dst, static_cast<std::uint64_t>(t.bytes), at);
+      first_issue = std::min(first_issue, std::max(at, nowPs()));
+    }
+    return done;
+  }
+  // Route segments (moe::RouteSegmenter): a segment starts when the first head of its flows
+  // reaches it, and a flow ends when its last segment has delivered and its last bytes have
+  // flown over the rest of its route.
+  segmenter_->segment(list, segmented_);
+  const std::vector<moe::Transfer>& segments = segmented_.segments;
+  std::vector<Picoseconds> issue(segments.size(), ~Picoseconds{0});
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Picoseconds ready = ready_[static_cast<std::size_t>(list[i].src)];
+    for (int l = segmented_.first[i]; l < segmented_.first[i + 1]; ++l) {
+      const moe::SegmentedFlows::Leg& leg = segmented_.legs[static_cast<std::size_t>(l)];
+      Picoseconds& at = issue[static_cast<std::size_t>(leg.segment)];
+      at = std::min(at, ready + toPs(leg.before_s));
+    }
+  }
+  std::vector<std::size_t> order(segments.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return issue[a] < issue[b]; });
+  std::vector<Picoseconds> delivered(segments.size(), 0);
+  double segment_bytes = 0.0;
+  double flow_bytes = 0.0;
+  for (const Transfer& piece : segments)
+    segment_bytes += piece.bytes;
+  for (const Transfer& t : list)
+    flow_bytes += t.bytes;
+  relayed_bytes_ += static_cast<std::uint64_t>(segment_bytes - flow_bytes);
+  segment_transfers_ += segments.size();
+  for (const std::size_t s : order) {
+    const Transfer& piece = segments[s];
+    delivered[s] = send(piece.src, piece.dst, static_cast<std::uint64_t>(piece.bytes), issue[s]);
+    first_issue = std::min(first_issue, std::max(issue[s], nowPs()));
+  }
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    for (int l = segmented_.first[i]; l < segmented_.first[i + 1]; ++l) {
+      const moe::SegmentedFlows::Leg& leg = segmented_.legs[static_cast<std::size_t>(l)];
+      done[i] =
+          std::max(done[i], delivered[static_cast<std::size_t>(leg.segment)] + toPs(leg.after_s));
+    }
+  }
+  return done;
+}
+
 MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& transfers,
                                                          Phase phase) {
   // Whole bytes, no self-transfers; issue in order of the sources' ready times (FCFS on the
@@ -357,12 +422,12 @@ MoeOrchestrator::PhaseResult MoeOrchestrator::issuePhase(std::vector<Transfer>& 
   std::vector<char> active(ready_.size(), 0);
   Picoseconds critical = 0;
   window.start = ~Picoseconds{0};
-  for (const Transfer& t : list) {
+  const std::vector<Picoseconds> done_at = sendPhase(list, phase, window.start);
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    const Transfer& t = list[i];
     const std::size_t src = static_cast<std::size_t>(t.src);
     const std::size_t dst = static_cast<std::size_t>(t.dst);
-    const Picoseconds at = ready_[src];
-    const Picoseconds done = send(t.src, t.dst, static_cast<std::uint64_t>(t.bytes), at);
-    window.start = std::min(window.start, std::max(at, nowPs()));
+    const Picoseconds done = done_at[i];
     window.end = std::max(window.end, done);
     const Picoseconds both = std::max(ready_[src], ready_[dst]);
     const Picoseconds span = done > both ? done - both : 0;

@@ -39,6 +39,7 @@
 #include "workloads/moe/moe_model.h"
 #include "workloads/moe/parallel_mapping.h"
 #include "workloads/moe/phase_traffic_builder.h"
+#include "workloads/moe/route_segments.h"
 #include "workloads/moe/sram_weight_pinning.h"
 
 namespace spatialvp::interconnect {
@@ -130,6 +131,10 @@ class MoeOrchestrator : public Module {
   // What one die keeps in its HBM over every layer (checked against the HBM module's capacity).
   void computeResidentBytes(int slots_per_die);
   PhaseResult issuePhase(std::vector<moe::Transfer>& transfers, moe::Phase phase);
+  // Sends a phase's transfers (whole, or as merged route segments for the `segment_phases`);
+  // returns each transfer's completion and lowers first_issue to the earliest issue time.
+  std::vector<Picoseconds> sendPhase(const std::vector<moe::Transfer>& list, moe::Phase phase,
+                                     Picoseconds& first_issue);
   void tallyCritical(int iteration, moe::Phase phase, const PhaseResult& result);
   static double seconds(Picoseconds ps) { return static_cast<double>(ps) * 1e-12; }
   Picoseconds send(int src, int dst, std::uint64_t bytes, Picoseconds at);
@@ -181,6 +186,7 @@ class MoeOrchestrator : public Module {
   int batch_per_group_ = 0;
   int sequence_length_ = 0;
   std::array<bool, moe::kPhaseCount> issue_{};
+  std::array<bool, moe::kPhaseCount> segment_{};  // phases sent as merged route segments
   std::uint64_t burst_;
   std::uint64_t hbm_burst_;
   std::uint64_t hbm_size_;
@@ -190,6 +196,8 @@ class MoeOrchestrator : public Module {
   std::unique_ptr<moe::MeshTopology> topology_;
   std::unique_ptr<moe::ParallelMapping> mapping_;
   std::unique_ptr<moe::PhaseTrafficBuilder> builder_;
+  std::unique_ptr<moe::RouteSegmenter> segmenter_;
+  moe::SegmentedFlows segmented_;  // scratch of sendPhase
   std::unique_ptr<moe::ExpertComputeModel> compute_;
   std::unique_ptr<moe::RoutingSource> routing_;
   std::unique_ptr<moe::ExpertBalancer> balancer_;
@@ -240,6 +248,8 @@ class MoeOrchestrator : public Module {
   std::array<std::uint64_t, moe::kPhaseCount> phase_transfers_{};
   std::array<std::vector<double>, moe::kPhaseCount> heat_;  // per link id, all iterations
   std::uint64_t rx_bytes_ = 0;
+  std::uint64_t relayed_bytes_ = 0;  // route segments: bytes delivered to a turn die and sent on
+  std::uint64_t segment_transfers_ = 0;  // route segments issued
   std::uint64_t hbm_bytes_ = 0;
   // Weights and KV cache resident per die (capacity check), in total and by part.
   struct ResidentBytes {

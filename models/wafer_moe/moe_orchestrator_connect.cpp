@@ -118,11 +118,9 @@ void MoeOrchestrator::connected(const PlatformView& view) {
   connectMemories(view);
 
   // `combine: auto` = the cheapest schedule that leaves every TP member with every sum,
-  // estimated on this mesh's link timing (workloads/moe/combine_schedule.h). The estimate does
-  // not model faults yet: with dead dies or links `auto` keeps the structural default.
-  if (!mesh->faults().empty())
-    return;
-  const double group_tokens = tokens_per_iteration_ / mapping_->groupCount();
+  // estimated on this mesh's link timing and fault-tolerant routes
+  // (workloads/moe/combine_schedule.h); tokens go to the live groups only.
+  const double group_tokens = tokens_per_iteration_ / mapping_->liveGroupCount();
   combine_choice_ =
       moe::cheapestCombineSchedule(*topology_, mapping_->config(), placements_.front(),
                                    group_tokens, model_.top_k, model_.tokenBytes());

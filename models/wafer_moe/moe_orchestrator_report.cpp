@@ -177,6 +177,11 @@ void MoeOrchestrator::reportStats(ModuleStats& stats) const {
                   "Dispatch bytes on links between FTDs");
   }
   stats.counter("rx_bytes", rx_bytes_, "B", "Bytes delivered to die receive windows");
+  stats.counter("segments.transfers", segment_transfers_, "transfers",
+                "Route segments issued for the segment_phases' transfers");
+  stats.counter("segments.relayed_bytes", relayed_bytes_, "B",
+                "Route segments: bytes delivered to a die where their route turns and sent on "
+                "(in rx_bytes and the mesh's bytes_in, not in the phases' bytes)");
   stats.counter("hbm_read_bytes", hbm_bytes_, "B", "Expert weight bytes read from HBM");
   stats.counter("sram_read_bytes", sram_bytes_, "B", "Expert weight bytes read from die SRAM");
   stats.value("hbm_resident_bytes", resident_.total, "B",

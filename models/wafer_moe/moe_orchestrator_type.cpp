@@ -83,6 +83,11 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
                "Phases whose transfers go on the network: all, attention_allreduce, dispatch, "
                "combine, combine_collective, migration_local, migration_global")
       .byDefault("[all]");
+  s.stringList("segment_phases",
+               "Phases whose flows the mesh carries as merged straight route segments: the "
+               "same bytes on every link, far fewer transfers to simulate (README \"Route "
+               "segments\"): combine, or none ([])")
+      .byDefault("[combine]");
   s.enumeration("datatype", {"bf16", "fp8"},
                 "GEMM and stored-weight datatype: the die jobs' datatype (the compute engine's "
                 "peak for it) and 2 or 1 bytes per weight; activations stay as the preset")

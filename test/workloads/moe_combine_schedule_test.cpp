@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <vector>
 
 #include "workloads/moe/combine_schedule.h"
@@ -9,6 +10,7 @@
 #include "workloads/moe/phase_traffic_builder.h"
 
 using namespace spatialvp::moe;
+namespace interconnect = spatialvp::interconnect;
 
 namespace {
 
@@ -108,4 +110,58 @@ TEST_CASE("moe: collective transfers name their step; only shards cross wafers",
   }
   CHECK(shards > 0);
   CHECK(rings + shards == static_cast<int>(transfers.size()));
+}
+
+TEST_CASE("moe: the combine estimate follows the fault map", "[moe][combine][faults]") {
+  // Before, `auto` kept the structural choice on a faulted mesh; now the estimate runs on the
+  // fault-tolerant routes, the degraded bandwidths and the live groups, as the timed run does.
+  const WaferSystemSpec spec;  // one 8 x 8 wafer, ER TP 2 x 2
+  const interconnect::WaferGridRouting grid(8, 8, 1, 1, {}, "test");
+  const auto chooseOn = [](const MeshTopology& topology) {
+    MappingConfig config;
+    ParallelMapping mapping(topology, config);
+    mapping.adoptFaults();
+    std::vector<std::vector<int>> domains;
+    for (int d = 0; d < mapping.domainCount(); ++d)
+      domains.push_back(mapping.expertDies(d));
+    const ExpertPlacement placement(domains, topology.dies(), 256, 0);
+    return cheapestCombineSchedule(topology, config, placement, kGroupTokens, kTopK, kTokenBytes);
+  };
+  const CombineScheduleChoice healthy = chooseOn(MeshTopology(spec));
+
+  // Every link at half its bandwidth: the bandwidth-bound part doubles, the latency does not.
+  interconnect::WaferFaultSpec half;
+  half.degraded_bandwidth = 0.5;
+  for (int node = 0; node < 64; ++node) {
+    if (node % 8 < 7)
+      half.degraded_links.push_back({node, interconnect::GridStep::kXPlus});
+    if (node / 8 < 7)
+      half.degraded_links.push_back({node, interconnect::GridStep::kYPlus});
+  }
+  MeshTopology slow(spec);
+  slow.adoptFaults(interconnect::WaferFaults(half, grid));
+  const CombineScheduleChoice degraded = chooseOn(slow);
+  REQUIRE(degraded.candidates.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CHECK(degraded.candidates[i].total() > 1.5 * healthy.candidates[i].total());
+    CHECK(degraded.candidates[i].total() < 2.0 * healthy.candidates[i].total());
+  }
+
+  // A dead die: routes go around it, its TP group owns no tokens, it hosts no expert.
+  interconnect::WaferFaultSpec one_dead;
+  one_dead.dead_dies = {27};
+  MeshTopology holed(spec);
+  holed.adoptFaults(interconnect::WaferFaults(one_dead, grid));
+  const CombineScheduleChoice dead = chooseOn(holed);
+  REQUIRE(dead.candidates.size() == 2);
+  for (const CombineScheduleCost& cost : dead.candidates) {
+    CHECK(cost.combine_s > 0.0);
+    CHECK(cost.collective_s > 0.0);
+    CHECK(std::isfinite(cost.total()));
+  }
+  CHECK(dead.candidates[0].combine_s < dead.candidates[1].combine_s);  // reverse stays in FTDs
+  CHECK(dead.chosen == (dead.candidates[1].total() < dead.candidates[0].total()
+                            ? CombinePolicy::kToOwnerThenGroupAllGather
+                            : CombinePolicy::kReverseThenGroupAllReduce));
+  CHECK(dead.candidates[1].total() != healthy.candidates[1].total());
 }

@@ -1,5 +1,6 @@
 #include "workloads/moe/combine_schedule.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "workloads/moe/link_load_map.h"
@@ -22,12 +23,20 @@ const char* combinePolicyName(CombinePolicy policy) {
 CombineScheduleCost estimateCombineSchedule(const MeshTopology& topology, MappingConfig config,
                                             const ExpertPlacement& placement, double group_tokens,
                                             int top_k, double token_bytes) {
-  const ParallelMapping mapping(topology, config);
+  ParallelMapping mapping(topology, config);
+  mapping.adoptFaults();  // routes around the topology's faults; dead groups get no tokens
   const int dies = topology.dies();
   const int experts = placement.experts();
   const double owned = group_tokens / mapping.tpSize();
   const double per_expert = owned * top_k / experts;
-  std::vector<double> demand(static_cast<std::size_t>(dies) * experts, per_expert);
+  std::vector<double> demand(static_cast<std::size_t>(dies) * experts, 0.0);
+  const auto owns = [&mapping](int die) { return mapping.groupLive(mapping.group(die)); };
+  for (int owner = 0; owner < dies; ++owner) {
+    if (owns(owner)) {
+      std::fill_n(demand.begin() + static_cast<std::ptrdiff_t>(owner) * experts, experts,
+                  per_expert);
+    }
+  }
   std::vector<double> wafer_tokens;
   if (mapping.hierarchical() && !mapping.replicatesTokens()) {
     // Expected tokens per (owner, wafer) with a selection there: 1 - (1 - f_w)^k of the owned
@@ -48,7 +57,7 @@ CombineScheduleCost estimateCombineSchedule(const MeshTopology& topology, Mappin
       for (int w = 0; w < wafers; ++w) {
         const double f = fraction[placement.domainOf(owner)][w];
         wafer_tokens[static_cast<std::size_t>(owner) * wafers + w] =
-            owned * (1.0 - std::pow(1.0 - f, top_k));
+            owns(owner) ? owned * (1.0 - std::pow(1.0 - f, top_k)) : 0.0;
       }
     }
   }
@@ -56,11 +65,13 @@ CombineScheduleCost estimateCombineSchedule(const MeshTopology& topology, Mappin
   MoeLayerTraffic traffic;
   builder.buildMoeLayer(demand, placement, token_bytes, traffic,
                         wafer_tokens.empty() ? nullptr : &wafer_tokens);
+  std::vector<double> group_bytes(static_cast<std::size_t>(mapping.groupCount()), 0.0);
+  for (int group = 0; group < mapping.groupCount(); ++group) {
+    if (mapping.groupLive(group))
+      group_bytes[static_cast<std::size_t>(group)] = group_tokens * token_bytes;
+  }
   std::vector<Transfer> collective;
-  builder.appendCombineCollective(
-      std::vector<double>(static_cast<std::size_t>(mapping.groupCount()),
-                          group_tokens * token_bytes),
-      collective);
+  builder.appendCombineCollective(group_bytes, collective);
   LinkLoadMap loads(topology);
   loads.add(traffic.combine);
   loads.add(collective);

@@ -36,8 +36,11 @@ struct CombineScheduleChoice {
 };
 
 // Fluid estimate (LinkLoadMap: busiest link + longest route latency, with the topology's link
-// timing) of the combine and its collective for one layer: every die owns
-// group_tokens / t tokens, each choosing top_k experts uniformly, primary placement.
+// timing) of the combine and its collective for one layer: every die of a live TP group owns
+// group_tokens / t tokens, each choosing top_k experts uniformly, primary placement. With the
+// topology's faults adopted, the routes are the fault-tolerant ones, degraded links keep their
+// fraction of the bandwidth, and groups with a die that cannot compute get no tokens (as the
+// timed platform runs them); `placement` must then hold only dies that can compute.
 CombineScheduleCost estimateCombineSchedule(const MeshTopology& topology, MappingConfig config,
                                             const ExpertPlacement& placement, double group_tokens,
                                             int top_k, double token_bytes);

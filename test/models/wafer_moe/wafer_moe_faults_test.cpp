@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -67,6 +68,28 @@ TEST_CASE("Wafer MoE faults: a dead die hosts nothing, serves no tokens and carr
   CHECK(dispatchBytes("dead_die", 3, 2, 'N') < 0.0);
   CHECK(dispatchBytes("dead_die", 2, 2, 'E') >= 0.0);
   CHECK_FALSE(healthy.contains("faults.dead_dies"));  // fault-free runs report no faults
+  // `combine: auto` is priced on the fault-tolerant routes (no structural fallback): both
+  // schedules estimated, the cheaper one used.
+  std::ifstream schedule(SPATIALVP_BINARY_DIR
+                         "/wafer_moe_faults_dead_die/orch.combine_schedule.csv");
+  std::string line;
+  std::getline(schedule, line);  // header: schedule,used,combine_s,collective_s
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(schedule, line)) {
+    std::vector<std::string> cells;
+    std::stringstream cellText(line);
+    for (std::string cell; std::getline(cellText, cell, ',');)
+      cells.push_back(cell);
+    rows.push_back(cells);
+  }
+  REQUIRE(rows.size() == 2);
+  REQUIRE(rows[0].size() == 4);
+  const auto total = [](const std::vector<std::string>& row) {
+    return std::stod(row[2]) + std::stod(row[3]);
+  };
+  CHECK(std::stod(rows[0][2]) > 0.0);
+  CHECK(std::stoi(rows[0][1]) + std::stoi(rows[1][1]) == 1);
+  CHECK((std::stoi(rows[1][1]) == 1) == (total(rows[1]) < total(rows[0])));
 }
 
 TEST_CASE("Wafer MoE faults: a dead link carries nothing; its dies keep working",
