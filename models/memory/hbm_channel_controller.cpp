@@ -18,6 +18,8 @@ constexpr std::size_t kGroupCalendarIntervals = 64;
 // The fast path's grouped FR-FCFS estimate needs exact (monotone) bank-group calendars.
 static_assert(kGroupCalendarIntervals <= IntervalCalendar::kMaxFragmentsSearched,
               "bank-group calendars must be searched exactly");
+// A per-bank buffer place held by a burst of the current call (it has no free time yet).
+constexpr Picoseconds kHeld = std::numeric_limits<Picoseconds>::max();
 
 }  // namespace
 
@@ -91,6 +93,12 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
   for (std::uint32_t s = 0; s < config.queue_depth; ++s)
     free_slots_[s].index = s;
   free_tail_ = config.queue_depth;
+  bank_queue_depth_ = config.bank_queue_depth;
+  bank_slots_.assign(banks_.size() * bank_queue_depth_, Slot{});
+  for (std::size_t s = 0; s < bank_slots_.size(); ++s)
+    bank_slots_[s].index = static_cast<std::uint32_t>(s);
+  write_batch_ = config.write_batch;
+  buffered_bursts_.reserve(config.write_batch);
   groups_.reserve(config.bank_groups);
   for (std::uint32_t g = 0; g < config.bank_groups; ++g) {
     groups_.push_back({IntervalCalendar(config.t_rrd_l, kGroupCalendarIntervals),
@@ -103,8 +111,57 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
   }
 }
 
+// Write buffer (write_batch > 0). Controllers hold writes in a buffer and acknowledge them
+// there, then write them to the DRAM in batches, so that the data bus turns around once per
+// batch rather than once per write. A write is posted: it completes when buffered. The buffer
+// is handed to the scheduler as one batch when it holds write_batch bursts or when no read is
+// pending (a read or write arrives after the end of the last read data): reads that arrive
+// while writes accumulate go first, reads that arrive during a drain wait for it. (Reads of
+// buffered data are not forwarded from the buffer; they go to the DRAM.)
 Picoseconds HbmChannelController::access(const HbmBurst* bursts, std::size_t count, bool is_write,
                                          Picoseconds arrival, HbmRequestStats& stats) {
+  if (write_batch_ == 0)
+    return accessNow(bursts, count, is_write, arrival, stats);
+  const bool no_read_pending = last_read_end_ <= arrival;
+  if (!is_write) {
+    if (no_read_pending && !buffered_writes_.empty())
+      drainWriteBuffer(arrival);
+    const Picoseconds completion = accessNow(bursts, count, false, arrival, stats);
+    last_read_end_ = std::max(last_read_end_, completion);
+    return completion;
+  }
+  buffered_writes_.push_back({buffered_bursts_.size(), count, arrival});
+  buffered_bursts_.insert(buffered_bursts_.end(), bursts, bursts + count);
+  stats.bursts += static_cast<std::uint32_t>(count);
+  if (no_read_pending || buffered_bursts_.size() >= write_batch_)
+    drainWriteBuffer(arrival);
+  return arrival + t_.controller;
+}
+
+void HbmChannelController::drainWriteBuffer(Picoseconds start) {
+  HbmRequestStats ignored;  // the requests completed when they were buffered
+  for (const BufferedWrite& write : buffered_writes_) {
+    const Picoseconds done = accessNow(buffered_bursts_.data() + write.first_burst, write.count,
+                                       true, std::max(start, write.arrival), ignored);
+    last_drain_end_ = std::max(last_drain_end_, done);
+  }
+  buffered_writes_.clear();
+  buffered_bursts_.clear();
+}
+
+Picoseconds HbmChannelController::drainWrites() {
+  if (buffered_writes_.empty())
+    return 0;
+  Picoseconds start = 0;
+  for (const BufferedWrite& write : buffered_writes_)
+    start = std::max(start, write.arrival);
+  drainWriteBuffer(start);
+  return last_drain_end_;
+}
+
+Picoseconds HbmChannelController::accessNow(const HbmBurst* bursts, std::size_t count,
+                                            bool is_write, Picoseconds arrival,
+                                            HbmRequestStats& stats) {
   rcd_ = is_write ? t_.rcd_wr : t_.rcd_rd;
   if (!mixed_ && (is_write ? any_read_ : any_write_)) {
     // First burst of the other direction: from now on both directions keep a history.
@@ -127,8 +184,10 @@ Picoseconds HbmChannelController::accessReference(const HbmBurst* bursts, std::s
   Picoseconds completion = queued;
   window_.clear();
   std::size_t next = 0;
-  while (next < count && window_.size() < queue_depth_)
-    window_.push_back(enqueue(queued, static_cast<std::uint32_t>(next++), stats));
+  while (next < count && window_.size() < queue_depth_ && bankHasRoom(bursts[next])) {
+    window_.push_back(enqueue(queued, bursts[next], static_cast<std::uint32_t>(next), stats));
+    ++next;
+  }
   while (!window_.empty()) {
     const std::size_t pick = pickNext(bursts);
     const WindowEntry entry = window_[pick];
@@ -138,8 +197,10 @@ Picoseconds HbmChannelController::accessReference(const HbmBurst* bursts, std::s
     const Picoseconds column = schedule(burst, is_write, entry.enqueued, data_end, stats);
     completion = std::max(completion, data_end);
     retire(entry, column, queued);
-    if (next < count)
-      window_.push_back(enqueue(queued, static_cast<std::uint32_t>(next++), stats));
+    while (next < count && window_.size() < queue_depth_ && bankHasRoom(bursts[next])) {
+      window_.push_back(enqueue(queued, bursts[next], static_cast<std::uint32_t>(next), stats));
+      ++next;
+    }
     if (closed_page_) {
       const std::uint32_t bank = bankIndex(burst);
       const bool more_hits = std::any_of(window_.begin(), window_.end(), [&](const WindowEntry& e) {
@@ -176,7 +237,7 @@ inline Picoseconds HbmChannelController::accessFast(const HbmBurst* bursts, std:
   row_group_count_ = 0;
   window_size_ = 0;
   std::size_t next = 0;
-  while (next < count && window_size_ < queue_depth_)
+  while (next < count && window_size_ < queue_depth_ && bankHasRoom(bursts[next]))
     admitFast(queued, bursts, static_cast<std::uint32_t>(next++), stats);
   while (window_size_ > 0) {
     const auto [group_index, entry_index] = pickNextFast(bursts);
@@ -192,7 +253,7 @@ inline Picoseconds HbmChannelController::accessFast(const HbmBurst* bursts, std:
     touchBankGroup(burst.bank_group);
     completion = std::max(completion, data_end);
     retire(entry, column, queued);
-    if (next < count)
+    while (next < count && window_size_ < queue_depth_ && bankHasRoom(bursts[next]))
       admitFast(queued, bursts, static_cast<std::uint32_t>(next++), stats);
     if (closed_page_) {
       const std::uint32_t bank = bankIndex(burst);
@@ -233,15 +294,15 @@ inline Picoseconds HbmChannelController::accessOneRow(const HbmBurst* bursts, st
   }
   Picoseconds completion = queued;
   std::size_t next = 0;
-  for (; next < count && next < queue_depth_; ++next)
-    entries[next] = enqueue(queued, static_cast<std::uint32_t>(next), stats);
+  for (; next < count && next < queue_depth_ && bankHasRoom(bursts[next]); ++next)
+    entries[next] = enqueue(queued, bursts[next], static_cast<std::uint32_t>(next), stats);
   for (std::size_t i = 0; i < count; ++i) {
     Picoseconds data_end = 0;
     const Picoseconds column = schedule(bursts[i], is_write, entries[i].enqueued, data_end, stats);
     completion = std::max(completion, data_end);
     retire(entries[i], column, queued);
     if (next < count) {
-      entries[next] = enqueue(queued, static_cast<std::uint32_t>(next), stats);
+      entries[next] = enqueue(queued, bursts[next], static_cast<std::uint32_t>(next), stats);
       ++next;
     }
   }
@@ -252,8 +313,8 @@ inline Picoseconds HbmChannelController::accessOneRow(const HbmBurst* bursts, st
 
 void HbmChannelController::admitFast(Picoseconds arrival, const HbmBurst* bursts,
                                      std::uint32_t burst, HbmRequestStats& stats) {
-  const WindowEntry entry = enqueue(arrival, burst, stats);
   const HbmBurst& b = bursts[burst];
+  const WindowEntry entry = enqueue(arrival, b, burst, stats);
   const std::uint32_t bank = bankIndex(b);
   std::size_t g = 0;
   while (g < row_group_count_ && (row_groups_[g].bank != bank || row_groups_[g].row != b.row))
@@ -441,6 +502,7 @@ std::size_t HbmChannelController::pickNext(const HbmBurst* bursts) {
 }
 
 inline HbmChannelController::WindowEntry HbmChannelController::enqueue(Picoseconds arrival,
+                                                                       const HbmBurst& b,
                                                                        std::uint32_t burst,
                                                                        HbmRequestStats& stats) {
   // The burst takes the queue slot that frees first. It waits until that slot's occupant has
@@ -448,18 +510,43 @@ inline HbmChannelController::WindowEntry HbmChannelController::enqueue(Picosecon
   // this one): then the slot was free at `arrival`.
   const Slot slot = takeSlot();
   Picoseconds enqueued = arrival;
-  if (slot.free_at > arrival && slot.occupant_arrival <= arrival) {
+  if (slot.free_at > arrival && slot.occupant_arrival <= arrival)
     enqueued = slot.free_at;
+  std::uint32_t bank_slot = 0;
+  if (bank_queue_depth_ > 0) {  // and the place of its bank's buffer that frees first
+    Slot* const first = bank_slots_.data() + bankIndex(b) * bank_queue_depth_;
+    Slot* best = nullptr;
+    for (Slot* s = first; s != first + bank_queue_depth_; ++s) {
+      if (s->free_at != kHeld && (best == nullptr || s->free_at < best->free_at))
+        best = s;
+    }
+    if (best->free_at > arrival && best->occupant_arrival <= arrival)
+      enqueued = std::max(enqueued, best->free_at);
+    best->free_at = kHeld;
+    bank_slot = best->index;
+  }
+  if (enqueued != arrival) {
     ++stats.queue_full_stalls;
     ++counters_.queue_full_stalls;
     counters_.queue_stall_time += enqueued - arrival;
+    stats.accepted = std::max(stats.accepted, enqueued);
   }
-  return {burst, slot.index, enqueued};
+  return {burst, slot.index, enqueued, bank_slot};
+}
+
+inline bool HbmChannelController::bankHasRoom(const HbmBurst& burst) const {
+  if (bank_queue_depth_ == 0)
+    return true;
+  const Slot* const first = bank_slots_.data() + bankIndex(burst) * bank_queue_depth_;
+  return std::any_of(first, first + bank_queue_depth_,
+                     [](const Slot& s) { return s.free_at != kHeld; });
 }
 
 inline void HbmChannelController::retire(const WindowEntry& entry, Picoseconds column,
                                          Picoseconds arrival) {
   releaseSlot({column, arrival, entry.slot});
+  if (bank_queue_depth_ > 0)
+    bank_slots_[entry.bank_slot] = {column, arrival, entry.bank_slot};
 }
 
 inline void HbmChannelController::releaseSlot(const Slot& slot) {

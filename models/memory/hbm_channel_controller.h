@@ -87,6 +87,9 @@ struct HbmRequestStats {
   std::uint32_t row_misses = 0;
   std::uint32_t row_conflicts = 0;
   std::uint32_t queue_full_stalls = 0;
+  // Latest time a burst of the request found its place in a full queue (0: none waited): the
+  // request is accepted then, and an initiator that waits for acceptance issues no earlier.
+  spatialvp::Picoseconds accepted = 0;
 };
 
 class HbmChannelController {
@@ -97,9 +100,16 @@ class HbmChannelController {
   HbmChannelController(const HbmConfig& config, std::uint32_t index, HbmCommandBus& bus);
 
   // Schedules the bursts of one request (in address order) that arrives at `arrival`; returns
-  // the end of the last data burst.
+  // the end of the last data burst. With a write buffer (write_batch > 0) a write is posted:
+  // it completes when buffered (arrival + controller latency) and reaches the DRAM with its
+  // batch.
   spatialvp::Picoseconds access(const HbmBurst* bursts, std::size_t count, bool is_write,
                                 spatialvp::Picoseconds arrival, HbmRequestStats& stats);
+
+  // write_batch > 0: hands buffered writes to the scheduler (their DRAM commands, counters and
+  // energy); the device calls it before it reports. Returns the end of their data (0: none).
+  spatialvp::Picoseconds drainWrites();
+  std::size_t bufferedWrites() const { return buffered_writes_.size(); }
 
   const HbmChannelCounters& counters() const { return counters_; }
   // Counters with the refreshes this pseudo-channel performs up to `end` also when it has no
@@ -144,6 +154,7 @@ class HbmChannelController {
     std::uint32_t burst;  // index into the call's bursts
     std::uint32_t slot;
     spatialvp::Picoseconds enqueued;
+    std::uint32_t bank_slot;  // index into bank_slots_ (bank_queue_depth > 0)
   };
   // Fast path: the queued bursts of one (bank, row), in admission order, with the FR-FCFS
   // estimate of the group (valid while `version` equals its bank group's version).
@@ -187,10 +198,18 @@ class HbmChannelController {
   void touchAllBankGroups();
   // Gives burst `burst` of the call a queue slot (shared by all paths); its entry goes to the
   // caller's queue. retire() frees the slot when the burst's column command issues at `column`.
-  inline WindowEntry enqueue(spatialvp::Picoseconds arrival, std::uint32_t burst,
+  inline WindowEntry enqueue(spatialvp::Picoseconds arrival, const HbmBurst& b, std::uint32_t burst,
                              HbmRequestStats& stats);
   inline void retire(const WindowEntry& entry, spatialvp::Picoseconds column,
                      spatialvp::Picoseconds arrival);
+  // bank_queue_depth > 0: whether the burst's bank has a place not held by the current call
+  // (bursts of one call are admitted in order, so admission pauses until one is retired).
+  inline bool bankHasRoom(const HbmBurst& burst) const;
+  // Schedules one request now (no write buffer in between).
+  spatialvp::Picoseconds accessNow(const HbmBurst* bursts, std::size_t count, bool is_write,
+                                   spatialvp::Picoseconds arrival, HbmRequestStats& stats);
+  // Hands the buffered writes to the scheduler as one batch that starts at `start`.
+  void drainWriteBuffer(spatialvp::Picoseconds start);
   // Schedules one burst no earlier than `earliest`; returns its column command time and sets
   // `data_end`.
   inline spatialvp::Picoseconds schedule(const HbmBurst& burst, bool is_write,
@@ -237,6 +256,22 @@ class HbmChannelController {
   std::vector<Slot> free_slots_;
   std::size_t free_head_ = 0;
   std::size_t free_tail_ = 0;
+  // Per-bank request buffer (bank_queue_depth places per bank; empty when unlimited): a place
+  // is free from free_at (kHeld while a burst of the current call holds it).
+  std::size_t bank_queue_depth_ = 0;
+  std::vector<Slot> bank_slots_;
+  // Write buffer (write_batch > 0): posted writes (their bursts, in call order) not yet
+  // handed to the scheduler.
+  struct BufferedWrite {
+    std::size_t first_burst;
+    std::size_t count;
+    spatialvp::Picoseconds arrival;
+  };
+  std::uint32_t write_batch_ = 0;
+  std::vector<HbmBurst> buffered_bursts_;
+  std::vector<BufferedWrite> buffered_writes_;
+  spatialvp::Picoseconds last_read_end_ = 0;   // end of the latest read data committed
+  spatialvp::Picoseconds last_drain_end_ = 0;  // end of the latest drained write data
   // Before both directions are seen, only the latest data start (and its bank group) of each;
   // the histories are seeded with them when the first burst of the other direction comes.
   spatialvp::Picoseconds last_write_data_start_ = 0;

@@ -107,6 +107,8 @@ std::vector<std::string> HbmConfig::validate() const {
   requireRange<std::uint32_t>(errors, "burst_length", burst_length, 1, 256);
   requireRange<std::uint32_t>(errors, "beats_per_clock", beats_per_clock, 1, 16);
   requireRange<std::uint32_t>(errors, "queue_depth", queue_depth, 1, kMaxQueueDepth);
+  requireRange<std::uint32_t>(errors, "bank_queue_depth", bank_queue_depth, 0, kMaxQueueDepth);
+  requireRange<std::uint32_t>(errors, "write_batch", write_batch, 0, kMaxQueueDepth);
   if (!(std::isfinite(data_rate) && data_rate >= 1e6 && data_rate <= 1e12)) {
     std::ostringstream out;
     out << "data_rate: must be a per-pin rate in [1 Mb/s, 1 Tb/s], got " << data_rate << " bit/s";

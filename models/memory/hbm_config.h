@@ -51,7 +51,12 @@ struct HbmConfig {
   std::string address_mapping;  // e.g. "RoBaCoBgPcChCo1", see HbmAddressMapper
   PagePolicy page_policy = PagePolicy::kOpen;
   RefreshPolicy refresh_policy = RefreshPolicy::kAllBank;
-  std::uint32_t queue_depth = 32;                 // request (burst) queue per pseudo-channel
+  std::uint32_t queue_depth = 32;  // request (burst) queue per pseudo-channel
+  // Places per bank in the request queue (0: only queue_depth limits): a burst whose bank has
+  // none waits, and its request is accepted only then (DRAMSys' bankwise request buffer).
+  std::uint32_t bank_queue_depth = 0;
+  // Write buffer drained in batches of this many bursts (0: writes are scheduled on arrival).
+  std::uint32_t write_batch = 0;
   spatialvp::Picoseconds controller_latency = 0;  // fixed front-end/PHY latency per request
 
   // JEDEC-style timing parameters.

@@ -106,6 +106,7 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
     touched_.clear();
   }
   last_completion_ = std::max(last_completion_, result.completion);
+  result.stats.accepted = std::max(result.stats.accepted, request.arrival);
   if (request.is_write) {
     ++write_requests_;
     bytes_written_ += request.bytes;
@@ -114,6 +115,11 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
     bytes_read_ += request.bytes;
   }
   return result;
+}
+
+void HbmDevice::drainWriteBuffers() {
+  for (HbmChannelController& channel : channels_)
+    last_completion_ = std::max(last_completion_, channel.drainWrites());
 }
 
 HbmDeviceCounters HbmDevice::counters() const {

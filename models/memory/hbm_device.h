@@ -51,6 +51,9 @@ class HbmDevice {
   double peakBandwidth() const { return config_.peakBandwidth(); }  // bytes/s
   std::size_t pseudoChannelCount() const { return channels_.size(); }
   const HbmChannelController& pseudoChannel(std::size_t index) const { return channels_[index]; }
+  // Hands writes still in the pseudo-channels' write buffers (write_batch > 0) to the DRAM, so
+  // that counters and energy include them; call before reporting.
+  void drainWriteBuffers();
   // Totals up to the last completion so far; refreshes include those of idle pseudo-channels.
   HbmDeviceCounters counters() const;
   // The same for one pseudo-channel.

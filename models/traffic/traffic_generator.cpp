@@ -1,5 +1,6 @@
 #include "models/traffic/traffic_generator.h"
 
+#include "models/memory/tlm/memory_acceptance.h"
 #include "platform/core/param_choice.h"
 
 #include <tlm_utils/tlm_quantumkeeper.h>
@@ -21,6 +22,23 @@ std::uint64_t splitmix64(std::uint64_t& state) {
 Picoseconds picoseconds(const sc_core::sc_time& time) {
   return static_cast<Picoseconds>(time.to_seconds() * 1e12 + 0.5);
 }
+
+// Attaches an acceptance extension owned by the generator for as long as the payload is used
+// (the payload would delete an extension still attached when it is destroyed).
+class AcceptanceScope {
+ public:
+  explicit AcceptanceScope(tlm::tlm_generic_payload& payload) : payload_(payload) {
+    payload_.set_extension(&extension_);
+  }
+  ~AcceptanceScope() { payload_.clear_extension(&extension_); }
+  AcceptanceScope(const AcceptanceScope&) = delete;
+  AcceptanceScope& operator=(const AcceptanceScope&) = delete;
+  MemoryAcceptanceExtension& extension() { return extension_; }
+
+ private:
+  tlm::tlm_generic_payload& payload_;
+  MemoryAcceptanceExtension extension_;
+};
 
 constexpr std::uint64_t kMaxTransactionBytes = 1ULL << 26;  // 64 MiB
 constexpr std::uint64_t kMaxOutstanding = 1ULL << 16;
@@ -128,6 +146,9 @@ void TrafficGenerator::run() {
   payload.set_streaming_width(static_cast<unsigned int>(size_));
   payload.set_byte_enable_ptr(nullptr);
   payload.set_dmi_allowed(false);
+  // A target with a bounded request buffer says when it accepted each request; the next one
+  // issues no earlier (a request that finds the buffer full holds the initiator back).
+  AcceptanceScope acceptance(payload);
   // Read/write choice uses a threshold on 2^53 draws so it is exact and portable.
   const auto read_threshold = static_cast<std::uint64_t>(read_fraction_ * 9007199254740992.0);
   TraceWriter* tracer = trace();
@@ -167,6 +188,7 @@ void TrafficGenerator::run() {
     sc_core::sc_time delay = keeper.get_local_time();
     const sc_core::sc_time issued = keeper.get_current_time();
     std::uint64_t flow = 0;
+    acceptance.extension().valid = false;
     {
       const TraceFlowScope scope(tracer, payload);
       flow = scope.id();
@@ -190,7 +212,9 @@ void TrafficGenerator::run() {
         }
       }
     }
-    latency_ns_.record(static_cast<double>(latency.value()) * nanoseconds_per_tick);
+    const double latency_ns = static_cast<double>(latency.value()) * nanoseconds_per_tick;
+    latency_ns_.record(latency_ns);
+    (is_read ? read_latency_ns_ : write_latency_ns_).record(latency_ns);
     if (tracer) {
       TraceArgs args;
       args.bytes = size_;
@@ -201,6 +225,10 @@ void TrafficGenerator::run() {
     bytes_ += size_;
     const Picoseconds completion = picoseconds(done);
     last_issue = picoseconds(issued);
+    const Picoseconds accepted =
+        acceptance.extension().valid
+            ? picoseconds(sc_core::sc_time_stamp() + acceptance.extension().accepted)
+            : last_issue;
     last_completion = std::max(last_completion, completion);
     if (part == 0) {
       request_issue = last_issue;
@@ -215,7 +243,8 @@ void TrafficGenerator::run() {
     (separate && !is_read ? writes_in_flight : reads_in_flight).add(completion + issue_gap_);
     // Advance the local time to the next issue (with one transaction in flight: this
     // completion plus the issue gap) and synchronise once it exceeds the quantum.
-    Picoseconds next_issue = reads_in_flight.roomAt(last_issue + issue_interval_);
+    Picoseconds next_issue =
+        reads_in_flight.roomAt(std::max(last_issue + issue_interval_, accepted));
     if (separate)
       next_issue = reads_in_flight.roomAt(writes_in_flight.roomAt(next_issue));
     const Picoseconds now = picoseconds(sc_core::sc_time_stamp());
@@ -242,6 +271,9 @@ void TrafficGenerator::reportStats(ModuleStats& stats) const {
   stats.counter("requests", requests_, "requests", "Requests (request_size bytes each) completed");
   stats.histogram("latency", latency_ns_, "ns",
                   "Per transaction (burst of 'size' bytes): issue to completion");
+  // Apart, because a target may acknowledge writes when it buffers them (posted writes).
+  stats.histogram("read_latency", read_latency_ns_, "ns", "Per read transaction");
+  stats.histogram("write_latency", write_latency_ns_, "ns", "Per write transaction");
   stats.histogram("request_latency", request_latency_ns_, "ns",
                   "Per request: first transaction's issue to last transaction's completion");
   if (carry_data_) {

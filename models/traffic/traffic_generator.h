@@ -61,6 +61,8 @@ class TrafficGenerator : public Module {
   std::uint64_t requests_ = 0;
   Histogram latency_ns_{1.0, 1000};
   Histogram request_latency_ns_{1.0, 1000};
+  Histogram read_latency_ns_{1.0, 1000};
+  Histogram write_latency_ns_{1.0, 1000};
   sc_core::sc_time finish_time_ = sc_core::SC_ZERO_TIME;
 };
 

@@ -1,5 +1,7 @@
 #include "models/memory/tlm/hbm_module.h"
 
+#include "models/memory/tlm/memory_acceptance.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <limits>
@@ -74,6 +76,8 @@ HbmConfig hbmConfigFrom(const ParamValues& params) {
   c.page_policy = *pagePolicyFromString(params.string("page_policy"));
   c.refresh_policy = *refreshPolicyFromString(params.string("refresh_policy"));
   c.queue_depth = countOf(params, "queue_depth");
+  c.bank_queue_depth = countOf(params, "bank_queue_depth");
+  c.write_batch = countOf(params, "write_batch");
   c.controller_latency = picosecondsOf(params, "controller_latency");
   for (const auto& [name, field] : hbmTimesInNanoseconds())
     c.*field = picosecondsOf(params, name);
@@ -142,9 +146,18 @@ void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time&
     if (front_.requests() % 1024 == 0)
       fast_bus_.retire(access->now);
   } else {
-    completion = MemoryTargetFrontEnd::accessPasses(*access, [this](const MemoryRequest& request) {
-      return device_.access(request).completion;
-    });
+    Picoseconds accepted = access->arrival;
+    completion = MemoryTargetFrontEnd::accessPasses(
+        *access, [this, &accepted](const MemoryRequest& request) {
+          const HbmAccessResult result = device_.access(request);
+          accepted = std::max(accepted, result.stats.accepted);
+          return result.completion;
+        });
+    if (auto* acceptance = payload.get_extension<MemoryAcceptanceExtension>()) {
+      acceptance->accepted =
+          sc_core::sc_time(static_cast<double>(accepted - access->now), sc_core::SC_PS);
+      acceptance->valid = true;
+    }
   }
   front_.complete(payload, *access, completion, delay);
   if (trace())
@@ -308,6 +321,7 @@ void HbmModule::reportFastStats(ModuleStats& stats) const {
 }
 
 void HbmModule::end_of_simulation() {
+  device_.drainWriteBuffers();
   const std::uint64_t requests = front_.requests();
   if (fast_) {
     const FastValidity validity = fastValidity();
@@ -483,6 +497,16 @@ void registerHbmModule(ModuleRegistry& registry) {
   p.integer("queue_depth", "Request queue per pseudo-channel, in bursts")
       .byDefault("32")
       .atLeast(1);
+  p.integer("bank_queue_depth",
+            "Places per bank in the request queue, in bursts; a request waits for one and is "
+            "accepted then (initiators that honour acceptance issue no earlier); 0 = no limit")
+      .byDefault("0")
+      .atLeast(0);
+  p.integer("write_batch",
+            "Write buffer drained in batches of this many bursts per pseudo-channel (fewer "
+            "turnarounds); 0 = writes are scheduled on arrival")
+      .byDefault("0")
+      .atLeast(0);
   p.quantity("controller_latency", dims::time(), "Fixed front-end latency added to every request")
       .byDefault("0 ns")
       .atLeast(0);

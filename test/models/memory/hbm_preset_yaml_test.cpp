@@ -71,6 +71,8 @@ HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
       {"burst_length", &c.burst_length},
       {"beats_per_clock", &c.beats_per_clock},
       {"queue_depth", &c.queue_depth},
+      {"bank_queue_depth", &c.bank_queue_depth},
+      {"write_batch", &c.write_batch},
   };
   // Clock-scaled timings are in command-clock cycles: converted once the clock is known.
   std::map<std::string, spatialvp::Picoseconds*> clocked = {
@@ -145,6 +147,8 @@ void requireSame(const HbmConfig& a, const HbmConfig& b) {
   CHECK(a.page_policy == b.page_policy);
   CHECK(a.refresh_policy == b.refresh_policy);
   CHECK(a.queue_depth == b.queue_depth);
+  CHECK(a.bank_queue_depth == b.bank_queue_depth);
+  CHECK(a.write_batch == b.write_batch);
   for (const auto field :
        {&HbmConfig::controller_latency, &HbmConfig::t_rcd_rd, &HbmConfig::t_rcd_wr,
         &HbmConfig::t_rp, &HbmConfig::t_ras, &HbmConfig::t_cl, &HbmConfig::t_wl,
@@ -173,7 +177,7 @@ TEST_CASE("HBM YAML presets match the C++ fixtures key by key", "[hbm][preset]")
     INFO(file);
     std::set<std::string> keys;
     const HbmConfig loaded = loadHbm(file, keys);
-    CHECK(keys.size() == 40);  // every field of HbmConfig, plus the `energy` group itself
+    CHECK(keys.size() == 42);  // every field of HbmConfig, plus the `energy` group itself
     CHECK(loaded.validate().empty());
     requireSame(loaded, fixture);
   }

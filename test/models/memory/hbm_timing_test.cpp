@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <random>
@@ -301,7 +302,8 @@ Observed runMix(const HbmConfig& config, Mix mix, bool fast, bool traced, int re
     for (const std::uint64_t v :
          {result.completion, std::uint64_t{result.stats.bursts},
           std::uint64_t{result.stats.row_hits}, std::uint64_t{result.stats.row_misses},
-          std::uint64_t{result.stats.row_conflicts}, std::uint64_t{result.stats.queue_full_stalls}})
+          std::uint64_t{result.stats.row_conflicts}, std::uint64_t{result.stats.queue_full_stalls},
+          result.stats.accepted})
       observed.values.push_back(v);
   }
   for (std::size_t pc = 0; pc < device.pseudoChannelCount(); ++pc)
@@ -337,6 +339,9 @@ TEST_CASE("The fast path gives bit-identical completions, counters and traces", 
   no_refresh.refresh_policy = RefreshPolicy::kNone;
   HbmConfig controller = hbm2eConfig();
   controller.controller_latency = ns(5);
+  HbmConfig buffered = hbm2Config();  // per-bank places and a batched write buffer
+  buffered.bank_queue_depth = 2;
+  buffered.write_batch = 8;
   struct Case {
     const char* name;
     HbmConfig config;
@@ -353,6 +358,9 @@ TEST_CASE("The fast path gives bit-identical completions, counters and traces", 
       {"hbm2 queue 4, frequent refresh, DMAs", shallow, Mix::kSequentialDma, 8},
       {"hbm3 without refresh mixed", no_refresh, Mix::kMixed, 300},
       {"hbm2e controller latency random", controller, Mix::kRandom, 40},
+      {"hbm2 bank places 2, write batches of 8, mixed", buffered, Mix::kMixed, 300},
+      {"hbm2 bank places 2, write batches of 8, random", buffered, Mix::kRandom, 40},
+      {"hbm2 bank places 2, write batches of 8, DMAs", buffered, Mix::kSequentialDma, 8},
   };
   std::uint64_t seed = 100;
   for (const Case& c : cases) {
@@ -363,7 +371,7 @@ TEST_CASE("The fast path gives bit-identical completions, counters and traces", 
     ++seed;
   }
   // With tracing on, the fast path stays on and records the same (legal) command trace.
-  for (const Case& c : {cases[2], cases[6]}) {
+  for (const Case& c : {cases[2], cases[6], cases[9]}) {
     INFO(c.name << " traced");
     const Observed reference = runMix(c.config, c.mix, false, true, c.requests / 2, 7);
     const Observed fast = runMix(c.config, c.mix, true, true, c.requests / 2, 7);
@@ -399,4 +407,124 @@ TEST_CASE("Large reads with column-low mappings and any queue depth stay within 
       CHECK(checkTiming(config, trace).empty());
     }
   }
+}
+
+TEST_CASE("Per-bank places delay acceptance, not the bank's schedule", "[hbm][timing][buffer]") {
+  // 16 one-burst reads of one open row, all arriving at once: with 4 places per bank the fifth
+  // is accepted when the first leaves the queue (its column command), and so on; the row is
+  // served back to back either way, so completions are the same.
+  HbmConfig unlimited = withoutRefresh(hbm2Config());
+  HbmConfig limited = unlimited;
+  limited.bank_queue_depth = 4;
+  HbmDevice free_device(unlimited);
+  HbmDevice bank_device(limited);
+  std::vector<HbmCommand> trace;
+  bank_device.setCommandTrace(&trace);
+  Picoseconds previous_accept = 0;
+  for (std::uint64_t i = 0; i < 16; ++i) {
+    const std::uint64_t address = addressOf(free_device, 1, 2, 3, i);
+    const HbmAccessResult a = free_device.access({address, 32, false, ns(10)});
+    const HbmAccessResult b = bank_device.access({address, 32, false, ns(10)});
+    INFO("request " << i);
+    CHECK(a.completion == b.completion);
+    CHECK(a.stats.accepted == ns(10));
+    if (i < 4) {
+      CHECK(b.stats.accepted == ns(10));
+    } else {
+      CHECK(b.stats.queue_full_stalls == 1);
+      CHECK(b.stats.accepted > previous_accept);
+      CHECK(b.stats.accepted == trace[i - 4 + 1].time);  // trace[0] is the activate
+    }
+    previous_accept = b.stats.accepted;
+  }
+  // A call with more bursts in one bank than it has places still completes (admission pauses
+  // until a burst leaves), at the same time as without the limit.
+  HbmConfig row_major = withoutRefresh(hbm2Config());
+  row_major.address_mapping = "PcChBgBaRoCo";
+  HbmConfig row_major_limited = row_major;
+  row_major_limited.bank_queue_depth = 2;
+  HbmDevice row_free(row_major);
+  HbmDevice row_limited(row_major_limited);
+  CHECK(row_limited.access({0, 1024, false, 0}).completion ==
+        row_free.access({0, 1024, false, 0}).completion);
+}
+
+namespace {
+
+// Reads and writes alternating, one 32 B burst every 2 ns to pseudo-channel 0 (its peak rate),
+// rotating over its 16 banks (all row hits after the first pass); returns the command trace.
+std::vector<HbmCommand> alternatingTraffic(std::uint32_t write_batch, Picoseconds& finish) {
+  HbmConfig config = withoutRefresh(hbm2Config());
+  config.write_batch = write_batch;
+  HbmDevice device(config);
+  std::vector<HbmCommand> trace;
+  device.setCommandTrace(&trace);
+  finish = 0;
+  for (std::uint64_t i = 0; i < 4000; ++i) {
+    const auto bank_group = static_cast<std::uint32_t>(i % 4);
+    const auto bank = static_cast<std::uint32_t>((i / 4) % 4);
+    const std::uint64_t address = addressOf(device, bank_group, bank, 0, (i / 16) % 32);
+    device.access({address, 32, i % 2 == 1, ns(2) * i});
+  }
+  device.drainWriteBuffers();
+  for (const HbmCommand& command : trace)
+    finish = std::max(finish, command.data_end);
+  return trace;
+}
+
+// Direction changes of the data bus, in time order.
+int turnarounds(std::vector<HbmCommand> trace) {
+  trace.erase(std::remove_if(trace.begin(), trace.end(),
+                             [](const HbmCommand& c) {
+                               return c.kind != HbmCommand::Kind::kRead &&
+                                      c.kind != HbmCommand::Kind::kWrite;
+                             }),
+              trace.end());
+  std::sort(trace.begin(), trace.end(),
+            [](const HbmCommand& a, const HbmCommand& b) { return a.data_start < b.data_start; });
+  int changes = 0;
+  for (std::size_t i = 1; i < trace.size(); ++i)
+    changes += trace[i].kind != trace[i - 1].kind ? 1 : 0;
+  return changes;
+}
+
+}  // namespace
+
+TEST_CASE("A write buffer drained in batches saves turnarounds under mixed traffic",
+          "[hbm][timing][buffer]") {
+  Picoseconds unbatched_finish = 0;
+  Picoseconds batched_finish = 0;
+  const std::vector<HbmCommand> unbatched = alternatingTraffic(0, unbatched_finish);
+  const std::vector<HbmCommand> batched = alternatingTraffic(16, batched_finish);
+  const int unbatched_turns = turnarounds(unbatched);
+  const int batched_turns = turnarounds(batched);
+  INFO("turnarounds " << unbatched_turns << " -> " << batched_turns << ", finish "
+                      << unbatched_finish << " -> " << batched_finish << " ps");
+  CHECK(batched_turns * 4 < unbatched_turns);
+  CHECK(static_cast<double>(batched_finish) < 0.8 * static_cast<double>(unbatched_finish));
+  HbmConfig config = withoutRefresh(hbm2Config());
+  config.write_batch = 16;
+  CHECK(checkTiming(config, batched).empty());
+}
+
+TEST_CASE("A posted write completes when buffered; with no read pending it drains at once",
+          "[hbm][timing][buffer]") {
+  HbmConfig config = withoutRefresh(hbm2Config());
+  config.write_batch = 16;
+  config.controller_latency = ns(1);
+  HbmDevice device(config);
+  for (std::uint32_t i = 1; i <= 5; ++i) {
+    CHECK(latency(device, addressOf(device, i % 4, i / 4, 7), 32, true, ns(1000) * i) == ns(1));
+    CHECK(device.pseudoChannel(0).counters().write_bursts == i);
+    CHECK(device.pseudoChannel(0).bufferedWrites() == 0);
+  }
+  // Behind a pending read, writes wait in the buffer until the batch is full or the device
+  // drains it for its report.
+  device.access({addressOf(device, 0, 1, 9), 32, false, ns(10000)});
+  for (std::uint32_t i = 0; i < 3; ++i)
+    device.access({addressOf(device, 1, 1, 9, i), 32, true, ns(10001) + i});
+  CHECK(device.pseudoChannel(0).bufferedWrites() == 3);
+  device.drainWriteBuffers();
+  CHECK(device.pseudoChannel(0).bufferedWrites() == 0);
+  CHECK(device.counters().channels.write_bursts == 8);
 }
