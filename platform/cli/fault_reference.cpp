@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
+#include <utility>
 
 #include "platform/sweep/child_process.h"
 #include "platform/sweep/text_file.h"
@@ -22,11 +23,12 @@ FaultFreeRun::FaultFreeRun(const std::optional<std::string>& config,
   std::vector<std::string> argv = {sweep::currentExecutable(), "run"};
   if (config)
     argv.push_back(*config);
-  for (const std::vector<std::string>* list : {&overrides, &fault_free_overrides_}) {
-    for (const std::string& item : *list) {
-      argv.push_back("--set");
-      argv.push_back(item);
-    }
+  // The run's own overrides first: the ones clearing the faults come later and win.
+  std::vector<std::string> settings = overrides;
+  settings.insert(settings.end(), fault_free_overrides_.begin(), fault_free_overrides_.end());
+  for (const std::string& item : settings) {
+    argv.push_back("--set");
+    argv.push_back(item);
   }
   argv.insert(argv.end(), {"--out", folder_path_, "--quiet"});
   sweep::SpawnOptions options;
