@@ -106,7 +106,7 @@ $check nvl/trace.json --stats nvl/stats.json --expect-category moe_orchestrator 
 
 # The mesh under wormhole flow control: buffer occupancy in flits, as cut-through has in packets.
 run worm "$configs/examples/mesh_4x4.yaml" --set noc.flow_control=wormhole \
-  --set g0.transactions=200 --set g1.transactions=200 --set g2.transactions=200 \
+  --set noc.link.flit=16B --set g0.transactions=200 --set g1.transactions=200 --set g2.transactions=200 \
   --set g3.transactions=200
 $check worm/trace.json --stats worm/stats.json --expect-category mesh \
   --expect-counter '^noc\.router\.x\d+y\d+ buffer occupancy$' \
