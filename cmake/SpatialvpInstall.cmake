@@ -34,6 +34,7 @@ set(SPATIALVP_PUBLIC_HEADERS
   platform/core/trace_writer.h
   platform/core/units.h
   platform/sim/burst_transfer.h
+  platform/sim/fault_source.h
   platform/sim/job_transaction.h
   platform/sim/memory_facts.h
   platform/sim/module.h

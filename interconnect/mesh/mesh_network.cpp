@@ -359,7 +359,7 @@ MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
         observer_->bufferHeld(
             static_cast<NodeId>(static_cast<std::size_t>(held_buffer - input_buffers_.data()) /
                                 kPortsPerRouter),
-            held_since, start + hold);
+            held_since, start + hold, static_cast<double>(start + hold - held_since));
     }
     const Picoseconds flight = paramsOf(channel).link.latency_ps;
     if (!into_router) {
@@ -451,6 +451,7 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
     WormholeHop hop;
     hop.channel = inputChannelIndex(source);
     hop.kind = kindOfPort(source.port);
+    hop.router = source.router;
     wormhole_hops_.push_back(hop);
   }
   bool descending = false;
@@ -460,6 +461,7 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
     WormholeHop hop;
     hop.channel = outputChannelIndex(router, out);
     hop.kind = channel_kinds_[hop.channel];
+    hop.router = router;
     wormhole_hops_.push_back(hop);
     if (!isRouterToRouter(hop.kind))
       break;
@@ -522,6 +524,8 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
     if (observer_ != nullptr)
       observer_->channelHeld(hop.channel, channel.head_ps, channel.tail_end_ps, payload_bytes);
   }
+  if (observer_ != nullptr)
+    reportWormholeBuffers(packet.flits);
   const WormholeChannel& exit = wormhole_path_.back();
   timing.delivered_ps = exit.tail_end_ps + exit.latency_ps;
   timing.head_delivered_ps = exit.head_ps + exit.flit_ps + exit.latency_ps;
@@ -534,6 +538,28 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
   energy_bits_.router_bits += 8.0 * static_cast<double>(wire_bytes) * routers_traversed;
   packet_latency_.record(timing.delivered_ps - ready_ps);
   return timing;
+}
+
+void MeshNetwork::reportWormholeBuffers(std::uint64_t flits) const {
+  // Flit k is in the buffer behind channel i from its arrival, x(i, k) + latency, until it
+  // starts on channel i + 1 (the flit times of the last computeWormholeTails).
+  const std::size_t channels = wormhole_path_.size();
+  auto x = [&](std::size_t channel, std::uint64_t flit) {
+    return wormhole_flit_times_[static_cast<std::size_t>(flit) * channels + channel];
+  };
+  for (std::size_t i = 0; i + 1 < channels; ++i) {
+    const Picoseconds latency = wormhole_path_[i].latency_ps;
+    double occupied_ps = 0.0;
+    for (std::uint64_t flit = 0; flit < flits; ++flit) {
+      const Picoseconds arrival = x(i, flit) + latency;
+      const Picoseconds departure = x(i + 1, flit);
+      if (departure > arrival)
+        occupied_ps += static_cast<double>(departure - arrival);
+    }
+    const Picoseconds enter = x(i, 0) + latency;
+    const Picoseconds leave = std::max(enter, x(i + 1, flits - 1));
+    observer_->bufferHeld(wormhole_hops_[i + 1].router, enter, leave, occupied_ps);
+  }
 }
 
 Picoseconds MeshNetwork::zeroLoadPacketLatency(Endpoint source, Endpoint destination,

@@ -87,14 +87,18 @@ struct MeshEnergyCounters {
   double router_bits = 0;            // wire bits x routers traversed
 };
 
-// Told of every packet's stay on a channel and (cut-through) in a router input buffer; the TLM
-// mesh uses it to draw traces. Not called when no observer is set.
+// Told of every packet's stay on a channel and in a router's input buffers; the TLM mesh uses it
+// to draw traces. Not called when no observer is set.
 class MeshObserver {
  public:
   virtual ~MeshObserver() = default;
   virtual void channelHeld(std::uint32_t channel, Picoseconds start, Picoseconds end,
                            std::uint64_t payload_bytes) = 0;
-  virtual void bufferHeld(NodeId router, Picoseconds enter, Picoseconds leave) = 0;
+  // A packet held buffer space in `router` over [enter, leave): `occupied_ps` is units held x
+  // time (cut-through: one packet for leave - enter; wormhole: the sum over its flits of each
+  // flit's stay, from its arrival to its departure on the next channel).
+  virtual void bufferHeld(NodeId router, Picoseconds enter, Picoseconds leave,
+                          double occupied_ps) = 0;
 };
 
 class MeshNetwork {
@@ -174,6 +178,7 @@ class MeshNetwork {
     std::uint32_t channel = 0;
     ChannelKind kind = ChannelKind::kMeshLink;
     std::uint32_t lane = 0;   // virtual channel taken on this channel
+    NodeId router = 0;        // the router this channel leaves (the source router for injection)
     Picoseconds hold_ps = 0;  // hold to search for (grows when a tail is held up)
   };
   struct PacketTiming {
@@ -187,6 +192,8 @@ class MeshNetwork {
   PacketTiming sendWormholePacket(const Endpoint& source, const Endpoint& destination,
                                   std::uint64_t payload_bytes, Picoseconds ready_ps,
                                   FlowCounters& flow);
+  // Tells the observer each router buffer's flit occupancy by the wormhole packet just sent.
+  void reportWormholeBuffers(std::uint64_t flits) const;
   // Earliest head time >= `earliest` at which a lane (virtual channel) of the hop's channel is
   // free for the hold and, with several virtual channels, the wire for the flits; sets hop.lane.
   Picoseconds wormholeHeadTime(WormholeHop& hop, Picoseconds earliest, Picoseconds wire_ps) const;

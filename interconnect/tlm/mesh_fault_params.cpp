@@ -127,6 +127,17 @@ void declareFaultParams(ParamSchema& schema) {
       .atLeast(0);
 }
 
+std::vector<std::pair<std::string, std::string>> faultFreeParamValues() {
+  return {{"faults.dead_dies", "[]"},
+          {"faults.dead_links", "[]"},
+          {"faults.degraded_links", "[]"},
+          {"faults.dead_hbm", "[]"},
+          {"faults.die_density", "0"},
+          {"faults.link_density", "0"},
+          {"faults.degraded_link_density", "0"},
+          {"faults.hbm_density", "0"}};
+}
+
 WaferFaultSpec readFaultSpec(const ParamValues& params, std::uint32_t width, std::uint32_t height) {
   WaferFaultSpec spec;
   spec.dead_dies = readDies(params, "faults.dead_dies", width, height);

@@ -351,6 +351,12 @@ void MeshModule::reportChannels(ModuleStats& stats, double simulated_seconds) co
   }
 }
 
+std::vector<std::pair<std::string, std::string>> MeshModule::faultFreeParams() const {
+  if (network_.faults().empty())
+    return {};
+  return faultFreeParamValues();
+}
+
 void MeshModule::reportStats(ModuleStats& stats) const {
   const double simulated_seconds = sc_core::sc_time_stamp().to_seconds();
   stats.counter("transactions", reads_ + writes_, "transactions", "Transactions routed");

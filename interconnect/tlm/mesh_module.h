@@ -13,12 +13,13 @@
 #include "interconnect/tlm/mesh_topology_source.h"
 #include "interconnect/tlm/mesh_trace_recorder.h"
 #include "platform/core/histogram.h"
+#include "platform/sim/fault_source.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
 namespace spatialvp::interconnect {
 
-class MeshModule : public Module, public MeshTopologySource {
+class MeshModule : public Module, public MeshTopologySource, public FaultSource {
  public:
   MeshModule(sc_core::sc_module_name name, const ModuleContext& context);
 
@@ -26,6 +27,7 @@ class MeshModule : public Module, public MeshTopologySource {
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
   std::size_t portWidth(const std::string& port) const override;
   void reportStats(ModuleStats& stats) const override;
+  std::vector<std::pair<std::string, std::string>> faultFreeParams() const override;
 
   // MeshTopologySource: the facts this mesh owns, for the modules bound to it.
   const MeshConfig& meshConfig() const override { return network_.config(); }

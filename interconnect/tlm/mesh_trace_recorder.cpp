@@ -78,14 +78,16 @@ void MeshTraceRecorder::channelHeld(std::uint32_t channel, Picoseconds start, Pi
   uses_.push_back({channel, start, end, payload_bytes, 1});
 }
 
-void MeshTraceRecorder::bufferHeld(NodeId router, Picoseconds enter, Picoseconds leave) {
+void MeshTraceRecorder::bufferHeld(NodeId router, Picoseconds enter, Picoseconds leave,
+                                   double occupied_ps) {
   int& counter = buffers_[router];
   if (counter < 0) {
+    const bool flits = network_.config().flow_control == FlowControl::kWormhole;
     counter = writer_.counter(owner_ + ".router." + routerName(router) + " buffer occupancy",
-                              category_, "packets", 1e-12);
+                              category_, flits ? "flits" : "packets", 1e-12);
   }
-  // Occupied picoseconds per second of bin x 1e-12 = packets held on average.
-  writer_.spread(counter, enter, leave, static_cast<double>(leave - enter));
+  // Occupied picoseconds per second of bin x 1e-12 = packets (flits) held on average.
+  writer_.spread(counter, enter, leave, occupied_ps);
 }
 
 }  // namespace spatialvp::interconnect

@@ -1,7 +1,8 @@
 #pragma once
 // Draws a traced mesh run: every link and port a transfer used as one span (first packet head
 // to last tail) on the channel's track, joined to the transaction's flow; link bandwidth and
-// router input-buffer occupancy as counter tracks. Only exists when the run is traced.
+// router input-buffer occupancy (packets under cut-through, flits under wormhole) as counter
+// tracks. Only exists when the run is traced.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -23,7 +24,7 @@ class MeshTraceRecorder : public MeshObserver {
 
   void channelHeld(std::uint32_t channel, Picoseconds start, Picoseconds end,
                    std::uint64_t payload_bytes) override;
-  void bufferHeld(NodeId router, Picoseconds enter, Picoseconds leave) override;
+  void bufferHeld(NodeId router, Picoseconds enter, Picoseconds leave, double occupied_ps) override;
 
   // "x1y0" for a router's local port, "x1y0.N" for an edge port.
   std::string endpointName(const Endpoint& endpoint) const;

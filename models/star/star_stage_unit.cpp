@@ -131,8 +131,13 @@ Picoseconds StarStageUnit::sramTransfer(std::uint64_t bytes, bool write, Picosec
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     // Chunks of one job are issued back to back; the SRAM's contention model spaces them.
     sc_core::sc_time delay = sc_core::sc_time::from_value(at - now);
-    const TraceFlowScope flow(trace(), payload, trace_flow_);
-    sram_->b_transport(payload, delay);
+    {
+      // Each burst is its own transaction, fanning out from the job's span (joined below).
+      const TraceFlowScope flow(trace(), payload);
+      if (flow.id() != 0)
+        sram_flows_.push_back(flow.id());
+      sram_->b_transport(payload, delay);
+    }
     if (payload.is_response_error()) {
       SC_REPORT_ERROR(
           "spatialvp/star",
@@ -153,7 +158,6 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
   }
   const auto& work = *job->work;
   const TraceFlowScope flow(trace(), payload);
-  trace_flow_ = flow.id();
   const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
   const Picoseconds start = std::max(now + static_cast<Picoseconds>(delay.value()), busy_until_);
   const double period_ps = 1e12 / clock_hz_;
@@ -202,8 +206,12 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
   }
 
   if (TraceWriter* tracer = trace()) {
-    tracer->step(flow.id(), traceTrack(), spatialvp::star::pipelineStageName(work.stage), start,
-                 end - start);
+    const TraceWriter::EventId span =
+        tracer->step(flow.id(), traceTrack(), spatialvp::star::pipelineStageName(work.stage), start,
+                     end - start);
+    for (const std::uint64_t burst : sram_flows_)
+      tracer->joinFlow(span, burst);
+    sram_flows_.clear();
   }
   job->started_ps = start;
   delay = sc_core::sc_time::from_value(end - now);

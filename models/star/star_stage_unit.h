@@ -48,7 +48,7 @@ class StarStageUnit : public Module {
 
   std::vector<unsigned char> burst_buffer_;
   Picoseconds busy_until_ = 0;
-  std::uint64_t trace_flow_ = 0;  // the job being served, in traced runs
+  std::vector<std::uint64_t> sram_flows_;  // the served job's SRAM bursts, in traced runs
   Picoseconds first_start_ = 0;
   bool started_ = false;
 

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/wafer_moe/phase_keys.h"
+#include "platform/sim/trace_flow.h"
 
 namespace spatialvp::models::wafer_moe {
 
@@ -50,8 +51,10 @@ void DieComputeEngine::b_transport(tlm::tlm_generic_payload& payload, sc_core::s
   ++jobs_done_;
   flops_[slot(job->datatype)] += job->flops;
   busy_ps_ += duration;
-  if (TraceWriter* tracer = trace(); tracer && duration > 0)
-    tracer->complete(traceTrack(), datatypeName(job->datatype), start, duration);
+  if (TraceWriter* tracer = trace(); tracer && duration > 0) {
+    const TraceFlowScope flow(tracer, payload);  // the sender's job flow
+    tracer->step(flow.id(), traceTrack(), datatypeName(job->datatype), start, duration);
+  }
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

@@ -10,6 +10,7 @@
 #include <tlm>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/core/trace_writer.h"
 #include "workloads/moe/hardware_spec.h"
 
 namespace spatialvp::models::wafer_moe {
@@ -44,9 +45,10 @@ struct DieJobTiming {
 };
 
 // Sends a job of `flops` in `datatype` to `engine`, ready no earlier than `ready` (absolute ps,
-// not before now). An engine that rejects the job raises a SystemC error naming `sender`.
+// not before now). An engine that rejects the job raises a SystemC error naming `sender`. With a
+// traced `site` the job is a span there, joined by a flow arrow to the engine's span.
 DieJobTiming sendDieJob(tlm::tlm_fw_transport_if<>& engine, double flops, moe::Datatype datatype,
-                        Picoseconds ready, const std::string& sender);
+                        Picoseconds ready, const std::string& sender, TraceSite site = {});
 
 const char* datatypeName(moe::Datatype datatype);
 

@@ -11,7 +11,7 @@ Picoseconds MoeOrchestrator::computeJob(int die, double flops, Picoseconds at) {
   ++transactions_;
   services().countTransactions(1);
   return sendDieJob(*compute_sockets_[static_cast<std::size_t>(die)]->operator->(), flops,
-                    die_.datatype, at, compute_what_)
+                    die_.datatype, at, compute_what_, trace() ? traceSite("compute") : TraceSite{})
       .finished;
 }
 

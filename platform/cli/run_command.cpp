@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "platform/cli/command.h"
+#include "platform/cli/fault_reference.h"
 #include "platform/cli/stop_signals.h"
 #include "platform/core/units.h"
 #include "platform/elab/document_loader.h"
@@ -26,6 +27,7 @@ struct RunOptions {
   bool trace = false;
   std::string trace_window;
   bool quiet = false;
+  bool fault_reference = false;
 };
 
 // Everything of one run goes into the staging folder; commit() then swaps it in.
@@ -100,18 +102,42 @@ int execute(const RunOptions& options, bool run) {
     // run into the same folder is refused before either writes anything.
     OutputFolder out(options.out_dir);
     simulation.elaborate(options.trace, window);
+    // The fault-free twin runs beside this run (declared after `out`: stopped before it goes).
+    const std::vector<std::string> fault_free = simulation.faultFreeOverrides();
+    std::optional<FaultFreeRun> reference;
+    if (options.fault_reference && !fault_free.empty()) {
+      reference.emplace(path, options.overrides, fault_free, out);
+      if (!options.quiet) {
+        std::cerr << "spatialvp: the fault-free reference runs beside this run (pid "
+                  << reference->pid() << ", outputs in " << FaultFreeRun::kFolder << "/)\n";
+      }
+    }
     ProgressPrinter printer(std::cerr, isatty(STDERR_FILENO) != 0);
     RunControl control;
     control.stop_reason = stopReason;
     if (!options.quiet)
       control.progress = [&printer](const RunProgress& progress) { printer.update(progress); };
-    const RunReport report = simulation.run(control);
+    RunReport report = simulation.run(control);
     printer.finish();
+    std::string reference_error;
+    if (reference && report.complete()) {
+      try {
+        report.fault_reference = reference->finish();
+      } catch (const std::runtime_error& error) {
+        reference_error = error.what();
+      }
+    } else if (reference) {
+      reference->stop();
+    }
     writeOutputs(out, simulation, report);
     if (!options.quiet) {
       printSummary(report, std::cout);
+      if (!fault_free.empty() && !options.fault_reference)
+        std::cout << "  faults: --fault-reference also runs the fault-free platform and reports "
+                     "what the faults cost\n";
       std::cout << "  wrote " << (out.target() / "stats.json").string()
-                << ", stats.csv, config.yaml" << (options.trace ? ", trace.json" : "") << "\n";
+                << ", stats.csv, config.yaml" << (options.trace ? ", trace.json" : "")
+                << (report.fault_reference ? ", fault_free/" : "") << "\n";
     }
     if (options.trace)
       warnAboutTrace(report);
@@ -119,6 +145,11 @@ int execute(const RunOptions& options, bool run) {
       std::cerr << "spatialvp: error: " << report.endName() << ": " << report.message
                 << " (stats so far in " << out.target().string() << ", marked " << report.endName()
                 << ")\n";
+      return kExitSimulation;
+    }
+    if (!reference_error.empty()) {
+      std::cerr << "spatialvp: error: " << reference_error << " (the faulted run's stats are in "
+                << out.target().string() << ")\n";
       return kExitSimulation;
     }
     return kExitSuccess;
@@ -141,6 +172,9 @@ CommandAction addRunCommand(CLI::App& app) {
   run->add_option("--trace-window", options->trace_window,
                   "Only trace events overlapping START:END, e.g. '0 us:50 us'");
   run->add_flag("--quiet", options->quiet, "No summary on stdout and no progress on stderr");
+  run->add_flag("--fault-reference", options->fault_reference,
+                "With faults: also run the platform without them (a child process, outputs in "
+                "OUT/fault_free) and report the figures lost against it");
   return [options] { return execute(*options, true); };
 }
 

@@ -68,6 +68,38 @@ std::string fileSafe(const std::string& name) {
   return safe;
 }
 
+// A headline figure of a faulted run beside the same figure of its fault-free twin.
+struct FaultCost {
+  std::string name;  // "<module>.<headline>"
+  std::string unit;
+  double value = 0.0;
+  double fault_free = 0.0;
+  bool rate = false;  // a throughput (unit per second): what the faults cost is "lost"
+};
+
+std::vector<FaultCost> faultCosts(const RunReport& report) {
+  std::vector<FaultCost> costs;
+  if (!report.complete() || !report.fault_reference)
+    return costs;
+  for (const auto& module : report.modules) {
+    for (const auto& value : module.stats.headlines()) {
+      const std::string name = module.name + "." + value.name;
+      for (const ReferenceFigure& figure : report.fault_reference->headline) {
+        if (figure.name != name || figure.unit != value.unit)
+          continue;
+        const bool rate =
+            value.unit.size() > 2 && value.unit.compare(value.unit.size() - 2, 2, "/s") == 0;
+        costs.push_back({name, value.unit, value.value, figure.value, rate});
+      }
+    }
+  }
+  return costs;
+}
+
+double relative(double value, double reference) {
+  return reference != 0.0 ? value / reference - 1.0 : 0.0;
+}
+
 }  // namespace
 
 std::string tableFileName(const std::string& module, const StatTable& table) {
@@ -221,6 +253,24 @@ std::string statsJson(const RunReport& report) {
                                  : 0.0},
         {"simulated_seconds_per_wall_second",
          report.wall_seconds > 0 ? report.simulated_seconds / report.wall_seconds : 0.0}}}};
+  if (const std::vector<FaultCost> costs = faultCosts(report); !costs.empty()) {
+    // The faulted run against its fault-free twin (spatialvp run --fault-reference).
+    Json figures = Json::object();
+    for (const FaultCost& cost : costs) {
+      Json figure{{"value", cost.value},
+                  {"fault_free", cost.fault_free},
+                  {"unit", cost.unit},
+                  {"change", relative(cost.value, cost.fault_free)}};
+      if (cost.rate) {
+        figure["lost"] = cost.fault_free - cost.value;
+        figure["lost_fraction"] = -relative(cost.value, cost.fault_free);
+      }
+      figures[cost.name] = figure;
+    }
+    document["fault_reference"] = {{"folder", report.fault_reference->folder},
+                                   {"overrides", report.fault_reference->overrides},
+                                   {"figures", figures}};
+  }
   std::string text = document.dump(2) + "\n";
   for (std::size_t i = 0; i < placed_tables.size(); ++i) {
     const std::string key = "\"" + placeholder(i) + "\"";
@@ -280,6 +330,21 @@ void printSummary(const RunReport& report, std::ostream& out) {
     }
   } else {
     out << "  no headline figures: the run did not complete (counters so far in stats.json)\n";
+  }
+  for (const FaultCost& cost : faultCosts(report)) {
+    out << "  against the fault-free platform (" << report.fault_reference->folder
+        << "/): " << cost.name << " " << engineering(cost.fault_free, cost.unit);
+    char percent[32];
+    if (cost.rate) {
+      std::snprintf(percent, sizeof(percent), "%.1f%%",
+                    -100.0 * relative(cost.value, cost.fault_free));
+      out << ", lost to faults " << engineering(cost.fault_free - cost.value, cost.unit) << " ("
+          << percent << ")\n";
+    } else {
+      std::snprintf(percent, sizeof(percent), "%+.1f%%",
+                    100.0 * relative(cost.value, cost.fault_free));
+      out << ", with faults " << percent << "\n";
+    }
   }
   const double energy = report.dynamicEnergy() + report.staticEnergy();
   out << "  energy " << engineering(energy, "J") << " (dynamic "

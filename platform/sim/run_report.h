@@ -2,6 +2,7 @@
 // Everything a finished run reports: how it ended, simulated and wall time, and per-module
 // stats with energy and area. Written out as stats.json / stats.csv and the stdout summary.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,21 @@ struct ModuleReport {
   double area = 0.0;            // m^2
 };
 
+// A headline figure of another run of the platform, keyed "<module>.<headline>" as in stats.json.
+struct ReferenceFigure {
+  std::string name;
+  double value = 0.0;
+  std::string unit;
+};
+
+// The same platform run without its faults (`spatialvp run --fault-reference`), for the figures
+// the faults cost.
+struct FaultReference {
+  std::string folder;                  // its outputs, relative to the run's output folder
+  std::vector<std::string> overrides;  // the --set overrides that cleared the faults
+  std::vector<ReferenceFigure> headline;
+};
+
 // How a run ended; only kCompleted runs have headline figures. kInterrupted: SIGINT/SIGTERM or
 // the wall-clock watchdog stopped it, and the stats are what was gathered so far.
 enum class RunEnd { kCompleted, kTimeLimit, kDeadlock, kError, kInterrupted };
@@ -44,6 +60,7 @@ struct RunReport {
   std::uint64_t trace_events = 0;
   std::uint64_t trace_dropped = 0;         // beyond the max_events cap
   std::uint64_t trace_outside_window = 0;  // outside the trace window
+  std::optional<FaultReference> fault_reference;
 
   bool complete() const { return end == RunEnd::kCompleted; }
   double dynamicEnergy() const;

@@ -10,6 +10,7 @@
 
 #include "platform/core/config_expander.h"
 #include "platform/elab/builtin_models.h"
+#include "platform/sim/fault_source.h"
 #include "platform/sim/sanitizer_stack_bounds.h"
 #include "platform/sim/watchdog.h"
 
@@ -161,6 +162,18 @@ std::string Simulation::blockedDescription() const {
   if (thread_count > 0)
     text += "; threads still waiting: " + listed(threads, thread_count);
   return text;
+}
+
+std::vector<std::string> Simulation::faultFreeOverrides() const {
+  std::vector<std::string> overrides;
+  for (const auto& module : elaborator_->modules()) {
+    const auto* source = dynamic_cast<const FaultSource*>(module.get());
+    if (source == nullptr)
+      continue;
+    for (const auto& [name, value] : source->faultFreeParams())
+      overrides.push_back(module->params().ownerPath() + "." + name + "=" + value);
+  }
+  return overrides;
 }
 
 RunProgress Simulation::progress(double wall_seconds) const {

@@ -54,6 +54,10 @@ class Simulation {
   // interruption) come back in the report with end != kCompleted.
   RunReport run(const RunControl& control = {});
 
+  // After elaborate(): `--set` overrides that run the same platform without its faults (every
+  // FaultSource module's faultFreeParams()); empty when the platform has no faults.
+  std::vector<std::string> faultFreeOverrides() const;
+
   // Valid after run() with trace enabled.
   const TraceWriter* traceWriter() const;
 

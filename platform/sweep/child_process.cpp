@@ -95,7 +95,10 @@ std::optional<ChildExit> waitForChild(double timeout_seconds) {
 }
 
 ChildExit runChild(const std::vector<std::string>& argv, const SpawnOptions& options) {
-  const pid_t pid = spawnChild(argv, options);
+  return waitForExit(spawnChild(argv, options));
+}
+
+ChildExit waitForExit(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR)

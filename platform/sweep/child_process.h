@@ -45,6 +45,9 @@ struct ChildExit {
 // Reaps one finished child, waiting at most `timeout_seconds`; nullopt on timeout.
 std::optional<ChildExit> waitForChild(double timeout_seconds);
 
+// Waits for the child `pid` to end (through EINTR); throws std::runtime_error if waitpid fails.
+ChildExit waitForExit(pid_t pid);
+
 // Runs a child to completion.
 ChildExit runChild(const std::vector<std::string>& argv, const SpawnOptions& options);
 

@@ -4,7 +4,9 @@
 # passes scripts/check_trace (the trace-event format's rules: fields per phase, nesting per
 # thread, flows paired and bound, counters numeric, metadata, microsecond timestamps against
 # the run's simulated time) and holds the module kinds, counter tracks and flow arrows
-# expected of its platform. The STAR units' traced busy time matches their stats, and
+# expected of its platform (work issued as several transactions fans out from its initiator,
+# never chains burst to burst; the wormhole mesh has its buffer occupancy track). The STAR
+# units' traced busy time matches their stats, and
 # `scripts/plot utilisation` draws their timelines (where matplotlib is present).
 # Usage: trace_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
@@ -36,7 +38,8 @@ $check star/trace.json --stats star/stats.json \
   --expect-counter '^hbm bandwidth$' --expect-counter '^hbm outstanding requests$' \
   --expect-counter '^token_sram bandwidth$' --expect-counter '^sram_bus\.out_0 bandwidth$' \
   --expect-flow 'star_controller>star_dlzs_unit' --expect-flow 'star_controller>hbm' \
-  --expect-flow 'star_dlzs_unit>router' --expect-flow 'router>sram'
+  --expect-flow 'star_dlzs_unit>router' --expect-flow 'router>sram' \
+  --expect-fanout star_sufa_unit --forbid-flow 'sram>router' --forbid-flow 'router>router'
 
 # The units' traced busy time is the busy time their stats count (same spans, same clock).
 "$build/spatialvp" check "$configs/star.yaml" > star_effective.yaml
@@ -78,16 +81,18 @@ $check sstar/trace.json --stats sstar/stats.json \
 grep -q '"name":"round"' sstar/trace.json || { echo "FAIL: no Spatial-STAR round spans"; exit 1; }
 
 # Wafer MoE: phase windows, DMA over the die mesh to HBM (flat memories) and to other dies'
-# receive buffers, the greedy balancer's migrations after the first iteration.
+# receive buffers, die jobs to the dies' compute engines, the greedy balancer's migrations after
+# the first iteration.
 run moe "$configs/wafer_moe.yaml" --set orch.sample_layers=1 --set orch.iterations=2 \
   --set orch.balancer=greedy --set orch.balancer_interval=1
 $check moe/trace.json --stats moe/stats.json \
   --expect-category moe_orchestrator --expect-category mesh --expect-category memory \
   --expect-counter '^net\.link\.x\d+y\d+\.[ENSW] bandwidth$' \
   --expect-counter '^net\.router\.x\d+y\d+ buffer occupancy$' \
-  --expect-counter '^hbm\d+ bandwidth$' \
+  --expect-counter '^hbm\d+ bandwidth$' --expect-category die_compute_engine \
   --expect-flow 'moe_orchestrator>mesh' --expect-flow 'mesh>mesh' \
-  --expect-flow 'mesh>moe_orchestrator' --expect-flow 'moe_orchestrator>memory'
+  --expect-flow 'mesh>moe_orchestrator' --expect-flow 'moe_orchestrator>memory' \
+  --expect-flow 'moe_orchestrator>die_compute_engine' --expect-fanout moe_orchestrator
 for phase in dispatch combine migration receive; do
   grep -q "\"name\":\"$phase\"" moe/trace.json || { echo "FAIL: no MoE $phase span"; exit 1; }
 done
@@ -98,6 +103,23 @@ $check nvl/trace.json --stats nvl/stats.json --expect-category moe_orchestrator 
   --expect-category crossbar_switch --expect-counter 'port\d+\.up bandwidth$' \
   --expect-counter 'port\d+\.down bandwidth$' --expect-flow 'moe_orchestrator>crossbar_switch' \
   --expect-flow 'crossbar_switch>moe_orchestrator'
+
+# The mesh under wormhole flow control: buffer occupancy in flits, as cut-through has in packets.
+run worm "$configs/examples/mesh_4x4.yaml" --set noc.flow_control=wormhole \
+  --set noc.link.flit=16B --set g0.transactions=200 --set g1.transactions=200 --set g2.transactions=200 \
+  --set g3.transactions=200
+$check worm/trace.json --stats worm/stats.json --expect-category mesh \
+  --expect-counter '^noc\.router\.x\d+y\d+ buffer occupancy$' \
+  --expect-flow 'traffic_generator>mesh' --expect-flow 'mesh>memory'
+/usr/bin/python3 - worm/trace.json << 'EOF'
+import json, sys
+samples = [e for e in json.load(open(sys.argv[1]))["traceEvents"]
+           if e["ph"] == "C" and e["name"].endswith("buffer occupancy")]
+assert samples and all(list(e["args"]) == ["flits"] for e in samples), samples[:3]
+assert max(e["args"]["flits"] for e in samples) > 0, "no flit ever waited in a buffer"
+print("wormhole buffer occupancy:", len(samples), "samples, peak",
+      f'{max(e["args"]["flits"] for e in samples):.3g} flits')
+EOF
 
 # A D2D link between two traffic generators and memories, and a trace player behind a router.
 cat > d2d.yaml << 'EOF'
