@@ -273,8 +273,12 @@ def check_orchestrators(stats, config):
         if module["type"] == "moe_orchestrator":
             phase_bytes = sum(v for k, v in c.items()
                               if k.startswith("phase.") and k.endswith(".bytes") and "link" not in k)
-            if phase_bytes != c["rx_bytes"]:
-                problems.append(f"{name}: phase bytes {phase_bytes} != received {c['rx_bytes']}")
+            # Route segments (segment_phases) deliver a merged piece at each die where a route
+            # turns; those relayed bytes are received there and sent on, so they count once more.
+            relayed = c.get("segments.relayed_bytes", 0)
+            if phase_bytes + relayed != c["rx_bytes"]:
+                problems.append(f"{name}: phase bytes {phase_bytes} + relayed {relayed} != "
+                                f"received {c['rx_bytes']}")
             if len(meshes) == 1:
                 mesh = modules[meshes[0]]
                 params = config["modules"][meshes[0]]["params"]
