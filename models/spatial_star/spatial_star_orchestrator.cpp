@@ -27,10 +27,6 @@ std::uint64_t toBytes(double value) {
   return static_cast<std::uint64_t>(value + 0.5);
 }
 
-// Whether a Q projection's or a synchronisation's ready time holds the core's frontier (as in
-// the single-core controller).
-constexpr bool kOtherJobsHoldFrontier = false;
-
 Picoseconds nowPs() {
   return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
 }
@@ -280,8 +276,7 @@ Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,
   if (tile_stage)
     state.pipeline.tileStageIssued(unit, ready, timing.started, timing.finished);
   else
-    state.pipeline.otherJobIssued(unit, ready, timing.started, timing.finished,
-                                  kOtherJobsHoldFrontier);
+    state.pipeline.otherJobIssued(unit, ready, timing.started, timing.finished);
   ++state.jobs;
   return timing.finished;
 }

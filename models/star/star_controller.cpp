@@ -344,7 +344,7 @@ void StarController::run() {
     if (tile_stage)
       pipeline.tileStageIssued(unit, ready, started, end);
     else
-      pipeline.otherJobIssued(unit, ready, started, end, true);
+      pipeline.otherJobIssued(unit, ready, started, end);
     if (work.stage == PipelineStage::Dlzs)
       fetch_buffers.release(fetch_buffers.released(), started);
     if (work.stage == PipelineStage::QProjection) {

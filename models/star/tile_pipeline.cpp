@@ -26,15 +26,14 @@ void TilePipeline::tileStageIssued(std::size_t stage, Picoseconds ready, Picosec
   starts.push_back(started);
   if (starts.size() > stage_buffers_ + 1)
     starts.pop_front();
-  otherJobIssued(stage, ready, started, finished, true);
+  otherJobIssued(stage, ready, started, finished);
   if (stage == static_cast<std::size_t>(TileStage::kSuFa))
     block_last_sufa_end_ = std::max(block_last_sufa_end_, finished);
 }
 
 void TilePipeline::otherJobIssued(std::size_t stage, Picoseconds ready, Picoseconds started,
-                                  Picoseconds finished, bool counts_for_frontier) {
-  if (counts_for_frontier)
-    last_ready_.at(stage) = std::max(last_ready_.at(stage), ready);
+                                  Picoseconds finished) {
+  last_ready_.at(stage) = std::max(last_ready_.at(stage), ready);
   busy_.at(stage) += finished - started;
 }
 

@@ -42,9 +42,9 @@ class TilePipeline {
   void tileStageIssued(std::size_t stage, Picoseconds ready, Picoseconds started,
                        Picoseconds finished);
   // A job outside the item stream (Q projection, tile synchronisation) ran on `stage`'s unit;
-  // it does not take a stage buffer. `counts_for_frontier`: its ready time holds the frontier.
+  // it takes no stage buffer, but its ready time holds the frontier like a tile stage's.
   void otherJobIssued(std::size_t stage, Picoseconds ready, Picoseconds started,
-                      Picoseconds finished, bool counts_for_frontier);
+                      Picoseconds finished);
 
   // A new block (head x query block) begins: its synchronisation waits for its own SU-FA jobs.
   void beginBlock() { block_last_sufa_end_ = 0; }
