@@ -45,6 +45,7 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
       dram_window_(static_cast<std::uint64_t>(params().quantity("dram_window"))),
       dram_burst_(static_cast<std::uint64_t>(params().quantity("dram_burst"))) {
   plan_input_ = tilingInputFrom(params());
+  failIfPlanTooLarge(params(), plan_input_);
   auto& in = plan_input_;
   if (in.tile_length == 0 && in.tiles > in.seq_len)
     params().fail("tiles", "more tiles than keys");
