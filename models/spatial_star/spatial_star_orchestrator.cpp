@@ -136,7 +136,9 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
                   colon == std::string::npos ? text : text.substr(colon + 2));
   }
 
-  cores_.resize(cores);
+  cores_.reserve(cores);
+  for (std::size_t c = 0; c < cores; ++c)
+    cores_.emplace_back(stage_buffers_, kv_buffers_);
   for (std::size_t c = 0; c < cores; ++c) {
     const MeshPoint here{static_cast<std::uint32_t>(c % config_.mesh_width),
                          static_cast<std::uint32_t>(c / config_.mesh_width), false};
@@ -264,18 +266,19 @@ Picoseconds SpatialStarOrchestrator::ringWrite(std::size_t from, std::size_t to,
 
 Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,
                                              const spatialvp::star::StageWork& work,
-                                             Picoseconds ready, Picoseconds& started) {
+                                             Picoseconds ready, bool tile_stage) {
   ready = clampToNow(ready);
   const StageJobTiming timing = sendStageJob(*(*units_[unit][core]).operator->(), work, ready,
                                              instanceName(), nullptr, coreTraceSite(core, "jobs"));
   ++transactions_;
   services().countTransactions(1);
-  started = timing.started;
-  const Picoseconds end = timing.finished;
   CoreState& state = cores_[core];
-  state.busy[unit] += end - started;
+  if (tile_stage)
+    state.pipeline.tileStageIssued(unit, ready, timing.started, timing.finished);
+  else
+    state.pipeline.otherJobIssued(unit, ready, timing.started, timing.finished);
   ++state.jobs;
-  return end;
+  return timing.finished;
 }
 
 std::size_t SpatialStarOrchestrator::stackFor(std::size_t head, std::size_t tile_group,
@@ -300,9 +303,7 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
   const BlockWork& block = templates_->block(compute ? round.first : false,
                                              compute ? round.rows : config_.layer.query_block);
   if (k == 0)
-    state.round_last_sufa_end = 0;
-  if (state.released.size() <= index)
-    state.released.resize(index + 1, 0);
+    state.pipeline.beginBlock();
 
   Picoseconds release = 0;
   if (slot.tile_group < tile_groups) {
@@ -315,12 +316,10 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
     Picoseconds private_ready = now;
     const bool from_ring = group.circulate && members > 1 && slot.step > 0;
     if (from_ring) {
-      data_ready = state.arrival.size() > index ? state.arrival[index] : now;
+      data_ready = state.kv.arrival(index).value_or(now);
     } else {
       const std::uint64_t bytes = group.circulate ? payload : item.shared_bytes;
-      Picoseconds issue = std::max(now, state.fetch_done);
-      if (index >= kv_buffers_)
-        issue = std::max(issue, state.released[index - kv_buffers_]);
+      Picoseconds issue = state.kv.fetchIssue(index, now);
       if (!overlap_)
         issue = std::max(issue, state.previous_item_end);
       // The block's queries (or weights) come first, from the core's nearest stack; a Q
@@ -335,7 +334,7 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
       const std::size_t owner = group.circulate ? core : group.cores[slot.tile_group % members];
       const std::size_t stack = stackFor(round.head, slot.tile_group, owner);
       data_ready = bytes > 0 ? hbmAccess(core, stack, bytes, false, issue) : issue;
-      state.fetch_done = data_ready;
+      state.kv.fetchDone(data_ready);
     }
     release = data_ready;
     if (compute) {
@@ -346,31 +345,21 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
         if (state.q_ahead_round == round_index) {
           tile_ready = std::max(tile_ready, state.q_ahead_done);
         } else {
-          Picoseconds started = 0;
           const Picoseconds q_done =
-              sendJob(core, 2, block.q_projection, std::max(private_ready, nowPs()), started);
+              sendJob(core, 2, block.q_projection, std::max(private_ready, nowPs()), false);
           tile_ready = std::max(tile_ready, q_done);
         }
       }
       for (std::size_t u = 0; u < kUnits; ++u) {
-        Picoseconds ready = std::max(tile_ready, nowPs());
         // A stage may run at most `stage_buffers` items ahead of the stage that consumes it.
-        if (u + 1 < kUnits && state.starts[u + 1].size() >= stage_buffers_)
-          ready = std::max(ready, state.starts[u + 1][state.starts[u + 1].size() - stage_buffers_]);
-        Picoseconds started = 0;
-        const Picoseconds end = sendJob(core, u, item.stage[u], ready, started);
-        state.starts[u].push_back(started);
-        if (state.starts[u].size() > stage_buffers_ + 1)
-          state.starts[u].pop_front();
-        state.last_ready[u] = std::max(state.last_ready[u], ready);
+        const Picoseconds ready = state.pipeline.stageReady(u, std::max(tile_ready, nowPs()));
+        const Picoseconds end = sendJob(core, u, item.stage[u], ready, true);
         tile_ready = end;
         if (u == 2) {
           release = end;  // the KV stage has read the tile's K/V rows into its buffers
           if (k == 0)
             projectNextQueries(core, round_index);
         }
-        if (u == 3)
-          state.round_last_sufa_end = std::max(state.round_last_sufa_end, end);
       }
       state.previous_item_end = tile_ready;
     }
@@ -379,17 +368,14 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
       // has a free buffer for it (its item index + 1, freed kv_buffers items earlier).
       const std::size_t next = group.cores[(share.position + 1) % members];
       CoreState& succ = cores_[next];
-      Picoseconds start = data_ready;
-      if (index + 1 >= kv_buffers_ && succ.released.size() > index + 1 - kv_buffers_)
-        start = std::max(start, succ.released[index + 1 - kv_buffers_]);
+      const Picoseconds start =
+          spatialvp::models::star::ringForwardStart(data_ready, succ.kv, index);
       const Picoseconds arrived = ringWrite(core, next, payload, start);
-      if (succ.arrival.size() <= index + 1)
-        succ.arrival.resize(index + 2, 0);
-      succ.arrival[index + 1] = arrived;
+      succ.kv.arrive(index + 1, arrived);
       release = std::max(release, arrived);
     }
   }
-  state.released[index] = release;
+  state.kv.release(index, release);
   if (k + 1 == state.items_per_round)
     finishRound(core, round, release);
 }
@@ -408,8 +394,7 @@ void SpatialStarOrchestrator::projectNextQueries(std::size_t core, std::size_t r
   Picoseconds ready = nowPs();
   if (block.q_projection_bytes > 0)
     ready = hbmAccess(core, state.nearest_stack, block.q_projection_bytes, false, ready);
-  Picoseconds started = 0;
-  state.q_ahead_done = sendJob(core, 2, block.q_projection, ready, started);
+  state.q_ahead_done = sendJob(core, 2, block.q_projection, ready, false);
   state.q_ahead_round = next;
 }
 
@@ -420,9 +405,8 @@ void SpatialStarOrchestrator::finishRound(std::size_t core, const Round& round,
   if (round.rows > 0) {
     const BlockWork& block = templates_->block(round.first, round.rows);
     // Tile synchronisation (sources S2.5.3) once the block's last SU-FA job is done, then O.
-    Picoseconds started = 0;
     const Picoseconds end =
-        sendJob(core, 3, block.sync, std::max(state.round_last_sufa_end, nowPs()), started);
+        sendJob(core, 3, block.sync, std::max(state.pipeline.blockLastSufaEnd(), nowPs()), false);
     done = block.write_bytes > 0
                ? hbmAccess(core, state.nearest_stack, block.write_bytes, true, end)
                : end;
@@ -454,8 +438,7 @@ void SpatialStarOrchestrator::run() {
     Picoseconds frontier = UINT64_MAX;
     for (const auto& state : cores_) {
       if (index + 1 < state.simulated_rounds * state.items_per_round)
-        frontier =
-            std::min(frontier, *std::min_element(state.last_ready.begin(), state.last_ready.end()));
+        frontier = std::min(frontier, state.pipeline.frontier());
     }
     const Picoseconds now = nowPs();
     if (frontier != UINT64_MAX && frontier > now) {
@@ -548,14 +531,17 @@ void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
     jobs += state.jobs;
     rounds += state.rounds.size();
     simulated_rounds += state.round_done.size();
-    const Picoseconds busiest = *std::max_element(state.busy.begin(), state.busy.end());
+    Picoseconds busiest = 0;
+    for (std::size_t u = 0; u < kUnits; ++u)
+      busiest = std::max(busiest, state.pipeline.busy(u));
     const double utilisation = span > 0 ? static_cast<double>(busiest) * 1e-12 / span : 0.0;
     utilisation_sum += utilisation;
     const std::string prefix = "core" + std::to_string(c) + ".";
     stats.value(prefix + "utilisation", utilisation, "ratio",
                 "Busy time of the core's busiest unit / simulated time");
     for (std::size_t u = 0; u < kUnits; ++u) {
-      stats.value(prefix + kUnitPorts[u] + "_busy", static_cast<double>(state.busy[u]) * 1e-12, "s",
+      stats.value(prefix + kUnitPorts[u] + "_busy",
+                  static_cast<double>(state.pipeline.busy(u)) * 1e-12, "s",
                   "Busy time of the unit (simulated rounds)");
     }
     stats.counter(prefix + "hbm_read_bytes", state.hbm_read_bytes, "B",

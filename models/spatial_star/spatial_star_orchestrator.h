@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "models/spatial_star/spatial_plan.h"
+#include "models/star/tile_pipeline.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
@@ -58,18 +59,17 @@ class SpatialStarOrchestrator : public Module {
   };
 
   struct CoreState {
+    CoreState(std::size_t stage_buffers, std::size_t kv_buffers)
+        : pipeline(stage_buffers), kv(kv_buffers) {}
     std::vector<Round> rounds;
     std::size_t simulated_rounds = 0;
     std::size_t items_per_round = 0;
-    std::array<std::deque<Picoseconds>, kUnits> starts;
-    std::array<Picoseconds, kUnits> last_ready{};
-    std::array<Picoseconds, kUnits> busy{};
-    Picoseconds fetch_done = 0;
+    // The core's tile pipeline and K/V buffers, scheduled by the rules the single-core
+    // controller uses (models/star/tile_pipeline.h).
+    spatialvp::models::star::TilePipeline pipeline;
+    spatialvp::models::star::ItemBuffers kv;
     Picoseconds previous_item_end = 0;
-    Picoseconds round_last_sufa_end = 0;
     Picoseconds finish = 0;
-    std::vector<Picoseconds> released;  // per item: when its K/V buffer is free again
-    std::vector<Picoseconds> arrival;   // per item: when a forwarded tile has arrived
     std::vector<Picoseconds> round_done;
     std::uint64_t hbm_read_bytes = 0;
     std::uint64_t hbm_write_bytes = 0;
@@ -94,8 +94,9 @@ class SpatialStarOrchestrator : public Module {
   Picoseconds hbmAccess(std::size_t core, std::size_t stack, std::uint64_t bytes, bool write,
                         Picoseconds at);
   Picoseconds ringWrite(std::size_t from, std::size_t to, std::uint64_t bytes, Picoseconds at);
+  // Sends the job and books it in the core's pipeline (a tile stage when `tile_stage`).
   Picoseconds sendJob(std::size_t core, std::size_t unit, const spatialvp::star::StageWork& work,
-                      Picoseconds ready, Picoseconds& started);
+                      Picoseconds ready, bool tile_stage);
   Picoseconds clampToNow(Picoseconds at);
   std::size_t stackFor(std::size_t head, std::size_t tile_group, std::size_t owner) const;
   void estimate();

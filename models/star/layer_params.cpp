@@ -69,6 +69,10 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
     params.fail("heads", "must divide hidden_size");
   if (in.query_block == 0)
     params.fail("query_block", "must be at least 1");
+  return in;
+}
+
+void failIfPlanTooLarge(const ParamValues& params, const spatialvp::star::TilingPlanInput& in) {
   // Each factor is below 2^24 (heads 2^16), so the products stay inside 64 bits.
   const std::uint64_t queries = in.queries == 0 ? in.seq_len : in.queries;
   const std::uint64_t blocks = (queries + in.query_block - 1) / in.query_block;
@@ -81,7 +85,6 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
                                std::to_string(kMaxPlanSteps) +
                                " this model plans; raise query_block or tile_length");
   }
-  return in;
 }
 
 bool warnIfSorterBound(const spatialvp::star::TilingPlanInput& input, const std::string& instance) {

@@ -14,6 +14,11 @@ namespace spatialvp::models::star {
 // Fails (located config error) when heads does not divide hidden_size.
 spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params);
 
+// A whole-layer plan (one entry per head x query block x key tile x stage, as the single-core
+// controller keeps) beyond the model's step limit is a located config error on seq_len. The
+// Spatial-STAR orchestrator plans one block per shape and needs no such limit.
+void failIfPlanTooLarge(const ParamValues& params, const spatialvp::star::TilingPlanInput& in);
+
 // Where the STAR controller and the Spatial-STAR orchestrator differ in the layer parameters.
 struct LayerParamDefaults {
   const char* tile_length = "0";     // 0 = S / Tc

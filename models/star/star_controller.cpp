@@ -9,6 +9,7 @@
 
 #include "models/star/layer_params.h"
 #include "models/star/stage_job.h"
+#include "models/star/tile_pipeline.h"
 #include "platform/core/param_choice.h"
 #include "platform/elab/document_loader.h"
 #include "platform/sim/burst_transfer.h"
@@ -44,6 +45,7 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
       dram_window_(static_cast<std::uint64_t>(params().quantity("dram_window"))),
       dram_burst_(static_cast<std::uint64_t>(params().quantity("dram_burst"))) {
   plan_input_ = tilingInputFrom(params());
+  failIfPlanTooLarge(params(), plan_input_);
   auto& in = plan_input_;
   if (in.tile_length == 0 && in.tiles > in.seq_len)
     params().fail("tiles", "more tiles than keys");
@@ -280,15 +282,13 @@ void StarController::run() {
   }
   tlm_utils::tlm_quantumkeeper keeper;
   keeper.reset();
-  // Per unit stage: start times of the most recent tiles, for the inter-stage buffer limit, and
-  // the last ready time issued (each stream is monotone, so the minimum is a safe sync point).
-  std::array<std::deque<Picoseconds>, kUnitStages> starts;
-  std::array<Picoseconds, kUnitStages> last_ready{};
-  Picoseconds previous_fetch_done = 0;
-  Picoseconds previous_dlzs_start = 0;
+  // The shared tile-pipeline rules (tile_pipeline.h): stage buffers between the units, and a
+  // double-buffered data fetcher that runs one DLZS job ahead (item = DLZS jobs so far, whose
+  // buffer frees when the DLZS starts on it).
+  TilePipeline pipeline(stage_buffers_);
+  ItemBuffers fetch_buffers(1);
   Picoseconds tile_ready = 0;  // end of the previous stage of the current tile
   std::size_t current_head = SIZE_MAX, current_block = SIZE_MAX, current_tile = SIZE_MAX;
-  Picoseconds block_last_sufa_end = 0;
   // Layer scope: when the Q projection of (head, block) ends; that block's first A-hat waits.
   std::pair<std::size_t, std::size_t> q_block{SIZE_MAX, SIZE_MAX};
   Picoseconds q_done = 0;
@@ -310,8 +310,10 @@ void StarController::run() {
         work.head != current_head || work.query_block != current_block || work.tile != current_tile;
     const bool projection = work.stage == PipelineStage::QProjection;
     if (work.stage == PipelineStage::Synchronize) {
-      tile_ready = block_last_sufa_end;
+      tile_ready = pipeline.blockLastSufaEnd();
     } else if (new_tile && !projection) {
+      if (work.head != current_head || work.query_block != current_block)
+        pipeline.beginBlock();
       current_head = work.head;
       current_block = work.query_block;
       current_tile = work.tile;
@@ -319,22 +321,20 @@ void StarController::run() {
       ++tiles_;
     }
     const std::size_t unit = stageUnit(work.stage);
+    const bool tile_stage = isTileStage(work.stage);
     // A Q projection depends only on its data; it sits between the tiles' stages in the list.
     Picoseconds ready = projection ? now : std::max(tile_ready, now);
     if (work.stage == PipelineStage::Dlzs && work.tile == 0 &&
         q_block == std::make_pair(work.head, work.query_block))
       ready = std::max(ready, q_done);
-    // A stage may run at most `stage_buffers` tiles ahead of the stage that consumes its output.
-    if (isTileStage(work.stage) && unit + 1 < kUnitStages &&
-        starts[unit + 1].size() >= stage_buffers_) {
-      ready = std::max(ready, starts[unit + 1][starts[unit + 1].size() - stage_buffers_]);
-    }
+    if (tile_stage)
+      ready = pipeline.stageReady(unit, ready);
     if (work.bytes.dram_read > 0) {
       // Double-buffered fetch: the next tile's data streams in while the previous tile computes.
-      const Picoseconds issue = std::max({now, previous_fetch_done, previous_dlzs_start});
+      const Picoseconds issue = fetch_buffers.fetchIssue(fetch_buffers.released(), now);
       flushWrites(issue);
       const Picoseconds fetched = dramTransfer(work.bytes.dram_read, false, issue);
-      previous_fetch_done = fetched;
+      fetch_buffers.fetchDone(fetched);
       if (fetched > ready)
         dram_stall_ps_ += fetched - ready;
       ready = std::max(ready, fetched);
@@ -342,20 +342,16 @@ void StarController::run() {
     Picoseconds started = 0;
     const Picoseconds end = sendJob(unit, work, ready, started);
     sram_bytes_ += work.bytes.sram_read + work.bytes.sram_write;
-    if (isTileStage(work.stage)) {
-      starts[unit].push_back(started);
-      if (starts[unit].size() > stage_buffers_ + 1)
-        starts[unit].pop_front();
-    }
+    if (tile_stage)
+      pipeline.tileStageIssued(unit, ready, started, end);
+    else
+      pipeline.otherJobIssued(unit, ready, started, end);
     if (work.stage == PipelineStage::Dlzs)
-      previous_dlzs_start = started;
-    if (work.stage == PipelineStage::SuFa)
-      block_last_sufa_end = std::max(block_last_sufa_end, end);
+      fetch_buffers.release(fetch_buffers.released(), started);
     if (work.stage == PipelineStage::QProjection) {
       q_block = {work.head, work.query_block};
       q_done = end;
     }
-    last_ready[unit] = std::max(last_ready[unit], ready);
     if (!projection)
       tile_ready = end;
     if (work.bytes.dram_write > 0) {
@@ -365,7 +361,7 @@ void StarController::run() {
     }
     finish_ = std::max(finish_, end);
 
-    const Picoseconds frontier = *std::min_element(last_ready.begin(), last_ready.end());
+    const Picoseconds frontier = pipeline.frontier();
     if (frontier > now) {
       keeper.set(sc_core::sc_time::from_value(frontier - now));
       if (keeper.need_sync())
