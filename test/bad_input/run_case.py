@@ -55,6 +55,8 @@ def main():
             path.write_text(str(text).replace("{{BASE}}", base), encoding="latin-1")
         for name, source in case.get("copy", {}).items():
             shutil.copy(cases_file.parent.parent.parent / source, folder / name)
+        for name, source in case.get("copy_built", {}).items():  # relative to the binary's folder
+            shutil.copy(Path(args.binary).resolve().parent / source, folder / name)
         command = [str(Path(args.binary).resolve())] + [str(a) for a in case["args"]]
         if case["args"][0] == "run":
             command += ["--out", str(folder / "out"), "--quiet"]
