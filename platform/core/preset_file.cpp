@@ -38,6 +38,12 @@ ParamValues readPresetFile(const std::string& path, const ParamSchema& schema) {
   return presetValues(loadPresetFile(path), schema);
 }
 
+ParamSchema presetSchema(void (*declare)(ParamSchema& schema, const std::string& group)) {
+  ParamSchema schema;
+  declare(schema, "");
+  return schema;
+}
+
 ParamValues readPresetText(const std::string& text, const std::string& source,
                            const ParamSchema& schema, const std::string& directory) {
   return presetValues(loadPresetText(text, source, directory), schema);

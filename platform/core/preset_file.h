@@ -18,6 +18,10 @@ ConfigNode loadPresetText(const std::string& text, const std::string& source,
 // The same from a file (ConfigError also when it cannot be read).
 ConfigNode loadPresetFile(const std::string& path);
 
+// The schema of one parameter group read as a preset of its own (no group prefix), from the
+// group's declare function.
+ParamSchema presetSchema(void (*declare)(ParamSchema& schema, const std::string& group));
+
 // Validates a preset's map against `schema`.
 ParamValues presetValues(const ConfigNode& preset, const ParamSchema& schema);
 

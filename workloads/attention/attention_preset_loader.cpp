@@ -31,19 +31,13 @@ void checkAt(const ParamValues& values, const std::string& group, Check check) {
   }
 }
 
-ParamSchema schemaOf(void (*declare)(ParamSchema&, const std::string&)) {
-  ParamSchema schema;
-  declare(schema, "");
-  return schema;
-}
-
 const ParamSchema& workloadSchema() {
-  static const ParamSchema schema = schemaOf(declareAttentionWorkloadParams);
+  static const ParamSchema schema = presetSchema(declareAttentionWorkloadParams);
   return schema;
 }
 
 const ParamSchema& operatingPointSchema() {
-  static const ParamSchema schema = schemaOf(declareOperatingPointParams);
+  static const ParamSchema schema = presetSchema(declareOperatingPointParams);
   return schema;
 }
 

@@ -126,11 +126,7 @@ A100Params a100ParamsFrom(const ParamValues& values, const std::string& group) {
 }
 
 const ParamSchema& a100Schema() {
-  static const ParamSchema schema = [] {
-    ParamSchema s;
-    declareA100Params(s, "");
-    return s;
-  }();
+  static const ParamSchema schema = presetSchema(declareA100Params);
   return schema;
 }
 }  // namespace

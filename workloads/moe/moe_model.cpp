@@ -106,11 +106,7 @@ MoeModel moeModelFrom(const ParamValues& values, const std::string& group) {
 }
 
 const ParamSchema& moeModelSchema() {
-  static const ParamSchema schema = [] {
-    ParamSchema s;
-    declareMoeModelParams(s, "");
-    return s;
-  }();
+  static const ParamSchema schema = presetSchema(declareMoeModelParams);
   return schema;
 }
 }  // namespace
