@@ -18,6 +18,7 @@
 //    command (ACT two cycles, PRE and REF one) per command-clock cycle;
 //  * refresh is a barrier for all banks of the pseudo-channel.
 // The result depends only on the sequence of calls, so it is deterministic.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <utility>
@@ -100,16 +101,35 @@ class HbmChannelController {
   HbmChannelController(const HbmConfig& config, std::uint32_t index, HbmCommandBus& bus);
 
   // Schedules the bursts of one request (in address order) that arrives at `arrival`; returns
-  // the end of the last data burst. With a write buffer (write_batch > 0) a write is posted:
-  // it completes when buffered (arrival + controller latency) and reaches the DRAM with its
-  // batch.
+  // the end of the last data burst. With a write buffer (write_batch > 0) a write is buffered
+  // and reaches the DRAM with its batch; the return value is then its acknowledgement as a
+  // posted write (arrival + controller latency). A write with a `write_id` (not 0) is reported
+  // with the end of its data in drainedWrites() once its batch is scheduled (deferred
+  // completion: the device answers it then).
   spatialvp::Picoseconds access(const HbmBurst* bursts, std::size_t count, bool is_write,
-                                spatialvp::Picoseconds arrival, HbmRequestStats& stats);
+                                spatialvp::Picoseconds arrival, HbmRequestStats& stats,
+                                std::uint64_t write_id = 0);
 
   // write_batch > 0: hands buffered writes to the scheduler (their DRAM commands, counters and
   // energy); the device calls it before it reports. Returns the end of their data (0: none).
   spatialvp::Picoseconds drainWrites();
   std::size_t bufferedWrites() const { return buffered_writes_.size(); }
+  // When the buffered writes are due to drain with no further request: once no read is
+  // pending and every buffered write has arrived (kNoDrainDue: none buffered).
+  static constexpr spatialvp::Picoseconds kNoDrainDue = ~spatialvp::Picoseconds{0};
+  spatialvp::Picoseconds writeDrainDue() const {
+    return buffered_writes_.empty() ? kNoDrainDue
+                                    : std::max(last_read_end_, latest_buffered_arrival_);
+  }
+  // Drains the buffer if it is due by `now` (writeDrainDue() <= now), starting at its due time.
+  void drainWritesDueBy(spatialvp::Picoseconds now);
+  // (write_id, end of its data in this pseudo-channel) of the drained writes that had an id,
+  // in drain order; the device takes them after each call.
+  struct DrainedWrite {
+    std::uint64_t write_id;
+    spatialvp::Picoseconds done;
+  };
+  std::vector<DrainedWrite>& drainedWrites() { return drained_writes_; }
 
   const HbmChannelCounters& counters() const { return counters_; }
   // Counters with the refreshes this pseudo-channel performs up to `end` also when it has no
@@ -266,10 +286,13 @@ class HbmChannelController {
     std::size_t first_burst;
     std::size_t count;
     spatialvp::Picoseconds arrival;
+    std::uint64_t write_id;  // 0: posted, nobody waits for its data
   };
   std::uint32_t write_batch_ = 0;
   std::vector<HbmBurst> buffered_bursts_;
   std::vector<BufferedWrite> buffered_writes_;
+  std::vector<DrainedWrite> drained_writes_;
+  spatialvp::Picoseconds latest_buffered_arrival_ = 0;
   spatialvp::Picoseconds last_read_end_ = 0;   // end of the latest read data committed
   spatialvp::Picoseconds last_drain_end_ = 0;  // end of the latest drained write data
   // Before both directions are seen, only the latest data start (and its bank group) of each;

@@ -66,6 +66,18 @@ std::string_view toString(RefreshPolicy policy) {
   return policy == RefreshPolicy::kNone ? "none" : "all_bank";
 }
 
+std::optional<WriteCompletion> writeCompletionFromString(std::string_view text) {
+  if (text == "posted")
+    return WriteCompletion::kPosted;
+  if (text == "deferred")
+    return WriteCompletion::kDeferred;
+  return std::nullopt;
+}
+
+std::string_view toString(WriteCompletion completion) {
+  return completion == WriteCompletion::kPosted ? "posted" : "deferred";
+}
+
 std::uint64_t HbmConfig::burstBytes() const {
   return static_cast<std::uint64_t>(pseudoChannelWidth()) / 8 * burst_length;
 }
@@ -109,6 +121,10 @@ std::vector<std::string> HbmConfig::validate() const {
   requireRange<std::uint32_t>(errors, "queue_depth", queue_depth, 1, kMaxQueueDepth);
   requireRange<std::uint32_t>(errors, "bank_queue_depth", bank_queue_depth, 0, kMaxQueueDepth);
   requireRange<std::uint32_t>(errors, "write_batch", write_batch, 0, kMaxQueueDepth);
+  if (write_completion == WriteCompletion::kDeferred && write_batch == 0)
+    errors.push_back(
+        "write_completion: 'deferred' answers writes when their write buffer drains; "
+        "it needs write_batch > 0, got 0");
   if (!(std::isfinite(data_rate) && data_rate >= 1e6 && data_rate <= 1e12)) {
     std::ostringstream out;
     out << "data_rate: must be a per-pin rate in [1 Mb/s, 1 Tb/s], got " << data_rate << " bit/s";

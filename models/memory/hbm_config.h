@@ -24,10 +24,18 @@ enum class RefreshPolicy {
   kAllBank,  // one all-bank refresh per pseudo-channel every t_refi, lasting t_rfc
 };
 
+// When a buffered write (write_batch > 0) is answered.
+enum class WriteCompletion {
+  kPosted,    // when buffered (arrival + controller latency), before its data is written
+  kDeferred,  // when its data is written, with its batch (the controller answers out of order)
+};
+
 std::optional<PagePolicy> pagePolicyFromString(std::string_view text);        // "open" | "closed"
 std::optional<RefreshPolicy> refreshPolicyFromString(std::string_view text);  // "none"|"all_bank"
 std::string_view toString(PagePolicy policy);
 std::string_view toString(RefreshPolicy policy);
+std::optional<WriteCompletion> writeCompletionFromString(std::string_view text);  // posted|deferred
+std::string_view toString(WriteCompletion completion);
 
 struct HbmConfig {
   // Organisation. The device has stacks * channels_per_stack channels; each channel is split
@@ -57,6 +65,8 @@ struct HbmConfig {
   std::uint32_t bank_queue_depth = 0;
   // Write buffer drained in batches of this many bursts (0: writes are scheduled on arrival).
   std::uint32_t write_batch = 0;
+  // When a buffered write is answered (only with write_batch > 0).
+  WriteCompletion write_completion = WriteCompletion::kPosted;
   spatialvp::Picoseconds controller_latency = 0;  // fixed front-end/PHY latency per request
 
   // JEDEC-style timing parameters.

@@ -31,7 +31,9 @@ HbmDevice::HbmDevice(const HbmConfig& config)
     : config_(validated(config)),
       mapper_(config_),
       pending_(config_.pseudoChannelCount()),
-      burst_bytes_(config_.burstBytes()) {
+      burst_bytes_(config_.burstBytes()),
+      deferred_writes_(config_.write_batch > 0 &&
+                       config_.write_completion == WriteCompletion::kDeferred) {
   // The command bus keeps as much history as a pseudo-channel's data bus (it carries the
   // commands of all pseudo-channels of the channel).
   constexpr std::size_t kCommandBusIntervals = 128;
@@ -61,6 +63,8 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
   }
   HbmAccessResult result;
   result.completion = request.arrival;
+  const bool defer = deferred_writes_ && request.is_write;
+  const std::uint64_t write_id = defer ? next_write_id_++ : 0;
   const std::uint64_t first = request.address / burst_bytes_;
   const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
   HbmCoordinates c = mapper_.decode(first * burst_bytes_);
@@ -78,10 +82,14 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
       break;
   }
   if (block > last) {
-    result.completion =
-        std::max(result.completion,
-                 channels_[first_channel].access(short_request_.data(), short_count,
-                                                 request.is_write, request.arrival, result.stats));
+    result.completion = std::max(
+        result.completion,
+        channels_[first_channel].access(short_request_.data(), short_count, request.is_write,
+                                        request.arrival, result.stats, write_id));
+    if (defer)
+      pending_writes_[write_id].channels_left = 1;
+    if (deferred_writes_)
+      collectDrainedWrites(channels_[first_channel]);
   } else {  // spans pseudo-channels: group the bursts per channel, in address order
     pending_[first_channel].assign(
         short_request_.begin(), short_request_.begin() + static_cast<std::ptrdiff_t>(short_count));
@@ -99,11 +107,30 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
     for (const std::uint32_t channel : touched_) {
       std::vector<HbmBurst>& bursts = pending_[channel];
       const Picoseconds done = channels_[channel].access(
-          bursts.data(), bursts.size(), request.is_write, request.arrival, result.stats);
+          bursts.data(), bursts.size(), request.is_write, request.arrival, result.stats, write_id);
       result.completion = std::max(result.completion, done);
       bursts.clear();
     }
+    if (defer)
+      pending_writes_[write_id].channels_left = static_cast<std::uint32_t>(touched_.size());
+    if (deferred_writes_) {
+      for (const std::uint32_t channel : touched_)
+        collectDrainedWrites(channels_[channel]);
+    }
     touched_.clear();
+  }
+  if (defer) {
+    // Written in the same call (no read pending, or the batch filled): answered at once.
+    const auto own = std::find_if(
+        completed_writes_.begin(), completed_writes_.end(),
+        [write_id](const HbmCompletedWrite& write) { return write.write_id == write_id; });
+    if (own != completed_writes_.end()) {
+      result.completion = own->completion;
+      completed_writes_.erase(own);
+    } else {
+      result.deferred = true;
+      result.write_id = write_id;
+    }
   }
   last_completion_ = std::max(last_completion_, result.completion);
   result.stats.accepted = std::max(result.stats.accepted, request.arrival);
@@ -118,8 +145,45 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
 }
 
 void HbmDevice::drainWriteBuffers() {
-  for (HbmChannelController& channel : channels_)
+  for (HbmChannelController& channel : channels_) {
     last_completion_ = std::max(last_completion_, channel.drainWrites());
+    collectDrainedWrites(channel);
+  }
+}
+
+Picoseconds HbmDevice::nextWriteDrainDue() const {
+  Picoseconds due = HbmChannelController::kNoDrainDue;
+  for (const HbmChannelController& channel : channels_)
+    due = std::min(due, channel.writeDrainDue());
+  return due;
+}
+
+void HbmDevice::drainWriteBuffersDueBy(Picoseconds now) {
+  for (HbmChannelController& channel : channels_) {
+    channel.drainWritesDueBy(now);
+    collectDrainedWrites(channel);
+  }
+}
+
+void HbmDevice::takeCompletedWrites(std::vector<HbmCompletedWrite>& out) {
+  out.clear();
+  out.swap(completed_writes_);
+}
+
+void HbmDevice::collectDrainedWrites(HbmChannelController& channel) {
+  std::vector<HbmChannelController::DrainedWrite>& drained = channel.drainedWrites();
+  for (const HbmChannelController::DrainedWrite& write : drained) {
+    const auto pending = pending_writes_.find(write.write_id);
+    if (pending == pending_writes_.end())
+      continue;
+    pending->second.completion = std::max(pending->second.completion, write.done);
+    if (--pending->second.channels_left == 0) {
+      completed_writes_.push_back({write.write_id, pending->second.completion});
+      last_completion_ = std::max(last_completion_, pending->second.completion);
+      pending_writes_.erase(pending);
+    }
+  }
+  drained.clear();
 }
 
 HbmDeviceCounters HbmDevice::counters() const {

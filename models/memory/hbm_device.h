@@ -4,6 +4,7 @@
 // SystemC-free; the TLM target wrapper calls access() from b_transport.
 #include <array>
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 #include "models/memory/hbm_address_mapper.h"
@@ -14,8 +15,18 @@
 namespace spatialvp::models {
 
 struct HbmAccessResult {
-  spatialvp::Picoseconds completion = 0;  // end of the last data burst
+  spatialvp::Picoseconds completion = 0;  // end of the last data burst (unset when deferred)
   HbmRequestStats stats;
+  // write_completion: deferred: the write waits in write buffers; its completion comes later
+  // from takeCompletedWrites() under `write_id`.
+  bool deferred = false;
+  std::uint64_t write_id = 0;
+};
+
+// A deferred write whose data is written in every pseudo-channel it touches.
+struct HbmCompletedWrite {
+  std::uint64_t write_id = 0;
+  spatialvp::Picoseconds completion = 0;  // end of its last data burst
 };
 
 struct HbmDeviceCounters {
@@ -54,6 +65,13 @@ class HbmDevice {
   // Hands writes still in the pseudo-channels' write buffers (write_batch > 0) to the DRAM, so
   // that counters and energy include them; call before reporting.
   void drainWriteBuffers();
+  // write_completion: deferred. The earliest time a write buffer is due to drain with no
+  // further request (HbmChannelController::kNoDrainDue: none buffered); drains those due by
+  // `now`; hands over (and forgets) the deferred writes completed since the last call, in
+  // completion-report order.
+  spatialvp::Picoseconds nextWriteDrainDue() const;
+  void drainWriteBuffersDueBy(spatialvp::Picoseconds now);
+  void takeCompletedWrites(std::vector<HbmCompletedWrite>& out);
   // Totals up to the last completion so far; refreshes include those of idle pseudo-channels.
   HbmDeviceCounters counters() const;
   // The same for one pseudo-channel.
@@ -80,6 +98,16 @@ class HbmDevice {
   std::vector<std::vector<HbmBurst>> pending_;  // per pseudo-channel, reused between calls
   std::vector<std::uint32_t> touched_;          // pseudo-channels of the current call, in order
   std::uint64_t burst_bytes_;
+  // Deferred writes: pseudo-channels still holding each one's bursts, and its latest data end.
+  void collectDrainedWrites(HbmChannelController& channel);
+  struct PendingWrite {
+    std::uint32_t channels_left = 0;
+    spatialvp::Picoseconds completion = 0;
+  };
+  bool deferred_writes_ = false;
+  std::uint64_t next_write_id_ = 1;
+  std::unordered_map<std::uint64_t, PendingWrite> pending_writes_;
+  std::vector<HbmCompletedWrite> completed_writes_;
   std::uint64_t read_requests_ = 0;
   std::uint64_t write_requests_ = 0;
   std::uint64_t bytes_read_ = 0;

@@ -49,19 +49,29 @@ class InFlightLimit {
  public:
   explicit InFlightLimit(std::uint64_t limit) : limit_(std::max<std::uint64_t>(limit, 1)) {}
   void add(Picoseconds frees_at) { in_flight_.push(frees_at); }
-  // Earliest time >= `time` at which fewer than `limit` transactions are in flight.
-  Picoseconds roomAt(Picoseconds time) {
+  // A transaction not answered yet (its completion comes later: answer()).
+  void hold() { ++held_; }
+  void answer(Picoseconds frees_at) {
+    --held_;
+    add(frees_at);
+  }
+  // Moves `time` to the earliest time >= `time` at which fewer than `limit` transactions are
+  // in flight; false (and `time` unchanged) while unanswered ones alone reach the limit.
+  bool roomAt(Picoseconds& time) {
+    if (held_ >= limit_)
+      return false;
     while (!in_flight_.empty() && in_flight_.top() <= time)
       in_flight_.pop();
-    while (in_flight_.size() >= limit_) {
+    while (in_flight_.size() + held_ >= limit_) {
       time = std::max(time, in_flight_.top());
       in_flight_.pop();
     }
-    return time;
+    return true;
   }
 
  private:
   std::uint64_t limit_;
+  std::uint64_t held_ = 0;
   std::priority_queue<Picoseconds, std::vector<Picoseconds>, std::greater<>> in_flight_;
 };
 
@@ -89,7 +99,9 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleCon
       issue_gap_(static_cast<Picoseconds>(params().quantity("issue_gap") * 1e12 + 0.5)),
       issue_interval_(static_cast<Picoseconds>(params().quantity("issue_interval") * 1e12 + 0.5)),
       rng_state_(seed()),
-      carry_data_(paramChoice<bool>(params(), "data", {{"pattern", true}, {"none", false}})) {
+      carry_data_(paramChoice<bool>(params(), "data", {{"pattern", true}, {"none", false}})),
+      non_blocking_(
+          paramChoice<bool>(params(), "transport", {{"non_blocking", true}, {"blocking", false}})) {
   if (size_ == 0)
     params().fail("size", "must be at least 1 byte");
   if (size_ > kMaxTransactionBytes)
@@ -115,7 +127,7 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleCon
   // Stream k walks [k * span, (k + 1) * span) of the range, wrapping inside it.
   stream_span_ = range_ / streams_ / request_size_ * request_size_;
   stream_offsets_.assign(streams_, 0);
-  buffer_.assign(size_, 0);
+  out_.register_nb_transport_bw(this, &TrafficGenerator::nb_transport_bw);
   becomeActive();
   SC_HAS_PROCESS(TrafficGenerator);
   SC_THREAD(run);
@@ -137,23 +149,107 @@ std::uint64_t TrafficGenerator::nextRequestAddress(std::uint64_t request) {
   return address;
 }
 
+struct TrafficGenerator::Transaction {
+  Transaction() = default;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  // The payload would delete an extension still attached when it is destroyed.
+  ~Transaction() { payload.clear_extension(&acceptance); }
+  tlm::tlm_generic_payload payload;
+  MemoryAcceptanceExtension acceptance;
+  std::vector<unsigned char> data;
+  sc_core::sc_time issued;
+  sc_core::sc_time done;  // when answered on the backward path
+  std::uint64_t flow = 0;
+  std::uint64_t request = 0;
+  bool is_read = true;
+};
+
+TrafficGenerator::Transaction& TrafficGenerator::freeTransaction() {
+  if (free_transactions_.empty()) {
+    transactions_in_flight_.push_back(std::make_unique<Transaction>());
+    Transaction& t = *transactions_in_flight_.back();
+    t.data.assign(size_, 0);
+    t.payload.set_data_ptr(t.data.data());
+    t.payload.set_data_length(static_cast<unsigned int>(size_));
+    t.payload.set_streaming_width(static_cast<unsigned int>(size_));
+    t.payload.set_byte_enable_ptr(nullptr);
+    t.payload.set_dmi_allowed(false);
+    t.payload.set_extension(&t.acceptance);
+    free_transactions_.push_back(&t);
+  }
+  Transaction* t = free_transactions_.back();
+  free_transactions_.pop_back();
+  return *t;
+}
+
+tlm::tlm_sync_enum TrafficGenerator::nb_transport_bw(tlm::tlm_generic_payload& payload,
+                                                     tlm::tlm_phase& phase,
+                                                     sc_core::sc_time& delay) {
+  if (phase != tlm::BEGIN_RESP)
+    return tlm::TLM_ACCEPTED;  // END_REQ: the next issue does not wait for acceptance here
+  for (const std::unique_ptr<Transaction>& t : transactions_in_flight_) {
+    if (&t->payload == &payload) {
+      t->done = sc_core::sc_time_stamp() + delay;
+      finish(*t, t->done);
+      answered_.push_back(t.get());
+      answer_event_.notify(sc_core::SC_ZERO_TIME);
+      break;
+    }
+  }
+  return tlm::TLM_COMPLETED;
+}
+
+void TrafficGenerator::finish(Transaction& t, const sc_core::sc_time& done) {
+  tlm::tlm_generic_payload& payload = t.payload;
+  if (payload.is_response_error()) {
+    SC_REPORT_ERROR("spatialvp/traffic_generator", (instanceName() + ": transaction to address " +
+                                                    std::to_string(payload.get_address()) +
+                                                    " failed: " + payload.get_response_string())
+                                                       .c_str());
+    return;
+  }
+  const sc_core::sc_time latency = done - t.issued;
+  if (carry_data_ && t.is_read && written_.count(payload.get_address()) != 0) {
+    ++checked_reads_;
+    for (std::uint64_t b = 0; b < size_; ++b) {
+      if (payload.get_data_ptr()[b] != patternByte(payload.get_address(), b)) {
+        ++data_mismatches_;
+        break;
+      }
+    }
+  }
+  const double nanoseconds_per_tick = sc_core::sc_get_time_resolution().to_seconds() * 1e9;
+  const double latency_ns = static_cast<double>(latency.value()) * nanoseconds_per_tick;
+  latency_ns_.record(latency_ns);
+  (t.is_read ? read_latency_ns_ : write_latency_ns_).record(latency_ns);
+  if (TraceWriter* tracer = trace()) {
+    TraceArgs args;
+    args.bytes = size_;
+    args.address = payload.get_address();
+    tracer->step(t.flow, traceTrack(), t.is_read ? "read" : "write", t.issued.value(),
+                 latency.value(), args);
+  }
+  (t.is_read ? reads_ : writes_)++;
+  bytes_ += size_;
+  const Picoseconds completion = picoseconds(done);
+  latest_done_ = std::max(latest_done_, done);
+  const auto request = open_requests_.find(t.request);
+  request->second.done = std::max(request->second.done, completion);
+  if (--request->second.parts_left == 0) {
+    request_latency_ns_.record(static_cast<double>(request->second.done - request->second.issue) /
+                               1000.0);
+    ++requests_;
+    open_requests_.erase(request);
+  }
+}
+
 void TrafficGenerator::run() {
   tlm_utils::tlm_quantumkeeper keeper;
   keeper.reset();
-  tlm::tlm_generic_payload payload;
-  payload.set_data_ptr(buffer_.data());
-  payload.set_data_length(static_cast<unsigned int>(size_));
-  payload.set_streaming_width(static_cast<unsigned int>(size_));
-  payload.set_byte_enable_ptr(nullptr);
-  payload.set_dmi_allowed(false);
-  // A target with a bounded request buffer says when it accepted each request; the next one
-  // issues no earlier (a request that finds the buffer full holds the initiator back).
-  AcceptanceScope acceptance(payload);
   // Read/write choice uses a threshold on 2^53 draws so it is exact and portable.
   const auto read_threshold = static_cast<std::uint64_t>(read_fraction_ * 9007199254740992.0);
   TraceWriter* tracer = trace();
-  const double nanoseconds_per_tick = sc_core::sc_get_time_resolution().to_seconds() * 1e9;
-  const int track = traceTrack();
   const std::uint64_t per_request = request_size_ / size_;
 
   // In-flight limits: one shared by reads and writes, or (outstanding_writes > 0) one per
@@ -163,90 +259,116 @@ void TrafficGenerator::run() {
   const bool separate = outstanding_writes_ > 0;
   InFlightLimit reads_in_flight(outstanding_);
   InFlightLimit writes_in_flight(separate ? outstanding_writes_ : 1);
+  auto limitOf = [&](bool is_read) -> InFlightLimit& {
+    return separate && !is_read ? writes_in_flight : reads_in_flight;
+  };
+  Transaction blocking;  // the one payload of the blocking interface
+  blocking.data.assign(size_, 0);
+  tlm::tlm_generic_payload& blocking_payload = blocking.payload;
+  blocking_payload.set_data_ptr(blocking.data.data());
+  blocking_payload.set_data_length(static_cast<unsigned int>(size_));
+  blocking_payload.set_streaming_width(static_cast<unsigned int>(size_));
+  blocking_payload.set_byte_enable_ptr(nullptr);
+  blocking_payload.set_dmi_allowed(false);
+  // A target with a bounded request buffer says when it accepted each request; the next one
+  // issues no earlier (a request that finds the buffer full holds the initiator back).
+  AcceptanceScope acceptance_scope(blocking_payload);
   Picoseconds last_issue = start;
   Picoseconds last_completion = start;
   bool is_read = true;
   std::uint64_t address = 0;
-  Picoseconds request_issue = start;
-  Picoseconds request_done = start;
 
   for (std::uint64_t i = 0; i < transactions_; ++i) {
     const std::uint64_t part = i % per_request;
     if (part == 0) {
       is_read = read_fraction_ >= 1.0 ||
                 (read_fraction_ > 0.0 && (splitmix64(rng_state_) >> 11) < read_threshold);
-      address = nextRequestAddress(requests_);
+      address = nextRequestAddress(requests_issued_);
+      open_requests_[requests_issued_] = {0, 0, std::min(per_request, transactions_ - i)};
+      ++requests_issued_;
     }
+    Transaction& t = non_blocking_ ? freeTransaction() : blocking;
+    MemoryAcceptanceExtension& acceptance =
+        non_blocking_ ? t.acceptance : acceptance_scope.extension();
+    tlm::tlm_generic_payload& payload = t.payload;
+    t.is_read = is_read;
+    t.request = requests_issued_ - 1;
     payload.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
     payload.set_address(address + part * size_);
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     if (carry_data_ && !is_read) {
       for (std::uint64_t b = 0; b < size_; ++b)
-        buffer_[b] = patternByte(payload.get_address(), b);
+        t.data[b] = patternByte(payload.get_address(), b);
       written_.insert(payload.get_address());
     }
     sc_core::sc_time delay = keeper.get_local_time();
-    const sc_core::sc_time issued = keeper.get_current_time();
-    std::uint64_t flow = 0;
-    acceptance.extension().valid = false;
+    t.issued = keeper.get_current_time();
+    acceptance.valid = false;
+    bool answered = true;
     {
       const TraceFlowScope scope(tracer, payload);
-      flow = scope.id();
-      out_->b_transport(payload, delay);
-    }
-    if (payload.is_response_error()) {
-      SC_REPORT_ERROR("spatialvp/traffic_generator", (instanceName() + ": transaction to address " +
-                                                      std::to_string(payload.get_address()) +
-                                                      " failed: " + payload.get_response_string())
-                                                         .c_str());
-      return;
-    }
-    const sc_core::sc_time done = sc_core::sc_time_stamp() + delay;
-    const sc_core::sc_time latency = done - issued;
-    if (carry_data_ && is_read && written_.count(payload.get_address()) != 0) {
-      ++checked_reads_;
-      for (std::uint64_t b = 0; b < size_; ++b) {
-        if (buffer_[b] != patternByte(payload.get_address(), b)) {
-          ++data_mismatches_;
-          break;
+      t.flow = scope.id();
+      if (non_blocking_) {
+        tlm::tlm_phase phase = tlm::BEGIN_REQ;
+        const tlm::tlm_sync_enum status = out_->nb_transport_fw(payload, phase, delay);
+        if (status == tlm::TLM_UPDATED && phase == tlm::BEGIN_RESP) {
+          tlm::tlm_phase end = tlm::END_RESP;
+          sc_core::sc_time none = sc_core::SC_ZERO_TIME;
+          out_->nb_transport_fw(payload, end, none);
+        } else if (status != tlm::TLM_COMPLETED) {
+          answered = false;  // BEGIN_RESP comes on the backward path
+          acceptance.accepted = phase == tlm::END_REQ ? delay : keeper.get_local_time();
+          acceptance.valid = true;
         }
+      } else {
+        out_->b_transport(payload, delay);
       }
     }
-    const double latency_ns = static_cast<double>(latency.value()) * nanoseconds_per_tick;
-    latency_ns_.record(latency_ns);
-    (is_read ? read_latency_ns_ : write_latency_ns_).record(latency_ns);
-    if (tracer) {
-      TraceArgs args;
-      args.bytes = size_;
-      args.address = payload.get_address();
-      tracer->step(flow, track, is_read ? "read" : "write", issued.value(), latency.value(), args);
+    const sc_core::sc_time done = sc_core::sc_time_stamp() + delay;
+    if (answered) {
+      if (payload.is_response_error()) {
+        finish(t, done);  // reports the error
+        return;
+      }
+      if (part == 0)
+        open_requests_[t.request].issue = picoseconds(t.issued);
+      finish(t, done);
+      last_completion = std::max(last_completion, picoseconds(done));
+      // A transaction's slot frees when it completes, plus the issue gap.
+      limitOf(is_read).add(picoseconds(done) + issue_gap_);
+      if (non_blocking_)
+        free_transactions_.push_back(&t);
+    } else {
+      if (part == 0)
+        open_requests_[t.request].issue = picoseconds(t.issued);
+      limitOf(is_read).hold();
     }
-    (is_read ? reads_ : writes_)++;
-    bytes_ += size_;
-    const Picoseconds completion = picoseconds(done);
-    last_issue = picoseconds(issued);
+    last_issue = picoseconds(t.issued);
     const Picoseconds accepted =
-        acceptance.extension().valid
-            ? picoseconds(sc_core::sc_time_stamp() + acceptance.extension().accepted)
-            : last_issue;
-    last_completion = std::max(last_completion, completion);
-    if (part == 0) {
-      request_issue = last_issue;
-      request_done = completion;
-    }
-    request_done = std::max(request_done, completion);
-    if (part + 1 == per_request || i + 1 == transactions_) {
-      request_latency_ns_.record(static_cast<double>(request_done - request_issue) / 1000.0);
-      ++requests_;
-    }
-    // A transaction's slot frees when it completes, plus the issue gap.
-    (separate && !is_read ? writes_in_flight : reads_in_flight).add(completion + issue_gap_);
+        acceptance.valid ? picoseconds(sc_core::sc_time_stamp() + acceptance.accepted) : last_issue;
     // Advance the local time to the next issue (with one transaction in flight: this
-    // completion plus the issue gap) and synchronise once it exceeds the quantum.
-    Picoseconds next_issue =
-        reads_in_flight.roomAt(std::max(last_issue + issue_interval_, accepted));
-    if (separate)
-      next_issue = reads_in_flight.roomAt(writes_in_flight.roomAt(next_issue));
+    // completion plus the issue gap) and synchronise once it exceeds the quantum. A limit held
+    // by unanswered transactions waits (synchronised) for the target's answers.
+    Picoseconds next_issue = std::max(last_issue + issue_interval_, accepted);
+    for (;;) {
+      for (Transaction* answer : answered_) {
+        limitOf(answer->is_read).answer(picoseconds(answer->done) + issue_gap_);
+        last_completion = std::max(last_completion, picoseconds(answer->done));
+        free_transactions_.push_back(answer);
+      }
+      answered_.clear();
+      if (reads_in_flight.roomAt(next_issue) &&
+          (!separate ||
+           (writes_in_flight.roomAt(next_issue) && reads_in_flight.roomAt(next_issue))))
+        break;
+      keeper.set(
+          sc_core::sc_time::from_value(std::max(next_issue, picoseconds(sc_core::sc_time_stamp())) -
+                                       picoseconds(sc_core::sc_time_stamp())));
+      keeper.sync();
+      while (answered_.empty())
+        sc_core::wait(answer_event_);
+      next_issue = std::max(next_issue, picoseconds(sc_core::sc_time_stamp()));
+    }
     const Picoseconds now = picoseconds(sc_core::sc_time_stamp());
     keeper.set(sc_core::sc_time::from_value(next_issue - now));
     if (keeper.need_sync())
@@ -254,7 +376,11 @@ void TrafficGenerator::run() {
   }
   // Wait for the last completion, so that the run's end and finish_time cover every transaction
   // (with one transaction in flight: the last completion plus the issue gap, as before).
+  keeper.sync();
+  while (!open_requests_.empty())
+    sc_core::wait(answer_event_);
   const Picoseconds now = picoseconds(sc_core::sc_time_stamp());
+  last_completion = std::max(last_completion, picoseconds(latest_done_));
   const Picoseconds end = std::max(
       now, outstanding_ <= 1 && transactions_ > 0 ? last_completion + issue_gap_ : last_completion);
   keeper.set(sc_core::sc_time::from_value(end - now));
@@ -353,6 +479,11 @@ void registerTrafficGenerator(ModuleRegistry& registry) {
                    "pattern: writes carry address-derived data, reads of written "
                    "addresses check it")
       .byDefault("none");
+  info.params
+      .enumeration("transport", {"blocking", "non_blocking"},
+                   "blocking: b_transport, answered in the call; non_blocking: nb_transport_fw, "
+                   "the target may answer later (BEGIN_RESP), out of call order")
+      .byDefault("blocking");
   info.ports.push_back({"out", PortDirection::kInitiator, "Transactions go out here", true});
   registry.add<TrafficGenerator>(std::move(info));
 }

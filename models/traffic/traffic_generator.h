@@ -9,8 +9,13 @@
 // `request_size` bytes is split into transactions ("bursts") of `size` bytes; the read/write choice
 // is made per request. With `data: pattern` it carries data: writes store a pattern derived from
 // the address, and reads of addresses it wrote check that the target returns that pattern.
+// With `transport: non_blocking` it issues through nb_transport_fw (BEGIN_REQ): a target may
+// answer at once (TLM_COMPLETED) or accept (END_REQ) and answer later on the backward path
+// (BEGIN_RESP), out of call order; an unanswered transaction holds its slot until then.
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <map>
+#include <memory>
 #include <unordered_set>
 #include <vector>
 
@@ -31,6 +36,14 @@ class TrafficGenerator : public Module {
  private:
   void run();
   std::uint64_t nextRequestAddress(std::uint64_t request);
+  // A transaction in flight through the non-blocking interface (its payload lives until the
+  // target answers it).
+  struct Transaction;
+  Transaction& freeTransaction();
+  // Records a finished transaction (latency, data check, trace, its request's progress).
+  void finish(Transaction& transaction, const sc_core::sc_time& done);
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
 
   tlm_utils::simple_initiator_socket<TrafficGenerator> out_{"out"};
   std::uint64_t transactions_;
@@ -50,8 +63,20 @@ class TrafficGenerator : public Module {
   Picoseconds issue_interval_;
   std::uint64_t rng_state_;
 
-  std::vector<unsigned char> buffer_;
   bool carry_data_;
+  bool non_blocking_;
+  std::vector<std::unique_ptr<Transaction>> transactions_in_flight_;  // pool (non_blocking)
+  std::vector<Transaction*> free_transactions_;
+  std::vector<Transaction*> answered_;  // answered on the backward path, not yet counted
+  sc_core::sc_event answer_event_;
+  // Requests not yet finished: (first transaction's issue, latest completion, parts left).
+  struct RequestProgress {
+    Picoseconds issue = 0;
+    Picoseconds done = 0;
+    std::uint64_t parts_left = 0;
+  };
+  std::map<std::uint64_t, RequestProgress> open_requests_;
+  std::uint64_t requests_issued_ = 0;
   std::unordered_set<std::uint64_t> written_;  // addresses written (data: pattern)
   std::uint64_t checked_reads_ = 0;
   std::uint64_t data_mismatches_ = 0;
@@ -64,6 +89,7 @@ class TrafficGenerator : public Module {
   Histogram read_latency_ns_{1.0, 1000};
   Histogram write_latency_ns_{1.0, 1000};
   sc_core::sc_time finish_time_ = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time latest_done_ = sc_core::SC_ZERO_TIME;  // latest completion recorded
 };
 
 void registerTrafficGenerator(ModuleRegistry& registry);

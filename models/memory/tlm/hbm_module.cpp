@@ -78,6 +78,7 @@ HbmConfig hbmConfigFrom(const ParamValues& params) {
   c.queue_depth = countOf(params, "queue_depth");
   c.bank_queue_depth = countOf(params, "bank_queue_depth");
   c.write_batch = countOf(params, "write_batch");
+  c.write_completion = *writeCompletionFromString(params.string("write_completion"));
   c.controller_latency = picosecondsOf(params, "controller_latency");
   for (const auto& [name, field] : hbmTimesInNanoseconds())
     c.*field = picosecondsOf(params, name);
@@ -122,47 +123,20 @@ HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
   skew_limit_ =
       static_cast<Picoseconds>(config.queue_depth) * std::max(config.burstTime(), config.t_ccd_s);
   target_.register_b_transport(this, &HbmModule::b_transport);
+  target_.register_nb_transport_fw(this, &HbmModule::nb_transport_fw);
+  deferred_writes_ =
+      !fast_ && config.write_batch > 0 && config.write_completion == WriteCompletion::kDeferred;
+  if (deferred_writes_) {
+    SC_HAS_PROCESS(HbmModule);
+    SC_METHOD(drainDueWrites);
+    sensitive << drain_event_;
+    dont_initialize();
+  }
   target_.register_transport_dbg(this, &HbmModule::transport_dbg);
 }
 
 TargetSocket* HbmModule::targetSocket(const std::string& port, std::size_t index) {
   return port == "target" && index == 0 ? &target_ : nullptr;
-}
-
-void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
-  const auto access =
-      front_.admit(payload, delay, [this](std::uint64_t address, std::uint64_t bytes) {
-        return device_.contains(address, bytes);
-      });
-  if (!access)
-    return;
-  if (access->arrival + skew_limit_ < latest_arrival_)
-    ++skewed_requests_;
-  latest_arrival_ = std::max(latest_arrival_, access->arrival);
-  Picoseconds completion = 0;
-  if (fast_) {
-    tallyFast(access->address, access->span, access->length);
-    completion = fastAccess(access->length, access->is_read, access->arrival);
-    if (front_.requests() % 1024 == 0)
-      fast_bus_.retire(access->now);
-  } else {
-    Picoseconds accepted = access->arrival;
-    completion = MemoryTargetFrontEnd::accessPasses(
-        *access, [this, &accepted](const MemoryRequest& request) {
-          const HbmAccessResult result = device_.access(request);
-          accepted = std::max(accepted, result.stats.accepted);
-          return result.completion;
-        });
-    if (auto* acceptance = payload.get_extension<MemoryAcceptanceExtension>()) {
-      acceptance->accepted =
-          sc_core::sc_time(static_cast<double>(accepted - access->now), sc_core::SC_PS);
-      acceptance->valid = true;
-    }
-  }
-  front_.complete(payload, *access, completion, delay);
-  if (trace())
-    traceAccess(payload, access->is_read, access->address, access->length, access->arrival,
-                completion);
 }
 
 unsigned int HbmModule::transport_dbg(tlm::tlm_generic_payload& payload) {
@@ -507,6 +481,11 @@ void registerHbmModule(ModuleRegistry& registry) {
             "turnarounds); 0 = writes are scheduled on arrival")
       .byDefault("0")
       .atLeast(0);
+  p.enumeration("write_completion", {"posted", "deferred"},
+                "With write_batch: posted = a write is answered when buffered; deferred = when "
+                "its data is written (responses out of call order: non-blocking initiators get "
+                "BEGIN_RESP later, b_transport waits)")
+      .byDefault("posted");
   p.quantity("controller_latency", dims::time(), "Fixed front-end latency added to every request")
       .byDefault("0 ns")
       .atLeast(0);

@@ -1,11 +1,17 @@
 #pragma once
-// The `hbm` module type: a TLM-2.0 LT target around the HbmDevice timing core. b_transport
+// The `hbm` module type: a TLM-2.0 target around the HbmDevice timing core. b_transport
 // presents the request at sc_time_stamp() + delay, lets the core schedule its bursts and returns
-// with delay = completion - now (never waits). Parameters are the HbmConfig fields with units;
-// energies are the registry's energy.<action> parameters. See models/memory/README.md.
+// with delay = completion - now (it waits only for a deferred write, below). nb_transport_fw
+// (BEGIN_REQ) does the same and completes in the call (TLM_COMPLETED), except for writes held
+// in a write buffer with `write_completion: deferred`: those are accepted (END_REQ) and
+// answered with BEGIN_RESP on the backward path once their batch is written, possibly after
+// later requests (out of call order). Parameters are the HbmConfig fields with units; energies
+// are the registry's energy.<action> parameters. See models/memory/README.md.
 #include <tlm_utils/simple_target_socket.h>
 
 #include <array>
+#include <map>
+#include <unordered_map>
 #include <vector>
 
 #include "models/memory/hbm_device.h"
@@ -35,6 +41,20 @@ class HbmModule : public Module, public MemoryFacts {
 
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  // A request through either interface (hbm_transport.cpp): the completion, or a deferred
+  // write's tag (the request is then answered by deliverCompletedWrites()).
+  struct Served {
+    Picoseconds completion = 0;
+    std::uint64_t deferred_tag = 0;  // 0: completed
+  };
+  std::optional<Served> serve(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay,
+                              bool blocking);
+  // write_completion: deferred: answers the writes the device completed since the last call
+  // and arms drain_event_ for the next write buffer due to drain.
+  void deliverCompletedWrites();
+  void drainDueWrites();  // method on drain_event_
   // `timing: fast`: the device as one data bus at peak x (1 - tRFC/tREFI) with the closed-form
   // row-miss latency; for long sequential streams (multi-core and very long sweeps).
   Picoseconds fastAccess(std::uint64_t bytes, bool is_read, Picoseconds arrival);
@@ -70,6 +90,23 @@ class HbmModule : public Module, public MemoryFacts {
   std::size_t fast_stream_next_ = 0;
 
   MemoryTargetFrontEnd front_;
+  // Deferred writes (write_completion: deferred), by tag in call order: answered when every
+  // pass of the request (streaming) has its data written.
+  struct DeferredWrite {
+    tlm::tlm_generic_payload* payload = nullptr;
+    MemoryAccess access;
+    std::size_t passes_left = 0;
+    Picoseconds completion = 0;
+    bool blocking = false;  // b_transport waits for it (write_done_event_)
+    bool done = false;
+  };
+  bool deferred_writes_ = false;
+  std::uint64_t next_tag_ = 1;
+  std::map<std::uint64_t, DeferredWrite> deferred_;
+  std::unordered_map<std::uint64_t, std::uint64_t> tag_of_write_id_;  // device id -> tag
+  std::vector<HbmCompletedWrite> completed_writes_;                   // scratch
+  sc_core::sc_event drain_event_;
+  sc_core::sc_event write_done_event_;
   // Decoupling skew: requests that arrive (in call order) more than the time to drain a
   // pseudo-channel queue before the latest arrival seen. The detailed model cannot reorder them
   // as a controller would; many of them mean the quantum distorts contention (warned at the end).

@@ -41,21 +41,27 @@ std::optional<MemoryAccess> MemoryTargetFrontEnd::checkPayload(tlm::tlm_generic_
 }
 
 void MemoryTargetFrontEnd::complete(tlm::tlm_generic_payload& payload, const MemoryAccess& access,
-                                    Picoseconds completion, sc_core::sc_time& delay) {
+                                    Picoseconds completion, sc_core::sc_time& delay,
+                                    bool move_data) {
   delay = sc_core::sc_time::from_value(completion - access.now);
   if (requests_ == 0 || access.arrival < first_arrival_)
     first_arrival_ = access.arrival;
   last_completion_ = std::max(last_completion_, completion);
   ++requests_;
   latency_ns_.record(static_cast<double>(completion - access.arrival) * 1e-3);
-  if (storage_) {
-    if (access.is_read) {
-      storage_->read(access.address, payload.get_data_ptr(), access.length);
-    } else {
-      storage_->write(access.address, payload.get_data_ptr(), access.length);
-    }
-  }
+  if (move_data)
+    moveData(payload, access);
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void MemoryTargetFrontEnd::moveData(tlm::tlm_generic_payload& payload, const MemoryAccess& access) {
+  if (!storage_)
+    return;
+  if (access.is_read) {
+    storage_->read(access.address, payload.get_data_ptr(), access.length);
+  } else {
+    storage_->write(access.address, payload.get_data_ptr(), access.length);
+  }
 }
 
 unsigned int MemoryTargetFrontEnd::transportDbg(tlm::tlm_generic_payload& payload,

@@ -41,8 +41,11 @@ class MemoryTargetFrontEnd {
   static Picoseconds accessPasses(const MemoryAccess& access, Access run);
 
   // Sets the delay to `completion`, records the request, moves stored data, answers OK.
+  // (move_data false: the data was moved at admission, moveData.)
   void complete(tlm::tlm_generic_payload& payload, const MemoryAccess& access,
-                Picoseconds completion, sc_core::sc_time& delay);
+                Picoseconds completion, sc_core::sc_time& delay, bool move_data = true);
+  // Moves the stored data of the request (store_data), e.g. a write answered later.
+  void moveData(tlm::tlm_generic_payload& payload, const MemoryAccess& access);
 
   unsigned int transportDbg(tlm::tlm_generic_payload& payload, std::uint64_t capacity);
 

@@ -528,3 +528,89 @@ TEST_CASE("A posted write completes when buffered; with no read pending it drain
   CHECK(device.pseudoChannel(0).bufferedWrites() == 0);
   CHECK(device.counters().channels.write_bursts == 8);
 }
+
+namespace {
+HbmConfig deferredConfig(WriteCompletion completion) {
+  HbmConfig config = withoutRefresh(hbm2Config());
+  config.write_batch = 4;
+  config.write_completion = completion;
+  return config;
+}
+}  // namespace
+
+TEST_CASE("A deferred write is answered when its batch is written, after later reads",
+          "[hbm][timing][buffer]") {
+  std::vector<HbmCommand> deferred_trace;
+  std::vector<HbmCommand> posted_trace;
+  HbmDevice deferred(deferredConfig(WriteCompletion::kDeferred));
+  HbmDevice posted(deferredConfig(WriteCompletion::kPosted));
+  deferred.setCommandTrace(&deferred_trace);
+  posted.setCommandTrace(&posted_trace);
+  for (HbmDevice* device : {&deferred, &posted}) {
+    const HbmAccessResult read = device->access({addressOf(*device, 0, 0, 9), 32, false, 0});
+    const HbmAccessResult write = device->access({addressOf(*device, 1, 1, 9), 32, true, ns(1)});
+    const HbmAccessResult later_read =
+        device->access({addressOf(*device, 2, 2, 9), 32, false, ns(2)});
+    CHECK(!read.deferred);
+    CHECK(!later_read.deferred);
+    CHECK(write.deferred == (device == &deferred));
+    // Due once no read is pending: at the end of the later read's data.
+    const Picoseconds due = std::max(read.completion, later_read.completion);
+    CHECK(device->nextWriteDrainDue() == due);
+    std::vector<HbmCompletedWrite> completed;
+    device->drainWriteBuffersDueBy(due - 1);
+    device->takeCompletedWrites(completed);
+    CHECK(completed.empty());
+    CHECK(device->pseudoChannel(0).bufferedWrites() == 1);
+    device->drainWriteBuffersDueBy(due);
+    device->takeCompletedWrites(completed);
+    CHECK(device->nextWriteDrainDue() == HbmChannelController::kNoDrainDue);
+    if (device == &deferred) {
+      REQUIRE(completed.size() == 1);
+      CHECK(completed[0].write_id == write.write_id);
+      // Answered out of call order: after the read that came later.
+      CHECK(completed[0].completion > later_read.completion);
+      CHECK(completed[0].completion >= due + hbm2Config().t_wl + hbm2Config().burstTime());
+    } else {
+      CHECK(completed.empty());  // posted: answered when buffered
+    }
+  }
+  // The completion semantics do not change what the DRAM does.
+  REQUIRE(deferred_trace.size() == posted_trace.size());
+  for (std::size_t i = 0; i < deferred_trace.size(); ++i) {
+    CHECK(deferred_trace[i].time == posted_trace[i].time);
+    CHECK(deferred_trace[i].kind == posted_trace[i].kind);
+  }
+}
+
+TEST_CASE("The deferred write that fills the batch is answered in its call, the others after",
+          "[hbm][timing][buffer]") {
+  HbmDevice device(deferredConfig(WriteCompletion::kDeferred));
+  device.access({addressOf(device, 0, 0, 9), 32, false, 0});  // a read pending from here on
+  std::vector<std::uint64_t> ids;
+  for (std::uint32_t i = 0; i < 3; ++i) {
+    const HbmAccessResult write =
+        device.access({addressOf(device, 1, 1, 9, i), 32, true, ns(1) + i});
+    REQUIRE(write.deferred);
+    ids.push_back(write.write_id);
+  }
+  const HbmAccessResult filling = device.access({addressOf(device, 1, 1, 9, 3), 32, true, ns(2)});
+  CHECK(!filling.deferred);
+  std::vector<HbmCompletedWrite> completed;
+  device.takeCompletedWrites(completed);
+  REQUIRE(completed.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    CHECK(completed[i].write_id == ids[i]);
+    CHECK(completed[i].completion <= filling.completion);  // the batch in call order, one row
+  }
+  CHECK(device.counters().channels.write_bursts == 4);
+}
+
+TEST_CASE("Deferred write completion without a write buffer is a configuration error",
+          "[hbm][config]") {
+  HbmConfig config = hbm2Config();
+  config.write_completion = WriteCompletion::kDeferred;
+  const std::vector<std::string> errors = config.validate();
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].rfind("write_completion:", 0) == 0);
+}
