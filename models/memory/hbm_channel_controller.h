@@ -230,6 +230,10 @@ class HbmChannelController {
                                    spatialvp::Picoseconds arrival, HbmRequestStats& stats);
   // Hands the buffered writes to the scheduler as one batch that starts at `start`.
   void drainWriteBuffer(spatialvp::Picoseconds start);
+  void holdPlaces(const HbmBurst* bursts, std::size_t count, spatialvp::Picoseconds arrival,
+                  HbmRequestStats& stats);
+  Slot* freePlace(const HbmBurst& burst);  // the place of its bank that frees first, or none
+  bool placesForRead(const HbmBurst* bursts, std::size_t count);
   // Schedules one burst no earlier than `earliest`; returns its column command time and sets
   // `data_end`.
   inline spatialvp::Picoseconds schedule(const HbmBurst& burst, bool is_write,
@@ -277,7 +281,9 @@ class HbmChannelController {
   std::size_t free_head_ = 0;
   std::size_t free_tail_ = 0;
   // Per-bank request buffer (bank_queue_depth places per bank; empty when unlimited): a place
-  // is free from free_at (kHeld while a burst of the current call holds it).
+  // is free from free_at (kPlaceHeld while a burst of the current call or a buffered write
+  // holds it; it has no free time yet).
+  static constexpr spatialvp::Picoseconds kPlaceHeld = ~spatialvp::Picoseconds{0};
   std::size_t bank_queue_depth_ = 0;
   std::vector<Slot> bank_slots_;
   // Write buffer (write_batch > 0): posted writes (their bursts, in call order) not yet
@@ -292,6 +298,9 @@ class HbmChannelController {
   std::vector<HbmBurst> buffered_bursts_;
   std::vector<BufferedWrite> buffered_writes_;
   std::vector<DrainedWrite> drained_writes_;
+  // The bank place each buffered burst holds (bank_queue_depth > 0; kNoPlace: none).
+  static constexpr std::uint32_t kNoPlace = ~std::uint32_t{0};
+  std::vector<std::uint32_t> buffered_places_;
   spatialvp::Picoseconds latest_buffered_arrival_ = 0;
   spatialvp::Picoseconds last_read_end_ = 0;   // end of the latest read data committed
   spatialvp::Picoseconds last_drain_end_ = 0;  // end of the latest drained write data

@@ -24,10 +24,14 @@ Picoseconds HbmChannelController::access(const HbmBurst* bursts, std::size_t cou
     return accessNow(bursts, count, is_write, arrival, stats);
   if (!is_write) {
     drainWritesDueBy(arrival);
+    if (!buffered_writes_.empty() && !placesForRead(bursts, count))
+      drainWriteBuffer(arrival);  // a bank's places are all held by buffered writes
     const Picoseconds completion = accessNow(bursts, count, false, arrival, stats);
     last_read_end_ = std::max(last_read_end_, completion);
     return completion;
   }
+  if (bank_queue_depth_ > 0)
+    holdPlaces(bursts, count, arrival, stats);
   buffered_writes_.push_back({buffered_bursts_.size(), count, arrival, write_id});
   buffered_bursts_.insert(buffered_bursts_.end(), bursts, bursts + count);
   latest_buffered_arrival_ = std::max(latest_buffered_arrival_, arrival);
@@ -45,8 +49,69 @@ void HbmChannelController::drainWritesDueBy(Picoseconds now) {
     drainWriteBuffer(due);
 }
 
+// With per-bank places (bank_queue_depth > 0) a buffered write holds one of its bank's places
+// until its batch is drained, as a write waiting in a controller's request buffer does: a write
+// that finds none free waits for one (and is accepted then); a bank whose places are all held
+// by buffered writes has the buffer drained first.
+void HbmChannelController::holdPlaces(const HbmBurst* bursts, std::size_t count,
+                                      Picoseconds arrival, HbmRequestStats& stats) {
+  for (std::size_t i = 0; i < count; ++i) {
+    if (freePlace(bursts[i]) == nullptr)
+      drainWriteBuffer(arrival);
+  }
+  Picoseconds accepted = arrival;
+  for (std::size_t i = 0; i < count; ++i) {
+    Slot* const place = freePlace(bursts[i]);
+    if (place == nullptr) {  // more bursts of this write in one bank than it has places
+      buffered_places_.push_back(kNoPlace);
+      continue;
+    }
+    if (place->free_at > arrival && place->occupant_arrival <= arrival)
+      accepted = std::max(accepted, place->free_at);
+    place->free_at = kPlaceHeld;
+    buffered_places_.push_back(place->index);
+  }
+  if (accepted != arrival) {
+    ++stats.queue_full_stalls;
+    ++counters_.queue_full_stalls;
+    counters_.queue_stall_time += accepted - arrival;
+    stats.accepted = std::max(stats.accepted, accepted);
+  }
+}
+
+HbmChannelController::Slot* HbmChannelController::freePlace(const HbmBurst& burst) {
+  Slot* const first = bank_slots_.data() + bankIndex(burst) * bank_queue_depth_;
+  Slot* best = nullptr;
+  for (Slot* s = first; s != first + bank_queue_depth_; ++s) {
+    if (s->free_at != kPlaceHeld && (best == nullptr || s->free_at < best->free_at))
+      best = s;
+  }
+  return best;
+}
+
+bool HbmChannelController::placesForRead(const HbmBurst* bursts, std::size_t count) {
+  if (bank_queue_depth_ == 0)
+    return true;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (freePlace(bursts[i]) == nullptr)
+      return false;
+  }
+  return true;
+}
+
 void HbmChannelController::drainWriteBuffer(Picoseconds start) {
   HbmRequestStats ignored;  // the requests' statistics were taken when they were buffered
+  // The writes leave their places for the scheduler's queue (where they take one again).
+  if (!buffered_places_.empty()) {
+    for (const BufferedWrite& write : buffered_writes_) {
+      for (std::size_t i = write.first_burst; i < write.first_burst + write.count; ++i) {
+        const std::uint32_t place = buffered_places_[i];
+        if (place != kNoPlace)
+          bank_slots_[place] = {start, write.arrival, place};
+      }
+    }
+  }
+  buffered_places_.clear();
   for (const BufferedWrite& write : buffered_writes_) {
     const Picoseconds done = accessNow(buffered_bursts_.data() + write.first_burst, write.count,
                                        true, std::max(start, write.arrival), ignored);

@@ -614,3 +614,26 @@ TEST_CASE("Deferred write completion without a write buffer is a configuration e
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].rfind("write_completion:", 0) == 0);
 }
+
+TEST_CASE("A buffered write holds a place of its bank until its batch drains",
+          "[hbm][timing][buffer]") {
+  HbmConfig config = withoutRefresh(hbm2Config());
+  config.write_batch = 16;
+  config.bank_queue_depth = 2;
+  HbmDevice device(config);
+  device.access({addressOf(device, 0, 0, 9), 32, false, 0});  // a read pending from here on
+  device.access({addressOf(device, 1, 1, 9, 0), 32, true, ns(1)});
+  device.access({addressOf(device, 1, 1, 9, 1), 32, true, ns(2)});
+  device.access({addressOf(device, 2, 1, 9, 0), 32, true, ns(3)});  // another bank
+  CHECK(device.pseudoChannel(0).bufferedWrites() == 3);
+  // Bank (1, 1) has both places held by buffered writes: a third write there drains the
+  // buffer first (and is buffered itself), and so does a read of that bank.
+  device.access({addressOf(device, 1, 1, 9, 2), 32, true, ns(4)});
+  CHECK(device.pseudoChannel(0).bufferedWrites() == 1);
+  CHECK(device.pseudoChannel(0).counters().write_bursts == 3);
+  device.access({addressOf(device, 1, 1, 9, 3), 32, true, ns(5)});
+  CHECK(device.pseudoChannel(0).bufferedWrites() == 2);
+  device.access({addressOf(device, 1, 1, 9, 4), 32, false, ns(6)});
+  CHECK(device.pseudoChannel(0).bufferedWrites() == 0);
+  CHECK(device.pseudoChannel(0).counters().write_bursts == 5);
+}
