@@ -176,6 +176,7 @@ TrafficGenerator::Transaction& TrafficGenerator::freeTransaction() {
     t.payload.set_byte_enable_ptr(nullptr);
     t.payload.set_dmi_allowed(false);
     t.payload.set_extension(&t.acceptance);
+    transaction_of_[&t.payload] = &t;
     free_transactions_.push_back(&t);
   }
   Transaction* t = free_transactions_.back();
@@ -188,15 +189,11 @@ tlm::tlm_sync_enum TrafficGenerator::nb_transport_bw(tlm::tlm_generic_payload& p
                                                      sc_core::sc_time& delay) {
   if (phase != tlm::BEGIN_RESP)
     return tlm::TLM_ACCEPTED;  // END_REQ: the next issue does not wait for acceptance here
-  for (const std::unique_ptr<Transaction>& t : transactions_in_flight_) {
-    if (&t->payload == &payload) {
-      t->done = sc_core::sc_time_stamp() + delay;
-      finish(*t, t->done);
-      answered_.push_back(t.get());
-      answer_event_.notify(sc_core::SC_ZERO_TIME);
-      break;
-    }
-  }
+  Transaction* const t = transaction_of_.at(&payload);
+  t->done = sc_core::sc_time_stamp() + delay;
+  finish(*t, t->done);
+  answered_.push_back(t);
+  answer_event_.notify(sc_core::SC_ZERO_TIME);
   return tlm::TLM_COMPLETED;
 }
 
@@ -234,13 +231,15 @@ void TrafficGenerator::finish(Transaction& t, const sc_core::sc_time& done) {
   bytes_ += size_;
   const Picoseconds completion = picoseconds(done);
   latest_done_ = std::max(latest_done_, done);
-  const auto request = open_requests_.find(t.request);
-  request->second.done = std::max(request->second.done, completion);
-  if (--request->second.parts_left == 0) {
-    request_latency_ns_.record(static_cast<double>(request->second.done - request->second.issue) /
-                               1000.0);
+  RequestProgress& request = open_requests_[t.request - first_open_request_];
+  request.done = std::max(request.done, completion);
+  if (--request.parts_left == 0) {
+    request_latency_ns_.record(static_cast<double>(request.done - request.issue) / 1000.0);
     ++requests_;
-    open_requests_.erase(request);
+  }
+  while (!open_requests_.empty() && open_requests_.front().parts_left == 0) {
+    open_requests_.pop_front();
+    ++first_open_request_;
   }
 }
 
@@ -284,7 +283,7 @@ void TrafficGenerator::run() {
       is_read = read_fraction_ >= 1.0 ||
                 (read_fraction_ > 0.0 && (splitmix64(rng_state_) >> 11) < read_threshold);
       address = nextRequestAddress(requests_issued_);
-      open_requests_[requests_issued_] = {0, 0, std::min(per_request, transactions_ - i)};
+      open_requests_.push_back({0, 0, std::min(per_request, transactions_ - i)});
       ++requests_issued_;
     }
     Transaction& t = non_blocking_ ? freeTransaction() : blocking;
@@ -303,6 +302,8 @@ void TrafficGenerator::run() {
     }
     sc_core::sc_time delay = keeper.get_local_time();
     t.issued = keeper.get_current_time();
+    if (part == 0)
+      open_requests_.back().issue = picoseconds(t.issued);
     acceptance.valid = false;
     bool answered = true;
     {
@@ -330,8 +331,6 @@ void TrafficGenerator::run() {
         finish(t, done);  // reports the error
         return;
       }
-      if (part == 0)
-        open_requests_[t.request].issue = picoseconds(t.issued);
       finish(t, done);
       last_completion = std::max(last_completion, picoseconds(done));
       // A transaction's slot frees when it completes, plus the issue gap.
@@ -339,8 +338,6 @@ void TrafficGenerator::run() {
       if (non_blocking_)
         free_transactions_.push_back(&t);
     } else {
-      if (part == 0)
-        open_requests_[t.request].issue = picoseconds(t.issued);
       limitOf(is_read).hold();
     }
     last_issue = picoseconds(t.issued);

@@ -14,8 +14,9 @@
 // (BEGIN_RESP), out of call order; an unanswered transaction holds its slot until then.
 #include <tlm_utils/simple_initiator_socket.h>
 
-#include <map>
+#include <deque>
 #include <memory>
+#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -75,7 +76,9 @@ class TrafficGenerator : public Module {
     Picoseconds done = 0;
     std::uint64_t parts_left = 0;
   };
-  std::map<std::uint64_t, RequestProgress> open_requests_;
+  std::deque<RequestProgress> open_requests_;  // from request first_open_request_ on
+  std::uint64_t first_open_request_ = 0;
+  std::unordered_map<const tlm::tlm_generic_payload*, Transaction*> transaction_of_;
   std::uint64_t requests_issued_ = 0;
   std::unordered_set<std::uint64_t> written_;  // addresses written (data: pattern)
   std::uint64_t checked_reads_ = 0;
