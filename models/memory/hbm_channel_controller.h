@@ -103,12 +103,14 @@ class HbmChannelController {
   // Schedules the bursts of one request (in address order) that arrives at `arrival`; returns
   // the end of the last data burst. With a write buffer (write_batch > 0) a write is buffered
   // and reaches the DRAM with its batch; the return value is then its acknowledgement as a
-  // posted write (arrival + controller latency). A write with a `write_id` (not 0) is reported
-  // with the end of its data in drainedWrites() once its batch is scheduled (deferred
-  // completion: the device answers it then).
+  // posted write (arrival + controller latency).
   spatialvp::Picoseconds access(const HbmBurst* bursts, std::size_t count, bool is_write,
-                                spatialvp::Picoseconds arrival, HbmRequestStats& stats,
-                                std::uint64_t write_id = 0);
+                                spatialvp::Picoseconds arrival, HbmRequestStats& stats);
+  // The same for a write (write_batch > 0) whose answer is deferred: it is reported under
+  // `write_id` (not 0) with the end of its data in drainedWrites() once its batch is scheduled.
+  spatialvp::Picoseconds accessDeferredWrite(const HbmBurst* bursts, std::size_t count,
+                                             spatialvp::Picoseconds arrival, HbmRequestStats& stats,
+                                             std::uint64_t write_id);
 
   // write_batch > 0: hands buffered writes to the scheduler (their DRAM commands, counters and
   // energy); the device calls it before it reports. Returns the end of their data (0: none).
@@ -123,13 +125,13 @@ class HbmChannelController {
   }
   // Drains the buffer if it is due by `now` (writeDrainDue() <= now), starting at its due time.
   void drainWritesDueBy(spatialvp::Picoseconds now);
-  // (write_id, end of its data in this pseudo-channel) of the drained writes that had an id,
-  // in drain order; the device takes them after each call.
+  // Deferred writes report (write_id, end of their data in this pseudo-channel) to `sink` when
+  // their batch is scheduled, in drain order (the device's; must outlive the controller).
   struct DrainedWrite {
     std::uint64_t write_id;
     spatialvp::Picoseconds done;
   };
-  std::vector<DrainedWrite>& drainedWrites() { return drained_writes_; }
+  void setDrainedWriteSink(std::vector<DrainedWrite>* sink) { drained_sink_ = sink; }
 
   const HbmChannelCounters& counters() const { return counters_; }
   // Counters with the refreshes this pseudo-channel performs up to `end` also when it has no
@@ -297,7 +299,7 @@ class HbmChannelController {
   std::uint32_t write_batch_ = 0;
   std::vector<HbmBurst> buffered_bursts_;
   std::vector<BufferedWrite> buffered_writes_;
-  std::vector<DrainedWrite> drained_writes_;
+  std::vector<DrainedWrite>* drained_sink_ = nullptr;
   // The bank place each buffered burst holds (bank_queue_depth > 0; kNoPlace: none).
   static constexpr std::uint32_t kNoPlace = ~std::uint32_t{0};
   std::vector<std::uint32_t> buffered_places_;

@@ -99,7 +99,13 @@ class HbmDevice {
   std::vector<std::uint32_t> touched_;          // pseudo-channels of the current call, in order
   std::uint64_t burst_bytes_;
   // Deferred writes: pseudo-channels still holding each one's bursts, and its latest data end.
-  void collectDrainedWrites(HbmChannelController& channel);
+  // The bursts of `request` to their pseudo-channels (kDefer: a deferred write); returns how
+  // many pseudo-channels it touched.
+  template <bool kDefer>
+  std::uint32_t scheduleBursts(const MemoryRequest& request, HbmAccessResult& result,
+                               std::uint64_t write_id);
+  void accessDeferring(const MemoryRequest& request, HbmAccessResult& result);
+  void collectDrainedWrites();  // drained_writes_ -> completed_writes_
   struct PendingWrite {
     std::uint32_t channels_left = 0;
     spatialvp::Picoseconds completion = 0;
@@ -108,6 +114,7 @@ class HbmDevice {
   std::uint64_t next_write_id_ = 1;
   std::unordered_map<std::uint64_t, PendingWrite> pending_writes_;
   std::vector<HbmCompletedWrite> completed_writes_;
+  std::vector<HbmChannelController::DrainedWrite> drained_writes_;  // by every pseudo-channel
   std::uint64_t read_requests_ = 0;
   std::uint64_t write_requests_ = 0;
   std::uint64_t bytes_read_ = 0;

@@ -18,8 +18,7 @@ using spatialvp::Picoseconds;
 // either when buffered (posted: the return value) or when its data is written (a write with an
 // id: reported in drained_writes_). Reads of buffered data are not forwarded from the buffer.
 Picoseconds HbmChannelController::access(const HbmBurst* bursts, std::size_t count, bool is_write,
-                                         Picoseconds arrival, HbmRequestStats& stats,
-                                         std::uint64_t write_id) {
+                                         Picoseconds arrival, HbmRequestStats& stats) {
   if (write_batch_ == 0)
     return accessNow(bursts, count, is_write, arrival, stats);
   if (!is_write) {
@@ -30,6 +29,12 @@ Picoseconds HbmChannelController::access(const HbmBurst* bursts, std::size_t cou
     last_read_end_ = std::max(last_read_end_, completion);
     return completion;
   }
+  return accessDeferredWrite(bursts, count, arrival, stats, 0);
+}
+
+Picoseconds HbmChannelController::accessDeferredWrite(const HbmBurst* bursts, std::size_t count,
+                                                      Picoseconds arrival, HbmRequestStats& stats,
+                                                      std::uint64_t write_id) {
   if (bank_queue_depth_ > 0)
     holdPlaces(bursts, count, arrival, stats);
   buffered_writes_.push_back({buffered_bursts_.size(), count, arrival, write_id});
@@ -117,7 +122,7 @@ void HbmChannelController::drainWriteBuffer(Picoseconds start) {
                                        true, std::max(start, write.arrival), ignored);
     last_drain_end_ = std::max(last_drain_end_, done);
     if (write.write_id != 0)
-      drained_writes_.push_back({write.write_id, done});
+      drained_sink_->push_back({write.write_id, done});
   }
   buffered_writes_.clear();
   buffered_bursts_.clear();
