@@ -163,6 +163,9 @@ struct TrafficGenerator::Transaction {
   std::uint64_t flow = 0;
   std::uint64_t request = 0;
   bool is_read = true;
+  // A read of an address whose write was answered before the read issued (data: pattern):
+  // only then must it return that write's data.
+  bool check_data = false;
 };
 
 TrafficGenerator::Transaction& TrafficGenerator::freeTransaction() {
@@ -207,7 +210,9 @@ void TrafficGenerator::finish(Transaction& t, const sc_core::sc_time& done) {
     return;
   }
   const sc_core::sc_time latency = done - t.issued;
-  if (carry_data_ && t.is_read && written_.count(payload.get_address()) != 0) {
+  if (!t.is_read && carry_data_)
+    written_.insert(payload.get_address());
+  if (t.check_data) {
     ++checked_reads_;
     for (std::uint64_t b = 0; b < size_; ++b) {
       if (payload.get_data_ptr()[b] != patternByte(payload.get_address(), b)) {
@@ -295,10 +300,10 @@ void TrafficGenerator::run() {
     payload.set_command(is_read ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND);
     payload.set_address(address + part * size_);
     payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    t.check_data = carry_data_ && is_read && written_.count(payload.get_address()) != 0;
     if (carry_data_ && !is_read) {
       for (std::uint64_t b = 0; b < size_; ++b)
         t.data[b] = patternByte(payload.get_address(), b);
-      written_.insert(payload.get_address());
     }
     sc_core::sc_time delay = keeper.get_local_time();
     t.issued = keeper.get_current_time();

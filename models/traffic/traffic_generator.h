@@ -80,7 +80,7 @@ class TrafficGenerator : public Module {
   std::uint64_t first_open_request_ = 0;
   std::unordered_map<const tlm::tlm_generic_payload*, Transaction*> transaction_of_;
   std::uint64_t requests_issued_ = 0;
-  std::unordered_set<std::uint64_t> written_;  // addresses written (data: pattern)
+  std::unordered_set<std::uint64_t> written_;  // addresses whose write was answered
   std::uint64_t checked_reads_ = 0;
   std::uint64_t data_mismatches_ = 0;
   std::uint64_t reads_ = 0;

@@ -367,11 +367,16 @@ TEST_CASE("HBM TLM: deferred writes are answered later on the backward path, dat
   const RunReport report =
       test::runInline("modules:\n  deferred_gen: " + generator + "\n  deferred_hbm: " + device +
                       "deferred}}\n  posted_gen: " + generator + "\n  posted_hbm: " + device +
-                      "posted}}\nconnections:\n"
-                      "  - {from: deferred_gen.out, to: deferred_hbm.target}\n"
-                      "  - {from: posted_gen.out, to: posted_hbm.target}\n");
+                      "posted}}\n  routed_gen: " + generator + "\n  routed_hbm: " + device +
+                      "deferred}}\n  bus: {type: router, params: {inputs: 1, base_addresses: "
+                      "[0x0], sizes: [8 GiB], latency: 2 ns, bandwidth: 128 GB/s}}\n"
+                      "connections:\n"
+                      "  - {from: deferred_gen.out, to: deferred_hbm.target, check: true}\n"
+                      "  - {from: posted_gen.out, to: posted_hbm.target}\n"
+                      "  - {from: routed_gen.out, to: 'bus.in[0]', check: true}\n"
+                      "  - {from: 'bus.out[0]', to: routed_hbm.target, check: true}\n");
   REQUIRE(report.end == RunEnd::kCompleted);
-  for (const char* gen : {"deferred_gen", "posted_gen"}) {
+  for (const char* gen : {"deferred_gen", "posted_gen", "routed_gen"}) {
     INFO(gen);
     CHECK(test::statOf(report, gen, "reads") + test::statOf(report, gen, "writes") == 4000);
     CHECK(test::statOf(report, gen, "checked_reads") > 1000);
@@ -381,4 +386,5 @@ TEST_CASE("HBM TLM: deferred writes are answered later on the backward path, dat
         test::statOf(report, "deferred_gen", "writes"));
   CHECK(test::statOf(report, "deferred_gen", "mean_latency") >
         1.2 * test::statOf(report, "posted_gen", "mean_latency"));
+  CHECK(test::checkersPassed(report) == 3);  // nb_transport direct, and b_transport behind a router
 }
