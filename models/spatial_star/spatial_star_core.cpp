@@ -5,6 +5,7 @@
 
 #include "models/star/stage_job.h"
 #include "platform/sim/burst_transfer.h"
+#include "platform/sim/trace_flow.h"
 
 namespace spatialvp::models::spatial_star {
 
@@ -64,6 +65,9 @@ void SpatialStarCore::control(tlm::tlm_generic_payload& payload, sc_core::sc_tim
     return;
   }
   const Picoseconds arrival = nowPs() + static_cast<Picoseconds>(delay.value());
+  if (trace()) {
+    traceAccess(payload, false, payload.get_address(), payload.get_data_length(), arrival, arrival);
+  }
   switch (message->kind) {
     case CoreMessage::Kind::kAssign:
       assign(*message->assignment);
@@ -164,7 +168,18 @@ void SpatialStarCore::signal(std::uint64_t address, CoreMessage::Kind kind, std:
   payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   payload.set_extension(&message);
   sc_core::sc_time delay = sc_core::sc_time::from_value(std::max(at, now) - now);
-  control_out_->b_transport(payload, delay);
+  {
+    const TraceFlowScope flow(trace(), payload);
+    control_out_->b_transport(payload, delay);
+    if (trace()) {
+      TraceArgs args;
+      args.bytes = kControlBytes;
+      args.address = address;
+      traceTransfer("signals", flow.id(),
+                    kind == CoreMessage::Kind::kCredit ? "credit" : "doorbell", std::max(at, now),
+                    now + static_cast<Picoseconds>(delay.value()), args);
+    }
+  }
   payload.clear_extension(&message);
   ++control_words_sent_;
   totals_.control_bytes += kControlBytes;

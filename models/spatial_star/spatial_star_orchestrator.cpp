@@ -10,6 +10,7 @@
 #include "platform/core/config_error.h"
 #include "platform/core/param_choice.h"
 #include "platform/sim/burst_transfer.h"
+#include "platform/sim/trace_flow.h"
 
 namespace spatialvp::models::spatial_star {
 
@@ -264,7 +265,18 @@ void SpatialStarOrchestrator::send(std::size_t core, CoreMessage& message) {
   payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   payload.set_extension(&message);
   sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  control_->b_transport(payload, delay);
+  {
+    const TraceFlowScope flow(trace(), payload);
+    control_->b_transport(payload, delay);
+    if (trace()) {
+      const Picoseconds now = nowPs();
+      TraceArgs args;
+      args.bytes = kDescriptorBytes;
+      args.address = cores_[core].control;
+      traceTransfer("work", flow.id(), "work descriptor", now,
+                    now + static_cast<Picoseconds>(delay.value()), args);
+    }
+  }
   payload.clear_extension(&message);
   services().countTransactions(1);
   descriptor_bytes_ += kDescriptorBytes;
