@@ -329,11 +329,12 @@ TEST_CASE("Spatial-STAR: one core reproduces the single-core STAR controller", "
             " --set dataflow=head_parallel --set tile_group=1 --set sample_rounds=0" + extra);
     INFO("'" << extra << "': controller " << controller << " s, orchestrator " << orchestrator
              << " s");
-    // Within 5%: both use the same tile-pipeline scheduler (models/star/tile_pipeline.h), but
-    // the orchestrator fetches an item's K/V at once into kv_buffers buffers and reaches the HBM
-    // through the 1 x 1 mesh's edge port in 256 KiB requests; the controller fetches per stage
-    // with one buffer, directly in 1 MiB requests (models/spatial_star/README.md).
-    CHECK(std::abs(orchestrator - controller) / controller <= 0.05);
+    // Within 1% (measured 0.002%, 0.27% and 0.004%): both use the same tile-pipeline scheduler
+    // (models/star/tile_pipeline.h); what remains is that the Spatial-STAR core fetches an
+    // item's K/V at once into kv_buffers buffers and reaches the HBM through the 1 x 1 mesh's
+    // edge port in 256 KiB requests, the controller fetches per stage with one buffer, directly
+    // in 1 MiB requests (models/spatial_star/README.md).
+    CHECK(std::abs(orchestrator - controller) / controller <= 0.01);
   }
 }
 
