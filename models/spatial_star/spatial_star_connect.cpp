@@ -40,6 +40,7 @@ void SpatialStarOrchestrator::connected(const PlatformView& view) {
   // Each core: the module behind its control window, and the data mesh its `mesh` port enters
   // at its own node.
   const MeshTopologySource* mesh = nullptr;
+  std::vector<std::size_t> core_buffers(cores_.size(), 0);
   for (std::size_t core = 0; core < cores_.size(); ++core) {
     const MeshPoint here{static_cast<std::uint32_t>(core % width),
                          static_cast<std::uint32_t>(core / width), false};
@@ -65,12 +66,34 @@ void SpatialStarOrchestrator::connected(const PlatformView& view) {
     if (mesh != nullptr && data_mesh != mesh)
       params().fail("control", "every core's `mesh` port must enter the same data mesh");
     mesh = data_mesh;
+    // The ring's flow control counts the successor's buffers; a ring member needs one to
+    // receive into while it computes on another.
+    const auto* facts = dynamic_cast<const SpatialStarCoreFacts*>(controller->module);
+    if (!facts) {
+      params().fail("control", who + " behind core " + std::to_string(core) +
+                                   "'s control window is not a Spatial-STAR core controller "
+                                   "(it must implement SpatialStarCoreFacts, as "
+                                   "spatial_star_core does)");
+    }
+    const CoreGroup& group = plan_.groups[plan_.cores[core].group];
+    if (group.circulate && group.cores.size() > 1 && facts->kvBuffers() < 2)
+      facts->failKvBuffers("a ring member needs at least 2 buffers (receive + compute)");
+    core_buffers[core] = facts->kvBuffers();
     if (data->index >= mesh->inputAttachments().size() ||
         !sameAttachment(mesh->inputAttachments()[data->index], here, width)) {
       params().fail("control", who + " is core " + std::to_string(core) + " at node " +
                                    std::to_string(core) + ", but its mesh port is bound to in[" +
                                    std::to_string(data->index) + "], not at that node (" +
                                    mesh->whereWritten("in_nodes") + ")");
+    }
+  }
+  for (std::size_t core = 0; core < cores_.size(); ++core) {
+    CoreAssignment& assignment = cores_[core].assignment;
+    if (assignment.forwards) {
+      const CoreGroup& group = plan_.groups[plan_.cores[core].group];
+      const std::size_t position = plan_.cores[core].position;
+      assignment.successor_kv_buffers =
+          core_buffers[group.cores[(position + 1) % group.cores.size()]];
     }
   }
   if (mesh->meshConfig().width != width || mesh->meshConfig().height != height) {

@@ -24,6 +24,8 @@ Picoseconds nowPs() {
 
 SpatialStarCore::SpatialStarCore(sc_core::sc_module_name name, const ModuleContext& context)
     : Module(name, context),
+      stage_buffers_(static_cast<std::size_t>(params().integer("stage_buffers"))),
+      kv_buffers_(static_cast<std::size_t>(params().integer("kv_buffers"))),
       hbm_what_(instanceName() + ": HBM access"),
       ring_what_(instanceName() + ": ring forward"),
       job_sender_(instanceName()) {
@@ -105,10 +107,11 @@ void SpatialStarCore::control(tlm::tlm_generic_payload& payload, sc_core::sc_tim
 
 void SpatialStarCore::assign(const CoreAssignment& assignment) {
   assignment_ = assignment;
-  pipeline_ = std::make_unique<TilePipeline>(assignment.stage_buffers);
-  kv_ = std::make_unique<ItemBuffers>(assignment.kv_buffers);
-  successor_credits_ =
-      assignment.forwards ? std::make_unique<ItemBuffers>(assignment.kv_buffers) : nullptr;
+  pipeline_ = std::make_unique<TilePipeline>(stage_buffers_);
+  kv_ = std::make_unique<ItemBuffers>(kv_buffers_);
+  successor_credits_ = assignment.forwards
+                           ? std::make_unique<ItemBuffers>(assignment.successor_kv_buffers)
+                           : nullptr;
   totals_ = CoreTotals{};
   totals_.stack_read_bytes.assign(assignment.stacks, 0);
   buffer_.assign(std::max(assignment.hbm_burst, assignment.ring_burst), 0);
@@ -272,8 +275,8 @@ void SpatialStarCore::processItem(const CoreItemWork& work, CoreMessage& answer)
       // Forward the item to the successor (its item index + 1) once it is here and the
       // successor's credit says the buffer for it is free; then ring its doorbell.
       const std::size_t successor_item = work.index + 1;
-      if (successor_item >= assignment_.kv_buffers &&
-          successor_item - assignment_.kv_buffers >= successor_credits_->released()) {
+      const std::size_t buffers = assignment_.successor_kv_buffers;
+      if (successor_item >= buffers && successor_item - buffers >= successor_credits_->released()) {
         SC_REPORT_ERROR("spatialvp/spatial_star",
                         (instanceName() + ": no credit yet for the successor's buffer of item " +
                          std::to_string(successor_item))
@@ -350,6 +353,12 @@ void SpatialStarCore::reportStats(ModuleStats& stats) const {
 void registerSpatialStarCore(ModuleRegistry& registry) {
   ModuleTypeInfo info;
   info.name = "spatial_star_core";
+  info.params.integer("kv_buffers", "K/V tile buffers (prefetch / ring receive depth) [INF]")
+      .byDefault("4")
+      .atLeast(1);
+  info.params.integer("stage_buffers", "Items of buffering between consecutive stages")
+      .byDefault("2")
+      .atLeast(1);
   info.description =
       "One Spatial-STAR core's controller: its tile pipeline and K/V buffers, its four STAR "
       "units, its HBM and ring traffic through the mesh; work, doorbells and credits arrive "

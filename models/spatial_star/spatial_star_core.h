@@ -27,9 +27,14 @@ namespace spatialvp::models::spatial_star {
 // The core's unit ports, in stage order (also the orchestrator's stats prefixes).
 inline constexpr const char* kUnitPorts[] = {"dlzs", "sads", "kv", "sufa"};
 
-class SpatialStarCore : public Module {
+class SpatialStarCore : public Module, public SpatialStarCoreFacts {
  public:
   SpatialStarCore(sc_core::sc_module_name name, const ModuleContext& context);
+
+  std::size_t kvBuffers() const override { return kv_buffers_; }
+  [[noreturn]] void failKvBuffers(const std::string& message) const override {
+    params().fail("kv_buffers", message);
+  }
 
   InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
@@ -59,6 +64,8 @@ class SpatialStarCore : public Module {
   Initiator control_out_{"control_out"};
   tlm_utils::simple_target_socket<SpatialStarCore> control_{"control"};
 
+  std::size_t stage_buffers_;
+  std::size_t kv_buffers_;
   CoreAssignment assignment_;
   std::unique_ptr<spatialvp::models::star::TilePipeline> pipeline_;
   std::unique_ptr<spatialvp::models::star::ItemBuffers> kv_;

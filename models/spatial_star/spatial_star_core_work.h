@@ -4,7 +4,7 @@
 // descriptors and the cores' ring flow control. Every message is a TLM write carrying a
 // CoreMessage extension; the payload bytes (`kDescriptorBytes`, `kControlBytes`) are what the
 // mesh carries and counts.
-//   kAssign  orchestrator -> core, once: buffering, burst sizes, the ring neighbours' windows.
+//   kAssign  orchestrator -> core, once: burst sizes, the ring neighbours' windows and buffers.
 //   kItem    orchestrator -> core, per item in lockstep order: what the item is, where its data
 //            comes from (an HBM range or the ring predecessor), whether it is forwarded; the
 //            core schedules it on its pipeline and answers in the same transaction (frontier,
@@ -46,9 +46,17 @@ struct HbmRange {
   std::uint64_t bytes = 0;   // 0: no transfer
 };
 
+// What a core's controller tells the orchestrator at elaboration (read through the PlatformView):
+// its buffering, which the ring's flow control depends on.
+class SpatialStarCoreFacts {
+ public:
+  virtual ~SpatialStarCoreFacts() = default;
+  virtual std::size_t kvBuffers() const = 0;
+  // "c3_ctrl.kv_buffers (spatial_star.yaml:40:12)", for error messages; fails located there.
+  [[noreturn]] virtual void failKvBuffers(const std::string& message) const = 0;
+};
+
 struct CoreAssignment {
-  std::size_t stage_buffers = 2;
-  std::size_t kv_buffers = 4;
   std::uint64_t hbm_burst = 0;
   std::uint64_t ring_burst = 0;
   bool overlap = true;  // false: an item's fetch waits for the previous item's compute
@@ -56,6 +64,7 @@ struct CoreAssignment {
   // Ring neighbours (only when the core forwards / receives): the successor's SRAM receive
   // window and control address, the predecessor's control address (for credits).
   bool forwards = false;
+  std::size_t successor_kv_buffers = 0;  // the credits count the successor's buffers
   std::uint64_t successor_window = 0;
   std::uint64_t successor_window_size = 0;
   std::uint64_t successor_control = 0;

@@ -37,8 +37,6 @@ Picoseconds nowPs() {
 SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
                                                  const ModuleContext& context)
     : Module(name, context),
-      stage_buffers_(toSize(params().integer("stage_buffers"))),
-      kv_buffers_(toSize(params().integer("kv_buffers"))),
       sample_rounds_(toSize(params().integer("sample_rounds"))),
       hbm_size_(toBytes(params().quantity("hbm_size"))),
       hbm_burst_(toBytes(params().quantity("hbm_burst"))),
@@ -88,10 +86,6 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
     params().fail("ring_burst", "must not exceed sram_window");
   if (sram_window_ > sram_stride_)
     params().fail("sram_window", "must not exceed sram_stride");
-  const bool circulates =
-      config_.dataflow == Dataflow::kRing || config_.dataflow == Dataflow::kHybrid;
-  if (circulates && kv_buffers_ < 2)
-    params().fail("kv_buffers", "a ring needs at least 2 buffers per core (receive + compute)");
 
   if (control_stride_ < kDescriptorBytes)
     params().fail("control_stride", "a control window holds at least one work descriptor (" +
@@ -173,8 +167,6 @@ void SpatialStarOrchestrator::plan(std::uint32_t width, std::uint32_t height) {
     const std::size_t members = group.cores.size();
     for (std::size_t position = 0; position < members; ++position) {
       CoreAssignment& assignment = cores_[group.cores[position]].assignment;
-      assignment.stage_buffers = stage_buffers_;
-      assignment.kv_buffers = kv_buffers_;
       assignment.hbm_burst = hbm_burst_;
       assignment.ring_burst = ring_burst_;
       assignment.overlap = overlap_;

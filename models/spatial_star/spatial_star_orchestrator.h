@@ -97,8 +97,6 @@ class SpatialStarOrchestrator : public Module {
   std::unique_ptr<BlockTemplates> templates_;
   bool overlap_ = true;
   bool nearest_ = false;
-  std::size_t stage_buffers_;
-  std::size_t kv_buffers_;
   std::size_t sample_rounds_;
   std::vector<std::uint64_t> hbm_bases_;
   std::uint64_t hbm_size_;

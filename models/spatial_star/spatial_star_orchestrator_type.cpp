@@ -69,12 +69,6 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
                 "selects (1 - (1 - u)^M of them [INF]); full_kv = K and V tiles; plan = the "
                 "bytes the single-core plan fetches (X tile with the projections)")
       .byDefault("union");
-  p.integer("kv_buffers", "K/V tile buffers per core (prefetch / ring receive depth) [INF]")
-      .byDefault("4")
-      .atLeast(1);
-  p.integer("stage_buffers", "Items of buffering between consecutive stages of a core")
-      .byDefault("2")
-      .atLeast(1);
   p.enumeration("baseline_partition", {"sequence", "heads"},
                 "baseline: split query blocks over all cores (each fetches all keys) or heads")
       .byDefault("sequence");

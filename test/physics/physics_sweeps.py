@@ -222,8 +222,8 @@ SWEEPS = [
           [16, 32, 64, 128, 256, 512],
           lambda v: {"noc.link.bandwidth": f"{v} GB/s", "orch.dataflow": "hybrid"},
           [faster("latency [s]", headline("orch.latency"), 1.5)], SPATIAL_BASE, "GB/s"),
-    Sweep("spatial_star/kv_buffers", SPATIAL, "orch.kv_buffers (ring, 32 GB/s links)", [2, 3, 4, 8],
-          lambda v: {"orch.kv_buffers": v, "noc.link.bandwidth": "32 GB/s"},
+    Sweep("spatial_star/kv_buffers", SPATIAL, "kv_buffers of every core (ring, 32 GB/s links)",
+          [2, 3, 4, 8], lambda v: {"kv_buffers": v, "noc.link.bandwidth": "32 GB/s"},
           [faster("latency [s]", headline("orch.latency"))], SPATIAL_BASE,
           expected_failure={"latency [s]": (
               "4 buffers are 0.3% slower than 3 (721.9 -> 724.0 us; monotone at 128 GB/s): with "

@@ -16,6 +16,7 @@
 #include "models/spatial_star/spatial_plan.h"
 #include "platform/core/config_error.h"
 #include "platform/core/config_loader.h"
+#include "platform/elab/document_loader.h"
 #include "platform/elab/embedded_configs.h"
 #include "platform/sim/simulation.h"
 #include "workloads/star/tiling_planner.h"
@@ -370,6 +371,24 @@ TEST_CASE("Spatial-STAR: a core attached at another node of the data mesh is a l
                Contains("'modules.orch.params.control'") &&
                    Contains("c0_ctrl is core 0 at node 0, but its mesh port is bound to in[0]") &&
                    Contains("modules.noc.params.in_nodes ("));
+  }
+}
+
+// Buffering is the core's: a ring member with one K/V buffer could not receive while it computes;
+// the orchestrator reads each core's kv_buffers once bound and the error names that core.
+TEST_CASE("Spatial-STAR: a ring core with one K/V buffer is an error at the core",
+          "[spatial_star]") {
+  // c5_ctrl exists only once the group `c` is expanded, so the override goes in after it.
+  const auto document = loadPlatformDocument(
+      SPATIALVP_SOURCE_DIR "/platform/configs/spatial_star.yaml", {"c5_ctrl.kv_buffers=1"});
+  try {
+    Simulation simulation(document.root, document.source);
+    simulation.elaborate(false, std::nullopt);
+    FAIL("expected a configuration error");
+  } catch (const ConfigError& error) {
+    CHECK_THAT(std::string(error.what()),
+               Contains("--set c5_ctrl.kv_buffers=1: 'modules.c5_ctrl.params.kv_buffers'") &&
+                   Contains("a ring member needs at least 2 buffers"));
   }
 }
 
