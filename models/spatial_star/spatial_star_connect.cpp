@@ -1,12 +1,12 @@
-// The Spatial-STAR orchestrator against the mesh it is bound to. The mesh owns the grid, where
-// each port attaches and which address range each output serves; the orchestrator names HBM
-// stacks by attachment point and reaches them (and the cores' SRAM windows) by address. Both
-// views must agree, or DMA would silently cross the mesh to a different node than the plan
-// assumes; a disagreement is a located configuration error.
+// The Spatial-STAR orchestrator against the mesh it is bound to. The mesh owns the grid (one
+// core per node: the orchestrator plans on it), where each port attaches and which address
+// range each output serves; the orchestrator names HBM stacks by attachment point and reaches
+// them (and the cores' SRAM and control windows) by address. Both views must agree, or DMA would
+// silently cross the mesh to a different node than the plan assumes; a disagreement is a
+// located configuration error.
 #include "interconnect/tlm/mesh_topology_source.h"
+#include "models/spatial_star/spatial_star_core_work.h"
 #include "models/spatial_star/spatial_star_orchestrator.h"
-
-#include <sstream>
 
 namespace spatialvp::models::spatial_star {
 
@@ -14,12 +14,6 @@ namespace {
 
 using interconnect::Endpoint;
 using interconnect::Port;
-
-std::string hex(std::uint64_t value) {
-  std::ostringstream out;
-  out << "0x" << std::hex << value;
-  return out.str();
-}
 
 bool sameAttachment(const Endpoint& endpoint, const MeshPoint& point, std::uint32_t width) {
   return endpoint.router == point.y * width + point.x &&
@@ -29,27 +23,92 @@ bool sameAttachment(const Endpoint& endpoint, const MeshPoint& point, std::uint3
 }  // namespace
 
 void SpatialStarOrchestrator::connected(const PlatformView& view) {
-  const auto peer = view.targetOf(*this, "mesh", 0);
-  const auto* mesh =
-      peer ? dynamic_cast<const interconnect::MeshTopologySource*>(peer->module) : nullptr;
-  if (!mesh) {
-    params().fail("mesh_width",
-                  "mesh[] must be bound to the in[] ports of a `mesh` module, "
-                  "which owns the core grid and the address map");
+  using interconnect::MeshTopologySource;
+  const auto network_port = view.targetOf(*this, "control", 0);
+  const auto* network =
+      network_port ? dynamic_cast<const MeshTopologySource*>(network_port->module) : nullptr;
+  if (!network) {
+    params().fail("control",
+                  "control must be bound to an in[] port of a `mesh` module (the control "
+                  "network), which owns the core grid");
   }
-  const std::uint32_t width = mesh->meshConfig().width;
-  if (width != config_.mesh_width || mesh->meshConfig().height != config_.mesh_height) {
-    params().fail("mesh_width", "the plan assumes a " + std::to_string(config_.mesh_width) + " x " +
-                                    std::to_string(config_.mesh_height) +
-                                    " mesh, but mesh[] is bound to a " + std::to_string(width) +
-                                    " x " + std::to_string(mesh->meshConfig().height) + " mesh (" +
-                                    mesh->whereWritten("width") + ")");
+  // The grid is the meshes': one STAR core per node.
+  const std::uint32_t width = network->meshConfig().width;
+  const std::uint32_t height = network->meshConfig().height;
+  plan(width, height);
+
+  // Each core: the module behind its control window, and the data mesh its `mesh` port enters
+  // at its own node.
+  const MeshTopologySource* mesh = nullptr;
+  std::vector<std::size_t> core_buffers(cores_.size(), 0);
+  for (std::size_t core = 0; core < cores_.size(); ++core) {
+    const MeshPoint here{static_cast<std::uint32_t>(core % width),
+                         static_cast<std::uint32_t>(core / width), false};
+    const std::uint64_t control = cores_[core].control;
+    const auto out = network->outputFor(control);
+    if (!out || !sameAttachment(network->outputAttachments()[*out], here, width) ||
+        network->outputFor(control + kDescriptorBytes - 1) != out) {
+      params().fail("control_base",
+                    "core " + std::to_string(core) + "'s control window at " + hexAddress(control) +
+                        " must lie in one output of the control network at node " +
+                        std::to_string(core) + " (" + network->whereWritten("out_nodes") + ", " +
+                        network->whereWritten("out_base_addresses") + ")");
+    }
+    const auto controller = view.targetOf(*network_port->module, "out", *out);
+    const auto data = controller ? view.targetOf(*controller->module, "mesh", 0) : std::nullopt;
+    const auto* data_mesh = data ? dynamic_cast<const MeshTopologySource*>(data->module) : nullptr;
+    const std::string who = controller ? controller->module->instanceName() : "core";
+    if (!data_mesh) {
+      params().fail("control", who + " (core " + std::to_string(core) +
+                                   ") must have its `mesh` port bound to an in[] port of the "
+                                   "data mesh");
+    }
+    if (mesh != nullptr && data_mesh != mesh)
+      params().fail("control", "every core's `mesh` port must enter the same data mesh");
+    mesh = data_mesh;
+    // The ring's flow control counts the successor's buffers; a ring member needs one to
+    // receive into while it computes on another.
+    const auto* facts = dynamic_cast<const SpatialStarCoreFacts*>(controller->module);
+    if (!facts) {
+      params().fail("control", who + " behind core " + std::to_string(core) +
+                                   "'s control window is not a Spatial-STAR core controller "
+                                   "(it must implement SpatialStarCoreFacts, as "
+                                   "spatial_star_core does)");
+    }
+    const CoreGroup& group = plan_.groups[plan_.cores[core].group];
+    if (group.circulate && group.cores.size() > 1 && facts->kvBuffers() < 2)
+      facts->failKvBuffers("a ring member needs at least 2 buffers (receive + compute)");
+    core_buffers[core] = facts->kvBuffers();
+    if (data->index >= mesh->inputAttachments().size() ||
+        !sameAttachment(mesh->inputAttachments()[data->index], here, width)) {
+      params().fail("control", who + " is core " + std::to_string(core) + " at node " +
+                                   std::to_string(core) + ", but its mesh port is bound to in[" +
+                                   std::to_string(data->index) + "], not at that node (" +
+                                   mesh->whereWritten("in_nodes") + ")");
+    }
+  }
+  for (std::size_t core = 0; core < cores_.size(); ++core) {
+    CoreAssignment& assignment = cores_[core].assignment;
+    if (assignment.forwards) {
+      const CoreGroup& group = plan_.groups[plan_.cores[core].group];
+      const std::size_t position = plan_.cores[core].position;
+      assignment.successor_kv_buffers =
+          core_buffers[group.cores[(position + 1) % group.cores.size()]];
+    }
+  }
+  if (mesh->meshConfig().width != width || mesh->meshConfig().height != height) {
+    params().fail("control", "the control network is " + std::to_string(width) + " x " +
+                                 std::to_string(height) + " (" + network->whereWritten("width") +
+                                 "), the data mesh " + std::to_string(mesh->meshConfig().width) +
+                                 " x " + std::to_string(mesh->meshConfig().height) + " (" +
+                                 mesh->whereWritten("width") + "): one core per node of both");
   }
   if (!mesh->faults().empty()) {  // the ring and head plans assume every core and link
-    params().fail("mesh_width",
-                  "the Spatial-STAR plans do not route around faults, but the mesh bound to "
-                  "mesh[] has some (its faults.* parameters)");
+    params().fail("dataflow",
+                  "the Spatial-STAR plans do not route around faults, but the data mesh has "
+                  "some (its faults.* parameters)");
   }
+
   // Where an address lands, as "out[j] at N1", for messages.
   auto landing = [&](std::uint64_t address) -> std::string {
     const auto out = mesh->outputFor(address);
@@ -63,23 +122,15 @@ void SpatialStarOrchestrator::connected(const PlatformView& view) {
     return first && size > 0 && mesh->outputFor(base + size - 1) == first;
   };
 
-  for (std::size_t core = 0; core < mesh_.size(); ++core) {
+  for (std::size_t core = 0; core < cores_.size(); ++core) {
     const MeshPoint here{static_cast<std::uint32_t>(core % width),
                          static_cast<std::uint32_t>(core / width), false};
-    const auto in = view.targetOf(*this, "mesh", core);
-    if (!in || in->module != peer->module || in->index >= mesh->inputAttachments().size() ||
-        !sameAttachment(mesh->inputAttachments()[in->index], here, width)) {
-      params().fail("cores", "core " + std::to_string(core) + " sits at node " +
-                                 std::to_string(core) + ", but mesh[" + std::to_string(core) +
-                                 "] is not bound to a mesh input at that node (" +
-                                 mesh->whereWritten("in_nodes") + ")");
-    }
     const std::uint64_t window = sram_base_ + core * sram_stride_;
     const auto out = mesh->outputFor(window);
     if (!out || !sameAttachment(mesh->outputAttachments()[*out], here, width) ||
         !coversWindow(window, sram_window_)) {
-      params().fail("sram_base", "core " + std::to_string(core) + "'s SRAM window [" + hex(window) +
-                                     ", +" + std::to_string(sram_window_) +
+      params().fail("sram_base", "core " + std::to_string(core) + "'s SRAM window [" +
+                                     hexAddress(window) + ", +" + std::to_string(sram_window_) +
                                      " B) must lie in one mesh output at node " +
                                      std::to_string(core) + "; it starts in " + landing(window) +
                                      " (" + mesh->whereWritten("out_base_addresses") + ")");
@@ -92,8 +143,8 @@ void SpatialStarOrchestrator::connected(const PlatformView& view) {
     if (!out || !sameAttachment(mesh->outputAttachments()[*out], hbm_points_[stack], width) ||
         !coversWindow(base, hbm_size_)) {
       params().fail("hbm_nodes", "HBM stack " + std::to_string(stack) + " is placed at " +
-                                     names[stack] + " and addressed from " + hex(base) + " (" +
-                                     std::to_string(hbm_size_) +
+                                     names[stack] + " and addressed from " + hexAddress(base) +
+                                     " (" + std::to_string(hbm_size_) +
                                      " B), but the mesh routes that address to " + landing(base) +
                                      " (" + mesh->whereWritten("out_nodes") + ", " +
                                      mesh->whereWritten("out_base_addresses") + ")");

@@ -10,6 +10,7 @@
 #include "platform/core/config_error.h"
 #include "platform/core/param_choice.h"
 #include "platform/sim/burst_transfer.h"
+#include "platform/sim/trace_flow.h"
 
 namespace spatialvp::models::spatial_star {
 
@@ -36,14 +37,14 @@ Picoseconds nowPs() {
 SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
                                                  const ModuleContext& context)
     : Module(name, context),
-      stage_buffers_(toSize(params().integer("stage_buffers"))),
-      kv_buffers_(toSize(params().integer("kv_buffers"))),
       sample_rounds_(toSize(params().integer("sample_rounds"))),
       hbm_size_(toBytes(params().quantity("hbm_size"))),
       hbm_burst_(toBytes(params().quantity("hbm_burst"))),
       sram_base_(static_cast<std::uint64_t>(params().integer("sram_base"))),
       sram_stride_(toBytes(params().quantity("sram_stride"))),
       sram_window_(toBytes(params().quantity("sram_window"))),
+      control_base_(static_cast<std::uint64_t>(params().integer("control_base"))),
+      control_stride_(toBytes(params().quantity("control_stride"))),
       ring_burst_(toBytes(params().quantity("ring_burst"))) {
   config_.layer = tilingInputFrom(params());
   auto& in = config_.layer;
@@ -52,16 +53,6 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
   if (in.tile_length > in.seq_len)
     params().fail("tile_length", "longer than the sequence (" + std::to_string(in.seq_len) + ")");
 
-  config_.mesh_width = static_cast<std::uint32_t>(params().integer("mesh_width"));
-  config_.mesh_height = static_cast<std::uint32_t>(params().integer("mesh_height"));
-  const std::size_t cores = toSize(params().integer("cores"));
-  if (cores != config_.cores()) {
-    params().fail("cores", std::to_string(cores) + " cores do not fill the " +
-                               std::to_string(config_.mesh_width) + " x " +
-                               std::to_string(config_.mesh_height) +
-                               " mesh (one STAR core per node: expected " +
-                               std::to_string(config_.cores()) + ")");
-  }
   config_.dataflow = paramChoice<Dataflow>(params(), "dataflow",
                                            {{"head_parallel", Dataflow::kHeadParallel},
                                             {"ring", Dataflow::kRing},
@@ -80,15 +71,52 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
   overlap_ = config_.dataflow != Dataflow::kBaseline || params().boolean("baseline_overlap");
   nearest_ = paramChoice<bool>(params(), "hbm_mapping", {{"nearest", true}, {"interleave", false}});
 
-  // HBM stacks: where they sit (validated against the mesh, element by element) and their
-  // address ranges as the mesh maps them.
-  const auto& nodes = params().strings("hbm_nodes");
-  if (nodes.empty())
+  for (std::int64_t base : params().integers("hbm_bases"))
+    hbm_bases_.push_back(static_cast<std::uint64_t>(base));
+  if (params().strings("hbm_nodes").empty())
     params().fail("hbm_nodes", "at least one HBM stack is needed");
+  if (hbm_bases_.size() != params().strings("hbm_nodes").size()) {
+    params().fail("hbm_bases", "needs one base address per hbm_nodes entry (" +
+                                   std::to_string(params().strings("hbm_nodes").size()) +
+                                   "), got " + std::to_string(hbm_bases_.size()));
+  }
+  if (hbm_burst_ > hbm_size_)
+    params().fail("hbm_burst", "must not exceed hbm_size");
+  if (ring_burst_ > sram_window_)
+    params().fail("ring_burst", "must not exceed sram_window");
+  if (sram_window_ > sram_stride_)
+    params().fail("sram_window", "must not exceed sram_stride");
+
+  if (control_stride_ < kDescriptorBytes)
+    params().fail("control_stride", "a control window holds at least one work descriptor (" +
+                                        std::to_string(kDescriptorBytes) + " B)");
+  descriptor_.assign(kDescriptorBytes, 0);
+  becomeActive();
+  SC_HAS_PROCESS(SpatialStarOrchestrator);
+  SC_THREAD(run);
+}
+
+InitiatorSocket* SpatialStarOrchestrator::initiatorSocket(const std::string& port,
+                                                          std::size_t index) {
+  return port == "control" && index == 0 ? &control_ : nullptr;
+}
+
+std::size_t SpatialStarOrchestrator::portWidth(const std::string& port) const {
+  return port == "control" ? 1 : 0;
+}
+
+void SpatialStarOrchestrator::plan(std::uint32_t width, std::uint32_t height) {
+  config_.mesh_width = width;
+  config_.mesh_height = height;
+  const std::size_t cores = config_.cores();
+  auto& in = config_.layer;
+  // HBM stacks: where they sit on this mesh, element by element.
+  const auto& nodes = params().strings("hbm_nodes");
   const ConfigNode& written = params().value("hbm_nodes").written;
+  hbm_points_.clear();
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     std::string problem;
-    const auto point = parseMeshPoint(nodes[i], config_.mesh_width, config_.mesh_height, problem);
+    const auto point = parseMeshPoint(nodes[i], width, height, problem);
     if (!point) {
       if (!written.isSequence() || i >= written.items().size())
         params().fail("hbm_nodes", problem);
@@ -97,24 +125,6 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
     }
     hbm_points_.push_back(*point);
   }
-  for (std::int64_t base : params().integers("hbm_bases"))
-    hbm_bases_.push_back(static_cast<std::uint64_t>(base));
-  if (hbm_bases_.size() != hbm_points_.size()) {
-    params().fail("hbm_bases", "needs one base address per hbm_nodes entry (" +
-                                   std::to_string(hbm_points_.size()) + "), got " +
-                                   std::to_string(hbm_bases_.size()));
-  }
-  if (hbm_burst_ > hbm_size_)
-    params().fail("hbm_burst", "must not exceed hbm_size");
-  if (ring_burst_ > sram_window_)
-    params().fail("ring_burst", "must not exceed sram_window");
-  if (sram_window_ > sram_stride_)
-    params().fail("sram_window", "must not exceed sram_stride");
-  const bool circulates =
-      config_.dataflow == Dataflow::kRing || config_.dataflow == Dataflow::kHybrid;
-  if (circulates && kv_buffers_ < 2)
-    params().fail("kv_buffers", "a ring needs at least 2 buffers per core (receive + compute)");
-
   try {
     plan_ = planSpatial(config_);
     // A ring needs at least one item per member and wave: cap G at the tiles per member.
@@ -136,12 +146,10 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
                   colon == std::string::npos ? text : text.substr(colon + 2));
   }
 
-  cores_.reserve(cores);
-  for (std::size_t c = 0; c < cores; ++c)
-    cores_.emplace_back(stage_buffers_, kv_buffers_);
+  cores_.assign(cores, CoreState{});
   for (std::size_t c = 0; c < cores; ++c) {
-    const MeshPoint here{static_cast<std::uint32_t>(c % config_.mesh_width),
-                         static_cast<std::uint32_t>(c / config_.mesh_width), false};
+    const MeshPoint here{static_cast<std::uint32_t>(c % width),
+                         static_cast<std::uint32_t>(c / width), false};
     std::uint32_t best = UINT32_MAX;
     for (std::size_t s = 0; s < hbm_points_.size(); ++s) {
       const std::uint32_t distance = meshDistance(here, hbm_points_[s]);
@@ -150,50 +158,42 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
         cores_[c].nearest_stack = s;
       }
     }
+    cores_[c].control = control_base_ + c * control_stride_;
   }
-  for (std::size_t u = 0; u < kUnits; ++u) {
-    for (std::size_t c = 0; c < cores; ++c) {
-      units_[u].push_back(
-          std::make_unique<Socket>((std::string(kUnitPorts[u]) + "_" + std::to_string(c)).c_str()));
+  hbm_cursor_.assign(hbm_points_.size(), 0);
+  // Each core's buffering and its ring neighbours' windows (the credit goes back to the
+  // predecessor, the item and its doorbell on to the successor).
+  for (const CoreGroup& group : plan_.groups) {
+    const std::size_t members = group.cores.size();
+    for (std::size_t position = 0; position < members; ++position) {
+      CoreAssignment& assignment = cores_[group.cores[position]].assignment;
+      assignment.hbm_burst = hbm_burst_;
+      assignment.ring_burst = ring_burst_;
+      assignment.overlap = overlap_;
+      assignment.stacks = hbm_points_.size();
+      if (group.circulate && members > 1) {
+        const std::size_t next = group.cores[(position + 1) % members];
+        const std::size_t previous = group.cores[(position + members - 1) % members];
+        assignment.forwards = true;
+        assignment.successor_window = sram_base_ + next * sram_stride_;
+        assignment.successor_window_size = sram_window_;
+        assignment.successor_control = cores_[next].control;
+        assignment.receives = true;
+        assignment.predecessor_control = cores_[previous].control;
+      }
     }
   }
-  for (std::size_t c = 0; c < cores; ++c)
-    mesh_.push_back(std::make_unique<Socket>(("mesh_" + std::to_string(c)).c_str()));
-  buffer_.assign(std::max(hbm_burst_, ring_burst_), 0);
-  hbm_cursor_.assign(hbm_points_.size(), 0);
-  stack_read_bytes_.assign(hbm_points_.size(), 0);
-  sram_cursor_.assign(cores, 0);
 
   const double queries = static_cast<double>(plan_.queries);
   // Dense-equivalent attention ops (sources S3.5), as the single-core controller counts them.
   dense_ops_ =
       4.0 * queries * static_cast<double>(in.seq_len) * static_cast<double>(in.hidden_size);
   buildRounds();
-  becomeActive();
-  SC_HAS_PROCESS(SpatialStarOrchestrator);
-  SC_THREAD(run);
-}
-
-InitiatorSocket* SpatialStarOrchestrator::initiatorSocket(const std::string& port,
-                                                          std::size_t index) {
-  for (std::size_t u = 0; u < kUnits; ++u) {
-    if (port == kUnitPorts[u])
-      return index < units_[u].size() ? units_[u][index].get() : nullptr;
-  }
-  if (port == "mesh")
-    return index < mesh_.size() ? mesh_[index].get() : nullptr;
-  return nullptr;
-}
-
-std::size_t SpatialStarOrchestrator::portWidth(const std::string& port) const {
-  for (std::size_t u = 0; u < kUnits; ++u) {
-    if (port == kUnitPorts[u])
-      return units_[u].size();
-  }
-  return port == "mesh" ? mesh_.size() : 0;
 }
 
 void SpatialStarOrchestrator::buildRounds() {
+  layer_rows_ = 0.0;
+  simulated_rows_ = 0.0;
   for (const auto& group : plan_.groups) {
     std::size_t most_blocks = 0;
     for (std::size_t core : group.cores)
@@ -223,62 +223,64 @@ void SpatialStarOrchestrator::buildRounds() {
   work_scale_ = simulated_rows_ > 0 ? layer_rows_ / simulated_rows_ : 1.0;
 }
 
-Picoseconds SpatialStarOrchestrator::clampToNow(Picoseconds at) {
-  const Picoseconds now = nowPs();
-  if (at < now) {
-    ++late_requests_;
-    return now;
+HbmRange SpatialStarOrchestrator::place(std::size_t stack, std::uint64_t bytes) {
+  // Data of a stack is laid out in the order it is first used: the transfer starts at the
+  // stack's cursor and walks it burst by burst as the core's DMA will, wrapping at the end.
+  HbmRange range;
+  range.stack = stack;
+  range.base = hbm_bases_[stack];
+  range.window = hbm_size_;
+  range.bytes = bytes;
+  std::uint64_t& cursor = hbm_cursor_[stack];
+  range.offset = cursor;
+  while (bytes > 0) {
+    const std::uint64_t chunk = std::min(bytes, hbm_burst_);
+    if (cursor + chunk > hbm_size_)
+      cursor = 0;
+    cursor += chunk;
+    bytes -= chunk;
   }
-  return at;
+  return range;
 }
 
-TraceSite SpatialStarOrchestrator::coreTraceSite(std::size_t core, const char* part) {
-  return trace() ? traceSite("core" + std::to_string(core) + "." + part) : TraceSite{};
-}
-
-Picoseconds SpatialStarOrchestrator::hbmAccess(std::size_t core, std::size_t stack,
-                                               std::uint64_t bytes, bool write, Picoseconds at) {
-  at = clampToNow(at);
-  (write ? cores_[core].hbm_write_bytes : cores_[core].hbm_read_bytes) += bytes;
-  if (!write)
-    stack_read_bytes_[stack] += bytes;
-  // A core's DMA goes through its mesh input; the mesh and the HBM stack space the bursts.
-  const BurstTransfer transfer = burstTransfer(
-      *(*mesh_[core]).operator->(), buffer_, hbm_bases_[stack], hbm_size_, hbm_cursor_[stack],
-      bytes, hbm_burst_, write, at, instanceName() + ": HBM access", coreTraceSite(core, "dma"));
-  transactions_ += transfer.transactions;
-  services().countTransactions(transfer.transactions);
-  return transfer.done;
-}
-
-Picoseconds SpatialStarOrchestrator::ringWrite(std::size_t from, std::size_t to,
-                                               std::uint64_t bytes, Picoseconds at) {
-  at = clampToNow(at);
-  cores_[from].ring_bytes += bytes;
-  const BurstTransfer transfer =
-      burstTransfer(*(*mesh_[from]).operator->(), buffer_, sram_base_ + to * sram_stride_,
-                    sram_window_, sram_cursor_[to], bytes, ring_burst_, true, at,
-                    instanceName() + ": ring transfer", coreTraceSite(from, "dma"));
-  transactions_ += transfer.transactions;
-  services().countTransactions(transfer.transactions);
-  return transfer.done;
-}
-
-Picoseconds SpatialStarOrchestrator::sendJob(std::size_t core, std::size_t unit,
-                                             const spatialvp::star::StageWork& work,
-                                             Picoseconds ready, bool tile_stage) {
-  ready = clampToNow(ready);
-  const StageJobTiming timing = sendStageJob(*(*units_[unit][core]).operator->(), work, ready,
-                                             instanceName(), nullptr, coreTraceSite(core, "jobs"));
-  ++transactions_;
+void SpatialStarOrchestrator::send(std::size_t core, CoreMessage& message) {
+  // Work descriptors queue at the core ahead of its pipeline (the orchestrator runs ahead of the
+  // cores), so their trip through the control network does not hold up the item.
+  tlm::tlm_generic_payload& payload = message_payload_;
+  payload.set_command(tlm::TLM_WRITE_COMMAND);
+  payload.set_address(cores_[core].control);
+  payload.set_data_ptr(descriptor_.data());
+  payload.set_data_length(static_cast<unsigned int>(kDescriptorBytes));
+  payload.set_streaming_width(static_cast<unsigned int>(kDescriptorBytes));
+  payload.set_byte_enable_ptr(nullptr);
+  payload.set_dmi_allowed(false);
+  payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  payload.set_extension(&message);
+  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  {
+    const TraceFlowScope flow(trace(), payload);
+    control_->b_transport(payload, delay);
+    if (trace()) {
+      const Picoseconds now = nowPs();
+      TraceArgs args;
+      args.bytes = kDescriptorBytes;
+      args.address = cores_[core].control;
+      traceTransfer("work", flow.id(), "work descriptor", now,
+                    now + static_cast<Picoseconds>(delay.value()), args);
+    }
+  }
+  payload.clear_extension(&message);
   services().countTransactions(1);
-  CoreState& state = cores_[core];
-  if (tile_stage)
-    state.pipeline.tileStageIssued(unit, ready, timing.started, timing.finished);
-  else
-    state.pipeline.otherJobIssued(unit, ready, timing.started, timing.finished);
-  ++state.jobs;
-  return timing.finished;
+  descriptor_bytes_ += kDescriptorBytes;
+  if (payload.is_response_error()) {
+    SC_REPORT_ERROR(
+        "spatialvp/spatial_star",
+        (instanceName() + ": work for core " + std::to_string(core) + " at " +
+         hexAddress(cores_[core].control) + " failed: " + payload.get_response_string() +
+         " (core i's control window, control_base + i x control_stride, must reach "
+         "a spatial_star_core's control port)")
+            .c_str());
+  }
 }
 
 std::size_t SpatialStarOrchestrator::stackFor(std::size_t head, std::size_t tile_group,
@@ -288,7 +290,7 @@ std::size_t SpatialStarOrchestrator::stackFor(std::size_t head, std::size_t tile
   return (head + tile_group) % hbm_points_.size();
 }
 
-void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
+void SpatialStarOrchestrator::describeItem(std::size_t core, std::size_t index) {
   CoreState& state = cores_[core];
   const CoreShare& share = plan_.cores[core];
   const CoreGroup& group = plan_.groups[share.group];
@@ -302,143 +304,89 @@ void SpatialStarOrchestrator::processItem(std::size_t core, std::size_t index) {
   // Relay rounds move full blocks' tiles; their payload does not depend on the rows.
   const BlockWork& block = templates_->block(compute ? round.first : false,
                                              compute ? round.rows : config_.layer.query_block);
-  if (k == 0)
-    state.pipeline.beginBlock();
-
-  Picoseconds release = 0;
+  CoreItemWork& work = state.work;
+  work = CoreItemWork{};
+  work.index = index;
+  work.round = round_index;
+  work.first_of_round = k == 0;
+  work.last_of_round = k + 1 == state.items_per_round;
+  work.block = &block;
+  work.compute = compute;
   if (slot.tile_group < tile_groups) {
     const Item& item = block.items[slot.tile_group];
+    work.item = &item;
     const std::uint64_t payload =
         ringPayloadBytes(item, config_.layer, config_.ring_payload, members);
-    ++state.items;
-    const Picoseconds now = nowPs();
-    Picoseconds data_ready = 0;
-    Picoseconds private_ready = now;
-    const bool from_ring = group.circulate && members > 1 && slot.step > 0;
-    if (from_ring) {
-      data_ready = state.kv.arrival(index).value_or(now);
-    } else {
-      const std::uint64_t bytes = group.circulate ? payload : item.shared_bytes;
-      Picoseconds issue = state.kv.fetchIssue(index, now);
-      if (!overlap_)
-        issue = std::max(issue, state.previous_item_end);
-      // The block's queries (or weights) come first, from the core's nearest stack; a Q
-      // projection issued ahead (below) has fetched its own inputs already.
+    work.from_ring = group.circulate && members > 1 && slot.step > 0;
+    // HBM placement in the order the core uses the data: its queries, the item, the next
+    // round's Q projection inputs.
+    if (!work.from_ring) {
       const bool q_ahead = state.q_ahead_round == round_index;
+      work.q_projected_ahead = q_ahead;
       const std::uint64_t private_bytes =
           block.private_bytes - (q_ahead ? block.q_projection_bytes : 0);
-      if (k == 0 && compute && private_bytes > 0) {
-        issue = hbmAccess(core, state.nearest_stack, private_bytes, false, issue);
-        private_ready = issue;
-      }
+      if (k == 0 && compute && private_bytes > 0)
+        work.private_fetch = place(state.nearest_stack, private_bytes);
+      const std::uint64_t bytes = group.circulate ? payload : item.shared_bytes;
       const std::size_t owner = group.circulate ? core : group.cores[slot.tile_group % members];
-      const std::size_t stack = stackFor(round.head, slot.tile_group, owner);
-      data_ready = bytes > 0 ? hbmAccess(core, stack, bytes, false, issue) : issue;
-      state.kv.fetchDone(data_ready);
+      if (bytes > 0)
+        work.fetch = place(stackFor(round.head, slot.tile_group, owner), bytes);
+    } else {
+      work.q_projected_ahead = state.q_ahead_round == round_index;
     }
-    release = data_ready;
-    if (compute) {
-      Picoseconds tile_ready = data_ready;
-      if (k == 0 && block.q_projection.rows > 0) {
-        // Layer scope: the block's Q rows on the KV array before its first A-hat (issued
-        // during the previous round where there was one, as the single-core controller does).
-        if (state.q_ahead_round == round_index) {
-          tile_ready = std::max(tile_ready, state.q_ahead_done);
-        } else {
-          const Picoseconds q_done =
-              sendJob(core, 2, block.q_projection, std::max(private_ready, nowPs()), false);
-          tile_ready = std::max(tile_ready, q_done);
+    if (compute && k == 0) {
+      const std::size_t next = round_index + 1;
+      if (next < state.simulated_rounds && state.rounds[next].rows > 0) {
+        const Round& next_round = state.rounds[next];
+        const BlockWork& next_block = templates_->block(next_round.first, next_round.rows);
+        if (next_block.q_projection.rows > 0) {
+          work.next_q_block = &next_block;
+          if (next_block.q_projection_bytes > 0)
+            work.next_q_fetch = place(state.nearest_stack, next_block.q_projection_bytes);
+          state.q_ahead_round = next;
         }
       }
-      for (std::size_t u = 0; u < kUnits; ++u) {
-        // A stage may run at most `stage_buffers` items ahead of the stage that consumes it.
-        const Picoseconds ready = state.pipeline.stageReady(u, std::max(tile_ready, nowPs()));
-        const Picoseconds end = sendJob(core, u, item.stage[u], ready, true);
-        tile_ready = end;
-        if (u == 2) {
-          release = end;  // the KV stage has read the tile's K/V rows into its buffers
-          if (k == 0)
-            projectNextQueries(core, round_index);
-        }
-      }
-      state.previous_item_end = tile_ready;
     }
     if (group.circulate && members > 1 && slot.step + 1 < members) {
-      // Forward the tile to the next core of the ring as soon as it is here and the next core
-      // has a free buffer for it (its item index + 1, freed kv_buffers items earlier).
-      const std::size_t next = group.cores[(share.position + 1) % members];
-      CoreState& succ = cores_[next];
-      const Picoseconds start =
-          spatialvp::models::star::ringForwardStart(data_ready, succ.kv, index);
-      const Picoseconds arrived = ringWrite(core, next, payload, start);
-      succ.kv.arrive(index + 1, arrived);
-      release = std::max(release, arrived);
+      work.forward = true;
+      work.payload = payload;
     }
   }
-  state.kv.release(index, release);
-  if (k + 1 == state.items_per_round)
-    finishRound(core, round, release);
-}
-
-void SpatialStarOrchestrator::projectNextQueries(std::size_t core, std::size_t round_index) {
-  // Layer scope: the next round's Q projection runs on the KV array while this round's tiles go
-  // through DLZS and SADS (its inputs fetched first).
-  CoreState& state = cores_[core];
-  const std::size_t next = round_index + 1;
-  if (next >= state.simulated_rounds || state.rounds[next].rows == 0)
-    return;
-  const Round& round = state.rounds[next];
-  const BlockWork& block = templates_->block(round.first, round.rows);
-  if (block.q_projection.rows == 0)
-    return;
-  Picoseconds ready = nowPs();
-  if (block.q_projection_bytes > 0)
-    ready = hbmAccess(core, state.nearest_stack, block.q_projection_bytes, false, ready);
-  state.q_ahead_done = sendJob(core, 2, block.q_projection, ready, false);
-  state.q_ahead_round = next;
-}
-
-void SpatialStarOrchestrator::finishRound(std::size_t core, const Round& round,
-                                          Picoseconds last_release) {
-  CoreState& state = cores_[core];
-  Picoseconds done = last_release;
-  if (round.rows > 0) {
-    const BlockWork& block = templates_->block(round.first, round.rows);
-    // Tile synchronisation (sources S2.5.3) once the block's last SU-FA job is done, then O.
-    const Picoseconds end =
-        sendJob(core, 3, block.sync, std::max(state.pipeline.blockLastSufaEnd(), nowPs()), false);
-    done = block.write_bytes > 0
-               ? hbmAccess(core, state.nearest_stack, block.write_bytes, true, end)
-               : end;
-    state.previous_item_end = std::max(state.previous_item_end, end);
-  }
-  done = std::max(done, last_release);
-  const Picoseconds round_start = state.round_done.empty() ? 0 : state.round_done.back();
-  state.finish = std::max(state.finish, done);
-  state.round_done.push_back(state.finish);
-  if (trace()) {
-    const TraceSite site = coreTraceSite(core, "rounds");
-    site.writer->complete(site.track, round.rows > 0 ? "round" : "relay round", round_start,
-                          state.finish - round_start);
-  }
+  if (work.last_of_round && compute && block.write_bytes > 0)
+    work.o_write = place(state.nearest_stack, block.write_bytes);
 }
 
 void SpatialStarOrchestrator::run() {
   tlm_utils::tlm_quantumkeeper keeper;
   keeper.reset();
+  for (std::size_t core = 0; core < cores_.size(); ++core) {
+    CoreMessage message;
+    message.kind = CoreMessage::Kind::kAssign;
+    message.assignment = &cores_[core].assignment;
+    send(core, message);
+  }
   std::size_t most_items = 0;
   for (const auto& state : cores_)
     most_items = std::max(most_items, state.simulated_rounds * state.items_per_round);
   for (std::size_t index = 0; index < most_items; ++index) {
     for (std::size_t core = 0; core < cores_.size(); ++core) {
-      if (index < cores_[core].simulated_rounds * cores_[core].items_per_round)
-        processItem(core, index);
+      CoreState& state = cores_[core];
+      if (index >= state.simulated_rounds * state.items_per_round)
+        continue;
+      describeItem(core, index);
+      CoreMessage message;
+      message.kind = CoreMessage::Kind::kItem;
+      message.work = &state.work;
+      send(core, message);
+      state.frontier = message.frontier;
+      if (message.round_finished)
+        state.round_done.push_back(message.round_done);
     }
     // Let the kernel advance to the earliest time any core may still issue work.
     Picoseconds frontier = UINT64_MAX;
     for (const auto& state : cores_) {
       if (index + 1 < state.simulated_rounds * state.items_per_round)
-        frontier = std::min(frontier, state.pipeline.frontier());
+        frontier = std::min(frontier, state.frontier);
     }
     const Picoseconds now = nowPs();
     if (frontier != UINT64_MAX && frontier > now) {
@@ -447,8 +395,14 @@ void SpatialStarOrchestrator::run() {
         keeper.sync();
     }
   }
-  for (const auto& state : cores_)
-    simulated_finish_ = std::max(simulated_finish_, state.finish);
+  for (std::size_t core = 0; core < cores_.size(); ++core) {
+    CoreMessage message;
+    message.kind = CoreMessage::Kind::kReport;
+    message.totals = &cores_[core].totals;
+    send(core, message);
+    cores_[core].finish = cores_[core].round_done.empty() ? 0 : cores_[core].round_done.back();
+    simulated_finish_ = std::max(simulated_finish_, cores_[core].finish);
+  }
   estimate();
   const Picoseconds now = nowPs();
   if (simulated_finish_ > now)
@@ -508,6 +462,8 @@ std::optional<WorkProgress> SpatialStarOrchestrator::progress() const {
 }
 
 void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
+  if (!templates_)
+    return;  // never planned (the platform did not elaborate)
   const double latency = static_cast<double>(latency_) * 1e-12;
   const double span = static_cast<double>(simulated_finish_) * 1e-12;
   std::uint64_t hbm_read = 0, hbm_write = 0, ring = 0, items = 0, jobs = 0;
@@ -524,16 +480,16 @@ void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
                    {"simulated_rounds", "rounds"}});
   for (std::size_t c = 0; c < cores_.size(); ++c) {
     const CoreState& state = cores_[c];
-    hbm_read += state.hbm_read_bytes;
-    hbm_write += state.hbm_write_bytes;
-    ring += state.ring_bytes;
-    items += state.items;
-    jobs += state.jobs;
+    hbm_read += state.totals.hbm_read_bytes;
+    hbm_write += state.totals.hbm_write_bytes;
+    ring += state.totals.ring_bytes;
+    items += state.totals.items;
+    jobs += state.totals.jobs;
     rounds += state.rounds.size();
     simulated_rounds += state.round_done.size();
     Picoseconds busiest = 0;
     for (std::size_t u = 0; u < kUnits; ++u)
-      busiest = std::max(busiest, state.pipeline.busy(u));
+      busiest = std::max(busiest, state.totals.busy[u]);
     const double utilisation = span > 0 ? static_cast<double>(busiest) * 1e-12 / span : 0.0;
     utilisation_sum += utilisation;
     const std::string prefix = "core" + std::to_string(c) + ".";
@@ -541,19 +497,19 @@ void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
                 "Busy time of the core's busiest unit / simulated time");
     for (std::size_t u = 0; u < kUnits; ++u) {
       stats.value(prefix + kUnitPorts[u] + "_busy",
-                  static_cast<double>(state.pipeline.busy(u)) * 1e-12, "s",
+                  static_cast<double>(state.totals.busy[u]) * 1e-12, "s",
                   "Busy time of the unit (simulated rounds)");
     }
-    stats.counter(prefix + "hbm_read_bytes", state.hbm_read_bytes, "B",
+    stats.counter(prefix + "hbm_read_bytes", state.totals.hbm_read_bytes, "B",
                   "Bytes the core read from HBM (simulated rounds)");
-    stats.counter(prefix + "ring_bytes", state.ring_bytes, "B",
+    stats.counter(prefix + "ring_bytes", state.totals.ring_bytes, "B",
                   "Bytes the core forwarded to the next ring core (simulated rounds)");
     stats.value(prefix + "latency", static_cast<double>(state.estimated_latency) * 1e-12, "s",
                 "Estimated time the core finishes the layer");
     per_core.addRow({static_cast<std::int64_t>(c), utilisation,
                      static_cast<double>(state.estimated_latency) * 1e-12,
-                     static_cast<std::int64_t>(state.hbm_read_bytes),
-                     static_cast<std::int64_t>(state.ring_bytes),
+                     static_cast<std::int64_t>(state.totals.hbm_read_bytes),
+                     static_cast<std::int64_t>(state.totals.ring_bytes),
                      static_cast<std::int64_t>(state.rounds.size()),
                      static_cast<std::int64_t>(state.round_done.size())});
   }
@@ -563,8 +519,15 @@ void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
                        " rounds (sample_rounds): energy, busy times and byte counters cover only "
                        "the simulated rounds; latency and layer_* figures are extrapolated");
   }
-  for (std::size_t s = 0; s < stack_read_bytes_.size(); ++s) {
-    stats.counter("hbm" + std::to_string(s) + ".read_bytes", stack_read_bytes_[s], "B",
+  std::vector<std::uint64_t> stack_read_bytes(hbm_points_.size(), 0);
+  std::uint64_t late_requests = 0;
+  for (const CoreState& state : cores_) {
+    late_requests += state.totals.late_requests;
+    for (std::size_t s = 0; s < state.totals.stack_read_bytes.size(); ++s)
+      stack_read_bytes[s] += state.totals.stack_read_bytes[s];
+  }
+  for (std::size_t s = 0; s < stack_read_bytes.size(); ++s) {
+    stats.counter("hbm" + std::to_string(s) + ".read_bytes", stack_read_bytes[s], "B",
                   "Bytes read from HBM stack s (simulated rounds)");
   }
   const double scale = work_scale_;
@@ -580,7 +543,13 @@ void SpatialStarOrchestrator::reportStats(ModuleStats& stats) const {
   stats.counter("hbm_read_bytes", hbm_read, "B", "HBM bytes read (simulated rounds)");
   stats.counter("hbm_write_bytes", hbm_write, "B", "HBM bytes written (simulated rounds)");
   stats.counter("ring_bytes", ring, "B", "Bytes forwarded core to core (simulated rounds)");
-  stats.counter("late_requests", late_requests_, "requests",
+  std::uint64_t control_words = 0;
+  for (const CoreState& state : cores_)
+    control_words += state.totals.control_bytes;
+  stats.counter("control_bytes", descriptor_bytes_ + control_words, "B",
+                "Work descriptors, doorbells and credits sent on the control network "
+                "(simulated rounds)");
+  stats.counter("late_requests", late_requests, "requests",
                 "Requests whose planned time was behind the kernel time (should be 0)");
   stats.value("work_scale", scale, "ratio",
               "Layer work / simulated work (1 = every round simulated)");

@@ -9,8 +9,8 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
   ModuleTypeInfo info;
   info.name = "spatial_star_orchestrator";
   info.description =
-      "Spatial-STAR: drives the STAR units of every core and the K/V traffic on the mesh "
-      "(head-parallel, ring, hybrid or naive baseline dataflow)";
+      "Spatial-STAR: plans the dataflow (head-parallel, ring, hybrid or naive baseline) over the "
+      "spatial_star_core of every mesh node and hands each its work through the control network";
   ParamSchema& p = info.params;
   // The layer: the STAR controller's parameters, with the Spatial-STAR default tile.
   spatialvp::models::star::LayerParamDefaults layer;
@@ -19,9 +19,7 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
   layer.per = " per core";
   spatialvp::models::star::declareLayerParams(p, layer);
   // Topology.
-  p.integer("mesh_width", "Cores along x (one STAR core per mesh node)").atLeast(1);
-  p.integer("mesh_height", "Cores along y").atLeast(1);
-  p.integer("cores", "STAR cores; must equal mesh_width x mesh_height").atLeast(1);
+  // The grid is the mesh's (one spatial_star_core per node), read once bound.
   p.stringList("hbm_nodes",
                "Mesh attachment point of each HBM stack (as the mesh's out_nodes), "
                "e.g. [N1, E2, S2, W1]");
@@ -44,6 +42,14 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
   p.quantity("sram_window", dims::data(), "Size of a core's SRAM receive window (token SRAM)")
       .byDefault("192 KiB")
       .above(0);
+  p.integer("control_base",
+            "Control-network address of core 0's control window (its spatial_star_core's "
+            "control port: work descriptors, doorbells, credits)")
+      .byDefault("0x0")
+      .atLeast(0);
+  p.quantity("control_stride", dims::data(), "Address distance between cores' control windows")
+      .byDefault("4 KiB")
+      .above(0);
   p.quantity("ring_burst", dims::data(), "Bytes per core-to-core write transaction")
       .byDefault("64 KiB")
       .above(0);
@@ -63,12 +69,6 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
                 "selects (1 - (1 - u)^M of them [INF]); full_kv = K and V tiles; plan = the "
                 "bytes the single-core plan fetches (X tile with the projections)")
       .byDefault("union");
-  p.integer("kv_buffers", "K/V tile buffers per core (prefetch / ring receive depth) [INF]")
-      .byDefault("4")
-      .atLeast(1);
-  p.integer("stage_buffers", "Items of buffering between consecutive stages of a core")
-      .byDefault("2")
-      .atLeast(1);
   p.enumeration("baseline_partition", {"sequence", "heads"},
                 "baseline: split query blocks over all cores (each fetches all keys) or heads")
       .byDefault("sequence");
@@ -84,13 +84,10 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
             "the rest at the steady-state period; 0 = simulate all")
       .byDefault("0")
       .atLeast(0);
-  for (const char* port : kUnitPorts) {
-    info.ports.push_back({port, PortDirection::kInitiator,
-                          std::string("Jobs to core i's ") + port + " unit (indexed by core)",
-                          true});
-  }
-  info.ports.push_back({"mesh", PortDirection::kInitiator,
-                        "Core i's HBM and ring traffic, into the mesh at core i's node", true});
+  info.ports.push_back({"control", PortDirection::kInitiator,
+                        "Work descriptors to the cores' control windows, into the control network "
+                        "(a mesh: the grid is read from it)",
+                        true});
   registry.add<SpatialStarOrchestrator>(std::move(info));
 }
 

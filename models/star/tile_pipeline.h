@@ -2,7 +2,7 @@
 // The cross-stage tile pipeline of one STAR core (sources S2.6.2) as a scheduler without a
 // simulation kernel: from when an item's input is ready and when the units started and finished
 // its earlier stages, it says when each stage job and each data transfer may start. The
-// single-core controller (star_controller) and every core of the Spatial-STAR orchestrator use
+// single-core controller (star_controller) and every Spatial-STAR core (spatial_star_core) use
 // it, so the two platforms share one set of pipeline rules:
 //   - stage buffers: a stage runs at most `stage_buffers` items ahead of the stage that consumes
 //     its output (TilePipeline::stageReady);

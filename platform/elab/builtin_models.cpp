@@ -7,6 +7,7 @@
 #include "models/basic/simple_memory.h"
 #include "models/memory/tlm/hbm_module.h"
 #include "models/memory/tlm/sram_module.h"
+#include "models/spatial_star/spatial_star_core.h"
 #include "models/spatial_star/spatial_star_orchestrator.h"
 #include "models/star/star_controller.h"
 #include "models/star/star_stage_unit.h"
@@ -30,6 +31,7 @@ void registerBuiltinModels(ModuleRegistry& registry) {
   interconnect::registerD2dLinkModule(registry);
   models::star::registerStarStageUnits(registry);
   models::star::registerStarController(registry);
+  models::spatial_star::registerSpatialStarCore(registry);
   models::spatial_star::registerSpatialStarOrchestrator(registry);
   interconnect::registerCrossbarSwitchModule(registry);
   models::wafer_moe::registerMoeOrchestrator(registry);

@@ -32,6 +32,29 @@ std::string starUnit(const std::string& type, const std::string& preset) {
                   "  - {from: gen.out, to: unit.jobs}\n  - {from: unit.sram, to: mem.target}\n");
 }
 
+// A Spatial-STAR core's controller with its four units and a memory for each of its mesh ports
+// (no orchestrator: it is only elaborated, never handed work).
+std::string spatialStarCore() {
+  std::string modules = kDriver + "  core: {type: spatial_star_core}\n";
+  std::string connections = "  - {from: gen.out, to: core.control}\n";
+  const char* units[][3] = {{"dlzs", "star_dlzs_unit", "dlzs_unit"},
+                            {"sads", "star_sads_unit", "sads_unit"},
+                            {"kv", "star_kv_array", "kv_array"},
+                            {"sufa", "star_sufa_unit", "sufa_unit"}};
+  for (const auto& unit : units) {
+    const std::string name = unit[0];
+    modules += "  " + name + ": {type: " + unit[1] + ", preset: star/" + unit[2] + "}\n" + "  " +
+               name + "_mem: {type: memory, params: {size: 1 MiB}}\n";
+    connections += "  - {from: core." + name + ", to: " + name + ".jobs}\n  - {from: " + name +
+                   ".sram, to: " + name + "_mem.target}\n";
+  }
+  for (const char* port : {"mesh", "control_out"}) {
+    modules += std::string("  ") + port + "_mem: {type: memory, params: {size: 1 MiB}}\n";
+    connections += std::string("  - {from: core.") + port + ", to: " + port + "_mem.target}\n";
+  }
+  return platform(modules, connections);
+}
+
 // The smallest platform around each built-in type.
 std::map<std::string, std::string> minimalPlatforms() {
   const std::string mesh_2x1 =
@@ -68,6 +91,7 @@ std::map<std::string, std::string> minimalPlatforms() {
                               "MiB]}}\n",
                           "  - {from: gen.out, to: \"bus.in[0]\"}\n"
                           "  - {from: \"bus.out[0]\", to: mem.target}\n")},
+      {"spatial_star_core", spatialStarCore()},
       {"spatial_star_orchestrator", shipped("spatial_star.yaml")},
       {"sram", platform(kDriver + "  sram: {type: sram, preset: sram_28nm/token_sram}\n",
                         "  - {from: gen.out, to: sram.target}\n")},

@@ -2,7 +2,8 @@
 // swapped in YAML for differently-timed types that implement the same interface (two from a
 // test plug-in, plugins/swap_alternatives_plugin.cpp; the memory for the in-tree flat `memory`),
 // and the platform runs with its timing moved in the expected direction and by about the
-// expected amount. There is no single-module STAR core type yet, so no core is swapped.
+// expected amount. In Spatial-STAR, one core's unit is swapped the same way under its
+// spatial_star_core controller.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -152,4 +153,33 @@ TEST_CASE("Swap by type: one wafer die's compute engine for a plug-in engine", "
   CHECK(compute > 10.0 * base_compute);
   // The other dies' engines did the same work as before.
   CHECK(counter(swapped, "compute1", "jobs") == counter(base, "compute1", "jobs"));
+}
+
+TEST_CASE("Swap by type: one Spatial-STAR core's SADS unit for a plug-in unit", "[swap]") {
+  const std::string dir = freshDir("spatial_star_unit");
+  const std::string star = readText(SPATIALVP_SOURCE_DIR "/platform/configs/spatial_star.yaml");
+  // The tests' small layer (S = 4K, 4 heads, Bc = 256, exact), ring over the 16 cores.
+  const std::string settings =
+      "--set orch.seq_len=4096 --set orch.hidden_size=512 --set orch.heads=4 "
+      "--set orch.tile_length=256 --set orch.tile_group=1 --set orch.sample_rounds=0 "
+      "--set orch.kv_union_fraction=0.25";
+  const json base = run(dir, "base", star, settings);
+  // Core 5's SADS at 20 us per job: its controller waits for each job, so core 5 takes at least
+  // jobs x 20 us, and the ring, which moves in lockstep, waits for it.
+  const json swapped = run(dir, "swapped", withPlugin(star),
+                           settings +
+                               " --set 'modules.c5_sads={type: test_fixed_latency_unit, params: "
+                               "{job_latency: 20 us}}'");
+  CHECK(swapped["modules"]["c5_sads"]["type"] == "test_fixed_latency_unit");
+  const double jobs = counter(swapped, "c5_sads", "jobs");
+  CHECK(jobs == counter(base, "c5_sads", "jobs"));
+  const double bound = jobs * 20e-6;
+  const double latency = counter(swapped, "orch", "latency");
+  INFO("base " << counter(base, "orch", "latency") << " s, swapped " << latency << " s, bound "
+               << bound);
+  REQUIRE(bound > 2.0 * counter(base, "orch", "latency"));
+  CHECK(latency >= bound);
+  CHECK(latency <= 1.2 * bound);
+  // The other cores' units did the same work as before.
+  CHECK(counter(swapped, "c4_sads", "jobs") == counter(base, "c4_sads", "jobs"));
 }

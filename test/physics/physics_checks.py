@@ -290,11 +290,14 @@ def check_orchestrators(stats, config):
                 injected = mesh["counters"]["payload_bytes_injected"]["value"]
                 if injected != c["rx_bytes"]:
                     problems.append(f"{name}: received {c['rx_bytes']} B, the mesh carried {injected} B")
-        elif module["type"] == "spatial_star_orchestrator" and len(meshes) == 1:
-            moved = c["ring_bytes"] + c["hbm_read_bytes"] + c["hbm_write_bytes"]
-            carried = modules[meshes[0]]["counters"]["bytes_in"]["value"]
+        elif module["type"] == "spatial_star_orchestrator":
+            # K/V and HBM traffic on the data mesh, work descriptors, doorbells and credits on
+            # the control network: every byte the orchestrator and its cores sent, once.
+            moved = c["ring_bytes"] + c["hbm_read_bytes"] + c["hbm_write_bytes"] + c["control_bytes"]
+            carried = sum(modules[m]["counters"]["bytes_in"]["value"] for m in meshes)
             if c["work_scale"] == 1.0 and moved != carried:
-                problems.append(f"{name}: ring + HBM bytes {moved} != bytes on the mesh {carried}")
+                problems.append(f"{name}: ring + HBM + control bytes {moved} != bytes on the "
+                                f"meshes {carried}")
             memories = [m for n, m in modules.items() if n.startswith("hbm") and
                         m["type"] in ("memory", "hbm")]
             read = sum(m["counters"]["read_bytes"]["value"] for m in memories)

@@ -107,7 +107,8 @@ TEST_CASE("A 64-core Spatial-STAR and a 3-wafer 6 x 10 platform are one override
   const auto& modules = cores.config().modules();
   CHECK(std::count_if(modules.begin(), modules.end(),
                       [](const auto& m) { return m.type == "star_dlzs_unit"; }) == 64);
-  CHECK(modules.front().params.integer("cores") == 64);
+  CHECK(std::count_if(modules.begin(), modules.end(),
+                      [](const auto& m) { return m.type == "spatial_star_core"; }) == 64);
 
   const auto wafer =
       loadPlatformDocument(std::string(SPATIALVP_SOURCE_DIR "/platform/configs/wafer_moe.yaml"),

@@ -65,19 +65,21 @@ for unit, seconds in busy.items():
 print("unit busy time matches stats:", {u: f"{s * 1e6:.3f} us" for u, s in sorted(busy.items())})
 EOF
 
-# Spatial-STAR: rounds per core, jobs to the units, DMA over the mesh to HBM stacks and to
-# other cores' SRAMs; mesh link bandwidth and router buffer occupancy.
+# Spatial-STAR: work descriptors from the orchestrator to the cores' controllers over the control
+# network, rounds per core, jobs to the units, DMA over the mesh to HBM stacks and to other
+# cores' SRAMs; mesh link bandwidth and router buffer occupancy.
 # (Its HBM stacks are flat `memory` modules.) The window keeps the trace small.
 run sstar "$configs/spatial_star.yaml" --set orch.seq_len=4096 --set orch.heads=1 \
   --set orch.sample_rounds=1 --trace-window '0 us:300 us'
 $check sstar/trace.json --stats sstar/stats.json \
-  --expect-category spatial_star_orchestrator --expect-category mesh --expect-category memory \
+  --expect-category spatial_star_core --expect-category mesh --expect-category memory \
   --expect-category star_dlzs_unit --expect-category star_sufa_unit --expect-category sram \
   --expect-counter '^noc\.link\.x\d+y\d+\.[ENSW] bandwidth$' \
   --expect-counter '^noc\.router\.x\d+y\d+ buffer occupancy$' \
   --expect-counter '^hbm\d bandwidth$' \
-  --expect-flow 'spatial_star_orchestrator>mesh' --expect-flow 'mesh>memory' \
-  --expect-flow 'mesh>router' --expect-flow 'spatial_star_orchestrator>star_dlzs_unit'
+  --expect-flow 'spatial_star_core>mesh' --expect-flow 'mesh>memory' \
+  --expect-flow 'mesh>router' --expect-flow 'spatial_star_core>star_dlzs_unit' \
+  --expect-flow 'spatial_star_orchestrator>mesh' --expect-flow 'mesh>spatial_star_core'
 grep -q '"name":"round"' sstar/trace.json || { echo "FAIL: no Spatial-STAR round spans"; exit 1; }
 
 # Wafer MoE: phase windows, DMA over the die mesh to HBM (flat memories) and to other dies'
