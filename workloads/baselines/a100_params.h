@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "platform/core/param_schema.h"
+
 namespace spatialvp::workloads {
 
 struct A100Params {
@@ -33,6 +35,12 @@ struct A100Params {
   void validate() const;
   double dynamicPowerW() const { return board_power_w - idle_power_w; }
 };
+
+// The preset's keys under `group` ("" in the preset file itself, "a100" as the STAR controller's
+// parameter group) and the struct they give (a semantic error is located at the key behind the
+// field, in the preset file or config that wrote it).
+void declareA100Params(ParamSchema& schema, const std::string& group);
+A100Params a100ParamsFrom(const ParamValues& values, const std::string& group);
 
 A100Params parseA100Params(const std::string& text, const std::string& source);
 A100Params loadA100Params(const std::string& path);

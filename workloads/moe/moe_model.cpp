@@ -44,9 +44,6 @@ double MoeModel::kvCacheBytesPerToken() const {
   return 2.0 * kv_heads * head_dim * bytes_per_activation;
 }
 
-namespace {
-
-// The preset's keys under `group` ("" in the preset file itself) and the model they give.
 void declareMoeModelParams(ParamSchema& schema, const std::string& group) {
   const std::string g = group.empty() ? "" : group + ".";
   schema.string(g + "name", "Model name as reported");
@@ -105,6 +102,8 @@ MoeModel moeModelFrom(const ParamValues& values, const std::string& group) {
   return model;
 }
 
+namespace {
+
 const ParamSchema& moeModelSchema() {
   static const ParamSchema schema = presetSchema(declareMoeModelParams);
   return schema;
@@ -121,10 +120,6 @@ MoeModel parseMoeModel(const std::string& text, const std::string& source) {
 
 std::vector<std::string> moeModelPresetNames() {
   return {"deepseek_v3", "deepseek_v2", "qwen3_235b_a22b", "dbrx", "mixtral_8x22b"};
-}
-
-std::string moeModelPresetPath(const std::string& source_dir, const std::string& preset) {
-  return source_dir + "/platform/configs/presets/moe/" + preset + ".yaml";
 }
 
 }  // namespace spatialvp::moe
