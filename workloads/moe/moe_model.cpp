@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "platform/core/param_choice.h"
 #include "platform/core/preset_file.h"
 
 namespace spatialvp::moe {
@@ -93,8 +94,8 @@ MoeModel moeModelFrom(const ParamValues& values, const std::string& group) {
   model.rope_head_dim = count("rope_head_dim");
   model.bytes_per_weight = count("bytes_per_weight");
   model.bytes_per_activation = count("bytes_per_activation");
-  model.attention_type =
-      values.string(g + "attention_type") == "mla" ? AttentionType::kMla : AttentionType::kGqa;
+  model.attention_type = paramChoice<AttentionType>(
+      values, g + "attention_type", {{"mla", AttentionType::kMla}, {"gqa", AttentionType::kGqa}});
   if (model.dense_layers >= model.layers)
     values.fail(g + "dense_layers", "must be smaller than layers");
   if (model.top_k > model.routed_experts)
