@@ -31,6 +31,13 @@ std::string including(const std::string& base, const std::string& module,
   return "include: " + base + "\nmodules:\n  " + module + ":\n    params: " + params + "\n";
 }
 
+// The error of `spatialvp check ARGS` in `dir`, which must exit with the config-error code.
+std::string checkError(const std::string& args, const fs::path& dir) {
+  const auto result = runSpatialvp("check " + args, dir);
+  CHECK(result.exit_code == 2);
+  return result.err;
+}
+
 double counter(const fs::path& stats_file, const std::string& module, const std::string& name) {
   const auto stats = nlohmann::json::parse(slurp(stats_file));
   return stats["modules"][module]["counters"][name]["value"].get<double>();
@@ -70,29 +77,24 @@ TEST_CASE("Preset group: the A100 preset is the STAR controller's `a100`", "[pre
 TEST_CASE("Preset group: bad A100 keys and presets are located errors", "[preset]") {
   const fs::path dir = spatialvp::test::scratchDir("preset_a100_errors");
   write(dir / "typo.yaml", including(kStar, "ctrl", "{a100: {preset: a100, idle_pwr: 60 W}}"));
-  const auto typo = runSpatialvp("check typo.yaml", dir);
-  CHECK(typo.exit_code == 2);
-  CHECK_THAT(typo.err, Contains("typo.yaml:4:35: 'modules.ctrl.params.a100.idle_pwr': unknown key "
-                                "(did you mean 'a100.idle_power'?)"));
+  const std::string typo = checkError("typo.yaml", dir);
+  CHECK_THAT(typo, Contains("typo.yaml:4:35: 'modules.ctrl.params.a100.idle_pwr': unknown key "
+                            "(did you mean 'a100.idle_power'?)"));
 
   write(dir / "presets/a100_bad.yaml", "preset: a100\nboard_power: 400 GB/s\n");
   write(dir / "bad.yaml", including(kStar, "ctrl", "{a100: a100_bad}"));
-  const auto units = runSpatialvp("check bad.yaml", dir);
-  CHECK(units.exit_code == 2);
-  CHECK_THAT(units.err, Contains("a100_bad.yaml:2:14: 'modules.ctrl.params.a100.board_power'"));
+  const std::string units = checkError("bad.yaml", dir);
+  CHECK_THAT(units, Contains("a100_bad.yaml:2:14: 'modules.ctrl.params.a100.board_power'"));
 
   // The semantic check behind the struct (idle below board power) names the key too.
-  const auto idle = runSpatialvp("check '" + kStar + "' --set 'ctrl.a100.idle_power=500 W'", dir);
-  CHECK(idle.exit_code == 2);
-  CHECK_THAT(idle.err, Contains("'modules.ctrl.params.a100.idle_power'"));
+  const std::string idle = checkError("'" + kStar + "' --set 'ctrl.a100.idle_power=500 W'", dir);
+  CHECK_THAT(idle, Contains("'modules.ctrl.params.a100.idle_power'"));
 
-  const auto unknown = runSpatialvp("check '" + kStar + "' --set ctrl.a100=a100_80gb", dir);
-  CHECK(unknown.exit_code == 2);
-  CHECK_THAT(unknown.err, Contains("'modules.ctrl.params.a100': unknown preset 'a100_80gb' (no "
-                                   "file presets/a100_80gb.yaml)"));
-  const auto list = runSpatialvp("check '" + kStar + "' --set 'ctrl.a100=[1, 2]'", dir);
-  CHECK(list.exit_code == 2);
-  CHECK_THAT(list.err, Contains("'modules.ctrl.params.a100': expected a preset name or a map"));
+  const std::string unknown = checkError("'" + kStar + "' --set ctrl.a100=a100_80gb", dir);
+  CHECK_THAT(unknown, Contains("'modules.ctrl.params.a100': unknown preset 'a100_80gb' (no "
+                               "file presets/a100_80gb.yaml)"));
+  const std::string list = checkError("'" + kStar + "' --set 'ctrl.a100=[1, 2]'", dir);
+  CHECK_THAT(list, Contains("'modules.ctrl.params.a100': expected a preset name or a map"));
 }
 
 TEST_CASE("Preset group: a MoE model preset is the orchestrator's `model`", "[preset]") {
@@ -108,18 +110,16 @@ TEST_CASE("Preset group: a MoE model preset is the orchestrator's `model`", "[pr
   CHECK(runSpatialvp("check '" + kWafer + "' --set 'orch.model={preset: moe/dbrx, top_k: 2}'", dir)
             .exit_code == 0);
 
-  const auto missing = runSpatialvp("check '" + kWafer + "' --set orch.model=gpt5", dir);
-  CHECK(missing.exit_code == 2);
-  CHECK_THAT(missing.err, Contains("'modules.orch.params.model': unknown preset 'gpt5' (no file "
-                                   "presets/moe/gpt5.yaml)"));
+  const std::string missing = checkError("'" + kWafer + "' --set orch.model=gpt5", dir);
+  CHECK_THAT(missing, Contains("'modules.orch.params.model': unknown preset 'gpt5' (no file "
+                               "presets/moe/gpt5.yaml)"));
 
   // A model of one's own next to the config; its errors point into it.
   write(dir / "presets/moe/wide.yaml", "preset: moe/deepseek_v3\nname: wide\ntop_k: 300\n");
   write(dir / "wide.yaml", including(kWafer, "orch", "{model: wide}"));
-  const auto semantic = runSpatialvp("check wide.yaml", dir);
-  CHECK(semantic.exit_code == 2);
-  CHECK_THAT(semantic.err, Contains("presets/moe/wide.yaml:3:8: 'modules.orch.params.model.top_k'"
-                                    ": exceeds routed_experts"));
+  const std::string semantic = checkError("wide.yaml", dir);
+  CHECK_THAT(semantic, Contains("presets/moe/wide.yaml:3:8: 'modules.orch.params.model.top_k'"
+                                ": exceeds routed_experts"));
 
   // A preset named with `preset:` is the whole model: a key it leaves out is an error, never
   // the default model's value.
@@ -129,15 +129,13 @@ TEST_CASE("Preset group: a MoE model preset is the orchestrator's `model`", "[pr
   REQUIRE(config.find(shipped_model) != std::string::npos);
   config.replace(config.find(shipped_model), shipped_model.size(), "model: {preset: moe/partial}");
   write(dir / "partial.yaml", config);
-  const auto partial = runSpatialvp("check partial.yaml", dir);
-  CHECK(partial.exit_code == 2);
-  CHECK_THAT(partial.err, Contains("'modules.orch.params.model.dense_layers': missing required "
-                                   "parameter"));
+  const std::string partial = checkError("partial.yaml", dir);
+  CHECK_THAT(partial, Contains("'modules.orch.params.model.dense_layers': missing required "
+                               "parameter"));
   // Named on the command line: found next to the config that declares the module.
   write(dir / "wafer.yaml", slurp(kWafer));
-  const auto set = runSpatialvp("check wafer.yaml --set 'orch.model={preset: moe/partial}'", dir);
-  CHECK(set.exit_code == 2);
-  CHECK_THAT(set.err, Contains("'modules.orch.params.model.dense_layers': missing required"));
+  const std::string set = checkError("wafer.yaml --set 'orch.model={preset: moe/partial}'", dir);
+  CHECK_THAT(set, Contains("'modules.orch.params.model.dense_layers': missing required"));
 }
 
 TEST_CASE("Preset group: `spatialvp models` shows the group and its keys", "[preset]") {
