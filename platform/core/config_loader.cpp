@@ -296,7 +296,12 @@ void ConfigLoader::applyOverride(ConfigNode& root, const std::string& assignment
       continue;
     }
     if (!node->isMap() && !node->isNull()) {
-      throw ConfigError(location, joined, "cannot descend into " + node->kindName());
+      const std::string written =
+          node->isScalar() ? " ('" + node->scalarValue() + "' at " + node->location().describe() +
+                                 "); to change single keys of a preset named there, set it "
+                                 "whole: {preset: NAME, KEY: VALUE}"
+                           : "";
+      throw ConfigError(location, joined, "cannot descend into " + node->kindName() + written);
     }
     ConfigNode* child = node->find(path[i]);
     if (last) {

@@ -72,6 +72,10 @@ TEST_CASE("Preset group: the A100 preset is the STAR controller's `a100`", "[pre
   const double time_80gb = counter(dir / "map/stats.json", "ctrl", "a100_pytorch_time");
   CHECK(time_80gb < counter(base, "ctrl", "a100_pytorch_time"));
   CHECK(counter(dir / "named/stats.json", "ctrl", "a100_pytorch_time") == time_80gb);
+  // A group named by a preset is one value: changing one of its keys says how to.
+  CHECK_THAT(checkError("named.yaml --set 'ctrl.a100.idle_power=60 W'", dir),
+             Contains("cannot descend into a single value ('a100_80gb' at named.yaml:4:20)") &&
+                 Contains("{preset: NAME, KEY: VALUE}"));
 }
 
 TEST_CASE("Preset group: bad A100 keys and presets are located errors", "[preset]") {
