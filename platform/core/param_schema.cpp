@@ -477,10 +477,16 @@ ParamValues ParamSchema::validate(const ConfigNode& node, const std::string& own
   for (const auto& group : groups_) {
     const bool written =
         std::find(groups_written.begin(), groups_written.end(), &group) != groups_written.end();
-    if (!written && !group.default_preset.empty())
-      walk(presetOf(group, ConfigNode::scalar(group.default_preset, owner_location),
-                    group.fileOf(group.default_preset)),
-           group.name);
+    if (written || group.default_preset.empty())
+      continue;
+    ConfigNode preset = presetOf(group, ConfigNode::scalar(group.default_preset, owner_location),
+                                 group.fileOf(group.default_preset));
+    // A member written as a dotted key (`model.top_k: 4`) wins over the default preset's.
+    for (const auto& name : seen) {
+      if (groupOf(name) == &group)
+        preset.erase(name.substr(group.name.size() + 1));
+    }
+    walk(preset, group.name);
   }
   for (const auto& spec : specs_) {
     if (std::find(seen.begin(), seen.end(), spec.name) != seen.end())

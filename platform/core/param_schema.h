@@ -61,7 +61,7 @@ class ParamSchema {
   // defaults: the preset gives them.
   PresetGroupSpec& presetGroup(std::string name, std::string folder, std::string default_preset,
                                std::string description);
-  const std::vector<PresetGroupSpec>& presetGroups() const { return groups_; }
+  const std::deque<PresetGroupSpec>& presetGroups() const { return groups_; }
   // The group `name` belongs to (name itself or "<group>.<key>"), if any.
   const PresetGroupSpec* groupOf(const std::string& name) const;
 
@@ -89,8 +89,8 @@ class ParamSchema {
 
  private:
   ParamSpec& add(std::string name, ParamKind kind, std::string description);
-  std::deque<ParamSpec> specs_;  // deque: references handed out stay valid
-  std::vector<PresetGroupSpec> groups_;
+  std::deque<ParamSpec> specs_;         // deque: references handed out stay valid
+  std::deque<PresetGroupSpec> groups_;  // deque: references handed out stay valid
 };
 
 }  // namespace spatialvp

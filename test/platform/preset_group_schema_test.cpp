@@ -57,6 +57,8 @@ TEST_CASE("Preset group: left out, named, or changed key by key", "[config][pres
   CHECK(slow.quantity("chip.clock") == Approx(1e9));
   CHECK(slow.integer("chip.lanes") == 4);
   CHECK(slow.value("chip.lanes").location.file == "chips/slow.yaml");
+  // A member written as a dotted key changes the default preset too.
+  CHECK(validate("chip.lanes: 3").integer("chip.lanes") == 3);
   // Single keys: they change the default preset.
   const ParamValues changed = validate("chip: {lanes: 16}");
   CHECK(changed.quantity("chip.clock") == Approx(2e9));
