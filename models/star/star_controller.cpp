@@ -11,7 +11,6 @@
 #include "models/star/stage_job.h"
 #include "models/star/tile_pipeline.h"
 #include "platform/core/param_choice.h"
-#include "platform/elab/document_loader.h"
 #include "platform/sim/burst_transfer.h"
 #include "workloads/star/npy_file.h"
 #include "workloads/star/vanilla_planner.h"
@@ -69,7 +68,7 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   workload.query_block = in.query_block;
   workload.keep_ratio = {in.keep_ratio};
   dense_ops_ = static_cast<double>(workload.denseAttentionOpsPerLayer());
-  const workloads::A100Model a100(loadA100Preset());
+  const workloads::A100Model a100(workloads::a100ParamsFrom(params(), "a100"));
   const auto scope = in.include_projections ? workloads::A100Scope::AttentionWithQkvProjection
                                             : workloads::A100Scope::AttentionCore;
   a100_dense_ = a100.estimateLayer(workload, workloads::A100AttentionKernel::DensePyTorch, scope);
@@ -83,18 +82,6 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   becomeActive();
   SC_HAS_PROCESS(StarController);
   SC_THREAD(run);
-}
-
-workloads::A100Params StarController::loadA100Preset() const {
-  const std::string file = "presets/" + params().string("a100_preset") + ".yaml";
-  const auto found = findPresetFile(file, params().value("a100_preset").location);
-  if (!found)
-    params().fail("a100_preset", "no preset file " + file);
-  try {
-    return workloads::parseA100Params(found->text, found->name);
-  } catch (const std::exception& error) {
-    params().fail("a100_preset", error.what());
-  }
 }
 
 void StarController::setUpFunctional() {
@@ -474,8 +461,10 @@ void registerStarController(ModuleRegistry& registry) {
       .atLeast(0);
   p.real("sads_radius", "Functional mode: SADS radius r in logits; < 0 = no radius")
       .byDefault("-1");
-  p.string("a100_preset", "A100 baseline constants: presets/<name>.yaml (workloads/baselines)")
-      .byDefault("a100");
+  p.presetGroup("a100", "presets", "a100",
+                "the A100 baseline's constants: a preset in presets/ (a100), or a map of keys "
+                "that change it (workloads/baselines/a100_params.h)");
+  workloads::declareA100Params(p, "a100");
   p.enumeration("a100_attention_module", {"bert", "gpt2", "llama", "bloom", "vit"},
                 "The model's HuggingFace attention module, for the eager A100 baseline's op "
                 "sequence (workloads/baselines/a100_eager.h)")

@@ -31,7 +31,6 @@ class StarController : public Module {
  private:
   static constexpr std::size_t kUnitStages = 4;  // DLZS, SADS, KV generation, SU-FA
 
-  workloads::A100Params loadA100Preset() const;
   void run();
   void runSerial();
   Picoseconds dramTransfer(std::uint64_t bytes, bool write, Picoseconds at);

@@ -11,7 +11,6 @@
 
 #include "interconnect/tlm/link_param_schema.h"
 #include "platform/core/param_choice.h"
-#include "platform/elab/document_loader.h"
 #include "platform/sim/burst_transfer.h"
 #include "workloads/moe/routing_trace.h"
 #include "workloads/moe/zipf_routing_generator.h"
@@ -28,13 +27,8 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
       hbm_size_(wholeBytes(params().quantity("hbm_size"))),
       window_base_(static_cast<std::uint64_t>(params().integer("window_base"))),
       window_stride_(wholeBytes(params().quantity("window_stride"))) {
-  // The model: presets/moe/<model>.yaml, found as `preset:` finds files.
-  const std::string preset = params().string("model");
-  const auto found =
-      findPresetFile("presets/moe/" + preset + ".yaml", params().value("model").location);
-  if (!found)
-    params().fail("model", "no MoE preset '" + preset + "' in presets/moe");
-  model_ = moe::parseMoeModel(found->text, found->name);
+  // The model: the `model` preset group (presets/moe/<name>.yaml, or keys that change it).
+  model_ = moe::moeModelFrom(params(), "model");
 
   if (paramChoice<bool>(params(), "datatype", {{"fp8", true}, {"bf16", false}})) {
     die_.datatype = moe::Datatype::kFp8;
@@ -44,8 +38,7 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   die_.hbm_efficiency = params().real("hbm_efficiency");
 
   mesh_network_ = paramChoice<bool>(params(), "network", {{"mesh", true}, {"switch", false}});
-  moe::WaferSystemSpec spec;
-  moe::MappingConfig mapping;
+  moe::MappingConfig& mapping = mapping_config_;
   mapping.kind = paramChoice<moe::MappingKind>(params(), "mapping",
                                                {{"baseline", moe::MappingKind::kContiguous},
                                                 {"er", moe::MappingKind::kEntwined},
@@ -69,52 +62,6 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
       paramChoice<bool>(params(), "chunk_admission", {{"booked", true}, {"zero_load", false}});
   layer_windows_ =
       paramChoice<bool>(params(), "migration_window", {{"layer", true}, {"collective", false}});
-  const int wafers = static_cast<int>(params().integer("wafers"));
-  if (mesh_network_) {
-    spec.mesh_width = static_cast<int>(params().integer("mesh_width"));
-    spec.mesh_height = static_cast<int>(params().integer("mesh_height"));
-    for (const std::int64_t offset : params().integers("inter_wafer_link_offsets"))
-      spec.inter_wafer_link_offsets.push_back(static_cast<int>(offset));
-    spec = moe::waferSystemWithWafers(wafers, spec);
-    // The same rule as the mesh's, so both reject the same lists (located here).
-    const auto offset_problems = interconnect::WaferGridRouting::validateOffsets(
-        "inter_wafer_link_offsets", spec.mesh_width, spec.mesh_height, spec.wafers_x, spec.wafers_y,
-        spec.inter_wafer_link_offsets);
-    if (!offset_problems.empty()) {
-      params().fail("inter_wafer_link_offsets",
-                    interconnect::splitCoreProblem(offset_problems.front()).text);
-    }
-    if (mapping.kind == moe::MappingKind::kHierarchicalEntwined && wafers == 1)
-      mapping.kind = moe::MappingKind::kEntwined;  // HER on one wafer is ER
-  } else {
-    // The switch reuses the mapping machinery over a 1-D device index (as the analytic model).
-    if (mapping.kind != moe::MappingKind::kContiguous)
-      params().fail("mapping", "the switch network supports only 'baseline' (no FTDs)");
-    spec.mesh_width = static_cast<int>(params().integer("devices"));
-    spec.mesh_height = 1;
-    mapping.tp_x *= mapping.tp_y;
-    mapping.tp_y = 1;
-  }
-  spec.die = die_;
-  dies_ = spec.mesh_width * spec.mesh_height * spec.wafers();
-  const int expected = static_cast<int>(params().integer("dies"));
-  if (expected != dies_) {
-    params().fail("dies", std::to_string(expected) + " dies do not match the " +
-                              (mesh_network_ ? std::to_string(wafers) + " wafer(s) of " +
-                                                   std::to_string(spec.mesh_width) + " x " +
-                                                   std::to_string(spec.mesh_height)
-                                             : std::to_string(spec.mesh_width) + " devices") +
-                              " (expected " + std::to_string(dies_) + ")");
-  }
-  try {
-    topology_ = std::make_unique<moe::MeshTopology>(spec);
-    mapping_ = std::make_unique<moe::ParallelMapping>(*topology_, mapping);
-  } catch (const std::exception& error) {
-    params().fail(mesh_network_ ? "tp_x" : "devices", error.what());
-  }
-  builder_ = std::make_unique<moe::PhaseTrafficBuilder>(*mapping_);
-  segmenter_ = std::make_unique<moe::RouteSegmenter>(*topology_);
-  layer_loads_ = std::make_unique<moe::LinkLoadMap>(*topology_);
 
   iterations_ = static_cast<int>(params().integer("iterations"));
   report_from_ = static_cast<int>(params().integer("report_from_iteration"));
@@ -125,15 +72,6 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   decode_ = paramChoice<bool>(params(), "mode", {{"decode", true}, {"prefill", false}});
   batch_per_group_ = static_cast<int>(params().integer("batch_per_group"));
   sequence_length_ = static_cast<int>(params().integer("sequence_length"));
-  const long long sequences = static_cast<long long>(mapping_->groupCount()) * batch_per_group_;
-  const long long tokens = decode_ ? sequences : sequences * sequence_length_;
-  if (tokens > std::numeric_limits<int>::max()) {
-    params().fail("batch_per_group",
-                  "expected at most " + std::to_string(std::numeric_limits<int>::max()) +
-                      " tokens per iteration (groups x batch_per_group" +
-                      (decode_ ? "" : " x sequence_length") + "), got " + std::to_string(tokens));
-  }
-  tokens_per_iteration_ = static_cast<double>(tokens);
 
   issue_.fill(false);
   for (const std::string& phase : params().strings("traffic_phases")) {
@@ -158,27 +96,6 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     segment_[static_cast<std::size_t>(Phase::kCombine)] = true;
   }
 
-  const std::string& trace = params().string("routing_trace");
-  if (!trace.empty()) {
-    try {
-      routing_ = std::make_unique<moe::RoutingTrace>(
-          moe::RoutingTrace::load(trace, model_.routed_experts, model_.top_k));
-    } catch (const std::exception& error) {
-      params().fail("routing_trace", error.what());
-    }
-  } else {
-    moe::ZipfRoutingConfig zipf;
-    zipf.experts = model_.routed_experts;
-    zipf.top_k = model_.top_k;
-    zipf.tokens = static_cast<int>(tokens);  // checked above
-    zipf.layers = layers_;
-    zipf.zipf_exponent = params().real("zipf_exponent");
-    zipf.drift_sigma = params().real("drift_sigma");
-    zipf.drift_time_constant = params().real("drift_time_constant");
-    zipf.seed = seed();
-    routing_ = std::make_unique<moe::ZipfRoutingGenerator>(zipf);
-  }
-
   const auto balancer_kind =
       paramChoice<moe::BalancerKind>(params(), "balancer",
                                      {{"none", moe::BalancerKind::kNone},
@@ -187,31 +104,30 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
                                       {"ni", moe::BalancerKind::kNonInvasive}});
   if (balancer_kind == moe::BalancerKind::kNonInvasive && !mesh_network_)
     params().fail("balancer", "'ni' needs cold-link windows, i.e. network: mesh");
-  moe::BalancerConfig balancer_config = moe::defaultBalancerConfig(balancer_kind);
-  balancer_config.interval = static_cast<int>(params().integer("balancer_interval"));
-  balancer_config.alpha = params().real("balancer_alpha");
-  balancer_config.history_window = static_cast<int>(params().integer("history_window"));
-  balancer_config.target_imbalance = params().real("target_imbalance");
-  balancer_config.split = paramChoice<moe::PlanSplit>(
+  balancer_config_ = moe::defaultBalancerConfig(balancer_kind);
+  balancer_config_.interval = static_cast<int>(params().integer("balancer_interval"));
+  balancer_config_.alpha = params().real("balancer_alpha");
+  balancer_config_.history_window = static_cast<int>(params().integer("history_window"));
+  balancer_config_.target_imbalance = params().real("target_imbalance");
+  balancer_config_.split = paramChoice<moe::PlanSplit>(
       params(), "replica_split",
       {{"weighted", moe::PlanSplit::kWeighted}, {"even", moe::PlanSplit::kEven}});
-  balancer_config.chunk_bytes = params().quantity("migration_chunk");
-  std::vector<std::vector<int>> domains;
-  for (int d = 0; d < mapping_->domainCount(); ++d)
-    domains.push_back(mapping_->domainDies(d));
-  const int shadow = static_cast<int>(params().integer("shadow_slots"));
-  for (int layer = 0; layer < layers_; ++layer)
-    placements_.emplace_back(domains, dies_, model_.routed_experts, shadow);
-  computeResidentBytes(placements_.front().slotsPerDie());
-  const moe::MeshTopology* topology = topology_.get();
-  moe::ReplicationPlanner::Distance distance =
-      mesh_network_
-          ? moe::ReplicationPlanner::Distance(
-                [topology](int a, int b) { return topology->hops(a, b); })
-          : moe::ReplicationPlanner::Distance([](int a, int b) { return a == b ? 0 : 1; });
-  balancer_ = std::make_unique<moe::ExpertBalancer>(
-      balancer_config, mesh_network_ ? mapping_.get() : nullptr, distance, layers_,
-      mapping_->domainCount(), model_.expertWeightBytes());
+  balancer_config_.chunk_bytes = params().quantity("migration_chunk");
+
+  dies_ = static_cast<int>(params().integer("dies"));
+  if (!mesh_network_) {
+    // The switch reuses the mapping machinery over a 1-D device index (as the analytic model).
+    if (mapping.kind != moe::MappingKind::kContiguous)
+      params().fail("mapping", "the switch network supports only 'baseline' (no FTDs)");
+    moe::WaferSystemSpec spec;
+    spec.mesh_width = static_cast<int>(params().integer("devices"));
+    spec.mesh_height = 1;
+    mapping.tp_x *= mapping.tp_y;
+    mapping.tp_y = 1;
+    planOnGrid(spec, std::to_string(spec.mesh_width) + " devices");
+  }
+  // On a mesh the die grid, the wafers and the inter-wafer links are the mesh's: the plan is
+  // made once it is bound (connected()).
 
   if (hbm_burst_ > hbm_size_)
     params().fail("hbm_burst", "must not exceed hbm_size");
@@ -237,11 +153,81 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
   compute_what_ = instanceName() + ": die job";
   sram_cursor_.assign(dies, 0);
   ready_.assign(dies, 0);
-  for (auto& heat : heat_)
-    heat.assign(static_cast<std::size_t>(topology_->linkIdCount()), 0.0);
   becomeActive();
   SC_HAS_PROCESS(MoeOrchestrator);
   SC_THREAD(run);
+}
+
+void MoeOrchestrator::planOnGrid(moe::WaferSystemSpec spec, const std::string& grid) {
+  spec.die = die_;
+  moe::MappingConfig mapping = mapping_config_;
+  if (mapping.kind == moe::MappingKind::kHierarchicalEntwined && spec.wafers() == 1)
+    mapping.kind = moe::MappingKind::kEntwined;  // HER on one wafer is ER
+  const int grid_dies = spec.mesh_width * spec.mesh_height * spec.wafers();
+  if (grid_dies != dies_) {
+    params().fail("dies", std::to_string(dies_) + " dies do not match the " + grid + " (expected " +
+                              std::to_string(grid_dies) + ")");
+  }
+  try {
+    topology_ = std::make_unique<moe::MeshTopology>(spec);
+    mapping_ = std::make_unique<moe::ParallelMapping>(*topology_, mapping);
+  } catch (const std::exception& error) {
+    params().fail(mesh_network_ ? "tp_x" : "devices", error.what());
+  }
+  builder_ = std::make_unique<moe::PhaseTrafficBuilder>(*mapping_);
+  segmenter_ = std::make_unique<moe::RouteSegmenter>(*topology_);
+  layer_loads_ = std::make_unique<moe::LinkLoadMap>(*topology_);
+
+  const long long sequences = static_cast<long long>(mapping_->groupCount()) * batch_per_group_;
+  const long long tokens = decode_ ? sequences : sequences * sequence_length_;
+  if (tokens > std::numeric_limits<int>::max()) {
+    params().fail("batch_per_group",
+                  "expected at most " + std::to_string(std::numeric_limits<int>::max()) +
+                      " tokens per iteration (groups x batch_per_group" +
+                      (decode_ ? "" : " x sequence_length") + "), got " + std::to_string(tokens));
+  }
+  tokens_per_iteration_ = static_cast<double>(tokens);
+
+  const std::string& trace = params().string("routing_trace");
+  if (!trace.empty()) {
+    try {
+      routing_ = std::make_unique<moe::RoutingTrace>(
+          moe::RoutingTrace::load(trace, model_.routed_experts, model_.top_k));
+    } catch (const std::exception& error) {
+      params().fail("routing_trace", error.what());
+    }
+  } else {
+    moe::ZipfRoutingConfig zipf;
+    zipf.experts = model_.routed_experts;
+    zipf.top_k = model_.top_k;
+    zipf.tokens = static_cast<int>(tokens);  // checked above
+    zipf.layers = layers_;
+    zipf.zipf_exponent = params().real("zipf_exponent");
+    zipf.drift_sigma = params().real("drift_sigma");
+    zipf.drift_time_constant = params().real("drift_time_constant");
+    zipf.seed = seed();
+    routing_ = std::make_unique<moe::ZipfRoutingGenerator>(zipf);
+  }
+
+  std::vector<std::vector<int>> domains;
+  for (int d = 0; d < mapping_->domainCount(); ++d)
+    domains.push_back(mapping_->domainDies(d));
+  const int shadow = static_cast<int>(params().integer("shadow_slots"));
+  placements_.clear();
+  for (int layer = 0; layer < layers_; ++layer)
+    placements_.emplace_back(domains, dies_, model_.routed_experts, shadow);
+  computeResidentBytes(placements_.front().slotsPerDie());
+  const moe::MeshTopology* topology = topology_.get();
+  moe::ReplicationPlanner::Distance distance =
+      mesh_network_
+          ? moe::ReplicationPlanner::Distance(
+                [topology](int a, int b) { return topology->hops(a, b); })
+          : moe::ReplicationPlanner::Distance([](int a, int b) { return a == b ? 0 : 1; });
+  balancer_ = std::make_unique<moe::ExpertBalancer>(
+      balancer_config_, mesh_network_ ? mapping_.get() : nullptr, distance, layers_,
+      mapping_->domainCount(), model_.expertWeightBytes());
+  for (auto& heat : heat_)
+    heat.assign(static_cast<std::size_t>(topology_->linkIdCount()), 0.0);
 }
 
 InitiatorSocket* MoeOrchestrator::initiatorSocket(const std::string& port, std::size_t index) {

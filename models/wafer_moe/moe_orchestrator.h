@@ -149,6 +149,9 @@ class MoeOrchestrator : public Module {
   Picoseconds computeJob(int die, double flops, Picoseconds at);
   // Checks that every compute[i] is a die compute engine that computes in the run's datatype.
   void connectDies(const PlatformView& view);
+  // Plans on the die grid (the mesh's once bound, or the switch's devices): topology, mapping,
+  // routing, placements, balancer. `grid` names the grid's source in the `dies` check.
+  void planOnGrid(moe::WaferSystemSpec spec, const std::string& grid);
   // Reads the HBM and SRAM modules' capacity and bandwidth (moe_orchestrator_memories.cpp).
   void connectMemories(const PlatformView& view);
   // Reads of `bytes` cycling through [0, range) from `cursor`; returns the last completion.
@@ -204,6 +207,8 @@ class MoeOrchestrator : public Module {
   std::vector<moe::ExpertPlacement> placements_;
   std::unique_ptr<moe::LinkLoadMap> layer_loads_;
   moe::DieSpec die_;
+  moe::MappingConfig mapping_config_;    // as written; planOnGrid() adapts it to the grid
+  moe::BalancerConfig balancer_config_;  // as written
 
   // Sockets.
   std::vector<std::unique_ptr<Socket>> net_;

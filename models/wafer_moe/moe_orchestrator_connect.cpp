@@ -1,7 +1,8 @@
 // The wafer MoE orchestrator against the network it is bound to: the mesh owns the die grid,
 // the wafer partition, the inter-wafer link placement, link timing and the address map; the
-// orchestrator adopts the timing and checks that its own view of the grid agrees (a located
-// error otherwise, instead of a run on a topology that does not exist).
+// orchestrator plans on that grid and timing, and checks that its dies are attached and
+// addressed where the grid puts them (a located error otherwise, instead of a run on a
+// topology that does not exist).
 #include "interconnect/tlm/mesh_topology_source.h"
 #include "models/wafer_moe/moe_orchestrator.h"
 
@@ -11,15 +12,6 @@ namespace {
 
 std::string grid(int width, int height) {
   return std::to_string(width) + " x " + std::to_string(height);
-}
-
-std::string offsetsText(const std::vector<int>& offsets) {
-  if (offsets.empty())
-    return "[] (every edge die)";
-  std::string text = "[";
-  for (std::size_t i = 0; i < offsets.size(); ++i)
-    text += (i ? ", " : "") + std::to_string(offsets[i]);
-  return text + "]";
 }
 
 }  // namespace
@@ -38,39 +30,18 @@ void MoeOrchestrator::connected(const PlatformView& view) {
                   "network: mesh needs net[] bound to the in[] ports of a `mesh` module, which "
                   "owns the die grid and link timing");
   }
+  // The die grid, the wafer partition and the inter-wafer link placement are the mesh's alone.
   const interconnect::MeshConfig& net = mesh->meshConfig();
-  const moe::WaferSystemSpec& spec = topology_->spec();
+  moe::WaferSystemSpec spec;
+  spec.mesh_width = static_cast<int>(net.partitioned() ? net.wafer_width : net.width);
+  spec.mesh_height = static_cast<int>(net.partitioned() ? net.wafer_height : net.height);
+  spec.wafers_x = static_cast<int>(net.width) / spec.mesh_width;
+  spec.wafers_y = static_cast<int>(net.height) / spec.mesh_height;
+  spec.inter_wafer_link_offsets = net.inter_wafer_link_offsets;
+  planOnGrid(spec, std::to_string(spec.wafers()) + " wafer(s) of " +
+                       grid(spec.mesh_width, spec.mesh_height) +
+                       " dies of the mesh bound to net[] (" + mesh->whereWritten("width") + ")");
   const int width = topology_->gridWidth();
-  const int height = topology_->gridHeight();
-  if (static_cast<int>(net.width) != width || static_cast<int>(net.height) != height) {
-    params().fail("mesh_width",
-                  std::to_string(spec.wafers()) + " wafer(s) of " +
-                      grid(spec.mesh_width, spec.mesh_height) + " dies make a " +
-                      grid(width, height) + " die grid, but the mesh bound to net[] is " +
-                      grid(static_cast<int>(net.width), static_cast<int>(net.height)) + " (" +
-                      mesh->whereWritten("width") + ")");
-  }
-  const bool one_wafer_mesh = !net.partitioned() || (static_cast<int>(net.wafer_width) == width &&
-                                                     static_cast<int>(net.wafer_height) == height);
-  const bool partition_agrees = spec.wafers() == 1
-                                    ? one_wafer_mesh
-                                    : static_cast<int>(net.wafer_width) == spec.mesh_width &&
-                                          static_cast<int>(net.wafer_height) == spec.mesh_height;
-  if (!partition_agrees) {
-    params().fail("mesh_width", "wafers of " + grid(spec.mesh_width, spec.mesh_height) +
-                                    " dies, but the mesh's wafer partition is " +
-                                    (net.partitioned() ? grid(static_cast<int>(net.wafer_width),
-                                                              static_cast<int>(net.wafer_height))
-                                                       : std::string("none")) +
-                                    " (" + mesh->whereWritten("wafer_width") + ")");
-  }
-  if (spec.wafers() > 1 && net.inter_wafer_link_offsets != spec.inter_wafer_link_offsets) {
-    params().fail("inter_wafer_link_offsets",
-                  "routes assume inter-wafer links at " +
-                      offsetsText(spec.inter_wafer_link_offsets) +
-                      ", but the mesh places them at " + offsetsText(net.inter_wafer_link_offsets) +
-                      " (" + mesh->whereWritten("inter_wafer_link_offsets") + ")");
-  }
 
   // Die d injects at its own node and is reached at its own node through its window.
   for (int die = 0; die < dies_; ++die) {

@@ -12,25 +12,17 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
       "Wafer-scale MoE inference (issue 7): per layer attention, TP collective, dispatch, "
       "expert compute (HBM weight reads), combine as TLM traffic; balancers and NI migration";
   auto& s = info.params;
-  s.enumeration("model", moe::moeModelPresetNames(), "MoE preset (presets/moe/<name>.yaml)")
-      .byDefault("deepseek_v3");
+  std::string models;
+  for (const std::string& name : moe::moeModelPresetNames())
+    models += (models.empty() ? "" : ", ") + name;
+  s.presetGroup(
+      "model", "presets/moe", "deepseek_v3",
+      "the MoE model: a preset in presets/moe (" + models + "), or a map of keys that change it");
+  moe::declareMoeModelParams(s, "model");
   s.enumeration("network", {"mesh", "switch"}, "Wafer mesh, or single-hop switch (NVL72)")
       .byDefault("mesh");
-  s.integer("mesh_width", "Dies per wafer along x").byDefault("8").atLeast(1).atMost(64);
-  s.integer("mesh_height", "Dies per wafer along y").byDefault("8").atLeast(1).atMost(64);
-  s.integer("wafers", "Wafers (grid as square as possible, wider than tall)")
-      .byDefault("1")
-      .atLeast(1)
-      .atMost(64);
-  // Link bandwidths and latencies (on-wafer and inter-wafer) are the mesh's: the orchestrator
-  // adopts them once bound (moe_orchestrator_connect.cpp). The grid and the inter-wafer link
-  // placement size its ports and routes, so they stay here and are checked against the mesh.
-  s.integerList("inter_wafer_link_offsets",
-                "Positions along a facing wafer edge that carry an inter-wafer link ([] = every "
-                "edge die); routes use the nearest linked edge die")
-      .byDefault("[]")
-      .atLeast(0)
-      .atMost(63);
+  // The die grid, the wafers, the inter-wafer link placement and the link timing are the
+  // mesh's: the orchestrator reads them once bound (moe_orchestrator_connect.cpp).
   s.integer("devices", "Devices on the switch (network: switch)").byDefault("72").atLeast(1);
   s.integer("dies",
             "Dies in total: the width of net[], rx[], hbm[] and compute[] (must match the system)")

@@ -1,5 +1,6 @@
 // `spatialvp models [TYPE]`: the self-describing registry.
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iomanip>
 #include <iostream>
 
@@ -25,14 +26,32 @@ void describe(const ModuleTypeInfo& info, std::ostream& out) {
         << port.description << "\n";
   }
   out << "  parameters (name, type, unit, default, range, description):\n";
+  auto row = [&](const std::string& name, const std::string& kind, const std::string& unit,
+                 const std::string& by_default, const std::string& range,
+                 const std::string& description) {
+    out << "    " << std::left << std::setw(22) << name << " " << std::setw(16) << kind << " "
+        << std::setw(6) << unit << " " << std::setw(12) << by_default << " " << std::setw(10)
+        << range << " " << description << "\n";
+  };
+  std::vector<const PresetGroupSpec*> shown;
   for (const auto& spec : info.params.specs()) {
-    out << "    " << std::left << std::setw(22) << spec.name << " " << std::setw(16)
-        << spec.kindName() << " " << std::setw(6)
-        << (spec.unitSymbol().empty() ? "-" : spec.unitSymbol()) << " " << std::setw(12)
-        << (spec.default_text ? (spec.default_text->empty() ? "\"\"" : *spec.default_text)
-                              : "(required)")
-        << " " << std::setw(10) << (spec.rangeText().empty() ? "-" : spec.rangeText()) << " "
-        << spec.description << "\n";
+    // A preset group: one line for the group, then its keys, defaulted by its preset.
+    const PresetGroupSpec* group = info.params.groupOf(spec.name);
+    if (group && std::find(shown.begin(), shown.end(), group) == shown.end()) {
+      shown.push_back(group);
+      row(group->name, "preset group", "-",
+          group->default_preset.empty() ? "(required)" : group->default_preset, "-",
+          group->description + "; written as a preset name (" + group->folder +
+              "/<name>.yaml, or a .yaml file), {preset: NAME under presets/, KEY: VALUE...}, or "
+              "{KEY: VALUE...} changing the default");
+    }
+    std::string by_default = "(required)";
+    if (spec.default_text)
+      by_default = spec.default_text->empty() ? "\"\"" : *spec.default_text;
+    else if (group && !group->default_preset.empty())
+      by_default = "(preset)";
+    row(spec.name, spec.kindName(), spec.unitSymbol().empty() ? "-" : spec.unitSymbol(), by_default,
+        spec.rangeText().empty() ? "-" : spec.rangeText(), spec.description);
   }
 }
 

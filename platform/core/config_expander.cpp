@@ -178,6 +178,7 @@ ConfigNode Expander::substitute(const ConfigNode& node, const ExpressionScope& s
     return interpolateScalar(node, scope, key);
   if (node.isMap()) {
     ConfigNode out = ConfigNode::map(node.location());
+    out.setPresetFile(node.presetFile());
     for (const auto& entry : node.entries()) {
       if (entry.key == "for") {
         throw ConfigError(entry.key_location, key + ".for",

@@ -177,6 +177,11 @@ ConfigNode ConfigLoader::parse(const Source& source, std::vector<std::string>& s
   return merged;
 }
 
+std::string ConfigLoader::presetFile(const std::string& name) {
+  return name.size() > 5 && name.substr(name.size() - 5) == ".yaml" ? name
+                                                                    : "presets/" + name + ".yaml";
+}
+
 void ConfigLoader::resolvePresets(ConfigNode& node, const std::string& directory,
                                   std::vector<std::string>& stack, const std::string& path) const {
   if (node.isSequence()) {
@@ -199,9 +204,7 @@ void ConfigLoader::resolvePresets(ConfigNode& node, const std::string& directory
     throw ConfigError(preset_entry->value.location(), key, "expected a preset name");
   }
   const std::string name = preset_entry->value.scalarValue();
-  const std::string file = name.size() > 5 && name.substr(name.size() - 5) == ".yaml"
-                               ? name
-                               : "presets/" + name + ".yaml";
+  const std::string file = presetFile(name);
   auto source = find(file, directory);
   if (!source) {
     throw ConfigError(preset_entry->value.location(), key,
@@ -220,6 +223,7 @@ void ConfigLoader::resolvePresets(ConfigNode& node, const std::string& directory
   node.erase("preset");
   preset.mergeFrom(node);
   node = std::move(preset);
+  node.setPresetFile(source->name);
 }
 
 bool ConfigLoader::overrideAppliesBeforeExpansion(const ConfigNode& root,
@@ -292,7 +296,12 @@ void ConfigLoader::applyOverride(ConfigNode& root, const std::string& assignment
       continue;
     }
     if (!node->isMap() && !node->isNull()) {
-      throw ConfigError(location, joined, "cannot descend into " + node->kindName());
+      const std::string written =
+          node->isScalar() ? " ('" + node->scalarValue() + "' at " + node->location().describe() +
+                                 "); to change single keys of a preset named there, set it "
+                                 "whole: {preset: NAME, KEY: VALUE}"
+                           : "";
+      throw ConfigError(location, joined, "cannot descend into " + node->kindName() + written);
     }
     ConfigNode* child = node->find(path[i]);
     if (last) {

@@ -40,6 +40,9 @@ class ConfigLoader {
   };
   std::optional<FoundFile> findFile(const std::string& name, const std::string& relative_to) const;
 
+  // The file `preset: NAME` names: NAME as written if it ends in .yaml, else presets/NAME.yaml.
+  static std::string presetFile(const std::string& name);
+
   // Top-level sections of a platform document.
   static const std::vector<std::string>& sections();
 

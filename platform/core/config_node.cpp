@@ -184,6 +184,8 @@ void ConfigNode::mergeFrom(const ConfigNode& overlay) {
       }
     }
     location_ = overlay.location_;
+    if (!overlay.preset_file_.empty())
+      preset_file_ = overlay.preset_file_;
     return;
   }
   *this = overlay;

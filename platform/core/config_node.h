@@ -50,6 +50,12 @@ class ConfigNode {
   // Deep merge: maps merge key by key, anything else in `overlay` replaces what is here.
   void mergeFrom(const ConfigNode& overlay);
 
+  // A map that `preset:` completed (the loader merged what was written over the preset file):
+  // the preset file's name, else empty. A preset group (ParamSchema::presetGroup) written this
+  // way is whole; a map without it changes single keys of the group's default preset.
+  const std::string& presetFile() const { return preset_file_; }
+  void setPresetFile(std::string name) { preset_file_ = std::move(name); }
+
   // Emits YAML (block style, insertion order).
   std::string toYaml() const;
 
@@ -63,6 +69,7 @@ class ConfigNode {
   std::vector<Entry> entries_;
   std::vector<ConfigNode> items_;
   SourceLocation location_;
+  std::string preset_file_;
 
   friend class YamlTreeBuilder;
 };

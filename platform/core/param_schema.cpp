@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "platform/core/config_loader.h"
+
 namespace spatialvp {
 
 namespace {
@@ -284,6 +286,28 @@ ParamSpec& ParamSchema::stringList(std::string name, std::string description) {
   return add(std::move(name), ParamKind::kStringList, std::move(description));
 }
 
+std::string PresetGroupSpec::fileOf(const std::string& preset) const {
+  const std::string suffix = ".yaml";
+  const bool is_file = preset.size() > suffix.size() &&
+                       preset.compare(preset.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return is_file ? preset : folder + "/" + preset + suffix;
+}
+
+PresetGroupSpec& ParamSchema::presetGroup(std::string name, std::string folder,
+                                          std::string default_preset, std::string description) {
+  groups_.push_back(PresetGroupSpec{std::move(name), std::move(folder), std::move(default_preset),
+                                    std::move(description)});
+  return groups_.back();
+}
+
+const PresetGroupSpec* ParamSchema::groupOf(const std::string& name) const {
+  for (const auto& group : groups_) {
+    if (name == group.name || name.compare(0, group.name.size() + 1, group.name + ".") == 0)
+      return &group;
+  }
+  return nullptr;
+}
+
 const ParamSpec* ParamSchema::find(const std::string& name) const {
   for (const auto& spec : specs_) {
     if (spec.name == name)
@@ -293,7 +317,8 @@ const ParamSpec* ParamSchema::find(const std::string& name) const {
 }
 
 ParamValues ParamSchema::validate(const ConfigNode& node, const std::string& owner_path,
-                                  const SourceLocation& owner_location) const {
+                                  const SourceLocation& owner_location,
+                                  const PresetSource& presets) const {
   ParamValues values(owner_path);
   values.setOwnerLocation(owner_location);
   auto keyOf = [&](const std::string& name) {
@@ -346,8 +371,59 @@ ParamValues ParamSchema::validate(const ConfigNode& node, const std::string& own
     values.put(spec.name, std::move(value));
   };
 
+  // The map of the preset file `file`, named by `name` (a scalar, located where it was named).
+  auto presetOf = [&](const PresetGroupSpec& group, const ConfigNode& name,
+                      const std::string& file) {
+    // Found next to the file that named it; a name given on the command line (--set), next to
+    // the config that declares the module.
+    const bool named_in_file = name.location().file.rfind("--set", 0) != 0;
+    std::optional<ConfigNode> found =
+        presets ? presets(file, named_in_file ? name.location() : owner_location) : std::nullopt;
+    if (!found) {
+      throw ConfigError(name.location(), keyOf(group.name),
+                        "unknown preset '" + name.scalarValue() + "' (no file " + file +
+                            "); expected " + group.description);
+    }
+    if (!found->isMap()) {
+      throw ConfigError(found->location(), keyOf(group.name),
+                        "a preset is a map of parameter -> value, found " + found->kindName());
+    }
+    return *std::move(found);
+  };
+  // What a preset group stands for, as one map of its keys (see presetGroup()).
+  auto groupMap = [&](const PresetGroupSpec& group, const ConfigNode& written) {
+    const std::string expected =
+        "expected a preset name or a map of parameters (" + group.description + ")";
+    if (written.isScalar())
+      return presetOf(group, written, group.fileOf(written.scalarValue()));
+    if (!written.isMap())
+      throw ConfigError(written.location(), keyOf(group.name),
+                        expected + ", found " + written.kindName());
+    if (!written.presetFile().empty())
+      return written;  // the loader resolved its `preset:`: whole
+    ConfigNode base;
+    ConfigNode changes = written;
+    if (const ConfigNode::Entry* named = written.findEntry("preset")) {
+      // `preset:` set after loading (--set): resolved here, as the loader would have.
+      if (!named->value.isScalar()) {
+        throw ConfigError(named->value.location(), keyOf(group.name + ".preset"),
+                          "expected a preset name, found " + named->value.kindName());
+      }
+      base = presetOf(group, named->value, ConfigLoader::presetFile(named->value.scalarValue()));
+      changes.erase("preset");
+    } else if (!group.default_preset.empty()) {
+      base = presetOf(group, ConfigNode::scalar(group.default_preset, written.location()),
+                      group.fileOf(group.default_preset));
+    } else {
+      return written;
+    }
+    base.mergeFrom(changes);
+    return base;
+  };
+
   // Walk the written map; nested maps are groups whose leaves are dotted parameter names.
   std::vector<std::string> seen;
+  std::vector<const PresetGroupSpec*> groups_written;
   std::function<void(const ConfigNode&, const std::string&)> walk = [&](const ConfigNode& map,
                                                                         const std::string& prefix) {
     for (const auto& entry : map.entries()) {
@@ -355,6 +431,11 @@ ParamValues ParamSchema::validate(const ConfigNode& node, const std::string& own
       if (const ParamSpec* spec = find(name)) {
         seen.push_back(name);
         convert(*spec, entry.value, entry.value.location(), false);
+        continue;
+      }
+      if (const PresetGroupSpec* group = groupOf(name); group && group->name == name) {
+        groups_written.push_back(group);
+        walk(groupMap(*group, entry.value), name);
         continue;
       }
       const bool is_group = std::any_of(specs_.begin(), specs_.end(), [&](const ParamSpec& s) {
@@ -393,6 +474,20 @@ ParamValues ParamSchema::validate(const ConfigNode& node, const std::string& own
                       "expected a map of parameters, found " + node.kindName());
   }
 
+  for (const auto& group : groups_) {
+    const bool written =
+        std::find(groups_written.begin(), groups_written.end(), &group) != groups_written.end();
+    if (written || group.default_preset.empty())
+      continue;
+    ConfigNode preset = presetOf(group, ConfigNode::scalar(group.default_preset, owner_location),
+                                 group.fileOf(group.default_preset));
+    // A member written as a dotted key (`model.top_k: 4`) wins over the default preset's.
+    for (const auto& name : seen) {
+      if (groupOf(name) == &group)
+        preset.erase(name.substr(group.name.size() + 1));
+    }
+    walk(preset, group.name);
+  }
   for (const auto& spec : specs_) {
     if (std::find(seen.begin(), seen.end(), spec.name) != seen.end())
       continue;
@@ -401,7 +496,8 @@ ParamValues ParamSchema::validate(const ConfigNode& node, const std::string& own
           owner_location, keyOf(spec.name),
           "missing required parameter (" + spec.kindName() +
               (spec.unitSymbol().empty() ? "" : ", e.g. '" + exampleLiteral(spec.dimension) + "'") +
-              "): " + spec.description);
+              "): " + spec.description +
+              (groupOf(spec.name) ? " (a preset of this group must give every key)" : ""));
     }
     ConfigNode written =
         ConfigNode::parseYaml(*spec.default_text, "<default of " + keyOf(spec.name) + ">");

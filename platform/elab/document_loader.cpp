@@ -25,6 +25,20 @@ std::optional<ConfigLoader::FoundFile> findPresetFile(const std::string& name,
   return platformConfigLoader().findFile(name, on_disk && folder.empty() ? "." : folder);
 }
 
+PresetSource platformPresetSource() {
+  return [](const std::string& file, const SourceLocation& named_at) -> std::optional<ConfigNode> {
+    const auto found = findPresetFile(file, named_at);
+    if (!found)
+      return std::nullopt;
+    // Presets named inside it are found next to it (built-in ones among the built-ins).
+    const bool on_disk = found->name.rfind("<", 0) != 0;
+    const std::string folder =
+        on_disk ? std::filesystem::path(found->name).parent_path().lexically_normal().string() : "";
+    return platformConfigLoader().loadText(found->text, found->name,
+                                           on_disk && folder.empty() ? "." : folder);
+  };
+}
+
 void applyOverridesAndExpand(ConfigNode& root, const std::vector<std::string>& overrides) {
   // --set first changes the compact form (vars, templates), so counts and grids can change;
   // overrides naming a module copy (c3_dlzs.x=...) or a connection apply to the expanded form.

@@ -10,6 +10,7 @@
 
 #include "platform/core/config_loader.h"
 #include "platform/core/config_node.h"
+#include "platform/core/param_schema.h"
 
 namespace spatialvp {
 
@@ -34,5 +35,10 @@ ConfigLoader platformConfigLoader();
 // search path, then built in. Never through a source-tree path compiled into the binary.
 std::optional<ConfigLoader::FoundFile> findPresetFile(const std::string& name,
                                                       const SourceLocation& written_at);
+
+// The presets of module parameter groups (ParamSchema::presetGroup, e.g. the STAR controller's
+// `a100`): found as findPresetFile finds them, read by the platform loader (`preset:` inside
+// resolved).
+PresetSource platformPresetSource();
 
 }  // namespace spatialvp

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "platform/core/config_loader.h"
+#include "platform/elab/document_loader.h"
 #include "platform/elab/plugin_loader.h"
 
 namespace spatialvp {
@@ -205,7 +206,7 @@ void PlatformConfig::parseModules(const ConfigNode& root, const ModuleRegistry& 
       instance.type = info->name;
       instance.location = entry.key_location;
       instance.params = info->params.validate(params ? *params : emptyNode(), key + ".params",
-                                              entry.key_location);
+                                              entry.key_location, platformPresetSource());
       modules_.push_back(std::move(instance));
     }
   }

@@ -1,46 +1,24 @@
 // End-to-end tests of the spatialvp executable: exit codes, outputs, determinism, plug-ins.
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
+
+#include "support/cli_runner.h"
+#include "support/scratch_dir.h"
 
 using Catch::Matchers::Contains;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using Result = spatialvp::test::CliResult;
+using spatialvp::test::runSpatialvp;
+using spatialvp::test::slurp;
 
 fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::path(SPATIALVP_BINARY_DIR) / "test-scratch" / name;
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-Result spatialvp(const std::string& args, const fs::path& dir) {
-  const std::string command = "cd '" + dir.string() + "' && SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 '" +
-                              SPATIALVP_BINARY_DIR "/spatialvp' " + args +
-                              " > stdout.txt 2> stderr.txt";
-  const int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(dir / "stdout.txt"),
-          slurp(dir / "stderr.txt")};
+  return spatialvp::test::scratchDir(name);
 }
 
 const std::string kDemo = SPATIALVP_SOURCE_DIR "/platform/configs/demo.yaml";
@@ -54,7 +32,7 @@ nlohmann::json withoutWallClock(nlohmann::json stats) {
 
 TEST_CASE("run writes stats.json, stats.csv and config.yaml with the documented schema", "[cli]") {
   const fs::path dir = scratch("schema");
-  const Result result = spatialvp("run '" + kDemo + "' --out out", dir);
+  const Result result = runSpatialvp("run '" + kDemo + "' --out out", dir);
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Contains("completed at"));
   const auto stats = nlohmann::json::parse(slurp(dir / "out/stats.json"));
@@ -89,43 +67,45 @@ TEST_CASE("run writes stats.json, stats.csv and config.yaml with the documented 
 TEST_CASE("Same config and seed give byte-identical stats apart from wall-clock fields",
           "[cli][determinism]") {
   const fs::path dir = scratch("determinism");
-  REQUIRE(spatialvp("run '" + kDemo + "' --out a --quiet", dir).exit_code == 0);
-  REQUIRE(spatialvp("run '" + kDemo + "' --out b --quiet", dir).exit_code == 0);
+  REQUIRE(runSpatialvp("run '" + kDemo + "' --out a --quiet", dir).exit_code == 0);
+  REQUIRE(runSpatialvp("run '" + kDemo + "' --out b --quiet", dir).exit_code == 0);
   const auto a = withoutWallClock(nlohmann::json::parse(slurp(dir / "a/stats.json")));
   const auto b = withoutWallClock(nlohmann::json::parse(slurp(dir / "b/stats.json")));
   CHECK(a.dump() == b.dump());
-  REQUIRE(spatialvp("run '" + kDemo + "' --out c --quiet --set platform.seed=2", dir).exit_code ==
-          0);
+  REQUIRE(
+      runSpatialvp("run '" + kDemo + "' --out c --quiet --set platform.seed=2", dir).exit_code ==
+      0);
   const auto c = withoutWallClock(nlohmann::json::parse(slurp(dir / "c/stats.json")));
   CHECK(a["modules"]["dram"].dump() != c["modules"]["dram"].dump());  // the seed matters
 }
 
 TEST_CASE("Exit codes: 0 success, 2 usage/config error, 3 simulation failure", "[cli][exit]") {
   const fs::path dir = scratch("exit");
-  CHECK(spatialvp("--version", dir).exit_code == 0);
-  CHECK(spatialvp("--help", dir).exit_code == 0);
-  CHECK(spatialvp("", dir).exit_code == 2);
-  CHECK(spatialvp("frobnicate", dir).exit_code == 2);
-  CHECK(spatialvp("run no_such.yaml", dir).exit_code == 2);
-  const Result bad_set = spatialvp("run '" + kDemo + "' --set dram.bandwidth=0GB/s", dir);
+  CHECK(runSpatialvp("--version", dir).exit_code == 0);
+  CHECK(runSpatialvp("--help", dir).exit_code == 0);
+  CHECK(runSpatialvp("", dir).exit_code == 2);
+  CHECK(runSpatialvp("frobnicate", dir).exit_code == 2);
+  CHECK(runSpatialvp("run no_such.yaml", dir).exit_code == 2);
+  const Result bad_set = runSpatialvp("run '" + kDemo + "' --set dram.bandwidth=0GB/s", dir);
   CHECK(bad_set.exit_code == 2);
   CHECK_THAT(bad_set.err, Contains("'modules.dram.params.bandwidth': out of range"));
-  const Result limit = spatialvp("run '" + kDemo + "' --quiet --set platform.time_limit=1us", dir);
+  const Result limit =
+      runSpatialvp("run '" + kDemo + "' --quiet --set platform.time_limit=1us", dir);
   CHECK(limit.exit_code == 3);
   CHECK_THAT(limit.err, Contains("time_limit"));
   const std::string bench = SPATIALVP_SOURCE_DIR "/platform/configs/bench/tlm_throughput.yaml";
   const Result watchdog =
-      spatialvp("run '" + bench + "' --quiet --set platform.wall_limit=20ms", dir);
+      runSpatialvp("run '" + bench + "' --quiet --set platform.wall_limit=20ms", dir);
   CHECK(watchdog.exit_code == 3);
   CHECK_THAT(watchdog.err, Contains("wall-clock watchdog"));
-  CHECK(spatialvp("check '" + kDemo + "'", dir).exit_code == 0);
-  CHECK(spatialvp("models memory", dir).exit_code == 0);
-  CHECK(spatialvp("models no_such_type", dir).exit_code == 2);
+  CHECK(runSpatialvp("check '" + kDemo + "'", dir).exit_code == 0);
+  CHECK(runSpatialvp("models memory", dir).exit_code == 0);
+  CHECK(runSpatialvp("models no_such_type", dir).exit_code == 2);
 }
 
 TEST_CASE("check prints the effective config with defaults filled in", "[cli]") {
   const fs::path dir = scratch("check");
-  const Result result = spatialvp("check '" + kDemo + "' --set cpu.size=128B", dir);
+  const Result result = runSpatialvp("check '" + kDemo + "' --set cpu.size=128B", dir);
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Contains("size: 128B") && Contains("quantum: 1 us") &&
                              Contains("issue_gap: 0 ns") && Contains("read_latency: 2 ns"));
@@ -133,9 +113,9 @@ TEST_CASE("check prints the effective config with defaults filled in", "[cli]") 
 
 TEST_CASE("models lists the registry and describes one type", "[cli][registry]") {
   const fs::path dir = scratch("models");
-  const Result list = spatialvp("models", dir);
+  const Result list = runSpatialvp("models", dir);
   CHECK_THAT(list.out, Contains("traffic_generator") && Contains("protocol_checker"));
-  const Result one = spatialvp("models memory", dir);
+  const Result one = runSpatialvp("models memory", dir);
   CHECK_THAT(one.out, Contains("bandwidth") && Contains("B/s") && Contains("64 GB/s") &&
                           Contains("(required)") && Contains("energy.read_byte"));
 }
@@ -150,23 +130,22 @@ TEST_CASE("A plug-in listed in the YAML adds a module type", "[cli][plugin]") {
 connections:
   - {from: gen.out, to: spad.target, check: true}
 )";
-  const Result run = spatialvp("run vendor.yaml --quiet", dir);
+  const Result run = runSpatialvp("run vendor.yaml --quiet", dir);
   REQUIRE(run.exit_code == 0);
   const auto stats = nlohmann::json::parse(slurp(dir / "out/stats.json"));
   CHECK(stats["modules"]["spad"]["counters"]["lines"]["value"] == 200);
   CHECK(stats["run"]["simulated_time"]["value"].get<double>() == Approx(100 * 2 * 3e-9));
-  const Result models = spatialvp("models --plugin '" + plugin + "' vendor_scratchpad", dir);
+  const Result models = runSpatialvp("models --plugin '" + plugin + "' vendor_scratchpad", dir);
   CHECK_THAT(models.out, Contains("line_time") && Contains(plugin));
-  const Result missing = spatialvp("models --plugin /nonexistent/lib.so", dir);
+  const Result missing = runSpatialvp("models --plugin /nonexistent/lib.so", dir);
   CHECK(missing.exit_code == 2);
   CHECK_THAT(missing.err, Contains("does not exist"));
 }
 
 TEST_CASE("Trace option writes a Chrome trace-event file limited to the window", "[cli][trace]") {
   const fs::path dir = scratch("trace");
-  REQUIRE(
-      spatialvp("run '" + kDemo + "' --quiet --trace --trace-window '0 us:2 us'", dir).exit_code ==
-      0);
+  REQUIRE(runSpatialvp("run '" + kDemo + "' --quiet --trace --trace-window '0 us:2 us'", dir)
+              .exit_code == 0);
   const auto trace = nlohmann::json::parse(slurp(dir / "out/trace.json"));
   REQUIRE(trace["traceEvents"].is_array());
   std::size_t spans = 0;
@@ -178,9 +157,8 @@ TEST_CASE("Trace option writes a Chrome trace-event file limited to the window",
   }
   CHECK(spans > 10);
   CHECK(spans < 25000);  // the window keeps the file small
-  CHECK(
-      spatialvp("run '" + kDemo + "' --quiet --trace --trace-window 'soon:later'", dir).exit_code ==
-      2);
+  CHECK(runSpatialvp("run '" + kDemo + "' --quiet --trace --trace-window 'soon:later'", dir)
+            .exit_code == 2);
 }
 
 // Checks the trace-event format: every complete event names its track, carries a category and
@@ -207,7 +185,7 @@ TEST_CASE("MoE --trace has phase events with categories, and a window that drops
   const fs::path dir = scratch("moe_trace");
   const std::string config = SPATIALVP_SOURCE_DIR "/platform/configs/wafer_moe.yaml";
   const Result full =
-      spatialvp("run '" + config + "' --quiet --trace --out t --set orch.sample_layers=2", dir);
+      runSpatialvp("run '" + config + "' --quiet --trace --out t --set orch.sample_layers=2", dir);
   REQUIRE(full.exit_code == 0);
   const auto trace = nlohmann::json::parse(slurp(dir / "t/trace.json"));
   checkTraceEvents(trace);
@@ -218,14 +196,14 @@ TEST_CASE("MoE --trace has phase events with categories, and a window that drops
   CHECK(phases == 2);  // one dispatch window per simulated layer
   CHECK(full.err.find("warning") == std::string::npos);
 
-  const Result narrow = spatialvp("run '" + config +
-                                      "' --quiet --trace --out n --set orch.sample_layers=2 "
-                                      "--trace-window '0 us:1 ps'",
-                                  dir);
+  const Result narrow = runSpatialvp("run '" + config +
+                                         "' --quiet --trace --out n --set orch.sample_layers=2 "
+                                         "--trace-window '0 us:1 ps'",
+                                     dir);
   REQUIRE(narrow.exit_code == 0);
   CHECK_THAT(narrow.err, Contains("fell outside the trace window"));
   const Result capped =
-      spatialvp("run '" + kDemo + "' --quiet --trace --out c --set trace.max_events=10", dir);
+      runSpatialvp("run '" + kDemo + "' --quiet --trace --out c --set trace.max_events=10", dir);
   REQUIRE(capped.exit_code == 0);
   CHECK_THAT(capped.err, Contains("beyond platform.trace.max_events"));
   checkTraceEvents(nlohmann::json::parse(slurp(dir / "c/trace.json")));

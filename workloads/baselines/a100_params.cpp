@@ -63,10 +63,6 @@ void A100Params::validate() const {
   }
 }
 
-namespace {
-
-// The preset's keys under `group` ("" in the preset file itself) and the struct they give
-// (a semantic error is located at the key behind the field).
 void declareA100Params(ParamSchema& schema, const std::string& group) {
   const std::string g = group.empty() ? "" : group + ".";
   schema.quantity(g + "peak_fp16_tensor", dims::computeRate(), "Dense FP16 tensor-core peak")
@@ -124,6 +120,8 @@ A100Params a100ParamsFrom(const ParamValues& values, const std::string& group) {
   }
   return params;
 }
+
+namespace {
 
 const ParamSchema& a100Schema() {
   static const ParamSchema schema = presetSchema(declareA100Params);

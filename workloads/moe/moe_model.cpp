@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "platform/core/param_choice.h"
 #include "platform/core/preset_file.h"
 
 namespace spatialvp::moe {
@@ -44,9 +45,6 @@ double MoeModel::kvCacheBytesPerToken() const {
   return 2.0 * kv_heads * head_dim * bytes_per_activation;
 }
 
-namespace {
-
-// The preset's keys under `group` ("" in the preset file itself) and the model they give.
 void declareMoeModelParams(ParamSchema& schema, const std::string& group) {
   const std::string g = group.empty() ? "" : group + ".";
   schema.string(g + "name", "Model name as reported");
@@ -96,14 +94,16 @@ MoeModel moeModelFrom(const ParamValues& values, const std::string& group) {
   model.rope_head_dim = count("rope_head_dim");
   model.bytes_per_weight = count("bytes_per_weight");
   model.bytes_per_activation = count("bytes_per_activation");
-  model.attention_type =
-      values.string(g + "attention_type") == "mla" ? AttentionType::kMla : AttentionType::kGqa;
+  model.attention_type = paramChoice<AttentionType>(
+      values, g + "attention_type", {{"mla", AttentionType::kMla}, {"gqa", AttentionType::kGqa}});
   if (model.dense_layers >= model.layers)
     values.fail(g + "dense_layers", "must be smaller than layers");
   if (model.top_k > model.routed_experts)
     values.fail(g + "top_k", "exceeds routed_experts");
   return model;
 }
+
+namespace {
 
 const ParamSchema& moeModelSchema() {
   static const ParamSchema schema = presetSchema(declareMoeModelParams);
@@ -121,10 +121,6 @@ MoeModel parseMoeModel(const std::string& text, const std::string& source) {
 
 std::vector<std::string> moeModelPresetNames() {
   return {"deepseek_v3", "deepseek_v2", "qwen3_235b_a22b", "dbrx", "mixtral_8x22b"};
-}
-
-std::string moeModelPresetPath(const std::string& source_dir, const std::string& preset) {
-  return source_dir + "/platform/configs/presets/moe/" + preset + ".yaml";
 }
 
 }  // namespace spatialvp::moe

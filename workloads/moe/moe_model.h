@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "platform/core/param_schema.h"
+
 namespace spatialvp::moe {
 
 enum class AttentionType { kMla, kGqa };
@@ -38,6 +40,11 @@ struct MoeModel {
   double kvCacheBytesPerToken() const;
 };
 
+// The preset's keys under `group` ("" in the preset file itself, "model" as the MoE
+// orchestrator's parameter group) and the model they give (errors located at the key).
+void declareMoeModelParams(ParamSchema& schema, const std::string& group);
+MoeModel moeModelFrom(const ParamValues& values, const std::string& group);
+
 // Reads a flat preset (parameter -> value). Throws std::runtime_error naming the file and the
 // missing or malformed key.
 MoeModel loadMoeModel(const std::string& path);
@@ -46,6 +53,5 @@ MoeModel parseMoeModel(const std::string& text, const std::string& source);
 
 // Preset names (file stems) shipped in platform/configs/presets/moe.
 std::vector<std::string> moeModelPresetNames();
-std::string moeModelPresetPath(const std::string& source_dir, const std::string& preset);
 
 }  // namespace spatialvp::moe

@@ -1,8 +1,10 @@
 // The mesh owns the die grid, the wafer partition, the inter-wafer link placement, link timing
-// and the address map; the MoE orchestrator adopts the timing and checks the rest once bound
-// (models/wafer_moe/moe_orchestrator_connect.cpp). Each case below ran silently with wrong
-// figures before that check existed.
+// and the address map; the MoE orchestrator reads the grid and the timing from it and checks the
+// rest once bound (models/wafer_moe/moe_orchestrator_connect.cpp). Each case below ran silently
+// with wrong figures before: an orchestrator told 4 x 16 dies on an 8 x 8 mesh, dies attached
+// in another order, links slower than the orchestrator assumed.
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "models/wafer_moe/wafer_moe_test_support.h"
 
@@ -18,26 +20,35 @@ std::string reversedNodes(int count) {
   return text;
 }
 
-// The configuration error of `config` run with `settings`.
-std::string errorOf(const std::string& config, const std::vector<std::string>& settings) {
-  try {
-    test::runConfig(config, settings);
-  } catch (const ConfigError& failure) {
-    return failure.what();
-  }
-  return "no error";
-}
-
 const std::string kShipped = SPATIALVP_SOURCE_DIR "/platform/configs/wafer_moe.yaml";
 
 }  // namespace
 
-TEST_CASE("Wafer MoE: a die grid other than the mesh's is a located error", "[wafer_moe]") {
-  // 4 x 16 = 64 dies, so the port widths agree; only the grid differs from the 8 x 8 mesh.
-  const std::string error = errorOf(kShipped, {"orch.mesh_width=4", "orch.mesh_height=16"});
-  CHECK_THAT(error, Contains("'modules.orch.params.mesh_width'") &&
-                        Contains("4 x 16 die grid, but the mesh bound to net[] is 8 x 8") &&
-                        Contains("modules.net.params.width (") && Contains("wafer_moe.yaml:"));
+TEST_CASE("Wafer MoE: the orchestrator has no die grid of its own to disagree with the mesh",
+          "[wafer_moe]") {
+  // The grid, the wafers and the inter-wafer links are written once, on the mesh; the
+  // orchestrator's former copies are unknown keys, located where they are written.
+  for (const std::string key :
+       {"mesh_width", "mesh_height", "wafers", "inter_wafer_link_offsets"}) {
+    INFO(key);
+    CHECK_THAT(test::configError(kShipped, {"orch." + key + "=4"}),
+               Contains("'modules.orch.params." + key + "': unknown key"));
+  }
+  const std::string dir = test::freshDir("facts_grid_key");
+  const std::string config = dir + "/grid.yaml";
+  std::ofstream(config) << "include: " << kShipped
+                        << "\nmodules:\n  orch:\n    params: {mesh_width: 4}\n";
+  CHECK_THAT(test::configError(config),
+             Contains("grid.yaml:4:14: 'modules.orch.params.mesh_width': unknown key"));
+}
+
+TEST_CASE("Wafer MoE: a die count other than the mesh's grid is a located error", "[wafer_moe]") {
+  // `dies` sizes the orchestrator's ports before anything is bound, so it stays and is checked.
+  const std::string error = test::configError(kShipped, {"net.width=16"});
+  CHECK_THAT(error, Contains("'modules.orch.params.dies'") &&
+                        Contains("64 dies do not match the 2 wafer(s) of 8 x 8 dies of the mesh "
+                                 "bound to net[] (modules.net.params.width (") &&
+                        Contains("expected 128"));
 }
 
 TEST_CASE("Wafer MoE: dies attached to other mesh nodes than the orchestrator's are an error",
@@ -53,15 +64,6 @@ TEST_CASE("Wafer MoE: receive windows routed to another die are a located error"
   const std::string error = test::shippedConfigError("net.out_nodes=" + reversedNodes(64));
   CHECK_THAT(error, Contains("'modules.orch.params.window_base'") &&
                         Contains("die 0's receive window") && Contains("x7y7"));
-}
-
-TEST_CASE("Wafer MoE: inter-wafer link placement is checked against the mesh's", "[wafer_moe]") {
-  const std::string dir = test::freshDir("facts_offsets");
-  const std::string config = test::generatedConfig(dir, "two_wafers.yaml", "--wafers 2");
-  const std::string error = errorOf(config, {"net.inter_wafer_link_offsets=[1, 2]"});
-  CHECK_THAT(error, Contains("'modules.orch.params.inter_wafer_link_offsets'") &&
-                        Contains("routes assume inter-wafer links at [] (every edge die), but "
-                                 "the mesh places them at [1, 2]"));
 }
 
 // NI chunk admission books a chunk only if it lands inside its window at the links' bandwidth:

@@ -365,21 +365,24 @@ TEST_CASE("Wafer MoE: the NVL72 switch baseline runs and switches exactly the tr
   CHECK(counter(sw, "decode_errors") == 0);
 }
 
-TEST_CASE("Wafer MoE: a wafer count of 0 is a located error", "[wafer_moe]") {
-  CHECK_THAT(shippedConfigError("orch.wafers=0"), Contains("'modules.orch.params.wafers'"));
-}
-
-TEST_CASE("Wafer MoE: a die count that does not match the wafers is a located error",
+TEST_CASE("Wafer MoE: a repeated inter-wafer link offset is the mesh's located error",
           "[wafer_moe]") {
-  CHECK_THAT(shippedConfigError("orch.wafers=4"),
-             Contains("wafer_moe.yaml:") && Contains("'modules.orch.params.dies'") &&
-                 Contains("64 dies do not match the 4 wafer(s) of 8 x 8 (expected 256)"));
+  CHECK_THAT(shippedConfigError("net.inter_wafer_link_offsets=[2, 2]"),
+             Contains("'modules.net.params.inter_wafer_link_offsets'") &&
+                 Contains("expected each offset once, got 2 twice"));
 }
 
-TEST_CASE("Wafer MoE: a repeated inter-wafer link offset is a located error", "[wafer_moe]") {
-  CHECK_THAT(shippedConfigError("orch.inter_wafer_link_offsets=[2, 2]"),
-             Contains("'modules.orch.params.inter_wafer_link_offsets'") &&
-                 Contains("expected each offset once, got 2 twice"));
+TEST_CASE("Wafer MoE: wafers stacked along y plan on the mesh's partition", "[wafer_moe]") {
+  // The orchestrator once laid wafers out itself (2 -> 2 x 1) and rejected any other mesh; it
+  // now plans on the mesh's partition, here 1 x 2 wafers of 4 x 4 dies.
+  const RunReport report = runShipped(
+      "wafer_moe.yaml",
+      {"wafers_y=2", "die_cols=4", "die_rows=4", "orch.sample_layers=1", "orch.balancer=none"});
+  const ModuleReport& orch = moduleNamed(report, "orch");
+  CHECK(counter(orch, "dies") == 32);
+  const std::map<std::string, double> carried =
+      checkMeshCarriesTransfers(orch, moduleNamed(report, "net"));
+  CHECK(carried.count("x0y3.S") == 1);  // the wafers' facing edges are linked
 }
 
 TEST_CASE("Wafer MoE: more tokens per iteration than an int holds is a located error",
