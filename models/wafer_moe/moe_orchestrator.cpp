@@ -340,7 +340,13 @@ void MoeOrchestrator::recordLinks(const Transfer& transfer) {
 std::vector<Picoseconds> MoeOrchestrator::sendPhase(const std::vector<Transfer>& list, Phase phase,
                                                     Picoseconds& first_issue) {
   std::vector<Picoseconds> done(list.size(), 0);
-  if (!mesh_network_ || !segment_[static_cast<std::size_t>(phase)]) {
+  // Only the owner combine is an all-to-all worth cutting: the reverse path's combine is
+  // FTD-local short routes, where the pieces' passes through the turning dies' ports lengthened
+  // the phase by 33% on the shipped wafer (README "Route segments"), as on the dispatch.
+  const bool segmented =
+      mesh_network_ && segment_[static_cast<std::size_t>(phase)] &&
+      mapping_->config().combine == moe::CombinePolicy::kToOwnerThenGroupAllGather;
+  if (!segmented) {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const Transfer& t = list[i];
       const Picoseconds at = ready_[static_cast<std::size_t>(t.src)];
