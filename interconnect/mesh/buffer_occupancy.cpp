@@ -4,20 +4,29 @@
 
 namespace spatialvp::interconnect {
 
-BufferOccupancy::BufferOccupancy(std::uint32_t slots) : slots_(std::max<std::uint32_t>(slots, 1)) {}
+BufferOccupancy::BufferOccupancy(std::uint32_t slots)
+    : slots_(std::max<std::uint32_t>(slots, 1)),
+      busy_until_(slots_.size(), 0),
+      last_start_(slots_.size(), 0) {}
 
 BufferOccupancy::Grant BufferOccupancy::earliestEntry(Picoseconds earliest,
                                                       Picoseconds entry_duration) const {
   constexpr Picoseconds kForever = std::numeric_limits<Picoseconds>::max();
   // Fast path, the same answer as the search below: the lowest slot idle from `earliest` on.
-  for (std::uint32_t index = 0; index < slots_.size(); ++index) {
-    const Slot& slot = slots_[index];
-    if (slot.first == slot.intervals.size() || slot.intervals.back().end <= earliest)
+  const std::uint32_t count = static_cast<std::uint32_t>(busy_until_.size());
+  for (std::uint32_t index = 0; index < count; ++index) {
+    if (busy_until_[index] <= earliest)
       return Grant{earliest, index};
   }
   Grant best{kForever, 0};
   Picoseconds best_room = 0;
-  for (std::uint32_t index = 0; index < slots_.size(); ++index) {
+  for (std::uint32_t index = 0; index < count; ++index) {
+    // Every slot is busy after `earliest` here, so a fit at `earliest` ends its room at a
+    // booking no later than the slot's last one: a slot whose last booking starts within the
+    // best room found at `earliest` cannot win (same grants as without this test, less search).
+    const Picoseconds last_start = last_start_[index];
+    if (best.time == earliest && (last_start <= earliest || last_start - earliest <= best_room))
+      continue;
     const Fit fit = fitInSlot(index, earliest, entry_duration);
     if (fit.time < best.time || (fit.time == best.time && fit.room > best_room)) {
       best = Grant{fit.time, index};
@@ -33,6 +42,10 @@ BufferOccupancy::Fit BufferOccupancy::fitInSlot(std::uint32_t slot_index, Picose
                                                 Picoseconds entry_duration) const {
   constexpr Picoseconds kForever = std::numeric_limits<Picoseconds>::max();
   const Slot& slot = slots_[slot_index];
+  // Idle from `earliest` until the first live booking: the answer without a search.
+  if (slot.first < slot.intervals.size() &&
+      slot.intervals[slot.first].start >= earliest + entry_duration)
+    return Fit{earliest, slot.intervals[slot.first].start - earliest};
   // Disjoint and sorted, so ends are sorted too: skip everything that ends by `earliest`.
   // Requests arrive near the newest bookings, so gallop back from the end first.
   const std::size_t size = slot.intervals.size();
@@ -95,16 +108,21 @@ void BufferOccupancy::occupy(std::uint32_t slot_index, Picoseconds enter, Picose
     intervals.erase(intervals.begin(), intervals.begin() + static_cast<std::ptrdiff_t>(slot.first));
     slot.first = 0;
   }
+  busy_until_[slot_index] = intervals.back().end;
+  last_start_[slot_index] = intervals.back().start;
 }
 
 void BufferOccupancy::retire(Picoseconds horizon) {
-  for (Slot& slot : slots_) {
+  for (std::size_t index = 0; index < slots_.size(); ++index) {
+    Slot& slot = slots_[index];
     while (slot.first < slot.intervals.size() && slot.intervals[slot.first].end <= horizon) {
       ++slot.first;
     }
     if (slot.first == slot.intervals.size()) {
       slot.intervals.clear();
       slot.first = 0;
+      busy_until_[index] = 0;
+      last_start_[index] = 0;
     }
   }
 }

@@ -52,6 +52,10 @@ class BufferOccupancy {
   static constexpr std::size_t kMaxIntervalsPerSlot = 1024;
 
   std::vector<Slot> slots_;
+  // Per slot, the end and start of its last live booking (0 when it has none): the searches
+  // read these contiguous copies instead of every slot's interval list.
+  std::vector<Picoseconds> busy_until_;
+  std::vector<Picoseconds> last_start_;
 };
 
 }  // namespace spatialvp::interconnect

@@ -326,7 +326,13 @@ void MoeOrchestrator::recordLinks(const Transfer& transfer) {
 std::vector<Picoseconds> MoeOrchestrator::sendPhase(const std::vector<Transfer>& list, Phase phase,
                                                     Picoseconds& first_issue) {
   std::vector<Picoseconds> done(list.size(), 0);
-  if (!mesh_network_ || !segment_[static_cast<std::size_t>(phase)]) {
+  // Only the owner combine is an all-to-all worth cutting: the reverse path's combine is
+  // FTD-local short routes, where the pieces' passes through the turning dies' ports lengthened
+  // the phase by 33% on the shipped wafer (README "Route segments"), as on the dispatch.
+  const bool segmented =
+      mesh_network_ && segment_[static_cast<std::size_t>(phase)] &&
+      mapping_->config().combine == moe::CombinePolicy::kToOwnerThenGroupAllGather;
+  if (!segmented) {
     for (std::size_t i = 0; i < list.size(); ++i) {
       const Transfer& t = list[i];
       const Picoseconds at = ready_[static_cast<std::size_t>(t.src)];
@@ -338,7 +344,13 @@ std::vector<Picoseconds> MoeOrchestrator::sendPhase(const std::vector<Transfer>&
   // Route segments (moe::RouteSegmenter): a segment starts when the first head of its flows
   // reaches it, and a flow ends when its last segment has delivered and its last bytes have
   // flown over the rest of its route.
-  segmenter_->segment(list, segmented_);
+  // Pieces merge only among flows whose sources are ready together (all of them with
+  // synchronous phases; `list` is in ready order): otherwise a piece issued for an early flow
+  // would deliver a later flow's bytes before that flow's source is ready.
+  std::vector<std::uint64_t> ready_class(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i)
+    ready_class[i] = ready_[static_cast<std::size_t>(list[i].src)];
+  segmenter_->segment(list, segmented_, &ready_class);
   const std::vector<moe::Transfer>& segments = segmented_.segments;
   std::vector<Picoseconds> issue(segments.size(), ~Picoseconds{0});
   for (std::size_t i = 0; i < list.size(); ++i) {

@@ -142,3 +142,24 @@ TEST_CASE("moe: route segments merge only equal pieces and skip empty flows", "[
   CHECK(column.before_s == Approx(3 * topology.linkLatency(0)));
   CHECK(column.after_s == 0.0);
 }
+
+TEST_CASE("moe: route segments merge only within a ready class", "[moe][segments]") {
+  const MeshTopology topology{WaferSystemSpec{}};
+  const auto die = [&](int x, int y) { return topology.dieAt(0, x, y); };
+  // Both flows share the row piece (0,0) -> (3,0), but their sources are ready at different
+  // times: the pieces stay apart, so no piece carries bytes of a flow not yet ready.
+  const std::vector<Transfer> flows = {
+      Transfer{die(0, 0), die(3, 2), 100.0, Phase::kCombine, TransferStep::kTokenFlow},
+      Transfer{die(0, 0), die(3, 5), 50.0, Phase::kCombine, TransferStep::kTokenFlow}};
+  RouteSegmenter segmenter(topology);
+  SegmentedFlows out;
+  const std::vector<std::uint64_t> same = {7, 7};
+  segmenter.segment(flows, out, &same);
+  CHECK(out.segments.size() == 3);
+  const std::vector<std::uint64_t> apart = {7, 9};
+  segmenter.segment(flows, out, &apart);
+  REQUIRE(out.segments.size() == 4);
+  CHECK(out.segments[0].bytes == 100.0);
+  CHECK(out.segments[2].bytes == 50.0);
+  CHECK(out.segments[2].src == die(0, 0));
+}

@@ -56,12 +56,16 @@ const std::vector<RouteSegmenter::Cut>& RouteSegmenter::cuts(int src, int dst) {
   return cuts_.emplace(key, std::move(result)).first->second;
 }
 
-void RouteSegmenter::segment(const std::vector<Transfer>& flows, SegmentedFlows& out) {
+void RouteSegmenter::segment(const std::vector<Transfer>& flows, SegmentedFlows& out,
+                             const std::vector<std::uint64_t>* merge_class) {
   out.clear();
   segment_index_.clear();
   const int dies = topology_->dies();
   out.first.reserve(flows.size() + 1);
-  for (const Transfer& flow : flows) {
+  for (std::size_t f = 0; f < flows.size(); ++f) {
+    const Transfer& flow = flows[f];
+    if (merge_class != nullptr && f > 0 && (*merge_class)[f] != (*merge_class)[f - 1])
+      segment_index_.clear();  // a new class: no merging with the pieces before
     out.first.push_back(static_cast<int>(out.legs.size()));
     if (flow.src == flow.dst || flow.bytes <= 0.0)
       continue;

@@ -51,7 +51,11 @@ class RouteSegmenter {
 
   // Splits every flow (src != dst, bytes > 0 expected; others get no legs) into its straight
   // route segments and merges equal ones. Deterministic: segments in order of first use.
-  void segment(const std::vector<Transfer>& flows, SegmentedFlows& out);
+  // With `merge_class` (one value per flow, equal values contiguous), pieces merge only within a
+  // class: the caller passes the flows' ready times, so a piece never carries bytes of a flow
+  // whose source is not ready yet.
+  void segment(const std::vector<Transfer>& flows, SegmentedFlows& out,
+               const std::vector<std::uint64_t>* merge_class = nullptr);
 
  private:
   struct Cut {

@@ -334,6 +334,31 @@ TEST_CASE("Wafer MoE: route segments keep every link's bytes and the headline wi
         Approx(jsonCounter(whole, "moe_tokens_per_second_per_device")).epsilon(0.01));
 }
 
+TEST_CASE("Wafer MoE: the reverse-path combine stays whole under segment_phases", "[wafer_moe]") {
+  // Route segments are for the owner all-to-all; the reverse path's short FTD-local routes keep
+  // their flows (the cut lengthened that phase by a third).
+  const RunReport report =
+      runShipped("wafer_moe.yaml",
+                 {"orch.sample_layers=2", "orch.balancer=none", "orch.combine=reverse_allreduce"});
+  const ModuleReport& orch = moduleNamed(report, "orch");
+  CHECK(counter(orch, "phase.combine.transfers") > 0.0);
+  CHECK(counter(orch, "segments.transfers") == 0.0);
+  CHECK(counter(orch, "segments.relayed_bytes") == 0.0);
+}
+
+TEST_CASE("Wafer MoE: dataflow phases with route segments charge each die a real phase time",
+          "[wafer_moe]") {
+  // Dies enter the combine at different times (phase_barrier false); a merged piece must not
+  // deliver a flow's bytes before its source is ready (that read as a time below zero).
+  const RunReport report = runShipped(
+      "wafer_moe.yaml", {"orch.sample_layers=2", "orch.balancer=none", "orch.phase_barrier=false"});
+  const ModuleReport& orch = moduleNamed(report, "orch");
+  CHECK(counter(orch, "segments.transfers") > 0.0);
+  CHECK(counter(orch, "time.combine") > 0.0);
+  CHECK(counter(orch, "time.combine") < counter(orch, "time.moe"));
+  CHECK(counter(orch, "time.moe") < counter(orch, "iteration_time"));
+}
+
 TEST_CASE("Wafer MoE: a segment phase other than the combine is a located error", "[wafer_moe]") {
   CHECK_THAT(shippedConfigError("orch.segment_phases=[combine_collective]"),
              Contains("segment_phases") && Contains("expected combine"));
