@@ -220,8 +220,9 @@ void SpatialStarCore::processItem(const CoreItemWork& work, CoreMessage& answer)
     const BlockWork& block = *work.block;
     ++totals_.items;
     const Picoseconds now = nowPs();
+    const Picoseconds accepted = itemAccepted(work);
     Picoseconds data_ready = 0;
-    Picoseconds private_ready = now;
+    Picoseconds private_ready = std::max(now, accepted);
     if (work.from_ring) {
       const auto arrived = kv_->arrival(work.index);
       if (!arrived) {
@@ -230,9 +231,9 @@ void SpatialStarCore::processItem(const CoreItemWork& work, CoreMessage& answer)
                          " comes from the ring predecessor, but its doorbell has not arrived")
                             .c_str());
       }
-      data_ready = arrived.value_or(now);
+      data_ready = std::max(arrived.value_or(now), accepted);
     } else {
-      Picoseconds issue = kv_->fetchIssue(work.index, now);
+      Picoseconds issue = std::max(kv_->fetchIssue(work.index, now), accepted);
       if (!assignment_.overlap)
         issue = std::max(issue, previous_item_end_);
       // The block's queries (or weights) come first; a Q projection issued ahead has fetched
@@ -350,7 +351,7 @@ void SpatialStarCore::reportStats(ModuleStats& stats) const {
                 "Doorbells and credits this core sent through the mesh");
 }
 
-void registerSpatialStarCore(ModuleRegistry& registry) {
+ModuleTypeInfo spatialStarCoreTypeInfo() {
   ModuleTypeInfo info;
   info.name = "spatial_star_core";
   info.params.integer("kv_buffers", "K/V tile buffers (prefetch / ring receive depth) [INF]")
@@ -376,7 +377,11 @@ void registerSpatialStarCore(ModuleRegistry& registry) {
   info.ports.push_back({"control_out", PortDirection::kInitiator,
                         "Doorbells and credits to the ring neighbours, into the control network",
                         true});
-  registry.add<SpatialStarCore>(std::move(info));
+  return info;
+}
+
+void registerSpatialStarCore(ModuleRegistry& registry) {
+  registry.add<SpatialStarCore>(spatialStarCoreTypeInfo());
 }
 
 }  // namespace spatialvp::models::spatial_star

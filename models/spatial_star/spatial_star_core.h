@@ -41,6 +41,17 @@ class SpatialStarCore : public Module, public SpatialStarCoreFacts {
   std::size_t portWidth(const std::string& port) const override;
   void reportStats(ModuleStats& stats) const override;
 
+ protected:
+  // The extension point for a differently-timed controller (a plug-in type derived from this
+  // one): the earliest time this controller may act on item `work` (issue its fetch, use or
+  // forward its ring data, start its first unit job), asked once per item with data, in item
+  // order, when its descriptor arrives. The in-tree controller acts as soon as the item's data
+  // and buffers allow, so it adds no bound of its own (0).
+  virtual Picoseconds itemAccepted(const CoreItemWork& work) {
+    (void)work;
+    return 0;
+  }
+
  private:
   static constexpr std::size_t kUnits = 4;
   using Initiator = tlm_utils::simple_initiator_socket<SpatialStarCore>;
@@ -86,6 +97,9 @@ class SpatialStarCore : public Module, public SpatialStarCoreFacts {
   std::string job_sender_;
 };
 
+// The `spatial_star_core` type: its parameters and ports, for registration and for a
+// replacement type derived from SpatialStarCore (which renames it and adds its own parameters).
+ModuleTypeInfo spatialStarCoreTypeInfo();
 void registerSpatialStarCore(ModuleRegistry& registry);
 
 }  // namespace spatialvp::models::spatial_star

@@ -3,7 +3,7 @@
 // test plug-in, plugins/swap_alternatives_plugin.cpp; the memory for the in-tree flat `memory`),
 // and the platform runs with its timing moved in the expected direction and by about the
 // expected amount. In Spatial-STAR, one core's unit is swapped the same way under its
-// spatial_star_core controller.
+// spatial_star_core controller, and one core's controller itself for a plug-in core type.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -66,6 +66,12 @@ double counter(const json& stats, const std::string& module, const std::string& 
 std::string withPlugin(const std::string& text) {
   return "plugins: [" + kPlugin + "]\n" + text;
 }
+
+// The tests' small Spatial-STAR layer (S = 4K, 4 heads, Bc = 256, exact), ring over the 16 cores.
+const std::string kSmallSpatialLayer =
+    "--set orch.seq_len=4096 --set orch.hidden_size=512 --set orch.heads=4 "
+    "--set orch.tile_length=256 --set orch.tile_group=1 --set orch.sample_rounds=0 "
+    "--set orch.kv_union_fraction=0.25";
 
 const std::string kStarSads =
     "  sads:\n    type: star_sads_unit\n    preset: star/sads_unit\n"
@@ -158,11 +164,7 @@ TEST_CASE("Swap by type: one wafer die's compute engine for a plug-in engine", "
 TEST_CASE("Swap by type: one Spatial-STAR core's SADS unit for a plug-in unit", "[swap]") {
   const std::string dir = freshDir("spatial_star_unit");
   const std::string star = readText(SPATIALVP_SOURCE_DIR "/platform/configs/spatial_star.yaml");
-  // The tests' small layer (S = 4K, 4 heads, Bc = 256, exact), ring over the 16 cores.
-  const std::string settings =
-      "--set orch.seq_len=4096 --set orch.hidden_size=512 --set orch.heads=4 "
-      "--set orch.tile_length=256 --set orch.tile_group=1 --set orch.sample_rounds=0 "
-      "--set orch.kv_union_fraction=0.25";
+  const std::string settings = kSmallSpatialLayer;
   const json base = run(dir, "base", star, settings);
   // Core 5's SADS at 20 us per job: its controller waits for each job, so core 5 takes at least
   // jobs x 20 us, and the ring, which moves in lockstep, waits for it.
@@ -182,4 +184,40 @@ TEST_CASE("Swap by type: one Spatial-STAR core's SADS unit for a plug-in unit", 
   CHECK(latency <= 1.2 * bound);
   // The other cores' units did the same work as before.
   CHECK(counter(swapped, "c4_sads", "jobs") == counter(base, "c4_sads", "jobs"));
+}
+
+TEST_CASE("Swap by type: one Spatial-STAR core's controller for a plug-in core", "[swap]") {
+  const std::string dir = freshDir("spatial_star_core");
+  const std::string star = readText(SPATIALVP_SOURCE_DIR "/platform/configs/spatial_star.yaml");
+  const json base = run(dir, "base", star, kSmallSpatialLayer);
+  // Core 5's controller spends 20 us on each item's descriptor, one after another, before it may
+  // fetch, forward or compute the item: core 5 takes at least items x 20 us, and the ring, which
+  // moves in lockstep, waits for it. Each item's own work overlaps the next descriptor, so the
+  // layer takes at most that plus the whole base layer.
+  const json swapped = run(dir, "swapped", withPlugin(star),
+                           kSmallSpatialLayer +
+                               " --set 'modules.c5_ctrl={type: test_item_overhead_core, params: "
+                               "{kv_buffers: 4, item_overhead: 20 us}}'");
+  CHECK(swapped["modules"]["c5_ctrl"]["type"] == "test_item_overhead_core");
+  const double items = counter(swapped, "c5_ctrl", "items");
+  CHECK(items == counter(base, "c5_ctrl", "items"));
+  CHECK(counter(swapped, "c5_ctrl", "items_accepted") == items);
+  CHECK(counter(swapped, "c5_ctrl", "jobs") == counter(base, "c5_ctrl", "jobs"));
+  const double bound = items * 20e-6;
+  const double base_latency = counter(base, "orch", "latency");
+  const double latency = counter(swapped, "orch", "latency");
+  INFO("base " << base_latency << " s, swapped " << latency << " s, bound " << bound);
+  REQUIRE(bound > 2.0 * base_latency);
+  CHECK(latency >= bound);
+  CHECK(latency <= bound + base_latency);
+  // The other cores did the same work as before, through the same ring protocol.
+  for (const std::string core : {"c4_ctrl", "c6_ctrl"}) {
+    INFO(core);
+    CHECK(swapped["modules"][core]["type"] == "spatial_star_core");
+    CHECK(counter(swapped, core, "items") == counter(base, core, "items"));
+    CHECK(counter(swapped, core, "jobs") == counter(base, core, "jobs"));
+    CHECK(counter(swapped, core, "doorbells_received") ==
+          counter(base, core, "doorbells_received"));
+    CHECK(counter(swapped, core, "credits_received") == counter(base, core, "credits_received"));
+  }
 }

@@ -3,12 +3,19 @@
 //   test_fixed_rate_die_engine  the die job interface (models/wafer_moe/die_job.h): every job
 //                               takes job_latency + FLOPs / rate, whatever its datatype;
 //   test_fixed_latency_unit     the STAR stage-job interface (models/star/stage_job.h): every
-//                               job takes job_latency; its `sram` port is bound but unused.
+//                               job takes job_latency; its `sram` port is bound but unused;
+//   test_item_overhead_core     the Spatial-STAR core controller's protocol (CoreMessage and
+//                               SpatialStarCoreFacts,
+//                               models/spatial_star/spatial_star_core_work.h): the in-tree
+//                               controller, but it spends item_overhead on each item's descriptor,
+//                               one item after another, before it may fetch, forward or compute the
+//                               item (its itemAccepted extension point).
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
 #include <algorithm>
 
+#include "models/spatial_star/spatial_star_core.h"
 #include "models/star/stage_job.h"
 #include "models/wafer_moe/die_job.h"
 #include "platform/sim/plugin_abi.h"
@@ -114,6 +121,30 @@ class FixedLatencyUnit : public spatialvp::Module {
   SingleServer server_;
 };
 
+class ItemOverheadCore : public spatialvp::models::spatial_star::SpatialStarCore {
+ public:
+  ItemOverheadCore(sc_core::sc_module_name name, const spatialvp::ModuleContext& context)
+      : SpatialStarCore(name, context), overhead_(psOf(params().quantity("item_overhead"))) {}
+  void reportStats(spatialvp::ModuleStats& stats) const override {
+    SpatialStarCore::reportStats(stats);
+    stats.counter("items_accepted", items_accepted_, "items",
+                  "Items whose descriptor took item_overhead");
+  }
+
+ protected:
+  Picoseconds itemAccepted(const spatialvp::models::spatial_star::CoreItemWork&) override {
+    // One descriptor at a time, each from when it arrives or the previous one is done.
+    accepted_until_ = std::max(nowPs(), accepted_until_) + overhead_;
+    ++items_accepted_;
+    return accepted_until_;
+  }
+
+ private:
+  Picoseconds overhead_;
+  Picoseconds accepted_until_ = 0;
+  std::uint64_t items_accepted_ = 0;
+};
+
 }  // namespace
 
 SPATIALVP_PLUGIN_REGISTER(registry) {
@@ -141,5 +172,16 @@ SPATIALVP_PLUGIN_REGISTER(registry) {
     info.ports.push_back({"jobs", PortDirection::kTarget, "Tile-stage jobs", true});
     info.ports.push_back({"sram", PortDirection::kInitiator, "Bound, unused", true});
     registry.add<FixedLatencyUnit>(std::move(info));
+  }
+  {
+    ModuleTypeInfo info = models::spatial_star::spatialStarCoreTypeInfo();
+    info.name = "test_item_overhead_core";
+    info.description =
+        "Test Spatial-STAR core controller: spatial_star_core with item_overhead per item, "
+        "serial, before the item's fetch, forward or compute";
+    info.params.quantity("item_overhead", dims::time(), "Controller time per item's descriptor")
+        .byDefault("1 us")
+        .atLeast(0);
+    registry.add<ItemOverheadCore>(std::move(info));
   }
 }
