@@ -45,9 +45,13 @@ set(SPATIALVP_PUBLIC_HEADERS
   platform/sim/simulation_services.h
   platform/sim/trace_flow.h
   models/rtl/rtl_clocked_target.h
+  models/spatial_star/spatial_plan.h
+  models/spatial_star/spatial_star_core.h
+  models/spatial_star/spatial_star_core_work.h
   models/star/functional_tile.h
   models/star/stage_job.h
   models/star/star_unit_timing.h
+  models/star/tile_pipeline.h
   models/wafer_moe/die_job.h
   workloads/moe/hardware_spec.h
   workloads/star/complexity_model.h
