@@ -49,10 +49,24 @@ Picoseconds IntervalCalendar::search(Picoseconds candidate) const {
   if (head_ == tail_ || candidate >= busy_end_)
     return candidate;
   // First interval ending after the candidate; try the gap before each following interval.
-  const Interval* const base = buffer_.get();
-  const Interval* const it =
-      firstAfter(base + head_, base + tail_, candidate, [](const Interval& iv) { return iv.end; });
-  return searchFrom(static_cast<std::uint32_t>(it - base), candidate);
+  std::uint32_t at = cursor_;
+  if (!isFirstEndingAfter(at, candidate)) {
+    const Interval* const base = buffer_.get();
+    at = static_cast<std::uint32_t>(firstAfter(base + head_, base + tail_, candidate,
+                                               [](const Interval& iv) { return iv.end; }) -
+                                    base);
+  }
+  return searchFrom(at, candidate);
+}
+
+inline bool IntervalCalendar::isFirstEndingAfter(std::uint32_t at, Picoseconds time) const {
+  return at >= head_ && at <= tail_ && (at == head_ || buffer_[at - 1].end <= time) &&
+         (at == tail_ || buffer_[at].end > time);
+}
+
+inline bool IntervalCalendar::isFirstStartingAfter(std::uint32_t at, Picoseconds time) const {
+  return at >= head_ && at <= tail_ && (at == head_ || buffer_[at - 1].start <= time) &&
+         (at == tail_ || buffer_[at].start > time);
 }
 
 inline Picoseconds IntervalCalendar::searchFrom(std::uint32_t at, Picoseconds candidate) const {
@@ -66,14 +80,18 @@ inline Picoseconds IntervalCalendar::searchFrom(std::uint32_t at, Picoseconds ca
       // Every interval before `at` ends by `candidate`, so `at` is where book(candidate) inserts.
       hint_start_ = candidate;
       hint_next_ = at;
+      cursor_ = at;
       return candidate;
     }
     candidate = std::max(candidate, interval.end);
   }
+  cursor_ = at;
   return at == tail_ ? candidate : busy_end_;  // book() appends
 }
 
 std::uint32_t IntervalCalendar::firstStartingAfter(Picoseconds time) const {
+  if (isFirstStartingAfter(cursor_, time))
+    return cursor_;
   const Interval* const base = buffer_.get();
   return static_cast<std::uint32_t>(
       firstAfter(base + head_, base + tail_, time, [](const Interval& iv) { return iv.start; }) -
@@ -96,20 +114,25 @@ void IntervalCalendar::book(Picoseconds start) {
       buffer_[tail_++] = {start, end};
     }
     busy_end_ = end;
+    cursor_ = tail_;
   } else {
     // The usual caller books what earliestFit() just found: its search knows the position.
     const std::uint32_t next = start == hint_start_ ? hint_next_ : firstStartingAfter(start);
     const bool joins_previous = next != head_ && buffer_[next - 1].end == start;
     const bool joins_next = next != tail_ && buffer_[next].start == end;
+    // The cursor goes to the interval after the booked one.
     if (joins_previous && joins_next) {
       buffer_[next - 1].end = buffer_[next].end;
       erase(next);
+      cursor_ = next;
     } else if (joins_previous) {
       buffer_[next - 1].end = end;
+      cursor_ = next;
     } else if (joins_next) {
       buffer_[next].start = start;
+      cursor_ = next + 1;
     } else {
-      insertBefore(next, {start, end});
+      cursor_ = insertBefore(next, {start, end}) + 1;
     }
   }
   hint_start_ = kNoHint;  // positions change from here on
@@ -121,7 +144,7 @@ void IntervalCalendar::book(Picoseconds start) {
   hint_start_ = kNoHint;
 }
 
-inline void IntervalCalendar::insertBefore(std::uint32_t at, Interval interval) {
+inline std::uint32_t IntervalCalendar::insertBefore(std::uint32_t at, Interval interval) {
   if (tail_ == capacity()) {  // no room behind: move the live range to the front first
     std::copy(data() + head_, data() + tail_, data());
     at -= head_;
@@ -131,6 +154,7 @@ inline void IntervalCalendar::insertBefore(std::uint32_t at, Interval interval) 
   std::copy_backward(data() + at, data() + tail_, data() + tail_ + 1);
   ++tail_;
   buffer_[at] = interval;
+  return at;
 }
 
 void IntervalCalendar::erase(std::uint32_t at) {

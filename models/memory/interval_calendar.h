@@ -60,10 +60,15 @@ class alignas(64) IntervalCalendar {
   // after `candidate`.
   inline spatialvp::Picoseconds searchFrom(std::uint32_t at,
                                            spatialvp::Picoseconds candidate) const;
-  // Index of the first live interval whose start lies after `time`.
+  // Index of the first live interval whose start lies after `time`; the cursor is tried first.
   std::uint32_t firstStartingAfter(spatialvp::Picoseconds time) const;
-  // Inserts `interval` before buffer index `at`, or removes the interval at `at`.
-  inline void insertBefore(std::uint32_t at, Interval interval);
+  // Whether buffer index `at` is the first live interval whose end (search) or start (book)
+  // lies after `time`: the O(1) check of a remembered position.
+  inline bool isFirstEndingAfter(std::uint32_t at, spatialvp::Picoseconds time) const;
+  inline bool isFirstStartingAfter(std::uint32_t at, spatialvp::Picoseconds time) const;
+  // Inserts `interval` before buffer index `at` (returns its index, which moves when the live
+  // range is moved to the front), or removes the interval at `at`.
+  inline std::uint32_t insertBefore(std::uint32_t at, Interval interval);
   void erase(std::uint32_t at);
   inline void foldOldest();
   std::uint32_t capacity() const { return 2 * max_intervals_ + 2; }
@@ -84,6 +89,12 @@ class alignas(64) IntervalCalendar {
   // change).
   mutable spatialvp::Picoseconds hint_start_ = kNoHint;
   mutable std::uint32_t hint_next_ = 0;
+  // Buffer index where the last search or booking ended (the interval after the gap it found
+  // or the booking it made). Searches and bookings come in runs at nearby times (a command's
+  // calendars are searched and then booked; a request's bursts follow each other), so it is
+  // usually the position the next one needs, which a comparison or two confirm; otherwise a
+  // binary search finds it. Any index is a valid guess: it is checked before it is used.
+  mutable std::uint32_t cursor_ = 0;
   std::uint32_t head_ = 0;
   std::uint32_t tail_ = 0;
   std::uint32_t max_intervals_;
