@@ -529,12 +529,9 @@ inline Picoseconds HbmChannelController::rowCommandFit(Picoseconds time, int slo
   const Picoseconds cycle = bus_->cycle_time;
   for (;;) {
     const Picoseconds first = bus_->row.earliestFit(time);
-    if (slots == 1)
+    if (slots == 1 || bus_->row.nextSlotFree(first))
       return first;
-    const Picoseconds second = bus_->row.earliestFit(first + cycle);
-    if (second == first + cycle)
-      return first;
-    time = second - cycle;
+    time = bus_->row.earliestFit(first + cycle) - cycle;
   }
 }
 

@@ -33,6 +33,16 @@ class alignas(64) IntervalCalendar {
       return first_fit_;  // nothing fits before it, so a request from the past starts there
     return earliest >= busy_end_ ? earliest : search(earliest);
   }
+  // Whether earliestFit(fit + slot) == fit + slot, for a `fit` that earliestFit() returned:
+  // the second slot of a two-slot command. When the search that found `fit` is still valid, it
+  // knows the next interval, and no second search is needed.
+  bool nextSlotFree(spatialvp::Picoseconds fit) const {
+    const spatialvp::Picoseconds next = fit + slot_;
+    if (fit != hint_start_ || next <= first_fit_ || next >= busy_end_)
+      return earliestFit(next) == next;
+    // Every interval before hint_next_ ends by `fit`, and that one starts at next or later.
+    return next + slot_ <= buffer_[hint_next_].start;
+  }
   // Books [start, start + slot), which must be free (as earliestFit found it).
   void book(spatialvp::Picoseconds start);
 
