@@ -49,8 +49,10 @@ Picoseconds IntervalCalendar::search(Picoseconds candidate) const {
   if (head_ == tail_ || candidate >= busy_end_)
     return candidate;
   // First interval ending after the candidate; try the gap before each following interval.
-  std::uint32_t at = cursor_;
-  if (!isFirstEndingAfter(at, candidate)) {
+  // The busy frontier first (streaming traffic), then the cursor (runs of nearby requests).
+  std::uint32_t at = tail_ - 1;
+  if (at != head_ && buffer_[at - 1].end > candidate &&
+      !isFirstEndingAfter(at = cursor_, candidate)) {
     const Interval* const base = buffer_.get();
     at = static_cast<std::uint32_t>(firstAfter(base + head_, base + tail_, candidate,
                                                [](const Interval& iv) { return iv.end; }) -
