@@ -48,6 +48,10 @@ IntervalCalendar::IntervalCalendar(Picoseconds slot, std::size_t max_intervals)
 Picoseconds IntervalCalendar::search(Picoseconds candidate) const {
   if (head_ == tail_ || candidate >= busy_end_)
     return candidate;
+  return searchInside(candidate);
+}
+
+Picoseconds IntervalCalendar::searchInside(Picoseconds candidate) const {
   // First interval ending after the candidate; try the gap before each following interval.
   // The busy frontier first (streaming traffic), then the cursor (runs of nearby requests).
   std::uint32_t at = tail_ - 1;

@@ -31,7 +31,7 @@ class alignas(64) IntervalCalendar {
   spatialvp::Picoseconds earliestFit(spatialvp::Picoseconds earliest) const {
     if (earliest <= first_fit_)
       return first_fit_;  // nothing fits before it, so a request from the past starts there
-    return earliest >= busy_end_ ? earliest : search(earliest);
+    return earliest >= busy_end_ ? earliest : searchInside(earliest);
   }
   // Whether earliestFit(fit + slot) == fit + slot, for a `fit` that earliestFit() returned:
   // the second slot of a two-slot command. When the search that found `fit` is still valid, it
@@ -64,8 +64,10 @@ class alignas(64) IntervalCalendar {
   // with -fPIC (it is part of the shared platform library), and GCC does not inline a function
   // that could be interposed, not even within its own file.
 
-  // The search behind earliestFit() for a candidate inside the busy range.
+  // The search behind earliestFit() for any candidate, and for one before the end of the last
+  // interval (so at least one is live).
   spatialvp::Picoseconds search(spatialvp::Picoseconds candidate) const;
+  spatialvp::Picoseconds searchInside(spatialvp::Picoseconds candidate) const;
   // The gap search of search(), starting at buffer index `at`, the first interval that ends
   // after `candidate`.
   inline spatialvp::Picoseconds searchFrom(std::uint32_t at,
