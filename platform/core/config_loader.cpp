@@ -177,11 +177,6 @@ ConfigNode ConfigLoader::parse(const Source& source, std::vector<std::string>& s
   return merged;
 }
 
-std::string ConfigLoader::presetFile(const std::string& name) {
-  return name.size() > 5 && name.substr(name.size() - 5) == ".yaml" ? name
-                                                                    : "presets/" + name + ".yaml";
-}
-
 void ConfigLoader::resolvePresets(ConfigNode& node, const std::string& directory,
                                   std::vector<std::string>& stack, const std::string& path) const {
   if (node.isSequence()) {

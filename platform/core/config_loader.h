@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "platform/core/config_node.h"
+#include "platform/core/preset_name.h"
 
 namespace spatialvp {
 
@@ -41,7 +42,7 @@ class ConfigLoader {
   std::optional<FoundFile> findFile(const std::string& name, const std::string& relative_to) const;
 
   // The file `preset: NAME` names: NAME as written if it ends in .yaml, else presets/NAME.yaml.
-  static std::string presetFile(const std::string& name);
+  static std::string presetFile(const std::string& name) { return presetFileIn("presets", name); }
 
   // Top-level sections of a platform document.
   static const std::vector<std::string>& sections();

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <sstream>
 
-#include "platform/core/config_loader.h"
+#include "platform/core/preset_name.h"
 
 namespace spatialvp {
 
@@ -287,10 +287,7 @@ ParamSpec& ParamSchema::stringList(std::string name, std::string description) {
 }
 
 std::string PresetGroupSpec::fileOf(const std::string& preset) const {
-  const std::string suffix = ".yaml";
-  const bool is_file = preset.size() > suffix.size() &&
-                       preset.compare(preset.size() - suffix.size(), suffix.size(), suffix) == 0;
-  return is_file ? preset : folder + "/" + preset + suffix;
+  return presetFileIn(folder, preset);
 }
 
 PresetGroupSpec& ParamSchema::presetGroup(std::string name, std::string folder,
@@ -409,7 +406,7 @@ ParamValues ParamSchema::validate(const ConfigNode& node, const std::string& own
         throw ConfigError(named->value.location(), keyOf(group.name + ".preset"),
                           "expected a preset name, found " + named->value.kindName());
       }
-      base = presetOf(group, named->value, ConfigLoader::presetFile(named->value.scalarValue()));
+      base = presetOf(group, named->value, presetFileIn("presets", named->value.scalarValue()));
       changes.erase("preset");
     } else if (!group.default_preset.empty()) {
       base = presetOf(group, ConfigNode::scalar(group.default_preset, written.location()),
