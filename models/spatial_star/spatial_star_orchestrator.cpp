@@ -49,9 +49,10 @@ SpatialStarOrchestrator::SpatialStarOrchestrator(sc_core::sc_module_name name,
   config_.layer = tilingInputFrom(params());
   auto& in = config_.layer;
   if (in.tile_length == 0 && in.tiles > in.seq_len)
-    params().fail("tiles", "more tiles than keys");
+    params().fail("workload.tiles", "more tiles than keys");
   if (in.tile_length > in.seq_len)
-    params().fail("tile_length", "longer than the sequence (" + std::to_string(in.seq_len) + ")");
+    params().fail("workload.tile_length",
+                  "longer than the sequence (" + std::to_string(in.seq_len) + ")");
 
   config_.dataflow = paramChoice<Dataflow>(params(), "dataflow",
                                            {{"head_parallel", Dataflow::kHeadParallel},

@@ -14,8 +14,6 @@ void registerSpatialStarOrchestrator(ModuleRegistry& registry) {
   ParamSchema& p = info.params;
   // The layer: the STAR controller's parameters, with the Spatial-STAR default tile.
   spatialvp::models::star::LayerParamDefaults layer;
-  layer.tile_length = "1024";
-  layer.tile_length_why = " [INF: 1024 = the single core's S=4K, Tc=4]";
   layer.per = " per core";
   spatialvp::models::star::declareLayerParams(p, layer);
   // Topology.

@@ -5,6 +5,7 @@
 #include <systemc>
 
 #include "platform/core/param_choice.h"
+#include "workloads/attention/attention_preset_loader.h"
 
 namespace spatialvp::models::star {
 
@@ -30,24 +31,56 @@ void checkShape(const ParamValues& params, const std::string& name, std::int64_t
 }
 }  // namespace
 
+workloads::AttentionWorkload layerWorkloadFrom(const ParamValues& params) {
+  checkShape(params, "workload.seq_len", kMaxTokens);
+  checkShape(params, "workload.hidden_size", kMaxHiddenSize);
+  checkShape(params, "workload.heads", kMaxHeads);
+  if (params.integer("workload.batch") != 1 && !params.isDefault("workload.batch"))
+    params.fail("workload.batch", "this module runs one sequence: must be 1");
+  for (const char* key : {"workload.keep_ratio", "workload.kv_union_fraction"}) {
+    if (!params.isDefault(key)) {
+      params.fail(key,
+                  "the operating_point group gives the layer's sparsity: write "
+                  "operating_point.keep_ratio / operating_point.kv_union_fraction");
+    }
+  }
+  for (const char* key : {"workload.tiles", "workload.tile_length"}) {
+    if (params.integers(key).size() > 1)
+      params.fail(key, "this module runs one layer: give one value");
+    for (const std::int64_t value : params.integers(key)) {
+      if (value > kMaxTokens)
+        params.fail(key, "must be at most " + std::to_string(kMaxTokens));
+    }
+  }
+  workloads::AttentionWorkload workload = workloads::attentionWorkloadFrom(params, "workload");
+  if (workload.hidden_size % workload.heads != 0)
+    params.fail("workload.heads", "must divide hidden_size");
+  if (workload.head_dim != workload.hidden_size / workload.heads)
+    params.fail("workload.head_dim", "must be hidden_size / heads (" +
+                                         std::to_string(workload.hidden_size / workload.heads) +
+                                         "); leave it out");
+  if (workload.queries > static_cast<std::uint64_t>(kMaxTokens))
+    params.fail("workload.queries", "must be at most " + std::to_string(kMaxTokens));
+  if (workload.query_block > static_cast<std::uint64_t>(kMaxTokens))
+    params.fail("workload.query_block", "must be at most " + std::to_string(kMaxTokens));
+  const workloads::OperatingPoint point = workloads::operatingPointFrom(params, "operating_point");
+  workload.keep_ratio = {point.keep_ratio};
+  workload.kv_union_fraction = point.kv_union_fraction;
+  return workload;
+}
+
 spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
-  checkShape(params, "seq_len", kMaxTokens);
-  checkShape(params, "queries", kMaxTokens);
-  checkShape(params, "hidden_size", kMaxHiddenSize);
-  checkShape(params, "heads", kMaxHeads);
-  checkShape(params, "query_block", kMaxTokens);
-  checkShape(params, "tiles", kMaxTokens);
-  checkShape(params, "tile_length", kMaxTokens);
+  const workloads::AttentionWorkload workload = layerWorkloadFrom(params);
   spatialvp::star::TilingPlanInput in;
-  in.seq_len = toSize(params.integer("seq_len"));
-  in.hidden_size = toSize(params.integer("hidden_size"));
-  in.heads = toSize(params.integer("heads"));
-  in.query_block = toSize(params.integer("query_block"));
-  in.tiles = toSize(params.integer("tiles"));
-  in.tile_length = toSize(params.integer("tile_length"));
-  in.queries = toSize(params.integer("queries"));
-  in.keep_ratio = params.real("keep_ratio");
-  in.kv_union_fraction = params.real("kv_union_fraction");
+  in.seq_len = toSize(workload.seq_len);
+  in.hidden_size = toSize(workload.hidden_size);
+  in.heads = toSize(workload.heads);
+  in.query_block = toSize(workload.query_block);
+  in.tiles = toSize(workload.tiles.front());
+  in.tile_length = workload.tile_length.empty() ? 0 : toSize(workload.tile_length.front());
+  in.queries = toSize(workload.queries);
+  in.keep_ratio = workload.keep_ratio.front();
+  in.kv_union_fraction = workload.kv_union_fraction;
   using spatialvp::star::KvReusePolicy;
   using spatialvp::star::SuFaOrder;
   in.kv_policy = paramChoice<KvReusePolicy>(params, "kv_reuse",
@@ -65,10 +98,6 @@ spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params) {
       params, "tiling",
       {{"balanced", spatialvp::star::TilingPolicy::Balanced},
        {"fixed", spatialvp::star::TilingPolicy::Fixed}});
-  if (in.hidden_size % in.heads != 0)
-    params.fail("heads", "must divide hidden_size");
-  if (in.query_block == 0)
-    params.fail("query_block", "must be at least 1");
   return in;
 }
 
@@ -80,10 +109,10 @@ void failIfPlanTooLarge(const ParamValues& params, const spatialvp::star::Tiling
       in.tile_length > 0 ? (in.seq_len + in.tile_length - 1) / in.tile_length : in.tiles;
   const std::uint64_t steps = in.heads * blocks * std::max<std::uint64_t>(tiles, 1);
   if (steps > kMaxPlanSteps) {
-    params.fail("seq_len", "the layer needs " + std::to_string(steps) +
-                               " (head, query block, tile) steps, more than the " +
-                               std::to_string(kMaxPlanSteps) +
-                               " this model plans; raise query_block or tile_length");
+    params.fail("workload.seq_len", "the layer needs " + std::to_string(steps) +
+                                        " (head, query block, tile) steps, more than the " +
+                                        std::to_string(kMaxPlanSteps) +
+                                        " this model plans; raise query_block or tile_length");
   }
 }
 
@@ -102,21 +131,16 @@ bool warnIfSorterBound(const spatialvp::star::TilingPlanInput& input, const std:
 
 void declareLayerParams(ParamSchema& schema, const LayerParamDefaults& defaults) {
   const std::string per = defaults.per;
-  schema.integer("seq_len", "Sequence length S (keys)").atLeast(1);
-  schema.integer("hidden_size", "Hidden size H").atLeast(1);
-  schema.integer("heads", "Attention heads A (head dim = H / A)").atLeast(1);
-  schema.integer("queries", "Query rows; 0 = S (self-attention prefill)").byDefault("0").atLeast(0);
-  schema.integer("query_block", "Queries processed in parallel" + per + ", T (sources S2.1: 128)")
-      .byDefault("128")
-      .atLeast(1);
-  schema.integer("tiles", "Key tiles per row, Tc, when tile_length = 0 (sources S8.2: 4)")
-      .byDefault("4")
-      .atLeast(1);
-  schema
-      .integer("tile_length",
-               std::string("Keys per tile, Bc; 0 = S / Tc") + defaults.tile_length_why)
-      .byDefault(defaults.tile_length)
-      .atLeast(0);
+  schema.presetGroup("workload", "presets/workloads", "llama_7b",
+                     "the attention layer: a workload preset in presets/workloads/ (llama_7b, "
+                     "bert_base, ...), or a map of keys that change it "
+                     "(workloads/attention/attention_preset_loader.h); query_block is T" +
+                         per);
+  workloads::declareAttentionWorkloadParams(schema, "workload");
+  schema.presetGroup("operating_point", "presets/operating_points", "loss_2pct",
+                     "the sparsity: an operating point preset in presets/operating_points/ "
+                     "(loss_0pct, loss_1pct, loss_2pct), or a map of keys that change it");
+  workloads::declareOperatingPointParams(schema, "operating_point");
   schema
       .enumeration("tiling", {"balanced", "fixed"},
                    "balanced: the configured Tc (or Bc), with more tiles where the 16-to-4 sorter "
@@ -130,14 +154,6 @@ void declareLayerParams(ParamSchema& schema, const LayerParamDefaults& defaults)
                "the kept keys and SU-FA the rest (SOFA does not describe it; its throughput "
                "implies all 1,024 MACs do attention work)")
       .byDefault("false");
-  schema.real("keep_ratio", "Top-k keep ratio k (sources S2.7 operating points)")
-      .byDefault("0.25")
-      .above(0)
-      .atMost(1);
-  schema.real("kv_union_fraction", "Fraction of a tile's keys some query of a block selects")
-      .byDefault("1.0")
-      .above(0)
-      .atMost(1);
   schema
       .enumeration("kv_reuse", {"cache", "regenerate"},
                    "Keep generated K/V rows across query blocks [INF]")

@@ -1,15 +1,23 @@
 #pragma once
 // Reads the attention-layer parameters that the STAR controller and the Spatial-STAR
-// orchestrator share (seq_len, hidden_size, heads, query_block, tiles, tile_length, queries,
-// keep_ratio, kv_union_fraction, kv_reuse, order, token_sram, scope, tiling,
-// attention_qk_on_kv_array) into a tiling-plan input.
+// orchestrator share into a tiling-plan input: the `workload` group (a workload preset:
+// shape, T, Tc or Bc, the A100 baseline's attention module), the `operating_point` group (an
+// operating point preset: keep ratio k and K/V union fraction u) and the flat knobs kv_reuse,
+// order, token_sram, scope, tiling and attention_qk_on_kv_array.
 #include "platform/core/param_schema.h"
 #include "platform/core/param_values.h"
 
 #include <string>
+
+#include "workloads/attention/attention_workload.h"
 #include "workloads/star/tiling_planner.h"
 
 namespace spatialvp::models::star {
+
+// The layer the module runs: the workload group with the operating point's k and u. Located
+// config errors for what one simulated layer cannot honour: a batch above 1, per-layer lists
+// of more than one entry, k or u written in the workload (the operating point gives them).
+workloads::AttentionWorkload layerWorkloadFrom(const ParamValues& params);
 
 // Fails (located config error) when heads does not divide hidden_size.
 spatialvp::star::TilingPlanInput tilingInputFrom(const ParamValues& params);
@@ -21,15 +29,14 @@ void failIfPlanTooLarge(const ParamValues& params, const spatialvp::star::Tiling
 
 // Where the STAR controller and the Spatial-STAR orchestrator differ in the layer parameters.
 struct LayerParamDefaults {
-  const char* tile_length = "0";     // 0 = S / Tc
-  const char* tile_length_why = "";  // appended to the description of a non-zero default
   const char* tiling = "balanced";
   const char* per = "";  // " per core" where the parameter is per STAR core of many
 };
 
 // Declares every parameter tilingInputFrom reads, once for all module types that plan a STAR
-// layer: seq_len, hidden_size, heads, queries, query_block, tiles, tile_length, tiling,
-// attention_qk_on_kv_array, keep_ratio, kv_union_fraction, kv_reuse, order, scope, token_sram.
+// layer: the groups `workload` (default preset workloads/llama_7b) and `operating_point`
+// (default operating_points/loss_2pct), and tiling, attention_qk_on_kv_array, kv_reuse, order,
+// scope, token_sram.
 void declareLayerParams(ParamSchema& schema, const LayerParamDefaults& defaults);
 
 // With a fixed tiling whose sort per tile outlasts the formal stage (the sorter bounds the

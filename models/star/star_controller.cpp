@@ -43,13 +43,14 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
       dram_base_(static_cast<std::uint64_t>(params().integer("dram_base"))),
       dram_window_(static_cast<std::uint64_t>(params().quantity("dram_window"))),
       dram_burst_(static_cast<std::uint64_t>(params().quantity("dram_burst"))) {
+  const workloads::AttentionWorkload workload = layerWorkloadFrom(params());
   plan_input_ = tilingInputFrom(params());
   failIfPlanTooLarge(params(), plan_input_);
   auto& in = plan_input_;
   if (in.tile_length == 0 && in.tiles > in.seq_len)
-    params().fail("tiles", "more tiles than keys");
+    params().fail("workload.tiles", "more tiles than keys");
   if (in.tile_length > in.seq_len)
-    params().fail("tile_length", "longer than the sequence");
+    params().fail("workload.tile_length", "longer than the sequence");
   if (dram_burst_ > dram_window_)
     params().fail("dram_burst", "must not exceed dram_window");
 
@@ -58,15 +59,6 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   plan_ =
       vanilla_ ? spatialvp::star::planVanillaDynamicSparsity(in) : spatialvp::star::planTiling(in);
   // The same layer on the A100 baseline (workloads/baselines), for speedup and energy ratios.
-  workloads::AttentionWorkload workload;
-  workload.model = "star_controller";
-  workload.hidden_size = in.hidden_size;
-  workload.heads = in.heads;
-  workload.head_dim = in.hidden_size / in.heads;
-  workload.seq_len = in.seq_len;
-  workload.queries = in.queries;
-  workload.query_block = in.query_block;
-  workload.keep_ratio = {in.keep_ratio};
   dense_ops_ = static_cast<double>(workload.denseAttentionOpsPerLayer());
   const workloads::A100Model a100(workloads::a100ParamsFrom(params(), "a100"));
   const auto scope = in.include_projections ? workloads::A100Scope::AttentionWithQkvProjection
@@ -74,8 +66,8 @@ StarController::StarController(sc_core::sc_module_name name, const ModuleContext
   a100_dense_ = a100.estimateLayer(workload, workloads::A100AttentionKernel::DensePyTorch, scope);
   a100_flash_ =
       a100.estimateLayer(workload, workloads::A100AttentionKernel::FlashAttention2, scope);
-  a100_eager_ = a100.estimateEager(
-      workload, workloads::parseHfAttentionModule(params().string("a100_attention_module")), scope);
+  a100_eager_ =
+      a100.estimateEager(workload, workloads::parseHfAttentionModule(workload.hf_attention), scope);
   if (paramChoice<bool>(params(), "mode", {{"functional", true}, {"timing", false}}))
     setUpFunctional();
   burst_buffer_.assign(dram_burst_, 0);
@@ -132,7 +124,7 @@ void StarController::setUpFunctional() {
   tile_bounds_ = spatialvp::star::segmentBounds(
       in.seq_len, spatialvp::star::effectiveSadsConfig(ref, in.seq_len).segments);
   if (tile_bounds_.size() != plan_.tiles)
-    params().fail("tiles", "functional tile boundaries differ from the plan's");
+    params().fail("workload.tiles", "functional tile boundaries differ from the plan's");
 
   const auto seed = static_cast<std::uint64_t>(params().integer("functional_seed"));
   heads_.reserve(in.heads);
@@ -465,10 +457,6 @@ void registerStarController(ModuleRegistry& registry) {
                 "the A100 baseline's constants: a preset in presets/ (a100), or a map of keys "
                 "that change it (workloads/baselines/a100_params.h)");
   workloads::declareA100Params(p, "a100");
-  p.enumeration("a100_attention_module", {"bert", "gpt2", "llama", "bloom", "vit"},
-                "The model's HuggingFace attention module, for the eager A100 baseline's op "
-                "sequence (workloads/baselines/a100_eager.h)")
-      .byDefault("llama");
   p.integer("dram_base", "First DRAM address used").byDefault("0").atLeast(0);
   p.quantity("dram_window", dims::data(), "DRAM address window streamed through")
       .byDefault("1 GiB")

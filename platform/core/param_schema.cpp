@@ -186,6 +186,11 @@ ParamSpec& ParamSpec::atMost(double value) {
   return *this;
 }
 
+ParamSpec& ParamSpec::orOneValue() {
+  one_value_is_list = true;
+  return *this;
+}
+
 std::string ParamSpec::kindName() const {
   switch (kind) {
     case ParamKind::kInteger:
@@ -337,9 +342,13 @@ ParamValues ParamSchema::validate(const ConfigNode& node, const std::string& own
       throw ConfigError(written.location(), keyOf(spec.name), message);
     };
     if (isListKind(spec.kind)) {
-      if (!written.isSequence())
-        fail("expected a list, found " + written.kindName());
-      for (const auto& item : written.items()) {
+      const bool one_value = spec.one_value_is_list && written.isScalar();
+      if (!written.isSequence() && !one_value)
+        fail("expected a list" + std::string(spec.one_value_is_list ? " or one value" : "") +
+             ", found " + written.kindName());
+      const std::vector<ConfigNode> single =
+          one_value ? std::vector<ConfigNode>{written} : std::vector<ConfigNode>{};
+      for (const auto& item : one_value ? single : written.items()) {
         std::int64_t integer = 0;
         double number = 0.0;
         ParamValue scratch;

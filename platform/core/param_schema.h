@@ -22,8 +22,10 @@ struct ParamSpec {
   bool minimum_exclusive = false;
   std::optional<double> maximum;
   std::vector<std::string> choices;  // enums
+  bool one_value_is_list = false;    // lists: a single value reads as a one-entry list
 
   ParamSpec& byDefault(std::string text);
+  ParamSpec& orOneValue();  // lists: `tiles: 4` reads as `tiles: [4]`
   ParamSpec& atLeast(double value);
   ParamSpec& above(double value);  // exclusive lower bound
   ParamSpec& atMost(double value);

@@ -81,7 +81,7 @@ void checkPath(const std::string& path, const SourceLocation& location) {
   if (path.empty() || path.front() == '.' || path.back() == '.' ||
       path.find("..") != std::string::npos || path.find_first_of(" =\t") != std::string::npos) {
     throw ConfigError(location, path,
-                      "expected a `--set` key path such as 'ctrl.seq_len' or "
+                      "expected a `--set` key path such as 'ctrl.workload.seq_len' or "
                       "'modules.hbm.params.bandwidth'");
   }
 }

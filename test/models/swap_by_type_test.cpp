@@ -69,9 +69,10 @@ std::string withPlugin(const std::string& text) {
 
 // The tests' small Spatial-STAR layer (S = 4K, 4 heads, Bc = 256, exact), ring over the 16 cores.
 const std::string kSmallSpatialLayer =
-    "--set orch.seq_len=4096 --set orch.hidden_size=512 --set orch.heads=4 "
-    "--set orch.tile_length=256 --set orch.tile_group=1 --set orch.sample_rounds=0 "
-    "--set orch.kv_union_fraction=0.25";
+    "--set orch.workload.seq_len=4096 --set orch.workload.hidden_size=512 --set "
+    "orch.workload.heads=4 "
+    "--set orch.workload.tile_length=256 --set orch.tile_group=1 --set orch.sample_rounds=0 "
+    "--set orch.operating_point.kv_union_fraction=0.25";
 
 const std::string kStarSads =
     "  sads:\n    type: star_sads_unit\n    preset: star/sads_unit\n"

@@ -108,16 +108,16 @@ def more(name, extract, gain=None):
 
 STAR = "platform/configs/star.yaml"
 # A quarter of a Llama-7B layer at S = 2048: 8 heads of d = 128, about 0.3 s per run.
-STAR_BASE = {"ctrl.seq_len": 2048, "ctrl.hidden_size": 1024, "ctrl.heads": 8}
+STAR_BASE = {"ctrl.workload.seq_len": 2048, "ctrl.workload.hidden_size": 1024, "ctrl.workload.heads": 8}
 STAR_TIME = faster("latency [s]", headline("ctrl.latency"))
 STAR_TILES = counter("ctrl", "tiles")
 U_PER_K = 0.1009 / 0.074  # loss_2pct.yaml: union fraction u per keep ratio k (u >= k always)
 
 SPATIAL = "platform/configs/spatial_star.yaml"
 # The Spatial-STAR tests' small layer: S = 4K, 4 heads of d = 128, Bc = 256, exact (no sampling).
-SPATIAL_BASE = {"orch.seq_len": 4096, "orch.hidden_size": 512, "orch.heads": 4,
-                "orch.tile_length": 256, "orch.tile_group": 1, "orch.sample_rounds": 0,
-                "orch.kv_union_fraction": 0.25}
+SPATIAL_BASE = {"orch.workload.seq_len": 4096, "orch.workload.hidden_size": 512, "orch.workload.heads": 4,
+                "orch.workload.tile_length": 256, "orch.tile_group": 1, "orch.sample_rounds": 0,
+                "orch.operating_point.kv_union_fraction": 0.25}
 MESHES = {1: (1, 1), 2: (2, 1), 4: (2, 2), 8: (4, 2), 16: (4, 4)}
 
 MOE = "platform/configs/wafer_moe.yaml"
@@ -180,32 +180,32 @@ SWEEPS = [
           lambda v: {"dlzs.pe_rows": v, "sads.sort_cores": v, "kv.pe_rows": v, "sufa.lines": v,
                      "sufa.exp_units": v, "sufa.div_units": v}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
     # Fewer rows per block on 128 lanes: never faster per row (time for 512 queries).
-    Sweep("star/rows_per_block", STAR, "ctrl.query_block T (512 queries)", [16, 32, 64, 128],
-          lambda v: {"ctrl.query_block": v, "ctrl.queries": 512}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
+    Sweep("star/rows_per_block", STAR, "ctrl.workload.query_block T (512 queries)", [16, 32, 64, 128],
+          lambda v: {"ctrl.workload.query_block": v, "ctrl.workload.queries": 512}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
     # One block with fewer queries than lanes: the time per query row never falls with fewer
     # rows (bound: per-row time falls at most as fast as rows rise = the block is never faster).
-    Sweep("star/rows_occupied", STAR, "ctrl.queries in one block of T = 128", [8, 16, 32, 64, 128],
-          lambda v: {"ctrl.queries": v},
+    Sweep("star/rows_occupied", STAR, "ctrl.workload.queries in one block of T = 128", [8, 16, 32, 64, 128],
+          lambda v: {"ctrl.workload.queries": v},
           [Figure("latency per query row [s]",
                   lambda s: s["headline"]["ctrl.latency"]["value"] / _queries(s), rises=False),
            Figure("latency [s]", headline("ctrl.latency"), rises=True)], STAR_BASE),
     # Keys of one query block, fixed Bc: tiles grow with S, the time with the tiles.
-    Sweep("star/seq_len_tiles", STAR, "ctrl.seq_len (128 queries, Bc = 256)",
+    Sweep("star/seq_len_tiles", STAR, "ctrl.workload.seq_len (128 queries, Bc = 256)",
           [1024, 2048, 4096, 8192, 16384, 32768],
-          lambda v: {"ctrl.seq_len": v, "ctrl.queries": 128, "ctrl.tile_length": 256,
+          lambda v: {"ctrl.workload.seq_len": v, "ctrl.workload.queries": 128, "ctrl.workload.tile_length": 256,
                      "ctrl.tiling": "fixed"},
           [Figure("latency [s]", headline("ctrl.latency"), rises=True, bound=False,
                   linear_in=STAR_TILES),
            Figure("energy [J]", TOTAL_ENERGY, rises=True, bound=False, linear_in=STAR_TILES)],
           STAR_BASE),
     # Self-attention prefill at a fixed tile shape: tiles (and work) grow with S^2.
-    Sweep("star/seq_len_prefill", STAR, "ctrl.seq_len (queries = S, Bc = 256)",
+    Sweep("star/seq_len_prefill", STAR, "ctrl.workload.seq_len (queries = S, Bc = 256)",
           [512, 1024, 2048, 4096, 8192],
-          lambda v: {"ctrl.seq_len": v, "ctrl.tile_length": 256, "ctrl.tiling": "fixed"},
+          lambda v: {"ctrl.workload.seq_len": v, "ctrl.workload.tile_length": 256, "ctrl.tiling": "fixed"},
           [Figure("latency [s]", headline("ctrl.latency"), rises=True, bound=False,
                   linear_in=STAR_TILES)], STAR_BASE),
-    Sweep("star/keep_ratio", STAR, "ctrl.keep_ratio k (u = 1.36 k)", [0.01, 0.02, 0.05, 0.1, 0.2, 0.4],
-          lambda v: {"ctrl.keep_ratio": v, "ctrl.kv_union_fraction": min(1.0, U_PER_K * v)},
+    Sweep("star/keep_ratio", STAR, "ctrl.operating_point.keep_ratio k (u = 1.36 k)", [0.01, 0.02, 0.05, 0.1, 0.2, 0.4],
+          lambda v: {"ctrl.operating_point.keep_ratio": v, "ctrl.operating_point.kv_union_fraction": min(1.0, U_PER_K * v)},
           [Figure("latency [s]", headline("ctrl.latency"), rises=True),
            Figure("energy [J]", TOTAL_ENERGY, rises=True)], STAR_BASE),
     Sweep("star/unit_clock", STAR, "clock of every unit", [0.25, 0.5, 1, 2, 4],
@@ -235,8 +235,8 @@ SWEEPS = [
           lambda v: {}, [faster("latency [s]", headline("orch.latency"), 1.5)], SPATIAL_BASE, config_of=generated_spatial_config),
     # 2048 queries (one block per core), keys S: at least one tile group per ring member, so
     # the waves are full and the work grows with the tiles.
-    Sweep("spatial_star/seq_len", SPATIAL, "orch.seq_len (2048 queries, ring)",
-          [4096, 8192, 16384, 32768], lambda v: {"orch.seq_len": v, "orch.queries": 2048},
+    Sweep("spatial_star/seq_len", SPATIAL, "orch.workload.seq_len (2048 queries, ring)",
+          [4096, 8192, 16384, 32768], lambda v: {"orch.workload.seq_len": v, "orch.workload.queries": 2048},
           [Figure("latency [s]", headline("orch.latency"), rises=True, bound=False,
                   linear_in=spatial_tiles)], SPATIAL_BASE),
     # --- wafer-scale MoE ------------------------------------------------------------------------
@@ -317,7 +317,7 @@ SWEEPS = [
 
 
 def _queries(stats):
-    return float(stats["_settings"]["ctrl.queries"])
+    return float(stats["_settings"]["ctrl.workload.queries"])
 
 
 # Determinism: the base of each platform run twice (seeded random traffic where there is any).
@@ -468,7 +468,7 @@ def determinism(binary, platform, scratch):
 def ring_embedding(binary, scratch):
     """Spatial-STAR ring on odd and even meshes: a warning exactly when no unit-hop ring exists."""
     problems = []
-    small = dict(SPATIAL_BASE, **{"orch.seq_len": 2048})
+    small = dict(SPATIAL_BASE, **{"orch.workload.seq_len": 2048})
     for width, height, warns in ((3, 3, True), (3, 2, False), (4, 4, False), (5, 3, True)):
         stats, effective, stderr = run(binary, f"gen:{width}x{height}", small, scratch)
         warned = "no ring of one-hop links" in stderr

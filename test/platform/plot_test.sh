@@ -20,20 +20,20 @@ picture() {  # the PNG and SVG exist, the PNG is a PNG
   [[ "$(head -c 4 "$1.png" | tail -c 3)" == "PNG" ]] || { echo "FAIL: $1.png is not a PNG"; exit 1; }
 }
 
-"$build/spatialvp" sweep --base "$source_dir/platform/configs/star.yaml" --set ctrl.heads=1 \
-  --set ctrl.hidden_size=128 --grid ctrl.seq_len=256,512 --grid 'hbm.data_rate=1 Gb/s,2 Gb/s' \
+"$build/spatialvp" sweep --base "$source_dir/platform/configs/star.yaml" --set ctrl.workload.heads=1 \
+  --set ctrl.workload.hidden_size=128 --grid ctrl.workload.seq_len=256,512 --grid 'hbm.data_rate=1 Gb/s,2 Gb/s' \
   --out sweep --quiet
 "$build/spatialvp" plot sweep sweep/results.csv   # `spatialvp plot` runs scripts/plot
-picture sweep/sweep_latency_s_vs_ctrl.seq_len
-"$plot" sweep sweep/results.csv --x hbm.data_rate --y ctrl.seq_len --metric energy_J
-picture sweep/sweep_energy_J_hbm.data_rate_ctrl.seq_len
-cp sweep/sweep_energy_J_hbm.data_rate_ctrl.seq_len.png first.png
-cp sweep/sweep_energy_J_hbm.data_rate_ctrl.seq_len.svg first.svg
-"$plot" sweep sweep/results.csv --x hbm.data_rate --y ctrl.seq_len --metric energy_J > /dev/null
-cmp first.png sweep/sweep_energy_J_hbm.data_rate_ctrl.seq_len.png
-cmp first.svg sweep/sweep_energy_J_hbm.data_rate_ctrl.seq_len.svg
+picture sweep/sweep_latency_s_vs_ctrl.workload.seq_len
+"$plot" sweep sweep/results.csv --x hbm.data_rate --y ctrl.workload.seq_len --metric energy_J
+picture sweep/sweep_energy_J_hbm.data_rate_ctrl.workload.seq_len
+cp sweep/sweep_energy_J_hbm.data_rate_ctrl.workload.seq_len.png first.png
+cp sweep/sweep_energy_J_hbm.data_rate_ctrl.workload.seq_len.svg first.svg
+"$plot" sweep sweep/results.csv --x hbm.data_rate --y ctrl.workload.seq_len --metric energy_J > /dev/null
+cmp first.png sweep/sweep_energy_J_hbm.data_rate_ctrl.workload.seq_len.png
+cmp first.svg sweep/sweep_energy_J_hbm.data_rate_ctrl.workload.seq_len.svg
 # A heat map needs one point per cell.
-if "$plot" sweep sweep/results.csv --x ctrl.seq_len --y ctrl.seq_len 2> err.txt; then
+if "$plot" sweep sweep/results.csv --x ctrl.workload.seq_len --y ctrl.workload.seq_len 2> err.txt; then
   echo "FAIL: --y equal to --x accepted"; exit 1
 fi
 
@@ -61,8 +61,8 @@ picture links/links_orch.link_heatmap_dispatch
 BUILD_DIR="$build" "$plot" latency-curve --out curve -- --width 2 --height 2 --loads 0.2,0.5
 picture curve/mesh_latency_curve_width_2_height_2_loads_0.2_0.5
 # Utilisation timelines from a trace: busy fraction per row (here the generators' transactions).
-"$build/spatialvp" run "$source_dir/platform/configs/star.yaml" --set ctrl.heads=1 \
-  --set ctrl.hidden_size=128 --set ctrl.seq_len=256 --out traced --trace --quiet
+"$build/spatialvp" run "$source_dir/platform/configs/star.yaml" --set ctrl.workload.heads=1 \
+  --set ctrl.workload.hidden_size=128 --set ctrl.workload.seq_len=256 --out traced --trace --quiet
 "$plot" utilisation traced/trace.json --bins 20 > util.txt
 picture traced/utilisation_trace_unit
 [[ "$(grep -c ': mean busy 0\.[0-9]' util.txt)" == 4 ]] || { cat util.txt; exit 1; }

@@ -153,3 +153,47 @@ TEST_CASE("Preset group: `spatialvp models` shows the group and its keys", "[pre
   CHECK_THAT(moe.out, Contains("model                  preset group     -      deepseek_v3"));
   CHECK_THAT(moe.out, !Contains("mesh_width"));
 }
+
+TEST_CASE("Preset group: the STAR layer is a workload preset and an operating point", "[preset]") {
+  const fs::path dir = spatialvp::test::scratchDir("preset_workload");
+  // BERT-base (12 heads, S = 512: 4 query blocks of T = 128) in place of the shipped Llama-7B.
+  REQUIRE(runSpatialvp("run '" + kStar + "' --set ctrl.workload=bert_base --out bert --quiet", dir)
+              .exit_code == 0);
+  const fs::path bert = dir / "bert/stats.json";
+  CHECK(counter(bert, "ctrl", "tiles") == 12 * 4 * counter(bert, "ctrl", "tiles_per_row"));
+  // The 0% loss point keeps 2.5x the query-key pairs of the shipped 2% point: slower.
+  REQUIRE(runSpatialvp("run '" + kStar +
+                           "' --set ctrl.workload=bert_base --set ctrl.operating_point=loss_0pct "
+                           "--out lossless --quiet",
+                       dir)
+              .exit_code == 0);
+  CHECK(counter(dir / "lossless/stats.json", "ctrl", "latency") >
+        1.5 * counter(bert, "ctrl", "latency"));
+  // A workload of one's own next to the config, starting from a shipped one.
+  write(dir / "presets/workloads/bert_short.yaml", "preset: workloads/bert_base\nseq_len: 256\n");
+  write(dir / "short.yaml", including(kStar, "ctrl", "{workload: bert_short}"));
+  REQUIRE(runSpatialvp("run short.yaml --out short --quiet", dir).exit_code == 0);
+  const fs::path shorter = dir / "short/stats.json";
+  CHECK(counter(shorter, "ctrl", "tiles") == 12 * 2 * counter(shorter, "ctrl", "tiles_per_row"));
+
+  // What one simulated layer cannot honour is a located error, never a silent default.
+  CHECK_THAT(checkError("'" + kStar + "' --set ctrl.workload.keep_ratio=0.5", dir),
+             Contains("'modules.ctrl.params.workload.keep_ratio': the operating_point group "
+                      "gives the layer's sparsity"));
+  CHECK_THAT(checkError("'" + kStar + "' --set ctrl.workload.batch=2", dir),
+             Contains("'modules.ctrl.params.workload.batch': this module runs one sequence"));
+  CHECK_THAT(
+      checkError("'" + kStar + "' --set ctrl.workload.head_dim=64", dir),
+      Contains("'modules.ctrl.params.workload.head_dim': must be hidden_size / heads (128)"));
+  CHECK_THAT(checkError("'" + kStar + "' --set 'ctrl.workload.tiles=[4, 8]'", dir),
+             Contains("'modules.ctrl.params.workload.tiles': this module runs one layer"));
+  CHECK_THAT(checkError("'" + kStar + "' --set ctrl.operating_point=loss_5pct", dir),
+             Contains("'modules.ctrl.params.operating_point': unknown preset 'loss_5pct' (no file "
+                      "presets/operating_points/loss_5pct.yaml)"));
+  const std::string spatial = SPATIALVP_SOURCE_DIR "/platform/configs/spatial_star.yaml";
+  CHECK_THAT(checkError("'" + spatial + "' --set orch.workload.heads=3", dir),
+             Contains("'modules.orch.params.workload.heads': must divide hidden_size"));
+  const auto models = runSpatialvp("models spatial_star_orchestrator", dir);
+  CHECK_THAT(models.out, Contains("workload               preset group     -      llama_7b") &&
+                             Contains("operating_point        preset group     -      loss_2pct"));
+}

@@ -112,9 +112,9 @@ done
 echo "Slurm up on ports $ctld_port/$slurmd_port"
 
 cd "$work"
-sweep=(sweep --base "$source_dir/platform/configs/star.yaml" --set ctrl.heads=1
-       --set ctrl.hidden_size=128 --grid ctrl.seq_len=256,512,1024
-       --grid 'ctrl.keep_ratio=0.1,0.2' --grid 'hbm.data_rate=1 Gb/s,2 Gb/s')
+sweep=(sweep --base "$source_dir/platform/configs/star.yaml" --set ctrl.workload.heads=1
+       --set ctrl.workload.hidden_size=128 --grid ctrl.workload.seq_len=256,512,1024
+       --grid 'ctrl.operating_point.keep_ratio=0.1,0.2' --grid 'hbm.data_rate=1 Gb/s,2 Gb/s')
 points=12
 slurm=(--backend slurm --partition spatialvp --time '120 s' --memory '100 MiB'
        --points-per-task 5)

@@ -35,7 +35,7 @@ const std::string kBinary = SPATIALVP_BINARY_DIR "/spatialvp";
 const std::string kStar = SPATIALVP_SOURCE_DIR "/platform/configs/star.yaml";
 // A small STAR layer: about 0.1 s per point, mostly process start-up.
 const std::string kSmallStar =
-    "--base '" + kStar + "' --set ctrl.heads=1 --set ctrl.hidden_size=128 ";
+    "--base '" + kStar + "' --set ctrl.workload.heads=1 --set ctrl.workload.hidden_size=128 ";
 
 Result run(const std::string& args, const fs::path& dir) {
   const std::string command =
@@ -138,15 +138,15 @@ void checkEveryPointCompletedOnce(const fs::path& out, std::size_t points) {
 
 TEST_CASE("sweep --dry-run lists the points and runs nothing", "[sweep-cli]") {
   const fs::path dir = scratch("sweep-dry-run");
-  const Result result =
-      run("sweep " + kSmallStar +
-              "--grid ctrl.seq_len=256,512 --grid 'hbm.data_rate=1 Gb/s,2 Gb/s' --dry-run --out o",
-          dir);
+  const Result result = run("sweep " + kSmallStar +
+                                "--grid ctrl.workload.seq_len=256,512 --grid 'hbm.data_rate=1 "
+                                "Gb/s,2 Gb/s' --dry-run --out o",
+                            dir);
   REQUIRE(result.exit_code == 0);
   const auto rows = lines(result.out);
   REQUIRE(rows.size() == 6);
-  CHECK_THAT(rows[0],
-             Contains("point_id") && Contains("ctrl.seq_len") && Contains("hbm.data_rate"));
+  CHECK_THAT(rows[0], Contains("point_id") && Contains("ctrl.workload.seq_len") &&
+                          Contains("hbm.data_rate"));
   CHECK_THAT(rows[4], Contains("3") && Contains("512") && Contains("2 Gb/s"));
   CHECK_THAT(rows[5], Contains("4 points, platform kind 'star'"));
   CHECK_FALSE(fs::exists(dir / "o"));
@@ -166,17 +166,19 @@ TEST_CASE("sweep: configuration mistakes exit 2 with a located error before any 
   CHECK_THAT(result.err, Contains("sweep point 0 does not validate") &&
                              Contains("'modules.ctrl.params.seq_lenn': unknown key"));
   CHECK_FALSE(fs::exists(dir / "o"));
-  std::ofstream(dir / "bad.yaml") << "base: " << kStar << "\ngrid:\n  ctrl.seq_len: [256]\n"
+  std::ofstream(dir / "bad.yaml") << "base: " << kStar
+                                  << "\ngrid:\n  ctrl.workload.seq_len: [256]\n"
                                   << "  hbm.data_rate: [2 Gb/s]\nworkers: many\n";
   result = run("sweep bad.yaml --out o", dir);
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Contains("bad.yaml:5:10: 'workers'"));
   // A swept path that cannot exist in the base is reported at the value in the sweep file.
-  std::ofstream(dir / "path.yaml") << "base: " << kStar << "\ngrid:\n  ctrl.seq_len.x: [1, 2]\n";
+  std::ofstream(dir / "path.yaml")
+      << "base: " << kStar << "\ngrid:\n  ctrl.workload.seq_len.x: [1, 2]\n";
   result = run("sweep path.yaml --out o", dir);
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err,
-             Contains("path.yaml:3:20: 'modules.ctrl.params.seq_len.x': cannot descend"));
+             Contains("path.yaml:3:29: 'modules.ctrl.params.workload.seq_len.x': cannot descend"));
 }
 
 TEST_CASE(
@@ -184,16 +186,17 @@ TEST_CASE(
     "bare run",
     "[sweep-cli]") {
   const fs::path dir = scratch("sweep-local");
-  const Result result = run("sweep " + kSmallStar +
-                                "--grid ctrl.seq_len=256,512,1024 --grid 'hbm.data_rate=1 Gb/s,2 "
-                                "Gb/s' --workers 2 --out o",
-                            dir);
+  const Result result =
+      run("sweep " + kSmallStar +
+              "--grid ctrl.workload.seq_len=256,512,1024 --grid 'hbm.data_rate=1 Gb/s,2 "
+              "Gb/s' --workers 2 --out o",
+          dir);
   REQUIRE(result.exit_code == 0);
   CHECK_THAT(result.out, Contains("6 of 6 points completed, 0 failed"));
   CHECK_THAT(result.err, Contains("6/6 done, 0 running, 0 failed"));
   checkEveryPointCompletedOnce(dir / "o", 6);
   CHECK(column(dir / "o/results.csv", "hbm.data_rate")[5] == "2 Gb/s");
-  CHECK(column(dir / "o/results.csv", "ctrl.seq_len")[5] == "1024");
+  CHECK(column(dir / "o/results.csv", "ctrl.workload.seq_len")[5] == "1024");
   // Longer sequences take longer: the figures belong to their own rows.
   const auto latency = column(dir / "o/results.csv", "latency_s");
   CHECK(std::stod(latency[4]) > std::stod(latency[2]));
@@ -214,10 +217,11 @@ TEST_CASE(
 
   // Rerunning a finished sweep runs nothing and rewrites the same table.
   const std::string table = slurp(dir / "o/results.csv");
-  const Result again = run("sweep " + kSmallStar +
-                               "--grid ctrl.seq_len=256,512,1024 --grid 'hbm.data_rate=1 Gb/s,2 "
-                               "Gb/s' --out o",
-                           dir);
+  const Result again =
+      run("sweep " + kSmallStar +
+              "--grid ctrl.workload.seq_len=256,512,1024 --grid 'hbm.data_rate=1 Gb/s,2 "
+              "Gb/s' --out o",
+          dir);
   CHECK(again.exit_code == 0);
   CHECK_THAT(again.err, Contains("6 points completed, 0 failed, 0 to run"));
   CHECK(slurp(dir / "o/results.csv") == table);
@@ -227,11 +231,11 @@ TEST_CASE("sweep: failed points keep their stderr tail and carry no figures", "[
   const fs::path dir = scratch("sweep-failures");
   // Point 1 runs out of simulated time (exit 3, its stats.json has plausible figures); point 2
   // has a value the platform rejects (exit 2).
-  const Result result =
-      run("sweep " + kSmallStar +
-              "--point ctrl.seq_len=256 --point 'ctrl.seq_len=4096;platform.time_limit=1 us' "
-              "--point ctrl.seq_len=-5 --workers 2 --out o",
-          dir);
+  const Result result = run("sweep " + kSmallStar +
+                                "--point ctrl.workload.seq_len=256 --point "
+                                "'ctrl.workload.seq_len=4096;platform.time_limit=1 us' "
+                                "--point ctrl.workload.seq_len=-5 --workers 2 --out o",
+                            dir);
   CHECK(result.exit_code == 3);
   CHECK_THAT(result.out, Contains("1 of 3 points completed, 2 failed"));
   CHECK_THAT(result.err, Contains("sweep: point 1 failed (exit 3)"));
@@ -251,10 +255,11 @@ TEST_CASE("sweep: failed points keep their stderr tail and carry no figures", "[
   CHECK(nlohmann::json::parse(slurp(dir / "o/points/000001/run/stats.json"))["run"]["end"] ==
         "time_limit");
   // A rerun keeps failed points failed (they would fail again) unless asked.
-  const Result again = run("sweep " + kSmallStar +
-                               "--point ctrl.seq_len=256 --point 'ctrl.seq_len=4096;platform."
-                               "time_limit=1 us' --point ctrl.seq_len=-5 --out o",
-                           dir);
+  const Result again =
+      run("sweep " + kSmallStar +
+              "--point ctrl.workload.seq_len=256 --point 'ctrl.workload.seq_len=4096;platform."
+              "time_limit=1 us' --point ctrl.workload.seq_len=-5 --out o",
+          dir);
   CHECK(again.exit_code == 3);
   CHECK_THAT(again.err, Contains("1 points completed, 2 failed, 0 to run"));
 }
@@ -265,7 +270,8 @@ TEST_CASE(
     "[sweep-cli]") {
   const fs::path dir = scratch("sweep-kill-driver");
   const std::string args = "sweep " + kSmallStar +
-                           "--grid ctrl.seq_len=256,512 --grid ctrl.keep_ratio=0.05,0.1,0.15,0.2,"
+                           "--grid ctrl.workload.seq_len=256,512 --grid "
+                           "ctrl.operating_point.keep_ratio=0.05,0.1,0.15,0.2,"
                            "0.25,0.3,0.35,0.4,0.45,0.5 --grid 'hbm.data_rate=1 Gb/s,2 Gb/s' "
                            "--workers 2 --out o";
   const pid_t driver = startDriver(args, dir);
@@ -296,10 +302,10 @@ TEST_CASE("sweep: kill -9 of a worker fails that point as killed, a rerun runs i
           "[sweep-cli]") {
   const fs::path dir = scratch("sweep-kill-worker");
   // Points long enough (~0.8 s) to catch a worker alive and to try a second driver meanwhile.
-  const std::string args =
-      "sweep " + kSmallStar +
-      "--grid ctrl.seq_len=131072 --grid ctrl.keep_ratio=0.05,0.051,0.052,0.053 "
-      "--workers 2 --out o";
+  const std::string args = "sweep " + kSmallStar +
+                           "--grid ctrl.workload.seq_len=131072 --grid "
+                           "ctrl.operating_point.keep_ratio=0.05,0.051,0.052,0.053 "
+                           "--workers 2 --out o";
   const pid_t driver = startDriver(args, dir);
   std::vector<pid_t> workers;
   // The first children are the pre-flight `spatialvp check`; wait for a `spatialvp run`.

@@ -29,7 +29,7 @@ run() {  # run OUT CONFIG ARGS...: a traced run; only a --trace-window may leave
 }
 
 # STAR single core: controller jobs -> units -> SRAM bus -> SRAMs, DRAM DMA -> HBM.
-run star "$configs/star.yaml" --set ctrl.heads=1 --set ctrl.hidden_size=128 --set ctrl.seq_len=512
+run star "$configs/star.yaml" --set ctrl.workload.heads=1 --set ctrl.workload.hidden_size=128 --set ctrl.workload.seq_len=512
 $check star/trace.json --stats star/stats.json \
   --expect-category star_controller --expect-category star_dlzs_unit \
   --expect-category star_sads_unit --expect-category star_kv_array \
@@ -69,7 +69,7 @@ EOF
 # network, rounds per core, jobs to the units, DMA over the mesh to HBM stacks and to other
 # cores' SRAMs; mesh link bandwidth and router buffer occupancy.
 # (Its HBM stacks are flat `memory` modules.) The window keeps the trace small.
-run sstar "$configs/spatial_star.yaml" --set orch.seq_len=4096 --set orch.heads=1 \
+run sstar "$configs/spatial_star.yaml" --set orch.workload.seq_len=4096 --set orch.workload.heads=1 \
   --set orch.sample_rounds=1 --trace-window '0 us:300 us'
 $check sstar/trace.json --stats sstar/stats.json \
   --expect-category spatial_star_core --expect-category mesh --expect-category memory \

@@ -140,6 +140,23 @@ TEST_CASE("workload: loader rejects a missing required value naming file and key
   CHECK_THAT(error, Catch::StartsWith("test.yaml:1:1: 'seq_len': missing required parameter"));
 }
 
+TEST_CASE("workload: Bc wins over a preset's Tc, d defaults to H / A, one value is every layer") {
+  // A config that starts from a preset (`tiles: 4`) and gives Bc keeps both keys written.
+  const AttentionWorkload workload = parseAttentionWorkload(
+      "model: m\nlayers: 2\nhidden_size: 64\nheads: 2\nseq_len: 256\ntiles: 4\n"
+      "tile_length: 64\nkeep_ratio: 0.5\n",
+      "test.yaml");
+  CHECK(workload.head_dim == 32);
+  CHECK(workload.tileLengthForLayer(1) == 64);
+  CHECK(workload.tilesForLayer(0) == 4);
+  CHECK(workload.keepRatioForLayer(1) == 0.5);
+  const AttentionWorkload shorter = parseAttentionWorkload(
+      "model: m\nlayers: 2\nhidden_size: 64\nheads: 2\nseq_len: 256\ntiles: 2\n"
+      "tile_length: 32\n",
+      "test.yaml");
+  CHECK(shorter.tilesForLayer(0) == 8);
+}
+
 TEST_CASE("workload: loader rejects malformed and out-of-range values at their line") {
   CHECK_THAT(workloadError(std::string(kValidWorkload) + "batch: 4k\n"),
              Catch::StartsWith("test.yaml:7:8: 'batch': expected an integer"));
@@ -151,8 +168,8 @@ TEST_CASE("workload: loader rejects malformed and out-of-range values at their l
              Catch::StartsWith("test.yaml:7:13: 'keep_ratio': must be in (0, 1]"));
   CHECK_THAT(workloadError(std::string(kValidWorkload) + "tiles: [4, 8, 16]\n"),
              Catch::Contains("'tiles': needs one entry or one per layer"));
-  CHECK_THAT(workloadError(std::string(kValidWorkload) + "tiles: 4\ntile_length: 64\n"),
-             Catch::Contains("'tile_length': give either tiles"));
+  CHECK_THAT(workloadError("model: m\nlayers: 1\nhidden_size: 64\nheads: 3\nseq_len: 256\n"),
+             Catch::Contains("'heads': must divide hidden_size (or write head_dim)"));
   CHECK_THAT(workloadError(std::string(kValidWorkload) + "layers: 3\n"),
              Catch::StartsWith("test.yaml:7:1:") && Catch::Contains("layers"));
   CHECK_THAT(workloadError(std::string(kValidWorkload) + "batch:\n  n: 1\n"),

@@ -41,19 +41,6 @@ const ParamSchema& operatingPointSchema() {
   return schema;
 }
 
-// Per-layer keys may be one value for every layer: `tiles: 4` reads as `tiles: [4]`.
-ConfigNode withLayerLists(ConfigNode preset) {
-  for (auto& entry : preset.entries()) {
-    if ((entry.key == "tiles" || entry.key == "tile_length" || entry.key == "keep_ratio") &&
-        entry.value.isScalar()) {
-      ConfigNode list = ConfigNode::sequence(entry.value.location());
-      list.append(entry.value);
-      entry.value = std::move(list);
-    }
-  }
-  return preset;
-}
-
 }  // namespace
 
 void declareAttentionWorkloadParams(ParamSchema& schema, const std::string& group) {
@@ -62,9 +49,11 @@ void declareAttentionWorkloadParams(ParamSchema& schema, const std::string& grou
   schema.integer(g + "layers", "Attention layers").atLeast(1);
   schema.integer(g + "hidden_size", "H: width of the token embeddings").atLeast(1);
   schema.integer(g + "heads", "A: attention heads").atLeast(1);
-  schema.integer(g + "head_dim", "d: head dimension").atLeast(1);
   schema.integer(g + "seq_len", "S: keys each query attends to").atLeast(1);
   // Optional keys: their defaults are the struct's, applied only when written.
+  schema.integer(g + "head_dim", "d: head dimension (default hidden_size / heads)")
+      .byDefault("1")
+      .atLeast(1);
   schema.integer(g + "batch", "Sequences").byDefault("1").atLeast(1);
   schema.integer(g + "queries", "Query rows per sequence (default: seq_len)")
       .byDefault("1")
@@ -72,12 +61,16 @@ void declareAttentionWorkloadParams(ParamSchema& schema, const std::string& grou
   schema.integer(g + "query_block", "T: queries processed in parallel").byDefault("128").atLeast(1);
   schema.integerList(g + "tiles", "Tc per layer (one value = every layer)")
       .byDefault("[]")
-      .atLeast(1);
-  schema.integerList(g + "tile_length", "Bc per layer (instead of tiles)")
+      .atLeast(1)
+      .orOneValue();
+  schema
+      .integerList(g + "tile_length", "Bc per layer; when written, wins over tiles (a preset's Tc)")
       .byDefault("[]")
-      .atLeast(1);
+      .atLeast(1)
+      .orOneValue();
   schema.realList(g + "keep_ratio", "Top-k keep ratio per layer (one value = every layer)")
-      .byDefault("[]");
+      .byDefault("[]")
+      .orOneValue();
   schema.real(g + "kv_union_fraction", "Fraction of K/V rows generated exactly").byDefault("1");
   schema
       .enumeration(g + "hf_attention", {"bert", "gpt2", "llama", "bloom", "vit"},
@@ -93,7 +86,13 @@ AttentionWorkload attentionWorkloadFrom(const ParamValues& values, const std::st
   workload.layers = count(values, g + "layers");
   workload.hidden_size = count(values, g + "hidden_size");
   workload.heads = count(values, g + "heads");
-  workload.head_dim = count(values, g + "head_dim");
+  if (written("head_dim")) {
+    workload.head_dim = count(values, g + "head_dim");
+  } else if (workload.heads > 0 && workload.hidden_size % workload.heads == 0) {
+    workload.head_dim = workload.hidden_size / workload.heads;
+  } else {
+    values.fail(g + "heads", "must divide hidden_size (or write head_dim)");
+  }
   workload.seq_len = count(values, g + "seq_len");
   if (written("batch"))
     workload.batch = count(values, g + "batch");
@@ -101,8 +100,6 @@ AttentionWorkload attentionWorkloadFrom(const ParamValues& values, const std::st
     workload.queries = count(values, g + "queries");
   if (written("query_block"))
     workload.query_block = count(values, g + "query_block");
-  if (written("tiles") && written("tile_length"))
-    values.fail(g + "tile_length", "give either tiles (Tc) or tile_length (Bc), not both");
   if (written("tiles"))
     workload.tiles = counts(values, g + "tiles");
   if (written("tile_length"))
@@ -143,13 +140,11 @@ OperatingPoint operatingPointFrom(const ParamValues& values, const std::string& 
 }
 
 AttentionWorkload parseAttentionWorkload(const std::string& text, const std::string& source) {
-  const ConfigNode preset = withLayerLists(loadPresetText(text, source, ""));
-  return attentionWorkloadFrom(presetValues(preset, workloadSchema()), "");
+  return attentionWorkloadFrom(readPresetText(text, source, workloadSchema()), "");
 }
 
 AttentionWorkload loadAttentionWorkload(const std::string& path) {
-  const ConfigNode preset = withLayerLists(loadPresetFile(path));
-  return attentionWorkloadFrom(presetValues(preset, workloadSchema()), "");
+  return attentionWorkloadFrom(readPresetFile(path, workloadSchema()), "");
 }
 
 OperatingPoint parseOperatingPoint(const std::string& text, const std::string& source) {

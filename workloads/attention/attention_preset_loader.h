@@ -27,7 +27,7 @@ struct AttentionWorkloadOverrides {
 };
 
 // The keys as a parameter group (under `group`; "" in the preset file itself). The per-layer
-// lists (tiles, tile_length, keep_ratio) are lists here; the preset readers also take one value.
+// lists (tiles, tile_length, keep_ratio) take one value for every layer or one per layer.
 void declareAttentionWorkloadParams(ParamSchema& schema, const std::string& group);
 AttentionWorkload attentionWorkloadFrom(const ParamValues& values, const std::string& group);
 void declareOperatingPointParams(ParamSchema& schema, const std::string& group);

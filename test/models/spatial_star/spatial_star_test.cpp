@@ -46,10 +46,13 @@ ConfigNode loadShipped() {
 }
 
 // A small layer: S = 4K, 4 heads of d = 128, Bc = 256 (16 tiles), exact (no aggregation).
-const std::vector<std::string> kSmallLayer = {
-    "orch.seq_len=4096",          "orch.hidden_size=512", "orch.heads=4",
-    "orch.tile_length=256",       "orch.tile_group=1",    "orch.sample_rounds=0",
-    "orch.kv_union_fraction=0.25"};
+const std::vector<std::string> kSmallLayer = {"orch.workload.seq_len=4096",
+                                              "orch.workload.hidden_size=512",
+                                              "orch.workload.heads=4",
+                                              "orch.workload.tile_length=256",
+                                              "orch.tile_group=1",
+                                              "orch.sample_rounds=0",
+                                              "orch.operating_point.kv_union_fraction=0.25"};
 
 RunReport runShipped(const std::vector<std::string>& settings) {
   ConfigNode root = loadShipped();
@@ -273,9 +276,9 @@ double cliLatency(const std::string& name, const std::vector<std::string>& setti
 // (tile_group 4, sample_rounds 8) on S = 8K, 8 heads of d = 128, 32 tiles, 16 cores: the
 // relative latency error must stay within README.md's bound of 10%.
 void checkAggregationBound(const std::string& dataflow) {
-  const std::vector<std::string> layer = {"orch.seq_len=8192", "orch.hidden_size=1024",
-                                          "orch.heads=8", "orch.tile_length=256",
-                                          "orch.dataflow=" + dataflow};
+  const std::vector<std::string> layer = {
+      "orch.workload.seq_len=8192", "orch.workload.hidden_size=1024", "orch.workload.heads=8",
+      "orch.workload.tile_length=256", "orch.dataflow=" + dataflow};
   const double fine =
       cliLatency(dataflow + "_fine", with(layer, {"orch.tile_group=1", "orch.sample_rounds=0"}));
   const double aggregated = cliLatency(dataflow + "_aggregated",
@@ -304,8 +307,8 @@ TEST_CASE("Spatial-STAR: one core reproduces the single-core STAR controller", "
                       "TB/s' --output " SPATIALVP_BINARY_DIR "/spatial_star_1x1.yaml") == 0);
   const std::string out = SPATIALVP_BINARY_DIR "/spatial_star_single";
   const std::string common =
-      " --set seq_len=4096 --set kv_union_fraction=0.1009"
-      " --set tile_length=1024";
+      " --set workload.seq_len=4096 --set operating_point.kv_union_fraction=0.1009"
+      " --set workload.tile_length=1024";
   auto run = [&](const std::string& file, const std::string& module, const std::string& extra) {
     std::string command = "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1 " SPATIALVP_BINARY_DIR
                           "/spatialvp run " +
@@ -322,7 +325,7 @@ TEST_CASE("Spatial-STAR: one core reproduces the single-core STAR controller", "
   };
   // The attention part; with the projections (the Q projection issued a round ahead on both);
   // with half the lanes occupied (T = 64).
-  for (const std::string extra : {"", " --set scope=layer", " --set query_block=64"}) {
+  for (const std::string extra : {"", " --set scope=layer", " --set workload.query_block=64"}) {
     const double controller =
         run(SPATIALVP_SOURCE_DIR "/platform/configs/star.yaml", "ctrl", extra);
     const double orchestrator =

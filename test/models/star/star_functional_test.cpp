@@ -28,9 +28,10 @@ using spatialvp::test::counter;
 using spatialvp::test::moduleNamed;
 
 // S = 256, H = 128 (d = 64), 2 heads, T = 64, Tc = 4 on the shipped star.yaml.
-const std::vector<std::string> kSmallLayer = {"ctrl.seq_len=256", "ctrl.hidden_size=128",
-                                              "ctrl.heads=2",     "ctrl.query_block=64",
-                                              "ctrl.tiles=4",     "ctrl.keep_ratio=0.25"};
+const std::vector<std::string> kSmallLayer = {
+    "ctrl.workload.seq_len=256", "ctrl.workload.hidden_size=128",
+    "ctrl.workload.heads=2",     "ctrl.workload.query_block=64",
+    "ctrl.workload.tiles=4",     "ctrl.operating_point.keep_ratio=0.25"};
 
 RunReport runStarConfig(const std::vector<std::string>& settings) {
   ConfigLoader loader({SPATIALVP_SOURCE_DIR "/platform/configs"},
@@ -140,11 +141,11 @@ TEST_CASE("STAR: functional mode is bit-exact for FA-2 order, a radius and uneve
   layer.config.order = star::SuFaOrder::FlashAttention2;
   layer.config.kv_policy = star::KvReusePolicy::RegeneratePerBlock;
   layer.config.compute_reference = false;
-  checkBitExact(
-      "fa2",
-      with(kSmallLayer, {"ctrl.queries=100", "ctrl.tile_length=60", "ctrl.sads_radius=2",
-                         "ctrl.order=fa2", "ctrl.kv_reuse=regenerate", "ctrl.functional_seed=7"}),
-      layer);
+  checkBitExact("fa2",
+                with(kSmallLayer, {"ctrl.workload.queries=100", "ctrl.workload.tile_length=60",
+                                   "ctrl.sads_radius=2", "ctrl.order=fa2",
+                                   "ctrl.kv_reuse=regenerate", "ctrl.functional_seed=7"}),
+                layer);
 }
 
 TEST_CASE("STAR: functional mode is bit-exact for the ascending order", "[star]") {

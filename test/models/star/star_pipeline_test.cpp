@@ -24,8 +24,8 @@ RunReport runSmallStar(const std::vector<std::string>& extra) {
   ConfigLoader loader({SPATIALVP_SOURCE_DIR "/platform/configs"},
                       [](const std::string& file) { return embeddedConfig(file); });
   ConfigNode root = loader.loadFile(SPATIALVP_SOURCE_DIR "/platform/configs/star.yaml");
-  for (const char* assignment : {"ctrl.seq_len=1024", "ctrl.hidden_size=512", "ctrl.heads=4",
-                                 "platform.protocol_checks=true"}) {
+  for (const char* assignment : {"ctrl.workload.seq_len=1024", "ctrl.workload.hidden_size=512",
+                                 "ctrl.workload.heads=4", "platform.protocol_checks=true"}) {
     ConfigLoader::applyOverride(root, assignment);
   }
   for (const auto& assignment : extra)
@@ -64,7 +64,7 @@ TEST_CASE("STAR: stages overlap across tiles and the slowest unit bounds the lay
 }
 
 TEST_CASE("STAR: a larger keep ratio costs more SU-FA time", "[star]") {
-  const RunReport sparse = runSmallStar({"ctrl.keep_ratio=0.5"});
+  const RunReport sparse = runSmallStar({"ctrl.operating_point.keep_ratio=0.5"});
   REQUIRE(sparse.end == RunEnd::kCompleted);
   // Kept keys per tile scale with k, so SU-FA MACs do too: k = 0.5 vs the preset's 0.074.
   const double macs = counter(moduleNamed(sparse, "sufa"), "macs");
@@ -85,7 +85,8 @@ class CliRun {
                           "/spatialvp run " SPATIALVP_SOURCE_DIR
                           "/platform/configs/star.yaml --quiet --out " +
                           out;
-    for (const char* setting : {"ctrl.seq_len=1024", "ctrl.hidden_size=512", "ctrl.heads=4"})
+    for (const char* setting :
+         {"ctrl.workload.seq_len=1024", "ctrl.workload.hidden_size=512", "ctrl.workload.heads=4"})
       command += std::string(" --set ") + setting;
     for (const auto& setting : extra)
       command += " --set " + setting;
@@ -114,7 +115,7 @@ const EnergyItem& energyOf(const ModuleReport& module, const std::string& action
 
 TEST_CASE("STAR: fewer query rows than lanes are never faster", "[star][lanes]") {
   const CliRun full("lanes_full", {});
-  const RunReport half = runSmallStar({"ctrl.query_block=64"});
+  const RunReport half = runSmallStar({"ctrl.workload.query_block=64"});
   REQUIRE(half.end == RunEnd::kCompleted);
   // Twice the blocks of 64 rows on 128 lanes: the SU-FA-bound layer takes about twice as long,
   // with half the lanes of every query-row unit occupied.
@@ -182,10 +183,11 @@ TEST_CASE("STAR: stalled and idle cycles are charged as idle cycles, not active 
 
 TEST_CASE("STAR: a fixed long-S tiling is flagged and the balanced one refines it",
           "[star][tiling]") {
-  const CliRun fixed("tiling_fixed", {"ctrl.seq_len=16384", "ctrl.heads=8", "ctrl.queries=128",
-                                      "ctrl.tiling=fixed", "ctrl.tiles=2"});
-  const RunReport balanced =
-      runSmallStar({"ctrl.seq_len=16384", "ctrl.heads=8", "ctrl.queries=128", "ctrl.tiles=2"});
+  const CliRun fixed("tiling_fixed",
+                     {"ctrl.workload.seq_len=16384", "ctrl.workload.heads=8",
+                      "ctrl.workload.queries=128", "ctrl.tiling=fixed", "ctrl.workload.tiles=2"});
+  const RunReport balanced = runSmallStar({"ctrl.workload.seq_len=16384", "ctrl.workload.heads=8",
+                                           "ctrl.workload.queries=128", "ctrl.workload.tiles=2"});
   REQUIRE(balanced.end == RunEnd::kCompleted);
   // d = 64: Bc = 8K at Tc = 2 makes the sort ~ 8K / (24 x 64) = 5x the formal stage.
   CHECK(fixed.counter("ctrl", "sorter_bound") == 1);
