@@ -5,7 +5,7 @@
 using namespace spatialvp;
 using Catch::Matchers::Contains;
 
-TEST_CASE("Units parser reads the quantities of the spec", "[units]") {
+TEST_CASE("Units parser reads the quantities configs write", "[units]") {
   CHECK(parseQuantityAs("512 GB/s", dims::bandwidth()) == Approx(512e9));
   CHECK(parseQuantityAs("1 GHz", dims::frequency()) == Approx(1e9));
   CHECK(parseQuantityAs("28 KiB", dims::data()) == Approx(28.0 * 1024));

@@ -1,4 +1,4 @@
-// Workload presets and operating points: they load through the config loader, carry the spec's
+// Workload presets and operating points: they load through the config loader, carry the sources'
 // values, and unknown keys, missing values and malformed values are errors with file, line, column
 // and key.
 #include <catch2/catch.hpp>
@@ -39,7 +39,7 @@ const char* const kValidWorkload =
 
 }  // namespace
 
-TEST_CASE("workload: every model preset loads with the spec's sequence length") {
+TEST_CASE("workload: every model preset loads with the sources S5.1 sequence length") {
   struct Expected {
     const char* model;
     std::uint64_t layers, hidden, heads, seq_len;

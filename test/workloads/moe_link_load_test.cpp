@@ -73,7 +73,7 @@ double allReduceMax(const ReferenceCase& c, MappingKind kind) {
   return loads.maxBytes(Phase::kAttentionAllReduce);
 }
 
-constexpr double kTableRounding = 0.005;  // the spec table prints two decimals
+constexpr double kTableRounding = 0.005;  // the sources W2.3 table prints two decimals
 
 }  // namespace
 
@@ -128,7 +128,7 @@ TEST_CASE("moe: sources W2.3 table, contiguous and entwined ring all-reduce max-
 
 TEST_CASE("moe: entwined all-reduce loads inter-FTD links twice as much as intra-FTD links",
           "[moe][linkload]") {
-  // Spec 2.3: 4x4 gives 1.50 vs 0.75 mean, 8x8 TP 4 gives 3.00 vs 1.50; in the 4x4 case half of
+  // Sources W2.3: 4x4 gives 1.50 vs 0.75 mean, 8x8 TP 4 gives 3.00 vs 1.50; in the 4x4 case half of
   // the directed intra-FTD links are idle.
   for (const auto& c : {ReferenceCase{4, 4, 2, 2}, ReferenceCase{8, 8, 2, 2}}) {
     const MeshTopology topology(meshSpec(c.width, c.height));

@@ -114,7 +114,7 @@ TEST_CASE("moe: mapping formulas, FTDs and the entwined ring", "[moe][mapping]")
   config.tp_x = 2;
   config.tp_y = 2;
   const ParallelMapping er(topology, config);
-  // Spec 2.2: dx = dy = 4, group = (x mod 4) + 4 (y mod 4), rank = (x div 4) + 2 (y div 4).
+  // Sources W2.2: dx = dy = 4, group = (x mod 4) + 4 (y mod 4), rank = (x div 4) + 2 (y div 4).
   const int die = 6 * 8 + 5;  // (5, 6)
   CHECK(er.group(die) == 1 + 4 * 2);
   CHECK(er.tpRank(die) == 1 + 2 * 1);

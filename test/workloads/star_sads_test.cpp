@@ -134,7 +134,7 @@ TEST_CASE("star: SADS index error for top-25% at S=1024, n=4 is a few percent", 
     error += 1.0 - static_cast<double>(common.size()) / 256.0;
   }
   error /= static_cast<double>(w.q.rows());
-  // Spec 2.4.2 quotes about 3%; the synthetic rows must land in the same regime.
+  // Sources S2.4.2 quotes about 3%; the synthetic rows must land in the same regime.
   CHECK(error > 0.01);
   CHECK(error < 0.06);
 }

@@ -15,7 +15,7 @@
 
 namespace spatialvp::workloads {
 
-// User overrides applied after loading (spec: sequence length, heads, head dim and batch are
+// User overrides applied after loading (sources S5.1: sequence length, heads, head dim and batch are
 // overridable; queries and layers too). Unset fields keep the preset's value.
 struct AttentionWorkloadOverrides {
   std::optional<std::uint64_t> seq_len;

@@ -34,7 +34,7 @@ struct BalancerConfig {
   double target_imbalance = 1.05;          // [I] planner stops at max H / mean H <= this
   double chunk_bytes = 8.0 * 1024 * 1024;  // [I] migration chunk size
   // [I] weighted: replicas take planned token shares (reaches the target imbalance with one
-  // expert per die); even: the spec's H_d = sum l_e / r_e (stalls near 1.3 there, README).
+  // expert per die); even: sources W3.2's H_d = sum l_e / r_e (stalls near 1.3 there, README).
   PlanSplit split = PlanSplit::kWeighted;
 };
 

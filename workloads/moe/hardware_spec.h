@@ -1,6 +1,6 @@
 #pragma once
 // Die, wafer system and switch (NVL72) parameters of the analytic MoE model. Every default is
-// tagged with its source in spec wafer-moe.md (README "Parameters" lists them all).
+// tagged with its source in docs/sources.md (W sections) (README "Parameters" lists them all).
 #include <vector>
 
 namespace spatialvp::moe {

@@ -7,7 +7,7 @@
 // kLeastLoaded (EPLB-style greedy): the least-loaded qualifying die, sourced from d*.
 // Planning starts from the primary layout; an existing shadow replica that the plan picks again
 // is kept (no transfer), the others are evicted.
-// Split rule: even (the spec's H_d = sum l_e / r_e) or weighted [I]: each replica takes just the
+// Split rule: even (sources W3.2's H_d = sum l_e / r_e) or weighted [I]: each replica takes just the
 // load that brings the hottest die to the target or the receiving die up to it (water filling;
 // ReplicaMove::load), which the token dispatch then honours via the instance weights.
 #include <functional>

@@ -1,7 +1,7 @@
 #pragma once
 // One die-to-die transfer tagged with the communication phase it belongs to (sources W6.3).
-// Bytes are doubles: the analytic model splits token loads evenly over replicas, and the spec
-// 2.3 reference table uses normalised token units.
+// Bytes are doubles: the analytic model splits token loads evenly over replicas, and the sources
+// W2.3 reference table uses normalised token units.
 
 namespace spatialvp::moe {
 
