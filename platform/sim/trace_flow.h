@@ -30,12 +30,6 @@ class TraceFlowScope {
     if (writer != nullptr)
       attach(*writer, payload);
   }
-  // Puts `flow` (when not 0) on a payload that carries none: a module's own accesses made on
-  // behalf of a transaction it is serving (a unit's SRAM traffic for a job) continue its flow.
-  TraceFlowScope(TraceWriter* writer, tlm::tlm_generic_payload& payload, std::uint64_t flow) {
-    if (writer != nullptr && flow != 0)
-      carry(payload, flow);
-  }
   ~TraceFlowScope() {
     if (owned_ != nullptr)
       owned_->clear_extension(&extension_);
