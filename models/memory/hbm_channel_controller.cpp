@@ -482,6 +482,12 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
   // the turnaround against the other direction's bursts (in time order).
   // (As for the activate: once the later constraints accept the first one's fit, it fits all.)
   Picoseconds data_start = std::max(earliest, bank.activated + rcd_) + latency;
+  const Picoseconds search_from = data_start;
+  Picoseconds& no_fit_from = group.no_fit_from[is_write];
+  Picoseconds& no_fit_to = group.no_fit_to[is_write];
+  const bool use_no_fit_span = mixed_ && fast_path_;  // the reference path searches in full
+  if (use_no_fit_span && no_fit_from <= data_start && data_start < no_fit_to)
+    data_start = no_fit_to;
   for (;;) {
     const Picoseconds group_fit = group.columns.earliestFit(data_start - latency);
     Picoseconds data_fit = data_bus_.earliestFit(group_fit + latency);
@@ -491,6 +497,16 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
     data_start = data_fit;
     if (fits)
       break;
+  }
+  if (use_no_fit_span) {
+    // [search_from, data_start) has no fit; joined to the known span when they touch.
+    if (search_from <= no_fit_to && no_fit_from <= data_start) {
+      no_fit_from = std::min(no_fit_from, search_from);
+      no_fit_to = std::max(no_fit_to, data_start);
+    } else {
+      no_fit_from = search_from;
+      no_fit_to = data_start;
+    }
   }
   const Picoseconds column = data_start - latency;
   group.columns.book(column);

@@ -166,6 +166,13 @@ class HbmChannelController {
   struct BankGroup {
     IntervalCalendar activates;  // t_rrd_l spacing
     IntervalCalendar columns;    // t_ccd_l spacing
+    // With both directions in use: per direction (index: is_write), a span of data starts in
+    // which the last search of schedule() found no fit. Bookings only add constraints, so the
+    // span stays without a fit, and the next search that starts inside it resumes at its end
+    // instead of walking again over the turnaround gaps of a long backlog (fast path only, so
+    // that the bit-identity test of the two paths checks it).
+    spatialvp::Picoseconds no_fit_from[2] = {0, 0};
+    spatialvp::Picoseconds no_fit_to[2] = {0, 0};
   };
   struct Slot {                          // one entry of the bounded request queue
     spatialvp::Picoseconds free_at = 0;  // when its last occupant left (column command issued)

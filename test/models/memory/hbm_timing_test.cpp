@@ -249,7 +249,7 @@ void observeCounters(const HbmChannelCounters& c, std::vector<Picoseconds>& out)
     out.push_back(v);
 }
 
-enum class Mix { kSequentialDma, kRandom, kMixed };
+enum class Mix { kSequentialDma, kRandom, kMixed, kBurstMix };
 
 // Requests of 64 B .. 4 MiB, reads and writes, arrivals out of order (decoupled initiators).
 Observed runMix(const HbmConfig& config, Mix mix, bool fast, bool traced, int requests,
@@ -296,6 +296,14 @@ Observed runMix(const HbmConfig& config, Mix mix, bool fast, bool traced, int re
         write = random() % 4 == 0;
         time += random() % ns(3000);
         arrival = random() % 5 == 0 && time > ns(20000) ? time - random() % ns(20000) : time;
+        break;
+      case Mix::kBurstMix:  // one-burst reads and writes at random, issued faster than served:
+        bytes = 32;         // a long backlog of turnaround gaps on every pseudo-channel
+        address = cursor;
+        cursor += bytes;
+        write = random() % 2 == 0;
+        time += ns(1) / 5;
+        arrival = time;
         break;
     }
     const HbmAccessResult result = device.access({address, bytes, write, arrival});
@@ -361,6 +369,7 @@ TEST_CASE("The fast path gives bit-identical completions, counters and traces", 
       {"hbm2 bank places 2, write batches of 8, mixed", buffered, Mix::kMixed, 300},
       {"hbm2 bank places 2, write batches of 8, random", buffered, Mix::kRandom, 40},
       {"hbm2 bank places 2, write batches of 8, DMAs", buffered, Mix::kSequentialDma, 8},
+      {"hbm2 one-burst reads and writes, 50%, backlogged", hbm2Config(), Mix::kBurstMix, 4000},
   };
   std::uint64_t seed = 100;
   for (const Case& c : cases) {
