@@ -96,6 +96,23 @@ std::size_t AddressRouter::portWidth(const std::string& port) const {
   return 0;
 }
 
+std::optional<AddressDecoder::Route> AddressRouter::routeOf(std::uint64_t address) const {
+  const int output = decode(address, 1);
+  if (output < 0)
+    return std::nullopt;
+  const Range& range = ranges_[static_cast<std::size_t>(output)];
+  return Route{"out", static_cast<std::size_t>(output), range.base, range.size, true};
+}
+
+std::string AddressRouter::whereRangesWritten() const {
+  return params().whereWritten("sizes");
+}
+
+void AddressRouter::connected(const PlatformView& view) {
+  for (std::size_t i = 0; i < ranges_.size(); ++i)  // a range leaves as offsets from 0
+    checkWindowBehind(view, *this, "out", i, 0, ranges_[i].size, "sizes");
+}
+
 int AddressRouter::decode(std::uint64_t address, std::uint64_t length) const {
   for (std::size_t i = 0; i < ranges_.size(); ++i) {
     const Range& range = ranges_[i];

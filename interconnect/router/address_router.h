@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/sim/address_window.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
 namespace spatialvp::interconnect {
 
-class AddressRouter : public Module {
+class AddressRouter : public Module, public AddressDecoder {
  public:
   AddressRouter(sc_core::sc_module_name name, const ModuleContext& context);
 
@@ -22,6 +23,11 @@ class AddressRouter : public Module {
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
   std::size_t portWidth(const std::string& port) const override;
   void reportStats(ModuleStats& stats) const override;
+  // Its ranges, for windows checked at elaboration (platform/sim/address_window.h).
+  std::optional<Route> routeOf(std::uint64_t address) const override;
+  std::string whereRangesWritten() const override;
+  // Checks that each range exists behind its output (memory capacity, further decoders).
+  void connected(const PlatformView& view) override;
 
  private:
   struct Range {

@@ -254,10 +254,7 @@ std::optional<std::size_t> MeshModule::outputFor(std::uint64_t address) const {
 }
 
 std::string MeshModule::whereWritten(const std::string& param) const {
-  const std::string key = params().ownerPath() + "." + param;
-  if (!params().has(param) || params().isDefault(param))
-    return key + " (default)";
-  return key + " (" + params().value(param).location.describe() + ")";
+  return params().whereWritten(param);
 }
 
 void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,

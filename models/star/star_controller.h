@@ -27,6 +27,9 @@ class StarController : public Module {
   InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
   void reportStats(ModuleStats& stats) const override;
   std::optional<WorkProgress> progress() const override;
+  // Checks the DRAM window against the memory behind the dram port and the token SRAM the
+  // planner sizes tiles by against the window of the DLZS unit that streams it.
+  void connected(const PlatformView& view) override;
 
  private:
   static constexpr std::size_t kUnitStages = 4;  // DLZS, SADS, KV generation, SU-FA

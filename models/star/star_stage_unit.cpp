@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "models/star/stage_job.h"
+#include "platform/sim/address_window.h"
 
 namespace spatialvp::models::star {
 
@@ -216,6 +217,10 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
   job->started_ps = start;
   delay = sc_core::sc_time::from_value(end - now);
   payload.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void StarStageUnit::connected(const PlatformView& view) {
+  checkWindowBehind(view, *this, "sram", 0, sram_base_, sram_window_, "sram_window");
 }
 
 void StarStageUnit::reportStats(ModuleStats& stats) const {

@@ -25,6 +25,10 @@ class StarStageUnit : public Module {
   InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
   void reportStats(ModuleStats& stats) const override;
+  // Checks that the SRAM window exists behind the sram port (routers, memory capacity).
+  void connected(const PlatformView& view) override;
+  // The SRAM window it streams through (a controller that sizes tiles by it checks it).
+  std::uint64_t sramWindowBytes() const { return sram_window_; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);

@@ -49,6 +49,14 @@ void ParamValues::fail(const std::string& name, const std::string& message) cons
   throw ConfigError(it->second.location, key, message);
 }
 
+std::string ParamValues::whereWritten(const std::string& name) const {
+  const std::string key = owner_path_.empty() ? name : owner_path_ + "." + name;
+  auto it = values_.find(name);
+  if (it == values_.end() || it->second.is_default)
+    return key + " (default)";
+  return key + " (" + it->second.location.describe() + ")";
+}
+
 void ParamValues::put(const std::string& name, ParamValue value) {
   if (values_.count(name) == 0)
     order_.push_back(name);

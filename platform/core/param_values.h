@@ -59,6 +59,9 @@ class ParamValues {
 
   // Throws a ConfigError pointing at where `name` was written (or the owner if defaulted).
   [[noreturn]] void fail(const std::string& name, const std::string& message) const;
+  // "modules.x.params.name (file:line:col)", or "... (default)": for an error that another
+  // module reports about this module's parameter.
+  std::string whereWritten(const std::string& name) const;
 
   // The effective parameters as a YAML tree (dotted names become nested maps).
   ConfigNode effective() const;
