@@ -40,6 +40,18 @@ CrossbarSwitchModule::CrossbarSwitchModule(sc_core::sc_module_name name,
   }
 }
 
+std::optional<AddressDecoder::Route> CrossbarSwitchModule::routeOf(std::uint64_t address) const {
+  if (address < window_base_ || (address - window_base_) / window_stride_ >= ports_)
+    return std::nullopt;
+  const std::uint64_t port = (address - window_base_) / window_stride_;
+  return Route{"out", static_cast<std::size_t>(port), window_base_ + port * window_stride_,
+               window_stride_, true};
+}
+
+std::string CrossbarSwitchModule::whereRangesWritten() const {
+  return params().whereWritten("window_stride");
+}
+
 InitiatorSocket* CrossbarSwitchModule::initiatorSocket(const std::string& port, std::size_t index) {
   return port == "out" && index < out_.size() ? out_[index].get() : nullptr;
 }

@@ -19,12 +19,13 @@
 #include <vector>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/sim/address_window.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
 
 namespace spatialvp::interconnect {
 
-class CrossbarSwitchModule : public Module {
+class CrossbarSwitchModule : public Module, public AddressDecoder {
  public:
   CrossbarSwitchModule(sc_core::sc_module_name name, const ModuleContext& context);
 
@@ -32,6 +33,9 @@ class CrossbarSwitchModule : public Module {
   TargetSocket* targetSocket(const std::string& port, std::size_t index) override;
   std::size_t portWidth(const std::string& port) const override;
   void reportStats(ModuleStats& stats) const override;
+  // out[j]'s window, for the modules that address devices through it (checked once bound).
+  std::optional<Route> routeOf(std::uint64_t address) const override;
+  std::string whereRangesWritten() const override;
 
  private:
   struct Direction {

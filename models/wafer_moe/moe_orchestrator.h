@@ -154,6 +154,8 @@ class MoeOrchestrator : public Module {
   void planOnGrid(moe::WaferSystemSpec spec, const std::string& grid);
   // Reads the HBM and SRAM modules' capacity and bandwidth (moe_orchestrator_memories.cpp).
   void connectMemories(const PlatformView& view);
+  // network: switch: each die's receive window leads through the switch to its own rx port.
+  void connectSwitch(const PlatformView& view);
   // Reads of `bytes` cycling through [0, range) from `cursor`; returns the last completion.
   Picoseconds memoryRead(Socket& socket, std::uint64_t& cursor, std::uint64_t range,
                          std::uint64_t bytes, Picoseconds at, const std::string& what);

@@ -5,6 +5,7 @@
 // topology that does not exist).
 #include "interconnect/tlm/mesh_topology_source.h"
 #include "models/wafer_moe/moe_orchestrator.h"
+#include "platform/sim/address_window.h"
 
 namespace spatialvp::models::wafer_moe {
 
@@ -19,6 +20,7 @@ std::string grid(int width, int height) {
 void MoeOrchestrator::connected(const PlatformView& view) {
   connectDies(view);
   if (!mesh_network_) {
+    connectSwitch(view);
     connectMemories(view);
     return;
   }
@@ -97,6 +99,40 @@ void MoeOrchestrator::connected(const PlatformView& view) {
                                    group_tokens, model_.top_k, model_.tokenBytes());
   if (combine_auto_)
     mapping_->setCombinePolicy(combine_choice_.chosen);
+}
+
+void MoeOrchestrator::connectSwitch(const PlatformView& view) {
+  // The switch decodes addresses into its out ports; a die's window must come out of the port
+  // that is bound to that die's rx, whole (else the run fails at the first transfer with an
+  // address error, or delivers to another die).
+  for (int die = 0; die < dies_; ++die) {
+    const auto d = static_cast<std::size_t>(die);
+    const auto in = view.targetOf(*this, "net", d);
+    const auto* decoder = in ? dynamic_cast<const AddressDecoder*>(in->module) : nullptr;
+    if (decoder == nullptr)
+      continue;  // a network of another type keeps its address map to itself
+    const std::uint64_t window = window_base_ + d * window_stride_;
+    const auto route = decoder->routeOf(window);
+    const auto rx = view.initiatorOf(*this, "rx", d);
+    const bool whole = route && window_stride_ <= route->size - (window - route->base);
+    if (!route || !whole || !rx || rx->module != in->module || rx->port != route->port ||
+        rx->index != route->index) {
+      params().fail(
+          "window_stride",
+          "die " + std::to_string(die) + "'s receive window [" + std::to_string(window) + ", +" +
+              std::to_string(window_stride_) + " B) " +
+              (route ? "leaves " + in->module->instanceName() + " by " + route->port + "[" +
+                           std::to_string(route->index) + "] (window " +
+                           std::to_string(route->base) + ", +" + std::to_string(route->size) +
+                           " B)" + (whole ? "" : ", which does not hold it whole")
+                     : "is not decoded by " + in->module->instanceName()) +
+              (rx ? ", but rx[" + std::to_string(die) + "] is bound to " +
+                        rx->module->instanceName() + "." + rx->port + "[" +
+                        std::to_string(rx->index) + "]"
+                  : std::string()) +
+              " (" + decoder->whereRangesWritten() + ")");
+    }
+  }
 }
 
 }  // namespace spatialvp::models::wafer_moe
