@@ -193,15 +193,20 @@ void printReport(const FigureReport& report, const std::string& description,
               sads.segments, sads.keep_ratio, sads.radius, suFaOrderName(config.order),
               config.kv_policy == KvReusePolicy::CacheAcrossBlocks ? "cache" : "regenerate",
               config.psp == PspMode::PreFlip ? "pre-flip" : "post-negate");
-  std::printf("\n%-52s %10s %12s %8s\n", "figure", "published", "measured", "ratio");
+  std::printf("\n%-52s %10s %12s %8s  %s\n", "figure", "published", "measured", "ratio", "kind");
   for (const Figure& f : report.figures) {
+    const std::string kind = figureKind(f);
     if (f.published) {
-      std::printf("%-52s %10.4g %12.4g %8.3f\n", f.label.c_str(), *f.published, f.measured,
-                  *f.published != 0.0 ? f.measured / *f.published : 0.0);
+      std::printf("%-52s %10.4g %12.4g %8.3f  %s\n", f.label.c_str(), *f.published, f.measured,
+                  *f.published != 0.0 ? f.measured / *f.published : 0.0, kind.c_str());
     } else {
-      std::printf("%-52s %10s %12.4g %8s\n", f.label.c_str(), "-", f.measured, "-");
+      std::printf("%-52s %10s %12.4g %8s  %s\n", f.label.c_str(), "-", f.measured, "-",
+                  kind.c_str());
     }
   }
+  std::printf(
+      "kind: model = an outcome of the algorithms on this workload; check = a worked "
+      "example or identity of the method, equal by construction\n");
   std::printf("\ncomplexity by stage (add units, see workloads/star/README.md)\n");
   std::printf("%-30s %10s %10s %10s %10s %10s %10s %8s\n", "configuration", "Q-gen", "KV-gen",
               "K-pred", "A-pred", "top-k", "formal", "rel.");
@@ -231,7 +236,8 @@ nlohmann::json toJson(const FigureReport& report, const std::string& description
   nlohmann::json j;
   j["workload"] = description;
   for (const Figure& f : report.figures) {
-    nlohmann::json entry{{"label", f.label}, {"measured", f.measured}, {"note", f.note}};
+    nlohmann::json entry{
+        {"label", f.label}, {"measured", f.measured}, {"note", f.note}, {"kind", figureKind(f)}};
     entry["published"] = f.published ? nlohmann::json(*f.published) : nlohmann::json(nullptr);
     j["figures"][f.key] = entry;
   }

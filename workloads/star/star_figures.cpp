@@ -265,4 +265,14 @@ FigureReport measureStarFigures(const AttentionWorkload& w, const StarConfig& co
   return report;
 }
 
+std::string figureKind(const Figure& figure) {
+  // The paper's 24 x 6 worked examples, and SU-FA against dense attention over the same keys
+  // (the same softmax in another order: equal up to rounding).
+  for (const char* key : {"dlzs_example", "vanilla_lz_example", "sufa_masked_rel_error"}) {
+    if (figure.key == key)
+      return "check";
+  }
+  return "model";
+}
+
 }  // namespace spatialvp::star

@@ -32,6 +32,11 @@ struct Figure {
   std::string note;  // conditions or why measured and published differ
 };
 
+// How a figure is to be read: "model" (an outcome of the reference algorithms on the workload)
+// or "check" (the implementation reproduces a worked example or an identity of the method, so
+// agreement with the paper holds by construction and says nothing about the design).
+std::string figureKind(const Figure& figure);
+
 struct FigureReport {
   std::vector<Figure> figures;
   std::vector<ComplexityBreakdown> configurations;  // baseline, +DLZS, +SADS, +SU-FA
