@@ -100,6 +100,17 @@ double relative(double value, double reference) {
   return reference != 0.0 ? value / reference - 1.0 : 0.0;
 }
 
+// "<type> <action>" -> the modules that did that work with no energy per action set (names in
+// platform order), e.g. "memory read_byte": [hbm0, hbm1, ...].
+Json unpricedWork(const RunReport& report) {
+  Json work = Json::object();
+  for (const auto& module : report.modules) {
+    for (const std::string& action : module.unpricedActions())
+      work[module.type + " " + action].push_back(module.name);
+  }
+  return work;
+}
+
 }  // namespace
 
 std::string tableFileName(const std::string& module, const StatTable& table) {
@@ -190,6 +201,8 @@ std::string statsJson(const RunReport& report) {
           {"actions", actions}}},
         {"area", quantity(module.area * 1e6, "mm^2")}};
     Json& entry = modules[module.name];
+    if (const auto unpriced = module.unpricedActions(); !unpriced.empty())
+      entry["energy"]["unpriced_actions"] = unpriced;
     if (!module.stats.coverageNotes().empty())
       entry["coverage_notes"] = module.stats.coverageNotes();
     if (!module.stats.tables().empty()) {
@@ -242,7 +255,8 @@ std::string statsJson(const RunReport& report) {
         {"static_energy", quantity(report.staticEnergy(), "J")},
         {"average_power",
          quantity(report.simulated_seconds > 0 ? energy / report.simulated_seconds : 0.0, "W")},
-        {"area", quantity(report.area() * 1e6, "mm^2")}}},
+        {"area", quantity(report.area() * 1e6, "mm^2")},
+        {"energy_leaves_out", unpricedWork(report)}}},
       {"headline", headline},
       {"modules", modules},
       // Wall-clock fields live only here, so runs can be compared byte for byte without it.
@@ -351,6 +365,13 @@ void printSummary(const RunReport& report, std::ostream& out) {
       << engineering(report.dynamicEnergy(), "J") << ", static "
       << engineering(report.staticEnergy(), "J") << "), area "
       << engineering(report.area() * 1e6, "mm^2") << "\n";
+  const Json unpriced = unpricedWork(report);
+  for (const auto& [work, modules] : unpriced.items()) {
+    const std::size_t count = modules.size();
+    out << "  energy leaves out " << work << " of " << count << " module" << (count > 1 ? "s" : "")
+        << " (" << modules.front().get<std::string>() << (count > 1 ? ", ..." : "")
+        << "): no energy per action set\n";
+  }
   for (const auto& module : report.modules) {
     for (const std::string& note : module.stats.coverageNotes())
       out << "  sampled (" << module.name << "): " << note << "\n";

@@ -2,6 +2,15 @@
 
 namespace spatialvp {
 
+std::vector<std::string> ModuleReport::unpricedActions() const {
+  std::vector<std::string> actions;
+  for (const EnergyItem& item : energy_items) {
+    if (item.count > 0 && item.energy_per_action == 0.0)
+      actions.push_back(item.action);
+  }
+  return actions;
+}
+
 double RunReport::dynamicEnergy() const {
   double total = 0.0;
   for (const auto& module : modules)

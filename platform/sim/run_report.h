@@ -26,6 +26,10 @@ struct ModuleReport {
   double static_energy = 0.0;   // J
   double static_power = 0.0;    // W
   double area = 0.0;            // m^2
+
+  // Actions the module performed (count > 0) with no energy per action set: work that the energy
+  // figures leave out, which stats and the summary name instead of printing 0 J as measured.
+  std::vector<std::string> unpricedActions() const;
 };
 
 // A headline figure of another run of the platform, keyed "<module>.<headline>" as in stats.json.

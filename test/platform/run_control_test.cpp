@@ -166,6 +166,36 @@ TEST_CASE("Stats tables go to CSV and compactly into stats.json; arrays are list
   CHECK_THAT(summary.str(), Contains("sampled (orch): simulated 2 of 8 rounds"));
 }
 
+TEST_CASE("Work done with no energy per action is named, not printed as 0 J measured", "[output]") {
+  RunReport report;
+  report.platform_name = "t";
+  for (const char* name : {"hbm0", "hbm1"}) {
+    ModuleReport memory;
+    memory.name = name;
+    memory.type = "memory";
+    memory.energy_items = {{"read_byte", 4096, 0.0, 0.0}, {"write_byte", 0, 0.0, 0.0}};
+    report.modules.push_back(memory);
+  }
+  ModuleReport priced;
+  priced.name = "compute0";
+  priced.type = "die_compute_engine";
+  priced.energy_items = {{"bf16_flop", 10, 5e-13, 5e-12}};
+  report.modules.push_back(priced);
+
+  CHECK(report.modules[0].unpricedActions() == std::vector<std::string>{"read_byte"});
+  CHECK(report.modules[2].unpricedActions().empty());
+  const auto stats = nlohmann::json::parse(statsJson(report));
+  CHECK(stats["modules"]["hbm0"]["energy"]["unpriced_actions"] ==
+        nlohmann::json::array({"read_byte"}));
+  CHECK_FALSE(stats["modules"]["compute0"]["energy"].contains("unpriced_actions"));
+  CHECK(stats["totals"]["energy_leaves_out"] ==
+        nlohmann::json({{"memory read_byte", {"hbm0", "hbm1"}}}));
+  std::ostringstream summary;
+  printSummary(report, summary);
+  CHECK_THAT(summary.str(), Contains("energy leaves out memory read_byte of 2 modules (hbm0, "
+                                     "...): no energy per action set"));
+}
+
 TEST_CASE("Figures print in engineering units with three significant figures", "[output]") {
   CHECK(engineering(0.0012345, "s") == "1.23 ms");
   CHECK(engineering(45.64e9, "B/s") == "45.6 GB/s");
