@@ -40,12 +40,17 @@ CrossbarSwitchModule::CrossbarSwitchModule(sc_core::sc_module_name name,
   }
 }
 
-std::optional<AddressDecoder::Route> CrossbarSwitchModule::routeOf(std::uint64_t address) const {
+std::optional<std::size_t> CrossbarSwitchModule::portOf(std::uint64_t address) const {
   if (address < window_base_ || (address - window_base_) / window_stride_ >= ports_)
     return std::nullopt;
-  const std::uint64_t port = (address - window_base_) / window_stride_;
-  return Route{"out", static_cast<std::size_t>(port), window_base_ + port * window_stride_,
-               window_stride_, true};
+  return static_cast<std::size_t>((address - window_base_) / window_stride_);
+}
+
+std::optional<AddressDecoder::Route> CrossbarSwitchModule::routeOf(std::uint64_t address) const {
+  const auto port = portOf(address);
+  if (!port)
+    return std::nullopt;
+  return Route{"out", *port, window_base_ + *port * window_stride_, window_stride_, true};
 }
 
 std::string CrossbarSwitchModule::whereRangesWritten() const {
@@ -82,12 +87,13 @@ Picoseconds CrossbarSwitchModule::move(std::size_t from, std::size_t to, std::ui
 void CrossbarSwitchModule::b_transport(int input, tlm::tlm_generic_payload& payload,
                                        sc_core::sc_time& delay) {
   const std::uint64_t address = payload.get_address();
-  if (address < window_base_ || (address - window_base_) / window_stride_ >= ports_) {
+  const auto decoded = portOf(address);
+  if (!decoded) {
     ++decode_errors_;
     payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  const std::size_t target = static_cast<std::size_t>((address - window_base_) / window_stride_);
+  const std::size_t target = *decoded;
   const std::uint64_t bytes = payload.get_data_length();
   const Picoseconds now = nowPs();
   Picoseconds at = now + static_cast<Picoseconds>(delay.value());
@@ -137,11 +143,11 @@ void CrossbarSwitchModule::b_transport(int input, tlm::tlm_generic_payload& payl
 unsigned int CrossbarSwitchModule::transport_dbg(int input, tlm::tlm_generic_payload& payload) {
   (void)input;
   const std::uint64_t address = payload.get_address();
-  if (address < window_base_ || (address - window_base_) / window_stride_ >= ports_)
+  const auto target = portOf(address);
+  if (!target)
     return 0;
-  const std::size_t target = static_cast<std::size_t>((address - window_base_) / window_stride_);
   payload.set_address((address - window_base_) % window_stride_);
-  const unsigned int count = (*out_[target])->transport_dbg(payload);
+  const unsigned int count = (*out_[*target])->transport_dbg(payload);
   payload.set_address(address);
   return count;
 }

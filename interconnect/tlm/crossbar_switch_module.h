@@ -38,6 +38,8 @@ class CrossbarSwitchModule : public Module, public AddressDecoder {
   std::string whereRangesWritten() const override;
 
  private:
+  // The out port whose window holds `address` (none: outside every window).
+  std::optional<std::size_t> portOf(std::uint64_t address) const;
   struct Direction {
     ContentionTimeline line;
     std::uint64_t bytes = 0;

@@ -80,17 +80,7 @@ void SpatialStarOrchestrator::connected(const PlatformView& view) {
     if (group.circulate && group.cores.size() > 1 && facts->kvBuffers() < 2)
       facts->failKvBuffers("a ring member needs at least 2 buffers (receive + compute)");
     core_buffers[core] = facts->kvBuffers();
-    // The plan keeps a tile's K-hat rows in the token SRAM when they fit; each core's DLZS unit
-    // streams that SRAM through its window (a unit of another type states none).
-    const auto dlzs = view.targetOf(*controller->module, "dlzs", 0);
-    const auto* unit = dlzs ? dynamic_cast<const star::StarStageUnit*>(dlzs->module) : nullptr;
-    if (unit != nullptr && unit->sramWindowBytes() != config_.layer.token_sram_bytes) {
-      params().fail("token_sram",
-                    "the plan's token SRAM of " + std::to_string(config_.layer.token_sram_bytes) +
-                        " B differs from the window " + unit->instanceName() +
-                        " streams it through, " + std::to_string(unit->sramWindowBytes()) + " B (" +
-                        unit->params().whereWritten("sram_window") + ")");
-    }
+    star::checkTokenSramWindow(view, *controller->module, params(), config_.layer.token_sram_bytes);
     if (data->index >= mesh->inputAttachments().size() ||
         !sameAttachment(mesh->inputAttachments()[data->index], here, width)) {
       params().fail("control", who + " is core " + std::to_string(core) + " at node " +

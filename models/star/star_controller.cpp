@@ -12,7 +12,6 @@
 #include "models/star/star_stage_unit.h"
 #include "models/star/tile_pipeline.h"
 #include "platform/core/param_choice.h"
-#include "platform/core/units.h"
 #include "platform/sim/address_window.h"
 #include "platform/sim/burst_transfer.h"
 #include "workloads/star/npy_file.h"
@@ -361,19 +360,7 @@ void StarController::run() {
 
 void StarController::connected(const PlatformView& view) {
   checkWindowBehind(view, *this, "dram", 0, dram_base_, dram_window_, "dram_window");
-  // The planner keeps a tile's K-hat rows in the token SRAM when they fit; the DLZS unit
-  // streams that SRAM through its window. A unit of another type states no window.
-  const auto dlzs = view.targetOf(*this, "dlzs", 0);
-  const auto* unit = dlzs ? dynamic_cast<const StarStageUnit*>(dlzs->module) : nullptr;
-  if (unit != nullptr && unit->sramWindowBytes() != plan_input_.token_sram_bytes) {
-    params().fail(
-        "token_sram",
-        "the planner's token SRAM of " +
-            formatQuantity(static_cast<double>(plan_input_.token_sram_bytes), dims::data()) +
-            " differs from the window the DLZS unit streams it through, " +
-            formatQuantity(static_cast<double>(unit->sramWindowBytes()), dims::data()) + " (" +
-            unit->params().whereWritten("sram_window") + ")");
-  }
+  checkTokenSramWindow(view, *this, params(), plan_input_.token_sram_bytes);
 }
 
 std::optional<WorkProgress> StarController::progress() const {

@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "models/star/stage_job.h"
+#include "platform/core/units.h"
 #include "platform/sim/address_window.h"
 
 namespace spatialvp::models::star {
@@ -221,6 +222,21 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
 
 void StarStageUnit::connected(const PlatformView& view) {
   checkWindowBehind(view, *this, "sram", 0, sram_base_, sram_window_, "sram_window");
+}
+
+void checkTokenSramWindow(const PlatformView& view, const Module& driver, const ParamValues& owner,
+                          std::uint64_t token_sram_bytes) {
+  const auto dlzs = view.targetOf(driver, "dlzs", 0);
+  const auto* unit = dlzs ? dynamic_cast<const StarStageUnit*>(dlzs->module) : nullptr;
+  if (unit == nullptr || unit->sramWindowBytes() == token_sram_bytes)
+    return;
+  const auto bytes = [](std::uint64_t value) {
+    return formatQuantity(static_cast<double>(value), dims::data());
+  };
+  owner.fail("token_sram", "the planner's token SRAM of " + bytes(token_sram_bytes) +
+                               " differs from the window the DLZS unit " + unit->instanceName() +
+                               " streams it through, " + bytes(unit->sramWindowBytes()) + " (" +
+                               unit->params().whereWritten("sram_window") + ")");
 }
 
 void StarStageUnit::reportStats(ModuleStats& stats) const {

@@ -69,6 +69,13 @@ class StarStageUnit : public Module {
   Picoseconds last_end_ = 0;
 };
 
+// The planner keeps a tile's K-hat rows in the token SRAM when they fit, and the DLZS unit
+// streams that SRAM through its window: fails on `owner`'s token_sram when the StarStageUnit
+// bound to `driver`'s dlzs port states a window of another size (a unit of another type states
+// none). For the single-core controller and each Spatial-STAR core alike.
+void checkTokenSramWindow(const PlatformView& view, const Module& driver, const ParamValues& owner,
+                          std::uint64_t token_sram_bytes);
+
 void registerStarStageUnits(ModuleRegistry& registry);
 
 }  // namespace spatialvp::models::star

@@ -23,10 +23,9 @@ std::string window(std::uint64_t base, std::uint64_t size) {
 
 }  // namespace
 
-std::optional<double> checkWindowBehind(const PlatformView& view, const Module& initiator,
-                                        const std::string& port, std::size_t index,
-                                        std::uint64_t base, std::uint64_t size,
-                                        const std::string& param) {
+void checkWindowBehind(const PlatformView& view, const Module& initiator, const std::string& port,
+                       std::size_t index, std::uint64_t base, std::uint64_t size,
+                       const std::string& param) {
   const Module* from = &initiator;
   std::string from_port = port;
   std::size_t from_index = index;
@@ -37,7 +36,7 @@ std::optional<double> checkWindowBehind(const PlatformView& view, const Module& 
   for (int hop = 0; hop < 64; ++hop) {
     const auto peer = view.targetOf(*from, from_port, from_index);
     if (!peer)
-      return std::nullopt;
+      return;
     const Module& target = *peer->module;
     if (const auto* memory = dynamic_cast<const MemoryFacts*>(&target)) {
       const double capacity = memory->capacityBytes();
@@ -48,11 +47,11 @@ std::optional<double> checkWindowBehind(const PlatformView& view, const Module& 
                                            formatQuantity(capacity, dims::data()) + " (its '" +
                                            memory->capacityParam() + "')");
       }
-      return capacity;
+      return;
     }
     const auto* decoder = dynamic_cast<const AddressDecoder*>(&target);
     if (decoder == nullptr)
-      return std::nullopt;
+      return;
     const auto route = decoder->routeOf(base);
     if (!route || base - route->base > route->size || size > route->size - (base - route->base)) {
       initiator.params().fail(
@@ -71,7 +70,6 @@ std::optional<double> checkWindowBehind(const PlatformView& view, const Module& 
     from_port = route->port;
     from_index = route->index;
   }
-  return std::nullopt;
 }
 
 }  // namespace spatialvp

@@ -37,10 +37,9 @@ class AddressDecoder {
 // Follows `port`[`index`] of `initiator` through address decoders to a memory and fails on the
 // initiator's parameter `param` when [base, base + size) is not inside one decoded range or
 // goes past the memory's capacity. Stops without a verdict at a module that is neither (its
-// address map is its own). Returns the capacity of the memory reached (none: not reached).
-std::optional<double> checkWindowBehind(const PlatformView& view, const Module& initiator,
-                                        const std::string& port, std::size_t index,
-                                        std::uint64_t base, std::uint64_t size,
-                                        const std::string& param);
+// address map is its own).
+void checkWindowBehind(const PlatformView& view, const Module& initiator, const std::string& port,
+                       std::size_t index, std::uint64_t base, std::uint64_t size,
+                       const std::string& param);
 
 }  // namespace spatialvp
