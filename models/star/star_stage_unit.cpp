@@ -73,7 +73,6 @@ StarStageUnit::StarStageUnit(sc_core::sc_module_name name, const ModuleContext& 
       peak_macs_per_cycle_ = sufa_.lanes * sufa_.macs_per_lane;
       break;
   }
-  burst_buffer_.assign(sram_burst_, 0);
   jobs_.register_b_transport(this, &StarStageUnit::b_transport);
 }
 
@@ -119,7 +118,7 @@ UnitWork StarStageUnit::unitWork(const spatialvp::star::StageOps& ops) const {
 // a small buffer stays a handful of calls.
 Picoseconds StarStageUnit::sramTransfer(std::uint64_t bytes, bool write, Picoseconds at) {
   tlm::tlm_generic_payload payload;
-  payload.set_data_ptr(burst_buffer_.data());
+  payload.set_data_ptr(burst_buffer_.data(std::min(bytes, sram_burst_)));
   payload.set_byte_enable_ptr(nullptr);
   payload.set_dmi_allowed(false);
   payload.set_address(sram_base_);

@@ -13,6 +13,7 @@
 #include "models/star/star_unit_timing.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
+#include "platform/sim/zeroed_buffer.h"
 
 namespace spatialvp::models::star {
 
@@ -50,7 +51,7 @@ class StarStageUnit : public Module {
   SuFaGeometry sufa_;
   std::uint64_t peak_macs_per_cycle_ = 0;
 
-  std::vector<unsigned char> burst_buffer_;
+  ZeroedBuffer burst_buffer_;  // the largest SRAM burst yet
   Picoseconds busy_until_ = 0;
   std::vector<std::uint64_t> sram_flows_;  // the served job's SRAM bursts, in traced runs
   Picoseconds first_start_ = 0;
