@@ -43,6 +43,14 @@ bool SramBankGroup::contains(std::uint64_t address, std::uint64_t bytes) const {
   return bytes <= config_.capacity && address <= config_.capacity - bytes;
 }
 
+void SramBankGroup::retire(spatialvp::Picoseconds horizon) {
+  if (horizon <= retired_until_)
+    return;
+  retired_until_ = horizon;
+  for (ContentionTimeline& port : ports_)
+    port.retire(horizon);
+}
+
 SramAccessResult SramBankGroup::access(const MemoryRequest& request) {
   if (request.bytes == 0) {
     throw std::invalid_argument("SRAM access: zero-byte request at address " +

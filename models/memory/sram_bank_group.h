@@ -37,6 +37,9 @@ class SramBankGroup {
 
   // Throws std::invalid_argument for an empty request and std::out_of_range outside capacity.
   SramAccessResult access(const MemoryRequest& request);
+  // Forgets bookings that end by `horizon`; no later request may arrive before it (an LT
+  // target retires at kernel time). Keeps the port calendars short; grants are unchanged.
+  void retire(spatialvp::Picoseconds horizon);
   bool contains(std::uint64_t address, std::uint64_t bytes) const;
 
   const SramConfig& config() const { return config_; }
@@ -52,7 +55,8 @@ class SramBankGroup {
   std::uint64_t words_per_chunk_;
   static constexpr std::uint32_t kMaxPorts = 16;      // SramConfig::validate's limit
   std::vector<spatialvp::ContentionTimeline> ports_;  // bank b's ports at [b x ports, +ports)
-  std::vector<std::uint64_t> words_per_bank_;         // scratch for one request
+  spatialvp::Picoseconds retired_until_ = 0;
+  std::vector<std::uint64_t> words_per_bank_;  // scratch for one request
   SramCounters counters_;
 };
 

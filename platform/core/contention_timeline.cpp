@@ -81,8 +81,12 @@ void ContentionTimeline::dropOldest() {
 }
 
 void ContentionTimeline::retire(Picoseconds horizon) {
-  while (live() != 0 && intervals_[head_].end <= horizon)
+  while (live() != 0 && intervals_[head_].end <= horizon) {
+    // No later request starts before `horizon`, so the floor changes no grant; it keeps
+    // busyUntil() the end of the last booking once every interval is retired.
+    floor_ = std::max(floor_, intervals_[head_].end);
     ++head_;
+  }
   compact();
 }
 
