@@ -73,6 +73,8 @@ install(FILES ${PROJECT_BINARY_DIR}/include/platform/sdk_version.h
 # Shipped configs and presets: the installed CLI finds them next to its library.
 install(DIRECTORY platform/configs/ DESTINATION ${CMAKE_INSTALL_DATADIR}/spatialvp/configs
         FILES_MATCHING PATTERN "*.yaml")
+# `spatialvp plot` runs its installed copy (latency-curve needs the source tree's mesh tool).
+install(PROGRAMS scripts/plot DESTINATION ${CMAKE_INSTALL_DATADIR}/spatialvp/scripts)
 install(FILES LICENSE README.md docs/VENDOR_IP.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # CMake package.

@@ -1,5 +1,6 @@
-// `spatialvp plot ...`: runs scripts/plot of the source tree with Debian's python3 (the one that
-// sees python3-matplotlib), passing every argument through.
+// `spatialvp plot ...`: runs scripts/plot (installed under share/spatialvp/scripts, or the build
+// tree's scripts/ link) with Debian's python3 (the one that sees python3-matplotlib), passing
+// every argument through.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -7,6 +8,7 @@
 #include <iostream>
 
 #include "platform/cli/command.h"
+#include "platform/elab/install_paths.h"
 
 namespace spatialvp::cli {
 
@@ -19,10 +21,12 @@ CommandAction addPlotCommand(CLI::App& app) {
   plot->set_help_flag();  // --help goes to the script
   plot->prefix_command();
   return [plot] {
-    const std::string script = SPATIALVP_SOURCE_DIR "/scripts/plot";
+    const auto scripts = scriptDir();
+    const std::string script = scripts ? *scripts + "/plot" : std::string("scripts/plot");
     const std::string python = "/usr/bin/python3";
-    if (!std::filesystem::exists(script) || access(python.c_str(), X_OK) != 0) {
-      std::cerr << "spatialvp: error: plot needs " << script << " and " << python
+    if (!scripts || !std::filesystem::exists(script) || access(python.c_str(), X_OK) != 0) {
+      std::cerr << "spatialvp: error: plot needs " << script << " (share/spatialvp/scripts of "
+                << "the installation) and " << python
                 << " (scripts/setup installs python3-matplotlib)\n";
       return kExitUsage;
     }

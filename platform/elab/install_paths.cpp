@@ -64,4 +64,10 @@ std::optional<std::string> installedPluginDir() {
   return existingUnderLibraryDir(SPATIALVP_LIB_TO_PLUGINS);
 }
 
+std::optional<std::string> scriptDir() {
+  if (auto installed = existingUnderLibraryDir(SPATIALVP_LIB_TO_SCRIPTS))
+    return installed;
+  return existingUnderLibraryDir("scripts");
+}
+
 }  // namespace spatialvp

@@ -14,5 +14,8 @@ std::vector<std::string> searchPathFromEnvironment(const char* variable);
 // running libspatialvp belongs to; nullopt when the folder does not exist (e.g. a build tree).
 std::optional<std::string> installedConfigDir();
 std::optional<std::string> installedPluginDir();
+// <prefix>/share/spatialvp/scripts (scripts/plot) of the installation, or in a build tree the
+// scripts/ link CMake puts beside the library; nullopt when neither exists.
+std::optional<std::string> scriptDir();
 
 }  // namespace spatialvp
