@@ -536,11 +536,12 @@ void registerHbmModule(ModuleRegistry& registry) {
       .byDefault("false");
   info.ports.push_back(
       {"target", PortDirection::kTarget, "Memory accesses (device addresses)", true});
+  // Defaults: the hbm2 preset's (sources "HBM energy per bit").
   info.energy_actions.push_back({"activate", "one row activation (with its precharge)", "250 pJ"});
   info.energy_actions.push_back(
-      {"read_bit", "one bit read from the array (whole bursts)", "1.5 pJ"});
+      {"read_bit", "one bit read from the array (whole bursts)", "3.1 pJ"});
   info.energy_actions.push_back(
-      {"write_bit", "one bit written to the array (whole bursts)", "1.6 pJ"});
+      {"write_bit", "one bit written to the array (whole bursts)", "3.2 pJ"});
   info.energy_actions.push_back({"refresh", "one all-bank refresh of one pseudo-channel", "12 nJ"});
   info.energy_actions.push_back(
       {"io_bit", "one bit across the interface (read or write)", "0.8 pJ"});

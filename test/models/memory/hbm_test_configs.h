@@ -51,8 +51,8 @@ inline HbmConfig hbm2Config() {
   c.t_rfc = ns(260);
   c.t_refi = ns(3900);
   c.energy_activate = 250.0;
-  c.energy_read = 1.5;
-  c.energy_write = 1.6;
+  c.energy_read = 3.1;
+  c.energy_write = 3.2;
   c.energy_refresh = 12000.0;
   c.energy_io = 0.8;
   return c;
