@@ -10,11 +10,16 @@ problems (empty: holds). They reconcile figures the models report independently:
             memory bytes, STAR unit cycles: active = compute cycles, active + idle = run cycles).
   mesh      bytes conserved: injected = delivered; per router, what enters = what leaves (payload
             bytes and packets); router-to-router packet crossings = packet hops; link/port
-            energy bits = 8 x wire bytes of those channels.
+            energy bits = 8 x wire bytes of those channels (links between the wafers of a
+            partitioned mesh apart: inter_wafer_link_bit).
+  switch    crossbar switch (NVL72): bytes conserved over the ports, the NVLink ports and the
+            scale-out NICs apart: sum of bytes up = sum of bytes down; bytes = all bytes up;
+            scale_out_bytes = the NICs' bytes up; no access outside the port windows.
   wiring    over every connection of the config: what the initiator side counted = what the
             target counted (mesh/router output port -> memory, generator -> mesh input port).
   orchestrators  what the MoE / Spatial-STAR orchestrator says it moved = what the mesh and the
-            memories carried (the MoE's bytes x hops per phase = the mesh's per-link byte sums).
+            memories carried (the MoE's bytes x hops per phase = the mesh's per-link byte sums;
+            on a switch network, its received bytes = the bytes the switch carried).
 """
 import re
 
@@ -151,6 +156,8 @@ def check_mesh(stats, config):
             continue
         params = config["modules"][name]["params"]
         width, height = int(params["width"]), int(params["height"])
+        # Wafer partition: a router-to-router link between two wafers is an inter-wafer link.
+        wafer = (int(params.get("wafer_width") or width), int(params.get("wafer_height") or height))
         c = {k: v["value"] for k, v in module["counters"].items()}
         if c["payload_bytes_injected"] != c["payload_bytes_delivered"]:
             problems.append(f"{name}: payload injected {c['payload_bytes_injected']} != delivered "
@@ -166,7 +173,7 @@ def check_mesh(stats, config):
             problems.append(f"{name}: link counters not understood: {unknown[:4]}")
             continue
         flow = {}  # (x, y) -> [bytes in, bytes out, packets in, packets out]
-        hops = mesh_wire = port_wire = edge_wire = injected = delivered = 0
+        hops = mesh_wire = inter_wafer_wire = port_wire = edge_wire = injected = delivered = 0
 
         def add(node, index, value):
             flow.setdefault(node, [0, 0, 0, 0])[index] += value
@@ -181,7 +188,10 @@ def check_mesh(stats, config):
                 continue
             if inside and not inbound:  # router-to-router
                 hops += v["packets"]
-                mesh_wire += v["wire_bytes"]
+                if (x // wafer[0], y // wafer[1]) != (neighbour[0] // wafer[0], neighbour[1] // wafer[1]):
+                    inter_wafer_wire += v["wire_bytes"]
+                else:
+                    mesh_wire += v["wire_bytes"]
                 add((x, y), 1, v["bytes"]), add((x, y), 3, v["packets"])
                 add(neighbour, 0, v["bytes"]), add(neighbour, 2, v["packets"])
             elif inbound:  # injection from a local or edge endpoint
@@ -205,11 +215,44 @@ def check_mesh(stats, config):
         if injected != c["payload_bytes_injected"] or delivered != c["payload_bytes_delivered"]:
             problems.append(f"{name}: port channels carry {injected} B in / {delivered} B out, "
                             f"counters say {c['payload_bytes_injected']} / {c['payload_bytes_delivered']}")
-        for action, wire in (("link_bit", mesh_wire), ("local_port_bit", port_wire),
-                             ("edge_port_bit", edge_wire)):
+        for action, wire in (("link_bit", mesh_wire), ("inter_wafer_link_bit", inter_wafer_wire),
+                             ("local_port_bit", port_wire), ("edge_port_bit", edge_wire)):
             count = action_count(module, action)
             if count is not None and not close(count, 8 * wire):
                 problems.append(f"{name}: {action} actions {count} != 8 x wire bytes {8 * wire}")
+    return problems
+
+
+SWITCH_PORT = re.compile(r"port(\d+)\.(scale_out_)?bytes_(up|down)$")
+
+
+def check_switch(stats, _config):
+    """Crossbar switches: every byte a device sends up is sent down to one device, once."""
+    problems = []
+    for name, module in stats["modules"].items():
+        if module["type"] != "crossbar_switch":
+            continue
+        c = {k: v["value"] for k, v in module["counters"].items()}
+        sums = {}  # (level, direction) -> bytes summed over the ports
+        for key, value in c.items():
+            match = SWITCH_PORT.fullmatch(key)
+            if match:
+                level = "scale-out" if match.group(2) else "switch"
+                sums[(level, match.group(3))] = sums.get((level, match.group(3)), 0) + value
+            elif key.startswith("port"):
+                problems.append(f"{name}: port counter not understood: {key}")
+        for level in ("switch", "scale-out"):
+            up, down = sums.get((level, "up"), 0), sums.get((level, "down"), 0)
+            if up != down:
+                problems.append(f"{name}: {level} ports take in {up} B but send {down} B")
+        if sums.get(("switch", "up"), 0) + sums.get(("scale-out", "up"), 0) != c["bytes"]:
+            problems.append(f"{name}: ports' bytes up {sums.get(('switch', 'up'), 0)} + scale-out "
+                            f"{sums.get(('scale-out', 'up'), 0)} != bytes {c['bytes']}")
+        if sums.get(("scale-out", "up"), 0) != c["scale_out_bytes"]:
+            problems.append(f"{name}: ports' scale-out bytes up {sums.get(('scale-out', 'up'), 0)} "
+                            f"!= scale_out_bytes {c['scale_out_bytes']}")
+        if c["decode_errors"]:
+            problems.append(f"{name}: {c['decode_errors']} accesses to unmapped addresses")
     return problems
 
 
@@ -268,6 +311,7 @@ def check_orchestrators(stats, config):
     problems = []
     modules = stats["modules"]
     meshes = [n for n, m in modules.items() if m["type"] == "mesh"]
+    switches = [n for n, m in modules.items() if m["type"] == "crossbar_switch"]
     for name, module in modules.items():
         c = {k: v["value"] for k, v in module["counters"].items()}
         if module["type"] == "moe_orchestrator":
@@ -290,6 +334,14 @@ def check_orchestrators(stats, config):
                 injected = mesh["counters"]["payload_bytes_injected"]["value"]
                 if injected != c["rx_bytes"]:
                     problems.append(f"{name}: received {c['rx_bytes']} B, the mesh carried {injected} B")
+            if config["modules"][name]["params"].get("network") == "switch":
+                if len(switches) != 1:
+                    problems.append(f"{name}: network switch but {len(switches)} crossbar switches")
+                else:
+                    switched = modules[switches[0]]["counters"]["bytes"]["value"]
+                    if switched != c["rx_bytes"]:
+                        problems.append(f"{name}: received {c['rx_bytes']} B, the switch carried "
+                                        f"{switched} B")
         elif module["type"] == "spatial_star_orchestrator":
             # K/V and HBM traffic on the data mesh, work descriptors, doorbells and credits on
             # the control network: every byte the orchestrator and its cores sent, once.
@@ -307,7 +359,7 @@ def check_orchestrators(stats, config):
 
 
 INVARIANTS = {"energy": check_energy, "actions": check_actions, "mesh": check_mesh,
-              "wiring": check_wiring, "orchestrators": check_orchestrators}
+              "switch": check_switch, "wiring": check_wiring, "orchestrators": check_orchestrators}
 
 
 def check_run(stats, config):

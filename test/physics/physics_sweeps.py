@@ -2,7 +2,7 @@
 """Physics property sweeps: each main parameter of each platform over a wide range.
 
 Usage: physics_sweeps.py --binary build/spatialvp --list
-       physics_sweeps.py --binary build/spatialvp --sweep star/hbm_data_rate   (one ctest)
+       physics_sweeps.py --binary build/spatialvp --test star/hbm_data_rate    (one ctest)
        physics_sweeps.py --binary build/spatialvp --table [--jobs N] [NAME...]  (all, as a table)
 
 A sweep runs `spatialvp run CONFIG --set ...` once per value (each run in its own process: one
@@ -13,7 +13,8 @@ SystemC elaboration per process) and checks, per figure, what physics demands:
                k times; k times more work costs at most k times the time (`bound`), or the figure
                tracks a reference count within a band (`linear_in`, e.g. time per tile).
 and, for every run, the invariants of physics_checks.py (energy = actions x energy per action,
-counters reconcile with actions, bytes conserved over every mesh link and connection).
+counters reconcile with actions, bytes conserved over every mesh link, crossbar switch port and
+connection).
 Determinism: the same config run twice gives identical stats.json (outside `performance`).
 
 A property that fails is a model defect. It is fixed, or listed with `expected_failure` naming the
@@ -119,11 +120,39 @@ SPATIAL_BASE = {"orch.workload.seq_len": 4096, "orch.workload.hidden_size": 512,
                 "orch.workload.tile_length": 256, "orch.tile_group": 1, "orch.sample_rounds": 0,
                 "orch.operating_point.kv_union_fraction": 0.25}
 MESHES = {1: (1, 1), 2: (2, 1), 4: (2, 2), 8: (4, 2), 16: (4, 4)}
+SPATIAL_CORES = 16  # spatial_star.yaml's 4 x 4 mesh: core i's units are c<i>_dlzs, c<i>_sads, ...
+SPATIAL_TIME = faster("latency [s]", headline("orch.latency"), 1.5)
+
+
+def spatial_units(settings_of_core):
+    """The same unit settings on every core (star.yaml's keys, prefixed c<i>_)."""
+    return {f"c{i}_{key}": value for i in range(SPATIAL_CORES)
+            for key, value in settings_of_core.items()}
+
+
+def unit_lanes(lanes):
+    return {"dlzs.pe_rows": lanes, "sads.sort_cores": lanes, "kv.pe_rows": lanes, "sufa.lines": lanes,
+            "sufa.exp_units": lanes, "sufa.div_units": lanes}
+
+
+def keep_ratio(prefix, k):
+    return {f"{prefix}.operating_point.keep_ratio": k,
+            f"{prefix}.operating_point.kv_union_fraction": min(1.0, U_PER_K * k)}
 
 MOE = "platform/configs/wafer_moe.yaml"
 MOE_DIES = 64
 # Two simulated MoE layers (scaled to the model's), 64 sequences per group: well under a second.
 MOE_BASE = {"orch.sample_layers": 2, "orch.batch_per_group": 64}
+# Two wafers of 8 x 8 dies side by side (wafers_x = 2), joined by one inter-wafer link per edge
+# die pair (inter_wafer_links: [] = all 8; a list = those rows).
+MOE_2W = dict(MOE_BASE, wafers_x=2)
+# Work: every layer a MoE layer (no dense layers) and every layer simulated (no sampling), so
+# the work is the layer count; k times more layers, about k times the time and energy.
+MOE_LAYERS = counter("orch", "moe_layers_simulated")
+# NVL72: the same model and workload on 72 GPUs behind one NVLink switch (MOE_BASE: ~0.1 s a run).
+NVL72 = "platform/configs/nvl72_moe.yaml"
+NVL72_DEVICES = 72
+NVL72_TIME = faster("iteration time [s]", headline("orch.iteration_time"), 1.5)
 
 MESH = "platform/configs/examples/mesh_4x4.yaml"
 MESH_GENERATORS = ("g0", "g1", "g2", "g3")
@@ -131,10 +160,14 @@ HBM = "platform/configs/examples/hbm_stream.yaml"
 SRAM = "test/physics/configs/sram_random.yaml"
 
 
-def moe_hbm(tbs):
+def moe_layers(layers):
+    return {"orch.model.layers": layers, "orch.model.dense_layers": 0, "orch.sample_layers": 0}
+
+
+def moe_hbm(tbs, dies=MOE_DIES):
     # Every die's HBM module at 0.8 of the peak (achievable rate); the orchestrator's attention
     # roofline reads it from the modules.
-    return {f"hbm{d}.bandwidth": f"{0.8 * tbs:g} TB/s" for d in range(MOE_DIES)}
+    return {f"hbm{d}.bandwidth": f"{0.8 * tbs:g} TB/s" for d in range(dies)}
 
 
 def spatial_tiles(stats):
@@ -177,8 +210,7 @@ SWEEPS = [
     Sweep("star/stage_buffers", STAR, "ctrl.stage_buffers (tiles between stages)", [1, 2, 4, 8],
           lambda v: {"ctrl.stage_buffers": v}, [STAR_TIME], STAR_BASE),
     Sweep("star/unit_lanes", STAR, "lanes of every unit (T = 128 rows)", [16, 32, 64, 128, 256],
-          lambda v: {"dlzs.pe_rows": v, "sads.sort_cores": v, "kv.pe_rows": v, "sufa.lines": v,
-                     "sufa.exp_units": v, "sufa.div_units": v}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
+          unit_lanes, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
     # Fewer rows per block on 128 lanes: never faster per row (time for 512 queries).
     Sweep("star/rows_per_block", STAR, "ctrl.workload.query_block T (512 queries)", [16, 32, 64, 128],
           lambda v: {"ctrl.workload.query_block": v, "ctrl.workload.queries": 512}, [faster("latency [s]", headline("ctrl.latency"), 1.5)], STAR_BASE),
@@ -205,7 +237,7 @@ SWEEPS = [
           [Figure("latency [s]", headline("ctrl.latency"), rises=True, bound=False,
                   linear_in=STAR_TILES)], STAR_BASE),
     Sweep("star/keep_ratio", STAR, "ctrl.operating_point.keep_ratio k (u = 1.36 k)", [0.01, 0.02, 0.05, 0.1, 0.2, 0.4],
-          lambda v: {"ctrl.operating_point.keep_ratio": v, "ctrl.operating_point.kv_union_fraction": min(1.0, U_PER_K * v)},
+          lambda v: keep_ratio("ctrl", v),
           [Figure("latency [s]", headline("ctrl.latency"), rises=True),
            Figure("energy [J]", TOTAL_ENERGY, rises=True)], STAR_BASE),
     Sweep("star/unit_clock", STAR, "clock of every unit", [0.25, 0.5, 1, 2, 4],
@@ -238,7 +270,18 @@ SWEEPS = [
     Sweep("spatial_star/seq_len", SPATIAL, "orch.workload.seq_len (2048 queries, ring)",
           [4096, 8192, 16384, 32768], lambda v: {"orch.workload.seq_len": v, "orch.workload.queries": 2048},
           [Figure("latency [s]", headline("orch.latency"), rises=True, bound=False,
-                  linear_in=spatial_tiles)], SPATIAL_BASE),
+                  linear_in=spatial_tiles),
+           Figure("energy [J]", TOTAL_ENERGY, rises=True, bound=False, linear_in=spatial_tiles)],
+          SPATIAL_BASE),
+    # star/unit_lanes, star/unit_clock and star/keep_ratio on every core of the 4 x 4 mesh.
+    Sweep("spatial_star/unit_lanes", SPATIAL, "lanes of every unit of every core (T = 128 rows)",
+          [16, 32, 64, 128, 256], lambda v: spatial_units(unit_lanes(v)), [SPATIAL_TIME], SPATIAL_BASE),
+    Sweep("spatial_star/unit_clock", SPATIAL, "clock of every unit of every core", [0.25, 0.5, 1, 2, 4],
+          lambda v: spatial_units(star_units("clock", f"{v} GHz")), [SPATIAL_TIME], SPATIAL_BASE, "GHz"),
+    Sweep("spatial_star/keep_ratio", SPATIAL, "orch.operating_point.keep_ratio k (u = 1.36 k)",
+          [0.01, 0.02, 0.05, 0.1, 0.2, 0.4], lambda v: keep_ratio("orch", v),
+          [Figure("latency [s]", headline("orch.latency"), rises=True),
+           Figure("energy [J]", TOTAL_ENERGY, rises=True)], SPATIAL_BASE),
     # --- wafer-scale MoE ------------------------------------------------------------------------
     Sweep("wafer_moe/d2d_bandwidth", MOE, "net.link.bandwidth (D2D)",
           [56.25, 112.5, 225, 450, 900, 1800, 3600], lambda v: {"net.link.bandwidth": f"{v} GB/s"},
@@ -257,6 +300,45 @@ SWEEPS = [
           [Figure("iteration time [s]", headline("orch.iteration_time"), rises=True),
            Figure("tokens/s per device", headline("orch.moe_tokens_per_second_per_device"),
                   rises=True)], MOE_BASE),
+    Sweep("wafer_moe/layers", MOE, "MoE layers (all simulated, no dense layers)", [1, 2, 4, 8, 16, 32],
+          moe_layers,
+          [Figure("iteration time [s]", headline("orch.iteration_time"), rises=True, linear_in=MOE_LAYERS),
+           Figure("energy [J]", TOTAL_ENERGY, rises=True, linear_in=MOE_LAYERS)], MOE_BASE),
+    # Two wafers: the links between them (D2D links inside each wafer at 900 GB/s). `combine:
+    # auto` picks the owner all-gather at 900 GB/s only (the reverse all-reduce elsewhere).
+    Sweep("wafer_moe/inter_wafer_bandwidth", MOE, "net.inter_wafer_link.bandwidth (2 wafers)",
+          [14.0625, 28.125, 56.25, 112.5, 225, 450, 900, 1800, 3600],
+          lambda v: {"net.inter_wafer_link.bandwidth": f"{v} GB/s"},
+          [faster("iteration time [s]", headline("orch.iteration_time"), 1.5),
+           faster("attention all-reduce [s]", counter("orch", "time.attention_allreduce"), 1.5)],
+          MOE_2W, "GB/s"),
+    Sweep("wafer_moe/inter_wafer_links", MOE, "inter-wafer links (2 wafers; rows 0, 0 4, 0 2 4 6, all 8)",
+          [1, 2, 4, 8], lambda v: {"inter_wafer_links": "[]" if v == 8 else
+                                   "[" + ",".join(str(r) for r in range(0, 8, 8 // v)) + "]"},
+          [faster("iteration time [s]", headline("orch.iteration_time"))], MOE_2W),
+    # --- NVL72 (single-hop NVLink switch) -------------------------------------------------------
+    Sweep("nvl72/switch_bandwidth", NVL72, "net.bandwidth (NVLink per GPU per direction)",
+          [28.125, 56.25, 112.5, 225, 450, 900, 1800, 3600], lambda v: {"net.bandwidth": f"{v} GB/s"},
+          [NVL72_TIME, faster("dispatch [s]", counter("orch", "time.dispatch"), 1.5)], MOE_BASE, "GB/s"),
+    Sweep("nvl72/switch_latency", NVL72, "net.latency (one switch hop)", [0.1, 0.3, 1, 3, 10],
+          lambda v: {"net.latency": f"{v} us"},
+          [Figure("iteration time [s]", headline("orch.iteration_time"), rises=True, bound=False)],
+          MOE_BASE, "us"),
+    # A DGX-class cluster: nodes of 8 GPUs, one NIC per GPU between nodes.
+    Sweep("nvl72/scale_out_bandwidth", NVL72, "net.scale_out_bandwidth (nodes of 8)",
+          [6.25, 12.5, 25, 50, 100, 200, 400, 800],
+          lambda v: {"net.node_size": 8, "net.scale_out_bandwidth": f"{v} GB/s"}, [NVL72_TIME],
+          MOE_BASE, "GB/s"),
+    Sweep("nvl72/hbm_bandwidth", NVL72, "GPU HBM bandwidth", [1, 2, 4, 8, 16, 32],
+          lambda v: moe_hbm(v, NVL72_DEVICES), [NVL72_TIME], MOE_BASE, "TB/s"),
+    Sweep("nvl72/compute_peak", NVL72, "peak_bf16 of every GPU's compute engine",
+          [140.625, 281.25, 562.5, 1125, 2250, 4500],
+          lambda v: {f"compute{d}.peak_bf16": f"{v} TFLOPS" for d in range(NVL72_DEVICES)},
+          [NVL72_TIME], MOE_BASE, "TFLOPS"),
+    Sweep("nvl72/layers", NVL72, "MoE layers (all simulated, no dense layers)", [1, 2, 4, 8, 16, 32],
+          moe_layers,
+          [Figure("iteration time [s]", headline("orch.iteration_time"), rises=True, linear_in=MOE_LAYERS),
+           Figure("energy [J]", TOTAL_ENERGY, rises=True, linear_in=MOE_LAYERS)], MOE_BASE),
     # --- mesh ------------------------------------------------------------------------------------
     Sweep("mesh/link_bandwidth", MESH, "noc.link.bandwidth", [8, 16, 32, 64, 128, 256],
           lambda v: {"noc.link.bandwidth": f"{v} GB/s"},
@@ -325,6 +407,7 @@ DETERMINISM = {
     "star": (STAR, STAR_BASE),
     "spatial_star": (SPATIAL, SPATIAL_BASE),
     "wafer_moe": (MOE, MOE_BASE),
+    "nvl72": (NVL72, MOE_BASE),
     "mesh": (MESH, {"platform.seed": 7}),
     "hbm": (HBM, {"dma.pattern": "random", "dma.size": "64 B", "dma.transactions": 4000,
                   "dma.outstanding": 16, "hbm.timing": "detailed", "platform.seed": 3}),
