@@ -51,15 +51,22 @@ set(SPATIALVP_PUBLIC_HEADERS
   models/spatial_star/spatial_star_core_work.h
   models/star/functional_tile.h
   models/star/stage_job.h
+  models/star/star_controller.h
   models/star/star_unit_timing.h
   models/star/tile_pipeline.h
   models/wafer_moe/die_job.h
+  workloads/attention/attention_workload.h
+  workloads/baselines/a100_eager.h
+  workloads/baselines/a100_model.h
+  workloads/baselines/a100_params.h
   workloads/moe/hardware_spec.h
   workloads/star/complexity_model.h
+  workloads/star/dlzs.h
   workloads/star/matrix.h
   workloads/star/on_demand_kv.h
   workloads/star/op_counts.h
   workloads/star/sads.h
+  workloads/star/star_pipeline.h
   workloads/star/su_fa.h
   workloads/star/synthetic_workload.h
   workloads/star/tiling_planner.h)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "models/star/layer_params.h"
 #include "models/star/stage_job.h"
 #include "platform/sim/burst_transfer.h"
 #include "platform/sim/trace_flow.h"
@@ -357,9 +358,7 @@ ModuleTypeInfo spatialStarCoreTypeInfo() {
   info.params.integer("kv_buffers", "K/V tile buffers (prefetch / ring receive depth) [INF]")
       .byDefault("4")
       .atLeast(1);
-  info.params.integer("stage_buffers", "Items of buffering between consecutive stages")
-      .byDefault("2")
-      .atLeast(1);
+  star::declareStageBuffers(info.params);
   info.description =
       "One Spatial-STAR core's controller: its tile pipeline and K/V buffers, its four STAR "
       "units, its HBM and ring traffic through the mesh; work, doorbells and credits arrive "

@@ -129,6 +129,14 @@ bool warnIfSorterBound(const spatialvp::star::TilingPlanInput& input, const std:
   return true;
 }
 
+void declareStageBuffers(ParamSchema& schema) {
+  schema
+      .integer("stage_buffers",
+               "Tiles (Spatial-STAR: items) of buffering between consecutive pipeline stages")
+      .byDefault("2")
+      .atLeast(1);
+}
+
 void declareLayerParams(ParamSchema& schema, const LayerParamDefaults& defaults) {
   const std::string per = defaults.per;
   schema.presetGroup("workload", "presets/workloads", "llama_7b",

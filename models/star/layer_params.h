@@ -39,6 +39,10 @@ struct LayerParamDefaults {
 // scope, token_sram.
 void declareLayerParams(ParamSchema& schema, const LayerParamDefaults& defaults);
 
+// `stage_buffers`: the tile-pipeline depth (tile_pipeline.h) of a STAR controller, single core
+// or Spatial-STAR core, declared once for both.
+void declareStageBuffers(ParamSchema& schema);
+
 // With a fixed tiling whose sort per tile outlasts the formal stage (the sorter bounds the
 // pipeline), warns on stderr naming `instance` and returns true.
 bool warnIfSorterBound(const spatialvp::star::TilingPlanInput& input, const std::string& instance);

@@ -298,7 +298,7 @@ void StarController::run() {
       current_head = work.head;
       current_block = work.query_block;
       current_tile = work.tile;
-      tile_ready = now;
+      tile_ready = std::max(now, tileAccepted(work));
       ++tiles_;
     }
     const std::size_t unit = stageUnit(work.stage);
@@ -438,15 +438,13 @@ void StarController::reportStats(ModuleStats& stats) const {
       "B/s", "Average DRAM traffic");
 }
 
-void registerStarController(ModuleRegistry& registry) {
+ModuleTypeInfo starControllerTypeInfo() {
   ModuleTypeInfo info;
   info.name = "star_controller";
   info.description = "STAR controller: tiling plan, data fetcher and the cross-stage tile pipeline";
   ParamSchema& p = info.params;
   declareLayerParams(p, LayerParamDefaults{});
-  p.integer("stage_buffers", "Tiles of buffering between consecutive stages")
-      .byDefault("2")
-      .atLeast(1);
+  declareStageBuffers(p);
   p.enumeration("dataflow", {"star", "vanilla"},
                 "star: cross-stage tiled pipeline; vanilla: separate stages through DRAM, no "
                 "on-demand KV, no RASS, FA-2 order (the in-platform baseline)")
@@ -477,7 +475,11 @@ void registerStarController(ModuleRegistry& registry) {
   }
   info.ports.push_back(
       {"dram", PortDirection::kInitiator, "Data fetcher and O write-back to DRAM", true});
-  registry.add<StarController>(std::move(info));
+  return info;
+}
+
+void registerStarController(ModuleRegistry& registry) {
+  registry.add<StarController>(starControllerTypeInfo());
 }
 
 }  // namespace spatialvp::models::star

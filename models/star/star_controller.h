@@ -31,6 +31,16 @@ class StarController : public Module {
   // planner sizes tiles by against the window of the DLZS unit that streams it.
   void connected(const PlatformView& view) override;
 
+ protected:
+  // The extension point for a differently-timed controller (a plug-in type derived from this
+  // one): the earliest time the pipeline may start the key tile whose first job is `first_job`
+  // (its DLZS prediction or, in the layer scope, its first stage), asked once per tile in plan
+  // order. The in-tree controller starts a tile as soon as its data and stage buffers allow (0).
+  virtual Picoseconds tileAccepted(const spatialvp::star::StageWork& first_job) {
+    (void)first_job;
+    return 0;
+  }
+
  private:
   static constexpr std::size_t kUnitStages = 4;  // DLZS, SADS, KV generation, SU-FA
 
@@ -83,6 +93,8 @@ class StarController : public Module {
   std::uint64_t functional_mismatches_ = 0;
 };
 
+// The type's parameters and ports, for types derived from the controller (plug-ins).
+ModuleTypeInfo starControllerTypeInfo();
 void registerStarController(ModuleRegistry& registry);
 
 }  // namespace spatialvp::models::star

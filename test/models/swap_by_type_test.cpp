@@ -2,8 +2,9 @@
 // swapped in YAML for differently-timed types that implement the same interface (two from a
 // test plug-in, plugins/swap_alternatives_plugin.cpp; the memory for the in-tree flat `memory`),
 // and the platform runs with its timing moved in the expected direction and by about the
-// expected amount. In Spatial-STAR, one core's unit is swapped the same way under its
-// spatial_star_core controller, and one core's controller itself for a plug-in core type.
+// expected amount; so is the single core's controller, for a plug-in controller type. In
+// Spatial-STAR, one core's unit is swapped the same way under its spatial_star_core controller,
+// and one core's controller itself for a plug-in core type.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -99,6 +100,34 @@ TEST_CASE("Swap by type: a STAR unit for a plug-in unit with a fixed job time", 
   REQUIRE(bound > 2.0 * simulated(base));
   CHECK(simulated(swapped) >= bound);
   CHECK(simulated(swapped) <= 1.2 * bound);
+}
+
+TEST_CASE("Swap by type: the STAR controller for a plug-in controller", "[swap]") {
+  const std::string dir = freshDir("star_controller");
+  const std::string star = readText(SPATIALVP_SOURCE_DIR "/platform/configs/star.yaml");
+  const json base = run(dir, "base", star);
+  // 20 us of controller time per key tile, one tile after another, before the tile's first job:
+  // the layer takes at least tiles x 20 us; each tile's own work overlaps the next tile's
+  // overhead, so at most that plus the whole base layer.
+  const json swapped = run(dir, "swapped",
+                           withPlugin(replaced(star, "    type: star_controller\n",
+                                               "    type: test_tile_overhead_controller\n")),
+                           "--set 'ctrl.tile_overhead=20 us'");
+  CHECK(swapped["modules"]["ctrl"]["type"] == "test_tile_overhead_controller");
+  const double tiles = counter(swapped, "ctrl", "tiles");
+  CHECK(tiles == counter(base, "ctrl", "tiles"));
+  CHECK(counter(swapped, "ctrl", "tiles_accepted") == tiles);
+  for (const std::string unit : {"dlzs", "sads", "kv", "sufa"}) {
+    INFO(unit);
+    CHECK(counter(swapped, unit, "jobs") == counter(base, unit, "jobs"));
+  }
+  const double bound = tiles * 20e-6;
+  const double base_latency = counter(base, "ctrl", "latency");
+  const double latency = counter(swapped, "ctrl", "latency");
+  INFO("base " << base_latency << " s, swapped " << latency << " s, bound " << bound);
+  REQUIRE(bound > 2.0 * base_latency);
+  CHECK(latency >= bound);
+  CHECK(latency <= bound + base_latency);
 }
 
 TEST_CASE("Swap by type: STAR's HBM for a flat memory at a fortieth of its bandwidth", "[swap]") {

@@ -9,7 +9,11 @@
 //                               models/spatial_star/spatial_star_core_work.h): the in-tree
 //                               controller, but it spends item_overhead on each item's descriptor,
 //                               one item after another, before it may fetch, forward or compute the
-//                               item (its itemAccepted extension point).
+//                               item (its itemAccepted extension point);
+//   test_tile_overhead_controller  the STAR controller's (models/star/star_controller.h): the
+//                               in-tree controller, but it spends tile_overhead on each key
+//                               tile, one tile after another, before the tile's first job (its
+//                               tileAccepted extension point).
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
@@ -17,6 +21,7 @@
 
 #include "models/spatial_star/spatial_star_core.h"
 #include "models/star/stage_job.h"
+#include "models/star/star_controller.h"
 #include "models/wafer_moe/die_job.h"
 #include "platform/sim/plugin_abi.h"
 
@@ -145,6 +150,29 @@ class ItemOverheadCore : public spatialvp::models::spatial_star::SpatialStarCore
   std::uint64_t items_accepted_ = 0;
 };
 
+class TileOverheadController : public spatialvp::models::star::StarController {
+ public:
+  TileOverheadController(sc_core::sc_module_name name, const spatialvp::ModuleContext& context)
+      : StarController(name, context), overhead_(psOf(params().quantity("tile_overhead"))) {}
+  void reportStats(spatialvp::ModuleStats& stats) const override {
+    StarController::reportStats(stats);
+    stats.counter("tiles_accepted", tiles_accepted_, "tiles", "Tiles that took tile_overhead");
+  }
+
+ protected:
+  Picoseconds tileAccepted(const spatialvp::star::StageWork&) override {
+    // One tile at a time, each from when the pipeline reaches it or the previous one is done.
+    accepted_until_ = std::max(nowPs(), accepted_until_) + overhead_;
+    ++tiles_accepted_;
+    return accepted_until_;
+  }
+
+ private:
+  Picoseconds overhead_;
+  Picoseconds accepted_until_ = 0;
+  std::uint64_t tiles_accepted_ = 0;
+};
+
 }  // namespace
 
 SPATIALVP_PLUGIN_REGISTER(registry) {
@@ -183,5 +211,16 @@ SPATIALVP_PLUGIN_REGISTER(registry) {
         .byDefault("1 us")
         .atLeast(0);
     registry.add<ItemOverheadCore>(std::move(info));
+  }
+  {
+    ModuleTypeInfo info = models::star::starControllerTypeInfo();
+    info.name = "test_tile_overhead_controller";
+    info.description =
+        "Test STAR controller: star_controller with tile_overhead per key tile, serial, before "
+        "the tile's first job";
+    info.params.quantity("tile_overhead", dims::time(), "Controller time per key tile")
+        .byDefault("1 us")
+        .atLeast(0);
+    registry.add<TileOverheadController>(std::move(info));
   }
 }
