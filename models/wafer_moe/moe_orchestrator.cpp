@@ -34,8 +34,8 @@ MoeOrchestrator::MoeOrchestrator(sc_core::sc_module_name name, const ModuleConte
     die_.datatype = moe::Datatype::kFp8;
     model_.bytes_per_weight = 1;
   }
-  // The HBM bandwidth (and the capacities) are the memory modules': read once bound.
-  die_.hbm_efficiency = params().real("hbm_efficiency");
+  // The HBM bandwidth (and the capacities) are the memory modules': read once bound. Every HBM
+  // read (attention weights and KV cache, expert weights) is a TLM read the module times.
 
   mesh_network_ = paramChoice<bool>(params(), "network", {{"mesh", true}, {"switch", false}});
   moe::MappingConfig& mapping = mapping_config_;
@@ -299,9 +299,10 @@ Picoseconds MoeOrchestrator::memoryRead(Socket& socket, std::uint64_t& cursor, s
   return transfer(socket, 0, range, cursor, bytes, std::min(hbm_burst_, range), false, at, what);
 }
 
-Picoseconds MoeOrchestrator::hbmRead(int die, std::uint64_t bytes, Picoseconds at) {
+Picoseconds MoeOrchestrator::hbmRead(int die, std::uint64_t bytes, Picoseconds at,
+                                     std::uint64_t& counted) {
   const std::size_t d = static_cast<std::size_t>(die);
-  hbm_bytes_ += bytes;
+  counted += bytes;
   return memoryRead(*hbm_[d], hbm_cursor_[d], hbm_size_, bytes, at, hbm_what_);
 }
 
@@ -540,7 +541,7 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
   layer_loads_->clear();
 
   // Attention compute (roofline of one TP member): its FLOPs are a job on the die's compute
-  // engine, overlapped with streaming its weights and KV cache at the die's HBM bandwidth.
+  // engine, overlapped with reading its weights and KV cache from the die's HBM (TLM reads).
   const Picoseconds attention_start = *std::min_element(ready_.begin(), ready_.end());
   double attention_max = 0.0;
   for (std::size_t d = 0; d < dies; ++d) {
@@ -553,8 +554,11 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
     const moe::ExpertComputeModel::Work work =
         compute_->attentionDieWork(tokens, sequences, context, tp);
     const Picoseconds start = ready_[d];
-    ready_[d] = std::max(computeJob(static_cast<int>(d), work.flops, start),
-                         start + toPs(compute_->hbmSeconds(work.hbm_bytes)));
+    const Picoseconds read =
+        work.hbm_bytes > 0.0
+            ? hbmRead(static_cast<int>(d), wholeBytes(work.hbm_bytes), start, attention_hbm_bytes_)
+            : start;
+    ready_[d] = std::max(computeJob(static_cast<int>(d), work.flops, start), read);
     attention_max = std::max(attention_max, seconds(ready_[d] - start));
   }
 
@@ -596,8 +600,9 @@ void MoeOrchestrator::runLayer(int iteration, int layer, Times& times) {
     const Picoseconds start = ready_[d];
     const Picoseconds gemm = computeJob(static_cast<int>(d), flops, start);
     const Picoseconds from_hbm =
-        weights.hbm_bytes > 0.0 ? hbmRead(static_cast<int>(d), wholeBytes(weights.hbm_bytes), start)
-                                : start;
+        weights.hbm_bytes > 0.0
+            ? hbmRead(static_cast<int>(d), wholeBytes(weights.hbm_bytes), start, expert_hbm_bytes_)
+            : start;
     const Picoseconds from_sram =
         weights.sram_bytes > 0.0
             ? sramRead(static_cast<int>(d), wholeBytes(weights.sram_bytes), start)

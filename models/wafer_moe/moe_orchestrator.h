@@ -142,7 +142,8 @@ class MoeOrchestrator : public Module {
   Picoseconds transfer(Socket& socket, std::uint64_t base, std::uint64_t window,
                        std::uint64_t& cursor, std::uint64_t bytes, std::uint64_t burst, bool write,
                        Picoseconds at, const std::string& what);
-  Picoseconds hbmRead(int die, std::uint64_t bytes, Picoseconds at);
+  // A TLM read of `bytes` from die `die`'s HBM, counted in `counted` (attention or expert bytes).
+  Picoseconds hbmRead(int die, std::uint64_t bytes, Picoseconds at, std::uint64_t& counted);
   Picoseconds sramRead(int die, std::uint64_t bytes, Picoseconds at);
   // A job of `flops` on die `die`'s compute engine (port compute[die]), ready at `at`; returns
   // its completion (moe_orchestrator_dies.cpp).
@@ -256,8 +257,9 @@ class MoeOrchestrator : public Module {
   std::array<std::vector<double>, moe::kPhaseCount> heat_;  // per link id, all iterations
   std::uint64_t rx_bytes_ = 0;
   std::uint64_t relayed_bytes_ = 0;  // route segments: bytes delivered to a turn die and sent on
-  std::uint64_t segment_transfers_ = 0;  // route segments issued
-  std::uint64_t hbm_bytes_ = 0;
+  std::uint64_t segment_transfers_ = 0;    // route segments issued
+  std::uint64_t attention_hbm_bytes_ = 0;  // attention weights and KV cache read from HBM
+  std::uint64_t expert_hbm_bytes_ = 0;     // expert weights read from HBM
   // Weights and KV cache resident per die (capacity check), in total and by part.
   struct ResidentBytes {
     double routed_experts = 0.0;

@@ -182,7 +182,12 @@ void MoeOrchestrator::reportStats(ModuleStats& stats) const {
   stats.counter("segments.relayed_bytes", relayed_bytes_, "B",
                 "Route segments: bytes delivered to a die where their route turns and sent on "
                 "(in rx_bytes and the mesh's bytes_in, not in the phases' bytes)");
-  stats.counter("hbm_read_bytes", hbm_bytes_, "B", "Expert weight bytes read from HBM");
+  stats.counter("hbm_read_bytes", attention_hbm_bytes_ + expert_hbm_bytes_, "B",
+                "Bytes read from the dies' HBM (attention and expert)");
+  stats.counter("attention_hbm_read_bytes", attention_hbm_bytes_, "B",
+                "Attention weight and KV-cache bytes read from HBM");
+  stats.counter("expert_hbm_read_bytes", expert_hbm_bytes_, "B",
+                "Expert weight bytes read from HBM");
   stats.counter("sram_read_bytes", sram_bytes_, "B", "Expert weight bytes read from die SRAM");
   stats.value("hbm_resident_bytes", resident_.total, "B",
               "Per die: routed and shared expert weights, attention share, KV cache share");

@@ -91,13 +91,6 @@ void registerMoeOrchestrator(ModuleRegistry& registry) {
             "bandwidth); each MoE layer gets an equal share of the capacity, shared experts "
             "pinned first, then the die's slots")
       .byDefault("false");
-  s.real("hbm_efficiency",
-         "Fraction of the HBM module's peak bandwidth the attention reads reach (roofline). 1 "
-         "for the flat `memory`, whose bandwidth is already the achievable rate; below 1 for a "
-         "module that states its pins' peak (the detailed `hbm`)")
-      .byDefault("1")
-      .above(0)
-      .atMost(1);
   s.string("routing_trace", "Expert-selection trace (CSV/JSONL); empty = Zipf generator")
       .byDefault("");
   s.real("zipf_exponent", "Zipf skew of expert popularity").byDefault("0.1").atLeast(0);

@@ -22,8 +22,8 @@ TEST_CASE("Wafer MoE: FP8 halves the expert weight stream and the resident weigh
   const auto bf16 = test::cliCounters("datatype_bf16", with("bf16"));
   const auto fp8 = test::cliCounters("datatype_fp8", with("fp8"));
   const auto value = test::jsonCounter;
-  CHECK(value(bf16, "hbm_read_bytes") > 0.0);
-  CHECK(value(fp8, "hbm_read_bytes") == 0.5 * value(bf16, "hbm_read_bytes"));
+  CHECK(value(bf16, "expert_hbm_read_bytes") > 0.0);
+  CHECK(value(fp8, "expert_hbm_read_bytes") == 0.5 * value(bf16, "expert_hbm_read_bytes"));
   // Decode expert compute is the weight stream (6.4 TB/s HBM, 100 ns per read): about half.
   CHECK(value(fp8, "time.moe_compute") / value(bf16, "time.moe_compute") ==
         Approx(0.5).epsilon(0.05));
@@ -58,15 +58,18 @@ TEST_CASE("Wafer MoE: SRAM-pinned expert weights are not streamed from HBM", "[w
   // MoE layer: 64 GB covers all 58 layers; 58 experts' worth pins exactly the shared expert.
   const auto all = run("sram_all", "64GB");
   const auto shared = run("sram_shared", "5108662272B");
-  const double streamed = value(none, "hbm_read_bytes");
+  const double streamed = value(none, "expert_hbm_read_bytes");
   REQUIRE(streamed > 0.0);
   CHECK(value(none, "sram_read_bytes") == 0.0);
-  CHECK(value(all, "hbm_read_bytes") == 0.0);
+  CHECK(value(all, "expert_hbm_read_bytes") == 0.0);
+  // Attention weights and KV cache stay in HBM whatever the SRAM holds.
+  CHECK(value(all, "attention_hbm_read_bytes") == value(none, "attention_hbm_read_bytes"));
+  CHECK(value(all, "attention_hbm_read_bytes") > 0.0);
   CHECK(value(all, "sram_read_bytes") == streamed);
   CHECK(value(all, "time.moe_compute") < value(none, "time.moe_compute"));
   // Every die owns tokens, so each reads its shared expert once per simulated layer.
   CHECK(value(shared, "sram_read_bytes") == 64.0 * 2.0 * 88080384.0);
-  CHECK(value(shared, "sram_read_bytes") + value(shared, "hbm_read_bytes") == streamed);
+  CHECK(value(shared, "sram_read_bytes") + value(shared, "expert_hbm_read_bytes") == streamed);
 }
 
 TEST_CASE("Wafer MoE: dies with SRAM but no SRAM modules bound is a located error", "[wafer_moe]") {

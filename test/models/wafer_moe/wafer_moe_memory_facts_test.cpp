@@ -48,10 +48,20 @@ TEST_CASE("Wafer MoE: the resident bytes must fit the die's HBM module (its size
   }
 }
 
-TEST_CASE("Wafer MoE: dies whose HBM bandwidths differ are a located error", "[wafer_moe]") {
-  CHECK_THAT(test::shippedConfigError("hbm3.bandwidth=3.2 TB/s"),
-             Contains("'modules.hbm3.params.bandwidth'") && Contains("hbm0 has 6.4 TB/s") &&
-                 Contains("hbm3 3.2 TB/s"));
+// Each die reads its own HBM module: one slower stack slows the layer (its group's attention and
+// its experts), it is not an error.
+TEST_CASE("Wafer MoE: one die with a slower HBM slows the iteration", "[wafer_moe]") {
+  const std::vector<std::string> settings = {"orch.sample_layers=2", "orch.balancer=none"};
+  std::vector<std::string> slow_die = settings;
+  slow_die.push_back("'hbm3.bandwidth=3.2 TB/s'");
+  const auto base = test::cliCounters("slow_die_base", settings);
+  const auto slow = test::cliCounters("slow_die", slow_die);
+  const auto value = test::jsonCounter;
+  CHECK(value(slow, "hbm_read_bytes") == value(base, "hbm_read_bytes"));
+  CHECK(value(slow, "time.attention_compute") > value(base, "time.attention_compute"));
+  CHECK(value(slow, "time.moe_compute") > value(base, "time.moe_compute"));
+  // No more than every die at half the bandwidth (the phases' maximum over dies).
+  CHECK(value(slow, "time.attention_compute") <= 2.0 * value(base, "time.attention_compute"));
 }
 
 TEST_CASE("Wafer MoE: hbm[] bound to a module that states no memory facts is a located error",
@@ -77,8 +87,8 @@ TEST_CASE("Wafer MoE: dies whose SRAM capacities differ are a located error", "[
              Contains("'modules.sram7.params.size'") && Contains("sram0 has 64 GB"));
 }
 
-// Attention streams its weights and KV cache at the HBM module's bandwidth x hbm_efficiency;
-// expert weights are TLM reads that the module times itself.
+// Attention weights and KV cache and the expert weights are TLM reads of the die's HBM module,
+// which times them at its own bandwidth.
 TEST_CASE("Wafer MoE: the die timing follows the HBM module's bandwidth", "[wafer_moe]") {
   const std::string dir = test::freshDir("memory_facts_bandwidth");
   const std::vector<std::string> settings = {"orch.sample_layers=2", "orch.balancer=none"};
@@ -86,9 +96,6 @@ TEST_CASE("Wafer MoE: the die timing follows the HBM module's bandwidth", "[wafe
       dir, "halved.yaml", replaced(shippedText(), "bandwidth: 6.4 TB/s", "bandwidth: 3.2 TB/s"));
   const auto base = test::cliCounters("bandwidth_base", settings);
   const auto slow = test::cliCounters("bandwidth_halved", settings, halved);
-  std::vector<std::string> half_efficiency = settings;
-  half_efficiency.push_back("orch.hbm_efficiency=0.5");
-  const auto inefficient = test::cliCounters("bandwidth_efficiency", half_efficiency);
   const auto value = test::jsonCounter;
   REQUIRE(value(base, "time.attention_compute") > 0.0);
   // Decode attention and expert compute are bound by the weight and KV stream.
@@ -96,8 +103,12 @@ TEST_CASE("Wafer MoE: the die timing follows the HBM module's bandwidth", "[wafe
         Approx(2.0).epsilon(0.02));
   CHECK(value(slow, "time.moe_compute") / value(base, "time.moe_compute") ==
         Approx(2.0).epsilon(0.05));
-  // hbm_efficiency scales the attention roofline only.
-  CHECK(value(inefficient, "time.attention_compute") == value(slow, "time.attention_compute"));
-  CHECK(value(inefficient, "time.moe_compute") == value(base, "time.moe_compute"));
+  // The reads reached the HBM modules: the orchestrator's count is what the memories served.
+  std::ifstream file(SPATIALVP_BINARY_DIR "/wafer_moe_bandwidth_base/stats.json");
+  const auto modules = nlohmann::json::parse(file)["modules"];
+  double served = 0.0;
+  for (int d = 0; d < 64; ++d)
+    served += modules["hbm" + std::to_string(d)]["counters"]["read_bytes"]["value"].get<double>();
+  CHECK(value(base, "hbm_read_bytes") == served);
   CHECK(value(slow, "hbm_read_bytes") == value(base, "hbm_read_bytes"));
 }
