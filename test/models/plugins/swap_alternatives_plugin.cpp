@@ -126,51 +126,54 @@ class FixedLatencyUnit : public spatialvp::Module {
   SingleServer server_;
 };
 
+// A controller's own serial cost: one item (or tile) at a time, each from when it is reached or
+// the previous one is done; returns when this one may start.
+struct SerialOverhead {
+  Picoseconds overhead;
+  Picoseconds until = 0;
+  std::uint64_t count = 0;
+  Picoseconds accept() {
+    until = std::max(nowPs(), until) + overhead;
+    ++count;
+    return until;
+  }
+};
+
 class ItemOverheadCore : public spatialvp::models::spatial_star::SpatialStarCore {
  public:
   ItemOverheadCore(sc_core::sc_module_name name, const spatialvp::ModuleContext& context)
-      : SpatialStarCore(name, context), overhead_(psOf(params().quantity("item_overhead"))) {}
+      : SpatialStarCore(name, context), overhead_{psOf(params().quantity("item_overhead"))} {}
   void reportStats(spatialvp::ModuleStats& stats) const override {
     SpatialStarCore::reportStats(stats);
-    stats.counter("items_accepted", items_accepted_, "items",
+    stats.counter("items_accepted", overhead_.count, "items",
                   "Items whose descriptor took item_overhead");
   }
 
  protected:
   Picoseconds itemAccepted(const spatialvp::models::spatial_star::CoreItemWork&) override {
-    // One descriptor at a time, each from when it arrives or the previous one is done.
-    accepted_until_ = std::max(nowPs(), accepted_until_) + overhead_;
-    ++items_accepted_;
-    return accepted_until_;
+    return overhead_.accept();  // one descriptor at a time
   }
 
  private:
-  Picoseconds overhead_;
-  Picoseconds accepted_until_ = 0;
-  std::uint64_t items_accepted_ = 0;
+  SerialOverhead overhead_;
 };
 
 class TileOverheadController : public spatialvp::models::star::StarController {
  public:
   TileOverheadController(sc_core::sc_module_name name, const spatialvp::ModuleContext& context)
-      : StarController(name, context), overhead_(psOf(params().quantity("tile_overhead"))) {}
+      : StarController(name, context), overhead_{psOf(params().quantity("tile_overhead"))} {}
   void reportStats(spatialvp::ModuleStats& stats) const override {
     StarController::reportStats(stats);
-    stats.counter("tiles_accepted", tiles_accepted_, "tiles", "Tiles that took tile_overhead");
+    stats.counter("tiles_accepted", overhead_.count, "tiles", "Tiles that took tile_overhead");
   }
 
  protected:
   Picoseconds tileAccepted(const spatialvp::star::StageWork&) override {
-    // One tile at a time, each from when the pipeline reaches it or the previous one is done.
-    accepted_until_ = std::max(nowPs(), accepted_until_) + overhead_;
-    ++tiles_accepted_;
-    return accepted_until_;
+    return overhead_.accept();  // one tile at a time
   }
 
  private:
-  Picoseconds overhead_;
-  Picoseconds accepted_until_ = 0;
-  std::uint64_t tiles_accepted_ = 0;
+  SerialOverhead overhead_;
 };
 
 }  // namespace
