@@ -9,6 +9,7 @@
 #include "interconnect/mesh/attachment_point.h"
 #include "interconnect/tlm/link_param_schema.h"
 #include "interconnect/tlm/mesh_fault_params.h"
+#include "platform/core/param_choice.h"
 
 namespace spatialvp::interconnect {
 
@@ -136,13 +137,16 @@ MeshConfig meshConfigFrom(const ParamValues& params) {
   MeshConfig config;
   config.width = static_cast<std::uint32_t>(params.integer("width"));
   config.height = static_cast<std::uint32_t>(params.integer("height"));
-  config.routing = *parseRouting(params.string("routing"));
+  config.routing = paramChoice<RoutingAlgorithm>(
+      params, "routing", {{"xy", RoutingAlgorithm::kXY}, {"yx", RoutingAlgorithm::kYX}});
   config.link = readLinkParams(params, "link.");
   config.router_latency_ps = picosecondsOf(params, "router_latency");
   config.packet_payload_bytes = wholeBytesOf(params, "packet_size", 1ULL << 32);
   config.input_buffer_bytes =
       wholeBytesOf(params, "input_buffer", std::numeric_limits<std::uint32_t>::max());
-  config.flow_control = *parseFlowControl(params.string("flow_control"));
+  config.flow_control = paramChoice<FlowControl>(
+      params, "flow_control",
+      {{"cut_through", FlowControl::kCutThrough}, {"wormhole", FlowControl::kWormhole}});
   config.virtual_channels = static_cast<std::uint32_t>(params.integer("virtual_channels"));
   config.credit_delay_ps = picosecondsOf(params, "credit_delay");
   config.local_port = linkOverride(params, "local_port", config.link, false);
