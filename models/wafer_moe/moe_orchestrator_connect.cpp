@@ -24,7 +24,7 @@ void MoeOrchestrator::connected(const PlatformView& view) {
     connectMemories(view);
     return;
   }
-  const auto peer = view.targetOf(*this, "net", 0);
+  const auto peer = view.targetThrough(*this, "net", 0);
   const auto* mesh =
       peer ? dynamic_cast<const interconnect::MeshTopologySource*>(peer->module) : nullptr;
   if (!mesh) {
@@ -51,7 +51,7 @@ void MoeOrchestrator::connected(const PlatformView& view) {
                                                         topology_->globalX(die));
     const interconnect::Endpoint expected = interconnect::Endpoint::local(node);
     const std::string expected_text = interconnect::describeAttachment(expected, net.width);
-    const auto in = view.targetOf(*this, "net", static_cast<std::size_t>(die));
+    const auto in = view.targetThrough(*this, "net", static_cast<std::size_t>(die));
     if (!in || in->module != peer->module || in->index >= mesh->inputAttachments().size() ||
         !(mesh->inputAttachments()[in->index] == expected)) {
       const std::string actual =
@@ -107,13 +107,13 @@ void MoeOrchestrator::connectSwitch(const PlatformView& view) {
   // address error, or delivers to another die).
   for (int die = 0; die < dies_; ++die) {
     const auto d = static_cast<std::size_t>(die);
-    const auto in = view.targetOf(*this, "net", d);
+    const auto in = view.targetThrough(*this, "net", d);
     const auto* decoder = in ? dynamic_cast<const AddressDecoder*>(in->module) : nullptr;
     if (decoder == nullptr)
       continue;  // a network of another type keeps its address map to itself
     const std::uint64_t window = window_base_ + d * window_stride_;
     const auto route = decoder->routeOf(window);
-    const auto rx = view.initiatorOf(*this, "rx", d);
+    const auto rx = view.initiatorThrough(*this, "rx", d);
     const bool whole = route && window_stride_ <= route->size - (window - route->base);
     if (!route || !whole || !rx || rx->module != in->module || rx->port != route->port ||
         rx->index != route->index) {

@@ -4,6 +4,7 @@
 #include "interconnect/tlm/crossbar_switch_module.h"
 #include "interconnect/tlm/d2d_link_module.h"
 #include "interconnect/tlm/mesh_module.h"
+#include "interconnect/tlm/network_port_module.h"
 #include "models/basic/simple_memory.h"
 #include "models/memory/tlm/hbm_module.h"
 #include "models/memory/tlm/sram_module.h"
@@ -29,6 +30,7 @@ void registerBuiltinModels(ModuleRegistry& registry) {
   interconnect::registerAddressRouter(registry);
   interconnect::registerMeshModule(registry);
   interconnect::registerD2dLinkModule(registry);
+  interconnect::registerNetworkPortModule(registry);
   models::star::registerStarStageUnits(registry);
   models::star::registerStarController(registry);
   models::spatial_star::registerSpatialStarCore(registry);

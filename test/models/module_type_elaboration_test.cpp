@@ -83,6 +83,13 @@ std::map<std::string, std::string> minimalPlatforms() {
                         "  - {from: gen.out, to: \"net.in[0]\"}\n"
                         "  - {from: \"net.out[0]\", to: mem.target}\n")},
       {"moe_orchestrator", shipped("wafer_moe.yaml")},
+      {"network_port", platform(kDriver + kMemory + "  gen_b: {type: traffic_generator}\n" +
+                                    "  mem_b: {type: memory, params: {size: 1 MiB}}\n" +
+                                    "  port: {type: network_port}\n",
+                                "  - {from: gen.out, to: port.tx}\n"
+                                "  - {from: port.out, to: mem.target}\n"
+                                "  - {from: gen_b.out, to: port.in}\n"
+                                "  - {from: port.rx, to: mem_b.target}\n")},
       {"protocol_checker",
        platform(kDriver + kMemory + "  check: {type: protocol_checker}\n",
                 "  - {from: gen.out, to: check.in}\n  - {from: check.out, to: mem.target}\n")},

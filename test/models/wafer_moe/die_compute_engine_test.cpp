@@ -89,11 +89,11 @@ TEST_CASE("Die compute engine: compute[] bound to another type is a located erro
           "[wafer_moe][die_compute_engine]") {
   const std::string path = smallWafer("engine_not_engine");
   // compute3 becomes a memory: the binding is legal TLM, but not a die compute engine. Both
-  // overrides name the expanded form: die 3's fourth connection is orch.compute[3].
+  // overrides name the expanded form: die 3's sixth connection is orch.compute[3].
   const std::vector<std::string> memory = {
       "modules.compute3={type: memory, params: {size: 1 KiB, read_latency: 1 ns, write_latency: "
       "1 ns, bandwidth: 1 GB/s}}",
-      "connections.15.to=compute3.target"};
+      "connections.23.to=compute3.target"};
   CHECK_THAT(configError(path, memory), Contains("'modules.orch.params.dies'") &&
                                             Contains("compute[3] must be bound") &&
                                             Contains("not compute3 (memory)"));

@@ -76,3 +76,37 @@ TEST_CASE("Wafer MoE: NI chunk admission uses the mesh's link bandwidth", "[wafe
   REQUIRE(test::jsonCounter(counters, "migration_chunks") > 0.0);
   CHECK(test::jsonCounter(counters, "migration_chunks_late") == 0.0);
 }
+
+// Each die reaches the network through its own `network_port` module (port<d>): the orchestrator
+// checks its attachment through it, every byte a die sends or receives crosses it, and a port's
+// latency delays only that die's transfers.
+TEST_CASE("Wafer MoE: a die's network port carries its traffic and its latency", "[wafer_moe]") {
+  const std::vector<std::string> settings = {"orch.sample_layers=2", "orch.balancer=none"};
+  std::vector<std::string> slow_port = settings;
+  slow_port.push_back("'port5.latency=20 us'");
+  const auto base = test::cliCounters("port_base", settings);
+  const auto slow = test::cliCounters("port_slow", slow_port);
+  auto modulesOf = [](const std::string& name) {
+    std::ifstream file(SPATIALVP_BINARY_DIR "/wafer_moe_" + name + "/stats.json");
+    return nlohmann::json::parse(file)["modules"];
+  };
+  const auto modules = modulesOf("port_base");
+  const auto slow_modules = modulesOf("port_slow");
+  auto count = [](const nlohmann::json& m, const std::string& module, const std::string& key) {
+    return m[module]["counters"][key]["value"].get<double>();
+  };
+  double sent = 0.0;
+  double received = 0.0;
+  for (int d = 0; d < 64; ++d) {
+    const std::string port = "port" + std::to_string(d);
+    CHECK(modules[port]["type"] == "network_port");
+    sent += count(modules, port, "sent_bytes");
+    received += count(modules, port, "received_bytes");
+  }
+  CHECK(sent == count(modules, "net", "payload_bytes_injected"));
+  CHECK(received == test::jsonCounter(base, "rx_bytes"));
+  // The same transfers, die 5's later: every phase that waits for die 5 takes longer.
+  CHECK(count(slow_modules, "port5", "sent_bytes") == count(modules, "port5", "sent_bytes"));
+  CHECK(test::jsonCounter(slow, "rx_bytes") == test::jsonCounter(base, "rx_bytes"));
+  CHECK(test::jsonCounter(slow, "iteration_time") > test::jsonCounter(base, "iteration_time"));
+}
