@@ -1,5 +1,7 @@
 #include "interconnect/tlm/network_port_module.h"
 
+#include "platform/core/param_conversions.h"
+
 namespace spatialvp::interconnect {
 
 namespace {
@@ -11,8 +13,7 @@ constexpr int kReceive = 1;  // in -> rx
 
 NetworkPortModule::NetworkPortModule(sc_core::sc_module_name name, const ModuleContext& context)
     : Module(name, context),
-      latency_(sc_core::sc_time::from_value(
-          static_cast<sc_dt::uint64>(params().quantity("latency") * 1e12 + 0.5))) {
+      latency_(sc_core::sc_time::from_value(picosecondsOf(params(), "latency"))) {
   tx_.register_b_transport(this, &NetworkPortModule::b_transport, kSend);
   tx_.register_transport_dbg(this, &NetworkPortModule::transport_dbg, kSend);
   in_.register_b_transport(this, &NetworkPortModule::b_transport, kReceive);

@@ -34,7 +34,7 @@ void checkWindowBehind(const PlatformView& view, const Module& initiator, const 
                      (initiator.portWidth(port) > 1 ? "[" + std::to_string(index) + "]" : "");
   // A decoder bound to itself would loop; a platform has fewer modules than this many hops.
   for (int hop = 0; hop < 64; ++hop) {
-    const auto peer = view.targetOf(*from, from_port, from_index);
+    const auto peer = view.targetThrough(*from, from_port, from_index);
     if (!peer)
       return;
     const Module& target = *peer->module;

@@ -34,10 +34,10 @@ class AddressDecoder {
   virtual std::string whereRangesWritten() const = 0;
 };
 
-// Follows `port`[`index`] of `initiator` through address decoders to a memory and fails on the
-// initiator's parameter `param` when [base, base + size) is not inside one decoded range or
-// goes past the memory's capacity. Stops without a verdict at a module that is neither (its
-// address map is its own).
+// Follows `port`[`index`] of `initiator` through address decoders and pass-through modules
+// (PlatformView::targetThrough) to a memory and fails on the initiator's parameter `param` when
+// [base, base + size) is not inside one decoded range or goes past the memory's capacity. Stops
+// without a verdict at a module that is neither (its address map is its own).
 void checkWindowBehind(const PlatformView& view, const Module& initiator, const std::string& port,
                        std::size_t index, std::uint64_t base, std::uint64_t size,
                        const std::string& param);

@@ -29,32 +29,32 @@ constexpr int kMostPassThroughs = 16;
 
 }  // namespace
 
+std::optional<PlatformView::Socket> PlatformView::throughPassThroughs(std::optional<Socket> socket,
+                                                                      bool downstream) const {
+  for (int hop = 0; socket && hop < kMostPassThroughs; ++hop) {
+    const auto* through = dynamic_cast<const PassThroughPorts*>(socket->module);
+    if (through == nullptr)
+      break;
+    const auto next = downstream ? through->forwardsTo(socket->port, socket->index)
+                                 : through->forwardedFrom(socket->port, socket->index);
+    if (!next)
+      break;
+    socket = downstream ? targetOf(*socket->module, next->port, next->index)
+                        : initiatorOf(*socket->module, next->port, next->index);
+  }
+  return socket;
+}
+
 std::optional<PlatformView::Socket> PlatformView::targetThrough(const Module& initiator,
                                                                 const std::string& port,
                                                                 std::size_t index) const {
-  auto socket = targetOf(initiator, port, index);
-  for (int hop = 0; socket && hop < kMostPassThroughs; ++hop) {
-    const auto* through = dynamic_cast<const PassThroughPorts*>(socket->module);
-    const auto out = through ? through->forwardsTo(socket->port, socket->index) : std::nullopt;
-    if (!out)
-      break;
-    socket = targetOf(*socket->module, out->port, out->index);
-  }
-  return socket;
+  return throughPassThroughs(targetOf(initiator, port, index), true);
 }
 
 std::optional<PlatformView::Socket> PlatformView::initiatorThrough(const Module& target,
                                                                    const std::string& port,
                                                                    std::size_t index) const {
-  auto socket = initiatorOf(target, port, index);
-  for (int hop = 0; socket && hop < kMostPassThroughs; ++hop) {
-    const auto* through = dynamic_cast<const PassThroughPorts*>(socket->module);
-    const auto in = through ? through->forwardedFrom(socket->port, socket->index) : std::nullopt;
-    if (!in)
-      break;
-    socket = initiatorOf(*socket->module, in->port, in->index);
-  }
-  return socket;
+  return throughPassThroughs(initiatorOf(target, port, index), false);
 }
 
 void PlatformView::connect(const Socket& initiator, const Socket& target) {

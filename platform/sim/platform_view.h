@@ -57,6 +57,9 @@ class PlatformView {
   void connect(const Socket& initiator, const Socket& target);
 
  private:
+  // From `socket` on past PassThroughPorts modules: towards targets or towards initiators.
+  std::optional<Socket> throughPassThroughs(std::optional<Socket> socket, bool downstream) const;
+
   using Key = std::tuple<const Module*, std::string, std::size_t>;
   std::map<Key, Socket> targets_;     // by initiator socket
   std::map<Key, Socket> initiators_;  // by target socket

@@ -104,8 +104,7 @@ TEST_CASE("Wafer MoE: the die timing follows the HBM module's bandwidth", "[wafe
   CHECK(value(slow, "time.moe_compute") / value(base, "time.moe_compute") ==
         Approx(2.0).epsilon(0.05));
   // The reads reached the HBM modules: the orchestrator's count is what the memories served.
-  std::ifstream file(SPATIALVP_BINARY_DIR "/wafer_moe_bandwidth_base/stats.json");
-  const auto modules = nlohmann::json::parse(file)["modules"];
+  const auto modules = test::cliModules("bandwidth_base");
   double served = 0.0;
   for (int d = 0; d < 64; ++d)
     served += modules["hbm" + std::to_string(d)]["counters"]["read_bytes"]["value"].get<double>();

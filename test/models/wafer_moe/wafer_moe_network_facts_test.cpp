@@ -86,12 +86,8 @@ TEST_CASE("Wafer MoE: a die's network port carries its traffic and its latency",
   slow_port.push_back("'port5.latency=20 us'");
   const auto base = test::cliCounters("port_base", settings);
   const auto slow = test::cliCounters("port_slow", slow_port);
-  auto modulesOf = [](const std::string& name) {
-    std::ifstream file(SPATIALVP_BINARY_DIR "/wafer_moe_" + name + "/stats.json");
-    return nlohmann::json::parse(file)["modules"];
-  };
-  const auto modules = modulesOf("port_base");
-  const auto slow_modules = modulesOf("port_slow");
+  const auto modules = test::cliModules("port_base");
+  const auto slow_modules = test::cliModules("port_slow");
   auto count = [](const nlohmann::json& m, const std::string& module, const std::string& key) {
     return m[module]["counters"][key]["value"].get<double>();
   };

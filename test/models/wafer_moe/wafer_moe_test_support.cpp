@@ -117,9 +117,13 @@ nlohmann::json cliCounters(const std::string& name, const std::vector<std::strin
   for (const auto& setting : settings)
     command += " --set " + setting;
   REQUIRE(std::system((command + " > /dev/null").c_str()) == 0);
-  std::ifstream file(out + "/stats.json");
-  const auto stats = nlohmann::json::parse(file);
-  return stats["modules"]["orch"]["counters"];
+  return cliModules(name)["orch"]["counters"];
+}
+
+nlohmann::json cliModules(const std::string& name) {
+  std::ifstream file(SPATIALVP_BINARY_DIR "/wafer_moe_" + name + "/stats.json");
+  REQUIRE(file);
+  return nlohmann::json::parse(file)["modules"];
 }
 
 }  // namespace spatialvp::test

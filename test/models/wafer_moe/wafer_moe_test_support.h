@@ -33,5 +33,7 @@ nlohmann::json cliCounters(const std::string& name, const std::vector<std::strin
                            const std::string& config = SPATIALVP_SOURCE_DIR
                            "/platform/configs/wafer_moe.yaml");
 double jsonCounter(const nlohmann::json& counters, const std::string& key);
+// Every module's stats of the run cliCounters(name, ...) made.
+nlohmann::json cliModules(const std::string& name);
 
 }  // namespace spatialvp::test
