@@ -21,6 +21,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <utility>
 #include <vector>
 
@@ -132,6 +133,32 @@ class HbmChannelController {
     spatialvp::Picoseconds done;
   };
   void setDrainedWriteSink(std::vector<DrainedWrite>* sink) { drained_sink_ = sink; }
+
+  // scheduling: on_issue (hbm_issue_scheduling.cpp). A request's bursts (in address order) wait
+  // for a place in the queue (queue_depth; bank_queue_depth per bank), in arrival order, then
+  // uncommitted in their bank's queue. Each bank offers one burst, as DRAMSys' FR-FCFS bank
+  // machine: its oldest hit on the open row, else its oldest; the controller issues the offer
+  // whose column command can start first (ties: the oldest), at that time. submit() queues;
+  // nextIssue() is the time of the next decision (refresh included); issueNext() commits it and
+  // reports the bursts admitted to a place and completed (their data end) to the sink.
+  struct IssueEvent {
+    enum class Kind : std::uint8_t { kAdmitted, kCompleted };
+    std::uint64_t request;
+    Kind kind;
+    spatialvp::Picoseconds time;
+  };
+  static constexpr spatialvp::Picoseconds kNoIssue = ~spatialvp::Picoseconds{0};
+  void setIssueSink(std::vector<IssueEvent>* sink) { issue_sink_ = sink; }
+  void submit(const HbmBurst* bursts, std::size_t count, bool is_write,
+              spatialvp::Picoseconds arrival, std::uint64_t request);
+  spatialvp::Picoseconds nextIssue();
+  bool issueNext();  // true when it booked the row command bus
+  // Another pseudo-channel of the channel booked the shared row command bus.
+  void rowBusChanged() {
+    issue_known_ = false;
+    ++issue_version_;
+  }
+  bool issueIdle() const { return issue_admitted_ == 0 && issue_waiting_.empty(); }
 
   const HbmChannelCounters& counters() const { return counters_; }
   // Counters with the refreshes this pseudo-channel performs up to `end` also when it has no
@@ -252,6 +279,19 @@ class HbmChannelController {
   // Earliest time >= `time` with `slots` consecutive free cycles on the row command bus.
   inline spatialvp::Picoseconds rowCommandFit(spatialvp::Picoseconds time, int slots) const;
   inline void bookRowCommand(spatialvp::Picoseconds time, int slots);
+  // The first activate time >= `earliest` that the pseudo-channel's and the bank group's
+  // activate spacing and the row command bus allow.
+  inline spatialvp::Picoseconds activateFit(spatialvp::Picoseconds earliest,
+                                            const BankGroup& group) const;
+  // The first data start >= `data_start` that the bank group's column spacing, the data bus and
+  // (both directions in use) the turnaround allow.
+  inline spatialvp::Picoseconds dataFit(spatialvp::Picoseconds data_start,
+                                        spatialvp::Picoseconds latency, const BankGroup& group,
+                                        bool is_write, std::uint32_t bank_group) const;
+  // on_issue: the column command time schedule() would give the burst now (no booking).
+  spatialvp::Picoseconds planColumn(const HbmBurst& burst, bool is_write,
+                                    spatialvp::Picoseconds earliest) const;
+  void admitWaiting(spatialvp::Picoseconds now);  // on_issue: waiting bursts into free places
   // First data start >= `start` outside the turnaround zones of the other direction's bursts.
   inline spatialvp::Picoseconds turnaroundFit(spatialvp::Picoseconds start, bool is_write,
                                               std::uint32_t bank_group) const;
@@ -341,6 +381,41 @@ class HbmChannelController {
   std::uint64_t admissions_ = 0;
   std::uint64_t version_ = 0;
   std::vector<std::uint64_t> bank_group_version_;
+  // scheduling: on_issue state.
+  struct IssueBurst {
+    HbmBurst burst;
+    bool is_write;
+    spatialvp::Picoseconds queued;    // arrival + controller latency
+    spatialvp::Picoseconds enqueued;  // when it got its places
+    std::uint64_t request;
+    std::uint64_t order;  // arrival number (oldest first)
+  };
+  std::deque<IssueBurst> issue_waiting_;              // no place yet, in arrival order
+  std::vector<std::vector<IssueBurst>> issue_banks_;  // per bank, in arrival order
+  std::vector<std::uint32_t> issue_busy_banks_;       // banks with queued bursts
+  // Each busy bank's offer and its column estimate, computed at `version`. Bookings only add
+  // constraints, so an estimate from an older version is a lower bound: nextIssue() recomputes
+  // only offers whose bound is below the best fresh estimate. `known` false: the offer itself
+  // may have changed (its bank's queue or state did).
+  struct IssueOffer {
+    std::size_t entry = 0;
+    spatialvp::Picoseconds estimate = 0;
+    std::uint64_t order = 0;
+    std::uint64_t version = 0;
+    bool known = false;
+  };
+  std::vector<IssueOffer> issue_offers_;
+  std::uint64_t issue_version_ = 1;  // bumped by every booking in this PC or on its row bus
+  void estimateOffer(std::uint32_t bank);
+  void raiseOfferBounds(spatialvp::Picoseconds column, bool is_write);
+  std::size_t issue_admitted_ = 0;
+  std::uint64_t issue_order_ = 0;
+  bool issue_known_ = false;  // the next decision below is up to date
+  bool issue_refresh_ = false;
+  spatialvp::Picoseconds issue_time_ = 0;
+  std::uint32_t issue_bank_ = 0;
+  std::size_t issue_entry_ = 0;
+  std::vector<IssueEvent>* issue_sink_ = nullptr;
 };
 
 }  // namespace spatialvp::models

@@ -101,6 +101,13 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
     groups_.push_back({IntervalCalendar(config.t_rrd_l, kGroupCalendarIntervals),
                        IntervalCalendar(config.t_ccd_l, kGroupCalendarIntervals)});
   }
+  if (config.scheduling == Scheduling::kOnIssue) {
+    issue_banks_.resize(banks_.size());
+    issue_offers_.resize(banks_.size());
+    // Offers of both directions are compared from the start, so the turnaround histories are
+    // in use from the first burst (empty, they constrain nothing).
+    mixed_ = true;
+  }
   if (refresh_enabled_) {
     // Stagger pseudo-channels evenly over one interval so that they do not all refresh at once.
     const std::uint64_t count = config.pseudoChannelCount();

@@ -78,6 +78,18 @@ std::string_view toString(WriteCompletion completion) {
   return completion == WriteCompletion::kPosted ? "posted" : "deferred";
 }
 
+std::optional<Scheduling> schedulingFromString(std::string_view text) {
+  if (text == "on_arrival")
+    return Scheduling::kOnArrival;
+  if (text == "on_issue")
+    return Scheduling::kOnIssue;
+  return std::nullopt;
+}
+
+std::string_view toString(Scheduling scheduling) {
+  return scheduling == Scheduling::kOnArrival ? "on_arrival" : "on_issue";
+}
+
 std::uint64_t HbmConfig::burstBytes() const {
   return static_cast<std::uint64_t>(pseudoChannelWidth()) / 8 * burst_length;
 }
@@ -125,6 +137,11 @@ std::vector<std::string> HbmConfig::validate() const {
     errors.push_back(
         "write_completion: 'deferred' answers writes when their write buffer drains; "
         "it needs write_batch > 0, got 0");
+  if (scheduling == Scheduling::kOnIssue && write_batch > 0)
+    errors.push_back(
+        "write_batch: scheduling 'on_issue' groups writes by issuing whichever command is ready "
+        "first; it has no write buffer, so write_batch must be 0, got " +
+        std::to_string(write_batch));
   if (!(std::isfinite(data_rate) && data_rate >= 1e6 && data_rate <= 1e12)) {
     std::ostringstream out;
     out << "data_rate: must be a per-pin rate in [1 Mb/s, 1 Tb/s], got " << data_rate << " bit/s";

@@ -30,12 +30,25 @@ enum class WriteCompletion {
   kDeferred,  // when its data is written, with its batch (the controller answers out of order)
 };
 
+// When the controller decides a burst's commands.
+enum class Scheduling {
+  // When its request arrives (loosely-timed): the call returns the completion; bursts of later
+  // calls cannot go first (they may fill idle gaps the earlier ones left).
+  kOnArrival,
+  // When its next command can issue (approximately-timed): bursts wait uncommitted in per-bank
+  // queues, and the controller picks among all that have arrived by then, as a cycle-based
+  // controller's command multiplexer does; requests are answered later (END_REQ / BEGIN_RESP).
+  kOnIssue,
+};
+
 std::optional<PagePolicy> pagePolicyFromString(std::string_view text);        // "open" | "closed"
 std::optional<RefreshPolicy> refreshPolicyFromString(std::string_view text);  // "none"|"all_bank"
 std::string_view toString(PagePolicy policy);
 std::string_view toString(RefreshPolicy policy);
 std::optional<WriteCompletion> writeCompletionFromString(std::string_view text);  // posted|deferred
 std::string_view toString(WriteCompletion completion);
+std::optional<Scheduling> schedulingFromString(std::string_view text);  // on_arrival | on_issue
+std::string_view toString(Scheduling scheduling);
 
 struct HbmConfig {
   // Organisation. The device has stacks * channels_per_stack channels; each channel is split
@@ -67,6 +80,7 @@ struct HbmConfig {
   std::uint32_t write_batch = 0;
   // When a buffered write is answered (only with write_batch > 0).
   WriteCompletion write_completion = WriteCompletion::kPosted;
+  Scheduling scheduling = Scheduling::kOnArrival;
   spatialvp::Picoseconds controller_latency = 0;  // fixed front-end/PHY latency per request
 
   // JEDEC-style timing parameters.

@@ -49,6 +49,10 @@ HbmDevice::HbmDevice(const HbmConfig& config)
     for (HbmChannelController& channel : channels_)
       channel.setDrainedWriteSink(&drained_writes_);
   }
+  if (schedulesOnIssue()) {
+    for (HbmChannelController& channel : channels_)
+      channel.setIssueSink(&issue_events_);
+  }
 }
 
 bool HbmDevice::contains(std::uint64_t address, std::uint64_t bytes) const {
@@ -57,8 +61,9 @@ bool HbmDevice::contains(std::uint64_t address, std::uint64_t bytes) const {
 
 // Inlined into access(): a call here costs the 64 B random read about 8% of the device's share.
 template <bool kDefer>
-[[gnu::always_inline]] inline std::uint32_t HbmDevice::scheduleBursts(const MemoryRequest& request, HbmAccessResult& result,
-                                        std::uint64_t write_id) {
+[[gnu::always_inline]] inline std::uint32_t HbmDevice::scheduleBursts(const MemoryRequest& request,
+                                                                      HbmAccessResult& result,
+                                                                      std::uint64_t write_id) {
   const std::uint64_t first = request.address / burst_bytes_;
   const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
   HbmCoordinates c = mapper_.decode(first * burst_bytes_);
@@ -134,7 +139,7 @@ void HbmDevice::accessDeferring(const MemoryRequest& request, HbmAccessResult& r
   }
 }
 
-HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
+void HbmDevice::checkRequest(const MemoryRequest& request) const {
   if (request.bytes == 0) {
     throw std::invalid_argument("HBM access: zero-byte request at address " +
                                 std::to_string(request.address));
@@ -144,6 +149,22 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
                             std::to_string(request.bytes) + ") lies outside the device's " +
                             std::to_string(config_.capacity) + " bytes");
   }
+}
+
+void HbmDevice::countRequest(const MemoryRequest& request) {
+  if (request.is_write) {
+    ++write_requests_;
+    bytes_written_ += request.bytes;
+  } else {
+    ++read_requests_;
+    bytes_read_ += request.bytes;
+  }
+}
+
+HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
+  checkRequest(request);
+  if (schedulesOnIssue())
+    throw std::logic_error("HBM access: scheduling 'on_issue' takes requests through submit()");
   HbmAccessResult result;
   result.completion = request.arrival;
   if (deferred_writes_)
@@ -152,14 +173,98 @@ HbmAccessResult HbmDevice::access(const MemoryRequest& request) {
     scheduleBursts<false>(request, result, 0);
   last_completion_ = std::max(last_completion_, result.completion);
   result.stats.accepted = std::max(result.stats.accepted, request.arrival);
-  if (request.is_write) {
-    ++write_requests_;
-    bytes_written_ += request.bytes;
-  } else {
-    ++read_requests_;
-    bytes_read_ += request.bytes;
-  }
+  countRequest(request);
   return result;
+}
+
+std::uint64_t HbmDevice::submit(const MemoryRequest& request) {
+  checkRequest(request);
+  countRequest(request);
+  const std::uint64_t id = next_request_id_++;
+  IssueProgress& progress = issue_progress_[id];
+  const std::uint64_t first = request.address / burst_bytes_;
+  const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
+  HbmCoordinates c = mapper_.decode(first * burst_bytes_);
+  for (std::uint64_t block = first;;) {
+    const std::uint32_t channel = mapper_.pseudoChannelIndex(c);
+    if (pending_[channel].empty())
+      touched_.push_back(channel);
+    pending_[channel].push_back(toBurst(c));
+    if (++block > last)
+      break;
+    mapper_.decodeNext(block * burst_bytes_, c);
+  }
+  const auto bursts = static_cast<std::uint32_t>(last - first + 1);
+  progress.unadmitted = progress.uncompleted = bursts;
+  for (const std::uint32_t channel : touched_) {
+    std::vector<HbmBurst>& share = pending_[channel];
+    channels_[channel].submit(share.data(), share.size(), request.is_write, request.arrival, id);
+    share.clear();
+  }
+  touched_.clear();
+  collectIssueEvents();
+  return id;
+}
+
+Picoseconds HbmDevice::nextIssue() {
+  Picoseconds next = HbmChannelController::kNoIssue;
+  for (HbmChannelController& channel : channels_)
+    next = std::min(next, channel.nextIssue());
+  return next;
+}
+
+void HbmDevice::issueUpTo(Picoseconds now) {
+  // One decision at a time, the earliest first (ties: the lower pseudo-channel), because the
+  // pseudo-channels of a channel share its row command bus.
+  const std::uint32_t per_channel = config_.pseudo_channels_per_channel;
+  for (;;) {
+    std::size_t best = channels_.size();
+    Picoseconds best_time = HbmChannelController::kNoIssue;
+    for (std::size_t i = 0; i < channels_.size(); ++i) {
+      const Picoseconds time = channels_[i].nextIssue();
+      if (time < best_time) {
+        best_time = time;
+        best = i;
+      }
+    }
+    if (best == channels_.size() || best_time > now)
+      break;
+    if (!channels_[best].issueNext())
+      continue;
+    const std::size_t first_sibling = best / per_channel * per_channel;
+    for (std::size_t i = first_sibling; i < first_sibling + per_channel; ++i) {
+      if (i != best)
+        channels_[i].rowBusChanged();
+    }
+  }
+  collectIssueEvents();
+}
+
+void HbmDevice::collectIssueEvents() {
+  for (const HbmChannelController::IssueEvent& event : issue_events_) {
+    const auto found = issue_progress_.find(event.request);
+    IssueProgress& progress = found->second;
+    if (event.kind == HbmChannelController::IssueEvent::Kind::kAdmitted) {
+      progress.accepted = std::max(progress.accepted, event.time);
+      if (--progress.unadmitted == 0)
+        request_events_.push_back(
+            {event.request, HbmRequestEvent::Kind::kAccepted, progress.accepted});
+      continue;
+    }
+    progress.completion = std::max(progress.completion, event.time);
+    if (--progress.uncompleted == 0) {
+      request_events_.push_back(
+          {event.request, HbmRequestEvent::Kind::kCompleted, progress.completion});
+      last_completion_ = std::max(last_completion_, progress.completion);
+      issue_progress_.erase(found);
+    }
+  }
+  issue_events_.clear();
+}
+
+void HbmDevice::takeRequestEvents(std::vector<HbmRequestEvent>& out) {
+  out.clear();
+  out.swap(request_events_);
 }
 
 void HbmDevice::drainWriteBuffers() {

@@ -29,6 +29,17 @@ struct HbmCompletedWrite {
   spatialvp::Picoseconds completion = 0;  // end of its last data burst
 };
 
+// scheduling: on_issue: what happened to a submitted request.
+struct HbmRequestEvent {
+  enum class Kind : std::uint8_t {
+    kAccepted,   // its last burst got its queue places (an initiator may issue its next one)
+    kCompleted,  // its last burst's data is done
+  };
+  std::uint64_t request = 0;
+  Kind kind = Kind::kAccepted;
+  spatialvp::Picoseconds time = 0;
+};
+
 struct HbmDeviceCounters {
   std::uint64_t read_requests = 0;
   std::uint64_t write_requests = 0;
@@ -72,6 +83,17 @@ class HbmDevice {
   spatialvp::Picoseconds nextWriteDrainDue() const;
   void drainWriteBuffersDueBy(spatialvp::Picoseconds now);
   void takeCompletedWrites(std::vector<HbmCompletedWrite>& out);
+  // scheduling: on_issue. submit() queues a request's bursts (checked as access() does) and
+  // returns its id; issueUpTo() commits, in time order over all pseudo-channels, every decision
+  // due by `now` (a request that arrives later queues no earlier, so they are final);
+  // nextIssue() is when the next one is due (HbmChannelController::kNoIssue: none);
+  // takeRequestEvents() hands over the acceptances and completions since the last call.
+  std::uint64_t submit(const MemoryRequest& request);
+  spatialvp::Picoseconds nextIssue();
+  void issueUpTo(spatialvp::Picoseconds now);
+  void takeRequestEvents(std::vector<HbmRequestEvent>& out);
+  bool schedulesOnIssue() const { return config_.scheduling == Scheduling::kOnIssue; }
+
   // Totals up to the last completion so far; refreshes include those of idle pseudo-channels.
   HbmDeviceCounters counters() const;
   // The same for one pseudo-channel.
@@ -115,6 +137,20 @@ class HbmDevice {
   std::unordered_map<std::uint64_t, PendingWrite> pending_writes_;
   std::vector<HbmCompletedWrite> completed_writes_;
   std::vector<HbmChannelController::DrainedWrite> drained_writes_;  // by every pseudo-channel
+  // scheduling: on_issue: bursts of each request not yet admitted / completed.
+  struct IssueProgress {
+    std::uint32_t unadmitted = 0;
+    std::uint32_t uncompleted = 0;
+    spatialvp::Picoseconds accepted = 0;
+    spatialvp::Picoseconds completion = 0;
+  };
+  void checkRequest(const MemoryRequest& request) const;
+  void countRequest(const MemoryRequest& request);
+  void collectIssueEvents();  // issue_events_ -> request_events_
+  std::uint64_t next_request_id_ = 1;
+  std::unordered_map<std::uint64_t, IssueProgress> issue_progress_;
+  std::vector<HbmChannelController::IssueEvent> issue_events_;  // from every pseudo-channel
+  std::vector<HbmRequestEvent> request_events_;
   std::uint64_t read_requests_ = 0;
   std::uint64_t write_requests_ = 0;
   std::uint64_t bytes_read_ = 0;

@@ -190,8 +190,13 @@ TrafficGenerator::Transaction& TrafficGenerator::freeTransaction() {
 tlm::tlm_sync_enum TrafficGenerator::nb_transport_bw(tlm::tlm_generic_payload& payload,
                                                      tlm::tlm_phase& phase,
                                                      sc_core::sc_time& delay) {
+  if (&payload == awaiting_end_req_ && (phase == tlm::END_REQ || phase == tlm::BEGIN_RESP)) {
+    awaiting_end_req_ = nullptr;
+    end_req_time_ = sc_core::sc_time_stamp() + delay;
+    answer_event_.notify(sc_core::SC_ZERO_TIME);
+  }
   if (phase != tlm::BEGIN_RESP)
-    return tlm::TLM_ACCEPTED;  // END_REQ: the next issue does not wait for acceptance here
+    return tlm::TLM_ACCEPTED;
   Transaction* const t = transaction_of_.at(&payload);
   t->done = sc_core::sc_time_stamp() + delay;
   finish(*t, t->done);
@@ -323,8 +328,12 @@ void TrafficGenerator::run() {
           out_->nb_transport_fw(payload, end, none);
         } else if (status != tlm::TLM_COMPLETED) {
           answered = false;  // BEGIN_RESP comes on the backward path
-          acceptance.accepted = phase == tlm::END_REQ ? delay : keeper.get_local_time();
-          acceptance.valid = true;
+          if (status == tlm::TLM_ACCEPTED && phase == tlm::BEGIN_REQ) {
+            awaiting_end_req_ = &payload;  // acceptance comes on the backward path too
+          } else {
+            acceptance.accepted = phase == tlm::END_REQ ? delay : keeper.get_local_time();
+            acceptance.valid = true;
+          }
         }
       } else {
         out_->b_transport(payload, delay);
@@ -346,6 +355,14 @@ void TrafficGenerator::run() {
       limitOf(is_read).hold();
     }
     last_issue = picoseconds(t.issued);
+    if (awaiting_end_req_ != nullptr) {
+      keeper.sync();
+      while (awaiting_end_req_ != nullptr)
+        sc_core::wait(answer_event_);
+      acceptance.accepted =
+          std::max(end_req_time_, sc_core::sc_time_stamp()) - sc_core::sc_time_stamp();
+      acceptance.valid = true;
+    }
     const Picoseconds accepted =
         acceptance.valid ? picoseconds(sc_core::sc_time_stamp() + acceptance.accepted) : last_issue;
     // Advance the local time to the next issue (with one transaction in flight: this

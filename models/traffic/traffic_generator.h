@@ -70,6 +70,10 @@ class TrafficGenerator : public Module {
   std::vector<Transaction*> free_transactions_;
   std::vector<Transaction*> answered_;  // answered on the backward path, not yet counted
   sc_core::sc_event answer_event_;
+  // A request the target neither accepted nor answered in the call (TLM_ACCEPTED): by the base
+  // protocol the next BEGIN_REQ waits for its END_REQ (or BEGIN_RESP) on the backward path.
+  tlm::tlm_generic_payload* awaiting_end_req_ = nullptr;
+  sc_core::sc_time end_req_time_;
   // Requests not yet finished: (first transaction's issue, latest completion, parts left).
   struct RequestProgress {
     Picoseconds issue = 0;

@@ -79,6 +79,7 @@ HbmConfig hbmConfigFrom(const ParamValues& params) {
   c.bank_queue_depth = countOf(params, "bank_queue_depth");
   c.write_batch = countOf(params, "write_batch");
   c.write_completion = *writeCompletionFromString(params.string("write_completion"));
+  c.scheduling = *schedulingFromString(params.string("scheduling"));
   c.controller_latency = picosecondsOf(params, "controller_latency");
   for (const auto& [name, field] : hbmTimesInNanoseconds())
     c.*field = picosecondsOf(params, name);
@@ -126,10 +127,16 @@ HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
   target_.register_nb_transport_fw(this, &HbmModule::nb_transport_fw);
   deferred_writes_ =
       !fast_ && config.write_batch > 0 && config.write_completion == WriteCompletion::kDeferred;
+  on_issue_ = !fast_ && config.scheduling == Scheduling::kOnIssue;
+  SC_HAS_PROCESS(HbmModule);
   if (deferred_writes_) {
-    SC_HAS_PROCESS(HbmModule);
     SC_METHOD(drainDueWrites);
     sensitive << drain_event_;
+    dont_initialize();
+  }
+  if (on_issue_) {
+    SC_METHOD(issueDue);
+    sensitive << issue_event_;
     dont_initialize();
   }
   target_.register_transport_dbg(this, &HbmModule::transport_dbg);
@@ -486,6 +493,13 @@ void registerHbmModule(ModuleRegistry& registry) {
                 "its data is written (responses out of call order: non-blocking initiators get "
                 "BEGIN_RESP later, b_transport waits)")
       .byDefault("posted");
+  p.enumeration("scheduling", {"on_arrival", "on_issue"},
+                "on_arrival = a request's bursts are scheduled when it arrives and the call "
+                "returns its completion (loosely-timed, fastest); on_issue = bursts wait in "
+                "per-bank queues and the next command is chosen when it can issue, among all "
+                "arrived ones (approximately-timed: END_REQ and BEGIN_RESP come later on the "
+                "backward path, b_transport waits)")
+      .byDefault("on_arrival");
   p.quantity("controller_latency", dims::time(), "Fixed front-end latency added to every request")
       .byDefault("0 ns")
       .atLeast(0);

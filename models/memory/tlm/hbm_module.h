@@ -5,8 +5,10 @@
 // (BEGIN_REQ) does the same and completes in the call (TLM_COMPLETED), except for writes held
 // in a write buffer with `write_completion: deferred`: those are accepted (END_REQ) and
 // answered with BEGIN_RESP on the backward path once their batch is written, possibly after
-// later requests (out of call order). Parameters are the HbmConfig fields with units; energies
-// are the registry's energy.<action> parameters. See models/memory/README.md.
+// later requests (out of call order). With `scheduling: on_issue` every request is answered
+// later: END_REQ in the call or on the backward path once it has its queue places, BEGIN_RESP
+// when its data is done (b_transport waits for it). Parameters are the HbmConfig fields with units;
+// energies are the registry's energy.<action> parameters. See models/memory/README.md.
 #include <tlm_utils/simple_target_socket.h>
 
 #include <array>
@@ -22,6 +24,19 @@
 #include "platform/sim/module_registry.h"
 
 namespace spatialvp::models {
+
+// A request the `hbm` module answers after the call that brought it.
+struct DeferredAnswer {
+  tlm::tlm_generic_payload* payload = nullptr;
+  MemoryAccess access;
+  std::size_t passes_left = 0;        // passes whose data is not done
+  std::size_t passes_unaccepted = 0;  // on_issue: passes without their queue places
+  Picoseconds completion = 0;
+  Picoseconds accepted = 0;
+  bool blocking = false;  // b_transport waits for it (answer_event_)
+  bool in_call = true;    // its nb_transport_fw call has not returned (END_REQ goes there)
+  bool done = false;
+};
 
 class HbmModule : public Module, public MemoryFacts {
  public:
@@ -43,11 +58,13 @@ class HbmModule : public Module, public MemoryFacts {
   void b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
-  // A request through either interface (hbm_transport.cpp): the completion, or a deferred
-  // write's tag (the request is then answered by deliverCompletedWrites()).
+  // A request through either interface (hbm_transport.cpp): the completion, or the tag of a
+  // request answered later (by deliverCompletedWrites() or deliverRequestEvents()).
   struct Served {
     Picoseconds completion = 0;
     std::uint64_t deferred_tag = 0;  // 0: completed
+    bool accepted = true;            // deferred: END_REQ in the call (else on the backward path)
+    Picoseconds accepted_at = 0;
   };
   std::optional<Served> serve(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay,
                               bool blocking);
@@ -55,6 +72,15 @@ class HbmModule : public Module, public MemoryFacts {
   // and arms drain_event_ for the next write buffer due to drain.
   void deliverCompletedWrites();
   void drainDueWrites();  // method on drain_event_
+  // scheduling: on_issue: queues the request's passes in the device (serve()); answers the
+  // acceptances and completions the device reports and arms issue_event_ for its next decision.
+  void submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAccess& access, bool blocking,
+                     Served& served);
+  void deliverRequestEvents();
+  void issueDue();  // method on issue_event_: commits the decisions due now
+  // Answers a deferred request whose last pass completed (BEGIN_RESP, or wakes b_transport).
+  // Returns true when a b_transport waits for it.
+  bool answer(std::map<std::uint64_t, DeferredAnswer>::iterator entry);
   // `timing: fast`: the device as one data bus at peak x (1 - tRFC/tREFI) with the closed-form
   // row-miss latency; for long sequential streams (multi-core and very long sweeps).
   Picoseconds fastAccess(std::uint64_t bytes, bool is_read, Picoseconds arrival);
@@ -90,23 +116,18 @@ class HbmModule : public Module, public MemoryFacts {
   std::size_t fast_stream_next_ = 0;
 
   MemoryTargetFrontEnd front_;
-  // Deferred writes (write_completion: deferred), by tag in call order: answered when every
-  // pass of the request (streaming) has its data written.
-  struct DeferredWrite {
-    tlm::tlm_generic_payload* payload = nullptr;
-    MemoryAccess access;
-    std::size_t passes_left = 0;
-    Picoseconds completion = 0;
-    bool blocking = false;  // b_transport waits for it (write_done_event_)
-    bool done = false;
-  };
+  // Requests answered later (deferred writes, every request with scheduling: on_issue), by tag
+  // in call order: answered when every pass of the request (streaming) has its data done.
   bool deferred_writes_ = false;
+  bool on_issue_ = false;
   std::uint64_t next_tag_ = 1;
-  std::map<std::uint64_t, DeferredWrite> deferred_;
-  std::unordered_map<std::uint64_t, std::uint64_t> tag_of_write_id_;  // device id -> tag
-  std::vector<HbmCompletedWrite> completed_writes_;                   // scratch
+  std::map<std::uint64_t, DeferredAnswer> deferred_;
+  std::unordered_map<std::uint64_t, std::uint64_t> tag_of_device_id_;  // device id -> tag
+  std::vector<HbmCompletedWrite> completed_writes_;                    // scratch
+  std::vector<HbmRequestEvent> request_events_;                        // scratch
   sc_core::sc_event drain_event_;
-  sc_core::sc_event write_done_event_;
+  sc_core::sc_event issue_event_;
+  sc_core::sc_event answer_event_;  // a b_transport's request was answered
   // Decoupling skew: requests that arrive (in call order) more than the time to drain a
   // pseudo-channel queue before the latest arrival seen. The detailed model cannot reorder them
   // as a controller would; many of them mean the quantum distorts contention (warned at the end).

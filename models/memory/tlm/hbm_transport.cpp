@@ -1,10 +1,10 @@
 // The `hbm` module's transport interfaces: b_transport and nb_transport_fw (BEGIN_REQ) serve a
-// request alike; writes held in a write buffer with `write_completion: deferred` are answered
-// when their batch is written (BEGIN_RESP on the backward path, or b_transport's wait ends).
-#include "models/memory/tlm/hbm_module.h"
-
+// request alike. Requests answered after their call (writes held in a write buffer with
+// `write_completion: deferred`, every request with `scheduling: on_issue`) get BEGIN_RESP on
+// the backward path when their data is done, or b_transport waits for it.
 #include <algorithm>
 
+#include "models/memory/tlm/hbm_module.h"
 #include "models/memory/tlm/memory_acceptance.h"
 
 namespace spatialvp::models {
@@ -12,6 +12,11 @@ namespace spatialvp::models {
 namespace {
 Picoseconds nowPs() {
   return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+}
+
+void notifyAt(sc_core::sc_event& event, Picoseconds time) {  // now if `time` has passed
+  const Picoseconds now = nowPs();
+  event.notify(sc_core::sc_time::from_value(time > now ? time - now : 0));
 }
 }  // namespace
 
@@ -32,6 +37,9 @@ std::optional<HbmModule::Served> HbmModule::serve(tlm::tlm_generic_payload& payl
     served.completion = fastAccess(access->length, access->is_read, access->arrival);
     if (front_.requests() % 1024 == 0)
       fast_bus_.retire(access->now);
+  } else if (on_issue_) {
+    submitOnIssue(payload, *access, blocking, served);
+    delay = sc_core::sc_time::from_value(served.accepted_at - access->now);  // END_REQ
   } else {
     Picoseconds accepted = access->arrival;
     const std::uint64_t tag = deferred_writes_ && !access->is_read ? next_tag_++ : 0;
@@ -43,7 +51,7 @@ std::optional<HbmModule::Served> HbmModule::serve(tlm::tlm_generic_payload& payl
           if (!result.deferred)
             return result.completion;
           ++deferred_passes;
-          tag_of_write_id_[result.write_id] = tag;
+          tag_of_device_id_[result.write_id] = tag;
           return request.arrival;
         });
     if (auto* acceptance = payload.get_extension<MemoryAcceptanceExtension>()) {
@@ -53,7 +61,9 @@ std::optional<HbmModule::Served> HbmModule::serve(tlm::tlm_generic_payload& payl
     }
     if (deferred_passes > 0) {
       front_.moveData(payload, *access);  // reads that follow see the data (as if forwarded)
-      deferred_[tag] = {&payload, *access, deferred_passes, served.completion, blocking, false};
+      DeferredAnswer& entry = deferred_[tag];
+      entry = {&payload, *access,  deferred_passes, 0,    served.completion,
+               accepted, blocking, false,           false};
       served.deferred_tag = tag;
       delay = sc_core::sc_time::from_value(accepted - access->now);  // END_REQ
     }
@@ -69,22 +79,48 @@ std::optional<HbmModule::Served> HbmModule::serve(tlm::tlm_generic_payload& payl
   return served;
 }
 
+void HbmModule::submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAccess& access,
+                              bool blocking, Served& served) {
+  // Decisions due by now are final before this request can take part (it queues later).
+  device_.issueUpTo(access.now);
+  deliverRequestEvents();
+  const std::uint64_t tag = next_tag_++;
+  DeferredAnswer& entry = deferred_[tag];
+  entry.payload = &payload;
+  entry.access = access;
+  entry.blocking = blocking;
+  entry.accepted = access.arrival;
+  MemoryTargetFrontEnd::accessPasses(access, [&](const MemoryRequest& request) {
+    tag_of_device_id_[device_.submit(request)] = tag;
+    ++entry.passes_left;
+    ++entry.passes_unaccepted;
+    return request.arrival;
+  });
+  front_.moveData(payload, access);  // reads that follow see the data (as if forwarded)
+  served.deferred_tag = tag;
+  deliverRequestEvents();  // its acceptance, if it found its places
+  served.accepted = entry.passes_unaccepted == 0;
+  served.accepted_at = served.accepted ? entry.accepted : access.now;
+  entry.in_call = false;
+}
+
 void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
   const std::optional<Served> served = serve(payload, delay, true);
   if (!served || served->deferred_tag == 0)
     return;
-  // A deferred write through the blocking interface: wait until its batch is written.
+  // Answered later: wait until its data is done.
   sc_core::wait(delay);
   const auto entry = deferred_.find(served->deferred_tag);
   while (!entry->second.done)
-    sc_core::wait(write_done_event_);
-  const DeferredWrite write = entry->second;
+    sc_core::wait(answer_event_);
+  const DeferredAnswer answered = entry->second;
   deferred_.erase(entry);
-  MemoryAccess access = write.access;
+  MemoryAccess access = answered.access;
   access.now = nowPs();
-  front_.complete(payload, access, std::max(write.completion, access.now), delay, false);
+  front_.complete(payload, access, std::max(answered.completion, access.now), delay, false);
   if (trace())
-    traceAccess(payload, false, access.address, access.length, access.arrival, write.completion);
+    traceAccess(payload, access.is_read, access.address, access.length, access.arrival,
+                answered.completion);
 }
 
 tlm::tlm_sync_enum HbmModule::nb_transport_fw(tlm::tlm_generic_payload& payload,
@@ -99,6 +135,8 @@ tlm::tlm_sync_enum HbmModule::nb_transport_fw(tlm::tlm_generic_payload& payload,
   }
   const std::optional<Served> served = serve(payload, delay, false);
   if (served && served->deferred_tag != 0) {
+    if (!served->accepted)
+      return tlm::TLM_ACCEPTED;  // END_REQ on the backward path once it has its places
     phase = tlm::END_REQ;
     return tlm::TLM_UPDATED;
   }
@@ -106,46 +144,82 @@ tlm::tlm_sync_enum HbmModule::nb_transport_fw(tlm::tlm_generic_payload& payload,
   return tlm::TLM_COMPLETED;
 }
 
+bool HbmModule::answer(std::map<std::uint64_t, DeferredAnswer>::iterator entry) {
+  DeferredAnswer& deferred = entry->second;
+  deferred.done = true;
+  if (deferred.blocking)
+    return true;
+  tlm::tlm_generic_payload& payload = *deferred.payload;
+  MemoryAccess access = deferred.access;
+  access.now = nowPs();
+  const Picoseconds completion = std::max(deferred.completion, access.now);
+  deferred_.erase(entry);
+  sc_core::sc_time delay;
+  front_.complete(payload, access, completion, delay, false);
+  if (trace())
+    traceAccess(payload, access.is_read, access.address, access.length, access.arrival, completion);
+  tlm::tlm_phase phase = tlm::BEGIN_RESP;
+  target_->nb_transport_bw(payload, phase, delay);  // TLM_COMPLETED or END_RESP later: done
+  return false;
+}
+
 void HbmModule::deliverCompletedWrites() {
   device_.takeCompletedWrites(completed_writes_);
   bool blocking_done = false;
   for (const HbmCompletedWrite& completed : completed_writes_) {
-    const auto id = tag_of_write_id_.find(completed.write_id);
+    const auto id = tag_of_device_id_.find(completed.write_id);
     const auto entry = deferred_.find(id->second);
-    tag_of_write_id_.erase(id);
-    DeferredWrite& write = entry->second;
+    tag_of_device_id_.erase(id);
+    DeferredAnswer& write = entry->second;
     write.completion = std::max(write.completion, completed.completion);
-    if (--write.passes_left > 0)
-      continue;
-    write.done = true;
-    if (write.blocking) {
-      blocking_done = true;
-      continue;
-    }
-    tlm::tlm_generic_payload& payload = *write.payload;
-    MemoryAccess access = write.access;
-    access.now = nowPs();
-    const Picoseconds completion = std::max(write.completion, access.now);
-    deferred_.erase(entry);
-    sc_core::sc_time delay;
-    front_.complete(payload, access, completion, delay, false);
-    if (trace())
-      traceAccess(payload, false, access.address, access.length, access.arrival, completion);
-    tlm::tlm_phase phase = tlm::BEGIN_RESP;
-    target_->nb_transport_bw(payload, phase, delay);  // TLM_COMPLETED or END_RESP later: done
+    if (--write.passes_left == 0)
+      blocking_done |= answer(entry);
   }
   if (blocking_done)
-    write_done_event_.notify(sc_core::SC_ZERO_TIME);
+    answer_event_.notify(sc_core::SC_ZERO_TIME);
   const Picoseconds due = device_.nextWriteDrainDue();
-  if (due != HbmChannelController::kNoDrainDue) {
-    const Picoseconds now = nowPs();
-    drain_event_.notify(sc_core::sc_time::from_value(due > now ? due - now : 0));
-  }
+  if (due != HbmChannelController::kNoDrainDue)
+    notifyAt(drain_event_, due);
 }
 
 void HbmModule::drainDueWrites() {
   device_.drainWriteBuffersDueBy(nowPs());
   deliverCompletedWrites();
+}
+
+void HbmModule::deliverRequestEvents() {
+  device_.takeRequestEvents(request_events_);
+  bool blocking_done = false;
+  for (const HbmRequestEvent& event : request_events_) {
+    const auto id = tag_of_device_id_.find(event.request);
+    const auto entry = deferred_.find(id->second);
+    DeferredAnswer& request = entry->second;
+    if (event.kind == HbmRequestEvent::Kind::kAccepted) {
+      request.accepted = std::max(request.accepted, event.time);
+      if (--request.passes_unaccepted == 0 && !request.in_call && !request.blocking) {
+        const Picoseconds now = nowPs();
+        sc_core::sc_time delay =
+            sc_core::sc_time::from_value(std::max(request.accepted, now) - now);
+        tlm::tlm_phase phase = tlm::END_REQ;
+        target_->nb_transport_bw(*request.payload, phase, delay);
+      }
+      continue;
+    }
+    tag_of_device_id_.erase(id);
+    request.completion = std::max(request.completion, event.time);
+    if (--request.passes_left == 0)
+      blocking_done |= answer(entry);
+  }
+  if (blocking_done)
+    answer_event_.notify(sc_core::SC_ZERO_TIME);
+  const Picoseconds next = device_.nextIssue();
+  if (next != HbmChannelController::kNoIssue)
+    notifyAt(issue_event_, next);
+}
+
+void HbmModule::issueDue() {
+  device_.issueUpTo(nowPs());
+  deliverRequestEvents();
 }
 
 }  // namespace spatialvp::models

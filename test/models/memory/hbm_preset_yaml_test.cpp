@@ -107,6 +107,9 @@ HbmConfig loadHbm(const std::string& file, std::set<std::string>& keys) {
     } else if (key == "write_completion") {
       REQUIRE(writeCompletionFromString(value.as<std::string>()).has_value());
       c.write_completion = *writeCompletionFromString(value.as<std::string>());
+    } else if (key == "scheduling") {
+      REQUIRE(schedulingFromString(value.as<std::string>()).has_value());
+      c.scheduling = *schedulingFromString(value.as<std::string>());
     } else if (key == "refresh_policy") {
       REQUIRE(refreshPolicyFromString(value.as<std::string>()).has_value());
       c.refresh_policy = *refreshPolicyFromString(value.as<std::string>());
@@ -153,6 +156,7 @@ void requireSame(const HbmConfig& a, const HbmConfig& b) {
   CHECK(a.bank_queue_depth == b.bank_queue_depth);
   CHECK(a.write_batch == b.write_batch);
   CHECK(a.write_completion == b.write_completion);
+  CHECK(a.scheduling == b.scheduling);
   for (const auto field :
        {&HbmConfig::controller_latency, &HbmConfig::t_rcd_rd, &HbmConfig::t_rcd_wr,
         &HbmConfig::t_rp, &HbmConfig::t_ras, &HbmConfig::t_cl, &HbmConfig::t_wl,
@@ -181,7 +185,7 @@ TEST_CASE("HBM YAML presets match the C++ fixtures key by key", "[hbm][preset]")
     INFO(file);
     std::set<std::string> keys;
     const HbmConfig loaded = loadHbm(file, keys);
-    CHECK(keys.size() == 43);  // every field of HbmConfig, plus the `energy` group itself
+    CHECK(keys.size() == 44);  // every field of HbmConfig, plus the `energy` group itself
     CHECK(loaded.validate().empty());
     requireSame(loaded, fixture);
   }

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include "models/memory/hbm_config.h"
+#include "models/memory/hbm_device.h"
 #include "models/memory/sram_config.h"
 
 namespace spatialvp::models::test {
@@ -131,6 +132,17 @@ inline SramConfig tokenSramConfig() {
   c.leakage = 9.6;
   c.area = 0.302;
   return c;
+}
+
+// Address of (pseudo-channel 0, bank group, bank, row, column) under the configured mapping.
+inline std::uint64_t addressOf(const HbmDevice& device, std::uint32_t bank_group,
+                               std::uint32_t bank, std::uint64_t row, std::uint64_t column = 0) {
+  HbmCoordinates c;
+  c.bank_group = bank_group;
+  c.bank = bank;
+  c.row = row;
+  c.column = column;
+  return device.mapper().encode(c);
 }
 
 }  // namespace spatialvp::models::test

@@ -24,17 +24,6 @@ Picoseconds latency(HbmDevice& device, std::uint64_t address, std::uint64_t byte
   return device.access({address, bytes, write, arrival}).completion - arrival;
 }
 
-// Address of (pseudo-channel 0, bank group, bank, row, column) under the configured mapping.
-std::uint64_t addressOf(const HbmDevice& device, std::uint32_t bank_group, std::uint32_t bank,
-                        std::uint64_t row, std::uint64_t column = 0) {
-  HbmCoordinates c;
-  c.bank_group = bank_group;
-  c.bank = bank;
-  c.row = row;
-  c.column = column;
-  return device.mapper().encode(c);
-}
-
 }  // namespace
 
 TEST_CASE("Zero-load read latency is t_rcd_rd + t_cl + burst (+ controller latency)",

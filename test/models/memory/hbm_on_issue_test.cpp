@@ -1,0 +1,201 @@
+// scheduling: on_issue (HbmDevice::submit / issueUpTo): decisions in time order among the
+// bursts that have arrived, one offer per bank (its oldest row hit, else its oldest), the offer
+// that can issue first going first; queue places and acceptance; JEDEC timing of the result.
+#include <catch2/catch.hpp>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "hbm_test_configs.h"
+#include "hbm_timing_checker.h"
+#include "models/memory/hbm_device.h"
+
+using namespace spatialvp::models;
+using namespace spatialvp::models::test;
+using spatialvp::Picoseconds;
+
+namespace {
+
+HbmConfig onIssue(HbmConfig config) {
+  config.refresh_policy = RefreshPolicy::kNone;
+  config.scheduling = Scheduling::kOnIssue;
+  return config;
+}
+
+// Runs every decision and returns the events by request id (completion, acceptance).
+struct Outcome {
+  std::vector<Picoseconds> completed;
+  std::vector<Picoseconds> accepted;
+};
+Outcome runAll(HbmDevice& device, std::size_t requests) {
+  device.issueUpTo(HbmChannelController::kNoIssue - 1);
+  std::vector<HbmRequestEvent> events;
+  device.takeRequestEvents(events);
+  Outcome outcome{std::vector<Picoseconds>(requests + 1, 0),
+                  std::vector<Picoseconds>(requests + 1, 0)};
+  for (const HbmRequestEvent& event : events) {
+    auto& slot =
+        event.kind == HbmRequestEvent::Kind::kCompleted ? outcome.completed : outcome.accepted;
+    slot.at(event.request) = event.time;
+  }
+  return outcome;
+}
+
+// Read <-> write changes in the order column commands issue.
+int directionChanges(std::vector<HbmCommand> trace) {
+  std::stable_sort(trace.begin(), trace.end(),
+                   [](const HbmCommand& a, const HbmCommand& b) { return a.time < b.time; });
+  int changes = 0;
+  int last = -1;
+  for (const HbmCommand& c : trace) {
+    if (c.kind != HbmCommand::Kind::kRead && c.kind != HbmCommand::Kind::kWrite)
+      continue;
+    const int direction = c.kind == HbmCommand::Kind::kWrite ? 1 : 0;
+    changes += last >= 0 && direction != last ? 1 : 0;
+    last = direction;
+  }
+  return changes;
+}
+
+}  // namespace
+
+TEST_CASE("HBM on_issue: an idle request takes the closed-form latency of on_arrival",
+          "[hbm][on_issue]") {
+  const HbmConfig config = onIssue(hbm2Config());
+  HbmConfig arrival_config = config;
+  arrival_config.scheduling = Scheduling::kOnArrival;
+  for (const bool write : {false, true}) {
+    HbmDevice device(config);
+    HbmDevice reference(arrival_config);
+    const std::uint64_t address = addressOf(device, 1, 2, 7);
+    const std::uint64_t id = device.submit({address, 64, write, ns(100)});
+    const Outcome outcome = runAll(device, id);
+    CHECK(outcome.completed[id] == reference.access({address, 64, write, ns(100)}).completion);
+    CHECK(outcome.accepted[id] == ns(100));  // places free: accepted on arrival
+  }
+}
+
+TEST_CASE("HBM on_issue: a mix across banks is served in runs of one direction",
+          "[hbm][on_issue]") {
+  // 32 one-burst requests to 16 banks of pseudo-channel 0, reads and writes alternating, all
+  // arriving at once: on_arrival commits them in call order and turns the bus around at almost
+  // every burst; on_issue issues whichever command can start first, so after a read the other
+  // reads (ready t_ccd later) go before the writes (ready t_rtw later).
+  const HbmConfig config = onIssue(hbm2Config());
+  HbmConfig arrival_config = config;
+  arrival_config.scheduling = Scheduling::kOnArrival;
+  HbmDevice device(config);
+  HbmDevice reference(arrival_config);
+  std::vector<HbmCommand> trace;
+  std::vector<HbmCommand> reference_trace;
+  device.setCommandTrace(&trace);
+  reference.setCommandTrace(&reference_trace);
+  Picoseconds arrival_end = 0;
+  for (std::uint32_t i = 0; i < 32; ++i) {
+    const std::uint64_t address = addressOf(device, i % 4, (i / 4) % 4, 3);
+    const bool write = i % 2 == 1;
+    device.submit({address, config.burstBytes(), write, 0});
+    arrival_end = std::max(arrival_end,
+                           reference.access({address, config.burstBytes(), write, 0}).completion);
+  }
+  const Outcome outcome = runAll(device, 32);
+  const Picoseconds issue_end =
+      *std::max_element(outcome.completed.begin(), outcome.completed.end());
+  CHECK(directionChanges(reference_trace) >= 20);
+  CHECK(directionChanges(trace) <= 3);
+  CHECK(issue_end < arrival_end);
+  CHECK(checkTiming(config, trace).empty());
+}
+
+TEST_CASE("HBM on_issue: one bank serves its requests in order, a row hit first",
+          "[hbm][on_issue]") {
+  const HbmConfig config = onIssue(hbm2Config());
+  SECTION("alternating reads and writes to one row turn the bus around each time") {
+    // DRAMSys' bank machine: its oldest row hit; all hit here, so arrival order.
+    HbmDevice device(config);
+    std::vector<HbmCommand> trace;
+    device.setCommandTrace(&trace);
+    for (std::uint32_t i = 0; i < 8; ++i)
+      device.submit({addressOf(device, 0, 0, 5, i), config.burstBytes(), i % 2 == 1, 0});
+    runAll(device, 8);
+    CHECK(directionChanges(trace) == 7);
+    CHECK(checkTiming(config, trace).empty());
+  }
+  SECTION("a later hit on the open row goes before an older miss") {
+    HbmDevice device(config);
+    const std::uint64_t opener = device.submit({addressOf(device, 0, 0, 5), 32, false, 0});
+    runAll(device, opener);  // row 5 open
+    const std::uint64_t miss = device.submit({addressOf(device, 0, 0, 9), 32, false, ns(200)});
+    const std::uint64_t hit = device.submit({addressOf(device, 0, 0, 5, 1), 32, false, ns(200)});
+    const Outcome outcome = runAll(device, hit);
+    CHECK(outcome.completed[hit] == ns(200) + config.t_cl + config.burstTime());
+    CHECK(outcome.completed[miss] > outcome.completed[hit] + config.t_rp + config.t_rcd_rd);
+  }
+}
+
+TEST_CASE("HBM on_issue: a request without a bank place is accepted when one frees",
+          "[hbm][on_issue]") {
+  HbmConfig config = onIssue(hbm2Config());
+  config.bank_queue_depth = 2;
+  HbmDevice device(config);
+  std::vector<HbmCommand> trace;
+  device.setCommandTrace(&trace);
+  for (std::uint32_t i = 0; i < 4; ++i)
+    device.submit({addressOf(device, 0, 0, 5, i), config.burstBytes(), false, 0});
+  std::vector<HbmRequestEvent> at_submit;
+  device.takeRequestEvents(at_submit);
+  REQUIRE(at_submit.size() == 2);  // the first two found places
+  const Outcome outcome = runAll(device, 4);
+  std::vector<Picoseconds> columns;
+  for (const HbmCommand& c : trace) {
+    if (c.kind == HbmCommand::Kind::kRead)
+      columns.push_back(c.time);
+  }
+  REQUIRE(columns.size() == 4);
+  // Requests 3 and 4 take the places that requests 1 and 2 leave at their column commands.
+  CHECK(outcome.accepted[3] == columns[0]);
+  CHECK(outcome.accepted[4] == columns[1]);
+  CHECK(device.counters().channels.queue_full_stalls == 2);
+}
+
+TEST_CASE("HBM on_issue: random mixed traffic meets every JEDEC constraint, deterministically",
+          "[hbm][on_issue]") {
+  HbmConfig config = onIssue(hbm2Config());
+  config.refresh_policy = RefreshPolicy::kAllBank;
+  config.bank_queue_depth = 8;
+  auto run = [&](std::vector<HbmCommand>& trace) {
+    HbmDevice device(config);
+    device.setCommandTrace(&trace);
+    std::mt19937_64 rng(7);
+    std::vector<HbmRequestEvent> events;
+    Picoseconds now = 0;
+    std::vector<Picoseconds> completions;
+    for (int i = 0; i < 3000; ++i) {
+      now += ns(1);
+      device.issueUpTo(now);
+      const std::uint64_t address = (rng() % (64 * kKiB * 1024)) / 32 * 32;
+      device.submit({address, 64, rng() % 2 == 0, now});
+    }
+    device.issueUpTo(HbmChannelController::kNoIssue - 1);
+    device.takeRequestEvents(events);
+    for (const HbmRequestEvent& e : events) {
+      if (e.kind == HbmRequestEvent::Kind::kCompleted)
+        completions.push_back(e.time);
+    }
+    return completions;
+  };
+  std::vector<HbmCommand> trace;
+  std::vector<HbmCommand> again;
+  const std::vector<Picoseconds> first = run(trace);
+  CHECK(first.size() == 3000);
+  CHECK(first == run(again));
+  CHECK(checkTiming(config, trace).empty());
+}
+
+TEST_CASE("HBM on_issue: a write buffer is a configuration error", "[hbm][on_issue][config]") {
+  HbmConfig config = onIssue(hbm2Config());
+  config.write_batch = 16;
+  const std::vector<std::string> errors = config.validate();
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].rfind("write_batch: scheduling 'on_issue'", 0) == 0);
+}
