@@ -674,7 +674,6 @@ void HbmChannelController::submit(const HbmBurst* bursts, std::size_t count, boo
   for (std::size_t i = 0; i < count; ++i)
     issue_waiting_.push_back({bursts[i], is_write, queued, queued, request, issue_order_++});
   admitWaiting(queued);
-  issue_known_ = false;
 }
 
 void HbmChannelController::admitWaiting(Picoseconds now) {
@@ -692,12 +691,16 @@ void HbmChannelController::admitWaiting(Picoseconds now) {
     }
     const std::uint32_t b = bankIndex(next.burst);
     IssueOffer& offer = issue_offers_[b];
+    // The next decision changes only if the bank's offer does (a bank's later arrivals wait
+    // behind its offer unless the first of them hits the open row behind a miss).
     if (bank.empty()) {
       issue_busy_banks_.push_back(b);
       offer.known = false;
+      issue_known_ = false;
     } else if (offer.known && next.burst.row == banks_[b].open_row &&
                bank[offer.entry].burst.row != banks_[b].open_row) {
-      offer.known = false;  // the first hit behind a miss becomes the bank's offer
+      offer.known = false;
+      issue_known_ = false;
     }
     if (issue_sink_ != nullptr)
       issue_sink_->push_back({next.request, IssueEvent::Kind::kAdmitted, next.enqueued});
@@ -781,23 +784,37 @@ Picoseconds HbmChannelController::nextIssue() {
     if (!issue_offers_[b].known)
       estimateOffer(b);
   }
-  for (;;) {  // the least (estimate, order); a stale estimate is a bound: refresh and retry
-    std::uint32_t best = issue_busy_banks_.front();
+  // The least (estimate, order). A stale estimate is a lower bound: re-plan it, and if it is no
+  // longer below the runner-up of the scan, scan again.
+  const IssueOffer* const offers = issue_offers_.data();
+  auto less = [offers](std::uint32_t a, std::uint32_t b) {
+    return offers[a].estimate < offers[b].estimate ||
+           (offers[a].estimate == offers[b].estimate && offers[a].order < offers[b].order);
+  };
+  constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  std::uint32_t best = kNone;
+  for (;;) {
+    best = kNone;
+    std::uint32_t second = kNone;
     for (const std::uint32_t b : issue_busy_banks_) {
-      const IssueOffer& offer = issue_offers_[b];
-      const IssueOffer& leader = issue_offers_[best];
-      if (offer.estimate < leader.estimate ||
-          (offer.estimate == leader.estimate && offer.order < leader.order))
+      if (best == kNone || less(b, best)) {
+        second = best;
         best = b;
+      } else if (second == kNone || less(b, second)) {
+        second = b;
+      }
     }
-    if (issue_offers_[best].version == issue_version_) {
-      issue_time_ = issue_offers_[best].estimate;
-      issue_bank_ = best;
-      issue_entry_ = issue_offers_[best].entry;
+    while (offers[best].version != issue_version_) {
+      estimateOffer(best);
+      if (second != kNone && less(second, best))
+        break;
+    }
+    if (offers[best].version == issue_version_ && (second == kNone || !less(second, best)))
       break;
-    }
-    estimateOffer(best);
   }
+  issue_time_ = offers[best].estimate;
+  issue_bank_ = best;
+  issue_entry_ = offers[best].entry;
   // A refresh due before that decision goes first (schedule() would insert it anyway, so the
   // offers are compared again after it).
   if (refresh_enabled_ && next_refresh_due_ <= std::max(issue_time_, high_water_)) {
