@@ -569,16 +569,16 @@ inline void HbmChannelController::bookRowCommand(Picoseconds time, int slots) {
 
 inline Picoseconds HbmChannelController::turnaroundFit(Picoseconds start, bool is_write,
                                                        std::uint32_t bank_group) const {
-  return is_write ? read_history_.earliestFit(start, bank_group, zone_for_write_)
-                  : write_history_.earliestFit(start, bank_group, zone_for_read_);
+  return is_write ? read_history_.earliestFit(start, bank_group)
+                  : write_history_.earliestFit(start, bank_group);
 }
 
 inline void HbmChannelController::bookTurnaround(Picoseconds start, bool is_write,
                                                  std::uint32_t bank_group) {
   if (is_write)
-    write_history_.book(start, bank_group, zone_for_read_.after_long);
+    write_history_.book(start, bank_group);
   else
-    read_history_.book(start, bank_group, zone_for_write_.after_long);
+    read_history_.book(start, bank_group);
 }
 
 void HbmChannelController::prechargeAfterUse(const HbmBurst& burst) {

@@ -134,8 +134,8 @@ class HbmChannelController {
   };
   void setDrainedWriteSink(std::vector<DrainedWrite>* sink) { drained_sink_ = sink; }
 
-  // scheduling: on_issue (hbm_issue_scheduling.cpp). A request's bursts (in address order) wait
-  // for a place in the queue (queue_depth; bank_queue_depth per bank), in arrival order, then
+  // scheduling: on_issue (end of hbm_channel_controller.cpp). A request's bursts (in address order)
+  // wait for a place in the queue (queue_depth; bank_queue_depth per bank), in arrival order, then
   // uncommitted in their bank's queue. Each bank offers one burst, as DRAMSys' FR-FCFS bank
   // machine: its oldest hit on the open row, else its oldest; the controller issues the offer
   // whose column command can start first (ties: the oldest), at that time. submit() queues;

@@ -81,6 +81,8 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
   zone_for_read_.before_short = zone_for_read_.before_long = t_.burst + t_.rtw;
   zone_for_read_.after_short = t_.burst + t_.wtr_s + t_.cl;
   zone_for_read_.after_long = t_.burst + t_.wtr_l + t_.cl;
+  read_history_ = HbmTurnaroundHistory(zone_for_write_, config.bank_groups);
+  write_history_ = HbmTurnaroundHistory(zone_for_read_, config.bank_groups);
   window_.reserve(config.queue_depth);
   for (RowGroup& group : row_groups_) {
     group.entries.reserve(config.queue_depth);

@@ -5,7 +5,8 @@
 // direction must leave room on both sides. Loosely-timed callers place bursts in call order,
 // not time order, so the data-bus start times of recent bursts of each direction are kept
 // (bounded; older ones fold into a floor before which nothing of the other direction is placed)
-// and a burst's data start is moved out of every turnaround zone they define.
+// and a burst's data start is moved out of every turnaround zone they define. The zones are kept
+// merged per bank group, so a query is one binary search however many bursts they cover.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -24,51 +25,56 @@ class HbmTurnaroundHistory {
     spatialvp::Picoseconds after_short = 0, after_long = 0;
   };
 
-  explicit HbmTurnaroundHistory(std::size_t max_entries = 64) : max_entries_(max_entries) {
-    entries_.reserve(max_entries + 1);
+  HbmTurnaroundHistory() = default;
+  // `zone`: what a booked burst forbids to the other direction's bursts, in any of
+  // `bank_groups` bank groups; at most `max_entries` bursts are remembered.
+  HbmTurnaroundHistory(const Zone& zone, std::uint32_t bank_groups, std::size_t max_entries = 64)
+      : zone_(zone), forbidden_(bank_groups), max_entries_(max_entries) {
+    entries_.reserve(2 * max_entries + 1);
   }
 
-  bool empty() const { return entries_.empty() && floor_ == 0; }
-
   // Earliest data start >= `start` of a burst in bank group `group` that lies in no zone.
-  spatialvp::Picoseconds earliestFit(spatialvp::Picoseconds start, std::uint32_t group,
-                                     const Zone& zone) const {
+  // The zones are kept merged per bank group, so one lookup answers (the union of the
+  // remembered bursts' zones is the same set however it is stored).
+  spatialvp::Picoseconds earliestFit(spatialvp::Picoseconds start, std::uint32_t group) const {
     start = std::max(start, floor_);
-    const spatialvp::Picoseconds reach_back = std::max(zone.after_short, zone.after_long);
-    const spatialvp::Picoseconds reach_ahead = std::max(zone.before_short, zone.before_long);
-    bool moved = true;
-    while (moved) {
-      moved = false;
-      const spatialvp::Picoseconds low = start > reach_back ? start - reach_back : 0;
-      auto it =
-          std::lower_bound(entries_.begin(), entries_.end(), low,
-                           [](const Entry& e, spatialvp::Picoseconds t) { return e.start < t; });
-      for (; it != entries_.end() && it->start < start + reach_ahead; ++it) {
-        const bool same = it->group == group;
-        const spatialvp::Picoseconds before = same ? zone.before_long : zone.before_short;
-        const spatialvp::Picoseconds after = same ? zone.after_long : zone.after_short;
-        if (it->start < start + before && start < it->start + after) {
-          start = it->start + after;
-          moved = true;
-        }
-      }
-    }
-    return start;
+    const Forbidden& forbidden = forbidden_[group];
+    const auto first = forbidden.spans.begin() + static_cast<std::ptrdiff_t>(forbidden.head);
+    // The first span that ends after `start`; merged spans are at least one picosecond apart,
+    // so its end is free.
+    const auto it =
+        std::upper_bound(first, forbidden.spans.end(), start,
+                         [](spatialvp::Picoseconds t, const Span& span) { return t < span.end; });
+    return it != forbidden.spans.end() && it->from <= start ? it->end : start;
   }
 
   // Nothing of the other direction before `floor` (history known only as a latest start).
   void raiseFloor(spatialvp::Picoseconds floor) { floor_ = std::max(floor_, floor); }
 
-  void book(spatialvp::Picoseconds start, std::uint32_t group, spatialvp::Picoseconds fold_end) {
+  void book(spatialvp::Picoseconds start, std::uint32_t group) {
     const Entry entry{start, group};
-    auto it =
-        std::upper_bound(entries_.begin(), entries_.end(), start,
-                         [](spatialvp::Picoseconds t, const Entry& e) { return t < e.start; });
-    entries_.insert(it, entry);
-    if (entries_.size() > max_entries_) {
+    const auto live = entries_.begin() + static_cast<std::ptrdiff_t>(head_);
+    entries_.insert(
+        std::upper_bound(live, entries_.end(), start,
+                         [](spatialvp::Picoseconds t, const Entry& e) { return t < e.start; }),
+        entry);
+    for (std::uint32_t g = 0; g < forbidden_.size(); ++g) {
+      const bool same = g == group;
+      const spatialvp::Picoseconds before = same ? zone_.before_long : zone_.before_short;
+      const spatialvp::Picoseconds after = same ? zone_.after_long : zone_.after_short;
+      // The open zone (start - before, start + after) in whole picoseconds.
+      forbidden_[g].add({start >= before ? start - before + 1 : 0, start + after});
+    }
+    if (entries_.size() - head_ > max_entries_) {
       // Conservative fold: nothing of the other direction goes before the oldest zone's end.
-      floor_ = std::max(floor_, entries_.front().start + fold_end);
-      entries_.erase(entries_.begin());
+      // Its zones then lie wholly before the floor, so they may stay in the merged spans.
+      floor_ = std::max(floor_, entries_[head_].start + zone_.after_long);
+      if (++head_ > max_entries_) {
+        entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+      for (Forbidden& forbidden : forbidden_)
+        forbidden.dropBefore(floor_);
     }
   }
 
@@ -77,9 +83,49 @@ class HbmTurnaroundHistory {
     spatialvp::Picoseconds start;
     std::uint32_t group;
   };
-  std::vector<Entry> entries_;  // sorted by start
+  struct Span {  // forbidden data starts [from, end)
+    spatialvp::Picoseconds from;
+    spatialvp::Picoseconds end;
+  };
+  // One bank group's forbidden data starts: sorted spans, disjoint and not touching, live from
+  // `head` (spans that end by the floor are dropped from the front).
+  struct Forbidden {
+    std::vector<Span> spans;
+    std::size_t head = 0;
+
+    void add(Span span) {
+      // Bursts are booked at about increasing times, so the span usually joins the last ones.
+      auto first = spans.end();
+      while (first != spans.begin() + static_cast<std::ptrdiff_t>(head) &&
+             (first - 1)->end >= span.from)
+        --first;
+      auto last = first;
+      for (; last != spans.end() && last->from <= span.end; ++last) {
+        span.from = std::min(span.from, last->from);
+        span.end = std::max(span.end, last->end);
+      }
+      if (first == last) {
+        spans.insert(first, span);
+      } else {
+        *first = span;
+        spans.erase(first + 1, last);
+      }
+    }
+    void dropBefore(spatialvp::Picoseconds floor) {
+      while (head < spans.size() && spans[head].end <= floor)
+        ++head;
+      if (head > 64) {
+        spans.erase(spans.begin(), spans.begin() + static_cast<std::ptrdiff_t>(head));
+        head = 0;
+      }
+    }
+  };
+  Zone zone_{};
+  std::vector<Forbidden> forbidden_;  // per bank group
+  std::vector<Entry> entries_;        // sorted by start, live from head_
+  std::size_t head_ = 0;
   spatialvp::Picoseconds floor_ = 0;
-  std::size_t max_entries_;
+  std::size_t max_entries_ = 64;
 };
 
 }  // namespace spatialvp::models
