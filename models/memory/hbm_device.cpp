@@ -181,7 +181,7 @@ std::uint64_t HbmDevice::submit(const MemoryRequest& request) {
   checkRequest(request);
   countRequest(request);
   const std::uint64_t id = next_request_id_++;
-  IssueProgress& progress = issue_progress_[id];
+  IssueProgress& progress = issue_progress_.insert(id);
   const std::uint64_t first = request.address / burst_bytes_;
   const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
   HbmCoordinates c = mapper_.decode(first * burst_bytes_);
@@ -242,8 +242,7 @@ void HbmDevice::issueUpTo(Picoseconds now) {
 
 void HbmDevice::collectIssueEvents() {
   for (const HbmChannelController::IssueEvent& event : issue_events_) {
-    const auto found = issue_progress_.find(event.request);
-    IssueProgress& progress = found->second;
+    IssueProgress& progress = *issue_progress_.find(event.request);
     if (event.kind == HbmChannelController::IssueEvent::Kind::kAdmitted) {
       progress.accepted = std::max(progress.accepted, event.time);
       if (--progress.unadmitted == 0)
@@ -256,7 +255,7 @@ void HbmDevice::collectIssueEvents() {
       request_events_.push_back(
           {event.request, HbmRequestEvent::Kind::kCompleted, progress.completion});
       last_completion_ = std::max(last_completion_, progress.completion);
-      issue_progress_.erase(found);
+      issue_progress_.erase(event.request);
     }
   }
   issue_events_.clear();

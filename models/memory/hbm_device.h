@@ -11,6 +11,7 @@
 #include "models/memory/hbm_channel_controller.h"
 #include "models/memory/hbm_config.h"
 #include "models/memory/memory_request.h"
+#include "platform/core/sequential_id_map.h"
 
 namespace spatialvp::models {
 
@@ -148,7 +149,7 @@ class HbmDevice {
   void countRequest(const MemoryRequest& request);
   void collectIssueEvents();  // issue_events_ -> request_events_
   std::uint64_t next_request_id_ = 1;
-  std::unordered_map<std::uint64_t, IssueProgress> issue_progress_;
+  SequentialIdMap<IssueProgress> issue_progress_;
   std::vector<HbmChannelController::IssueEvent> issue_events_;  // from every pseudo-channel
   std::vector<HbmRequestEvent> request_events_;
   std::uint64_t read_requests_ = 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <limits>
+#include <map>
 
 #include "models/memory/tlm/core_param_binding.h"
 #include "platform/core/param_choice.h"

@@ -12,8 +12,6 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <array>
-#include <map>
-#include <unordered_map>
 #include <vector>
 
 #include "models/memory/hbm_device.h"
@@ -80,7 +78,7 @@ class HbmModule : public Module, public MemoryFacts {
   void issueDue();  // method on issue_event_: commits the decisions due now
   // Answers a deferred request whose last pass completed (BEGIN_RESP, or wakes b_transport).
   // Returns true when a b_transport waits for it.
-  bool answer(std::map<std::uint64_t, DeferredAnswer>::iterator entry);
+  bool answer(std::uint64_t tag, DeferredAnswer& deferred);
   // `timing: fast`: the device as one data bus at peak x (1 - tRFC/tREFI) with the closed-form
   // row-miss latency; for long sequential streams (multi-core and very long sweeps).
   Picoseconds fastAccess(std::uint64_t bytes, bool is_read, Picoseconds arrival);
@@ -121,10 +119,10 @@ class HbmModule : public Module, public MemoryFacts {
   bool deferred_writes_ = false;
   bool on_issue_ = false;
   std::uint64_t next_tag_ = 1;
-  std::map<std::uint64_t, DeferredAnswer> deferred_;
-  std::unordered_map<std::uint64_t, std::uint64_t> tag_of_device_id_;  // device id -> tag
-  std::vector<HbmCompletedWrite> completed_writes_;                    // scratch
-  std::vector<HbmRequestEvent> request_events_;                        // scratch
+  SequentialIdMap<DeferredAnswer> deferred_;
+  SequentialIdMap<std::uint64_t> tag_of_device_id_;  // device id -> tag
+  std::vector<HbmCompletedWrite> completed_writes_;  // scratch
+  std::vector<HbmRequestEvent> request_events_;      // scratch
   sc_core::sc_event drain_event_;
   sc_core::sc_event issue_event_;
   sc_core::sc_event answer_event_;  // a b_transport's request was answered

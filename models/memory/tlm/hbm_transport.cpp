@@ -51,7 +51,7 @@ std::optional<HbmModule::Served> HbmModule::serve(tlm::tlm_generic_payload& payl
           if (!result.deferred)
             return result.completion;
           ++deferred_passes;
-          tag_of_device_id_[result.write_id] = tag;
+          tag_of_device_id_.insert(result.write_id) = tag;
           return request.arrival;
         });
     if (auto* acceptance = payload.get_extension<MemoryAcceptanceExtension>()) {
@@ -61,7 +61,7 @@ std::optional<HbmModule::Served> HbmModule::serve(tlm::tlm_generic_payload& payl
     }
     if (deferred_passes > 0) {
       front_.moveData(payload, *access);  // reads that follow see the data (as if forwarded)
-      DeferredAnswer& entry = deferred_[tag];
+      DeferredAnswer& entry = deferred_.insert(tag);
       entry = {&payload, *access,  deferred_passes, 0,    served.completion,
                accepted, blocking, false,           false};
       served.deferred_tag = tag;
@@ -85,13 +85,13 @@ void HbmModule::submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAcc
   device_.issueUpTo(access.now);
   deliverRequestEvents();
   const std::uint64_t tag = next_tag_++;
-  DeferredAnswer& entry = deferred_[tag];
+  DeferredAnswer& entry = deferred_.insert(tag);
   entry.payload = &payload;
   entry.access = access;
   entry.blocking = blocking;
   entry.accepted = access.arrival;
   MemoryTargetFrontEnd::accessPasses(access, [&](const MemoryRequest& request) {
-    tag_of_device_id_[device_.submit(request)] = tag;
+    tag_of_device_id_.insert(device_.submit(request)) = tag;
     ++entry.passes_left;
     ++entry.passes_unaccepted;
     return request.arrival;
@@ -110,11 +110,11 @@ void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time&
     return;
   // Answered later: wait until its data is done.
   sc_core::wait(delay);
-  const auto entry = deferred_.find(served->deferred_tag);
-  while (!entry->second.done)
+  // (Looked up after each wait: other requests' entries may have moved it.)
+  while (!deferred_.find(served->deferred_tag)->done)
     sc_core::wait(answer_event_);
-  const DeferredAnswer answered = entry->second;
-  deferred_.erase(entry);
+  const DeferredAnswer answered = *deferred_.find(served->deferred_tag);
+  deferred_.erase(served->deferred_tag);
   MemoryAccess access = answered.access;
   access.now = nowPs();
   front_.complete(payload, access, std::max(answered.completion, access.now), delay, false);
@@ -144,8 +144,7 @@ tlm::tlm_sync_enum HbmModule::nb_transport_fw(tlm::tlm_generic_payload& payload,
   return tlm::TLM_COMPLETED;
 }
 
-bool HbmModule::answer(std::map<std::uint64_t, DeferredAnswer>::iterator entry) {
-  DeferredAnswer& deferred = entry->second;
+bool HbmModule::answer(std::uint64_t tag, DeferredAnswer& deferred) {
   deferred.done = true;
   if (deferred.blocking)
     return true;
@@ -153,7 +152,7 @@ bool HbmModule::answer(std::map<std::uint64_t, DeferredAnswer>::iterator entry) 
   MemoryAccess access = deferred.access;
   access.now = nowPs();
   const Picoseconds completion = std::max(deferred.completion, access.now);
-  deferred_.erase(entry);
+  deferred_.erase(tag);
   sc_core::sc_time delay;
   front_.complete(payload, access, completion, delay, false);
   if (trace())
@@ -167,13 +166,12 @@ void HbmModule::deliverCompletedWrites() {
   device_.takeCompletedWrites(completed_writes_);
   bool blocking_done = false;
   for (const HbmCompletedWrite& completed : completed_writes_) {
-    const auto id = tag_of_device_id_.find(completed.write_id);
-    const auto entry = deferred_.find(id->second);
-    tag_of_device_id_.erase(id);
-    DeferredAnswer& write = entry->second;
+    const std::uint64_t tag = *tag_of_device_id_.find(completed.write_id);
+    tag_of_device_id_.erase(completed.write_id);
+    DeferredAnswer& write = *deferred_.find(tag);
     write.completion = std::max(write.completion, completed.completion);
     if (--write.passes_left == 0)
-      blocking_done |= answer(entry);
+      blocking_done |= answer(tag, write);
   }
   if (blocking_done)
     answer_event_.notify(sc_core::SC_ZERO_TIME);
@@ -191,9 +189,8 @@ void HbmModule::deliverRequestEvents() {
   device_.takeRequestEvents(request_events_);
   bool blocking_done = false;
   for (const HbmRequestEvent& event : request_events_) {
-    const auto id = tag_of_device_id_.find(event.request);
-    const auto entry = deferred_.find(id->second);
-    DeferredAnswer& request = entry->second;
+    const std::uint64_t tag = *tag_of_device_id_.find(event.request);
+    DeferredAnswer& request = *deferred_.find(tag);
     if (event.kind == HbmRequestEvent::Kind::kAccepted) {
       request.accepted = std::max(request.accepted, event.time);
       if (--request.passes_unaccepted == 0 && !request.in_call && !request.blocking) {
@@ -205,10 +202,10 @@ void HbmModule::deliverRequestEvents() {
       }
       continue;
     }
-    tag_of_device_id_.erase(id);
+    tag_of_device_id_.erase(event.request);
     request.completion = std::max(request.completion, event.time);
     if (--request.passes_left == 0)
-      blocking_done |= answer(entry);
+      blocking_done |= answer(tag, request);
   }
   if (blocking_done)
     answer_event_.notify(sc_core::SC_ZERO_TIME);
