@@ -226,8 +226,7 @@ void TrafficGenerator::finish(Transaction& t, const sc_core::sc_time& done) {
       }
     }
   }
-  const double nanoseconds_per_tick = sc_core::sc_get_time_resolution().to_seconds() * 1e9;
-  const double latency_ns = static_cast<double>(latency.value()) * nanoseconds_per_tick;
+  const double latency_ns = static_cast<double>(latency.value()) * nanoseconds_per_tick_;
   latency_ns_.record(latency_ns);
   (t.is_read ? read_latency_ns_ : write_latency_ns_).record(latency_ns);
   if (TraceWriter* tracer = trace()) {
@@ -254,6 +253,7 @@ void TrafficGenerator::finish(Transaction& t, const sc_core::sc_time& done) {
 }
 
 void TrafficGenerator::run() {
+  nanoseconds_per_tick_ = sc_core::sc_get_time_resolution().to_seconds() * 1e9;
   tlm_utils::tlm_quantumkeeper keeper;
   keeper.reset();
   // Read/write choice uses a threshold on 2^53 draws so it is exact and portable.

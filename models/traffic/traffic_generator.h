@@ -97,6 +97,7 @@ class TrafficGenerator : public Module {
   Histogram write_latency_ns_{1.0, 1000};
   sc_core::sc_time finish_time_ = sc_core::SC_ZERO_TIME;
   sc_core::sc_time latest_done_ = sc_core::SC_ZERO_TIME;  // latest completion recorded
+  double nanoseconds_per_tick_ = 0.0;  // the time resolution, read once the simulation runs
 };
 
 void registerTrafficGenerator(ModuleRegistry& registry);
