@@ -336,7 +336,10 @@ void TrafficGenerator::run() {
           }
         }
       } else {
+        const sc_core::sc_time called = sc_core::sc_time_stamp();
         out_->b_transport(payload, delay);
+        if (sc_core::sc_time_stamp() != called)
+          ++blocking_waits_;  // the target answered later: nothing else was in flight meanwhile
       }
     }
     const sc_core::sc_time done = sc_core::sc_time_stamp() + delay;
@@ -407,6 +410,16 @@ void TrafficGenerator::run() {
   keeper.set(sc_core::sc_time::from_value(end - now));
   keeper.sync();
   finish_time_ = sc_core::sc_time_stamp();
+  if (blocking_waits_ > 0 && outstanding_ > 1) {
+    const std::string message =
+        instanceName() + ": " + std::to_string(blocking_waits_) + " of " +
+        std::to_string(transactions_) +
+        " b_transport calls waited in the target before returning (a target that answers later, "
+        "such as hbm with scheduling: on_issue); while a call waits nothing else is in flight, so "
+        "outstanding: " +
+        std::to_string(outstanding_) + " is not reached: use transport: non_blocking";
+    SC_REPORT_WARNING("spatialvp/traffic_generator", message.c_str());
+  }
   services().countTransactions(transactions_);
   finished();
 }
@@ -429,6 +442,9 @@ void TrafficGenerator::reportStats(ModuleStats& stats) const {
     stats.counter("data_mismatches", data_mismatches_, "transactions",
                   "Checked reads that did not return the written pattern");
   }
+  if (!non_blocking_ && outstanding_ > 1)
+    stats.counter("blocking_waits", blocking_waits_, "transactions",
+                  "b_transport calls that waited in the target (one in flight meanwhile)");
   stats.value("finish_time", finish_time_.to_seconds(), "s", "Time the last transaction completed");
   const double seconds = finish_time_.to_seconds();
   stats.headline("bandwidth", seconds > 0 ? static_cast<double>(bytes_) / seconds : 0.0, "B/s",

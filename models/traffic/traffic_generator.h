@@ -91,6 +91,7 @@ class TrafficGenerator : public Module {
   std::uint64_t writes_ = 0;
   std::uint64_t bytes_ = 0;
   std::uint64_t requests_ = 0;
+  std::uint64_t blocking_waits_ = 0;  // b_transport calls that returned at a later time
   Histogram latency_ns_{1.0, 1000};
   Histogram request_latency_ns_{1.0, 1000};
   Histogram read_latency_ns_{1.0, 1000};
