@@ -52,6 +52,15 @@ HbmDevice::HbmDevice(const HbmConfig& config)
   if (schedulesOnIssue()) {
     for (HbmChannelController& channel : channels_)
       channel.setIssueSink(&issue_events_);
+    issue_leaves_ = 1;
+    while (issue_leaves_ < channels_.size())
+      issue_leaves_ *= 2;
+    issue_time_.assign(issue_leaves_, HbmChannelController::kNoIssue);
+    issue_winner_.assign(2 * issue_leaves_, 0);
+    for (std::uint32_t leaf = 0; leaf < issue_leaves_; ++leaf)
+      issue_winner_[issue_leaves_ + leaf] = leaf;
+    for (std::uint32_t node = issue_leaves_ - 1; node >= 1; --node)
+      issue_winner_[node] = issue_winner_[2 * node];  // all kNoIssue: the lower index
   }
 }
 
@@ -200,6 +209,7 @@ std::uint64_t HbmDevice::submit(const MemoryRequest& request) {
     std::vector<HbmBurst>& share = pending_[channel];
     channels_[channel].submit(share.data(), share.size(), request.is_write, request.arrival, id);
     share.clear();
+    refreshIssueTime(channel);
   }
   touched_.clear();
   collectIssueEvents();
@@ -207,34 +217,41 @@ std::uint64_t HbmDevice::submit(const MemoryRequest& request) {
 }
 
 Picoseconds HbmDevice::nextIssue() {
-  Picoseconds next = HbmChannelController::kNoIssue;
-  for (HbmChannelController& channel : channels_)
-    next = std::min(next, channel.nextIssue());
-  return next;
+  return issue_time_.empty() ? HbmChannelController::kNoIssue : issue_time_[issue_winner_[1]];
+}
+
+void HbmDevice::refreshIssueTime(std::uint32_t channel) {
+  const Picoseconds time = channels_[channel].nextIssue();
+  if (time == issue_time_[channel])
+    return;
+  issue_time_[channel] = time;
+  for (std::uint32_t node = (issue_leaves_ + channel) / 2; node >= 1; node /= 2) {
+    const std::uint32_t left = issue_winner_[2 * node];
+    const std::uint32_t right = issue_winner_[2 * node + 1];
+    issue_winner_[node] = issue_time_[right] < issue_time_[left] ? right : left;
+  }
 }
 
 void HbmDevice::issueUpTo(Picoseconds now) {
   // One decision at a time, the earliest first (ties: the lower pseudo-channel), because the
   // pseudo-channels of a channel share its row command bus.
+  if (issue_time_.empty())
+    return;
   const std::uint32_t per_channel = config_.pseudo_channels_per_channel;
   for (;;) {
-    std::size_t best = channels_.size();
-    Picoseconds best_time = HbmChannelController::kNoIssue;
-    for (std::size_t i = 0; i < channels_.size(); ++i) {
-      const Picoseconds time = channels_[i].nextIssue();
-      if (time < best_time) {
-        best_time = time;
-        best = i;
-      }
-    }
-    if (best == channels_.size() || best_time > now)
+    const std::uint32_t best = issue_winner_[1];
+    if (issue_time_[best] > now)  // kNoIssue too
       break;
-    if (!channels_[best].issueNext())
+    const bool row_bus_booked = channels_[best].issueNext();
+    refreshIssueTime(best);
+    if (!row_bus_booked)
       continue;
-    const std::size_t first_sibling = best / per_channel * per_channel;
-    for (std::size_t i = first_sibling; i < first_sibling + per_channel; ++i) {
-      if (i != best)
+    const std::uint32_t first_sibling = best / per_channel * per_channel;
+    for (std::uint32_t i = first_sibling; i < first_sibling + per_channel; ++i) {
+      if (i != best) {
         channels_[i].rowBusChanged();
+        refreshIssueTime(i);
+      }
     }
   }
   collectIssueEvents();

@@ -148,6 +148,15 @@ class HbmDevice {
   void checkRequest(const MemoryRequest& request) const;
   void countRequest(const MemoryRequest& request);
   void collectIssueEvents();  // issue_events_ -> request_events_
+  // The pseudo-channels' next decision times in a tournament tree (the earliest, ties to the
+  // lower index, at the root), so that a decision costs O(log pseudo-channels) rather than a
+  // scan of them all: a wafer die has 256. A pseudo-channel's entry is refreshed whenever its
+  // decision may have changed (a request queued, a decision of its own or a sibling's booking
+  // of the shared row command bus).
+  void refreshIssueTime(std::uint32_t channel);
+  std::uint32_t issue_leaves_ = 0;                  // a power of two >= pseudo-channels
+  std::vector<spatialvp::Picoseconds> issue_time_;  // per leaf (kNoIssue: none)
+  std::vector<std::uint32_t> issue_winner_;         // per tree node: the leaf of its minimum
   std::uint64_t next_request_id_ = 1;
   SequentialIdMap<IssueProgress> issue_progress_;
   std::vector<HbmChannelController::IssueEvent> issue_events_;  // from every pseudo-channel
