@@ -134,7 +134,7 @@ class HbmChannelController {
   };
   void setDrainedWriteSink(std::vector<DrainedWrite>* sink) { drained_sink_ = sink; }
 
-  // scheduling: on_issue (end of hbm_channel_controller.cpp). A request's bursts (in address order)
+  // scheduling: on_issue (hbm_issue_scheduling.cpp). A request's bursts (in address order)
   // wait for a place in the queue (queue_depth; bank_queue_depth per bank), in arrival order, then
   // uncommitted in their bank's queue. Each bank offers one burst, as DRAMSys' FR-FCFS bank
   // machine: its oldest hit on the open row, else its oldest; the controller issues the offer
@@ -228,9 +228,10 @@ class HbmChannelController {
   std::uint32_t bankIndex(const HbmBurst& b) const {
     return b.bank_group * banks_per_group_ + b.bank;
   }
-  // Helpers declared inline are defined in the .cpp and used only there: the core is compiled
-  // with -fPIC (it is part of the shared platform library), and GCC does not inline a function
-  // that could be interposed, not even within its own file.
+  // Helpers declared inline are defined in the .cpp that uses them, or, for the command timing
+  // both scheduling modes use, in hbm_channel_timing.h: the core is compiled with -fPIC (it is
+  // part of the shared platform library), and GCC does not inline a function that could be
+  // interposed, not even within its own file.
   std::size_t pickNext(const HbmBurst* bursts);  // index into window_
   spatialvp::Picoseconds accessReference(const HbmBurst* bursts, std::size_t count, bool is_write,
                                          spatialvp::Picoseconds arrival, HbmRequestStats& stats);

@@ -1,5 +1,6 @@
 // Construction and counters of an HBM pseudo-channel controller; the scheduling is in
-// hbm_channel_controller.cpp, the write buffer in hbm_write_buffer.cpp.
+// hbm_channel_controller.cpp (on_issue: hbm_issue_scheduling.cpp), the write buffer in
+// hbm_write_buffer.cpp.
 #include "models/memory/hbm_channel_controller.h"
 
 #include <algorithm>

@@ -36,15 +36,13 @@ class SequentialIdMap {
   }
 
   T* find(std::uint64_t id) {
-    if (id < first_id_ || id - first_id_ >= span_)
-      return nullptr;
-    Slot& found = slot(id - first_id_);
-    return found.live ? &found.value : nullptr;
+    Slot* const found = liveSlot(id);
+    return found != nullptr ? &found->value : nullptr;
   }
 
   void erase(std::uint64_t id) {
-    Slot* const found = id < first_id_ || id - first_id_ >= span_ ? nullptr : &slot(id - first_id_);
-    if (found == nullptr || !found->live)
+    Slot* const found = liveSlot(id);
+    if (found == nullptr)
       throw std::logic_error("SequentialIdMap: erasing an id that is not present");
     found->live = false;
     --size_;
@@ -64,6 +62,12 @@ class SequentialIdMap {
   };
   Slot& slot(std::uint64_t offset) {
     return slots_[(head_ + static_cast<std::size_t>(offset)) & (slots_.size() - 1)];
+  }
+  Slot* liveSlot(std::uint64_t id) {  // nullptr: absent
+    if (id < first_id_ || id - first_id_ >= span_)
+      return nullptr;
+    Slot& found = slot(id - first_id_);
+    return found.live ? &found : nullptr;
   }
   void grow(std::uint64_t span) {
     std::size_t capacity = slots_.empty() ? 16 : slots_.size();

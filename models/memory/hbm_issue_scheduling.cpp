@@ -1,0 +1,222 @@
+// scheduling: on_issue of an HBM pseudo-channel controller: bursts wait uncommitted in per-bank
+// queues and the command that can issue first goes, decided in time order (see
+// hbm_channel_controller.h). The command timing is shared with on_arrival
+// (hbm_channel_timing.h).
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "models/memory/hbm_channel_controller.h"
+#include "models/memory/hbm_channel_timing.h"
+
+namespace spatialvp::models {
+
+using spatialvp::Picoseconds;
+
+// scheduling: on_issue. Decisions are made in time order: a decision at time t is final once
+// every request that arrives by t is known (a later arrival queues no earlier than its arrival
+// plus the controller latency), which the device guarantees by committing only decisions up to
+// the current simulation time. Estimates only grow as commands are booked (calendars and
+// turnaround zones only gain intervals), but a new arrival can give its bank a better offer, so
+// the next decision is recomputed after every change (issue_known_).
+
+void HbmChannelController::submit(const HbmBurst* bursts, std::size_t count, bool is_write,
+                                  Picoseconds arrival, std::uint64_t request) {
+  const Picoseconds queued = arrival + t_.controller;
+  for (std::size_t i = 0; i < count; ++i)
+    issue_waiting_.push_back({bursts[i], is_write, queued, queued, request, issue_order_++});
+  admitWaiting(queued);
+}
+
+void HbmChannelController::admitWaiting(Picoseconds now) {
+  // In arrival order: a burst without a place holds back the ones behind it, as an initiator
+  // waits for END_REQ before its next request.
+  while (!issue_waiting_.empty() && issue_admitted_ < queue_depth_) {
+    IssueBurst& next = issue_waiting_.front();
+    std::vector<IssueBurst>& bank = issue_banks_[bankIndex(next.burst)];
+    if (bank_queue_depth_ > 0 && bank.size() >= bank_queue_depth_)
+      break;
+    next.enqueued = std::max(next.queued, now);
+    if (next.enqueued != next.queued) {
+      ++counters_.queue_full_stalls;
+      counters_.queue_stall_time += next.enqueued - next.queued;
+    }
+    const std::uint32_t b = bankIndex(next.burst);
+    IssueOffer& offer = issue_offers_[b];
+    // The next decision changes only if the bank's offer does (a bank's later arrivals wait
+    // behind its offer unless the first of them hits the open row behind a miss).
+    if (bank.empty()) {
+      issue_busy_banks_.push_back(b);
+      offer.known = false;
+      issue_known_ = false;
+    } else if (offer.known && next.burst.row == banks_[b].open_row &&
+               bank[offer.entry].burst.row != banks_[b].open_row) {
+      offer.known = false;
+      issue_known_ = false;
+    }
+    if (issue_sink_ != nullptr)
+      issue_sink_->push_back({next.request, IssueEvent::Kind::kAdmitted, next.enqueued});
+    bank.push_back(next);
+    ++issue_admitted_;
+    issue_waiting_.pop_front();
+  }
+}
+
+Picoseconds HbmChannelController::planColumn(const HbmBurst& burst, bool is_write,
+                                             Picoseconds earliest) const {
+  // schedule()'s search without its bookings (a precharge's row command lies t_rp before the
+  // activate's two, so leaving it unbooked changes no fit).
+  const Bank& bank = banks_[bankIndex(burst)];
+  const BankGroup& group = groups_[burst.bank_group];
+  Picoseconds activated = bank.activated;
+  if (bank.open_row != burst.row) {
+    const Picoseconds act_earliest =
+        bank.open_row == kNoRow ? std::max(earliest, bank.act_ready)
+                                : rowCommandFit(std::max(earliest, bank.pre_ready), 1) + t_.rp;
+    activated = activateFit(act_earliest, group);
+  }
+  const Picoseconds rcd = is_write ? t_.rcd_wr : t_.rcd_rd;
+  const Picoseconds latency = is_write ? t_.wl : t_.cl;
+  const Picoseconds data_start = std::max(earliest, activated + rcd) + latency;
+  return dataFit(data_start, latency, group, is_write, burst.bank_group) - latency;
+}
+
+void HbmChannelController::estimateOffer(std::uint32_t b) {
+  IssueOffer& offer = issue_offers_[b];
+  const std::vector<IssueBurst>& queue = issue_banks_[b];
+  if (!offer.known) {  // the bank's oldest hit, else its oldest
+    const std::uint64_t open_row = banks_[b].open_row;
+    offer.entry = 0;
+    if (open_row != kNoRow) {
+      while (offer.entry < queue.size() && queue[offer.entry].burst.row != open_row)
+        ++offer.entry;
+      if (offer.entry == queue.size())
+        offer.entry = 0;
+    }
+    offer.order = queue[offer.entry].order;
+    offer.known = true;
+  }
+  const IssueBurst& candidate = queue[offer.entry];
+  offer.estimate = planColumn(candidate.burst, candidate.is_write, candidate.enqueued);
+  offer.version = issue_version_;
+}
+
+void HbmChannelController::raiseOfferBounds(Picoseconds column, bool is_write) {
+  // Every other offer issued no earlier than `column` (the least estimate). The same direction
+  // then starts its data no earlier than this burst's and so waits for its data-bus slot; the
+  // other direction cannot end its data a turnaround before this burst's (its latency is too
+  // long, checked), so it waits for the turnaround after it. Lower bounds, so that the lazy
+  // search in nextIssue() plans about one offer per decision instead of every one.
+  const Picoseconds latency = is_write ? t_.wl : t_.cl;
+  const Picoseconds other_latency = is_write ? t_.cl : t_.wl;
+  const HbmTurnaroundHistory::Zone& zone = is_write ? zone_for_read_ : zone_for_write_;
+  const Picoseconds data_start = column + latency;
+  const Picoseconds same_bound = column + data_bus_.slot();
+  const bool other_bounded = column + other_latency + zone.before_short > data_start;
+  const Picoseconds other_bound =
+      other_bounded ? data_start + zone.after_short - other_latency : column;
+  for (const std::uint32_t b : issue_busy_banks_) {
+    IssueOffer& offer = issue_offers_[b];
+    if (!offer.known)
+      continue;
+    const bool same = issue_banks_[b][offer.entry].is_write == is_write;
+    offer.estimate = std::max(offer.estimate, same ? same_bound : other_bound);
+  }
+}
+
+Picoseconds HbmChannelController::nextIssue() {
+  if (issue_known_)
+    return issue_time_;
+  issue_known_ = true;
+  issue_refresh_ = false;
+  issue_time_ = kNoIssue;
+  if (issue_busy_banks_.empty())
+    return issue_time_;
+  for (const std::uint32_t b : issue_busy_banks_) {
+    if (!issue_offers_[b].known)
+      estimateOffer(b);
+  }
+  // The least (estimate, order). A stale estimate is a lower bound: re-plan it, and if it is no
+  // longer below the runner-up of the scan, scan again.
+  const IssueOffer* const offers = issue_offers_.data();
+  auto less = [offers](std::uint32_t a, std::uint32_t b) {
+    return offers[a].estimate < offers[b].estimate ||
+           (offers[a].estimate == offers[b].estimate && offers[a].order < offers[b].order);
+  };
+  constexpr std::uint32_t kNone = ~std::uint32_t{0};
+  std::uint32_t best = kNone;
+  for (;;) {
+    best = kNone;
+    std::uint32_t second = kNone;
+    for (const std::uint32_t b : issue_busy_banks_) {
+      if (best == kNone || less(b, best)) {
+        second = best;
+        best = b;
+      } else if (second == kNone || less(b, second)) {
+        second = b;
+      }
+    }
+    while (offers[best].version != issue_version_) {
+      estimateOffer(best);
+      if (second != kNone && less(second, best))
+        break;
+    }
+    if (offers[best].version == issue_version_ && (second == kNone || !less(second, best)))
+      break;
+  }
+  issue_time_ = offers[best].estimate;
+  issue_bank_ = best;
+  issue_entry_ = offers[best].entry;
+  // A refresh due before that decision goes first (schedule() would insert it anyway, so the
+  // offers are compared again after it).
+  if (refresh_enabled_ && next_refresh_due_ <= std::max(issue_time_, high_water_)) {
+    issue_refresh_ = true;
+    issue_time_ = std::min(issue_time_, next_refresh_due_);
+  }
+  return issue_time_;
+}
+
+bool HbmChannelController::issueNext() {
+  const Picoseconds decision = nextIssue();
+  if (decision == kNoIssue)
+    return false;
+  issue_known_ = false;
+  ++issue_version_;
+  if (issue_refresh_) {
+    refreshUpTo(std::max(decision, next_refresh_due_));
+    for (IssueOffer& offer : issue_offers_)
+      offer.known = false;  // every bank closed
+    return true;
+  }
+  std::vector<IssueBurst>& queue = issue_banks_[issue_bank_];
+  const IssueBurst chosen = queue[issue_entry_];
+  queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(issue_entry_));
+  if (queue.empty()) {
+    issue_busy_banks_.erase(
+        std::find(issue_busy_banks_.begin(), issue_busy_banks_.end(), issue_bank_));
+  }
+  --issue_admitted_;
+  issue_offers_[issue_bank_].known = false;
+  rcd_ = chosen.is_write ? t_.rcd_wr : t_.rcd_rd;
+  const std::uint64_t row_commands = counters_.activates + counters_.precharges;
+  HbmRequestStats stats;
+  Picoseconds data_end = 0;
+  const Picoseconds column =
+      schedule(chosen.burst, chosen.is_write, chosen.enqueued, data_end, stats);
+  if (column != decision)
+    throw std::logic_error("HBM controller (on_issue): a burst issued at " +
+                           std::to_string(column) + " ps, planned for " + std::to_string(decision) +
+                           " ps");
+  touchBankGroup(chosen.burst.bank_group);
+  if (closed_page_ && std::none_of(queue.begin(), queue.end(), [&](const IssueBurst& other) {
+        return other.burst.row == chosen.burst.row;
+      }))
+    prechargeAfterUse(chosen.burst);
+  raiseOfferBounds(column, chosen.is_write);
+  if (issue_sink_ != nullptr)
+    issue_sink_->push_back({chosen.request, IssueEvent::Kind::kCompleted, data_end});
+  admitWaiting(column);  // its places free when its column command issues
+  return counters_.activates + counters_.precharges != row_commands;
+}
+
+}  // namespace spatialvp::models
