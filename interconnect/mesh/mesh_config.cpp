@@ -60,6 +60,24 @@ std::optional<FlowControl> parseFlowControl(std::string_view name) {
   return std::nullopt;
 }
 
+std::string_view arbitrationName(MeshArbitration arbitration) {
+  switch (arbitration) {
+    case MeshArbitration::kPresentationOrder:
+      return "presentation_order";
+    case MeshArbitration::kArrivalOrder:
+      return "arrival_order";
+  }
+  return "unknown";
+}
+
+std::optional<MeshArbitration> parseArbitration(std::string_view name) {
+  if (name == "presentation_order")
+    return MeshArbitration::kPresentationOrder;
+  if (name == "arrival_order")
+    return MeshArbitration::kArrivalOrder;
+  return std::nullopt;
+}
+
 LinkParams MeshConfig::localPortParams() const {
   if (local_port)
     return *local_port;
@@ -215,6 +233,11 @@ std::vector<std::string> MeshConfig::validate() const {
     add("packet_payload_bytes", ">= 1", packet_payload_bytes);
   if (packet_payload_bytes > (1ULL << 32)) {
     add("packet_payload_bytes", "<= 4 GiB", packet_payload_bytes);
+  }
+  if (arbitration == MeshArbitration::kArrivalOrder &&
+      (flow_control != FlowControl::kWormhole || virtual_channels != 1)) {
+    add("arbitration", "presentation_order unless flow_control is wormhole with 1 virtual channel",
+        std::string(arbitrationName(arbitration)));
   }
   if (flow_control == FlowControl::kWormhole) {
     validateWormhole(problems);

@@ -28,6 +28,8 @@ struct MeshConfig {
   // flit leaving a buffer until the upstream router may send into the freed place (credit).
   std::uint32_t virtual_channels = 1;
   Picoseconds credit_delay_ps = 0;
+  // kArrivalOrder needs wormhole with one virtual channel (see MeshArbitration).
+  MeshArbitration arbitration = MeshArbitration::kPresentationOrder;
   // Injection/ejection port between a node and its router. Unset: `link` with latency 0.
   std::optional<LinkParams> local_port;
   // Links to endpoints attached on the mesh edges (HBM, inter-wafer). Unset: same as `link`.

@@ -127,6 +127,8 @@ MeshNetwork::MeshNetwork(const MeshConfig& config) : config_(checked(config)) {
   } else {
     input_buffers_.assign(output_channels, BufferOccupancy(config_.bufferSlots()));
   }
+  if (config_.arbitration == MeshArbitration::kArrivalOrder)
+    arrival_order_.emplace(next_channel);
 }
 
 bool MeshNetwork::isEndpoint(const Endpoint& endpoint) const {
@@ -268,15 +270,14 @@ Endpoint MeshNetwork::flowDestination(std::uint64_t flow_key) {
 
 MeshTransferResult MeshNetwork::transfer(Endpoint source, Endpoint destination, std::uint64_t bytes,
                                          Picoseconds ready_ps) {
-  checkEndpoint(source, "source");
-  checkEndpoint(destination, "destination");
-  const std::uint64_t packet_payload = config_.packet_payload_bytes;
-  const std::uint64_t packets = bytes == 0 ? 1 : (bytes + packet_payload - 1) / packet_payload;
-
+  if (arrival_order_) {
+    throw std::logic_error(
+        "MeshNetwork::transfer: with arbitration arrival_order, queue transfers with submit() and "
+        "time them with advanceTo()");
+  }
+  const std::uint64_t packets = presentTransfer(source, destination, bytes);
   FlowCounters& flow = flows_[flowKey(source, destination)];
-  ++flow.transfers;
-  flow.bytes_injected += bytes;
-  flow.packets_injected += packets;
+  const std::uint64_t packet_payload = config_.packet_payload_bytes;
 
   MeshTransferResult result;
   result.packets = packets;
@@ -298,6 +299,100 @@ MeshTransferResult MeshNetwork::transfer(Endpoint source, Endpoint destination, 
     result.delivered_ps = std::max(result.delivered_ps, timing.delivered_ps);
   }
   return result;
+}
+
+std::uint64_t MeshNetwork::presentTransfer(const Endpoint& source, const Endpoint& destination,
+                                           std::uint64_t bytes) {
+  checkEndpoint(source, "source");
+  checkEndpoint(destination, "destination");
+  const std::uint64_t packet_payload = config_.packet_payload_bytes;
+  const std::uint64_t packets = bytes == 0 ? 1 : (bytes + packet_payload - 1) / packet_payload;
+  FlowCounters& flow = flows_[flowKey(source, destination)];
+  ++flow.transfers;
+  flow.bytes_injected += bytes;
+  flow.packets_injected += packets;
+  return packets;
+}
+
+void MeshNetwork::submit(Endpoint source, Endpoint destination, std::uint64_t bytes,
+                         Picoseconds ready_ps, std::uint64_t tag) {
+  if (!arrival_order_)
+    throw std::logic_error("MeshNetwork::submit: needs arbitration arrival_order");
+  if (ready_ps < arrival_order_->now()) {
+    throw std::invalid_argument("MeshNetwork::submit: transfer ready at " +
+                                std::to_string(ready_ps) + " ps, before the mesh's time " +
+                                std::to_string(arrival_order_->now()) + " ps");
+  }
+  const std::uint64_t packets = presentTransfer(source, destination, bytes);
+  const std::uint64_t packet_payload = config_.packet_payload_bytes;
+
+  const std::uint64_t id = next_transfer_id_++;
+  QueuedTransfer& queued = queued_transfers_.insert(id);
+  queued = QueuedTransfer{};
+  queued.tag = tag;
+  queued.source = source;
+  queued.destination = destination;
+  queued.bytes = bytes;
+  queued.packets_left = packets;
+  queued.result.packets = packets;
+  queued.result.hops = hops(source.router, destination.router);
+  std::uint64_t remaining = bytes;
+  for (std::uint64_t index = 0; index < packets; ++index) {
+    const std::uint64_t payload = std::min(remaining, packet_payload);
+    remaining -= payload;
+    WormholePacket packet;
+    packet.tag = (id << 1) | (index + 1 == packets ? 1U : 0U);
+    packet.ready_ps = ready_ps;
+    packet.flow = buildWormholePath(source, destination, payload);
+    packet.path = wormhole_path_;
+    packet.channels.reserve(wormhole_hops_.size());
+    for (const WormholeHop& hop : wormhole_hops_)
+      packet.channels.push_back(hop.channel);
+    arrival_order_->submit(std::move(packet));
+  }
+}
+
+void MeshNetwork::advanceTo(Picoseconds limit_ps, const DeliveryHandler& on_delivered) {
+  if (!arrival_order_)
+    throw std::logic_error("MeshNetwork::advanceTo: needs arbitration arrival_order");
+  arrival_order_->advanceTo(
+      limit_ps, [&](const WormholeDelivery& delivery) { packetGranted(delivery, on_delivered); });
+}
+
+bool MeshNetwork::nextEventTime(Picoseconds& time_ps) const {
+  return arrival_order_ && arrival_order_->nextEventTime(time_ps);
+}
+
+void MeshNetwork::packetGranted(const WormholeDelivery& delivery,
+                                const DeliveryHandler& on_delivered) {
+  const std::uint64_t id = delivery.tag >> 1;
+  QueuedTransfer* queued = queued_transfers_.find(id);
+  const bool last_packet = (delivery.tag & 1U) != 0;
+  const std::uint64_t full = config_.packet_payload_bytes;
+  const std::uint64_t payload =
+      last_packet ? queued->bytes - (queued->result.packets - 1) * full : full;
+  // Rebuild the hops (kinds, routers) for the counters and take the granted timing.
+  const WormholeFlow packet = buildWormholePath(queued->source, queued->destination, payload);
+  wormhole_path_ = delivery.packet->path;
+  if (observer_ != nullptr)
+    computeWormholeTails(wormhole_path_, packet, wormhole_flit_times_);
+  FlowCounters& flow = flows_[flowKey(queued->source, queued->destination)];
+  const PacketTiming timing = recordWormholePacket(packet.flits, payload, delivery.ready_ps, flow);
+
+  MeshTransferResult& result = queued->result;
+  if (queued->first) {
+    result.start_ps = timing.start_ps;
+    result.head_delivered_ps = timing.head_delivered_ps;
+    queued->first = false;
+  }
+  result.start_ps = std::min(result.start_ps, timing.start_ps);
+  result.head_delivered_ps = std::min(result.head_delivered_ps, timing.head_delivered_ps);
+  result.delivered_ps = std::max(result.delivered_ps, timing.delivered_ps);
+  if (--queued->packets_left != 0)
+    return;
+  const MeshDelivery done{queued->tag, result};
+  queued_transfers_.erase(id);
+  on_delivered(done);
 }
 
 MeshNetwork::PacketTiming MeshNetwork::sendPacket(const Endpoint& source,
@@ -440,11 +535,8 @@ Picoseconds MeshNetwork::wormholeHeadTime(WormholeHop& hop, Picoseconds earliest
   }
 }
 
-MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source,
-                                                          const Endpoint& destination,
-                                                          std::uint64_t payload_bytes,
-                                                          Picoseconds ready_ps,
-                                                          FlowCounters& flow) {
+WormholeFlow MeshNetwork::buildWormholePath(const Endpoint& source, const Endpoint& destination,
+                                            std::uint64_t payload_bytes) {
   // The path: injection channel, D router-to-router links, exit channel.
   wormhole_hops_.clear();
   {
@@ -468,9 +560,9 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
     router = neighbour(router, out);
   }
 
-  const std::uint64_t wire_bytes = config_.link.wireBytes(payload_bytes);
   WormholeFlow packet;
-  packet.flits = std::max<std::uint64_t>(1, wire_bytes / config_.link.flit_bytes);
+  packet.flits =
+      std::max<std::uint64_t>(1, config_.link.wireBytes(payload_bytes) / config_.link.flit_bytes);
   packet.buffer_flits = config_.bufferFlitsPerVirtualChannel();
   packet.router_ps = config_.router_latency_ps;
   packet.credit_delay_ps = config_.credit_delay_ps;
@@ -482,6 +574,16 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
     wormhole_path_[i].latency_ps = params.link.latency_ps;
     wormhole_hops_[i].hold_ps = params.flit_ps * packet.flits;
   }
+  return packet;
+}
+
+MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source,
+                                                          const Endpoint& destination,
+                                                          std::uint64_t payload_bytes,
+                                                          Picoseconds ready_ps,
+                                                          FlowCounters& flow) {
+  const WormholeFlow packet = buildWormholePath(source, destination, payload_bytes);
+  const std::size_t channels = wormhole_hops_.size();
 
   // Heads first (each channel searched for the hold expected so far), then the flit recursion
   // says how long each channel is really held. A hold that outgrew its gap in a calendar (a
@@ -512,20 +614,35 @@ MeshNetwork::PacketTiming MeshNetwork::sendWormholePacket(const Endpoint& source
       break;  // after the last pass, overlapping bookings are merged (see the README)
   }
 
+  for (std::size_t i = 0; i < channels; ++i) {
+    const WormholeHop& hop = wormhole_hops_[i];
+    const WormholeChannel& channel = wormhole_path_[i];
+    channel_lanes_[hop.channel].occupy(hop.lane, channel.head_ps, channel.tail_end_ps);
+    if (!channel_wires_.empty())
+      channel_wires_[hop.channel].occupy(0, channel.head_ps,
+                                         channel.head_ps + channel.flit_ps * packet.flits);
+  }
+  return recordWormholePacket(packet.flits, payload_bytes, ready_ps, flow);
+}
+
+MeshNetwork::PacketTiming MeshNetwork::recordWormholePacket(std::uint64_t flits,
+                                                            std::uint64_t payload_bytes,
+                                                            Picoseconds ready_ps,
+                                                            FlowCounters& flow) {
+  // wormhole_hops_ and wormhole_path_ hold the packet's final timing, wormhole_flit_times_ its
+  // flit times.
+  const std::uint64_t wire_bytes = config_.link.wireBytes(payload_bytes);
+  const std::size_t channels = wormhole_hops_.size();
   PacketTiming timing{wormhole_path_.front().head_ps, 0, 0};
   for (std::size_t i = 0; i < channels; ++i) {
     const WormholeHop& hop = wormhole_hops_[i];
     const WormholeChannel& channel = wormhole_path_[i];
-    const Picoseconds wire_ps = channel.flit_ps * packet.flits;
-    channel_lanes_[hop.channel].occupy(hop.lane, channel.head_ps, channel.tail_end_ps);
-    if (!channel_wires_.empty())
-      channel_wires_[hop.channel].occupy(0, channel.head_ps, channel.head_ps + wire_ps);
-    countChannel(hop.channel, hop.kind, payload_bytes, wire_bytes, wire_ps);
+    countChannel(hop.channel, hop.kind, payload_bytes, wire_bytes, channel.flit_ps * flits);
     if (observer_ != nullptr)
       observer_->channelHeld(hop.channel, channel.head_ps, channel.tail_end_ps, payload_bytes);
   }
   if (observer_ != nullptr)
-    reportWormholeBuffers(packet.flits);
+    reportWormholeBuffers(flits);
   const WormholeChannel& exit = wormhole_path_.back();
   timing.delivered_ps = exit.tail_end_ps + exit.latency_ps;
   timing.head_delivered_ps = exit.head_ps + exit.flit_ps + exit.latency_ps;

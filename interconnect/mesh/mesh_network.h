@@ -13,12 +13,14 @@
 // has crossed it, which a blocked head can delay across several routers (wormhole_timing.h).
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "interconnect/link/link_params.h"
+#include "interconnect/mesh/arrival_order_wormhole.h"
 #include "interconnect/mesh/buffer_occupancy.h"
 #include "interconnect/mesh/fault_tolerant_routing.h"
 #include "interconnect/mesh/mesh_config.h"
@@ -27,6 +29,7 @@
 #include "interconnect/mesh/wormhole_timing.h"
 #include "interconnect/stats/latency_histogram.h"
 #include "platform/core/contention_timeline.h"
+#include "platform/core/sequential_id_map.h"
 
 namespace spatialvp::interconnect {
 
@@ -78,6 +81,12 @@ struct MeshTransferResult {
   std::uint32_t hops = 0;  // router-to-router links per packet (D)
 };
 
+// A transfer queued with MeshNetwork::submit() whose timing is complete.
+struct MeshDelivery {
+  std::uint64_t tag = 0;  // the caller's, from submit()
+  MeshTransferResult result;
+};
+
 // Bit counters for energy: multiply by per-bit energies (the config's, or a table's later).
 struct MeshEnergyCounters {
   double mesh_link_bits = 0;         // wire bits x router-to-router links crossed (within a wafer)
@@ -116,6 +125,19 @@ class MeshNetwork {
                               Picoseconds ready_ps) {
     return transfer(Endpoint::local(source), Endpoint::local(destination), bytes, ready_ps);
   }
+
+  // arbitration arrival_order (transfer() throws std::logic_error then): queues a transfer,
+  // ready at `ready_ps` (not before the mesh's current time, or std::invalid_argument), cut
+  // into packets as transfer() does. advanceTo() grants channels in the order heads arrive up
+  // to `limit_ps` and tells `on_delivered` of each transfer whose last packet has been granted
+  // its exit channel (its delivery time may lie beyond `limit_ps`). The handler must not call
+  // submit(). nextEventTime() gives the time of the next pending event (false: none).
+  using DeliveryHandler = std::function<void(const MeshDelivery&)>;
+  void submit(Endpoint source, Endpoint destination, std::uint64_t bytes, Picoseconds ready_ps,
+              std::uint64_t tag);
+  void advanceTo(Picoseconds limit_ps, const DeliveryHandler& on_delivered);
+  bool nextEventTime(Picoseconds& time_ps) const;
+  Picoseconds now() const { return arrival_order_ ? arrival_order_->now() : 0; }
 
   // Geometry.
   std::uint32_t width() const { return config_.width; }
@@ -187,11 +209,33 @@ class MeshNetwork {
     Picoseconds head_delivered_ps;
   };
 
+  // Checks the endpoints and counts an injected transfer; returns its packets.
+  std::uint64_t presentTransfer(const Endpoint& source, const Endpoint& destination,
+                                std::uint64_t bytes);
   PacketTiming sendPacket(const Endpoint& source, const Endpoint& destination,
                           std::uint64_t payload_bytes, Picoseconds ready_ps, FlowCounters& flow);
   PacketTiming sendWormholePacket(const Endpoint& source, const Endpoint& destination,
                                   std::uint64_t payload_bytes, Picoseconds ready_ps,
                                   FlowCounters& flow);
+  // Fills wormhole_hops_ and wormhole_path_ (channels, flit times, latencies, holds of an
+  // unblocked packet) for one packet and returns its flow parameters.
+  WormholeFlow buildWormholePath(const Endpoint& source, const Endpoint& destination,
+                                 std::uint64_t payload_bytes);
+  // Counters, energy, latency and the observer for the packet whose final timing is in
+  // wormhole_hops_ / wormhole_path_ / wormhole_flit_times_.
+  PacketTiming recordWormholePacket(std::uint64_t flits, std::uint64_t payload_bytes,
+                                    Picoseconds ready_ps, FlowCounters& flow);
+  // A transfer queued with submit(): packets are tagged (id << 1) | last.
+  struct QueuedTransfer {
+    std::uint64_t tag = 0;
+    Endpoint source;
+    Endpoint destination;
+    std::uint64_t bytes = 0;
+    std::uint64_t packets_left = 0;
+    MeshTransferResult result;
+    bool first = true;
+  };
+  void packetGranted(const WormholeDelivery& delivery, const DeliveryHandler& on_delivered);
   // Tells the observer each router buffer's flit occupancy by the wormhole packet just sent.
   void reportWormholeBuffers(std::uint64_t flits) const;
   // Earliest head time >= `earliest` at which a lane (virtual channel) of the hop's channel is
@@ -247,6 +291,9 @@ class MeshNetwork {
   std::uint64_t packet_hops_ = 0;
   MeshEnergyCounters energy_bits_;
   MeshObserver* observer_ = nullptr;
+  std::optional<ArrivalOrderWormhole> arrival_order_;  // set with arbitration arrival_order
+  SequentialIdMap<QueuedTransfer> queued_transfers_;
+  std::uint64_t next_transfer_id_ = 0;
 };
 
 }  // namespace spatialvp::interconnect

@@ -19,6 +19,12 @@ enum class RoutingAlgorithm : std::uint8_t { kXY = 0, kYX = 1 };
 // links at once while its head is blocked (see interconnect/README.md).
 enum class FlowControl : std::uint8_t { kCutThrough = 0, kWormhole = 1 };
 
+// Which packet gets a contended channel. kPresentationOrder: each packet books its whole path
+// when it is presented, in calendars (an answer at once, for loosely-timed callers);
+// kArrivalOrder: heads are granted in the order they arrive, as a router arbitrates (queued
+// transfers timed by advancing the mesh; wormhole with one virtual channel).
+enum class MeshArbitration : std::uint8_t { kPresentationOrder = 0, kArrivalOrder = 1 };
+
 using NodeId = std::uint32_t;
 
 // Where traffic enters or leaves the mesh: a router and the port the endpoint sits on.
@@ -45,5 +51,8 @@ std::optional<RoutingAlgorithm> parseRouting(std::string_view name);
 std::string_view flowControlName(FlowControl flow_control);
 // "cut_through" / "wormhole" (case-sensitive); nullopt for anything else.
 std::optional<FlowControl> parseFlowControl(std::string_view name);
+std::string_view arbitrationName(MeshArbitration arbitration);
+// "presentation_order" / "arrival_order" (case-sensitive); nullopt for anything else.
+std::optional<MeshArbitration> parseArbitration(std::string_view name);
 
 }  // namespace spatialvp::interconnect

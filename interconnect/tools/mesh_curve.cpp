@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
   double max_load = 0.0;
   std::string arrivals = "poisson";
   std::string flow_control_name = "cut_through";
+  std::string arbitration_name = "presentation_order";
   std::uint32_t flit_bytes = 0;
   std::uint32_t virtual_channels = 1;
   std::uint64_t credit_delay_ps = 0;
@@ -49,6 +50,9 @@ int main(int argc, char** argv) {
   app.add_option("--header-bytes", header_bytes, "header bytes per packet on every link")
       ->capture_default_str();
   app.add_option("--flow-control", flow_control_name, "cut_through|wormhole")
+      ->capture_default_str();
+  app.add_option("--arbitration", arbitration_name,
+                 "presentation_order|arrival_order (arrival_order: wormhole, 1 VC)")
       ->capture_default_str();
   app.add_option("--flit-bytes", flit_bytes, "flit size (0 = unframed; wormhole needs one)")
       ->capture_default_str();
@@ -99,6 +103,12 @@ int main(int argc, char** argv) {
                                   flow_control_name);
     }
     mesh_config.flow_control = *flow_control;
+    const auto arbitration = parseArbitration(arbitration_name);
+    if (!arbitration) {
+      throw std::invalid_argument(
+          "--arbitration: expected presentation_order or arrival_order, got " + arbitration_name);
+    }
+    mesh_config.arbitration = *arbitration;
     mesh_config.virtual_channels = virtual_channels;
     mesh_config.credit_delay_ps = credit_delay_ps;
     if (local_gbps != 0.0) {
@@ -149,7 +159,7 @@ int main(int argc, char** argv) {
           mesh_config.flow_control == FlowControl::kWormhole
               ? ("wormhole, " + std::to_string(mesh_config.flitsPerPacket()) + "-flit packets, " +
                  std::to_string(mesh_config.bufferFlitsPerVirtualChannel()) + "-flit buffers, " +
-                 std::to_string(virtual_channels) + " VC")
+                 std::to_string(virtual_channels) + " VC, " + arbitration_name)
                     .c_str()
               : ("cut-through, buffer " + std::to_string(mesh_config.bufferSlots()) + " packets")
                     .c_str());

@@ -83,15 +83,20 @@ OpenLoopResult OpenLoopDriver::run() {
     return result;
 
   const std::uint64_t total = config_.warmup_packets + config_.measured_packets;
+  // Per packet, in creation order (with arrival-order arbitration the timings come later).
+  std::vector<Picoseconds> created_at;
   std::vector<Picoseconds> deliveries;
+  std::vector<Picoseconds> head_deliveries;
+  std::vector<std::uint32_t> packet_hops;
+  created_at.reserve(static_cast<std::size_t>(total));
   deliveries.reserve(static_cast<std::size_t>(total));
-  std::vector<Picoseconds> latencies;
-  latencies.reserve(static_cast<std::size_t>(config_.measured_packets));
-  Picoseconds window_start = 0;
-  Picoseconds window_end = 0;
-  Picoseconds first_created = 0;
-  std::uint64_t measured_hops = 0;
-  long double head_latency_sum = 0;
+  head_deliveries.reserve(static_cast<std::size_t>(total));
+  packet_hops.reserve(static_cast<std::size_t>(total));
+  const bool queued = mesh_.config().arbitration == MeshArbitration::kArrivalOrder;
+  const MeshNetwork::DeliveryHandler record = [&](const MeshDelivery& delivery) {
+    deliveries[delivery.tag] = delivery.result.delivered_ps;
+    head_deliveries[delivery.tag] = delivery.result.head_delivered_ps;
+  };
 
   for (std::uint64_t index = 0; index < total; ++index) {
     const auto [when, source] = arrivals.top();
@@ -104,23 +109,47 @@ OpenLoopResult OpenLoopDriver::run() {
     if (!destination)
       continue;  // cannot happen for injecting nodes; kept for safety
 
-    const MeshTransferResult sent = mesh_.transfer(source, *destination, payload, created);
-    deliveries.push_back(sent.delivered_ps);
-    result.packet_hops += sent.hops;
-    if (index == 0)
-      first_created = created;
-    if (index == config_.warmup_packets)
-      window_start = created;
-    window_end = created;
-    if (index >= config_.warmup_packets) {
-      latencies.push_back(sent.delivered_ps - created);
-      head_latency_sum += static_cast<long double>(sent.head_delivered_ps - created);
-      measured_hops += sent.hops;
+    const std::size_t packet = created_at.size();
+    created_at.push_back(created);
+    packet_hops.push_back(mesh_.hops(source, *destination));
+    if (queued) {
+      // Everything before `created` is settled: later packets are created no earlier.
+      mesh_.advanceTo(created, record);
+      deliveries.push_back(0);
+      head_deliveries.push_back(0);
+      mesh_.submit(Endpoint::local(source), Endpoint::local(*destination), payload, created,
+                   packet);
+    } else {
+      const MeshTransferResult sent = mesh_.transfer(source, *destination, payload, created);
+      deliveries.push_back(sent.delivered_ps);
+      head_deliveries.push_back(sent.head_delivered_ps);
     }
     // Later packets are created no earlier than `created`, and use channels only after that.
-    if (config_.retire_interval_packets != 0 &&
+    if (!queued && config_.retire_interval_packets != 0 &&
         (index + 1) % config_.retire_interval_packets == 0) {
       mesh_.retire(created);
+    }
+  }
+  if (queued)
+    mesh_.advanceTo(std::numeric_limits<Picoseconds>::max(), record);
+
+  std::vector<Picoseconds> latencies;
+  latencies.reserve(static_cast<std::size_t>(config_.measured_packets));
+  Picoseconds window_start = 0;
+  Picoseconds window_end = 0;
+  std::uint64_t measured_hops = 0;
+  long double head_latency_sum = 0;
+  const Picoseconds first_created = created_at.empty() ? 0 : created_at.front();
+  for (std::size_t packet = 0; packet < created_at.size(); ++packet) {
+    const Picoseconds created = created_at[packet];
+    result.packet_hops += packet_hops[packet];
+    if (packet == config_.warmup_packets)
+      window_start = created;
+    window_end = created;
+    if (packet >= config_.warmup_packets) {
+      latencies.push_back(deliveries[packet] - created);
+      head_latency_sum += static_cast<long double>(head_deliveries[packet] - created);
+      measured_hops += packet_hops[packet];
     }
   }
 

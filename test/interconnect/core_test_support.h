@@ -27,6 +27,32 @@ inline MeshConfig testConfig(std::uint32_t width, std::uint32_t height) {
   return config;
 }
 
+// The wormhole tests' mesh: 8-flit packets of 4 B flits at 2 GB/s (one flit per 2 ns), 2 ns
+// routers, links without flight latency, 4-flit buffers per virtual channel, a credit visible
+// upstream 1 ns after its flit left.
+inline constexpr Picoseconds kFlit = 2000;
+inline constexpr Picoseconds kWormRouter = 2000;
+inline constexpr Picoseconds kCredit = 1000;
+inline constexpr std::uint64_t kFlits = 8;
+inline constexpr std::uint64_t kBufferFlits = 4;
+
+inline MeshConfig wormholeConfig(std::uint32_t width, std::uint32_t height, std::uint32_t vcs = 1) {
+  MeshConfig config;
+  config.width = width;
+  config.height = height;
+  config.link.bandwidth_bytes_per_second = 2e9;
+  config.link.latency_ps = 0;
+  config.link.packet_header_bytes = 0;
+  config.link.flit_bytes = 4;
+  config.router_latency_ps = kWormRouter;
+  config.packet_payload_bytes = 4 * kFlits;
+  config.flow_control = FlowControl::kWormhole;
+  config.virtual_channels = vcs;
+  config.input_buffer_bytes = 4 * kBufferFlits * vcs;
+  config.credit_delay_ps = kCredit;
+  return config;
+}
+
 // Some validate() message contains `text`.
 inline bool mentions(const std::vector<std::string>& problems, const std::string& text) {
   for (const auto& problem : problems) {

@@ -14,31 +14,6 @@ using spatialvp::Picoseconds;
 
 namespace {
 
-// 8-flit packets of 4 B flits at 2 GB/s (one flit per 2 ns), 2 ns routers, links without flight
-// latency, 4-flit buffers, a credit visible upstream 1 ns after its flit left.
-constexpr Picoseconds kFlit = 2000;
-constexpr Picoseconds kWormRouter = 2000;
-constexpr Picoseconds kCredit = 1000;
-constexpr std::uint64_t kFlits = 8;
-constexpr std::uint64_t kBufferFlits = 4;
-
-MeshConfig wormholeConfig(std::uint32_t width, std::uint32_t height, std::uint32_t vcs = 1) {
-  MeshConfig config;
-  config.width = width;
-  config.height = height;
-  config.link.bandwidth_bytes_per_second = 2e9;
-  config.link.latency_ps = 0;
-  config.link.packet_header_bytes = 0;
-  config.link.flit_bytes = 4;
-  config.router_latency_ps = kWormRouter;
-  config.packet_payload_bytes = 4 * kFlits;
-  config.flow_control = FlowControl::kWormhole;
-  config.virtual_channels = vcs;
-  config.input_buffer_bytes = 4 * kBufferFlits * vcs;
-  config.credit_delay_ps = kCredit;
-  return config;
-}
-
 std::uint32_t manhattan(const MeshNetwork& mesh, NodeId a, NodeId b) {
   const auto dx = static_cast<int>(mesh.xOf(a)) - static_cast<int>(mesh.xOf(b));
   const auto dy = static_cast<int>(mesh.yOf(a)) - static_cast<int>(mesh.yOf(b));
