@@ -149,6 +149,10 @@ MeshConfig meshConfigFrom(const ParamValues& params) {
       {{"cut_through", FlowControl::kCutThrough}, {"wormhole", FlowControl::kWormhole}});
   config.virtual_channels = static_cast<std::uint32_t>(params.integer("virtual_channels"));
   config.credit_delay_ps = picosecondsOf(params, "credit_delay");
+  config.arbitration =
+      paramChoice<MeshArbitration>(params, "arbitration",
+                                   {{"presentation_order", MeshArbitration::kPresentationOrder},
+                                    {"arrival_order", MeshArbitration::kArrivalOrder}});
   config.local_port = linkOverride(params, "local_port", config.link, false);
   config.edge_port = linkOverride(params, "edge_port", config.link, false);
   config.wafer_width = static_cast<std::uint32_t>(params.integer("wafer_width"));
@@ -216,10 +220,23 @@ MeshModule::MeshModule(sc_core::sc_module_name name, const ModuleContext& contex
   }
   input_counters_.resize(input_endpoints_.size());
   output_counters_.resize(output_endpoints_.size());
-  if (TraceWriter* writer = trace()) {
+  queued_ = network_.config().arbitration == MeshArbitration::kArrivalOrder;
+  if (TraceWriter* writer = trace(); writer != nullptr && !queued_) {
     tracer_ =
         std::make_unique<MeshTraceRecorder>(*writer, instanceName(), typeInfo().name, network_);
     network_.setObserver(tracer_.get());
+  } else if (writer != nullptr) {
+    const std::string message =
+        instanceName() +
+        ": arbitration arrival_order: the mesh's channels are not drawn in the trace (the core "
+        "times packets after the transactions that carry them have been traced)";
+    SC_REPORT_WARNING("spatialvp/mesh", message.c_str());
+  }
+  if (queued_) {
+    SC_HAS_PROCESS(MeshModule);
+    SC_METHOD(advance);
+    sensitive << advance_event_;
+    dont_initialize();
   }
 }
 
@@ -284,28 +301,24 @@ void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
   const Endpoint sink = output_endpoints_[out];
 
   const TraceFlowScope flow(trace(), payload);
-  const Picoseconds now = sc_core::sc_time_stamp().value();
-  const Picoseconds arrival = now + delay.value();
+  const Picoseconds arrival = sc_core::sc_time_stamp().value() + delay.value();
   if (tracer_)
     tracer_->begin(flow.id(), is_read ? "read request" : "write", source, sink);
-  const MeshTransferResult request = network_.transfer(source, sink, request_bytes, arrival);
+  const MeshTransferResult request = cross(source, sink, request_bytes, delay);
   if (tracer_)
     tracer_->end();
-  delay = sc_core::sc_time::from_value(request.delivered_ps - now);
 
   payload.set_address(address - ranges_[out].base);
   (*outputs_[out])->b_transport(payload, delay);
   payload.set_address(address);  // an interconnect must restore what it translated
 
-  // Re-read the time: a misbehaving target might have waited.
-  const Picoseconds after = sc_core::sc_time_stamp().value();
-  const Picoseconds responded = after + delay.value();
+  // Re-read the time: a target may have waited.
+  const Picoseconds responded = sc_core::sc_time_stamp().value() + delay.value();
   if (tracer_)
     tracer_->begin(flow.id(), is_read ? "read data" : "write ack", sink, source);
-  const MeshTransferResult response = network_.transfer(sink, source, response_bytes, responded);
+  const MeshTransferResult response = cross(sink, source, response_bytes, delay);
   if (tracer_)
     tracer_->end();
-  delay = sc_core::sc_time::from_value(response.delivered_ps - after);
 
   const Picoseconds network_ps =
       (request.delivered_ps - arrival) + (response.delivered_ps - responded);
@@ -316,8 +329,53 @@ void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
     ++reads_;
   else if (is_write)
     ++writes_;
-  if ((reads_ + writes_) % kRetireEvery == 0)
-    network_.retire(now);  // no initiator can present a time before the current kernel time
+  if (!queued_ && (reads_ + writes_) % kRetireEvery == 0) {
+    // No initiator can present a time before the current kernel time.
+    network_.retire(sc_core::sc_time_stamp().value());
+  }
+}
+
+MeshTransferResult MeshModule::cross(const Endpoint& from, const Endpoint& to, std::uint64_t bytes,
+                                     sc_core::sc_time& delay) {
+  if (!queued_) {
+    const Picoseconds now = sc_core::sc_time_stamp().value();
+    const MeshTransferResult result = network_.transfer(from, to, bytes, now + delay.value());
+    delay = sc_core::sc_time::from_value(result.delivered_ps - now);
+    return result;
+  }
+  // The core grants channels in time order, so every crossing must reach it in time order:
+  // the caller gives up its time offset here (b_transport may wait; initiators are threads).
+  if (delay != sc_core::SC_ZERO_TIME) {
+    sc_core::wait(delay);
+    delay = sc_core::SC_ZERO_TIME;
+  }
+  if (free_events_.empty()) {
+    events_.push_back(std::make_unique<sc_core::sc_event>());
+    free_events_.push_back(events_.back().get());
+  }
+  sc_core::sc_event* delivered = free_events_.back();
+  free_events_.pop_back();
+  const std::uint64_t id = next_crossing_++;
+  crossings_.insert(id).delivered = delivered;
+  network_.submit(from, to, bytes, sc_core::sc_time_stamp().value(), id);
+  advance_event_.notify(sc_core::SC_ZERO_TIME);
+  sc_core::wait(*delivered);
+  const MeshTransferResult result = crossings_.find(id)->result;
+  crossings_.erase(id);
+  free_events_.push_back(delivered);
+  return result;
+}
+
+void MeshModule::advance() {
+  const Picoseconds now = sc_core::sc_time_stamp().value();
+  network_.advanceTo(now, [&](const MeshDelivery& delivery) {
+    QueuedCrossing* crossing = crossings_.find(delivery.tag);
+    crossing->result = delivery.result;
+    crossing->delivered->notify(sc_core::sc_time::from_value(delivery.result.delivered_ps - now));
+  });
+  Picoseconds next = 0;
+  if (network_.nextEventTime(next))
+    advance_event_.notify(sc_core::sc_time::from_value(next - now));
 }
 
 unsigned int MeshModule::transport_dbg(int, tlm::tlm_generic_payload& payload) {
@@ -458,6 +516,13 @@ void registerMeshModule(ModuleRegistry& registry) {
                    "cut_through: packets buffered whole; wormhole: credit-based buffers in flits "
                    "(link.flit), a blocked packet holds every link its flits are spread over")
       .byDefault("cut_through");
+  schema
+      .enumeration("arbitration", {"presentation_order", "arrival_order"},
+                   "presentation_order: each crossing books its path when presented, answered at "
+                   "once (loosely timed); arrival_order (wormhole, 1 virtual channel): heads get "
+                   "channels in the order they arrive and input buffers are FIFO, as in a router; "
+                   "b_transport waits until the crossing is ready and until it is delivered")
+      .byDefault("presentation_order");
   schema.integer("virtual_channels", "Virtual channels per link and router input (wormhole only)")
       .byDefault("1")
       .atLeast(1)

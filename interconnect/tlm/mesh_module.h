@@ -13,6 +13,7 @@
 #include "interconnect/tlm/mesh_topology_source.h"
 #include "interconnect/tlm/mesh_trace_recorder.h"
 #include "platform/core/histogram.h"
+#include "platform/core/sequential_id_map.h"
 #include "platform/sim/fault_source.h"
 #include "platform/sim/module.h"
 #include "platform/sim/module_registry.h"
@@ -47,7 +48,21 @@ class MeshModule : public Module, public MeshTopologySource, public FaultSource 
     std::uint64_t bytes = 0;
   };
 
+  // A crossing waiting for the arrival-order core: its result, and the event that wakes the
+  // calling thread when the last tail has been delivered.
+  struct QueuedCrossing {
+    sc_core::sc_event* delivered = nullptr;
+    MeshTransferResult result;
+  };
+
   void b_transport(int input, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  // One crossing of the mesh, ready at now + delay; returns with delay grown to its delivery.
+  // presentation_order: booked at once. arrival_order: the calling thread waits until the
+  // crossing is ready and then until it has been delivered (delay 0 on return).
+  MeshTransferResult cross(const Endpoint& from, const Endpoint& to, std::uint64_t bytes,
+                           sc_core::sc_time& delay);
+  // arrival_order: runs the core up to the current time and wakes delivered crossings.
+  void advance();
   unsigned int transport_dbg(int input, tlm::tlm_generic_payload& payload);
   int decode(std::uint64_t address, std::uint64_t length) const;
   void reportChannels(ModuleStats& stats, double simulated_seconds) const;
@@ -68,6 +83,13 @@ class MeshModule : public Module, public MeshTopologySource, public FaultSource 
   std::uint64_t decode_errors_ = 0;
   Histogram network_latency_ns_{1.0, 1000};    // request + response crossing, target excluded
   std::unique_ptr<MeshTraceRecorder> tracer_;  // only in traced runs
+  // arbitration arrival_order only.
+  bool queued_ = false;
+  sc_core::sc_event advance_event_;
+  SequentialIdMap<QueuedCrossing> crossings_;
+  std::uint64_t next_crossing_ = 0;
+  std::vector<std::unique_ptr<sc_core::sc_event>> events_;  // every event ever made
+  std::vector<sc_core::sc_event*> free_events_;
 };
 
 void registerMeshModule(ModuleRegistry& registry);

@@ -77,8 +77,10 @@ class TlmProbe : public Module {
       payload.set_streaming_width(size);
       payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
       sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+      const sc_core::sc_time issued = sc_core::sc_time_stamp();
       out_->b_transport(payload, delay);
-      latencies_ps_.push_back(delay.value());
+      // A target may answer with an annotated delay, wait, or both.
+      latencies_ps_.push_back((sc_core::sc_time_stamp() - issued + delay).value());
       if (payload.is_response_error())
         ++errors_;
       for (unsigned int b = 0; b < size && is_read; ++b) {
