@@ -33,13 +33,14 @@ void ArrivalOrderWormhole::submit(WormholePacket packet) {
   InFlight& entry = packets_[slot];
   const Picoseconds ready = packet.ready_ps;
   entry.packet = std::move(packet);
+  entry.serial = next_serial_++;
   entry.granted = 0;
   entry.released = 0;
-  entry.events_pending = 0;
+  entry.flit_ps.assign(
+      std::max<std::uint64_t>(entry.packet.flow.flits, 1) * entry.packet.path.size(), 0);
   entry.parked = false;
-  entry.live = true;
   ++in_flight_;
-  schedule(ready, slot, 0, EventKind::kHeadArrives);
+  schedule(ready, slot, 0);
 }
 
 bool ArrivalOrderWormhole::nextEventTime(Picoseconds& time_ps) const {
@@ -49,9 +50,8 @@ bool ArrivalOrderWormhole::nextEventTime(Picoseconds& time_ps) const {
   return true;
 }
 
-void ArrivalOrderWormhole::schedule(Picoseconds time_ps, std::uint32_t packet, std::uint32_t hop,
-                                    EventKind kind) {
-  events_.push(Event{time_ps, next_sequence_++, packet, hop, kind});
+void ArrivalOrderWormhole::schedule(Picoseconds time_ps, std::uint32_t packet, std::uint32_t hop) {
+  events_.push(Event{time_ps, next_sequence_++, packet, hop});
 }
 
 void ArrivalOrderWormhole::advanceTo(Picoseconds limit_ps, const DeliveryHandler& on_delivered) {
@@ -60,74 +60,57 @@ void ArrivalOrderWormhole::advanceTo(Picoseconds limit_ps, const DeliveryHandler
     events_.pop();
     now_ps_ = event.time_ps;
     InFlight& entry = packets_[event.packet];
-    switch (event.kind) {
-      case EventKind::kHeadArrives: {
-        // Behind another packet in the input buffer it has reached: wait for that one's tail.
-        if (event.hop > 0 &&
-            channels_[entry.packet.channels[event.hop - 1]].buffered.front() != event.packet) {
-          entry.parked = true;
-          break;
-        }
-        request(event.packet, event.hop, on_delivered);
-        break;
-      }
-      case EventKind::kRelease: {
-        Channel& channel = channels_[entry.packet.channels[event.hop]];
-        channel.held = false;
-        --entry.events_pending;
-        retireIfDone(event.packet);
-        if (!channel.waiting.empty()) {
-          const Waiter next = channel.waiting.front();
-          channel.waiting.pop();
-          grant(next.packet, next.hop, now_ps_, on_delivered);
-        }
-        break;
-      }
-      case EventKind::kBufferDeparture: {
-        Channel& channel = channels_[entry.packet.channels[event.hop]];
-        channel.buffered.pop();
-        --entry.events_pending;
-        retireIfDone(event.packet);
-        if (channel.buffered.empty())
-          break;
-        const std::uint32_t next = channel.buffered.front();
-        InFlight& waiting = packets_[next];
-        if (waiting.parked) {
-          waiting.parked = false;
-          request(next, waiting.granted, on_delivered);
-        }
-        break;
+    if (event.hop > 0) {
+      // The head is in the input buffer behind channel hop - 1: it asks for its next channel
+      // only from the front of that buffer. Packets that have left are dropped here.
+      std::deque<Buffered>& buffer = channels_[entry.packet.channels[event.hop - 1]].buffered;
+      while (buffer.front().departure_ps != kUnknown && buffer.front().departure_ps <= now_ps_)
+        buffer.pop_front();
+      const Buffered& front = buffer.front();
+      if (front.serial != entry.serial) {
+        if (front.departure_ps != kUnknown)
+          schedule(front.departure_ps, event.packet, event.hop);
+        else
+          entry.parked = true;  // woken when the front's departure is known
+        continue;
       }
     }
+    Channel& channel = channels_[entry.packet.channels[event.hop]];
+    if (channel.waiting.empty() && channel.free_ps != kUnknown)
+      grant(event.packet, event.hop, std::max(now_ps_, channel.free_ps), on_delivered);
+    else
+      channel.waiting.push_back(Waiter{event.packet, event.hop, now_ps_});
   }
   now_ps_ = std::max(now_ps_, limit_ps);
 }
 
-void ArrivalOrderWormhole::request(std::uint32_t packet_index, std::uint32_t hop,
-                                   const DeliveryHandler& on_delivered) {
-  Channel& channel = channels_[packets_[packet_index].packet.channels[hop]];
-  if (channel.held)
-    channel.waiting.push(Waiter{packet_index, hop});
-  else
-    grant(packet_index, hop, now_ps_, on_delivered);
+void ArrivalOrderWormhole::grant(std::uint32_t packet, std::uint32_t hop, Picoseconds time_ps,
+                                 const DeliveryHandler& on_delivered) {
+  grants_.push_back(Grant{packet, hop, time_ps});
+  while (!grants_.empty()) {
+    const Grant next = grants_.back();
+    grants_.pop_back();
+    grantOne(next, on_delivered);
+  }
 }
 
-void ArrivalOrderWormhole::grant(std::uint32_t packet_index, std::uint32_t hop, Picoseconds time_ps,
-                                 const DeliveryHandler& on_delivered) {
-  InFlight& entry = packets_[packet_index];
+void ArrivalOrderWormhole::grantOne(const Grant& granted, const DeliveryHandler& on_delivered) {
+  InFlight& entry = packets_[granted.packet];
   WormholePacket& packet = entry.packet;
   std::vector<WormholeChannel>& path = packet.path;
   const auto channels = static_cast<std::uint32_t>(path.size());
-  Channel& granted = channels_[packet.channels[hop]];
-  granted.held = true;
-  if (hop + 1 < path.size())
-    granted.buffered.push(packet_index);  // its flits queue in the next router's input buffer
-  path[hop].head_ps = time_ps;
-  entry.granted = hop + 1;
+  const std::uint32_t hop = granted.hop;
   const bool last = hop + 1 == channels;
-  if (!last)
-    schedule(time_ps + path[hop].latency_ps + packet.flow.router_ps, packet_index, hop + 1,
-             EventKind::kHeadArrives);
+  Channel& channel = channels_[packet.channels[hop]];
+  channel.free_ps = kUnknown;
+  if (!last)  // its flits queue in the next router's input buffer
+    channel.buffered.push_back(Buffered{granted.packet, entry.serial, kUnknown});
+  path[hop].head_ps = granted.time_ps;
+  entry.granted = hop + 1;
+  if (!last) {
+    schedule(granted.time_ps + path[hop].latency_ps + packet.flow.router_ps, granted.packet,
+             hop + 1);
+  }
 
   // Channels whose tail no longer depends on a head still to come.
   const std::uint64_t flits = std::max<std::uint64_t>(packet.flow.flits, 1);
@@ -138,30 +121,14 @@ void ArrivalOrderWormhole::grant(std::uint32_t packet_index, std::uint32_t hop, 
     known = channels;
   else if (hop >= depth)
     known = static_cast<std::uint32_t>(hop - depth + 1);
-  if (known <= entry.released)
-    return;
-
-  if (last) {
-    computeWormholeTails(path, packet.flow, flit_scratch_);
-  } else {
-    // The heads granted so far; the last of them stands in for the rest of the path, which
-    // does not reach the tails of channels [0, known).
-    prefix_scratch_.assign(path.begin(), path.begin() + hop + 1);
-    computeWormholeTails(prefix_scratch_, packet.flow, flit_scratch_);
-    for (std::uint32_t i = entry.released; i < known; ++i)
-      path[i].tail_end_ps = prefix_scratch_[i].tail_end_ps;
+  computeFinalFlits(entry, hop);
+  if (known > entry.released) {
+    for (std::uint32_t i = entry.released; i < known; ++i) {
+      path[i].tail_end_ps = entry.flit_ps[(flits - 1) * channels + i] + path[i].flit_ps;
+      tailKnown(granted.packet, i);
+    }
+    entry.released = known;
   }
-  for (std::uint32_t i = entry.released; i < known; ++i) {
-    schedule(std::max(time_ps, path[i].tail_end_ps), packet_index, i, EventKind::kRelease);
-    ++entry.events_pending;
-    if (i == 0)
-      continue;
-    // The tail starts on channel i: it has left the input buffer behind channel i - 1.
-    schedule(std::max(time_ps, path[i].tail_end_ps - path[i].flit_ps), packet_index, i - 1,
-             EventKind::kBufferDeparture);
-    ++entry.events_pending;
-  }
-  entry.released = known;
 
   if (last) {
     const WormholeChannel& exit = path.back();
@@ -172,17 +139,81 @@ void ArrivalOrderWormhole::grant(std::uint32_t packet_index, std::uint32_t hop, 
     delivery.head_delivered_ps = exit.head_ps + exit.flit_ps + exit.latency_ps;
     delivery.packet = &packet;
     on_delivered(delivery);
+    // Nothing refers to the slot any more but buffer entries that have departed, which the
+    // serial tells apart from the next packet in this slot.
+    --in_flight_;
+    free_slots_.push_back(granted.packet);
   }
 }
 
-void ArrivalOrderWormhole::retireIfDone(std::uint32_t packet_index) {
-  InFlight& entry = packets_[packet_index];
-  if (!entry.live || entry.events_pending != 0 || entry.granted != entry.packet.path.size() ||
-      entry.released != entry.packet.path.size())
+void ArrivalOrderWormhole::computeFinalFlits(InFlight& entry, std::uint32_t hop) {
+  const std::vector<WormholeChannel>& path = entry.packet.path;
+  const WormholeFlow& flow = entry.packet.flow;
+  const std::size_t channels = path.size();
+  const std::uint64_t flits = std::max<std::uint64_t>(flow.flits, 1);
+  const std::uint64_t buffer = std::max<std::uint64_t>(flow.buffer_flits, 1);
+  const bool last = hop + 1 == channels;
+  auto x = [&](std::size_t channel, std::uint64_t flit) -> Picoseconds& {
+    return entry.flit_ps[static_cast<std::size_t>(flit) * channels + channel];
+  };
+  // Same dependencies as computeWormholeTails; every input of an entry made final here has a
+  // lower flit index or is final already, so flit-major order computes each entry once.
+  auto compute = [&](std::size_t channel, std::uint64_t flit) {
+    const WormholeChannel& here = path[channel];
+    Picoseconds start = here.head_ps;
+    if (flit > 0) {
+      start = std::max(start, x(channel, flit - 1) + here.flit_ps);
+      if (channel > 0)
+        start =
+            std::max(start, x(channel - 1, flit) + path[channel - 1].latency_ps + flow.router_ps);
+      if (channel + 1 < channels && flit >= buffer)
+        start = std::max(start, x(channel + 1, flit - buffer) + flow.credit_delay_ps);
+    }
+    x(channel, flit) = start;
+  };
+  for (std::uint64_t flit = 0; flit < flits; ++flit) {
+    const std::uint64_t round = flit / buffer;  // final with the head on channel + round
+    if (!last) {
+      if (round > hop)
+        break;
+      compute(hop - round, flit);
+    } else {
+      // The exit sinks at its own rate: every entry still open is final now.
+      const std::size_t first = round >= hop ? 0 : hop - round;
+      for (std::size_t channel = first; channel < channels; ++channel)
+        compute(channel, flit);
+    }
+  }
+}
+
+void ArrivalOrderWormhole::tailKnown(std::uint32_t slot, std::uint32_t hop) {
+  InFlight& entry = packets_[slot];
+  const WormholeChannel& timing = entry.packet.path[hop];
+  // The channel is free once the tail has crossed: the first head waiting takes it then.
+  Channel& channel = channels_[entry.packet.channels[hop]];
+  if (channel.waiting.empty()) {
+    channel.free_ps = timing.tail_end_ps;
+  } else {
+    const Waiter next = channel.waiting.front();
+    channel.waiting.pop_front();
+    grants_.push_back(Grant{next.packet, next.hop, std::max(timing.tail_end_ps, next.arrived_ps)});
+  }
+  if (hop == 0)
     return;
-  entry.live = false;
-  --in_flight_;
-  free_slots_.push_back(packet_index);
+  // The tail starting on channel `hop` has left the input buffer behind channel hop - 1; the
+  // packet behind it there, if its head is waiting, may ask for its next channel then.
+  std::deque<Buffered>& buffer = channels_[entry.packet.channels[hop - 1]].buffered;
+  auto it = std::find_if(buffer.begin(), buffer.end(),
+                         [&](const Buffered& b) { return b.serial == entry.serial; });
+  const Picoseconds departure = std::max(now_ps_, timing.tail_end_ps - timing.flit_ps);
+  it->departure_ps = departure;
+  if (++it == buffer.end())
+    return;
+  InFlight& behind = packets_[it->packet];
+  if (behind.parked) {
+    behind.parked = false;
+    schedule(departure, it->packet, behind.granted);
+  }
 }
 
 }  // namespace spatialvp::interconnect

@@ -4,17 +4,18 @@
 // The calendar model (MeshNetwork::transfer) books a packet's whole path when it is presented,
 // so a packet presented later cannot take a link another packet will reach after it, unless its
 // whole hold fits in the gap. A router arbitrates among the heads waiting at its outputs, so the
-// one that arrived first goes first. This core does that at packet level: one event per head
-// arrival and one per channel release, processed in time order, and no event per flit. A channel
-// is granted to the first head waiting for it (ties: earlier event) as soon as the packet holding
-// it releases it; how long a packet holds each channel comes from the flit recursion of
-// wormhole_timing.h, whose tail on channel i depends only on the heads on channels up to
-// i + floor((P - 1) / B), so a release is known as soon as those heads have been granted.
-// Each router input buffer is one FIFO (one virtual channel per port): a head asks for its next
-// channel only once the packet ahead of it in that buffer has sent its tail on (head-of-line
-// blocking).
+// one that arrived first goes first. This core does that at packet level, with one event per
+// head arrival and no event per flit: a head that finds its channel free, or its release already
+// known, takes it then; otherwise it waits in the channel's FIFO and is granted the channel when
+// the holder's release time becomes known. How long a packet holds each channel comes from the
+// flit recursion of wormhole_timing.h, whose tail on channel i depends only on the heads on
+// channels up to i + floor((P - 1) / B), so a release is known as soon as those heads have been
+// granted. Each router input buffer is one FIFO (one virtual channel per port): a head asks for
+// its next channel only once the packet ahead of it in that buffer has sent its tail on
+// (head-of-line blocking).
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <queue>
 #include <vector>
@@ -61,16 +62,12 @@ class ArrivalOrderWormhole {
   std::size_t packetsInFlight() const { return in_flight_; }
 
  private:
-  // kHeadArrives: a head reaches the router at the far end of channel `hop` - 1 (or the source,
-  // hop 0) and asks for channel `hop`; kRelease: the tail has crossed channel `hop`;
-  // kBufferDeparture: the tail has left the input buffer behind channel `hop`.
-  enum class EventKind : std::uint8_t { kHeadArrives, kRelease, kBufferDeparture };
-  struct Event {
+  static constexpr Picoseconds kUnknown = ~Picoseconds{0};
+  struct Event {  // the head of `packet` reaches the router before channel `hop` (hop 0: source)
     Picoseconds time_ps;
     std::uint64_t sequence;  // ties in time: first scheduled first (deterministic)
     std::uint32_t packet;
     std::uint32_t hop;
-    EventKind kind;
     bool operator>(const Event& other) const {
       return time_ps != other.time_ps ? time_ps > other.time_ps : sequence > other.sequence;
     }
@@ -78,35 +75,52 @@ class ArrivalOrderWormhole {
   struct Waiter {
     std::uint32_t packet;
     std::uint32_t hop;
+    Picoseconds arrived_ps;
+  };
+  struct Buffered {  // a packet in the input buffer a channel feeds
+    std::uint32_t packet;
+    std::uint64_t serial;                 // slots are reused; the serial is not
+    Picoseconds departure_ps = kUnknown;  // its tail starts on the next channel
   };
   struct Channel {
-    bool held = false;
-    std::queue<Waiter> waiting;          // heads in arrival order
-    std::queue<std::uint32_t> buffered;  // packets in the input buffer it feeds, in order
+    Picoseconds free_ps = 0;        // kUnknown while the holder's release is not known
+    std::deque<Waiter> waiting;     // heads in arrival order
+    std::deque<Buffered> buffered;  // packets in the input buffer it feeds, in order
   };
   struct InFlight {
     WormholePacket packet;
+    std::uint64_t serial = 0;
     std::uint32_t granted = 0;         // channels whose head has been granted
-    std::uint32_t released = 0;        // channels whose release has been scheduled
-    std::uint32_t events_pending = 0;  // releases and buffer departures scheduled, not yet run
-    bool parked = false;               // head arrived behind another packet in its input buffer
-    bool live = false;
+    std::uint32_t released = 0;        // channels whose tail is known
+    std::vector<Picoseconds> flit_ps;  // start of flit k on channel i at [k * channels + i]
+    bool parked = false;  // head arrived behind a packet whose departure is not known yet
+  };
+  struct Grant {
+    std::uint32_t packet;
+    std::uint32_t hop;
+    Picoseconds time_ps;
   };
 
-  void schedule(Picoseconds time_ps, std::uint32_t packet, std::uint32_t hop, EventKind kind);
-  // The head of `packet` asks for channel `hop` (it is at the front of its input buffer).
-  void request(std::uint32_t packet, std::uint32_t hop, const DeliveryHandler& on_delivered);
+  void schedule(Picoseconds time_ps, std::uint32_t packet, std::uint32_t hop);
+  // Grants `hop` to `packet` at `time_ps` and everything that follows from it (releases that
+  // become known grant the next waiter), without recursion.
   void grant(std::uint32_t packet, std::uint32_t hop, Picoseconds time_ps,
              const DeliveryHandler& on_delivered);
-  void retireIfDone(std::uint32_t packet);
+  void grantOne(const Grant& grant, const DeliveryHandler& on_delivered);
+  // The flit times that the head just granted on `hop` makes final (flit k on channel i is final
+  // once the heads up to channel i + floor(k / B) are known): the recursion of
+  // wormhole_timing.h, a few entries per grant instead of the whole path.
+  static void computeFinalFlits(InFlight& entry, std::uint32_t hop);
+  // The tail of the packet in `slot` is known on channel `hop` of its path.
+  void tailKnown(std::uint32_t slot, std::uint32_t hop);
 
   std::vector<Channel> channels_;
   std::vector<InFlight> packets_;
   std::vector<std::uint32_t> free_slots_;
   std::priority_queue<Event, std::vector<Event>, std::greater<>> events_;
-  std::vector<Picoseconds> flit_scratch_;
-  std::vector<WormholeChannel> prefix_scratch_;
+  std::vector<Grant> grants_;  // worklist of grant()
   std::uint64_t next_sequence_ = 0;
+  std::uint64_t next_serial_ = 0;
   Picoseconds now_ps_ = 0;
   std::size_t in_flight_ = 0;
 };
