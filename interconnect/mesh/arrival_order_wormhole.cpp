@@ -68,9 +68,10 @@ void ArrivalOrderWormhole::advanceTo(Picoseconds limit_ps, const DeliveryHandler
         buffer.pop_front();
       const Buffered& front = buffer.front();
       if (front.serial != entry.serial) {
-        if (front.departure_ps != kUnknown)
-          schedule(front.departure_ps, event.packet, event.hop);
-        else
+        if (front.departure_ps != kUnknown) {
+          schedule(front.departure_ps + entry.packet.flow.allocation_delay_ps, event.packet,
+                   event.hop);
+        } else
           entry.parked = true;  // woken when the front's departure is known
         continue;
       }
@@ -212,7 +213,7 @@ void ArrivalOrderWormhole::tailKnown(std::uint32_t slot, std::uint32_t hop) {
   InFlight& behind = packets_[it->packet];
   if (behind.parked) {
     behind.parked = false;
-    schedule(departure, it->packet, behind.granted);
+    schedule(departure + behind.packet.flow.allocation_delay_ps, it->packet, behind.granted);
   }
 }
 

@@ -12,7 +12,7 @@
 // channels up to i + floor((P - 1) / B), so a release is known as soon as those heads have been
 // granted. Each router input buffer is one FIFO (one virtual channel per port): a head asks for
 // its next channel only once the packet ahead of it in that buffer has sent its tail on
-// (head-of-line blocking).
+// (head-of-line blocking), plus the flow's allocation delay.
 #include <cstddef>
 #include <cstdint>
 #include <deque>

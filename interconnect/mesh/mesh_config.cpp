@@ -239,6 +239,10 @@ std::vector<std::string> MeshConfig::validate() const {
     add("arbitration", "presentation_order unless flow_control is wormhole with 1 virtual channel",
         std::string(arbitrationName(arbitration)));
   }
+  if (allocation_delay_ps > 1000000000000ULL)
+    add("allocation_delay_ps", "<= 1e12 (1 s)", allocation_delay_ps);
+  else if (allocation_delay_ps != 0 && arbitration != MeshArbitration::kArrivalOrder)
+    add("allocation_delay_ps", "0 unless arbitration is arrival_order", allocation_delay_ps);
   if (flow_control == FlowControl::kWormhole) {
     validateWormhole(problems);
   } else if (virtual_channels != 1) {

@@ -30,6 +30,8 @@ struct MeshConfig {
   Picoseconds credit_delay_ps = 0;
   // kArrivalOrder needs wormhole with one virtual channel (see MeshArbitration).
   MeshArbitration arbitration = MeshArbitration::kPresentationOrder;
+  // kArrivalOrder only: see WormholeFlow::allocation_delay_ps.
+  Picoseconds allocation_delay_ps = 0;
   // Injection/ejection port between a node and its router. Unset: `link` with latency 0.
   std::optional<LinkParams> local_port;
   // Links to endpoints attached on the mesh edges (HBM, inter-wafer). Unset: same as `link`.

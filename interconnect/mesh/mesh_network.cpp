@@ -566,6 +566,7 @@ WormholeFlow MeshNetwork::buildWormholePath(const Endpoint& source, const Endpoi
   packet.buffer_flits = config_.bufferFlitsPerVirtualChannel();
   packet.router_ps = config_.router_latency_ps;
   packet.credit_delay_ps = config_.credit_delay_ps;
+  packet.allocation_delay_ps = config_.allocation_delay_ps;
   const std::size_t channels = wormhole_hops_.size();
   wormhole_path_.resize(channels);
   for (std::size_t i = 0; i < channels; ++i) {

@@ -27,6 +27,9 @@ struct WormholeFlow {
   std::uint64_t buffer_flits = 1;   // buffer of one virtual channel at each router input (>= 1)
   Picoseconds router_ps = 0;        // router pipeline latency, paid by every flit at each router
   Picoseconds credit_delay_ps = 0;  // a freed buffer place is usable upstream this much later
+  // Arrival order only: a head that waited behind another packet in an input buffer asks for its
+  // next channel this long after that packet's tail left (the router's allocation step).
+  Picoseconds allocation_delay_ps = 0;
 };
 
 // Fills tail_end_ps of every channel. Channel 0 is the injection channel, the last the ejection

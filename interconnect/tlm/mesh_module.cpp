@@ -115,6 +115,8 @@ std::string meshParamFor(const std::string& field) {
     return "input_buffer";
   if (scoped == "credit_delay_ps")
     return "credit_delay";
+  if (scoped == "allocation_delay_ps")
+    return "allocation_delay";
   return scoped;
 }
 
@@ -153,6 +155,7 @@ MeshConfig meshConfigFrom(const ParamValues& params) {
       paramChoice<MeshArbitration>(params, "arbitration",
                                    {{"presentation_order", MeshArbitration::kPresentationOrder},
                                     {"arrival_order", MeshArbitration::kArrivalOrder}});
+  config.allocation_delay_ps = picosecondsOf(params, "allocation_delay");
   config.local_port = linkOverride(params, "local_port", config.link, false);
   config.edge_port = linkOverride(params, "edge_port", config.link, false);
   config.wafer_width = static_cast<std::uint32_t>(params.integer("wafer_width"));
@@ -523,6 +526,13 @@ void registerMeshModule(ModuleRegistry& registry) {
                    "channels in the order they arrive and input buffers are FIFO, as in a router; "
                    "b_transport waits until the crossing is ready and until it is delivered")
       .byDefault("presentation_order");
+  schema
+      .quantity("allocation_delay", dims::time(),
+                "arrival_order: a head that waited behind another packet in an input buffer asks "
+                "for its next channel this long after that packet's tail left (the router's "
+                "allocation step)")
+      .byDefault("0 s")
+      .atLeast(0);
   schema.integer("virtual_channels", "Virtual channels per link and router input (wormhole only)")
       .byDefault("1")
       .atLeast(1)

@@ -40,6 +40,7 @@ int main(int argc, char** argv) {
   std::uint32_t flit_bytes = 0;
   std::uint32_t virtual_channels = 1;
   std::uint64_t credit_delay_ps = 0;
+  std::uint64_t allocation_delay_ps = 0;
 
   app.add_option("--width", width, "routers along x")->capture_default_str();
   app.add_option("--height", height, "routers along y")->capture_default_str();
@@ -57,6 +58,9 @@ int main(int argc, char** argv) {
   app.add_option("--flit-bytes", flit_bytes, "flit size (0 = unframed; wormhole needs one)")
       ->capture_default_str();
   app.add_option("--virtual-channels", virtual_channels, "virtual channels per port (wormhole)")
+      ->capture_default_str();
+  app.add_option("--allocation-delay-ps", allocation_delay_ps,
+                 "arrival order: allocation step of a head that waited behind another packet")
       ->capture_default_str();
   app.add_option("--credit-delay-ps", credit_delay_ps, "credit return delay (wormhole)")
       ->capture_default_str();
@@ -111,6 +115,7 @@ int main(int argc, char** argv) {
     mesh_config.arbitration = *arbitration;
     mesh_config.virtual_channels = virtual_channels;
     mesh_config.credit_delay_ps = credit_delay_ps;
+    mesh_config.allocation_delay_ps = allocation_delay_ps;
     if (local_gbps != 0.0) {
       LinkParams local = mesh_config.link;
       local.latency_ps = 0;

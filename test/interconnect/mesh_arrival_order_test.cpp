@@ -141,6 +141,15 @@ TEST_CASE("Mesh arrival order: a packet behind a blocked one in an input buffer 
   const auto calendar = runPresented(presented, list);
   CHECK(calendar[1].delivered_ps == routed[1].delivered_ps);
   CHECK(calendar[2].head_delivered_ps < 25000 + kWormRouter + kFlit);
+
+  // An allocation delay holds back only the head that waited behind X (Y), by exactly itself.
+  MeshConfig slower = config(3, 2, MeshArbitration::kArrivalOrder);
+  slower.allocation_delay_ps = 1000;
+  MeshNetwork allocating(slower);
+  const auto delayed = runQueued(allocating, list);
+  CHECK(delayed[0].delivered_ps == routed[0].delivered_ps);
+  CHECK(delayed[1].delivered_ps == routed[1].delivered_ps);
+  CHECK(delayed[2].head_delivered_ps == routed[2].head_delivered_ps + 1000);
 }
 
 TEST_CASE("Mesh arrival order: random traffic conserves packets and is deterministic",
@@ -219,6 +228,9 @@ TEST_CASE("Mesh arrival order: misuse and configuration errors are clear",
   bad = testConfig(4, 4);
   bad.arbitration = MeshArbitration::kArrivalOrder;
   CHECK(mentions(bad.validate(), "mesh.arbitration: expected presentation_order unless"));
+  bad = config(4, 4, MeshArbitration::kPresentationOrder);
+  bad.allocation_delay_ps = 1000;
+  CHECK(mentions(bad.validate(), "mesh.allocation_delay_ps: expected 0 unless arbitration"));
   CHECK(parseArbitration("arrival_order") == MeshArbitration::kArrivalOrder);
   CHECK(parseArbitration("presentation_order") == MeshArbitration::kPresentationOrder);
   CHECK_FALSE(parseArbitration("fifo").has_value());

@@ -239,6 +239,11 @@ TEST_CASE("Mesh TLM: arbitration arrival_order without wormhole is located", "[m
   const std::string error = meshErrorOf(yaml);
   CHECK_THAT(error, Contains("'modules.noc.params.arbitration'"));
   CHECK_THAT(error, Contains("expected presentation_order unless flow_control is wormhole"));
+  const std::string delay_yaml =
+      probePlatform("      out_nodes: [E2]\n      allocation_delay: 1 ns\n");
+  const std::string delay_error = meshErrorOf(delay_yaml);
+  CHECK_THAT(delay_error, Contains("'modules.noc.params.allocation_delay'"));
+  CHECK_THAT(delay_error, Contains("expected 0 unless arbitration is arrival_order"));
 }
 
 TEST_CASE("Mesh TLM: wormhole without flits and virtual channels without wormhole are located",
