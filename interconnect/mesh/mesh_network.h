@@ -209,14 +209,17 @@ class MeshNetwork {
     Picoseconds head_delivered_ps;
   };
 
-  // Checks the endpoints and counts an injected transfer; returns its packets.
-  std::uint64_t presentTransfer(const Endpoint& source, const Endpoint& destination,
-                                std::uint64_t bytes);
+  // Checks the endpoints and counts an injected transfer of `packets` packets; returns its
+  // flow's counters.
+  FlowCounters& presentTransfer(const Endpoint& source, const Endpoint& destination,
+                                std::uint64_t bytes, std::uint64_t& packets);
   PacketTiming sendPacket(const Endpoint& source, const Endpoint& destination,
                           std::uint64_t payload_bytes, Picoseconds ready_ps, FlowCounters& flow);
   PacketTiming sendWormholePacket(const Endpoint& source, const Endpoint& destination,
                                   std::uint64_t payload_bytes, Picoseconds ready_ps,
                                   FlowCounters& flow);
+  // A packet's flits and the flow-control parameters of the config.
+  WormholeFlow wormholeFlow(std::uint64_t payload_bytes) const;
   // Fills wormhole_hops_ and wormhole_path_ (channels, flit times, latencies, holds of an
   // unblocked packet) for one packet and returns its flow parameters.
   WormholeFlow buildWormholePath(const Endpoint& source, const Endpoint& destination,
@@ -233,7 +236,6 @@ class MeshNetwork {
     std::uint64_t bytes = 0;
     std::uint64_t packets_left = 0;
     MeshTransferResult result;
-    bool first = true;
   };
   void packetGranted(const WormholeDelivery& delivery, const DeliveryHandler& on_delivered);
   // Tells the observer each router buffer's flit occupancy by the wormhole packet just sent.

@@ -96,6 +96,7 @@ OpenLoopResult OpenLoopDriver::run() {
   const MeshNetwork::DeliveryHandler record = [&](const MeshDelivery& delivery) {
     deliveries[delivery.tag] = delivery.result.delivered_ps;
     head_deliveries[delivery.tag] = delivery.result.head_delivered_ps;
+    packet_hops[delivery.tag] = delivery.result.hops;
   };
 
   for (std::uint64_t index = 0; index < total; ++index) {
@@ -111,18 +112,19 @@ OpenLoopResult OpenLoopDriver::run() {
 
     const std::size_t packet = created_at.size();
     created_at.push_back(created);
-    packet_hops.push_back(mesh_.hops(source, *destination));
     if (queued) {
       // Everything before `created` is settled: later packets are created no earlier.
       mesh_.advanceTo(created, record);
       deliveries.push_back(0);
       head_deliveries.push_back(0);
+      packet_hops.push_back(0);
       mesh_.submit(Endpoint::local(source), Endpoint::local(*destination), payload, created,
                    packet);
     } else {
       const MeshTransferResult sent = mesh_.transfer(source, *destination, payload, created);
       deliveries.push_back(sent.delivered_ps);
       head_deliveries.push_back(sent.head_delivered_ps);
+      packet_hops.push_back(sent.hops);
     }
     // Later packets are created no earlier than `created`, and use channels only after that.
     if (!queued && config_.retire_interval_packets != 0 &&

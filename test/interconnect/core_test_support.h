@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "interconnect/mesh/mesh_config.h"
+#include "interconnect/mesh/mesh_network.h"
 
 namespace spatialvp::interconnect::core_test {
 
@@ -51,6 +52,17 @@ inline MeshConfig wormholeConfig(std::uint32_t width, std::uint32_t height, std:
   config.input_buffer_bytes = 4 * kBufferFlits * vcs;
   config.credit_delay_ps = kCredit;
   return config;
+}
+
+// Every byte injected into `mesh` has been delivered.
+inline bool bytesConserved(const MeshNetwork& mesh) {
+  std::uint64_t injected = 0;
+  std::uint64_t delivered = 0;
+  for (const auto& [key, flow] : mesh.flows()) {
+    injected += flow.bytes_injected;
+    delivered += flow.bytes_delivered;
+  }
+  return injected == delivered;
 }
 
 // Some validate() message contains `text`.

@@ -102,6 +102,34 @@ connections:
   - {from: "noc.out[1]", to: m1.target}
 )";
 
+// The probe platform with a wormhole mesh of 16 B flits, 1 ns credits and `extra` parameters.
+RunReport runWormholeProbe(const std::string& extra) {
+  std::string yaml = probePlatform(
+      "      out_nodes: [E2]\n      flow_control: wormhole\n"
+      "      credit_delay: 1 ns\n" +
+      extra);
+  yaml.replace(yaml.find("header: 16 B}"), 13, "header: 16 B, flit: 16 B}");
+  return runPlatform(yaml);
+}
+
+// The probe's three transactions on that idle mesh: the cut-through closed form, flit by flit.
+void checkIdleWormholeClosedForm(const RunReport& report) {
+  REQUIRE(report.end == RunEnd::kCompleted);
+  CHECK(test::statOf(report, "probe", "data_mismatches") == 0);
+  const std::uint64_t fixed = 5 * (1000 + 500) + 1000 + 2000;
+  auto flits = [](std::uint64_t payload) { return (payload + 16 + 15) / 16; };
+  auto packet = [&](std::uint64_t payload) { return fixed + flits(payload) * 250; };
+  const std::uint64_t write64 = packet(64) + 64 * 1000 / 64 + 10000 + packet(0);
+  const std::uint64_t read64 = packet(0) + 64 * 1000 / 64 + 20000 + packet(64);
+  const std::uint64_t write600 =
+      fixed + (2 * flits(256) + flits(88)) * 250 + 600 * 1000 / 64 + 10000 + packet(0);
+  CHECK(write64 == 33500);
+  CHECK(test::statOf(report, "probe", "latency_ps.0") == static_cast<double>(write64));
+  CHECK(test::statOf(report, "probe", "latency_ps.1") == static_cast<double>(read64));
+  CHECK(test::statOf(report, "probe", "latency_ps.2") == static_cast<double>(write600));
+  CHECK(test::statOf(report, "noc", "packets") == 8);
+}
+
 std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::ostringstream text;
@@ -159,25 +187,7 @@ TEST_CASE("Mesh TLM: wormhole flow control takes the same closed form on an idle
   // 16 B flits at 64 B/ns: a packet of W wire bytes streams W / 16 flits of 250 ps, which is its
   // serialisation, and 4 KiB buffers (256 flits) cover the credit loop; so an idle wormhole mesh
   // gives the cut-through closed form (previous test) to the picosecond.
-  std::string yaml = probePlatform(
-      "      out_nodes: [E2]\n      flow_control: wormhole\n      virtual_channels: 2\n"
-      "      credit_delay: 1 ns\n");
-  yaml.replace(yaml.find("header: 16 B}"), 13, "header: 16 B, flit: 16 B}");
-  const RunReport report = runPlatform(yaml);
-  REQUIRE(report.end == RunEnd::kCompleted);
-  CHECK(test::statOf(report, "probe", "data_mismatches") == 0);
-  const std::uint64_t fixed = 5 * (1000 + 500) + 1000 + 2000;
-  auto flits = [](std::uint64_t payload) { return (payload + 16 + 15) / 16; };
-  auto packet = [&](std::uint64_t payload) { return fixed + flits(payload) * 250; };
-  const std::uint64_t write64 = packet(64) + 64 * 1000 / 64 + 10000 + packet(0);
-  const std::uint64_t read64 = packet(0) + 64 * 1000 / 64 + 20000 + packet(64);
-  const std::uint64_t write600 =
-      fixed + (2 * flits(256) + flits(88)) * 250 + 600 * 1000 / 64 + 10000 + packet(0);
-  CHECK(write64 == 33500);
-  CHECK(test::statOf(report, "probe", "latency_ps.0") == static_cast<double>(write64));
-  CHECK(test::statOf(report, "probe", "latency_ps.1") == static_cast<double>(read64));
-  CHECK(test::statOf(report, "probe", "latency_ps.2") == static_cast<double>(write600));
-  CHECK(test::statOf(report, "noc", "packets") == 8);
+  checkIdleWormholeClosedForm(runWormholeProbe("      virtual_channels: 2\n"));
 }
 
 TEST_CASE("Mesh TLM: arbitration arrival_order takes the same closed form on an idle mesh",
@@ -185,24 +195,7 @@ TEST_CASE("Mesh TLM: arbitration arrival_order takes the same closed form on an 
   // As the previous test with one virtual channel: the probe's transactions never meet, so
   // granting channels in arrival order changes nothing; b_transport waits instead of
   // annotating, and the probe measures the same latencies.
-  std::string yaml = probePlatform(
-      "      out_nodes: [E2]\n      flow_control: wormhole\n"
-      "      credit_delay: 1 ns\n      arbitration: arrival_order\n");
-  yaml.replace(yaml.find("header: 16 B}"), 13, "header: 16 B, flit: 16 B}");
-  const RunReport report = runPlatform(yaml);
-  REQUIRE(report.end == RunEnd::kCompleted);
-  CHECK(test::statOf(report, "probe", "data_mismatches") == 0);
-  const std::uint64_t fixed = 5 * (1000 + 500) + 1000 + 2000;
-  auto flits = [](std::uint64_t payload) { return (payload + 16 + 15) / 16; };
-  auto packet = [&](std::uint64_t payload) { return fixed + flits(payload) * 250; };
-  CHECK(test::statOf(report, "probe", "latency_ps.0") ==
-        static_cast<double>(packet(64) + 64 * 1000 / 64 + 10000 + packet(0)));
-  CHECK(test::statOf(report, "probe", "latency_ps.1") ==
-        static_cast<double>(packet(0) + 64 * 1000 / 64 + 20000 + packet(64)));
-  CHECK(test::statOf(report, "probe", "latency_ps.2") ==
-        static_cast<double>(fixed + (2 * flits(256) + flits(88)) * 250 + 600 * 1000 / 64 + 10000 +
-                            packet(0)));
-  CHECK(test::statOf(report, "noc", "packets") == 8);
+  checkIdleWormholeClosedForm(runWormholeProbe("      arbitration: arrival_order\n"));
 }
 
 TEST_CASE("Mesh TLM: arbitration arrival_order under load conserves bytes and passes the checkers",
