@@ -38,6 +38,8 @@ class HbmTurnaroundHistory {
   // remembered bursts' zones is the same set however it is stored).
   spatialvp::Picoseconds earliestFit(spatialvp::Picoseconds start, std::uint32_t group) const {
     start = std::max(start, floor_);
+    if (!unmerged_.empty())
+      mergeBooked();
     const Forbidden& forbidden = forbidden_[group];
     const auto first = forbidden.spans.begin() + static_cast<std::ptrdiff_t>(forbidden.head);
     // The first span that ends after `start`; merged spans are at least one picosecond apart,
@@ -58,13 +60,9 @@ class HbmTurnaroundHistory {
         std::upper_bound(live, entries_.end(), start,
                          [](spatialvp::Picoseconds t, const Entry& e) { return t < e.start; }),
         entry);
-    for (std::uint32_t g = 0; g < forbidden_.size(); ++g) {
-      const bool same = g == group;
-      const spatialvp::Picoseconds before = same ? zone_.before_long : zone_.before_short;
-      const spatialvp::Picoseconds after = same ? zone_.after_long : zone_.after_short;
-      // The open zone (start - before, start + after) in whole picoseconds.
-      forbidden_[g].add({start >= before ? start - before + 1 : 0, start + after});
-    }
+    // Its zones join the merged spans at the next query: a pseudo-channel that serves one
+    // direction for a long time then books in a few instructions.
+    unmerged_.push_back(entry);
     if (entries_.size() - head_ > max_entries_) {
       // Conservative fold: nothing of the other direction goes before the oldest zone's end.
       // Its zones then lie wholly before the floor, so they may stay in the merged spans.
@@ -73,8 +71,13 @@ class HbmTurnaroundHistory {
         entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(head_));
         head_ = 0;
       }
-      for (Forbidden& forbidden : forbidden_)
-        forbidden.dropBefore(floor_);
+      if (unmerged_.size() > 2 * max_entries_) {
+        // Zones that end by the floor constrain nothing (a query starts at the floor).
+        unmerged_.erase(
+            std::remove_if(unmerged_.begin(), unmerged_.end(),
+                           [this](const Entry& e) { return e.start + zone_.after_long <= floor_; }),
+            unmerged_.end());
+      }
     }
   }
 
@@ -120,9 +123,29 @@ class HbmTurnaroundHistory {
       }
     }
   };
+  // Adds the zones of the bursts booked since the last query to the merged spans. The spans
+  // are a cache of the booked zones (their union above the floor is what a query reads, and a
+  // union does not depend on the order of adding), hence mutable.
+  void mergeBooked() const {
+    for (const Entry& entry : unmerged_) {
+      for (std::uint32_t g = 0; g < forbidden_.size(); ++g) {
+        const bool same = g == entry.group;
+        const spatialvp::Picoseconds before = same ? zone_.before_long : zone_.before_short;
+        const spatialvp::Picoseconds after = same ? zone_.after_long : zone_.after_short;
+        // The open zone (start - before, start + after) in whole picoseconds.
+        const spatialvp::Picoseconds start = entry.start;
+        forbidden_[g].add({start >= before ? start - before + 1 : 0, start + after});
+      }
+    }
+    unmerged_.clear();
+    for (Forbidden& forbidden : forbidden_)
+      forbidden.dropBefore(floor_);
+  }
+
   Zone zone_{};
-  std::vector<Forbidden> forbidden_;  // per bank group
-  std::vector<Entry> entries_;        // sorted by start, live from head_
+  mutable std::vector<Forbidden> forbidden_;  // per bank group
+  mutable std::vector<Entry> unmerged_;       // booked, zones not yet in forbidden_
+  std::vector<Entry> entries_;                // sorted by start, live from head_
   std::size_t head_ = 0;
   spatialvp::Picoseconds floor_ = 0;
   std::size_t max_entries_ = 64;

@@ -47,7 +47,9 @@ TEST_CASE("HbmTurnaroundHistory: merged zones give the least start outside every
     clock += rng() % 6;
     const Picoseconds start = clock >= 20 && rng() % 5 == 0 ? clock - rng() % 20 : clock;
     const auto group = static_cast<std::uint32_t>(rng() % 4);
-    for (int q = 0; q < 4; ++q) {
+    // Runs of bookings without a query too: their zones are merged lazily, at the next query.
+    const int queries = (step / 100) % 3 == 2 ? 0 : 4;
+    for (int q = 0; q < queries; ++q) {
       const Picoseconds query = clock >= 30 ? clock - 30 + rng() % 50 : rng() % 50;
       const auto query_group = static_cast<std::uint32_t>(rng() % 4);
       REQUIRE(history.earliestFit(query, query_group) ==
