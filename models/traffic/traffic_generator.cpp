@@ -19,8 +19,9 @@ std::uint64_t splitmix64(std::uint64_t& state) {
   return z ^ (z >> 31);
 }
 
+// The platform keeps SystemC's default time resolution of 1 ps (as every module's time stamp).
 Picoseconds picoseconds(const sc_core::sc_time& time) {
-  return static_cast<Picoseconds>(time.to_seconds() * 1e12 + 0.5);
+  return static_cast<Picoseconds>(time.value());
 }
 
 // Attaches an acceptance extension owned by the generator for as long as the payload is used

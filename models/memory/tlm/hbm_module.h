@@ -125,6 +125,7 @@ class HbmModule : public Module, public MemoryFacts {
   std::vector<HbmRequestEvent> request_events_;      // scratch
   sc_core::sc_event drain_event_;
   sc_core::sc_event issue_event_;
+  Picoseconds issue_armed_at_ = HbmChannelController::kNoIssue;  // issue_event_'s pending time
   sc_core::sc_event answer_event_;  // a b_transport's request was answered
   // Decoupling skew: requests that arrive (in call order) more than the time to drain a
   // pseudo-channel queue before the latest arrival seen. The detailed model cannot reorder them

@@ -209,12 +209,17 @@ void HbmModule::deliverRequestEvents() {
   }
   if (blocking_done)
     answer_event_.notify(sc_core::SC_ZERO_TIME);
+  // Re-arming at the same or a later time would change nothing (SystemC keeps the earlier
+  // notification), so the event is notified only for an earlier decision.
   const Picoseconds next = device_.nextIssue();
-  if (next != HbmChannelController::kNoIssue)
+  if (next < issue_armed_at_) {
     notifyAt(issue_event_, next);
+    issue_armed_at_ = next;
+  }
 }
 
 void HbmModule::issueDue() {
+  issue_armed_at_ = HbmChannelController::kNoIssue;
   device_.issueUpTo(nowPs());
   deliverRequestEvents();
 }
