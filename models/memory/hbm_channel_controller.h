@@ -171,7 +171,9 @@ class HbmChannelController {
 
   // The fast path (default on) groups the queued bursts by (bank, row) and keeps each group's
   // FR-FCFS estimate until its bank group changes; it makes exactly the decisions of the
-  // reference path (off: every queued burst re-estimated for every pick). For tests.
+  // reference path (off: every queued burst re-estimated for every pick). With on_issue it
+  // re-plans only the offers whose lower bound could win (off: every offer for every
+  // decision). For tests.
   void setFastPath(bool enabled) { fast_path_ = enabled; }
   bool fastPath() const { return fast_path_; }
 
@@ -403,9 +405,11 @@ class HbmChannelController {
     spatialvp::Picoseconds estimate = 0;
     std::uint64_t order = 0;
     std::uint64_t version = 0;
+    bool is_write = false;
     bool known = false;
   };
   std::vector<IssueOffer> issue_offers_;
+
   std::uint64_t issue_version_ = 1;  // bumped by every booking in this PC or on its row bus
   void estimateOffer(std::uint32_t bank);
   void raiseOfferBounds(spatialvp::Picoseconds column, bool is_write);

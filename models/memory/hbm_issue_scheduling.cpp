@@ -94,6 +94,7 @@ void HbmChannelController::estimateOffer(std::uint32_t b) {
         offer.entry = 0;
     }
     offer.order = queue[offer.entry].order;
+    offer.is_write = queue[offer.entry].is_write;
     offer.known = true;
   }
   const IssueBurst& candidate = queue[offer.entry];
@@ -102,7 +103,7 @@ void HbmChannelController::estimateOffer(std::uint32_t b) {
 }
 
 void HbmChannelController::raiseOfferBounds(Picoseconds column, bool is_write) {
-  // Every other offer issued no earlier than `column` (the least estimate). The same direction
+  // Every other offer issues no earlier than `column` (the least estimate). The same direction
   // then starts its data no earlier than this burst's and so waits for its data-bus slot; the
   // other direction cannot end its data a turnaround before this burst's (its latency is too
   // long, checked), so it waits for the turnaround after it. Lower bounds, so that the lazy
@@ -117,10 +118,9 @@ void HbmChannelController::raiseOfferBounds(Picoseconds column, bool is_write) {
       other_bounded ? data_start + zone.after_short - other_latency : column;
   for (const std::uint32_t b : issue_busy_banks_) {
     IssueOffer& offer = issue_offers_[b];
-    if (!offer.known)
-      continue;
-    const bool same = issue_banks_[b][offer.entry].is_write == is_write;
-    offer.estimate = std::max(offer.estimate, same ? same_bound : other_bound);
+    if (offer.known)
+      offer.estimate =
+          std::max(offer.estimate, offer.is_write == is_write ? same_bound : other_bound);
   }
 }
 
@@ -133,8 +133,8 @@ Picoseconds HbmChannelController::nextIssue() {
   if (issue_busy_banks_.empty())
     return issue_time_;
   for (const std::uint32_t b : issue_busy_banks_) {
-    if (!issue_offers_[b].known)
-      estimateOffer(b);
+    if (!issue_offers_[b].known || !fast_path_)
+      estimateOffer(b);  // without the fast path: every offer planned afresh (the reference)
   }
   // The least (estimate, order). A stale estimate is a lower bound: re-plan it, and if it is no
   // longer below the runner-up of the scan, scan again.
