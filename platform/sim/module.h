@@ -68,7 +68,9 @@ class Module : public sc_core::sc_module {
 
   SimulationServices& services() { return services_; }
   std::uint64_t seed() const { return services_.seedFor(instance_name_); }
-  // Tracing: nullptr when the run has no --trace, so the check is one compare.
+  // Tracing: nullptr when the run has no --trace, so the check is one compare. (SystemC's
+  // sc_object::trace(sc_trace_file*) stays visible beside it.)
+  using sc_core::sc_module::trace;
   TraceWriter* trace() { return services_.trace(); }
   int traceTrack();
   // This module's writer and track, for helpers that draw spans (burstTransfer).
