@@ -190,7 +190,6 @@ std::uint64_t HbmDevice::submit(const MemoryRequest& request) {
   checkRequest(request);
   countRequest(request);
   const std::uint64_t id = next_request_id_++;
-  IssueProgress& progress = issue_progress_.insert(id);
   const std::uint64_t first = request.address / burst_bytes_;
   const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
   HbmCoordinates c = mapper_.decode(first * burst_bytes_);
@@ -203,8 +202,12 @@ std::uint64_t HbmDevice::submit(const MemoryRequest& request) {
       break;
     mapper_.decodeNext(block * burst_bytes_, c);
   }
+  // A request of one burst has its burst's events; only longer ones count their bursts.
   const auto bursts = static_cast<std::uint32_t>(last - first + 1);
-  progress.unadmitted = progress.uncompleted = bursts;
+  if (bursts > 1) {
+    IssueProgress& progress = issue_progress_.insert(id);
+    progress.unadmitted = progress.uncompleted = bursts;
+  }
   for (const std::uint32_t channel : touched_) {
     std::vector<HbmBurst>& share = pending_[channel];
     channels_[channel].submit(share.data(), share.size(), request.is_write, request.arrival, id);
@@ -259,7 +262,18 @@ void HbmDevice::issueUpTo(Picoseconds now) {
 
 void HbmDevice::collectIssueEvents() {
   for (const HbmChannelController::IssueEvent& event : issue_events_) {
-    IssueProgress& progress = *issue_progress_.find(event.request);
+    IssueProgress* const counted = issue_progress_.find(event.request);
+    if (counted == nullptr) {  // a request of one burst
+      const bool admitted = event.kind == HbmChannelController::IssueEvent::Kind::kAdmitted;
+      request_events_.push_back(
+          {event.request,
+           admitted ? HbmRequestEvent::Kind::kAccepted : HbmRequestEvent::Kind::kCompleted,
+           event.time});
+      if (!admitted)
+        last_completion_ = std::max(last_completion_, event.time);
+      continue;
+    }
+    IssueProgress& progress = *counted;
     if (event.kind == HbmChannelController::IssueEvent::Kind::kAdmitted) {
       progress.accepted = std::max(progress.accepted, event.time);
       if (--progress.unadmitted == 0)

@@ -90,6 +90,8 @@ class HbmDevice {
   // nextIssue() is when the next one is due (HbmChannelController::kNoIssue: none);
   // takeRequestEvents() hands over the acceptances and completions since the last call.
   std::uint64_t submit(const MemoryRequest& request);
+  // The id the next submit() returns (ids are consecutive from 1).
+  std::uint64_t nextRequestId() const { return next_request_id_; }
   spatialvp::Picoseconds nextIssue();
   void issueUpTo(spatialvp::Picoseconds now);
   void takeRequestEvents(std::vector<HbmRequestEvent>& out);
@@ -158,7 +160,7 @@ class HbmDevice {
   std::vector<spatialvp::Picoseconds> issue_time_;  // per leaf (kNoIssue: none)
   std::vector<std::uint32_t> issue_winner_;         // per tree node: the leaf of its minimum
   std::uint64_t next_request_id_ = 1;
-  SequentialIdMap<IssueProgress> issue_progress_;
+  SequentialIdMap<IssueProgress> issue_progress_;               // requests of more than one burst
   std::vector<HbmChannelController::IssueEvent> issue_events_;  // from every pseudo-channel
   std::vector<HbmRequestEvent> request_events_;
   std::uint64_t read_requests_ = 0;

@@ -120,7 +120,8 @@ class HbmModule : public Module, public MemoryFacts {
   bool on_issue_ = false;
   std::uint64_t next_tag_ = 1;
   SequentialIdMap<DeferredAnswer> deferred_;
-  SequentialIdMap<std::uint64_t> tag_of_device_id_;  // device id -> tag
+  // Device id -> tag (on_issue: a request's tag is its first pass's id; later passes only).
+  SequentialIdMap<std::uint64_t> tag_of_device_id_;
   std::vector<HbmCompletedWrite> completed_writes_;  // scratch
   std::vector<HbmRequestEvent> request_events_;      // scratch
   sc_core::sc_event drain_event_;

@@ -84,14 +84,17 @@ void HbmModule::submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAcc
   // Decisions due by now are final before this request can take part (it queues later).
   device_.issueUpTo(access.now);
   deliverRequestEvents();
-  const std::uint64_t tag = next_tag_++;
+  // The tag is the device id of the request's first pass; only later passes are mapped.
+  const std::uint64_t tag = device_.nextRequestId();
   DeferredAnswer& entry = deferred_.insert(tag);
   entry.payload = &payload;
   entry.access = access;
   entry.blocking = blocking;
   entry.accepted = access.arrival;
   MemoryTargetFrontEnd::accessPasses(access, [&](const MemoryRequest& request) {
-    tag_of_device_id_.insert(device_.submit(request)) = tag;
+    const std::uint64_t id = device_.submit(request);
+    if (id != tag)
+      tag_of_device_id_.insert(id) = tag;
     ++entry.passes_left;
     ++entry.passes_unaccepted;
     return request.arrival;
@@ -189,7 +192,8 @@ void HbmModule::deliverRequestEvents() {
   device_.takeRequestEvents(request_events_);
   bool blocking_done = false;
   for (const HbmRequestEvent& event : request_events_) {
-    const std::uint64_t tag = *tag_of_device_id_.find(event.request);
+    const std::uint64_t* const mapped = tag_of_device_id_.find(event.request);
+    const std::uint64_t tag = mapped != nullptr ? *mapped : event.request;
     DeferredAnswer& request = *deferred_.find(tag);
     if (event.kind == HbmRequestEvent::Kind::kAccepted) {
       request.accepted = std::max(request.accepted, event.time);
@@ -202,7 +206,8 @@ void HbmModule::deliverRequestEvents() {
       }
       continue;
     }
-    tag_of_device_id_.erase(event.request);
+    if (mapped != nullptr)
+      tag_of_device_id_.erase(event.request);
     request.completion = std::max(request.completion, event.time);
     if (--request.passes_left == 0)
       blocking_done |= answer(tag, request);
