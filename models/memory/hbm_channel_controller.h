@@ -409,7 +409,6 @@ class HbmChannelController {
     bool known = false;
   };
   std::vector<IssueOffer> issue_offers_;
-
   std::uint64_t issue_version_ = 1;  // bumped by every booking in this PC or on its row bus
   void estimateOffer(std::uint32_t bank);
   void raiseOfferBounds(spatialvp::Picoseconds column, bool is_write);
