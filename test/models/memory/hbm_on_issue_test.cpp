@@ -42,6 +42,20 @@ Outcome runAll(HbmDevice& device, std::size_t requests) {
   return outcome;
 }
 
+// Submits `requests` requests of `bytes`, one per nanosecond from 1 ns, each after the
+// decisions due by its arrival; `next(i)` gives request i's address and `rng` its direction.
+template <typename AddressOf>
+void submitOnePerNanosecond(HbmDevice& device, int requests, std::uint64_t bytes,
+                            unsigned write_percent, std::mt19937_64& rng, AddressOf next) {
+  Picoseconds now = 0;
+  for (int i = 0; i < requests; ++i) {
+    now += ns(1);
+    device.issueUpTo(now);
+    const std::uint64_t address = next(i);
+    device.submit({address, bytes, rng() % 100 < write_percent, now});
+  }
+}
+
 // Read <-> write changes in the order column commands issue.
 int directionChanges(std::vector<HbmCommand> trace) {
   std::stable_sort(trace.begin(), trace.end(),
@@ -231,14 +245,9 @@ TEST_CASE("HBM on_issue: other organisations and options meet every JEDEC constr
     std::vector<HbmCommand> trace;
     device.setCommandTrace(&trace);
     std::mt19937_64 rng(11);
-    Picoseconds now = 0;
     const int requests = 1500;
-    for (int i = 0; i < requests; ++i) {
-      now += ns(1);
-      device.issueUpTo(now);
-      const std::uint64_t address = (rng() % (256 * kKiB * 1024)) / c.bytes * c.bytes;
-      device.submit({address, c.bytes, rng() % 100 < c.write_percent, now});
-    }
+    submitOnePerNanosecond(device, requests, c.bytes, c.write_percent, rng,
+                           [&](int) { return (rng() % (256 * kKiB * 1024)) / c.bytes * c.bytes; });
     device.issueUpTo(HbmChannelController::kNoIssue - 1);
     std::vector<HbmRequestEvent> events;
     device.takeRequestEvents(events);
@@ -286,16 +295,11 @@ TEST_CASE("HBM on_issue: the lazy search makes the decisions of planning every o
       device.setFastPath(fast);
       device.setCommandTrace(&trace);
       std::mt19937_64 rng(5);
-      Picoseconds now = 0;
       const int requests = 4000;
-      for (int i = 0; i < requests; ++i) {
-        now += ns(1);
-        device.issueUpTo(now);
-        const std::uint64_t address = c.sequential
-                                          ? static_cast<std::uint64_t>(i) * c.bytes
-                                          : (rng() % (256 * kKiB * 1024)) / c.bytes * c.bytes;
-        device.submit({address, c.bytes, rng() % 100 < c.write_percent, now});
-      }
+      submitOnePerNanosecond(device, requests, c.bytes, c.write_percent, rng, [&](int i) {
+        return c.sequential ? static_cast<std::uint64_t>(i) * c.bytes
+                            : (rng() % (256 * kKiB * 1024)) / c.bytes * c.bytes;
+      });
       return runAll(device, requests);
     };
     std::vector<HbmCommand> lazy_trace;
