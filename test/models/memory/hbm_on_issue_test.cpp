@@ -42,6 +42,15 @@ Outcome runAll(HbmDevice& device, std::size_t requests) {
   return outcome;
 }
 
+// A device configuration and the traffic of a test case.
+struct TrafficCase {
+  const char* name;
+  HbmConfig config;
+  std::uint64_t bytes;
+  unsigned write_percent;
+  bool sequential = false;  // addresses in order (else random)
+};
+
 // Submits `requests` requests of `bytes`, one per nanosecond from 1 ns, each after the
 // decisions due by its arrival; `next(i)` gives request i's address and `rng` its direction.
 template <typename AddressOf>
@@ -212,12 +221,7 @@ TEST_CASE("HBM on_issue: other organisations and options meet every JEDEC constr
   // HBM3 (BL8, 4 beats per clock), HBM2E, the wafer-die stack; closed pages, a one-place bank
   // buffer, a short queue, a controller latency; requests of one burst to several pseudo-
   // channels' worth, read-heavy and write-heavy, arriving faster than the device serves them.
-  struct Case {
-    const char* name;
-    HbmConfig config;
-    std::uint64_t bytes;
-    unsigned write_percent;
-  };
+  using Case = TrafficCase;
   auto with = [](HbmConfig config, auto change) {
     change(config);
     return config;
@@ -272,13 +276,7 @@ TEST_CASE("HBM on_issue: the lazy search makes the decisions of planning every o
   // The fast path re-plans only offers whose stale estimate (a lower bound, raised after each
   // decision) could still win; the reference plans every offer for every decision. Random and
   // streaming mixes over pseudo-channels that share a row command bus, with refresh.
-  struct Case {
-    const char* name;
-    HbmConfig config;
-    std::uint64_t bytes;
-    unsigned write_percent;
-    bool sequential;
-  };
+  using Case = TrafficCase;
   const std::vector<Case> cases = {
       {"hbm2, 64 B random, 50% writes", hbm2Config(), 64, 50, false},
       {"hbm2, 32 B stream, 50% writes", hbm2Config(), 32, 50, true},
