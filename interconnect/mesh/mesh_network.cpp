@@ -275,8 +275,8 @@ MeshTransferResult MeshNetwork::transfer(Endpoint source, Endpoint destination, 
         "MeshNetwork::transfer: with arbitration arrival_order, queue transfers with submit() and "
         "time them with advanceTo()");
   }
-  std::uint64_t packets = 0;
-  FlowCounters& flow = presentTransfer(source, destination, bytes, packets);
+  const std::uint64_t packets = packetCount(bytes);
+  FlowCounters& flow = presentTransfer(source, destination, bytes);
   const std::uint64_t packet_payload = config_.packet_payload_bytes;
 
   MeshTransferResult result;
@@ -302,15 +302,13 @@ MeshTransferResult MeshNetwork::transfer(Endpoint source, Endpoint destination, 
 }
 
 FlowCounters& MeshNetwork::presentTransfer(const Endpoint& source, const Endpoint& destination,
-                                           std::uint64_t bytes, std::uint64_t& packets) {
+                                           std::uint64_t bytes) {
   checkEndpoint(source, "source");
   checkEndpoint(destination, "destination");
-  const std::uint64_t packet_payload = config_.packet_payload_bytes;
-  packets = bytes == 0 ? 1 : (bytes + packet_payload - 1) / packet_payload;
   FlowCounters& flow = flows_[flowKey(source, destination)];
   ++flow.transfers;
   flow.bytes_injected += bytes;
-  flow.packets_injected += packets;
+  flow.packets_injected += packetCount(bytes);
   return flow;
 }
 

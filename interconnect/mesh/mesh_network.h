@@ -209,10 +209,15 @@ class MeshNetwork {
     Picoseconds head_delivered_ps;
   };
 
-  // Checks the endpoints and counts an injected transfer of `packets` packets; returns its
-  // flow's counters.
+  // Packets of a transfer of `bytes` (at least one).
+  std::uint64_t packetCount(std::uint64_t bytes) const {
+    const std::uint64_t payload = config_.packet_payload_bytes;
+    return bytes == 0 ? 1 : (bytes + payload - 1) / payload;
+  }
+  // Checks the endpoints and counts an injected transfer; returns its flow's counters (they
+  // stay in place: flows_ is never cleared).
   FlowCounters& presentTransfer(const Endpoint& source, const Endpoint& destination,
-                                std::uint64_t bytes, std::uint64_t& packets);
+                                std::uint64_t bytes);
   PacketTiming sendPacket(const Endpoint& source, const Endpoint& destination,
                           std::uint64_t payload_bytes, Picoseconds ready_ps, FlowCounters& flow);
   PacketTiming sendWormholePacket(const Endpoint& source, const Endpoint& destination,
@@ -235,6 +240,7 @@ class MeshNetwork {
     Endpoint destination;
     std::uint64_t bytes = 0;
     std::uint64_t packets_left = 0;
+    FlowCounters* flow = nullptr;  // its flow's counters (presentTransfer)
     MeshTransferResult result;
   };
   void packetGranted(const WormholeDelivery& delivery, const DeliveryHandler& on_delivered);
@@ -252,6 +258,7 @@ class MeshNetwork {
   std::uint32_t outputChannelIndex(NodeId router, Port port) const {
     return router * kPortsPerRouter + static_cast<std::uint32_t>(port);
   }
+  static NodeId routerOfOutputChannel(std::uint32_t channel) { return channel / kPortsPerRouter; }
   std::uint32_t inputChannelIndex(const Endpoint& endpoint) const;
   ChannelKind kindOfPort(Port port) const {
     return port == Port::kLocal ? ChannelKind::kLocalPort : ChannelKind::kEdgePort;

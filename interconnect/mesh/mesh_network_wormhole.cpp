@@ -188,8 +188,8 @@ void MeshNetwork::submit(Endpoint source, Endpoint destination, std::uint64_t by
                                 std::to_string(ready_ps) + " ps, before the mesh's time " +
                                 std::to_string(arrival_order_->now()) + " ps");
   }
-  std::uint64_t packets = 0;
-  presentTransfer(source, destination, bytes, packets);
+  FlowCounters& flow = presentTransfer(source, destination, bytes);
+  const std::uint64_t packets = packetCount(bytes);
   const std::uint64_t packet_payload = config_.packet_payload_bytes;
 
   const std::uint64_t id = next_transfer_id_++;
@@ -200,6 +200,7 @@ void MeshNetwork::submit(Endpoint source, Endpoint destination, std::uint64_t by
   queued.destination = destination;
   queued.bytes = bytes;
   queued.packets_left = packets;
+  queued.flow = &flow;
   queued.result.packets = packets;
   queued.result.hops = hops(source.router, destination.router);
   queued.result.start_ps = std::numeric_limits<Picoseconds>::max();  // min over its packets
@@ -247,14 +248,14 @@ void MeshNetwork::packetGranted(const WormholeDelivery& delivery,
     WormholeHop& hop = wormhole_hops_[i];
     hop.channel = channels[i];
     hop.kind = channel_kinds_[hop.channel];
-    hop.router = i == 0 ? queued->source.router : hop.channel / kPortsPerRouter;
+    hop.router = i == 0 ? queued->source.router : routerOfOutputChannel(hop.channel);
   }
   wormhole_path_ = delivery.packet->path;
   const WormholeFlow& packet = delivery.packet->flow;
   if (observer_ != nullptr)
     computeWormholeTails(wormhole_path_, packet, wormhole_flit_times_);
-  FlowCounters& flow = flows_[flowKey(queued->source, queued->destination)];
-  const PacketTiming timing = recordWormholePacket(packet.flits, payload, delivery.ready_ps, flow);
+  const PacketTiming timing =
+      recordWormholePacket(packet.flits, payload, delivery.ready_ps, *queued->flow);
 
   MeshTransferResult& result = queued->result;
   result.start_ps = std::min(result.start_ps, timing.start_ps);
