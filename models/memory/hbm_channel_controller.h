@@ -137,8 +137,10 @@ class HbmChannelController {
   // scheduling: on_issue (hbm_issue_scheduling.cpp). A request's bursts (in address order)
   // wait for a place in the queue (queue_depth; bank_queue_depth per bank), in arrival order, then
   // uncommitted in their bank's queue. Each bank offers one burst, as DRAMSys' FR-FCFS bank
-  // machine: its oldest hit on the open row, else its oldest; the controller issues the offer
-  // whose column command can start first (ties: the oldest), at that time. submit() queues;
+  // machine: its oldest hit on the open row, else its oldest, among the bursts that have
+  // arrived (a request called ahead of its arrival, as temporal decoupling allows, takes no part
+  // in earlier decisions); the controller issues the offer whose column command can start first
+  // (ties: the oldest), at that time. submit() queues;
   // nextIssue() is the time of the next decision (refresh included); issueNext() commits it and
   // reports the bursts admitted to a place and completed (their data end) to the sink.
   struct IssueEvent {
@@ -395,7 +397,27 @@ class HbmChannelController {
   };
   std::deque<IssueBurst> issue_waiting_;              // no place yet, in arrival order
   std::vector<std::vector<IssueBurst>> issue_banks_;  // per bank, in arrival order
-  std::vector<std::uint32_t> issue_busy_banks_;       // banks with queued bursts
+  std::vector<std::uint32_t> issue_busy_banks_;       // banks with arrived queued bursts
+  // A queued burst takes part in decisions once it has arrived (enqueued <= issue_arrived_by_).
+  // Bursts queued ahead of their arrival wait, sorted by it, until nextIssue() reveals those
+  // that arrive by the decision it plans.
+  struct UnarrivedBurst {
+    spatialvp::Picoseconds enqueued;
+    std::uint64_t order;
+    std::uint64_t row;
+    std::uint32_t bank;
+    bool operator>(const UnarrivedBurst& other) const {
+      return enqueued > other.enqueued || (enqueued == other.enqueued && order > other.order);
+    }
+  };
+  std::deque<UnarrivedBurst> issue_unarrived_;  // the next to arrive first
+  spatialvp::Picoseconds issue_arrived_by_ = 0;
+  spatialvp::Picoseconds issue_last_decision_ = 0;
+  std::vector<std::uint32_t> issue_arrived_count_;  // per bank: its arrived queued bursts
+  // A burst of bank `b` joins the decisions: the bank's offer is re-chosen if it may change.
+  inline void arrive(std::uint32_t b, std::uint64_t row, std::uint64_t order);
+  inline void revealArrivalsBy(spatialvp::Picoseconds time);
+  void planNextIssue();  // nextIssue() among the arrived bursts
   // Each busy bank's offer and its column estimate, computed at `version`. Bookings only add
   // constraints, so an estimate from an older version is a lower bound: nextIssue() recomputes
   // only offers whose bound is below the best fresh estimate. `known` false: the offer itself

@@ -107,6 +107,7 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
   if (config.scheduling == Scheduling::kOnIssue) {
     issue_banks_.resize(banks_.size());
     issue_offers_.resize(banks_.size());
+    issue_arrived_count_.assign(banks_.size(), 0);
     // Offers of both directions are compared from the start, so the turnaround histories are
     // in use from the first burst (empty, they constrain nothing).
     mixed_ = true;

@@ -16,9 +16,11 @@ using spatialvp::Picoseconds;
 // scheduling: on_issue. Decisions are made in time order: a decision at time t is final once
 // every request that arrives by t is known (a later arrival queues no earlier than its arrival
 // plus the controller latency), which the device guarantees by committing only decisions up to
-// the current simulation time. Estimates only grow as commands are booked (calendars and
-// turnaround zones only gain intervals), but a new arrival can give its bank a better offer, so
-// the next decision is recomputed after every change (issue_known_).
+// the current simulation time. A request known before it arrives (an initiator ahead of the
+// simulation time) takes part only in decisions from its arrival on, so the decisions do not
+// depend on how far ahead it was called. Estimates only grow as commands are booked (calendars
+// and turnaround zones only gain intervals), but a new arrival can give its bank a better
+// offer, so the next decision is recomputed after every change (issue_known_).
 
 void HbmChannelController::submit(const HbmBurst* bursts, std::size_t count, bool is_write,
                                   Picoseconds arrival, std::uint64_t request) {
@@ -28,12 +30,39 @@ void HbmChannelController::submit(const HbmBurst* bursts, std::size_t count, boo
   admitWaiting(queued);
 }
 
+void HbmChannelController::arrive(std::uint32_t b, std::uint64_t row, std::uint64_t order) {
+  // The next decision changes only if the bank's offer does: a bank's later arrivals wait
+  // behind its offer unless the first of them hits the open row behind a miss (or, called
+  // after it, arrived before it).
+  IssueOffer& offer = issue_offers_[b];
+  if (issue_arrived_count_[b]++ == 0) {
+    issue_busy_banks_.push_back(b);
+    offer.known = false;
+    issue_known_ = false;
+  } else if (offer.known &&
+             (order < offer.order ||
+              (row == banks_[b].open_row && issue_banks_[b][offer.entry].burst.row != row))) {
+    offer.known = false;
+    issue_known_ = false;
+  }
+}
+
+void HbmChannelController::revealArrivalsBy(Picoseconds time) {
+  issue_arrived_by_ = std::max(issue_arrived_by_, time);
+  while (!issue_unarrived_.empty() && issue_unarrived_.front().enqueued <= issue_arrived_by_) {
+    const UnarrivedBurst& burst = issue_unarrived_.front();
+    arrive(burst.bank, burst.row, burst.order);
+    issue_unarrived_.pop_front();
+  }
+}
+
 void HbmChannelController::admitWaiting(Picoseconds now) {
   // In arrival order: a burst without a place holds back the ones behind it, as an initiator
   // waits for END_REQ before its next request.
   while (!issue_waiting_.empty() && issue_admitted_ < queue_depth_) {
     IssueBurst& next = issue_waiting_.front();
-    std::vector<IssueBurst>& bank = issue_banks_[bankIndex(next.burst)];
+    const std::uint32_t b = bankIndex(next.burst);
+    std::vector<IssueBurst>& bank = issue_banks_[b];
     if (bank_queue_depth_ > 0 && bank.size() >= bank_queue_depth_)
       break;
     next.enqueued = std::max(next.queued, now);
@@ -41,21 +70,23 @@ void HbmChannelController::admitWaiting(Picoseconds now) {
       ++counters_.queue_full_stalls;
       counters_.queue_stall_time += next.enqueued - next.queued;
     }
-    const std::uint32_t b = bankIndex(next.burst);
-    IssueOffer& offer = issue_offers_[b];
-    // The next decision changes only if the bank's offer does (a bank's later arrivals wait
-    // behind its offer unless the first of them hits the open row behind a miss).
-    if (bank.empty()) {
-      issue_busy_banks_.push_back(b);
-      offer.known = false;
-      issue_known_ = false;
-    } else if (offer.known && next.burst.row == banks_[b].open_row &&
-               bank[offer.entry].burst.row != banks_[b].open_row) {
-      offer.known = false;
-      issue_known_ = false;
-    }
     if (issue_sink_ != nullptr)
       issue_sink_->push_back({next.request, IssueEvent::Kind::kAdmitted, next.enqueued});
+    if (next.enqueued <= issue_arrived_by_) {
+      arrive(b, next.burst.row, next.order);
+    } else {
+      // Sorted by arrival; in order of admission nearly always, so inserted at the back.
+      const UnarrivedBurst unarrived{next.enqueued, next.order, next.burst.row, b};
+      if (issue_unarrived_.empty() || !(issue_unarrived_.back() > unarrived)) {
+        issue_unarrived_.push_back(unarrived);
+      } else {
+        issue_unarrived_.insert(
+            std::upper_bound(
+                issue_unarrived_.begin(), issue_unarrived_.end(), unarrived,
+                [](const UnarrivedBurst& x, const UnarrivedBurst& y) { return y > x; }),
+            unarrived);
+      }
+    }
     bank.push_back(next);
     ++issue_admitted_;
     issue_waiting_.pop_front();
@@ -84,15 +115,25 @@ Picoseconds HbmChannelController::planColumn(const HbmBurst& burst, bool is_writ
 void HbmChannelController::estimateOffer(std::uint32_t b) {
   IssueOffer& offer = issue_offers_[b];
   const std::vector<IssueBurst>& queue = issue_banks_[b];
-  if (!offer.known) {  // the bank's oldest hit, else its oldest
+  if (!offer.known) {  // the bank's oldest arrived hit, else its oldest arrived burst
     const std::uint64_t open_row = banks_[b].open_row;
-    offer.entry = 0;
-    if (open_row != kNoRow) {
-      while (offer.entry < queue.size() && queue[offer.entry].burst.row != open_row)
-        ++offer.entry;
-      if (offer.entry == queue.size())
-        offer.entry = 0;
+    const std::size_t none = queue.size();
+    std::size_t oldest = none;
+    offer.entry = none;
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      if (queue[i].enqueued > issue_arrived_by_)
+        continue;
+      if (oldest == none)
+        oldest = i;
+      if (queue[i].burst.row == open_row) {
+        offer.entry = i;
+        break;
+      }
+      if (open_row == kNoRow)
+        break;
     }
+    if (offer.entry == none)
+      offer.entry = oldest;
     offer.order = queue[offer.entry].order;
     offer.is_write = queue[offer.entry].is_write;
     offer.known = true;
@@ -125,13 +166,29 @@ void HbmChannelController::raiseOfferBounds(Picoseconds column, bool is_write) {
 }
 
 Picoseconds HbmChannelController::nextIssue() {
-  if (issue_known_)
-    return issue_time_;
-  issue_known_ = true;
+  // Decisions go in time order, so the bursts arrived by the last one take part. The bursts
+  // that arrive by the decision planned among them join it one arrival time at a time; one that
+  // changes its bank's offer (arrive()) has the decision planned again.
+  if (!issue_known_) {
+    revealArrivalsBy(issue_last_decision_);
+    planNextIssue();
+    issue_known_ = true;
+  }
+  while (!issue_unarrived_.empty() && issue_unarrived_.front().enqueued <= issue_time_) {
+    revealArrivalsBy(issue_unarrived_.front().enqueued);
+    if (!issue_known_) {
+      planNextIssue();
+      issue_known_ = true;
+    }
+  }
+  return issue_time_;
+}
+
+void HbmChannelController::planNextIssue() {
   issue_refresh_ = false;
   issue_time_ = kNoIssue;
   if (issue_busy_banks_.empty())
-    return issue_time_;
+    return;
   for (const std::uint32_t b : issue_busy_banks_) {
     if (!issue_offers_[b].known || !fast_path_)
       estimateOffer(b);  // without the fast path: every offer planned afresh (the reference)
@@ -184,7 +241,6 @@ Picoseconds HbmChannelController::nextIssue() {
     issue_refresh_ = true;
     issue_time_ = std::min(issue_time_, next_refresh_due_);
   }
-  return issue_time_;
 }
 
 bool HbmChannelController::issueNext() {
@@ -193,6 +249,7 @@ bool HbmChannelController::issueNext() {
     return false;
   issue_known_ = false;
   ++issue_version_;
+  issue_last_decision_ = decision;
   if (issue_refresh_) {
     refreshUpTo(std::max(decision, next_refresh_due_));
     for (IssueOffer& offer : issue_offers_)
@@ -202,7 +259,7 @@ bool HbmChannelController::issueNext() {
   std::vector<IssueBurst>& queue = issue_banks_[issue_bank_];
   const IssueBurst chosen = queue[issue_entry_];
   queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(issue_entry_));
-  if (queue.empty()) {
+  if (--issue_arrived_count_[issue_bank_] == 0) {
     issue_busy_banks_.erase(
         std::find(issue_busy_banks_.begin(), issue_busy_banks_.end(), issue_bank_));
   }
@@ -220,7 +277,7 @@ bool HbmChannelController::issueNext() {
                            " ps");
   touchBankGroup(chosen.burst.bank_group);
   if (closed_page_ && std::none_of(queue.begin(), queue.end(), [&](const IssueBurst& other) {
-        return other.burst.row == chosen.burst.row;
+        return other.burst.row == chosen.burst.row && other.enqueued <= issue_arrived_by_;
       }))
     prechargeAfterUse(chosen.burst);
   raiseOfferBounds(column, chosen.is_write);

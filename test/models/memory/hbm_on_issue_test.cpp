@@ -65,6 +65,29 @@ void submitOnePerNanosecond(HbmDevice& device, int requests, std::uint64_t bytes
   }
 }
 
+// Commands of two traces of equal length that differ at the same position.
+std::size_t differingCommands(const std::vector<HbmCommand>& a, const std::vector<HbmCommand>& b) {
+  std::size_t differing = 0;
+  for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
+    differing += a[i].kind != b[i].kind || a[i].time != b[i].time ||
+                         a[i].pseudo_channel != b[i].pseudo_channel ||
+                         a[i].bank_group != b[i].bank_group || a[i].bank != b[i].bank ||
+                         a[i].row != b[i].row
+                     ? 1
+                     : 0;
+  }
+  return differing;
+}
+
+// The commands of each pseudo-channel in the order they were committed, pseudo-channel by
+// pseudo-channel.
+std::vector<HbmCommand> byPseudoChannel(std::vector<HbmCommand> trace) {
+  std::stable_sort(trace.begin(), trace.end(), [](const HbmCommand& a, const HbmCommand& b) {
+    return a.pseudo_channel < b.pseudo_channel;
+  });
+  return trace;
+}
+
 // Read <-> write changes in the order column commands issue.
 int directionChanges(std::vector<HbmCommand> trace) {
   std::stable_sort(trace.begin(), trace.end(),
@@ -307,16 +330,59 @@ TEST_CASE("HBM on_issue: the lazy search makes the decisions of planning every o
     CHECK(lazy.completed == reference.completed);
     CHECK(lazy.accepted == reference.accepted);
     REQUIRE(lazy_trace.size() == reference_trace.size());
-    std::size_t differing = 0;
-    for (std::size_t i = 0; i < lazy_trace.size(); ++i) {
-      const HbmCommand& a = lazy_trace[i];
-      const HbmCommand& b = reference_trace[i];
-      differing += a.kind != b.kind || a.time != b.time || a.pseudo_channel != b.pseudo_channel ||
-                           a.bank_group != b.bank_group || a.bank != b.bank || a.row != b.row
-                       ? 1
-                       : 0;
-    }
-    CHECK(differing == 0);
+    CHECK(differingCommands(lazy_trace, reference_trace) == 0);
     CHECK(checkTiming(config, lazy_trace).empty());
+  }
+}
+
+TEST_CASE("HBM on_issue: requests called ahead of their arrival change no decision",
+          "[hbm][on_issue]") {
+  // Temporal decoupling lets an initiator call up to a quantum before its request arrives. A
+  // controller sees a request only once it has arrived, so the decisions must be those of
+  // calling each request at its arrival: a request called early takes no part in a decision
+  // due before it arrives (it would, say, turn its bank's offer from an older miss into itself,
+  // a later row hit).
+  using Case = TrafficCase;
+  const std::vector<Case> cases = {
+      {"hbm2, 64 B random, 50% writes", hbm2Config(), 64, 50, false},
+      {"hbm2, 32 B stream, 50% writes", hbm2Config(), 32, 50, true},
+      {"hbm3, 32 B random, 15% writes", hbm3Config(), 32, 15, false},
+  };
+  for (const Case& c : cases) {
+    HbmConfig config = c.config;
+    config.scheduling = Scheduling::kOnIssue;
+    config.refresh_policy = RefreshPolicy::kAllBank;
+    config.bank_queue_depth = 8;
+    config.controller_latency = ns(1);
+    // Request i arrives at (i + 1) ns and is called `ahead` before that (the decisions due by
+    // the call are committed first); 3 of 4 go to a few rows, so that row hits are common.
+    auto run = [&](Picoseconds ahead, std::vector<HbmCommand>& trace) {
+      HbmDevice device(config);
+      device.setCommandTrace(&trace);
+      std::mt19937_64 rng(9);
+      const int requests = 3000;
+      for (int i = 0; i < requests; ++i) {
+        const Picoseconds arrival = ns(static_cast<std::uint64_t>(i) + 1);
+        device.issueUpTo(arrival > ahead ? arrival - ahead : 0);
+        const std::uint64_t span = rng() % 4 == 0 ? 256 * kKiB * 1024 : 64 * kKiB;
+        const std::uint64_t address = c.sequential ? static_cast<std::uint64_t>(i) * c.bytes
+                                                   : (rng() % span) / c.bytes * c.bytes;
+        device.submit({address, c.bytes, rng() % 100 < c.write_percent, arrival});
+      }
+      return runAll(device, requests);
+    };
+    std::vector<HbmCommand> on_time_trace;
+    const Outcome on_time = run(0, on_time_trace);
+    for (const Picoseconds ahead : {ns(20), ns(100), ns(100000)}) {
+      INFO(c.name << ", called " << ahead / 1000 << " ns ahead");
+      std::vector<HbmCommand> trace;
+      const Outcome early = run(ahead, trace);
+      CHECK(early.completed == on_time.completed);
+      CHECK(early.accepted == on_time.accepted);
+      // Per pseudo-channel: the refresh of an idle one is committed when its next burst is
+      // known, at the same time but later among the other pseudo-channels' commands.
+      REQUIRE(trace.size() == on_time_trace.size());
+      CHECK(differingCommands(byPseudoChannel(trace), byPseudoChannel(on_time_trace)) == 0);
+    }
   }
 }
