@@ -150,14 +150,27 @@ std::uint64_t TrafficGenerator::nextRequestAddress(std::uint64_t request) {
   return address;
 }
 
+// Leads from a payload answered on the backward path to its transaction.
+struct TrafficGenerator::TransactionOwner : tlm::tlm_extension<TransactionOwner> {
+  tlm::tlm_extension_base* clone() const override { return new TransactionOwner(*this); }
+  void copy_from(const tlm::tlm_extension_base& other) override {
+    transaction = static_cast<const TransactionOwner&>(other).transaction;
+  }
+  Transaction* transaction = nullptr;
+};
+
 struct TrafficGenerator::Transaction {
   Transaction() = default;
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   // The payload would delete an extension still attached when it is destroyed.
-  ~Transaction() { payload.clear_extension(&acceptance); }
+  ~Transaction() {
+    payload.clear_extension(&acceptance);
+    payload.clear_extension(&owner);
+  }
   tlm::tlm_generic_payload payload;
   MemoryAcceptanceExtension acceptance;
+  TransactionOwner owner;
   std::vector<unsigned char> data;
   sc_core::sc_time issued;
   sc_core::sc_time done;  // when answered on the backward path
@@ -180,7 +193,8 @@ TrafficGenerator::Transaction& TrafficGenerator::freeTransaction() {
     t.payload.set_byte_enable_ptr(nullptr);
     t.payload.set_dmi_allowed(false);
     t.payload.set_extension(&t.acceptance);
-    transaction_of_[&t.payload] = &t;
+    t.owner.transaction = &t;
+    t.payload.set_extension(&t.owner);
     free_transactions_.push_back(&t);
   }
   Transaction* t = free_transactions_.back();
@@ -194,15 +208,16 @@ tlm::tlm_sync_enum TrafficGenerator::nb_transport_bw(tlm::tlm_generic_payload& p
   if (&payload == awaiting_end_req_ && (phase == tlm::END_REQ || phase == tlm::BEGIN_RESP)) {
     awaiting_end_req_ = nullptr;
     end_req_time_ = sc_core::sc_time_stamp() + delay;
-    answer_event_.notify(sc_core::SC_ZERO_TIME);
+    end_req_event_.notify(sc_core::SC_ZERO_TIME);
   }
   if (phase != tlm::BEGIN_RESP)
     return tlm::TLM_ACCEPTED;
-  Transaction* const t = transaction_of_.at(&payload);
+  Transaction* const t = payload.get_extension<TransactionOwner>()->transaction;
   t->done = sc_core::sc_time_stamp() + delay;
   finish(*t, t->done);
   answered_.push_back(t);
-  answer_event_.notify(sc_core::SC_ZERO_TIME);
+  if (waiting_for_answers_)  // else run() counts the answer when it next looks
+    answer_event_.notify(sc_core::SC_ZERO_TIME);
   return tlm::TLM_COMPLETED;
 }
 
@@ -311,8 +326,11 @@ void TrafficGenerator::run() {
       for (std::uint64_t b = 0; b < size_; ++b)
         t.data[b] = patternByte(payload.get_address(), b);
     }
+    // The simulation time moves only in the waits below (and in a blocking call), so it is
+    // read once after each.
+    sc_core::sc_time stamp = sc_core::sc_time_stamp();
     sc_core::sc_time delay = keeper.get_local_time();
-    t.issued = keeper.get_current_time();
+    t.issued = stamp + delay;
     if (part == 0)
       open_requests_.back().issue = picoseconds(t.issued);
     acceptance.valid = false;
@@ -337,13 +355,14 @@ void TrafficGenerator::run() {
           }
         }
       } else {
-        const sc_core::sc_time called = sc_core::sc_time_stamp();
         out_->b_transport(payload, delay);
-        if (sc_core::sc_time_stamp() != called)
+        const sc_core::sc_time returned = sc_core::sc_time_stamp();
+        if (returned != stamp)
           ++blocking_waits_;  // the target answered later: nothing else was in flight meanwhile
+        stamp = returned;
       }
     }
-    const sc_core::sc_time done = sc_core::sc_time_stamp() + delay;
+    const sc_core::sc_time done = stamp + delay;
     if (answered) {
       if (payload.is_response_error()) {
         finish(t, done);  // reports the error
@@ -360,15 +379,21 @@ void TrafficGenerator::run() {
     }
     last_issue = picoseconds(t.issued);
     if (awaiting_end_req_ != nullptr) {
-      keeper.sync();
+      // Nothing issues before END_REQ, so the generator waits for it alone (answers are counted
+      // after it) and from the current simulation time: its local time goes on after the wait
+      // (one wake-up per request instead of a synchronisation and a wake-up).
+      const Picoseconds local_end = last_issue;
       while (awaiting_end_req_ != nullptr)
-        sc_core::wait(answer_event_);
-      acceptance.accepted =
-          std::max(end_req_time_, sc_core::sc_time_stamp()) - sc_core::sc_time_stamp();
+        sc_core::wait(end_req_event_);
+      stamp = sc_core::sc_time_stamp();
+      const Picoseconds woken = picoseconds(stamp);
+      keeper.reset();
+      keeper.set(sc_core::sc_time::from_value(local_end > woken ? local_end - woken : 0));
+      acceptance.accepted = std::max(end_req_time_, stamp) - stamp;
       acceptance.valid = true;
     }
     const Picoseconds accepted =
-        acceptance.valid ? picoseconds(sc_core::sc_time_stamp() + acceptance.accepted) : last_issue;
+        acceptance.valid ? picoseconds(stamp + acceptance.accepted) : last_issue;
     // Advance the local time to the next issue (with one transaction in flight: this
     // completion plus the issue gap) and synchronise once it exceeds the quantum. A limit held
     // by unanswered transactions waits (synchronised) for the target's answers.
@@ -384,15 +409,17 @@ void TrafficGenerator::run() {
           (!separate ||
            (writes_in_flight.roomAt(next_issue) && reads_in_flight.roomAt(next_issue))))
         break;
-      keeper.set(
-          sc_core::sc_time::from_value(std::max(next_issue, picoseconds(sc_core::sc_time_stamp())) -
-                                       picoseconds(sc_core::sc_time_stamp())));
+      const Picoseconds synced = std::max(next_issue, picoseconds(stamp));
+      keeper.set(sc_core::sc_time::from_value(synced - picoseconds(stamp)));
       keeper.sync();
+      waiting_for_answers_ = true;
       while (answered_.empty())
         sc_core::wait(answer_event_);
-      next_issue = std::max(next_issue, picoseconds(sc_core::sc_time_stamp()));
+      waiting_for_answers_ = false;
+      stamp = sc_core::sc_time_stamp();
+      next_issue = std::max(next_issue, picoseconds(stamp));
     }
-    const Picoseconds now = picoseconds(sc_core::sc_time_stamp());
+    const Picoseconds now = picoseconds(stamp);
     keeper.set(sc_core::sc_time::from_value(next_issue - now));
     if (keeper.need_sync())
       keeper.sync();
@@ -401,8 +428,10 @@ void TrafficGenerator::run() {
   // (with one transaction in flight: the last completion plus the issue gap, as before).
   if (!open_requests_.empty()) {  // transactions the target answers later: wait for them
     keeper.sync();
+    waiting_for_answers_ = true;
     while (!open_requests_.empty())
       sc_core::wait(answer_event_);
+    waiting_for_answers_ = false;
   }
   const Picoseconds now = picoseconds(sc_core::sc_time_stamp());
   last_completion = std::max(last_completion, picoseconds(latest_done_));

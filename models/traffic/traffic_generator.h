@@ -16,7 +16,6 @@
 
 #include <deque>
 #include <memory>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
@@ -40,6 +39,7 @@ class TrafficGenerator : public Module {
   // A transaction in flight through the non-blocking interface (its payload lives until the
   // target answers it).
   struct Transaction;
+  struct TransactionOwner;  // payload extension: the transaction it belongs to
   Transaction& freeTransaction();
   // Records a finished transaction (latency, data check, trace, its request's progress).
   void finish(Transaction& transaction, const sc_core::sc_time& done);
@@ -69,11 +69,13 @@ class TrafficGenerator : public Module {
   std::vector<std::unique_ptr<Transaction>> transactions_in_flight_;  // pool (non_blocking)
   std::vector<Transaction*> free_transactions_;
   std::vector<Transaction*> answered_;  // answered on the backward path, not yet counted
-  sc_core::sc_event answer_event_;
+  sc_core::sc_event answer_event_;      // notified only while run() waits for it
+  bool waiting_for_answers_ = false;
   // A request the target neither accepted nor answered in the call (TLM_ACCEPTED): by the base
   // protocol the next BEGIN_REQ waits for its END_REQ (or BEGIN_RESP) on the backward path.
   tlm::tlm_generic_payload* awaiting_end_req_ = nullptr;
   sc_core::sc_time end_req_time_;
+  sc_core::sc_event end_req_event_;  // awaiting_end_req_ got its END_REQ (or BEGIN_RESP)
   // Requests not yet finished: (first transaction's issue, latest completion, parts left).
   struct RequestProgress {
     Picoseconds issue = 0;
@@ -82,7 +84,6 @@ class TrafficGenerator : public Module {
   };
   std::deque<RequestProgress> open_requests_;  // from request first_open_request_ on
   std::uint64_t first_open_request_ = 0;
-  std::unordered_map<const tlm::tlm_generic_payload*, Transaction*> transaction_of_;
   std::uint64_t requests_issued_ = 0;
   std::unordered_set<std::uint64_t> written_;  // addresses whose write was answered
   std::uint64_t checked_reads_ = 0;
