@@ -412,6 +412,7 @@ class HbmChannelController {
   };
   std::deque<UnarrivedBurst> issue_unarrived_;  // the next to arrive first
   spatialvp::Picoseconds issue_arrived_by_ = 0;
+  // The latest decision: the next column command goes no earlier (0 with on_arrival).
   spatialvp::Picoseconds issue_last_decision_ = 0;
   std::vector<std::uint32_t> issue_arrived_count_;  // per bank: its arrived queued bursts
   // A burst of bank `b` joins the decisions: the bank's offer is re-chosen if it may change.

@@ -62,8 +62,10 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
 
   const Picoseconds latency = is_write ? t_.wl : t_.cl;
   // The first data start that satisfies t_rcd, the bank group's t_ccd_l, a free data bus and
-  // the turnaround against the other direction's bursts (in time order).
-  Picoseconds data_start = std::max(earliest, bank.activated + rcd_) + latency;
+  // the turnaround against the other direction's bursts (in time order); on_issue: a column
+  // command no earlier than the pseudo-channel's latest decision (decisions in time order).
+  Picoseconds data_start =
+      std::max({earliest, bank.activated + rcd_, issue_last_decision_}) + latency;
   const Picoseconds search_from = data_start;
   Picoseconds& no_fit_from = group.no_fit_from[is_write];
   Picoseconds& no_fit_to = group.no_fit_to[is_write];

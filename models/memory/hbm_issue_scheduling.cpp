@@ -108,7 +108,8 @@ Picoseconds HbmChannelController::planColumn(const HbmBurst& burst, bool is_writ
   }
   const Picoseconds rcd = is_write ? t_.rcd_wr : t_.rcd_rd;
   const Picoseconds latency = is_write ? t_.wl : t_.cl;
-  const Picoseconds data_start = std::max(earliest, activated + rcd) + latency;
+  const Picoseconds data_start =
+      std::max({earliest, activated + rcd, issue_last_decision_}) + latency;
   return dataFit(data_start, latency, group, is_write, burst.bank_group) - latency;
 }
 
