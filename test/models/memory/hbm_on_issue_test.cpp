@@ -49,7 +49,30 @@ struct TrafficCase {
   std::uint64_t bytes;
   unsigned write_percent;
   bool sequential = false;  // addresses in order (else random)
+
+  // Request i's address: in order, or a random burst-aligned one in 256 MiB.
+  std::uint64_t address(int i, std::mt19937_64& rng) const {
+    return sequential ? static_cast<std::uint64_t>(i) * bytes
+                      : (rng() % (256 * kKiB * 1024)) / bytes * bytes;
+  }
 };
+
+// Random and streaming read/write mixes on HBM2 and HBM3.
+std::vector<TrafficCase> readWriteMixes() {
+  return {
+      {"hbm2, 64 B random, 50% writes", hbm2Config(), 64, 50, false},
+      {"hbm2, 32 B stream, 50% writes", hbm2Config(), 32, 50, true},
+      {"hbm3, 32 B random, 15% writes", hbm3Config(), 32, 15, false},
+  };
+}
+
+// on_issue as DRAMSys' FR-FCFS configuration runs: all-bank refresh, 8 places per bank.
+HbmConfig onIssueWithRefresh(HbmConfig config) {
+  config.scheduling = Scheduling::kOnIssue;
+  config.refresh_policy = RefreshPolicy::kAllBank;
+  config.bank_queue_depth = 8;
+  return config;
+}
 
 // Submits `requests` requests of `bytes`, one per nanosecond from 1 ns, each after the
 // decisions due by its arrival; `next(i)` gives request i's address and `rng` its direction.
@@ -274,7 +297,7 @@ TEST_CASE("HBM on_issue: other organisations and options meet every JEDEC constr
     std::mt19937_64 rng(11);
     const int requests = 1500;
     submitOnePerNanosecond(device, requests, c.bytes, c.write_percent, rng,
-                           [&](int) { return (rng() % (256 * kKiB * 1024)) / c.bytes * c.bytes; });
+                           [&](int i) { return c.address(i, rng); });
     device.issueUpTo(HbmChannelController::kNoIssue - 1);
     std::vector<HbmRequestEvent> events;
     device.takeRequestEvents(events);
@@ -299,28 +322,17 @@ TEST_CASE("HBM on_issue: the lazy search makes the decisions of planning every o
   // The fast path re-plans only offers whose stale estimate (a lower bound, raised after each
   // decision) could still win; the reference plans every offer for every decision. Random and
   // streaming mixes over pseudo-channels that share a row command bus, with refresh.
-  using Case = TrafficCase;
-  const std::vector<Case> cases = {
-      {"hbm2, 64 B random, 50% writes", hbm2Config(), 64, 50, false},
-      {"hbm2, 32 B stream, 50% writes", hbm2Config(), 32, 50, true},
-      {"hbm3, 32 B random, 15% writes", hbm3Config(), 32, 15, false},
-  };
-  for (const Case& c : cases) {
+  for (const TrafficCase& c : readWriteMixes()) {
     INFO(c.name);
-    HbmConfig config = c.config;
-    config.scheduling = Scheduling::kOnIssue;
-    config.refresh_policy = RefreshPolicy::kAllBank;
-    config.bank_queue_depth = 8;
+    const HbmConfig config = onIssueWithRefresh(c.config);
     auto run = [&](bool fast, std::vector<HbmCommand>& trace) {
       HbmDevice device(config);
       device.setFastPath(fast);
       device.setCommandTrace(&trace);
       std::mt19937_64 rng(5);
       const int requests = 4000;
-      submitOnePerNanosecond(device, requests, c.bytes, c.write_percent, rng, [&](int i) {
-        return c.sequential ? static_cast<std::uint64_t>(i) * c.bytes
-                            : (rng() % (256 * kKiB * 1024)) / c.bytes * c.bytes;
-      });
+      submitOnePerNanosecond(device, requests, c.bytes, c.write_percent, rng,
+                             [&](int i) { return c.address(i, rng); });
       return runAll(device, requests);
     };
     std::vector<HbmCommand> lazy_trace;
@@ -342,17 +354,8 @@ TEST_CASE("HBM on_issue: requests called ahead of their arrival change no decisi
   // calling each request at its arrival: a request called early takes no part in a decision
   // due before it arrives (it would, say, turn its bank's offer from an older miss into itself,
   // a later row hit).
-  using Case = TrafficCase;
-  const std::vector<Case> cases = {
-      {"hbm2, 64 B random, 50% writes", hbm2Config(), 64, 50, false},
-      {"hbm2, 32 B stream, 50% writes", hbm2Config(), 32, 50, true},
-      {"hbm3, 32 B random, 15% writes", hbm3Config(), 32, 15, false},
-  };
-  for (const Case& c : cases) {
-    HbmConfig config = c.config;
-    config.scheduling = Scheduling::kOnIssue;
-    config.refresh_policy = RefreshPolicy::kAllBank;
-    config.bank_queue_depth = 8;
+  for (const TrafficCase& c : readWriteMixes()) {
+    HbmConfig config = onIssueWithRefresh(c.config);
     config.controller_latency = ns(1);
     // Request i arrives at (i + 1) ns and is called `ahead` before that (the decisions due by
     // the call are committed first); 3 of 4 go to a few rows, so that row hits are common.
@@ -392,26 +395,16 @@ TEST_CASE("HBM on_issue: each pseudo-channel commits its column commands in time
   // A controller decides in time order, so no column command goes before one already decided,
   // even where the data bus has a gap then (a burst that becomes its bank's offer after the
   // decision before it must not take a gap in the past).
-  using Case = TrafficCase;
-  const std::vector<Case> cases = {
-      {"hbm2, 32 B stream, 50% writes", hbm2Config(), 32, 50, true},
-      {"hbm2, 64 B random, 50% writes", hbm2Config(), 64, 50, false},
-  };
-  for (const Case& c : cases) {
+  for (const TrafficCase& c : readWriteMixes()) {
     INFO(c.name);
-    HbmConfig config = c.config;
-    config.scheduling = Scheduling::kOnIssue;
-    config.refresh_policy = RefreshPolicy::kAllBank;
-    config.bank_queue_depth = 8;
+    const HbmConfig config = onIssueWithRefresh(c.config);
     HbmDevice device(config);
     std::vector<HbmCommand> trace;
     device.setCommandTrace(&trace);
     std::mt19937_64 rng(3);
     const int requests = 4000;
-    submitOnePerNanosecond(device, requests, c.bytes, c.write_percent, rng, [&](int i) {
-      return c.sequential ? static_cast<std::uint64_t>(i) * c.bytes
-                          : (rng() % (256 * kKiB * 1024)) / c.bytes * c.bytes;
-    });
+    submitOnePerNanosecond(device, requests, c.bytes, c.write_percent, rng,
+                           [&](int i) { return c.address(i, rng); });
     runAll(device, requests);
     std::vector<Picoseconds> latest(device.pseudoChannelCount(), 0);
     std::size_t columns = 0;
