@@ -36,6 +36,7 @@ set(SPATIALVP_PUBLIC_HEADERS
   platform/sim/burst_transfer.h
   platform/sim/fault_source.h
   platform/sim/job_transaction.h
+  platform/sim/kernel_time.h
   platform/sim/address_window.h
   platform/sim/memory_facts.h
   platform/sim/module.h

@@ -5,6 +5,8 @@
 #include <limits>
 #include <sstream>
 
+#include "platform/sim/kernel_time.h"
+
 namespace spatialvp::interconnect {
 
 namespace {
@@ -136,7 +138,7 @@ void AddressRouter::b_transport(int, tlm::tlm_generic_payload& payload, sc_core:
     return;
   }
   const auto index = static_cast<std::size_t>(output);
-  const Picoseconds now = sc_core::sc_time_stamp().value();
+  const Picoseconds now = nowPs();
   const Picoseconds transfer = transferTime(length, bandwidth_);
   const Picoseconds start = output_ports_[index].reserve(now + delay.value() + latency_, transfer);
   delay = sc_core::sc_time::from_value(start + transfer - now);

@@ -4,15 +4,13 @@
 #include <cmath>
 #include <string>
 
+#include "platform/sim/kernel_time.h"
+
 namespace spatialvp::interconnect {
 
 namespace {
 
 constexpr std::uint64_t kRetireEvery = 1024;  // transactions between calendar clean-ups
-
-Picoseconds nowPs() {
-  return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-}
 
 }  // namespace
 

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "interconnect/tlm/link_param_schema.h"
+#include "platform/sim/kernel_time.h"
 
 namespace spatialvp::interconnect {
 
@@ -91,7 +92,7 @@ void D2dLinkModule::b_transport(int side, tlm::tlm_generic_payload& payload,
     traceTransfer(direction == D2dDirection::kAToB ? "a_to_b" : "b_to_a", flow.id(), what,
                   moved.start_ps, moved.delivered_ps, args);
   };
-  const Picoseconds now = sc_core::sc_time_stamp().value();
+  const Picoseconds now = nowPs();
   const Picoseconds arrival = now + delay.value();
   const D2dTransferResult request = link_.transfer(forward, request_bytes, arrival);
   if (trace())
@@ -102,7 +103,7 @@ void D2dLinkModule::b_transport(int side, tlm::tlm_generic_payload& payload,
   out->b_transport(payload, delay);
 
   // Re-read the time: a misbehaving target might have waited.
-  const Picoseconds after = sc_core::sc_time_stamp().value();
+  const Picoseconds after = nowPs();
   const Picoseconds responded = after + delay.value();
   const D2dTransferResult response = link_.transfer(reverse(forward), response_bytes, responded);
   if (trace())

@@ -10,6 +10,7 @@
 #include "interconnect/tlm/link_param_schema.h"
 #include "interconnect/tlm/mesh_fault_params.h"
 #include "platform/core/param_choice.h"
+#include "platform/sim/kernel_time.h"
 
 namespace spatialvp::interconnect {
 
@@ -304,7 +305,7 @@ void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
   const Endpoint sink = output_endpoints_[out];
 
   const TraceFlowScope flow(trace(), payload);
-  const Picoseconds arrival = sc_core::sc_time_stamp().value() + delay.value();
+  const Picoseconds arrival = nowPs() + delay.value();
   if (tracer_)
     tracer_->begin(flow.id(), is_read ? "read request" : "write", source, sink);
   const MeshTransferResult request = cross(source, sink, request_bytes, delay);
@@ -316,7 +317,7 @@ void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
   payload.set_address(address);  // an interconnect must restore what it translated
 
   // Re-read the time: a target may have waited.
-  const Picoseconds responded = sc_core::sc_time_stamp().value() + delay.value();
+  const Picoseconds responded = nowPs() + delay.value();
   if (tracer_)
     tracer_->begin(flow.id(), is_read ? "read data" : "write ack", sink, source);
   const MeshTransferResult response = cross(sink, source, response_bytes, delay);
@@ -334,14 +335,14 @@ void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
     ++writes_;
   if (!queued_ && (reads_ + writes_) % kRetireEvery == 0) {
     // No initiator can present a time before the current kernel time.
-    network_.retire(sc_core::sc_time_stamp().value());
+    network_.retire(nowPs());
   }
 }
 
 MeshTransferResult MeshModule::cross(const Endpoint& from, const Endpoint& to, std::uint64_t bytes,
                                      sc_core::sc_time& delay) {
   if (!queued_) {
-    const Picoseconds now = sc_core::sc_time_stamp().value();
+    const Picoseconds now = nowPs();
     const MeshTransferResult result = network_.transfer(from, to, bytes, now + delay.value());
     delay = sc_core::sc_time::from_value(result.delivered_ps - now);
     return result;
@@ -360,7 +361,7 @@ MeshTransferResult MeshModule::cross(const Endpoint& from, const Endpoint& to, s
   free_events_.pop_back();
   const std::uint64_t id = next_crossing_++;
   crossings_.insert(id).delivered = delivered;
-  network_.submit(from, to, bytes, sc_core::sc_time_stamp().value(), id);
+  network_.submit(from, to, bytes, nowPs(), id);
   advance_event_.notify(sc_core::SC_ZERO_TIME);
   sc_core::wait(*delivered);
   const MeshTransferResult result = crossings_.find(id)->result;
@@ -370,7 +371,7 @@ MeshTransferResult MeshModule::cross(const Endpoint& from, const Endpoint& to, s
 }
 
 void MeshModule::advance() {
-  const Picoseconds now = sc_core::sc_time_stamp().value();
+  const Picoseconds now = nowPs();
   network_.advanceTo(now, [&](const MeshDelivery& delivery) {
     QueuedCrossing* crossing = crossings_.find(delivery.tag);
     crossing->result = delivery.result;

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "platform/sim/kernel_time.h"
+
 namespace spatialvp::models {
 
 namespace {
@@ -51,7 +53,7 @@ void SimpleMemory::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_ti
     payload.set_response_status(tlm::TLM_OK_RESPONSE);  // TLM_IGNORE_COMMAND
     return;
   }
-  const Picoseconds now = sc_core::sc_time_stamp().value();
+  const Picoseconds now = nowPs();
   const Picoseconds arrival = now + delay.value();
   const Picoseconds transfer = transferTime(length, bandwidth_);
   const Picoseconds start = port_.reserve(arrival, transfer);

@@ -33,6 +33,7 @@ using sc_core::sc_time_stamp;
 #include <string>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/sim/kernel_time.h"
 #include "platform/sim/module.h"
 
 namespace spatialvp::rtl {
@@ -92,12 +93,12 @@ class RtlClockedTarget : public Module {
   // waits until then (delay becomes zero). Call from b_transport before clocking.
   Picoseconds beginWork(sc_core::sc_time& delay) {
     ++calls_;
-    auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+    auto now = nowPs();
     Picoseconds start = std::max(now + static_cast<Picoseconds>(delay.value()), free_at_);
     if (sync_ == RtlSync::kWaitOnEntry && start > now) {
       sc_core::wait(sc_core::sc_time::from_value(start - now));
       delay = sc_core::SC_ZERO_TIME;
-      now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+      now = nowPs();
       start = now;
     }
     return start;
@@ -109,7 +110,7 @@ class RtlClockedTarget : public Module {
     const auto end =
         start + static_cast<Picoseconds>(static_cast<double>(cycles) * period_ps_ + 0.5);
     free_at_ = std::max(free_at_, end);
-    const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+    const auto now = nowPs();
     delay = sc_core::sc_time::from_value(end > now ? end - now : 0);
     return end;
   }

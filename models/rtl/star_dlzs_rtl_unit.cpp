@@ -23,6 +23,7 @@
 #include "models/star/star_unit_timing.h"
 #include "platform/core/param_choice.h"
 #include "platform/sim/burst_transfer.h"
+#include "platform/sim/kernel_time.h"
 #include "platform/sim/plugin_abi.h"
 
 namespace spatialvp::rtl {
@@ -170,7 +171,7 @@ class StarDlzsRtlUnit : public RtlClockedTarget<Vdlzs_lane> {
     }
     const auto compute_end = finishWork(start, job_cycles, delay);
     const Picoseconds end = std::max(compute_end, sram_done);
-    const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+    const auto now = nowPs();
     delay = sc_core::sc_time::from_value(end - now);
 
     const auto busy =

@@ -6,6 +6,7 @@
 #include "models/star/layer_params.h"
 #include "models/star/stage_job.h"
 #include "platform/sim/burst_transfer.h"
+#include "platform/sim/kernel_time.h"
 #include "platform/sim/trace_flow.h"
 
 namespace spatialvp::models::spatial_star {
@@ -16,10 +17,6 @@ using spatialvp::models::star::ItemBuffers;
 using spatialvp::models::star::sendStageJob;
 using spatialvp::models::star::StageJobTiming;
 using spatialvp::models::star::TilePipeline;
-
-Picoseconds nowPs() {
-  return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-}
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include "platform/core/config_error.h"
 #include "platform/core/param_choice.h"
 #include "platform/sim/burst_transfer.h"
+#include "platform/sim/kernel_time.h"
 #include "platform/sim/trace_flow.h"
 
 namespace spatialvp::models::spatial_star {
@@ -26,10 +27,6 @@ std::size_t toSize(std::int64_t value) {
 
 std::uint64_t toBytes(double value) {
   return static_cast<std::uint64_t>(value + 0.5);
-}
-
-Picoseconds nowPs() {
-  return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "platform/core/param_choice.h"
 #include "platform/sim/address_window.h"
 #include "platform/sim/burst_transfer.h"
+#include "platform/sim/kernel_time.h"
 #include "workloads/star/npy_file.h"
 #include "workloads/star/vanilla_planner.h"
 
@@ -230,7 +231,7 @@ void StarController::runSerial() {
   keeper.reset();
   Picoseconds done = 0;
   for (const auto& work : plan_.work) {
-    const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+    const auto now = nowPs();
     Picoseconds ready = std::max(done, now);
     if (work.bytes.dram_read > 0) {
       const Picoseconds fetched = dramTransfer(work.bytes.dram_read, false, ready);
@@ -250,7 +251,7 @@ void StarController::runSerial() {
         keeper.sync();
     }
   }
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const auto now = nowPs();
   if (finish_ > now)
     sc_core::wait(sc_core::sc_time::from_value(finish_ - now));
   finished();
@@ -286,7 +287,7 @@ void StarController::run() {
   };
 
   for (const auto& work : plan_.work) {
-    const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+    const auto now = nowPs();
     const bool new_tile =
         work.head != current_head || work.query_block != current_block || work.tile != current_tile;
     const bool projection = work.stage == PipelineStage::QProjection;
@@ -352,7 +353,7 @@ void StarController::run() {
   flushWrites(std::numeric_limits<Picoseconds>::max());
   if (functional_)
     checkFunctional();
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const auto now = nowPs();
   if (finish_ > now)
     sc_core::wait(sc_core::sc_time::from_value(finish_ - now));
   finished();

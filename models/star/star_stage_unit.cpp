@@ -6,6 +6,7 @@
 #include "models/star/stage_job.h"
 #include "platform/core/units.h"
 #include "platform/sim/address_window.h"
+#include "platform/sim/kernel_time.h"
 
 namespace spatialvp::models::star {
 
@@ -124,7 +125,7 @@ Picoseconds StarStageUnit::sramTransfer(std::uint64_t bytes, bool write, Picosec
   payload.set_address(sram_base_);
   payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   Picoseconds done = at;
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const auto now = nowPs();
   while (bytes > 0) {
     const std::uint64_t chunk = std::min(bytes, sram_burst_);
     payload.set_data_length(static_cast<unsigned int>(chunk));
@@ -159,7 +160,7 @@ void StarStageUnit::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_t
   }
   const auto& work = *job->work;
   const TraceFlowScope flow(trace(), payload);
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const auto now = nowPs();
   const Picoseconds start = std::max(now + static_cast<Picoseconds>(delay.value()), busy_until_);
   const double period_ps = 1e12 / clock_hz_;
   // A job with nothing to compute (e.g. the KV array storing fetched rows) has no pipeline fill.

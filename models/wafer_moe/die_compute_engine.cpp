@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/wafer_moe/phase_keys.h"
+#include "platform/sim/kernel_time.h"
 #include "platform/sim/trace_flow.h"
 
 namespace spatialvp::models::wafer_moe {
@@ -41,7 +42,7 @@ void DieComputeEngine::b_transport(tlm::tlm_generic_payload& payload, sc_core::s
     return;
   }
   // One job at a time, in arrival order (the orchestrator issues a die's jobs in time order).
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const auto now = nowPs();
   const Picoseconds start = std::max(now + static_cast<Picoseconds>(delay.value()), busy_until_);
   const Picoseconds duration = toPs(job->flops / (peak * efficiency_));
   busy_until_ = start + duration;

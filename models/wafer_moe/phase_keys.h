@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <systemc>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/sim/kernel_time.h"
 
 namespace spatialvp::models::wafer_moe {
 
@@ -25,10 +25,7 @@ inline std::uint64_t wholeBytes(double value) {
   return static_cast<std::uint64_t>(std::llround(std::max(0.0, value)));
 }
 
-// Kernel time and seconds as the picoseconds the interconnect calendars use.
-inline Picoseconds nowPs() {
-  return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-}
+// Seconds as the picoseconds the interconnect calendars use (the kernel time: nowPs()).
 inline Picoseconds toPs(double seconds) {
   return static_cast<Picoseconds>(std::llround(std::max(0.0, seconds) * 1e12));
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <systemc>
 
+#include "platform/sim/kernel_time.h"
 #include "platform/sim/trace_flow.h"
 
 namespace spatialvp {
@@ -16,7 +17,7 @@ BurstTransfer burstTransfer(tlm::tlm_fw_transport_if<>& target, std::vector<unsi
   payload.set_byte_enable_ptr(nullptr);
   payload.set_dmi_allowed(false);
   payload.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const auto now = nowPs();
   BurstTransfer result{at, 0};
   const std::uint64_t first_address =
       base + (cursor + std::min(bytes, burst) > window ? 0 : cursor);

@@ -7,6 +7,7 @@
 #include <tlm>
 
 #include "platform/core/contention_timeline.h"
+#include "platform/sim/kernel_time.h"
 #include "platform/sim/trace_flow.h"
 
 namespace spatialvp {
@@ -37,12 +38,12 @@ JobTransactionResult sendJobTransaction(tlm::tlm_fw_transport_if<>& target, Exte
   payload.set_byte_enable_ptr(nullptr);
   payload.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   payload.set_extension(&job);
-  const auto now = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const auto now = nowPs();
   sc_core::sc_time delay = sc_core::sc_time::from_value(ready > now ? ready - now : 0);
   const TraceFlowScope flow(trace, payload);
   target.b_transport(payload, delay);
   // After the call: a target may wait() inside b_transport (TLM-2.0 allows it).
-  const auto after = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const auto after = nowPs();
   return {payload.is_response_error(), after + static_cast<Picoseconds>(delay.value()), flow.id()};
 }
 

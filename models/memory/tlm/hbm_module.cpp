@@ -9,6 +9,7 @@
 
 #include "models/memory/tlm/core_param_binding.h"
 #include "platform/core/param_choice.h"
+#include "platform/sim/kernel_time.h"
 
 namespace spatialvp::models {
 
@@ -287,7 +288,7 @@ void HbmModule::reportFastStats(ModuleStats& stats) const {
   const std::uint64_t burst = config.burstBytes();
   const std::uint64_t read_bits = (fast_read_bytes_ + burst - 1) / burst * burst * 8;
   const std::uint64_t write_bits = (fast_write_bytes_ + burst - 1) / burst * burst * 8;
-  const auto elapsed = static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
+  const auto elapsed = nowPs();
   const std::uint64_t refreshes =
       config.refresh_policy == RefreshPolicy::kAllBank && config.t_refi > 0
           ? elapsed / config.t_refi * device_.pseudoChannelCount()

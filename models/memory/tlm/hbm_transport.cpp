@@ -6,13 +6,11 @@
 
 #include "models/memory/tlm/hbm_module.h"
 #include "models/memory/tlm/memory_acceptance.h"
+#include "platform/sim/kernel_time.h"
 
 namespace spatialvp::models {
 
 namespace {
-Picoseconds nowPs() {
-  return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-}
 
 void notifyAt(sc_core::sc_event& event, Picoseconds time) {  // now if `time` has passed
   const Picoseconds now = nowPs();

@@ -1,5 +1,7 @@
 #include "models/memory/tlm/memory_target_front_end.h"
 
+#include "platform/sim/kernel_time.h"
+
 namespace spatialvp::models {
 
 MemoryTargetFrontEnd::MemoryTargetFrontEnd(double latency_bin_ns, std::uint64_t storage_page_bytes,
@@ -35,7 +37,7 @@ std::optional<MemoryAccess> MemoryTargetFrontEnd::checkPayload(tlm::tlm_generic_
     payload.set_response_status(tlm::TLM_OK_RESPONSE);  // TLM_IGNORE_COMMAND
     return std::nullopt;
   }
-  access.now = sc_core::sc_time_stamp().value();
+  access.now = nowPs();
   access.arrival = access.now + delay.value();
   return access;
 }

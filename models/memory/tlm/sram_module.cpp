@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "models/memory/tlm/core_param_binding.h"
+#include "platform/sim/kernel_time.h"
 
 namespace spatialvp::models {
 
@@ -63,7 +64,7 @@ void SramModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time
       });
   if (!access)
     return;
-  sram_.retire(static_cast<Picoseconds>(sc_core::sc_time_stamp().value()));
+  sram_.retire(nowPs());
   const Picoseconds completion = MemoryTargetFrontEnd::accessPasses(
       *access, [this](const MemoryRequest& request) { return sram_.access(request).completion; });
   front_.complete(payload, *access, completion, delay);

@@ -23,15 +23,13 @@
 #include "models/star/stage_job.h"
 #include "models/star/star_controller.h"
 #include "models/wafer_moe/die_job.h"
+#include "platform/sim/kernel_time.h"
 #include "platform/sim/plugin_abi.h"
 
 namespace {
 
+using spatialvp::nowPs;
 using spatialvp::Picoseconds;
-
-Picoseconds nowPs() {
-  return static_cast<Picoseconds>(sc_core::sc_time_stamp().value());
-}
 
 Picoseconds psOf(double seconds) {
   return static_cast<Picoseconds>(seconds * 1e12 + 0.5);
