@@ -293,9 +293,14 @@ class HbmChannelController {
   inline spatialvp::Picoseconds dataFit(spatialvp::Picoseconds data_start,
                                         spatialvp::Picoseconds latency, const BankGroup& group,
                                         bool is_write, std::uint32_t bank_group) const;
-  // on_issue: the column command time schedule() would give the burst now (no booking).
-  spatialvp::Picoseconds planColumn(const HbmBurst& burst, bool is_write,
-                                    spatialvp::Picoseconds earliest) const;
+  // on_issue: the activate (kNoIssue for a row hit) and column command times schedule() would
+  // give the burst now (no booking).
+  struct ColumnPlan {
+    spatialvp::Picoseconds activate;
+    spatialvp::Picoseconds column;
+  };
+  ColumnPlan planColumn(const HbmBurst& burst, bool is_write,
+                        spatialvp::Picoseconds earliest) const;
   void admitWaiting(spatialvp::Picoseconds now);  // on_issue: waiting bursts into free places
   // First data start >= `start` outside the turnaround zones of the other direction's bursts.
   inline spatialvp::Picoseconds turnaroundFit(spatialvp::Picoseconds start, bool is_write,
@@ -426,6 +431,8 @@ class HbmChannelController {
   struct IssueOffer {
     std::size_t entry = 0;
     spatialvp::Picoseconds estimate = 0;
+    // Its activate as planned (kNoIssue for a row hit); while stale, a lower bound of it.
+    spatialvp::Picoseconds activate = kNoIssue;
     std::uint64_t order = 0;
     std::uint64_t version = 0;
     bool is_write = false;
@@ -434,7 +441,8 @@ class HbmChannelController {
   std::vector<IssueOffer> issue_offers_;
   std::uint64_t issue_version_ = 1;  // bumped by every booking in this PC or on its row bus
   void estimateOffer(std::uint32_t bank);
-  void raiseOfferBounds(spatialvp::Picoseconds column, bool is_write);
+  void raiseOfferBounds(spatialvp::Picoseconds column, bool is_write,
+                        spatialvp::Picoseconds activate, std::uint32_t bank_group);
   std::size_t issue_admitted_ = 0;
   std::uint64_t issue_order_ = 0;
   bool issue_known_ = false;  // the next decision below is up to date

@@ -93,24 +93,26 @@ void HbmChannelController::admitWaiting(Picoseconds now) {
   }
 }
 
-Picoseconds HbmChannelController::planColumn(const HbmBurst& burst, bool is_write,
-                                             Picoseconds earliest) const {
+HbmChannelController::ColumnPlan HbmChannelController::planColumn(const HbmBurst& burst,
+                                                                  bool is_write,
+                                                                  Picoseconds earliest) const {
   // schedule()'s search without its bookings (a precharge's row command lies t_rp before the
   // activate's two, so leaving it unbooked changes no fit).
   const Bank& bank = banks_[bankIndex(burst)];
   const BankGroup& group = groups_[burst.bank_group];
   Picoseconds activated = bank.activated;
+  Picoseconds activate = kNoIssue;
   if (bank.open_row != burst.row) {
     const Picoseconds act_earliest =
         bank.open_row == kNoRow ? std::max(earliest, bank.act_ready)
                                 : rowCommandFit(std::max(earliest, bank.pre_ready), 1) + t_.rp;
-    activated = activateFit(act_earliest, group);
+    activated = activate = activateFit(act_earliest, group);
   }
   const Picoseconds rcd = is_write ? t_.rcd_wr : t_.rcd_rd;
   const Picoseconds latency = is_write ? t_.wl : t_.cl;
   const Picoseconds data_start =
       std::max({earliest, activated + rcd, issue_last_decision_}) + latency;
-  return dataFit(data_start, latency, group, is_write, burst.bank_group) - latency;
+  return {activate, dataFit(data_start, latency, group, is_write, burst.bank_group) - latency};
 }
 
 void HbmChannelController::estimateOffer(std::uint32_t b) {
@@ -140,16 +142,23 @@ void HbmChannelController::estimateOffer(std::uint32_t b) {
     offer.known = true;
   }
   const IssueBurst& candidate = queue[offer.entry];
-  offer.estimate = planColumn(candidate.burst, candidate.is_write, candidate.enqueued);
+  const ColumnPlan plan = planColumn(candidate.burst, candidate.is_write, candidate.enqueued);
+  offer.activate = plan.activate;
+  offer.estimate = plan.column;
   offer.version = issue_version_;
 }
 
-void HbmChannelController::raiseOfferBounds(Picoseconds column, bool is_write) {
+void HbmChannelController::raiseOfferBounds(Picoseconds column, bool is_write, Picoseconds activate,
+                                            std::uint32_t bank_group) {
   // Every other offer issues no earlier than `column` (the least estimate). The same direction
   // then starts its data no earlier than this burst's and so waits for its data-bus slot; the
   // other direction cannot end its data a turnaround before this burst's (its latency is too
-  // long, checked), so it waits for the turnaround after it. Lower bounds, so that the lazy
-  // search in nextIssue() plans about one offer per decision instead of every one.
+  // long, checked), so it waits for the turnaround after it. An offer whose activate was
+  // planned (or bounded) within the activate spacing of this burst's `activate` (t_rrd_s and
+  // t_faw in the pseudo-channel, t_rrd_l in the bank group) can only move later, and not inside
+  // the spacing, so it activates after it: under random traffic that spacing is what moves the
+  // offers. Lower bounds, so that the lazy search in nextIssue() plans about one offer per
+  // decision instead of every one.
   const Picoseconds latency = is_write ? t_.wl : t_.cl;
   const Picoseconds other_latency = is_write ? t_.cl : t_.wl;
   const HbmTurnaroundHistory::Zone& zone = is_write ? zone_for_read_ : zone_for_write_;
@@ -158,11 +167,22 @@ void HbmChannelController::raiseOfferBounds(Picoseconds column, bool is_write) {
   const bool other_bounded = column + other_latency + zone.before_short > data_start;
   const Picoseconds other_bound =
       other_bounded ? data_start + zone.after_short - other_latency : column;
+  const Picoseconds pc_spacing = activate_budget_.slot();
   for (const std::uint32_t b : issue_busy_banks_) {
     IssueOffer& offer = issue_offers_[b];
-    if (offer.known)
-      offer.estimate =
-          std::max(offer.estimate, offer.is_write == is_write ? same_bound : other_bound);
+    if (!offer.known)
+      continue;
+    Picoseconds bound = offer.is_write == is_write ? same_bound : other_bound;
+    if (activate != kNoIssue && offer.activate != kNoIssue) {
+      Picoseconds& act = offer.activate;
+      if (act + pc_spacing > activate && act < activate + pc_spacing)
+        act = activate + pc_spacing;
+      if (b / banks_per_group_ == bank_group && act + t_.rrd_l > activate &&
+          act < activate + t_.rrd_l)
+        act = activate + t_.rrd_l;
+      bound = std::max(bound, act + (offer.is_write ? t_.rcd_wr : t_.rcd_rd));
+    }
+    offer.estimate = std::max(offer.estimate, bound);
   }
 }
 
@@ -268,6 +288,7 @@ bool HbmChannelController::issueNext() {
   issue_offers_[issue_bank_].known = false;
   rcd_ = chosen.is_write ? t_.rcd_wr : t_.rcd_rd;
   const std::uint64_t row_commands = counters_.activates + counters_.precharges;
+  const std::uint64_t activates = counters_.activates;
   HbmRequestStats stats;
   Picoseconds data_end = 0;
   const Picoseconds column =
@@ -281,7 +302,10 @@ bool HbmChannelController::issueNext() {
         return other.burst.row == chosen.burst.row && other.enqueued <= issue_arrived_by_;
       }))
     prechargeAfterUse(chosen.burst);
-  raiseOfferBounds(column, chosen.is_write);
+  const Bank& bank = banks_[issue_bank_];
+  raiseOfferBounds(column, chosen.is_write,
+                   counters_.activates != activates ? bank.activated : kNoIssue,
+                   chosen.burst.bank_group);
   if (issue_sink_ != nullptr)
     issue_sink_->push_back({chosen.request, IssueEvent::Kind::kCompleted, data_end});
   admitWaiting(column);  // its places free when its column command issues
