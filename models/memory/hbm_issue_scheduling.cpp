@@ -96,8 +96,8 @@ void HbmChannelController::admitWaiting(Picoseconds now) {
 HbmChannelController::ColumnPlan HbmChannelController::planColumn(const HbmBurst& burst,
                                                                   bool is_write,
                                                                   Picoseconds earliest) const {
-  // schedule()'s search without its bookings (a precharge's row command lies t_rp before the
-  // activate's two, so leaving it unbooked changes no fit).
+  // schedule()'s search without its bookings (it books a conflict's precharge only after the
+  // activate's fit, so the plan finds the same).
   const Bank& bank = banks_[bankIndex(burst)];
   const BankGroup& group = groups_[burst.bank_group];
   Picoseconds activated = bank.activated;
