@@ -157,7 +157,7 @@ void HbmChannelController::raiseOfferBounds(Picoseconds column, bool is_write, P
   // planned (or bounded) within the activate spacing of this burst's `activate` (t_rrd_s and
   // t_faw in the pseudo-channel, t_rrd_l in the bank group) can only move later, and not inside
   // the spacing, so it activates after it: under random traffic that spacing is what moves the
-  // offers. Lower bounds, so that the lazy search in nextIssue() plans about one offer per
+  // offers. Lower bounds, so that the lazy search in nextIssue() plans a few offers per
   // decision instead of every one.
   const Picoseconds latency = is_write ? t_.wl : t_.cl;
   const Picoseconds other_latency = is_write ? t_.cl : t_.wl;
