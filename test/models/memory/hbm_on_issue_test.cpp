@@ -127,6 +127,31 @@ int directionChanges(std::vector<HbmCommand> trace) {
   return changes;
 }
 
+// Runs `submit(device)` and then every decision on a device with the lazy search and on one
+// that plans every offer afresh (the reference), and checks that both make the same decisions
+// and that they are legal.
+template <typename Submit>
+void checkLazySearchMatchesReference(const HbmConfig& config, std::size_t requests, Submit submit) {
+  auto run = [&](bool fast, std::vector<HbmCommand>& trace) {
+    HbmDevice device(config);
+    device.setFastPath(fast);
+    device.setCommandTrace(&trace);
+    submit(device);
+    return runAll(device, requests);
+  };
+  std::vector<HbmCommand> lazy_trace;
+  std::vector<HbmCommand> reference_trace;
+  Outcome lazy;
+  Outcome reference;
+  REQUIRE_NOTHROW(lazy = run(true, lazy_trace));
+  REQUIRE_NOTHROW(reference = run(false, reference_trace));
+  CHECK(lazy.completed == reference.completed);
+  CHECK(lazy.accepted == reference.accepted);
+  REQUIRE(lazy_trace.size() == reference_trace.size());
+  CHECK(differingCommands(lazy_trace, reference_trace) == 0);
+  CHECK(checkTiming(config, lazy_trace).empty());
+}
+
 }  // namespace
 
 TEST_CASE("HBM on_issue: an idle request takes the closed-form latency of on_arrival",
@@ -324,26 +349,12 @@ TEST_CASE("HBM on_issue: the lazy search makes the decisions of planning every o
   // streaming mixes over pseudo-channels that share a row command bus, with refresh.
   for (const TrafficCase& c : readWriteMixes()) {
     INFO(c.name);
-    const HbmConfig config = onIssueWithRefresh(c.config);
-    auto run = [&](bool fast, std::vector<HbmCommand>& trace) {
-      HbmDevice device(config);
-      device.setFastPath(fast);
-      device.setCommandTrace(&trace);
+    const int requests = 4000;
+    checkLazySearchMatchesReference(onIssueWithRefresh(c.config), requests, [&](HbmDevice& device) {
       std::mt19937_64 rng(5);
-      const int requests = 4000;
       submitOnePerNanosecond(device, requests, c.bytes, c.write_percent, rng,
                              [&](int i) { return c.address(i, rng); });
-      return runAll(device, requests);
-    };
-    std::vector<HbmCommand> lazy_trace;
-    std::vector<HbmCommand> reference_trace;
-    const Outcome lazy = run(true, lazy_trace);
-    const Outcome reference = run(false, reference_trace);
-    CHECK(lazy.completed == reference.completed);
-    CHECK(lazy.accepted == reference.accepted);
-    REQUIRE(lazy_trace.size() == reference_trace.size());
-    CHECK(differingCommands(lazy_trace, reference_trace) == 0);
-    CHECK(checkTiming(config, lazy_trace).empty());
+    });
   }
 }
 
@@ -444,32 +455,19 @@ TEST_CASE("HBM on_issue: an overloaded channel commits the decisions it planned"
     config.queue_depth = 128;
     config.t_refi = ns(900);
     REQUIRE(config.validate().empty());
-    auto run = [&](bool fast, std::vector<HbmCommand>& trace) {
-      HbmDevice device(config);
-      device.setFastPath(fast);
-      device.setCommandTrace(&trace);
+    const TrafficCase traffic{"", config, 32, write_percent};
+    const int requests = 6000;
+    checkLazySearchMatchesReference(config, requests, [&](HbmDevice& device) {
       std::mt19937_64 rng(48);
-      const int requests = 6000;
       Picoseconds now = 0;
       for (int i = 0; i < requests; ++i) {
         if (i % 4 == 0) {  // four requests per nanosecond
           now += ns(1);
           device.issueUpTo(now);
         }
-        const std::uint64_t address = (rng() % (256 * kKiB * 1024)) / 32 * 32;
+        const std::uint64_t address = traffic.address(i, rng);
         device.submit({address, 32, rng() % 100 < write_percent, now});
       }
-      return runAll(device, requests);
-    };
-    std::vector<HbmCommand> lazy_trace;
-    std::vector<HbmCommand> reference_trace;
-    Outcome lazy;
-    Outcome reference;
-    REQUIRE_NOTHROW(lazy = run(true, lazy_trace));
-    REQUIRE_NOTHROW(reference = run(false, reference_trace));
-    CHECK(lazy.completed == reference.completed);
-    REQUIRE(lazy_trace.size() == reference_trace.size());
-    CHECK(differingCommands(lazy_trace, reference_trace) == 0);
-    CHECK(checkTiming(config, lazy_trace).empty());
+    });
   }
 }
