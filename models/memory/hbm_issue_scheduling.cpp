@@ -175,11 +175,13 @@ void HbmChannelController::raiseOfferBounds(Picoseconds column, bool is_write, P
     Picoseconds bound = offer.is_write == is_write ? same_bound : other_bound;
     if (activate != kNoIssue && offer.activate != kNoIssue) {
       Picoseconds& act = offer.activate;
-      if (act + pc_spacing > activate && act < activate + pc_spacing)
-        act = activate + pc_spacing;
-      if (b / banks_per_group_ == bank_group && act + t_.rrd_l > activate &&
-          act < activate + t_.rrd_l)
-        act = activate + t_.rrd_l;
+      auto pastSpacing = [&](Picoseconds spacing) {
+        if (act + spacing > activate && act < activate + spacing)
+          act = activate + spacing;
+      };
+      pastSpacing(pc_spacing);
+      if (b / banks_per_group_ == bank_group)
+        pastSpacing(t_.rrd_l);
       bound = std::max(bound, act + (offer.is_write ? t_.rcd_wr : t_.rcd_rd));
     }
     offer.estimate = std::max(offer.estimate, bound);
