@@ -2,6 +2,7 @@
 
 #include "models/memory/tlm/memory_acceptance.h"
 #include "platform/core/param_choice.h"
+#include "platform/sim/kernel_time.h"
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
@@ -207,13 +208,16 @@ tlm::tlm_sync_enum TrafficGenerator::nb_transport_bw(tlm::tlm_generic_payload& p
                                                      sc_core::sc_time& delay) {
   if (&payload == awaiting_end_req_ && (phase == tlm::END_REQ || phase == tlm::BEGIN_RESP)) {
     awaiting_end_req_ = nullptr;
-    end_req_time_ = sc_core::sc_time_stamp() + delay;
-    end_req_event_.notify(sc_core::SC_ZERO_TIME);
+    end_req_time_ = kernelTime() + delay;
+    // Immediate: run() resumes in this evaluation phase (after the caller's process returns),
+    // which saves a delta cycle per request on a target that accepts on the backward path.
+    // run() waits only while awaiting_end_req_ is set, so a notification it misses is not lost.
+    end_req_event_.notify();
   }
   if (phase != tlm::BEGIN_RESP)
     return tlm::TLM_ACCEPTED;
   Transaction* const t = payload.get_extension<TransactionOwner>()->transaction;
-  t->done = sc_core::sc_time_stamp() + delay;
+  t->done = kernelTime() + delay;
   finish(*t, t->done);
   answered_.push_back(t);
   if (waiting_for_answers_)  // else run() counts the answer when it next looks
@@ -280,7 +284,7 @@ void TrafficGenerator::run() {
   // In-flight limits: one shared by reads and writes, or (outstanding_writes > 0) one per
   // direction, as an initiator with separate read and write channels; the next transaction
   // waits while any limit is reached (whichever direction it turns out to be).
-  const Picoseconds start = picoseconds(sc_core::sc_time_stamp());
+  const Picoseconds start = picoseconds(kernelTime());
   const bool separate = outstanding_writes_ > 0;
   InFlightLimit reads_in_flight(outstanding_);
   InFlightLimit writes_in_flight(separate ? outstanding_writes_ : 1);
@@ -328,7 +332,7 @@ void TrafficGenerator::run() {
     }
     // The simulation time moves only in the waits below (and in a blocking call), so it is
     // read once after each.
-    sc_core::sc_time stamp = sc_core::sc_time_stamp();
+    sc_core::sc_time stamp = kernelTime();
     sc_core::sc_time delay = keeper.get_local_time();
     t.issued = stamp + delay;
     if (part == 0)
@@ -356,7 +360,7 @@ void TrafficGenerator::run() {
         }
       } else {
         out_->b_transport(payload, delay);
-        const sc_core::sc_time returned = sc_core::sc_time_stamp();
+        const sc_core::sc_time returned = kernelTime();
         if (returned != stamp)
           ++blocking_waits_;  // the target answered later: nothing else was in flight meanwhile
         stamp = returned;
@@ -385,7 +389,7 @@ void TrafficGenerator::run() {
       const Picoseconds local_end = last_issue;
       while (awaiting_end_req_ != nullptr)
         sc_core::wait(end_req_event_);
-      stamp = sc_core::sc_time_stamp();
+      stamp = kernelTime();
       const Picoseconds woken = picoseconds(stamp);
       keeper.reset();
       keeper.set(sc_core::sc_time::from_value(local_end > woken ? local_end - woken : 0));
@@ -416,7 +420,7 @@ void TrafficGenerator::run() {
       while (answered_.empty())
         sc_core::wait(answer_event_);
       waiting_for_answers_ = false;
-      stamp = sc_core::sc_time_stamp();
+      stamp = kernelTime();
       next_issue = std::max(next_issue, picoseconds(stamp));
     }
     const Picoseconds now = picoseconds(stamp);
@@ -433,13 +437,13 @@ void TrafficGenerator::run() {
       sc_core::wait(answer_event_);
     waiting_for_answers_ = false;
   }
-  const Picoseconds now = picoseconds(sc_core::sc_time_stamp());
+  const Picoseconds now = picoseconds(kernelTime());
   last_completion = std::max(last_completion, picoseconds(latest_done_));
   const Picoseconds end = std::max(
       now, outstanding_ <= 1 && transactions_ > 0 ? last_completion + issue_gap_ : last_completion);
   keeper.set(sc_core::sc_time::from_value(end - now));
   keeper.sync();
-  finish_time_ = sc_core::sc_time_stamp();
+  finish_time_ = kernelTime();
   if (blocking_waits_ > 0 && outstanding_ > 1) {
     const std::string message =
         instanceName() + ": " + std::to_string(blocking_waits_) + " of " +
