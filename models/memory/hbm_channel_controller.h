@@ -275,11 +275,19 @@ class HbmChannelController {
                   HbmRequestStats& stats);
   Slot* freePlace(const HbmBurst& burst);  // the place of its bank that frees first, or none
   bool placesForRead(const HbmBurst* bursts, std::size_t count);
+  struct ColumnPlan;
   // Schedules one burst no earlier than `earliest`; returns its column command time and sets
-  // `data_end`.
+  // `data_end`. With `plan` (on_issue: planColumn()'s plan for it in the current state) the
+  // commands are booked where the plan put them instead of searched for again.
   inline spatialvp::Picoseconds schedule(const HbmBurst& burst, bool is_write,
                                          spatialvp::Picoseconds earliest,
-                                         spatialvp::Picoseconds& data_end, HbmRequestStats& stats);
+                                         spatialvp::Picoseconds& data_end, HbmRequestStats& stats,
+                                         const ColumnPlan* plan = nullptr);
+  // schedule()'s second half: books the column command and the data of a burst whose data
+  // starts at `data_start`; returns the column command time and sets `data_end`.
+  inline spatialvp::Picoseconds bookColumn(const HbmBurst& burst, bool is_write,
+                                           spatialvp::Picoseconds data_start,
+                                           spatialvp::Picoseconds& data_end);
   void prechargeAfterUse(const HbmBurst& burst);
   // Earliest time >= `time` with `slots` consecutive free cycles on the row command bus.
   inline spatialvp::Picoseconds rowCommandFit(spatialvp::Picoseconds time, int slots) const;
@@ -293,9 +301,10 @@ class HbmChannelController {
   inline spatialvp::Picoseconds dataFit(spatialvp::Picoseconds data_start,
                                         spatialvp::Picoseconds latency, const BankGroup& group,
                                         bool is_write, std::uint32_t bank_group) const;
-  // on_issue: the activate (kNoIssue for a row hit) and column command times schedule() would
-  // give the burst now (no booking).
+  // on_issue: the precharge (kNoIssue unless a row conflict), activate (kNoIssue for a row
+  // hit) and column command times schedule() would give the burst now (no booking).
   struct ColumnPlan {
+    spatialvp::Picoseconds precharge;
     spatialvp::Picoseconds activate;
     spatialvp::Picoseconds column;
   };
@@ -433,6 +442,7 @@ class HbmChannelController {
     spatialvp::Picoseconds estimate = 0;
     // Its activate as planned (kNoIssue for a row hit); while stale, a lower bound of it.
     spatialvp::Picoseconds activate = kNoIssue;
+    spatialvp::Picoseconds precharge = kNoIssue;  // as planned; meaningful only while fresh
     std::uint64_t order = 0;
     std::uint64_t version = 0;
     bool is_write = false;

@@ -21,7 +21,7 @@ inline void HbmChannelController::record(HbmCommand::Kind kind, Picoseconds time
 
 inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is_write,
                                                   Picoseconds earliest, Picoseconds& data_end,
-                                                  HbmRequestStats& stats) {
+                                                  HbmRequestStats& stats, const ColumnPlan* plan) {
   if (refresh_enabled_) {
     const Picoseconds now = std::max(earliest, high_water_);
     if (next_refresh_due_ <= now)  // rare: a call only when a refresh is due
@@ -40,14 +40,16 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
     if (conflict) {
       ++counters_.row_conflicts;
       ++stats.row_conflicts;
-      precharge = rowCommandFit(std::max(earliest, bank.pre_ready), 1);
+      precharge =
+          plan != nullptr ? plan->precharge : rowCommandFit(std::max(earliest, bank.pre_ready), 1);
       act_earliest = precharge + t_.rp;
     } else {
       ++counters_.row_misses;
       ++stats.row_misses;
       act_earliest = std::max(earliest, bank.act_ready);
     }
-    const Picoseconds activate = activateFit(act_earliest, group);
+    const Picoseconds activate =
+        plan != nullptr ? plan->activate : activateFit(act_earliest, group);
     // The precharge is booked once the activate has its fit, as planColumn() plans them: its
     // row-bus slot lies t_rp before the activate's and so changes no fit, but a booking that
     // takes a calendar past its interval limit folds the oldest interval, which can.
@@ -68,6 +70,8 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
   }
 
   const Picoseconds latency = is_write ? t_.wl : t_.cl;
+  if (plan != nullptr)
+    return bookColumn(burst, is_write, plan->column + latency, data_end);
   // The first data start that satisfies t_rcd, the bank group's t_ccd_l, a free data bus and
   // the turnaround against the other direction's bursts (in time order); on_issue: a column
   // command no earlier than the pseudo-channel's latest decision (decisions in time order).
@@ -90,7 +94,14 @@ inline Picoseconds HbmChannelController::schedule(const HbmBurst& burst, bool is
       no_fit_to = data_start;
     }
   }
-  const Picoseconds column = data_start - latency;
+  return bookColumn(burst, is_write, data_start, data_end);
+}
+
+inline Picoseconds HbmChannelController::bookColumn(const HbmBurst& burst, bool is_write,
+                                                    Picoseconds data_start, Picoseconds& data_end) {
+  Bank& bank = banks_[bankIndex(burst)];
+  BankGroup& group = groups_[burst.bank_group];
+  const Picoseconds column = data_start - (is_write ? t_.wl : t_.cl);
   group.columns.book(column);
   data_bus_.book(data_start);
   data_end = data_start + t_.burst;

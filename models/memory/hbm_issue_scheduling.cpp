@@ -101,18 +101,22 @@ HbmChannelController::ColumnPlan HbmChannelController::planColumn(const HbmBurst
   const Bank& bank = banks_[bankIndex(burst)];
   const BankGroup& group = groups_[burst.bank_group];
   Picoseconds activated = bank.activated;
+  Picoseconds precharge = kNoIssue;
   Picoseconds activate = kNoIssue;
   if (bank.open_row != burst.row) {
-    const Picoseconds act_earliest =
-        bank.open_row == kNoRow ? std::max(earliest, bank.act_ready)
-                                : rowCommandFit(std::max(earliest, bank.pre_ready), 1) + t_.rp;
+    Picoseconds act_earliest = std::max(earliest, bank.act_ready);
+    if (bank.open_row != kNoRow) {
+      precharge = rowCommandFit(std::max(earliest, bank.pre_ready), 1);
+      act_earliest = precharge + t_.rp;
+    }
     activated = activate = activateFit(act_earliest, group);
   }
   const Picoseconds rcd = is_write ? t_.rcd_wr : t_.rcd_rd;
   const Picoseconds latency = is_write ? t_.wl : t_.cl;
   const Picoseconds data_start =
       std::max({earliest, activated + rcd, issue_last_decision_}) + latency;
-  return {activate, dataFit(data_start, latency, group, is_write, burst.bank_group) - latency};
+  return {precharge, activate,
+          dataFit(data_start, latency, group, is_write, burst.bank_group) - latency};
 }
 
 void HbmChannelController::estimateOffer(std::uint32_t b) {
@@ -143,6 +147,7 @@ void HbmChannelController::estimateOffer(std::uint32_t b) {
   }
   const IssueBurst& candidate = queue[offer.entry];
   const ColumnPlan plan = planColumn(candidate.burst, candidate.is_write, candidate.enqueued);
+  offer.precharge = plan.precharge;
   offer.activate = plan.activate;
   offer.estimate = plan.column;
   offer.version = issue_version_;
@@ -293,8 +298,13 @@ bool HbmChannelController::issueNext() {
   const std::uint64_t activates = counters_.activates;
   HbmRequestStats stats;
   Picoseconds data_end = 0;
-  const Picoseconds column =
-      schedule(chosen.burst, chosen.is_write, chosen.enqueued, data_end, stats);
+  // The chosen offer's plan is fresh (planned in this state), so on the fast path schedule()
+  // books it without searching again; the reference path searches, and the check below holds
+  // the plan to that search (the equivalence tests compare the two paths).
+  const IssueOffer& offer = issue_offers_[issue_bank_];
+  const ColumnPlan plan{offer.precharge, offer.activate, decision};
+  const Picoseconds column = schedule(chosen.burst, chosen.is_write, chosen.enqueued, data_end,
+                                      stats, fast_path_ ? &plan : nullptr);
   if (column != decision)
     throw std::logic_error("HBM controller (on_issue): a burst issued at " +
                            std::to_string(column) + " ps, planned for " + std::to_string(decision) +
