@@ -95,6 +95,7 @@ class HbmDevice {
   spatialvp::Picoseconds nextIssue();
   void issueUpTo(spatialvp::Picoseconds now);
   void takeRequestEvents(std::vector<HbmRequestEvent>& out);
+  bool hasRequestEvents() const { return !request_events_.empty(); }
   bool schedulesOnIssue() const { return config_.scheduling == Scheduling::kOnIssue; }
 
   // Totals up to the last completion so far; refreshes include those of idle pseudo-channels.

@@ -80,8 +80,10 @@ std::optional<HbmModule::Served> HbmModule::serve(tlm::tlm_generic_payload& payl
 void HbmModule::submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAccess& access,
                               bool blocking, Served& served) {
   // Decisions due by now are final before this request can take part (it queues later).
+  // Usually issueDue() has made them already; the call below re-arms issue_event_ anyway.
   device_.issueUpTo(access.now);
-  deliverRequestEvents();
+  if (device_.hasRequestEvents())
+    deliverRequestEvents();
   // The tag is the device id of the request's first pass; only later passes are mapped.
   const std::uint64_t tag = device_.nextRequestId();
   DeferredAnswer& entry = deferred_.insert(tag);
