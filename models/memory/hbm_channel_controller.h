@@ -412,6 +412,14 @@ class HbmChannelController {
   std::deque<IssueBurst> issue_waiting_;              // no place yet, in arrival order
   std::vector<std::vector<IssueBurst>> issue_banks_;  // per bank, in arrival order
   std::vector<std::uint32_t> issue_busy_banks_;       // banks with arrived queued bursts
+  // Banks whose offer was forgotten since the last plan (may repeat, may have gone idle), so
+  // that planNextIssue() does not look at every busy bank to find them.
+  std::vector<std::uint32_t> issue_unknown_banks_;
+  void forgetOffer(std::uint32_t bank) {
+    issue_offers_[bank].known = false;
+    issue_unknown_banks_.push_back(bank);
+    issue_known_ = false;
+  }
   // A queued burst takes part in decisions once it has arrived (enqueued <= issue_arrived_by_).
   // Bursts queued ahead of their arrival wait, sorted by it, until nextIssue() reveals those
   // that arrive by the decision it plans.

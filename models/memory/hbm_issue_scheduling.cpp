@@ -37,13 +37,11 @@ void HbmChannelController::arrive(std::uint32_t b, std::uint64_t row, std::uint6
   IssueOffer& offer = issue_offers_[b];
   if (issue_arrived_count_[b]++ == 0) {
     issue_busy_banks_.push_back(b);
-    offer.known = false;
-    issue_known_ = false;
+    forgetOffer(b);
   } else if (offer.known &&
              (order < offer.order ||
               (row == banks_[b].open_row && issue_banks_[b][offer.entry].burst.row != row))) {
-    offer.known = false;
-    issue_known_ = false;
+    forgetOffer(b);
   }
 }
 
@@ -217,10 +215,16 @@ void HbmChannelController::planNextIssue() {
   issue_time_ = kNoIssue;
   if (issue_busy_banks_.empty())
     return;
-  for (const std::uint32_t b : issue_busy_banks_) {
-    if (!issue_offers_[b].known || !fast_path_)
-      estimateOffer(b);  // without the fast path: every offer planned afresh (the reference)
+  if (fast_path_) {
+    for (const std::uint32_t b : issue_unknown_banks_) {  // duplicates and idle banks skipped
+      if (!issue_offers_[b].known && issue_arrived_count_[b] > 0)
+        estimateOffer(b);
+    }
+  } else {
+    for (const std::uint32_t b : issue_busy_banks_)
+      estimateOffer(b);  // every offer planned afresh (the reference)
   }
+  issue_unknown_banks_.clear();
   // The least (estimate, order). A stale estimate is a lower bound. A scan keeps the kTop
   // least offers in order; while the first is stale it is re-planned (its estimate can only
   // grow) and moved back into place, or, if it now sorts after the last kept one, dropped (the
@@ -282,6 +286,7 @@ bool HbmChannelController::issueNext() {
     refreshUpTo(std::max(decision, next_refresh_due_));
     for (IssueOffer& offer : issue_offers_)
       offer.known = false;  // every bank closed
+    issue_unknown_banks_ = issue_busy_banks_;
     return true;
   }
   std::vector<IssueBurst>& queue = issue_banks_[issue_bank_];
@@ -292,7 +297,7 @@ bool HbmChannelController::issueNext() {
         std::find(issue_busy_banks_.begin(), issue_busy_banks_.end(), issue_bank_));
   }
   --issue_admitted_;
-  issue_offers_[issue_bank_].known = false;
+  forgetOffer(issue_bank_);
   rcd_ = chosen.is_write ? t_.rcd_wr : t_.rcd_rd;
   const std::uint64_t row_commands = counters_.activates + counters_.precharges;
   const std::uint64_t activates = counters_.activates;
