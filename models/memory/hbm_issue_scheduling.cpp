@@ -284,9 +284,9 @@ bool HbmChannelController::issueNext() {
   issue_last_decision_ = decision;
   if (issue_refresh_) {
     refreshUpTo(std::max(decision, next_refresh_due_));
-    for (IssueOffer& offer : issue_offers_)
-      offer.known = false;  // every bank closed
-    issue_unknown_banks_ = issue_busy_banks_;
+    // Every bank closed. An idle bank's offer is forgotten when a burst arrives (arrive()).
+    for (const std::uint32_t b : issue_busy_banks_)
+      forgetOffer(b);
     return true;
   }
   std::vector<IssueBurst>& queue = issue_banks_[issue_bank_];

@@ -284,7 +284,7 @@ void TrafficGenerator::run() {
   // In-flight limits: one shared by reads and writes, or (outstanding_writes > 0) one per
   // direction, as an initiator with separate read and write channels; the next transaction
   // waits while any limit is reached (whichever direction it turns out to be).
-  const Picoseconds start = picoseconds(kernelTime());
+  const Picoseconds start = nowPs();
   const bool separate = outstanding_writes_ > 0;
   InFlightLimit reads_in_flight(outstanding_);
   InFlightLimit writes_in_flight(separate ? outstanding_writes_ : 1);
@@ -437,7 +437,7 @@ void TrafficGenerator::run() {
       sc_core::wait(answer_event_);
     waiting_for_answers_ = false;
   }
-  const Picoseconds now = picoseconds(kernelTime());
+  const Picoseconds now = nowPs();
   last_completion = std::max(last_completion, picoseconds(latest_done_));
   const Picoseconds end = std::max(
       now, outstanding_ <= 1 && transactions_ > 0 ? last_completion + issue_gap_ : last_completion);
