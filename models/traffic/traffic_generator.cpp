@@ -353,6 +353,7 @@ void TrafficGenerator::run() {
           answered = false;  // BEGIN_RESP comes on the backward path
           if (status == tlm::TLM_ACCEPTED && phase == tlm::BEGIN_REQ) {
             awaiting_end_req_ = &payload;  // acceptance comes on the backward path too
+            ++end_req_waits_;
           } else {
             acceptance.accepted = phase == tlm::END_REQ ? delay : keeper.get_local_time();
             acceptance.valid = true;
@@ -479,6 +480,10 @@ void TrafficGenerator::reportStats(ModuleStats& stats) const {
   if (!non_blocking_ && outstanding_ > 1)
     stats.counter("blocking_waits", blocking_waits_, "transactions",
                   "b_transport calls that waited in the target (one in flight meanwhile)");
+  if (non_blocking_)
+    stats.counter("end_req_waits", end_req_waits_, "transactions",
+                  "nb_transport_fw calls accepted later (END_REQ on the backward path; the "
+                  "generator waits for it before its next request)");
   stats.value("finish_time", finish_time_.to_seconds(), "s", "Time the last transaction completed");
   const double seconds = finish_time_.to_seconds();
   stats.headline("bandwidth", seconds > 0 ? static_cast<double>(bytes_) / seconds : 0.0, "B/s",

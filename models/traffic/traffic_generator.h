@@ -93,6 +93,7 @@ class TrafficGenerator : public Module {
   std::uint64_t bytes_ = 0;
   std::uint64_t requests_ = 0;
   std::uint64_t blocking_waits_ = 0;  // b_transport calls that returned at a later time
+  std::uint64_t end_req_waits_ = 0;   // nb_transport_fw calls whose END_REQ came later
   Histogram latency_ns_{1.0, 1000};
   Histogram request_latency_ns_{1.0, 1000};
   Histogram read_latency_ns_{1.0, 1000};

@@ -6,9 +6,10 @@
 // in a write buffer with `write_completion: deferred`: those are accepted (END_REQ) and
 // answered with BEGIN_RESP on the backward path once their batch is written, possibly after
 // later requests (out of call order). With `scheduling: on_issue` every request is answered
-// later: END_REQ in the call or on the backward path once it has its queue places, BEGIN_RESP
-// when its data is done (b_transport waits for it). Parameters are the HbmConfig fields with units;
-// energies are the registry's energy.<action> parameters. See models/memory/README.md.
+// later: END_REQ in the call (once it has its queue places: the decisions up to then are made
+// in the call), BEGIN_RESP when its data is done (b_transport waits for it). Parameters are the
+// HbmConfig fields with units; energies are the registry's energy.<action> parameters. See
+// models/memory/README.md.
 #include <tlm_utils/simple_target_socket.h>
 
 #include <array>
@@ -75,6 +76,8 @@ class HbmModule : public Module, public MemoryFacts {
   void submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAccess& access, bool blocking,
                      Served& served);
   void deliverRequestEvents();
+  // nb_transport_fw: makes the decisions up to the request's acceptance (END_REQ in the call).
+  void decideUntilAccepted(std::uint64_t tag);
   void issueDue();  // method on issue_event_: commits the decisions due now
   // Answers a deferred request whose last pass completed (BEGIN_RESP, or wakes b_transport).
   // Returns true when a b_transport waits for it.

@@ -102,9 +102,29 @@ void HbmModule::submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAcc
   front_.moveData(payload, access);  // reads that follow see the data (as if forwarded)
   served.deferred_tag = tag;
   deliverRequestEvents();  // its acceptance, if it found its places
-  served.accepted = entry.passes_unaccepted == 0;
-  served.accepted_at = served.accepted ? entry.accepted : access.now;
-  entry.in_call = false;
+  if (!blocking)
+    decideUntilAccepted(tag);
+  DeferredAnswer& called = *deferred_.find(tag);  // (answers may have moved `entry`'s slot)
+  served.accepted = called.passes_unaccepted == 0;
+  served.accepted_at = served.accepted ? called.accepted : access.now;
+  called.in_call = false;
+}
+
+void HbmModule::decideUntilAccepted(std::uint64_t tag) {
+  // The base protocol's request exclusion: no other BEGIN_REQ reaches the target socket before
+  // this request's END_REQ, so the decisions up to its acceptance cannot be changed by a later
+  // call and are made now. END_REQ then goes back in the return instead of on the backward
+  // path: the initiator runs on within its quantum, and the kernel is not woken per request.
+  // (A b_transport caller is not bound by that rule: one whose arrival falls in the span
+  // decided here takes part from the latest decision on, as a request called late would.)
+  while (deferred_.find(tag)->passes_unaccepted > 0) {
+    const Picoseconds next = device_.nextIssue();
+    if (next == HbmChannelController::kNoIssue)
+      return;  // (a burst waiting for a place always has one ahead of it to issue)
+    device_.issueUpTo(next);
+    if (device_.hasRequestEvents())
+      deliverRequestEvents();
+  }
 }
 
 void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {

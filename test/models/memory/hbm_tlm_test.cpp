@@ -331,28 +331,46 @@ connections:
 TEST_CASE("HBM TLM: a full per-bank buffer holds the generator back until it accepts",
           "[hbm_tlm][acceptance]") {
   // A one-bank stream (row-major mapping) with 64 reads in flight, into a device without and
-  // one with 8 places per bank (one elaboration, two pairs): with the places, requests beyond
-  // them wait outside, so the generator issues later and each request's latency counts at most
-  // one wait; the bank delivers the same bandwidth either way.
+  // one with 8 places per bank, on_arrival through b_transport and on_issue through
+  // nb_transport_fw behind protocol checkers (one elaboration, four pairs): with the places,
+  // requests beyond them wait outside, so the generator issues later and each request's latency
+  // counts at most one wait; the bank delivers the same bandwidth either way. on_issue returns
+  // END_REQ in the call even to a request that waits (no other request can reach the socket
+  // before it, so the device decides up to its acceptance there): none on the backward path.
   const std::string generator =
       "{type: traffic_generator, params: {transactions: 3000, size: 32 B, pattern: sequential, "
-      "outstanding: 64, issue_interval: 1 ns, address_range: 64 MiB}}";
+      "outstanding: 64, issue_interval: 1 ns, address_range: 64 MiB, transport: ";
   const std::string device =
       "{type: hbm, preset: hbm2, params: {address_mapping: PcChBgBaRoCo, refresh_policy: none, "
-      "queue_depth: 64, bank_queue_depth: ";
-  const RunReport report =
-      test::runInline("modules:\n  free_gen: " + generator + "\n  free_hbm: " + device +
-                      "0}}\n  bank_gen: " + generator + "\n  bank_hbm: " + device +
-                      "8}}\nconnections:\n"
-                      "  - {from: free_gen.out, to: free_hbm.target}\n"
-                      "  - {from: bank_gen.out, to: bank_hbm.target}\n");
+      "queue_depth: 64, scheduling: ";
+  std::string modules = "modules:\n";
+  std::string connections = "connections:\n";
+  for (const char* scheduling : {"on_arrival", "on_issue"}) {
+    const std::string transport =
+        scheduling == std::string("on_issue") ? "non_blocking" : "blocking";
+    for (const char* places : {"0", "8"}) {
+      const std::string name = std::string(scheduling) + "_" + places;
+      modules += "  " + name + "_gen: " + generator + transport + "}}\n  " + name +
+                 "_hbm: " + device + scheduling + ", bank_queue_depth: " + places + "}}\n";
+      connections += "  - {from: " + name + "_gen.out, to: " + name + "_hbm.target, check: true}\n";
+    }
+  }
+  const RunReport report = test::runInline(modules + connections);
   REQUIRE(report.end == RunEnd::kCompleted);
-  CHECK(test::statOf(report, "free_hbm", "queue_full_stalls") == 0);
-  CHECK(test::statOf(report, "bank_hbm", "queue_full_stalls") > 2000);
-  CHECK(test::statOf(report, "bank_gen", "bandwidth") ==
-        Approx(test::statOf(report, "free_gen", "bandwidth")).epsilon(0.02));
-  CHECK(test::statOf(report, "bank_gen", "mean_latency") <
-        0.3 * test::statOf(report, "free_gen", "mean_latency"));
+  for (const std::string scheduling : {"on_arrival", "on_issue"}) {
+    INFO(scheduling);
+    const std::string free = scheduling + "_0";
+    const std::string bank = scheduling + "_8";
+    CHECK(test::statOf(report, free + "_hbm", "queue_full_stalls") == 0);
+    CHECK(test::statOf(report, bank + "_hbm", "queue_full_stalls") > 2000);
+    CHECK(test::statOf(report, bank + "_gen", "reads") == 3000);
+    CHECK(test::statOf(report, bank + "_gen", "bandwidth") ==
+          Approx(test::statOf(report, free + "_gen", "bandwidth")).epsilon(0.02));
+    CHECK(test::statOf(report, bank + "_gen", "mean_latency") <
+          0.3 * test::statOf(report, free + "_gen", "mean_latency"));
+  }
+  CHECK(test::statOf(report, "on_issue_8_gen", "end_req_waits") == 0);
+  CHECK(test::checkersPassed(report) == 4);
 }
 
 TEST_CASE("HBM TLM: deferred writes are answered later on the backward path, data intact",
