@@ -409,9 +409,41 @@ class HbmChannelController {
     std::uint64_t request;
     std::uint64_t order;  // arrival number (oldest first)
   };
-  std::deque<IssueBurst> issue_waiting_;              // no place yet, in arrival order
-  std::vector<std::vector<IssueBurst>> issue_banks_;  // per bank, in arrival order
-  std::vector<std::uint32_t> issue_busy_banks_;       // banks with arrived queued bursts
+  // A bank's queued bursts in arrival order. The one that leaves is nearly always among the
+  // oldest, so the ones before it move up by one, not the ones after it (up to queue_depth of
+  // them with one queue shared by the banks).
+  class BankQueue {
+   public:
+    std::size_t size() const { return items_.size() - head_; }
+    const IssueBurst& operator[](std::size_t i) const { return items_[head_ + i]; }
+    std::vector<IssueBurst>::const_iterator begin() const {
+      return items_.begin() + static_cast<std::ptrdiff_t>(head_);
+    }
+    std::vector<IssueBurst>::const_iterator end() const { return items_.end(); }
+    void push_back(const IssueBurst& burst) {
+      if (head_ > 0 && head_ >= items_.size() / 2) {  // moves fewer bursts than have left
+        items_.erase(items_.begin(), items_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+      items_.push_back(burst);
+    }
+    void erase(std::size_t i) {
+      const auto first = items_.begin() + static_cast<std::ptrdiff_t>(head_);
+      std::move_backward(first, first + static_cast<std::ptrdiff_t>(i),
+                         first + static_cast<std::ptrdiff_t>(i) + 1);
+      if (++head_ == items_.size()) {
+        items_.clear();
+        head_ = 0;
+      }
+    }
+
+   private:
+    std::vector<IssueBurst> items_;
+    std::size_t head_ = 0;  // items_ before it have left
+  };
+  std::deque<IssueBurst> issue_waiting_;         // no place yet, in arrival order
+  std::vector<BankQueue> issue_banks_;           // per bank
+  std::vector<std::uint32_t> issue_busy_banks_;  // banks with arrived queued bursts
   // Banks whose offer was forgotten since the last plan (may repeat, may have gone idle), so
   // that planNextIssue() does not look at every busy bank to find them.
   std::vector<std::uint32_t> issue_unknown_banks_;

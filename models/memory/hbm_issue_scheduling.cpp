@@ -62,7 +62,7 @@ void HbmChannelController::admitWaiting(Picoseconds now) {
   while (!issue_waiting_.empty() && issue_admitted_ < queue_depth_) {
     IssueBurst& next = issue_waiting_.front();
     const std::uint32_t b = bankIndex(next.burst);
-    std::vector<IssueBurst>& bank = issue_banks_[b];
+    BankQueue& bank = issue_banks_[b];
     if (bank_queue_depth_ > 0 && bank.size() >= bank_queue_depth_)
       break;
     next.enqueued = std::max(next.queued, now);
@@ -121,7 +121,7 @@ HbmChannelController::ColumnPlan HbmChannelController::planColumn(const HbmBurst
 
 void HbmChannelController::estimateOffer(std::uint32_t b) {
   IssueOffer& offer = issue_offers_[b];
-  const std::vector<IssueBurst>& queue = issue_banks_[b];
+  const BankQueue& queue = issue_banks_[b];
   if (!offer.known) {  // the bank's oldest arrived hit, else its oldest arrived burst
     const std::uint64_t open_row = banks_[b].open_row;
     const std::size_t none = queue.size();
@@ -291,9 +291,9 @@ bool HbmChannelController::issueNext() {
       forgetOffer(b);
     return true;
   }
-  std::vector<IssueBurst>& queue = issue_banks_[issue_bank_];
+  BankQueue& queue = issue_banks_[issue_bank_];
   const IssueBurst chosen = queue[issue_entry_];
-  queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(issue_entry_));
+  queue.erase(issue_entry_);
   if (--issue_arrived_count_[issue_bank_] == 0) {
     issue_busy_banks_.erase(
         std::find(issue_busy_banks_.begin(), issue_busy_banks_.end(), issue_bank_));
