@@ -340,11 +340,25 @@ void HbmModule::end_of_simulation() {
         "quantum of at most that drain time";
     SC_REPORT_WARNING("spatialvp/hbm", message.c_str());
   }
+  if (late_arrivals_ > 0) {
+    const std::string message =
+        instanceName() + ": " + std::to_string(late_arrivals_) +
+        " requests arrived in a span already decided (scheduling: on_issue decides in an "
+        "nb_transport_fw call up to the request's acceptance, which the base protocol lets no "
+        "other nb_transport request precede); b_transport callers beside nb_transport ones on "
+        "one hbm take part only from the latest decision on: use one interface per hbm";
+    SC_REPORT_WARNING("spatialvp/hbm", message.c_str());
+  }
 }
 
 void HbmModule::reportStats(ModuleStats& stats) const {
   stats.counter("skewed_requests", skewed_requests_, "transactions",
                 "Requests arriving more than a queue-drain time behind the latest arrival");
+  if (on_issue_)
+    stats.counter("late_arrivals", late_arrivals_, "transactions",
+                  "scheduling on_issue: requests arriving in a span already decided in an "
+                  "nb_transport_fw call (b_transport callers beside nb_transport ones); they "
+                  "take part from the latest decision on");
   if (fast_) {
     reportFastStats(stats);
     return;

@@ -76,8 +76,9 @@ class HbmModule : public Module, public MemoryFacts {
   void submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAccess& access, bool blocking,
                      Served& served);
   void deliverRequestEvents();
-  // nb_transport_fw: makes the decisions up to the request's acceptance (END_REQ in the call).
-  void decideUntilAccepted(std::uint64_t tag);
+  // nb_transport_fw: makes the decisions up to the request's acceptance (END_REQ in the call)
+  // and those before its acceptance time (no later request can take part in them).
+  void decideAhead(std::uint64_t tag);
   void issueDue();  // method on issue_event_: commits the decisions due now
   // Answers a deferred request whose last pass completed (BEGIN_RESP, or wakes b_transport).
   // Returns true when a b_transport waits for it.
@@ -130,7 +131,9 @@ class HbmModule : public Module, public MemoryFacts {
   sc_core::sc_event drain_event_;
   sc_core::sc_event issue_event_;
   Picoseconds issue_armed_at_ = HbmChannelController::kNoIssue;  // issue_event_'s pending time
-  sc_core::sc_event answer_event_;  // a b_transport's request was answered
+  Picoseconds decided_ahead_to_ = 0;  // decisions made ahead of the kernel time (decideAhead())
+  std::uint64_t late_arrivals_ = 0;   // requests arriving in that span (b_transport callers)
+  sc_core::sc_event answer_event_;    // a b_transport's request was answered
   // Decoupling skew: requests that arrive (in call order) more than the time to drain a
   // pseudo-channel queue before the latest arrival seen. The detailed model cannot reorder them
   // as a controller would; many of them mean the quantum distorts contention (warned at the end).

@@ -82,6 +82,11 @@ void HbmModule::submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAcc
   // Decisions due by now are final before this request can take part (it queues later).
   // Usually issueDue() has made them already; the call below re-arms issue_event_ anyway.
   device_.issueUpTo(access.now);
+  // It could have taken part in a decision already made ahead (decideAhead()). One at the time
+  // of the latest decision comes after it, as a call at the current time comes after the
+  // decisions due then.
+  if (access.arrival + device_.config().controller_latency < decided_ahead_to_)
+    ++late_arrivals_;
   if (device_.hasRequestEvents())
     deliverRequestEvents();
   // The tag is the device id of the request's first pass; only later passes are mapped.
@@ -103,28 +108,38 @@ void HbmModule::submitOnIssue(tlm::tlm_generic_payload& payload, const MemoryAcc
   served.deferred_tag = tag;
   deliverRequestEvents();  // its acceptance, if it found its places
   if (!blocking)
-    decideUntilAccepted(tag);
+    decideAhead(tag);
   DeferredAnswer& called = *deferred_.find(tag);  // (answers may have moved `entry`'s slot)
   served.accepted = called.passes_unaccepted == 0;
   served.accepted_at = served.accepted ? called.accepted : access.now;
   called.in_call = false;
 }
 
-void HbmModule::decideUntilAccepted(std::uint64_t tag) {
+void HbmModule::decideAhead(std::uint64_t tag) {
   // The base protocol's request exclusion: no other BEGIN_REQ reaches the target socket before
-  // this request's END_REQ, so the decisions up to its acceptance cannot be changed by a later
-  // call and are made now. END_REQ then goes back in the return instead of on the backward
-  // path: the initiator runs on within its quantum, and the kernel is not woken per request.
-  // (A b_transport caller is not bound by that rule: one whose arrival falls in the span
-  // decided here takes part from the latest decision on, as a request called late would.)
+  // this request's END_REQ, and none is timed before it. So the decisions up to its acceptance
+  // cannot be changed by a later call and are made now (END_REQ then goes back in the return,
+  // not on the backward path), and so are the ones before its acceptance time, when its own
+  // bursts join the queues (their answers never come inside their own call). The initiator runs
+  // on within its quantum and finds its answers known, instead of the kernel waking this module
+  // at every decision. (A b_transport caller is not bound by that rule: one whose arrival falls
+  // in a span decided here takes part from the latest decision on, and is counted.)
   while (deferred_.find(tag)->passes_unaccepted > 0) {
     const Picoseconds next = device_.nextIssue();
     if (next == HbmChannelController::kNoIssue)
       return;  // (a burst waiting for a place always has one ahead of it to issue)
     device_.issueUpTo(next);
+    decided_ahead_to_ = std::max(decided_ahead_to_, next);
     if (device_.hasRequestEvents())
       deliverRequestEvents();
   }
+  const Picoseconds accepted = deferred_.find(tag)->accepted;
+  if (accepted == 0 || accepted - 1 <= decided_ahead_to_)
+    return;
+  device_.issueUpTo(accepted - 1);
+  decided_ahead_to_ = accepted - 1;
+  if (device_.hasRequestEvents())
+    deliverRequestEvents();
 }
 
 void HbmModule::b_transport(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {

@@ -1,6 +1,8 @@
 // The `hbm` module type run from YAML: latencies through TLM against the core's closed forms,
 // presets with overrides, streaming bandwidth, energy through the registry, located
 // configuration errors, protocol checks and the example. One elaboration per TEST_CASE.
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -42,6 +44,50 @@ std::string probePlatform(const std::string& commands, const std::string& addres
          "connections:\n"
          "  - {from: probe.out, to: hbm.target, check: true}\n";
 }
+
+// Two initiators onto one target socket, one through each interface: nb_transport from in[0]
+// (with its backward path), b_transport from in[1]. No in-tree interconnect mixes them.
+class InterfaceMerge : public Module {
+ public:
+  InterfaceMerge(sc_core::sc_module_name name, const ModuleContext& context)
+      : Module(name, context) {
+    nb_in_.register_nb_transport_fw(this, &InterfaceMerge::nbForward);
+    b_in_.register_b_transport(this, &InterfaceMerge::bForward);
+    out_.register_nb_transport_bw(this, &InterfaceMerge::nbBackward);
+  }
+  TargetSocket* targetSocket(const std::string& port, std::size_t index) override {
+    if (port != "in")
+      return nullptr;
+    return index == 0 ? &nb_in_ : index == 1 ? &b_in_ : nullptr;
+  }
+  InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override {
+    return port == "out" && index == 0 ? &out_ : nullptr;
+  }
+  static void registerType(ModuleRegistry& registry) {
+    ModuleTypeInfo info;
+    info.name = "interface_merge";
+    info.description = "test interconnect: nb_transport from in[0], b_transport from in[1]";
+    info.ports.push_back({"in", PortDirection::kTarget, "in[0] nb, in[1] b", true});
+    info.ports.push_back({"out", PortDirection::kInitiator, "to the target", true});
+    registry.add<InterfaceMerge>(std::move(info));
+  }
+
+ private:
+  tlm::tlm_sync_enum nbForward(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
+                               sc_core::sc_time& delay) {
+    return out_->nb_transport_fw(payload, phase, delay);
+  }
+  tlm::tlm_sync_enum nbBackward(tlm::tlm_generic_payload& payload, tlm::tlm_phase& phase,
+                                sc_core::sc_time& delay) {
+    return nb_in_->nb_transport_bw(payload, phase, delay);
+  }
+  void bForward(tlm::tlm_generic_payload& payload, sc_core::sc_time& delay) {
+    out_->b_transport(payload, delay);
+  }
+  tlm_utils::simple_target_socket<InterfaceMerge> nb_in_{"nb_in"};
+  tlm_utils::simple_target_socket<InterfaceMerge> b_in_{"b_in"};
+  tlm_utils::simple_initiator_socket<InterfaceMerge> out_{"out"};
+};
 
 std::string slurp(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -370,7 +416,43 @@ TEST_CASE("HBM TLM: a full per-bank buffer holds the generator back until it acc
           0.3 * test::statOf(report, free + "_gen", "mean_latency"));
   }
   CHECK(test::statOf(report, "on_issue_8_gen", "end_req_waits") == 0);
+  CHECK(test::statOf(report, "on_issue_8_hbm", "late_arrivals") == 0);
   CHECK(test::checkersPassed(report) == 4);
+}
+
+TEST_CASE("HBM TLM: on_issue counts b_transport requests arriving in a span decided ahead",
+          "[hbm_tlm][on_issue]") {
+  // An nb_transport generator, whose calls have the device decide ahead of the kernel time (up
+  // to each request's acceptance; the base protocol lets no other nb_transport request precede
+  // it), and a b_transport generator, which that rule does not bind, share one on_issue device.
+  // Every request is answered with its data, and the b_transport requests that arrive in a span
+  // already decided are counted (they take part from the latest decision on).
+  const std::string generator =
+      "{type: traffic_generator, params: {transactions: 2000, size: 64 B, pattern: random, "
+      "read_fraction: 0.5, outstanding: 16, issue_interval: 1 ns, data: pattern, "
+      "address_range: 64 KiB, address_base: ";
+  const std::string yaml =
+      "modules:\n  nb_gen: " + generator + "0, transport: non_blocking}}\n  b_gen: " + generator +
+      "65536}}\n  merge: {type: interface_merge}\n"
+      "  hbm: {type: hbm, preset: hbm2, params: {store_data: true, scheduling: on_issue}}\n"
+      "connections:\n"
+      "  - {from: nb_gen.out, to: 'merge.in[0]', check: true}\n"
+      "  - {from: b_gen.out, to: 'merge.in[1]', check: true}\n"
+      "  - {from: merge.out, to: hbm.target, check: true}\n";
+  Simulation simulation(test::parsePlatform(yaml), "test.yaml",
+                        [](ModuleRegistry& registry) { InterfaceMerge::registerType(registry); });
+  simulation.elaborate(false, std::nullopt);
+  const RunReport report = simulation.run();
+  REQUIRE(report.end == RunEnd::kCompleted);
+  for (const char* gen : {"nb_gen", "b_gen"}) {
+    INFO(gen);
+    CHECK(test::statOf(report, gen, "reads") + test::statOf(report, gen, "writes") == 2000);
+    CHECK(test::statOf(report, gen, "checked_reads") > 100);
+    CHECK(test::statOf(report, gen, "data_mismatches") == 0);
+  }
+  CHECK(test::statOf(report, "hbm", "late_arrivals") > 0);
+  CHECK(test::statOf(report, "hbm", "late_arrivals") < 2000);
+  CHECK(test::checkersPassed(report) == 3);
 }
 
 TEST_CASE("HBM TLM: deferred writes are answered later on the backward path, data intact",
