@@ -3,6 +3,7 @@
 // `write_completion: deferred`, every request with `scheduling: on_issue`) get BEGIN_RESP on
 // the backward path when their data is done, or b_transport waits for it.
 #include <algorithm>
+#include <stdexcept>
 
 #include "models/memory/tlm/hbm_module.h"
 #include "models/memory/tlm/memory_acceptance.h"
@@ -241,6 +242,11 @@ void HbmModule::deliverRequestEvents() {
       }
       continue;
     }
+    // decideAhead() stops before a request's bursts can issue (a column on the pseudo-channel
+    // that admitted the last of them comes a data-bus slot after the admitting one).
+    if (request.in_call)
+      throw std::logic_error(instanceName() +
+                             ": a request completed inside its own nb_transport_fw call");
     if (mapped != nullptr)
       tag_of_device_id_.erase(event.request);
     request.completion = std::max(request.completion, event.time);
