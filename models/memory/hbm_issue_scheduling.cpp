@@ -13,16 +13,16 @@ namespace spatialvp::models {
 
 using spatialvp::Picoseconds;
 
-// scheduling: on_issue. Decisions are made in time order: a decision at time t is final once
-// every request that arrives by t is known (a later arrival queues no earlier than its arrival
-// plus the controller latency), which the device guarantees by committing only decisions up to
-// the current simulation time (the `hbm` module also commits those up to the acceptance of a
-// request waiting in its nb_transport_fw call, when no other request can arrive). A request known
-// before it arrives (an initiator ahead of the simulation time) takes part only in decisions from
-// its arrival on, so the decisions do not depend on how far ahead it was called. Estimates only
-// grow as commands are booked (calendars and turnaround zones only gain intervals), but a new
-// arrival can give its bank a better offer, so the next decision is recomputed after every change
-// (issue_known_).
+// scheduling: on_issue. Decisions are made in time order: a decision at time t is final once every
+// request that arrives by t is known (a later arrival queues no earlier than its arrival plus the
+// controller latency), which the device guarantees by committing only decisions up to the current
+// simulation time (the `hbm` module also commits, in a request's nb_transport_fw call, those up to
+// its acceptance and those before its acceptance time: no other request can arrive before then). A
+// request known before it arrives (an initiator ahead of the simulation time) takes part only in
+// decisions from its arrival on, so the decisions do not depend on how far ahead it was called.
+// Estimates only grow as commands are booked (calendars and turnaround zones only gain intervals),
+// but a new arrival can give its bank a better offer, so the next decision is recomputed after
+// every change (issue_known_).
 
 void HbmChannelController::submit(const HbmBurst* bursts, std::size_t count, bool is_write,
                                   Picoseconds arrival, std::uint64_t request) {
