@@ -459,9 +459,7 @@ TEST_CASE("HBM TLM: on_issue through nb_transport answers every request on every
     const std::string name = c.name;
     INFO(name);
     const std::string gen = name + "_gen";
-    CHECK(test::statOf(report, gen, "reads") + test::statOf(report, gen, "writes") == 1500);
-    CHECK(test::statOf(report, gen, "checked_reads") > 50);
-    CHECK(test::statOf(report, gen, "data_mismatches") == 0);
+    test::checkAnsweredWithData(report, gen, 1500, 50);
     CHECK(test::statOf(report, gen, "end_req_waits") == 0);
     CHECK(test::statOf(report, name + "_hbm", "late_arrivals") == 0);
   }
@@ -488,17 +486,10 @@ TEST_CASE("HBM TLM: on_issue counts b_transport requests arriving in a span deci
       "  - {from: nb_gen.out, to: 'merge.in[0]', check: true}\n"
       "  - {from: b_gen.out, to: 'merge.in[1]', check: true}\n"
       "  - {from: merge.out, to: hbm.target, check: true}\n";
-  Simulation simulation(test::parsePlatform(yaml), "test.yaml",
-                        [](ModuleRegistry& registry) { InterfaceMerge::registerType(registry); });
-  simulation.elaborate(false, std::nullopt);
-  const RunReport report = simulation.run();
+  const RunReport report = test::runInline(yaml, {}, InterfaceMerge::registerType);
   REQUIRE(report.end == RunEnd::kCompleted);
-  for (const char* gen : {"nb_gen", "b_gen"}) {
-    INFO(gen);
-    CHECK(test::statOf(report, gen, "reads") + test::statOf(report, gen, "writes") == 2000);
-    CHECK(test::statOf(report, gen, "checked_reads") > 100);
-    CHECK(test::statOf(report, gen, "data_mismatches") == 0);
-  }
+  for (const char* gen : {"nb_gen", "b_gen"})
+    test::checkAnsweredWithData(report, gen, 2000, 100);
   CHECK(test::statOf(report, "hbm", "late_arrivals") > 0);
   CHECK(test::statOf(report, "hbm", "late_arrivals") < 2000);
   CHECK(test::checkersPassed(report) == 3);
@@ -529,12 +520,8 @@ TEST_CASE("HBM TLM: deferred writes are answered later on the backward path, dat
                       "  - {from: routed_gen.out, to: 'bus.in[0]', check: true}\n"
                       "  - {from: 'bus.out[0]', to: routed_hbm.target, check: true}\n");
   REQUIRE(report.end == RunEnd::kCompleted);
-  for (const char* gen : {"deferred_gen", "posted_gen", "routed_gen"}) {
-    INFO(gen);
-    CHECK(test::statOf(report, gen, "reads") + test::statOf(report, gen, "writes") == 4000);
-    CHECK(test::statOf(report, gen, "checked_reads") > 1000);
-    CHECK(test::statOf(report, gen, "data_mismatches") == 0);
-  }
+  for (const char* gen : {"deferred_gen", "posted_gen", "routed_gen"})
+    test::checkAnsweredWithData(report, gen, 4000, 1000);
   CHECK(test::statOf(report, "deferred_hbm", "writes") ==
         test::statOf(report, "deferred_gen", "writes"));
   CHECK(test::statOf(report, "deferred_gen", "mean_latency") >
@@ -576,12 +563,8 @@ TEST_CASE(
       "  - {from: blocking_gen.out, to: 'bus.in[0]', check: true}\n"
       "  - {from: 'bus.out[0]', to: blocking_hbm.target, check: true}\n");
   REQUIRE(report.end == RunEnd::kCompleted);
-  for (const char* gen : {"arrival_gen", "issue_gen", "blocking_gen"}) {
-    INFO(gen);
-    CHECK(test::statOf(report, gen, "reads") + test::statOf(report, gen, "writes") == 4000);
-    CHECK(test::statOf(report, gen, "checked_reads") > 1000);
-    CHECK(test::statOf(report, gen, "data_mismatches") == 0);
-  }
+  for (const char* gen : {"arrival_gen", "issue_gen", "blocking_gen"})
+    test::checkAnsweredWithData(report, gen, 4000, 1000);
   CHECK(test::statOf(report, "issue_hbm", "reads") == test::statOf(report, "issue_gen", "reads"));
   // b_transport waits for the answer, so the blocking generator keeps one in flight meanwhile
   // (counted, and warned about at the end: outstanding 32 is not reached).

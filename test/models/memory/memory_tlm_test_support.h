@@ -4,21 +4,38 @@
 // locate a token of the YAML text as a ConfigError position.
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "test/interconnect/tlm_probe.h"
 #include "test/platform/config_test_support.h"
 
 namespace spatialvp::test {
 
-inline RunReport runInline(const std::string& yaml,
-                           const std::vector<std::string>& overrides = {}) {
+// `extra_types` registers a test's own module types beside tlm_probe.
+inline RunReport runInline(const std::string& yaml, const std::vector<std::string>& overrides = {},
+                           const std::function<void(ModuleRegistry&)>& extra_types = {}) {
   ConfigNode root = parsePlatform(yaml);
   for (const std::string& assignment : overrides)
     ConfigLoader::applyOverride(root, assignment);
-  Simulation simulation(root, "test.yaml", TlmProbe::registerType);
+  Simulation simulation(root, "test.yaml", [&](ModuleRegistry& registry) {
+    TlmProbe::registerType(registry);
+    if (extra_types)
+      extra_types(registry);
+  });
   simulation.elaborate(false, std::nullopt);
   return simulation.run();
+}
+
+// Every transaction of generator `gen` answered, more than `min_checked` reads of written data
+// checked (data: pattern) and none wrong.
+inline void checkAnsweredWithData(const RunReport& report, const std::string& gen,
+                                  double transactions, double min_checked) {
+  INFO(gen);
+  CHECK(statOf(report, gen, "reads") + statOf(report, gen, "writes") == transactions);
+  CHECK(statOf(report, gen, "checked_reads") > min_checked);
+  CHECK(statOf(report, gen, "data_mismatches") == 0);
 }
 
 inline std::string errorOf(const std::string& yaml) {
