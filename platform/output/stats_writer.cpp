@@ -7,12 +7,42 @@
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <unordered_map>
 
 namespace spatialvp {
 
 namespace {
 
 using Json = nlohmann::ordered_json;
+
+// A JSON object built key by key in order. An ordered object's operator[] searches its keys one
+// by one, so a module with 10^5 counters (a 128 x 128 mesh's links) took minutes to write; this
+// finds a key through a hash index and appends. A repeated key keeps its first place and takes the
+// later value, as operator[] does.
+class OrderedObject {
+ public:
+  void set(const std::string& key, Json value) {
+    const auto [found, inserted] = index_.try_emplace(key, items_.size());
+    if (inserted)
+      items_.emplace_back(key, std::move(value));
+    else
+      items_[found->second].second = std::move(value);
+  }
+  Json take() {
+    Json object = Json::object();
+    auto& entries = static_cast<Json::object_t::Container&>(object.get_ref<Json::object_t&>());
+    entries.reserve(items_.size());
+    for (auto& [key, value] : items_)
+      entries.emplace_back(key, std::move(value));
+    items_.clear();
+    index_.clear();
+    return object;
+  }
+
+ private:
+  std::vector<std::pair<std::string, Json>> items_;
+  std::unordered_map<std::string, std::size_t> index_;
+};
 
 Json quantity(double value, const char* unit) {
   return Json{{"value", value}, {"unit", unit}};
@@ -162,45 +192,43 @@ std::string engineering(double value, const std::string& unit) {
 
 std::string statsJson(const RunReport& report) {
   std::vector<const StatTable*> placed_tables;
-  Json modules = Json::object();
+  OrderedObject modules;
   for (const auto& module : report.modules) {
-    Json counters = Json::object();
+    OrderedObject counters;
     for (const auto& value : module.stats.values()) {
       Json entry{{"value", value.value}, {"unit", value.unit}, {"description", value.description}};
       if (value.integral)
         entry["value"] = static_cast<std::uint64_t>(value.value);
-      counters[value.name] = entry;
+      counters.set(value.name, std::move(entry));
     }
-    Json histograms = Json::object();
+    OrderedObject histograms;
     for (const auto& item : module.stats.histograms()) {
       const Histogram& h = item.histogram;
-      histograms[item.name] = {{"unit", item.unit},
-                               {"description", item.description},
-                               {"bin_width", h.binWidth()},
-                               {"counts", h.counts()},
-                               {"samples", h.samples()},
-                               {"mean", h.mean()},
-                               {"min", h.min()},
-                               {"max", h.max()}};
+      histograms.set(item.name, {{"unit", item.unit},
+                                 {"description", item.description},
+                                 {"bin_width", h.binWidth()},
+                                 {"counts", h.counts()},
+                                 {"samples", h.samples()},
+                                 {"mean", h.mean()},
+                                 {"min", h.min()},
+                                 {"max", h.max()}});
     }
-    Json actions = Json::object();
+    OrderedObject actions;
     for (const auto& item : module.energy_items) {
-      actions[item.action] = {{"count", item.count},
-                              {"energy_per_action", quantity(item.energy_per_action, "J")},
-                              {"energy", quantity(item.energy, "J")}};
+      actions.set(item.action, {{"count", item.count},
+                                {"energy_per_action", quantity(item.energy_per_action, "J")},
+                                {"energy", quantity(item.energy, "J")}});
     }
-    modules[module.name] = {
-        {"type", module.type},
-        {"counters", counters},
-        {"histograms", histograms},
-        {"energy",
-         {{"dynamic", quantity(module.dynamic_energy, "J")},
-          {"static", quantity(module.static_energy, "J")},
-          {"static_power", quantity(module.static_power, "W")},
-          {"total", quantity(module.dynamic_energy + module.static_energy, "J")},
-          {"actions", actions}}},
-        {"area", quantity(module.area * 1e6, "mm^2")}};
-    Json& entry = modules[module.name];
+    Json entry = {{"type", module.type},
+                  {"counters", counters.take()},
+                  {"histograms", histograms.take()},
+                  {"energy",
+                   {{"dynamic", quantity(module.dynamic_energy, "J")},
+                    {"static", quantity(module.static_energy, "J")},
+                    {"static_power", quantity(module.static_power, "W")},
+                    {"total", quantity(module.dynamic_energy + module.static_energy, "J")},
+                    {"actions", actions.take()}}},
+                  {"area", quantity(module.area * 1e6, "mm^2")}};
     if (const auto unpriced = module.unpricedActions(); !unpriced.empty())
       entry["energy"]["unpriced_actions"] = unpriced;
     if (!module.stats.coverageNotes().empty())
@@ -229,12 +257,13 @@ std::string statsJson(const RunReport& report) {
       }
       entry["arrays"] = arrays;
     }
+    modules.set(module.name, std::move(entry));
   }
   // A run that did not complete has no headline figures: partial work must not look valid.
-  Json headline = Json::object();
+  OrderedObject headline;
   for (const auto& module : report.complete() ? report.modules : std::vector<ModuleReport>{}) {
     for (const auto& value : module.stats.headlines()) {
-      headline[module.name + "." + value.name] = {{"value", value.value}, {"unit", value.unit}};
+      headline.set(module.name + "." + value.name, {{"value", value.value}, {"unit", value.unit}});
     }
   }
   const double energy = report.dynamicEnergy() + report.staticEnergy();
@@ -257,8 +286,8 @@ std::string statsJson(const RunReport& report) {
          quantity(report.simulated_seconds > 0 ? energy / report.simulated_seconds : 0.0, "W")},
         {"area", quantity(report.area() * 1e6, "mm^2")},
         {"energy_leaves_out", unpricedWork(report)}}},
-      {"headline", headline},
-      {"modules", modules},
+      {"headline", headline.take()},
+      {"modules", modules.take()},
       // Wall-clock fields live only here, so runs can be compared byte for byte without it.
       {"performance",
        {{"wall_time", quantity(report.wall_seconds, "s")},
