@@ -196,9 +196,10 @@ TEST_CASE("Work done with no energy per action is named, not printed as 0 J meas
                                      "...): no energy per action set"));
 }
 
-TEST_CASE("stats.json keeps counters in order, a repeated name in its first place with the later "
-          "value, and writes 200 000 of one module",
-          "[output]") {
+TEST_CASE(
+    "stats.json keeps counters in order, a repeated name in its first place with the later "
+    "value, and writes 200 000 of one module",
+    "[output]") {
   // A 128 x 128 mesh reports about 325 000 counters; written through the ordered object's
   // operator[] (a search of every key so far per key) that took minutes.
   RunReport report;
