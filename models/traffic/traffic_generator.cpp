@@ -208,6 +208,8 @@ tlm::tlm_sync_enum TrafficGenerator::nb_transport_bw(tlm::tlm_generic_payload& p
                                                      sc_core::sc_time& delay) {
   if (&payload == awaiting_end_req_ && (phase == tlm::END_REQ || phase == tlm::BEGIN_RESP)) {
     awaiting_end_req_ = nullptr;
+    if (phase == tlm::BEGIN_RESP)
+      ++accepted_with_response_;
     end_req_time_ = kernelTime() + delay;
     // Immediate: run() resumes in this evaluation phase (after the caller's process returns),
     // which saves a delta cycle per request on a target that accepts on the backward path.
@@ -455,6 +457,17 @@ void TrafficGenerator::run() {
         std::to_string(outstanding_) + " is not reached: use transport: non_blocking";
     SC_REPORT_WARNING("spatialvp/traffic_generator", message.c_str());
   }
+  if (accepted_with_response_ > 0 && outstanding_ > 1) {
+    const std::string message =
+        instanceName() + ": " + std::to_string(accepted_with_response_) + " of " +
+        std::to_string(transactions_) +
+        " nb_transport_fw calls were accepted only with their response (BEGIN_RESP with no "
+        "END_REQ before it, as a target that serves nb_transport through its b_transport does: "
+        "every in-tree target but hbm, and an hbm behind a router or mesh); the base protocol "
+        "then allows one request at a time, so outstanding: " +
+        std::to_string(outstanding_) + " is not reached: use transport: blocking";
+    SC_REPORT_WARNING("spatialvp/traffic_generator", message.c_str());
+  }
   services().countTransactions(transactions_);
   finished();
 }
@@ -480,10 +493,14 @@ void TrafficGenerator::reportStats(ModuleStats& stats) const {
   if (!non_blocking_ && outstanding_ > 1)
     stats.counter("blocking_waits", blocking_waits_, "transactions",
                   "b_transport calls that waited in the target (one in flight meanwhile)");
-  if (non_blocking_)
+  if (non_blocking_) {
     stats.counter("end_req_waits", end_req_waits_, "transactions",
                   "nb_transport_fw calls accepted later (END_REQ on the backward path; the "
                   "generator waits for it before its next request)");
+    stats.counter("accepted_with_response", accepted_with_response_, "transactions",
+                  "end_req_waits accepted only with their response (BEGIN_RESP, no END_REQ "
+                  "before it): one request in flight meanwhile");
+  }
   stats.value("finish_time", finish_time_.to_seconds(), "s", "Time the last transaction completed");
   const double seconds = finish_time_.to_seconds();
   stats.headline("bandwidth", seconds > 0 ? static_cast<double>(bytes_) / seconds : 0.0, "B/s",
@@ -558,7 +575,8 @@ void registerTrafficGenerator(ModuleRegistry& registry) {
   info.params
       .enumeration("transport", {"blocking", "non_blocking"},
                    "blocking: b_transport, answered in the call; non_blocking: nb_transport_fw, "
-                   "the target may answer later (BEGIN_RESP), out of call order")
+                   "the target may answer later (BEGIN_RESP), out of call order (a target with "
+                   "only b_transport then takes one request at a time: warned)")
       .byDefault("blocking");
   info.ports.push_back({"out", PortDirection::kInitiator, "Transactions go out here", true});
   registry.add<TrafficGenerator>(std::move(info));

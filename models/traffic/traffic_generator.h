@@ -94,6 +94,9 @@ class TrafficGenerator : public Module {
   std::uint64_t requests_ = 0;
   std::uint64_t blocking_waits_ = 0;  // b_transport calls that returned at a later time
   std::uint64_t end_req_waits_ = 0;   // nb_transport_fw calls whose END_REQ came later
+  // ... of which accepted only with their response (BEGIN_RESP, no END_REQ before it): a target
+  // that serves nb_transport through b_transport, one request at a time.
+  std::uint64_t accepted_with_response_ = 0;
   Histogram latency_ns_{1.0, 1000};
   Histogram request_latency_ns_{1.0, 1000};
   Histogram read_latency_ns_{1.0, 1000};

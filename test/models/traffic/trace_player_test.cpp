@@ -172,3 +172,30 @@ TEST_CASE("traffic_generator limits reads and writes in flight apart with outsta
   CHECK(finish("separate") > 0.5 * finish("shared"));
   CHECK(finish("reads") == finish("reads_shared"));
 }
+
+TEST_CASE("traffic_generator counts nb_transport_fw calls accepted only with their response",
+          "[traffic]") {
+  // A memory serves nb_transport through its socket's b_transport adapter: END_REQ comes only
+  // with BEGIN_RESP, so the base protocol lets one request be in flight and outstanding: 4 is
+  // not reached (counted, and warned about); through b_transport, 4 are in flight.
+  const fs::path dir = test::scratchDir("generator-accepted-with-response");
+  std::string yaml = "modules:\n";
+  std::string connections = "connections:\n";
+  for (const char* transport : {"blocking", "non_blocking"}) {
+    const std::string name = transport;
+    yaml += "  " + name +
+            ": {type: traffic_generator, params: {transactions: 400, size: 32 B, pattern: "
+            "random, outstanding: 4, transport: " +
+            name + ", address_range: 64 KiB}}\n  mem_" + name +
+            ": {type: memory, params: {size: 64 KiB, read_latency: 100 ns, bandwidth: 10 "
+            "TB/s}}\n";
+    connections += "  - {from: " + name + ".out, to: mem_" + name + ".target}\n";
+  }
+  const RunReport report = runYaml(dir / "gen.yaml", yaml + connections);
+  const auto& non_blocking = moduleNamed(report, "non_blocking");
+  CHECK(counter(non_blocking, "accepted_with_response") == 400);
+  CHECK(counter(non_blocking, "end_req_waits") == 400);
+  CHECK(counter(non_blocking, "finish_time") == Approx(400 * 100e-9).epsilon(0.02));
+  CHECK(counter(moduleNamed(report, "blocking"), "finish_time") ==
+        Approx(400 * 25e-9).epsilon(0.02));
+}
