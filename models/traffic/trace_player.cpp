@@ -1,5 +1,7 @@
 #include "models/traffic/trace_player.h"
 
+#include "models/traffic/data_check.h"
+
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <algorithm>
@@ -104,6 +106,7 @@ void TracePlayer::run() {
   }
   keeper.sync();
   finish_time_ = sc_core::sc_time_stamp();
+  warnOnDataMismatches(instanceName(), "spatialvp/trace_player", data_mismatches_, checked_reads_);
   services().countTransactions(trace_.size());
   finished();
 }

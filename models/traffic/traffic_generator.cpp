@@ -1,6 +1,7 @@
 #include "models/traffic/traffic_generator.h"
 
 #include "models/memory/tlm/memory_acceptance.h"
+#include "models/traffic/data_check.h"
 #include "platform/core/param_choice.h"
 #include "platform/sim/kernel_time.h"
 
@@ -468,6 +469,8 @@ void TrafficGenerator::run() {
         std::to_string(outstanding_) + " is not reached: use transport: blocking";
     SC_REPORT_WARNING("spatialvp/traffic_generator", message.c_str());
   }
+  warnOnDataMismatches(instanceName(), "spatialvp/traffic_generator", data_mismatches_,
+                       checked_reads_);
   services().countTransactions(transactions_);
   finished();
 }

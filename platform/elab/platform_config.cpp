@@ -169,6 +169,12 @@ void PlatformConfig::parseModules(const ConfigNode& root, const ModuleRegistry& 
         modules->location(), "modules",
         "expected a map of instance name -> {type, params}, found " + modules->kindName());
   }
+  // A platform without modules would run nothing and report success.
+  if (!modules || modules->entries().empty()) {
+    const ConfigNode::Entry* key = root.findEntry("modules");
+    throw ConfigError(key != nullptr ? key->key_location : root.location(), "modules",
+                      "expected at least one module (a map of instance name -> {type, params})");
+  }
   if (modules) {
     for (const auto& entry : modules->entries()) {
       const std::string key = "modules." + entry.key;
