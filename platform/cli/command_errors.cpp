@@ -1,4 +1,5 @@
 #include <iostream>
+#include <new>
 #include <systemc>
 
 #include "platform/cli/command.h"
@@ -22,6 +23,11 @@ int reportCommandError() {
     return kExitUsage;
   } catch (const sc_core::sc_report& report) {
     std::cerr << "spatialvp: error: " << report.what() << "\n";
+    return kExitSimulation;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "spatialvp: error: out of memory (std::bad_alloc): the platform needs more "
+                 "memory than this process may use; make it smaller (a mesh takes about 12 KB "
+                 "per router: 1024 x 1024 about 12 GB) or raise the limit\n";
     return kExitSimulation;
   } catch (const std::exception& error) {
     std::cerr << "spatialvp: error: " << error.what() << "\n";

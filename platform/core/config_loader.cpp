@@ -264,6 +264,20 @@ void ConfigLoader::applyOverride(ConfigNode& root, const std::string& assignment
       path.insert(path.begin() + 2, "params");
     }
   }
+  if (path.front() == "vars" && path.size() >= 2) {
+    // A misspelt variable would be added beside the real one and change nothing.
+    const ConfigNode* vars = root.find("vars");
+    if (vars == nullptr || !vars->isMap() || vars->find(path[1]) == nullptr) {
+      std::string defined;
+      if (vars != nullptr && vars->isMap()) {
+        for (const auto& entry : vars->entries())
+          defined += (defined.empty() ? "" : ", ") + entry.key;
+      }
+      throw ConfigError(location, "vars." + path[1],
+                        "the configuration has no variable '" + path[1] +
+                            "'; defined: " + (defined.empty() ? "none" : defined));
+    }
+  }
   ConfigNode value = ConfigNode::parseYaml(assignment.substr(equals + 1), location.file);
   value.setLocation(location);
   if (value.isNull() && assignment.size() > equals + 1) {

@@ -168,9 +168,18 @@ std::string engineering(double value, const std::string& unit) {
   static const std::pair<double, const char*> kPrefixes[] = {
       {1e18, "E"}, {1e15, "P"}, {1e12, "T"}, {1e9, "G"},  {1e6, "M"},   {1e3, "k"},
       {1.0, ""},   {1e-3, "m"}, {1e-6, "u"}, {1e-9, "n"}, {1e-12, "p"}, {1e-15, "f"}};
+  // A time already in a prefixed unit goes back to seconds first (2400 ns prints as 2.4 us, not
+  // 2.4 kns).
+  static const std::pair<const char*, double> kPrefixedTimes[] = {
+      {"ms", 1e-3}, {"us", 1e-6}, {"ns", 1e-9}, {"ps", 1e-12}};
+  for (const auto& [prefixed, scale] : kPrefixedTimes) {
+    if (unit == prefixed)
+      return engineering(value * scale, "s");
+  }
   char buffer[64];
-  // Dimensionless figures, areas and percentages keep their scale.
-  const bool prefixable = !unit.empty() && unit.find('^') == std::string::npos && unit != "%";
+  // Dimensionless figures (ratios: x, ratio), areas and percentages keep their scale.
+  const bool prefixable = !unit.empty() && unit.find('^') == std::string::npos && unit != "%" &&
+                          unit != "x" && unit != "ratio";
   if (!prefixable || value == 0.0 || !std::isfinite(value)) {
     std::snprintf(buffer, sizeof(buffer), "%.3g", value);
     return unit.empty() ? buffer : std::string(buffer) + " " + unit;

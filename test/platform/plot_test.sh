@@ -58,7 +58,9 @@ EOF
 "$plot" links table_stats.json --value bytes --out links
 picture links/links_orch.link_heatmap_dispatch
 
-BUILD_DIR="$build" "$plot" latency-curve --out curve -- --width 2 --height 2 --loads 0.2,0.5
+# The tool as built (no build during the suite: it could relink libraries other tests run).
+SPATIALVP_NO_BUILD=1 BUILD_DIR="$build" "$plot" latency-curve --out curve -- --width 2 --height 2 \
+  --loads 0.2,0.5
 picture curve/mesh_latency_curve_width_2_height_2_loads_0.2_0.5
 # Utilisation timelines from a trace: busy fraction per row (here the generators' transactions).
 "$build/spatialvp" run "$source_dir/platform/configs/star.yaml" --set ctrl.workload.heads=1 \

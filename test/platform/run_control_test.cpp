@@ -238,6 +238,10 @@ TEST_CASE("Figures print in engineering units with three significant figures", "
   CHECK(engineering(12.345, "mm^2") == "12.3 mm^2");
   CHECK(engineering(0.5, "") == "0.5");
   CHECK(engineering(0.0, "J") == "0 J");
+  CHECK(engineering(2400.0, "ns") == "2.4 us");  // was 2.4 kns
+  CHECK(engineering(57.2, "ns") == "57.2 ns");
+  CHECK(engineering(0.456, "x") == "0.456 x");  // was 456 mx
+  CHECK(engineering(0.964, "ratio") == "0.964 ratio");
 }
 
 TEST_CASE("The progress line shows simulated time, work done of total and an ETA", "[output]") {
