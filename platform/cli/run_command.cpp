@@ -142,9 +142,10 @@ int execute(const RunOptions& options, bool run) {
     if (options.trace)
       warnAboutTrace(report);
     if (!report.complete()) {
-      std::cerr << "spatialvp: error: " << report.endName() << ": " << report.message
-                << " (stats so far in " << out.target().string() << ", marked " << report.endName()
-                << ")\n";
+      // ("error: error:" for a run that ended in an error)
+      const std::string end = report.end == RunEnd::kError ? "" : report.endName() + ": ";
+      std::cerr << "spatialvp: error: " << end << report.message << " (stats so far in "
+                << out.target().string() << ", marked " << report.endName() << ")\n";
       return kExitSimulation;
     }
     if (!reference_error.empty()) {

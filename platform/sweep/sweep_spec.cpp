@@ -263,8 +263,8 @@ Assignment assignmentFromFlag(const std::string& flag, const std::string& option
   return {path, trimmed(flag.substr(equals + 1)), location};
 }
 
-Axis gridAxisFromFlag(const std::string& flag) {
-  const Assignment list = assignmentFromFlag(flag, "--grid");
+Axis gridAxisFromFlag(const std::string& flag, const std::string& option) {
+  const Assignment list = assignmentFromFlag(flag, option);
   Axis axis;
   axis.paths.push_back(list.path);
   for (const auto& value : splitOn(list.value, ',')) {
@@ -276,7 +276,7 @@ Axis gridAxisFromFlag(const std::string& flag) {
 }
 
 void addZipFlag(Axis& zip, const std::string& flag) {
-  const Axis column = gridAxisFromFlag(flag);
+  const Axis column = gridAxisFromFlag(flag, "--zip");
   if (!zip.paths.empty() && column.values.size() != zip.values.size()) {
     throw ConfigError(column.values.front().front().location, column.paths.front(),
                       "zipped lists must have the same length: " +

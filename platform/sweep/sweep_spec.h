@@ -64,7 +64,7 @@ SweepDefinition parseSweepText(const std::string& text, const std::string& sourc
 
 // Command-line forms: "PATH=V1,V2,..." (one grid axis or one zip member) and
 // "PATH=V;PATH=V" (one explicit point).
-Axis gridAxisFromFlag(const std::string& flag);
+Axis gridAxisFromFlag(const std::string& flag, const std::string& option = "--grid");
 void addZipFlag(Axis& zip, const std::string& flag);
 std::vector<Assignment> pointFromFlag(const std::string& flag);
 Assignment assignmentFromFlag(const std::string& flag, const std::string& option);

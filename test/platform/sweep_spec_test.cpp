@@ -167,7 +167,7 @@ TEST_CASE("sweep flags: --grid, --zip and --point", "[sweep]") {
   CHECK(texts[5] == "ctrl.seq_len=512 a.x=3 a.y=6 GB/s");
   CHECK(texts[6] == "ctrl.seq_len=9 a.z=[1, 2]");
   Axis bad = zip;
-  CHECK_THROWS_WITH(addZipFlag(bad, "a.w=1,2"), Contains("--grid a.w=1,2"));
+  CHECK_THROWS_WITH(addZipFlag(bad, "a.w=1,2"), Contains("--zip a.w=1,2"));
   CHECK_THROWS_WITH(gridAxisFromFlag("a.b=1,,2"), Contains("empty value"));
   CHECK_THROWS_WITH(pointFromFlag("a.b"), Contains("expected KEY.PATH=VALUE"));
 }
