@@ -267,4 +267,12 @@ std::uint64_t HbmAddressMapper::pseudoChannelPeriod() const {
   return period;
 }
 
+std::uint64_t HbmAddressMapper::rowRunBytes() const {
+  for (const Slice& slice : slices_) {  // least significant first
+    if (slice.field != Field::kColumn && slice.mask != 0)
+      return 1ULL << slice.address_shift;
+  }
+  return burst_bytes_;  // (a mapping always has a row slice)
+}
+
 }  // namespace spatialvp::models

@@ -81,6 +81,9 @@ class HbmAddressMapper {
   // Both are 0 for a device of one pseudo-channel.
   std::uint64_t pseudoChannelGranule() const;
   std::uint64_t pseudoChannelPeriod() const;
+  // The aligned block within which the row of one bank stays the same (below the lowest slice
+  // that is not a column slice): how many bytes a request moves per row it opens, at most.
+  std::uint64_t rowRunBytes() const;
 
  private:
   enum class Field : std::uint8_t { kRow, kBank, kBankGroup, kChannel, kPseudoChannel, kColumn };

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <tuple>
 
 #include "models/memory/tlm/core_param_binding.h"
 #include "platform/core/param_choice.h"
@@ -19,6 +20,8 @@ namespace {
 // the busy time the one-bus model charges: the accuracy the detailed model is held to against
 // DRAMSys (10%, models/memory/README.md, "Comparison with DRAMSys").
 constexpr double kFastShortfallLimit = 0.10;
+// Requests of up to this many row runs (see fastRowsOpened) have their rows counted one by one.
+constexpr std::uint64_t kFastRowWalk = 64;
 
 // HbmConfig field -> parameter, where the names differ (the energies are the registry's
 // per-action parameters; everything else has the field's own name).
@@ -121,7 +124,6 @@ HbmModule::HbmModule(sc_core::sc_module_name name, const ModuleContext& context)
   fast_bandwidth_ = device_.peakBandwidth() * (1.0 - refresh_share);
   if (fast_) {
     fast_pc_bytes_.assign(device_.pseudoChannelCount(), 0);
-    fast_pc_seen_.assign(device_.pseudoChannelCount(), 0);
   }
   skew_limit_ =
       static_cast<Picoseconds>(config.queue_depth) * std::max(config.burstTime(), config.t_ccd_s);
@@ -180,23 +182,18 @@ void HbmModule::tallyFast(std::uint64_t address, std::uint64_t span, std::uint64
     fast_stream_ends_[fast_stream_next_] = end;
     fast_stream_next_ = (fast_stream_next_ + 1) % fast_stream_ends_.size();
   }
-  ++fast_tallies_;
   const std::uint64_t granule = mapper.pseudoChannelGranule();
   const std::uint64_t period = mapper.pseudoChannelPeriod();
   const std::size_t pcs = fast_pc_bytes_.size();
   // Spans that cover the mapping's period, or more granules than a few rounds over the
   // pseudo-channels, spread evenly (to within one period); shorter ones are walked granule by
   // granule (at most 4 x pseudo-channels decodes).
-  std::uint64_t touched = 0;
   if (granule == 0 || (period != 0 && span >= period) || span / granule > 4 * pcs) {
     fast_spread_bytes_ += bytes;
-    touched = pcs;
   } else {
     for (std::uint64_t at = address; at < end;) {
       const std::uint64_t next = std::min(end, (at / granule + 1) * granule);
       const std::uint32_t pc = mapper.pseudoChannelIndex(mapper.decode(at));
-      touched += fast_pc_seen_[pc] == fast_tallies_ ? 0 : 1;
-      fast_pc_seen_[pc] = fast_tallies_;
       // A streaming transfer passes `bytes / span` times over its span (in double: the
       // product of two 32-bit lengths may not fit).
       fast_pc_bytes_[pc] +=
@@ -206,14 +203,39 @@ void HbmModule::tallyFast(std::uint64_t address, std::uint64_t span, std::uint64
                                            static_cast<double>(span) * static_cast<double>(bytes));
       at = next;
     }
-    touched = std::max<std::uint64_t>(touched, 1);
   }
   const std::uint64_t page = device_.config().page_size;
   if (continues)
     fast_sequential_bytes_ += bytes;
-  else  // at least one row in every pseudo-channel it touches, or one per page moved
-    fast_rows_opened_ += std::max(std::min<std::uint64_t>(touched, (span + page - 1) / page),
-                                  (bytes + page - 1) / page);
+  else  // the rows its span reaches, and at least one per page moved
+    fast_rows_opened_ += std::max(fastRowsOpened(address, span), (bytes + page - 1) / page);
+}
+
+std::uint64_t HbmModule::fastRowsOpened(std::uint64_t address, std::uint64_t span) const {
+  // A row run is the aligned block the mapping keeps in one row of one bank, so a span opens at
+  // most one row per run: a random 3 KiB request under an interleaved mapping opens 48 rows, one
+  // per 64 B, not 3 pages' worth. Spans of up to kFastRowWalk runs count the distinct rows they
+  // reach; a longer one opens at least one row per bank it can reach and one per page.
+  const HbmAddressMapper& mapper = device_.mapper();
+  const HbmConfig& config = device_.config();
+  const std::uint64_t run = mapper.rowRunBytes();
+  const std::uint64_t end = address + span;
+  const std::uint64_t runs = (end - 1) / run - address / run + 1;
+  if (runs > kFastRowWalk) {
+    const std::uint64_t banks =
+        std::uint64_t{config.pseudoChannelCount()} * config.banksPerPseudoChannel();
+    return std::max(std::min(runs, banks), (span + config.page_size - 1) / config.page_size);
+  }
+  using Row = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint64_t>;
+  std::array<Row, kFastRowWalk> rows;
+  std::size_t count = 0;
+  for (std::uint64_t at = address; at < end; at = (at / run + 1) * run) {
+    const HbmCoordinates c = mapper.decode(at);
+    rows[count++] = {mapper.pseudoChannelIndex(c), c.bank_group, c.bank, c.row};
+  }
+  std::sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(count));
+  return static_cast<std::uint64_t>(
+      std::unique(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(count)) - rows.begin());
 }
 
 HbmModule::FastValidity HbmModule::fastValidity() const {

@@ -91,6 +91,8 @@ class HbmModule : public Module, public MemoryFacts {
   // (the address mapping) and the rows the request opens, so that the end of the run can tell
   // how much busy time the one-bus model leaves out (fastShortfall()).
   void tallyFast(std::uint64_t address, std::uint64_t span, std::uint64_t bytes);
+  // Rows a request that does not continue a stream opens over [address, address + span).
+  std::uint64_t fastRowsOpened(std::uint64_t address, std::uint64_t span) const;
   struct FastValidity {
     double busiest_share = 0.0;  // busiest pseudo-channel's share of the bytes
     double rows_opened = 0.0;    // estimated activates
@@ -109,11 +111,9 @@ class HbmModule : public Module, public MemoryFacts {
   std::uint64_t fast_read_bytes_ = 0;
   std::uint64_t fast_write_bytes_ = 0;
   std::vector<std::uint64_t> fast_pc_bytes_;  // bytes per pseudo-channel (spread ones apart)
-  std::vector<std::uint64_t> fast_pc_seen_;   // last tally that touched each pseudo-channel
-  std::uint64_t fast_tallies_ = 0;
-  std::uint64_t fast_spread_bytes_ = 0;      // requests spanning every pseudo-channel equally
-  std::uint64_t fast_sequential_bytes_ = 0;  // requests continuing an earlier one
-  std::uint64_t fast_rows_opened_ = 0;       // rows opened by requests that do not continue
+  std::uint64_t fast_spread_bytes_ = 0;       // requests spanning every pseudo-channel equally
+  std::uint64_t fast_sequential_bytes_ = 0;   // requests continuing an earlier one
+  std::uint64_t fast_rows_opened_ = 0;        // rows opened by requests that do not continue
   std::array<std::uint64_t, 16> fast_stream_ends_{};  // ends of recent requests (streams)
   std::size_t fast_stream_next_ = 0;
 

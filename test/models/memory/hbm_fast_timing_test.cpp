@@ -81,4 +81,12 @@ TEST_CASE(
   CHECK(counterOf(random, "fast_rows_opened") == Approx(4000).epsilon(0.01));
   CHECK(counterOf(random, "fast_busy_shortfall") > 0.5);
   CHECK(stderrOf("hbm_fast_random").find("outside where it is valid") != std::string::npos);
+
+  // Random 3 KiB requests under the preset's interleaved mapping: the row changes every 64 B
+  // (the pseudo-channel and bank group bits sit right above a burst pair), so each request
+  // opens 48 rows, not the 3 pages' worth counted before.
+  const auto scattered = runHbmStream("hbm_fast_scattered",
+                                      "--set dma.transactions=2000 --set dma.size=3KiB "
+                                      "--set dma.pattern=random --set dma.outstanding=8");
+  CHECK(counterOf(scattered, "fast_rows_opened") == Approx(2000 * 48).epsilon(0.02));
 }
