@@ -231,8 +231,10 @@ std::string ParamSpec::rangeText() const {
     }
     return formatNumber(v);
   };
-  if (minimum && maximum)
-    return show(*minimum) + " .. " + show(*maximum);
+  if (minimum && maximum) {
+    return minimum_exclusive ? "> " + show(*minimum) + " and <= " + show(*maximum)
+                             : show(*minimum) + " .. " + show(*maximum);
+  }
   if (minimum)
     return (minimum_exclusive ? "> " : ">= ") + show(*minimum);
   if (maximum)

@@ -61,8 +61,17 @@ void Elaborator::elaborate() {
     }
     for (const auto* end : {&connection.from, &connection.to}) {
       if (!bound.insert(boundKey(end->module, end->port, end->index)).second) {
-        throw ConfigError(connection.location, end->text,
-                          "socket is already connected (each socket binds exactly once)");
+        Module& owner = end == &connection.from ? from : to;
+        // A port named without an index means its socket 0, which reads like a double binding.
+        const std::string unindexed =
+            end->text.find('[') == std::string::npos && owner.portWidth(end->port) > 1
+                ? "; without an index '" + end->port + "' means its socket 0 of " +
+                      describeWidth(owner, end->port) + ": give the index, e.g. '" + end->text +
+                      "[1]'"
+                : "";
+        throw ConfigError(
+            connection.location, end->text,
+            "socket is already connected (each socket binds exactly once)" + unindexed);
       }
     }
     view_.connect({&from, connection.from.port, connection.from.index},

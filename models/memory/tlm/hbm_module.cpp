@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <set>
 #include <tuple>
 
 #include "models/memory/tlm/core_param_binding.h"
@@ -571,13 +572,18 @@ void registerHbmModule(ModuleRegistry& registry) {
       {"t_rfc", "duration of an all-bank refresh"},
       {"t_refi", "average refresh interval"},
   };
-  for (const auto& [name, value] : times)
-    p.quantity(name, dims::time(), meaning.at(name)).byDefault(value).atLeast(0);
+  // The ranges HbmConfig::validate() holds the core to, so that `spatialvp models hbm` lists
+  // them: a row command or a read needs time (above 0), every timing at most 1 s.
+  const std::set<std::string> nonzero = {"t_rcd_rd", "t_rcd_wr", "t_rp", "t_ras", "t_cl"};
+  for (const auto& [name, value] : times) {
+    auto& spec = p.quantity(name, dims::time(), meaning.at(name)).byDefault(value).atMost(1.0);
+    nonzero.count(name) ? spec.above(0) : spec.atLeast(0);
+  }
   for (const auto& [name, value] : clocked) {
-    p.quantity(name, dims::cycles(), meaning.at(name) + " (command-clock cycles)")
-        .byDefault(value)
-        .atLeast(0)
-        .atMost(1e6);
+    auto& spec = p.quantity(name, dims::cycles(), meaning.at(name) + " (command-clock cycles)")
+                     .byDefault(value)
+                     .atMost(1e6);
+    nonzero.count(name) ? spec.above(0) : spec.atLeast(0);
   }
   p.enumeration(
        "timing", {"detailed", "fast"},
