@@ -3,6 +3,7 @@
 #include "models/memory/tlm/memory_acceptance.h"
 #include "models/traffic/data_check.h"
 #include "platform/core/param_choice.h"
+#include "platform/sim/address_window.h"
 #include "platform/sim/kernel_time.h"
 
 #include <tlm_utils/tlm_quantumkeeper.h>
@@ -138,6 +139,10 @@ TrafficGenerator::TrafficGenerator(sc_core::sc_module_name name, const ModuleCon
 
 InitiatorSocket* TrafficGenerator::initiatorSocket(const std::string& port, std::size_t index) {
   return port == "out" && index == 0 ? &out_ : nullptr;
+}
+
+void TrafficGenerator::connected(const PlatformView& view) {
+  checkWindowBehind(view, *this, "out", 0, address_base_, range_, "address_range");
 }
 
 std::uint64_t TrafficGenerator::nextRequestAddress(std::uint64_t request) {

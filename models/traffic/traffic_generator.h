@@ -32,6 +32,9 @@ class TrafficGenerator : public Module {
 
   InitiatorSocket* initiatorSocket(const std::string& port, std::size_t index) override;
   void reportStats(ModuleStats& stats) const override;
+  // Its window [address_base, + address_range) must exist behind `out`: an error before the
+  // run, instead of an address error in the middle of it.
+  void connected(const PlatformView& view) override;
 
  private:
   void run();

@@ -15,8 +15,9 @@
 
 namespace {
 
-// An initiator for a target-only type (elaboration only: it never runs).
-const std::string kDriver = "  gen: {type: traffic_generator}\n";
+// An initiator for a target-only type (elaboration only: it never runs), its window small
+// enough for the smallest target (elaboration checks that it exists behind the port).
+const std::string kDriver = "  gen: {type: traffic_generator, params: {address_range: 1 KiB}}\n";
 const std::string kMemory = "  mem: {type: memory, params: {size: 1 MiB}}\n";
 
 std::string platform(const std::string& modules, const std::string& connections) {
