@@ -453,27 +453,28 @@ void TrafficGenerator::run() {
   keeper.set(sc_core::sc_time::from_value(end - now));
   keeper.sync();
   finish_time_ = kernelTime();
-  if (blocking_waits_ > 0 && outstanding_ > 1) {
-    const std::string message =
-        instanceName() + ": " + std::to_string(blocking_waits_) + " of " +
-        std::to_string(transactions_) +
-        " b_transport calls waited in the target before returning (a target that answers later, "
-        "such as hbm with scheduling: on_issue); while a call waits nothing else is in flight, so "
-        "outstanding: " +
-        std::to_string(outstanding_) + " is not reached: use transport: non_blocking";
+  // Transactions that kept the others back, so that the in-flight limit was not reached.
+  auto warnLimitNotReached = [this](std::uint64_t count, const std::string& what,
+                                    const char* transport) {
+    if (count == 0 || outstanding_ <= 1)
+      return;
+    const std::string message = instanceName() + ": " + std::to_string(count) + " of " +
+                                std::to_string(transactions_) + " " + what +
+                                ", so outstanding: " + std::to_string(outstanding_) +
+                                " is not reached: use transport: " + transport;
     SC_REPORT_WARNING("spatialvp/traffic_generator", message.c_str());
-  }
-  if (accepted_with_response_ > 0 && outstanding_ > 1) {
-    const std::string message =
-        instanceName() + ": " + std::to_string(accepted_with_response_) + " of " +
-        std::to_string(transactions_) +
-        " nb_transport_fw calls were accepted only with their response (BEGIN_RESP with no "
-        "END_REQ before it, as a target that serves nb_transport through its b_transport does: "
-        "every in-tree target but hbm, and an hbm behind a router or mesh); the base protocol "
-        "then allows one request at a time, so outstanding: " +
-        std::to_string(outstanding_) + " is not reached: use transport: blocking";
-    SC_REPORT_WARNING("spatialvp/traffic_generator", message.c_str());
-  }
+  };
+  warnLimitNotReached(blocking_waits_,
+                      "b_transport calls waited in the target before returning (a target that "
+                      "answers later, such as hbm with scheduling: on_issue); while a call waits "
+                      "nothing else is in flight",
+                      "non_blocking");
+  warnLimitNotReached(accepted_with_response_,
+                      "nb_transport_fw calls were accepted only with their response (BEGIN_RESP "
+                      "with no END_REQ before it, as a target that serves nb_transport through "
+                      "its b_transport does: every in-tree target but hbm, and an hbm behind a "
+                      "router or mesh); the base protocol then allows one request at a time",
+                      "blocking");
   warnOnDataMismatches(instanceName(), "spatialvp/traffic_generator", data_mismatches_,
                        checked_reads_);
   services().countTransactions(transactions_);

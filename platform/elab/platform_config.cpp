@@ -175,46 +175,43 @@ void PlatformConfig::parseModules(const ConfigNode& root, const ModuleRegistry& 
     throw ConfigError(key != nullptr ? key->key_location : root.location(), "modules",
                       "expected at least one module (a map of instance name -> {type, params})");
   }
-  if (modules) {
-    for (const auto& entry : modules->entries()) {
-      const std::string key = "modules." + entry.key;
-      if (!isIdentifier(entry.key)) {
-        throw ConfigError(entry.key_location, key,
-                          "instance names are identifiers (letters, digits, '_')");
-      }
-      const ConfigNode& body = entry.value;
-      if (!body.isMap()) {
-        throw ConfigError(body.location(), key, "expected a map with 'type' and 'params'");
-      }
-      for (const auto& field : body.entries()) {
-        if (field.key != "type" && field.key != "params") {
-          throw ConfigError(field.key_location, key + "." + field.key,
-                            "unknown key; a module has 'type', 'params' (and 'preset')");
-        }
-      }
-      const ConfigNode* type = body.find("type");
-      if (!type || !type->isScalar()) {
-        throw ConfigError(entry.key_location, key + ".type",
-                          "missing module type (see `spatialvp models`)");
-      }
-      const ModuleTypeInfo* info = registry.find(type->scalarValue());
-      if (!info) {
-        std::string known;
-        for (const auto* t : registry.types())
-          known += (known.empty() ? "" : ", ") + t->name;
-        throw ConfigError(
-            type->location(), key + ".type",
-            "unknown module type '" + type->scalarValue() + "'; registered: " + known);
-      }
-      const ConfigNode* params = body.find("params");
-      ModuleInstanceConfig instance;
-      instance.name = entry.key;
-      instance.type = info->name;
-      instance.location = entry.key_location;
-      instance.params = info->params.validate(params ? *params : emptyNode(), key + ".params",
-                                              entry.key_location, platformPresetSource());
-      modules_.push_back(std::move(instance));
+  for (const auto& entry : modules->entries()) {
+    const std::string key = "modules." + entry.key;
+    if (!isIdentifier(entry.key)) {
+      throw ConfigError(entry.key_location, key,
+                        "instance names are identifiers (letters, digits, '_')");
     }
+    const ConfigNode& body = entry.value;
+    if (!body.isMap()) {
+      throw ConfigError(body.location(), key, "expected a map with 'type' and 'params'");
+    }
+    for (const auto& field : body.entries()) {
+      if (field.key != "type" && field.key != "params") {
+        throw ConfigError(field.key_location, key + "." + field.key,
+                          "unknown key; a module has 'type', 'params' (and 'preset')");
+      }
+    }
+    const ConfigNode* type = body.find("type");
+    if (!type || !type->isScalar()) {
+      throw ConfigError(entry.key_location, key + ".type",
+                        "missing module type (see `spatialvp models`)");
+    }
+    const ModuleTypeInfo* info = registry.find(type->scalarValue());
+    if (!info) {
+      std::string known;
+      for (const auto* t : registry.types())
+        known += (known.empty() ? "" : ", ") + t->name;
+      throw ConfigError(type->location(), key + ".type",
+                        "unknown module type '" + type->scalarValue() + "'; registered: " + known);
+    }
+    const ConfigNode* params = body.find("params");
+    ModuleInstanceConfig instance;
+    instance.name = entry.key;
+    instance.type = info->name;
+    instance.location = entry.key_location;
+    instance.params = info->params.validate(params ? *params : emptyNode(), key + ".params",
+                                            entry.key_location, platformPresetSource());
+    modules_.push_back(std::move(instance));
   }
 
   const ConfigNode* connections = root.find("connections");

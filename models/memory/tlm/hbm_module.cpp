@@ -577,13 +577,19 @@ void registerHbmModule(ModuleRegistry& registry) {
   const std::set<std::string> nonzero = {"t_rcd_rd", "t_rcd_wr", "t_rp", "t_ras", "t_cl"};
   for (const auto& [name, value] : times) {
     auto& spec = p.quantity(name, dims::time(), meaning.at(name)).byDefault(value).atMost(1.0);
-    nonzero.count(name) ? spec.above(0) : spec.atLeast(0);
+    if (nonzero.count(name) != 0)
+      spec.above(0);
+    else
+      spec.atLeast(0);
   }
   for (const auto& [name, value] : clocked) {
     auto& spec = p.quantity(name, dims::cycles(), meaning.at(name) + " (command-clock cycles)")
                      .byDefault(value)
                      .atMost(1e6);
-    nonzero.count(name) ? spec.above(0) : spec.atLeast(0);
+    if (nonzero.count(name) != 0)
+      spec.above(0);
+    else
+      spec.atLeast(0);
   }
   p.enumeration(
        "timing", {"detailed", "fast"},
