@@ -526,7 +526,7 @@ TEST_CASE("HBM TLM: deferred writes are answered later on the backward path, dat
         test::statOf(report, "deferred_gen", "writes"));
   CHECK(test::statOf(report, "deferred_gen", "mean_latency") >
         1.2 * test::statOf(report, "posted_gen", "mean_latency"));
-  CHECK(test::checkersPassed(report) == 3);  // nb_transport direct, and b_transport behind a router
+  CHECK(test::checkersPassed(report) == 3);  // nb_transport direct and through a router
 }
 
 TEST_CASE(
