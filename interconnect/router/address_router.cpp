@@ -81,12 +81,18 @@ AddressRouter::AddressRouter(sc_core::sc_module_name name, const ModuleContext& 
     outputs_.push_back(std::move(socket));
   }
   output_ports_.resize(ranges_.size());
-  output_state_.resize(ranges_.size());
-  input_state_.resize(input_count);
-  SC_HAS_PROCESS(AddressRouter);
-  SC_METHOD(pump);
-  sensitive << pump_event_;
-  dont_initialize();
+  forwarder_ = std::make_unique<NbForwarder>(
+      instanceName(), inputs_, outputs_,
+      [this](tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
+             NbForwarder::Flight& flight) {
+        const int output = route(payload, delay, flight.flow, flight.arrival);
+        if (output < 0)
+          return false;
+        flight.output = static_cast<std::size_t>(output);
+        flight.local_address = flight.address - ranges_[flight.output].base;
+        return true;
+      },
+      nullptr);  // responses come back as they are
   forwarded_.assign(ranges_.size(), 0);
   forwarded_bytes_.assign(ranges_.size(), 0);
 }
@@ -180,200 +186,10 @@ void AddressRouter::b_transport(int, tlm::tlm_generic_payload& payload, sc_core:
   payload.set_address(address);  // an interconnect must restore what it translated
 }
 
-AddressRouter::Flight& AddressRouter::flightOf(tlm::tlm_generic_payload& payload) {
-  const auto found = flights_.find(&payload);
-  if (found == flights_.end()) {
-    SC_REPORT_FATAL("spatialvp/router", (instanceName() + ": nb_transport for a transaction "
-                                                          "the router is not carrying")
-                                            .c_str());
-  }
-  return found->second;
-}
-
 tlm::tlm_sync_enum AddressRouter::nb_transport_fw(int input, tlm::tlm_generic_payload& payload,
                                                   tlm::tlm_phase& phase, sc_core::sc_time& delay) {
-  if (phase == tlm::END_RESP) {
-    Flight& flight = flightOf(payload);
-    InputState& in = input_state_[flight.input];
-    const bool outstanding = in.awaiting_end_resp == &payload;
-    if (outstanding)
-      in.awaiting_end_resp = nullptr;
-    endResponse(payload);
-    if (outstanding)
-      releaseInput(static_cast<std::size_t>(input));
-    return tlm::TLM_COMPLETED;
-  }
-  if (phase != tlm::BEGIN_REQ) {
-    SC_REPORT_ERROR("spatialvp/router", (instanceName() + ": nb_transport_fw with a phase other "
-                                                          "than BEGIN_REQ or END_RESP")
-                                            .c_str());
-    return tlm::TLM_COMPLETED;
-  }
   const TraceFlowScope flow(trace(), payload);
-  Picoseconds arrival = 0;
-  const int output = route(payload, delay, flow.id(), arrival);
-  if (output < 0) {
-    phase = tlm::BEGIN_RESP;
-    return tlm::TLM_COMPLETED;  // the address error, answered in the call
-  }
-  const auto index = static_cast<std::size_t>(output);
-  Flight& flight = flights_[&payload];
-  flight = Flight{static_cast<std::size_t>(input), index, payload.get_address(), arrival};
-  payload.set_address(flight.address - ranges_[index].base);
-  OutputState& out = output_state_[index];
-  if (out.awaiting_end_req != nullptr || !out.requests.empty()) {
-    // Request exclusion: the output's target has a request without its END_REQ.
-    out.requests.push_back(&payload);
-    ++queued_requests_;
-    return tlm::TLM_ACCEPTED;  // END_REQ on the backward path once it is sent and accepted
-  }
-  return sendRequest(payload, flight, Answer::kInCall, phase, delay);
-}
-
-tlm::tlm_sync_enum AddressRouter::sendRequest(tlm::tlm_generic_payload& payload, Flight& flight,
-                                              Answer answer, tlm::tlm_phase& phase,
-                                              sc_core::sc_time& delay) {
-  const Picoseconds now = nowPs();
-  phase = tlm::BEGIN_REQ;
-  delay = sc_core::sc_time::from_value(flight.arrival > now ? flight.arrival - now : 0);
-  const std::size_t output = flight.output;
-  const tlm::tlm_sync_enum status = (*outputs_[output])->nb_transport_fw(payload, phase, delay);
-  // (`flight` stays valid: other flights come and go in the call, but unordered_map entries
-  // do not move.)
-  if (status == tlm::TLM_COMPLETED || (status == tlm::TLM_UPDATED && phase == tlm::BEGIN_RESP)) {
-    flight.target_done = status == tlm::TLM_COMPLETED;
-    return respond(payload, flight, answer, phase, delay);
-  }
-  if (status == tlm::TLM_ACCEPTED) {
-    output_state_[output].awaiting_end_req = &payload;  // END_REQ comes on our backward path
-    return tlm::TLM_ACCEPTED;
-  }
-  flight.accepted = true;  // TLM_UPDATED, END_REQ
-  if (answer != Answer::kInCall)
-    (*inputs_[flight.input])->nb_transport_bw(payload, phase, delay);
-  return tlm::TLM_UPDATED;
-}
-
-tlm::tlm_sync_enum AddressRouter::respond(tlm::tlm_generic_payload& payload, Flight& flight,
-                                          Answer answer, tlm::tlm_phase& phase,
-                                          sc_core::sc_time& delay) {
-  payload.set_address(flight.address);  // an interconnect must restore what it translated
-  InputState& in = input_state_[flight.input];
-  if (in.awaiting_end_resp != nullptr || !in.responses.empty()) {
-    // Response exclusion: the initiator has a response without its END_RESP.
-    in.responses.push_back(&payload);
-    ++queued_responses_;
-    flight.response_at = nowPs() + delay.value();
-    const bool was_accepted = flight.accepted;
-    flight.accepted = true;
-    if (answer == Answer::kInCall) {
-      phase = tlm::END_REQ;
-      return tlm::TLM_UPDATED;
-    }
-    if (!was_accepted) {
-      tlm::tlm_phase end_req = tlm::END_REQ;
-      (*inputs_[flight.input])->nb_transport_bw(payload, end_req, delay);
-    }
-    return tlm::TLM_ACCEPTED;  // to a target's BEGIN_RESP: END_RESP follows
-  }
-  flight.accepted = true;
-  phase = tlm::BEGIN_RESP;
-  if (answer == Answer::kInCall) {
-    if (flight.target_done) {
-      flights_.erase(&payload);
-      return tlm::TLM_COMPLETED;
-    }
-    in.awaiting_end_resp = &payload;  // the initiator sends END_RESP on the forward path
-    return tlm::TLM_UPDATED;
-  }
-  const tlm::tlm_sync_enum status =
-      (*inputs_[flight.input])->nb_transport_bw(payload, phase, delay);
-  if (status == tlm::TLM_ACCEPTED) {
-    in.awaiting_end_resp = &payload;  // END_RESP comes on the forward path
-    return tlm::TLM_ACCEPTED;
-  }
-  // TLM_COMPLETED, or TLM_UPDATED with END_RESP: the initiator took the response.
-  if (answer == Answer::kTargetCall) {
-    flights_.erase(&payload);
-    return tlm::TLM_COMPLETED;  // to the target's BEGIN_RESP: nothing follows
-  }
-  endResponse(payload);
-  return tlm::TLM_COMPLETED;
-}
-
-void AddressRouter::endResponse(tlm::tlm_generic_payload& payload) {
-  const auto found = flights_.find(&payload);
-  const Flight flight = found->second;
-  flights_.erase(found);
-  if (flight.target_done)
-    return;
-  tlm::tlm_phase phase = tlm::END_RESP;
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
-  (*outputs_[flight.output])->nb_transport_fw(payload, phase, delay);
-}
-
-tlm::tlm_sync_enum AddressRouter::nb_transport_bw(int output, tlm::tlm_generic_payload& payload,
-                                                  tlm::tlm_phase& phase, sc_core::sc_time& delay) {
-  Flight& flight = flightOf(payload);
-  const auto index = static_cast<std::size_t>(output);
-  if (output_state_[index].awaiting_end_req == &payload)
-    releaseOutput(index);  // END_REQ, or BEGIN_RESP (which implies it)
-  if (phase == tlm::END_REQ) {
-    flight.accepted = true;
-    (*inputs_[flight.input])->nb_transport_bw(payload, phase, delay);
-    return tlm::TLM_ACCEPTED;
-  }
-  if (phase != tlm::BEGIN_RESP) {
-    SC_REPORT_ERROR("spatialvp/router", (instanceName() + ": nb_transport_bw with a phase other "
-                                                          "than END_REQ or BEGIN_RESP")
-                                            .c_str());
-    return tlm::TLM_COMPLETED;
-  }
-  flight.target_done = false;
-  return respond(payload, flight, Answer::kTargetCall, phase, delay);
-}
-
-void AddressRouter::releaseOutput(std::size_t output) {
-  OutputState& out = output_state_[output];
-  out.awaiting_end_req = nullptr;
-  if (!out.requests.empty())
-    pump_event_.notify(sc_core::SC_ZERO_TIME);
-}
-
-void AddressRouter::releaseInput(std::size_t input) {
-  if (!input_state_[input].responses.empty())
-    pump_event_.notify(sc_core::SC_ZERO_TIME);
-}
-
-void AddressRouter::pump() {
-  // A method of its own, so that a queued request or response is not sent from inside the
-  // call that freed its way (a target answering on its backward path, say).
-  for (OutputState& out : output_state_) {
-    while (out.awaiting_end_req == nullptr && !out.requests.empty()) {
-      tlm::tlm_generic_payload& payload = *out.requests.front();
-      out.requests.pop_front();
-      tlm::tlm_phase phase;
-      sc_core::sc_time delay;
-      sendRequest(payload, flightOf(payload), Answer::kBackward, phase, delay);
-    }
-  }
-  for (InputState& in : input_state_) {
-    while (in.awaiting_end_resp == nullptr && !in.responses.empty()) {
-      tlm::tlm_generic_payload& payload = *in.responses.front();
-      in.responses.pop_front();
-      Flight& flight = flightOf(payload);
-      tlm::tlm_phase phase = tlm::BEGIN_RESP;
-      const Picoseconds now = nowPs();
-      sc_core::sc_time delay =
-          sc_core::sc_time::from_value(flight.response_at > now ? flight.response_at - now : 0);
-      const tlm::tlm_sync_enum status =
-          (*inputs_[flight.input])->nb_transport_bw(payload, phase, delay);
-      if (status == tlm::TLM_ACCEPTED)
-        in.awaiting_end_resp = &payload;
-      else
-        endResponse(payload);
-    }
-  }
+  return forwarder_->forward(static_cast<std::size_t>(input), payload, phase, delay, flow.id());
 }
 
 unsigned int AddressRouter::transport_dbg(int, tlm::tlm_generic_payload& payload) {
@@ -398,10 +214,10 @@ void AddressRouter::reportStats(ModuleStats& stats) const {
                 "Time this output spent transferring");
   }
   stats.counter("decode_errors", decode_errors_, "transactions", "Accesses to unmapped addresses");
-  stats.counter("queued_requests", queued_requests_, "transactions",
+  stats.counter("queued_requests", forwarder_->queuedRequests(), "transactions",
                 "nb_transport requests that waited in the router for an earlier one's END_REQ "
                 "at their output");
-  stats.counter("queued_responses", queued_responses_, "transactions",
+  stats.counter("queued_responses", forwarder_->queuedResponses(), "transactions",
                 "nb_transport responses that waited in the router for an earlier one's END_RESP "
                 "at their input");
   std::uint64_t total = 0;

@@ -211,20 +211,34 @@ MeshModule::MeshModule(sc_core::sc_module_name name, const ModuleContext& contex
     }
   }
 
+  queued_ = network_.config().arbitration == MeshArbitration::kArrivalOrder;
   for (std::size_t i = 0; i < input_endpoints_.size(); ++i) {
     auto socket = std::make_unique<tlm_utils::simple_target_socket_tagged<MeshModule>>(
         ("in_" + std::to_string(i)).c_str());
     socket->register_b_transport(this, &MeshModule::b_transport, static_cast<int>(i));
+    // arrival_order crossings wait in the calling thread: nb_transport goes through the
+    // socket's b_transport adapter there.
+    if (!queued_)
+      socket->register_nb_transport_fw(this, &MeshModule::nb_transport_fw, static_cast<int>(i));
     socket->register_transport_dbg(this, &MeshModule::transport_dbg, static_cast<int>(i));
     inputs_.push_back(std::move(socket));
   }
   for (std::size_t i = 0; i < output_endpoints_.size(); ++i) {
-    outputs_.push_back(std::make_unique<tlm_utils::simple_initiator_socket<MeshModule>>(
-        ("out_" + std::to_string(i)).c_str()));
+    auto socket = std::make_unique<tlm_utils::simple_initiator_socket_tagged<MeshModule>>(
+        ("out_" + std::to_string(i)).c_str());
+    socket->register_nb_transport_bw(this, &MeshModule::nb_transport_bw, static_cast<int>(i));
+    outputs_.push_back(std::move(socket));
   }
   input_counters_.resize(input_endpoints_.size());
   output_counters_.resize(output_endpoints_.size());
-  queued_ = network_.config().arbitration == MeshArbitration::kArrivalOrder;
+  if (!queued_) {
+    forwarder_ = std::make_unique<NbForwarder>(
+        instanceName(), inputs_, outputs_,
+        [this](tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
+               NbForwarder::Flight& flight) { return crossRequest(payload, delay, flight); },
+        [this](tlm::tlm_generic_payload& payload, const NbForwarder::Flight& flight,
+               Picoseconds responded) { return crossResponse(payload, flight, responded); });
+  }
   if (TraceWriter* writer = trace(); writer != nullptr && !queued_) {
     tracer_ =
         std::make_unique<MeshTraceRecorder>(*writer, instanceName(), typeInfo().name, network_);
@@ -282,61 +296,98 @@ std::string MeshModule::whereWritten(const std::string& param) const {
   return params().whereWritten(param);
 }
 
-void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
-                             sc_core::sc_time& delay) {
-  const std::uint64_t address = payload.get_address();
+bool MeshModule::crossRequest(tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
+                              NbForwarder::Flight& flight) {
   const std::uint64_t length = payload.get_data_length();
-  const auto in = static_cast<std::size_t>(input);
+  const std::size_t in = flight.input;
   ++input_counters_[in].transactions;
   input_counters_[in].bytes += length;
-  const int output = decode(address, length);
+  const int output = decode(flight.address, length);
   if (output < 0) {
     ++decode_errors_;
     payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return;
+    return false;
   }
   const auto out = static_cast<std::size_t>(output);
   const bool is_read = payload.is_read();
-  const bool is_write = payload.is_write();
   // Reads send a small request and get the data back; writes send the data and get an ack.
-  const std::uint64_t request_bytes = is_write ? length : control_bytes_;
-  const std::uint64_t response_bytes = is_read ? length : control_bytes_;
-  const Endpoint source = input_endpoints_[in];
-  const Endpoint sink = output_endpoints_[out];
-
-  const TraceFlowScope flow(trace(), payload);
+  const std::uint64_t request_bytes = payload.is_write() ? length : control_bytes_;
   const Picoseconds arrival = nowPs() + delay.value();
   if (tracer_)
-    tracer_->begin(flow.id(), is_read ? "read request" : "write", source, sink);
-  const MeshTransferResult request = cross(source, sink, request_bytes, delay);
+    tracer_->begin(flight.flow, is_read ? "read request" : "write", input_endpoints_[in],
+                   output_endpoints_[out]);
+  sc_core::sc_time crossing = delay;
+  const MeshTransferResult request =
+      cross(input_endpoints_[in], output_endpoints_[out], request_bytes, crossing);
+  if (tracer_)
+    tracer_->end();
+  flight.output = out;
+  flight.local_address = flight.address - ranges_[out].base;
+  flight.arrival = nowPs() + crossing.value();
+  flight.request_time = request.delivered_ps - arrival;
+  // A network interface with an input buffer: the request is accepted once its head enters
+  // the injection channel (the core books its way from there), whatever the target does; the
+  // target's own acceptance holds later requests for it in the mesh (nb_forwarder.h).
+  flight.accepted_at = request.start_ps;
+  return true;
+}
+
+Picoseconds MeshModule::crossResponse(tlm::tlm_generic_payload& payload,
+                                      const NbForwarder::Flight& flight, Picoseconds responded) {
+  const std::uint64_t length = payload.get_data_length();
+  const bool is_read = payload.is_read();
+  const std::uint64_t response_bytes = is_read ? length : control_bytes_;
+  if (tracer_)
+    tracer_->begin(flight.flow, is_read ? "read data" : "write ack",
+                   output_endpoints_[flight.output], input_endpoints_[flight.input]);
+  sc_core::sc_time crossing = sc_core::sc_time::from_value(responded - nowPs());
+  const MeshTransferResult response = cross(
+      output_endpoints_[flight.output], input_endpoints_[flight.input], response_bytes, crossing);
   if (tracer_)
     tracer_->end();
 
-  payload.set_address(address - ranges_[out].base);
-  (*outputs_[out])->b_transport(payload, delay);
-  payload.set_address(address);  // an interconnect must restore what it translated
-
-  // Re-read the time: a target may have waited.
-  const Picoseconds responded = nowPs() + delay.value();
-  if (tracer_)
-    tracer_->begin(flow.id(), is_read ? "read data" : "write ack", sink, source);
-  const MeshTransferResult response = cross(sink, source, response_bytes, delay);
-  if (tracer_)
-    tracer_->end();
-
-  const Picoseconds network_ps =
-      (request.delivered_ps - arrival) + (response.delivered_ps - responded);
+  const Picoseconds network_ps = flight.request_time + (response.delivered_ps - responded);
   network_latency_ns_.record(static_cast<double>(network_ps) * 1e-3);
-  ++output_counters_[out].transactions;
-  output_counters_[out].bytes += length;
+  ++output_counters_[flight.output].transactions;
+  output_counters_[flight.output].bytes += length;
   if (is_read)
     ++reads_;
-  else if (is_write)
+  else if (payload.is_write())
     ++writes_;
   if (!queued_ && (reads_ + writes_) % kRetireEvery == 0) {
     // No initiator can present a time before the current kernel time.
     network_.retire(nowPs());
   }
+  return nowPs() + crossing.value();
+}
+
+void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
+                             sc_core::sc_time& delay) {
+  const TraceFlowScope flow(trace(), payload);
+  NbForwarder::Flight flight;
+  flight.input = static_cast<std::size_t>(input);
+  flight.address = payload.get_address();
+  flight.flow = flow.id();
+  if (!crossRequest(payload, delay, flight))
+    return;
+  delay = sc_core::sc_time::from_value(flight.arrival - nowPs());
+  payload.set_address(flight.local_address);
+  (*outputs_[flight.output])->b_transport(payload, delay);
+  payload.set_address(flight.address);  // an interconnect must restore what it translated
+  // Re-read the time: a target may have waited.
+  const Picoseconds delivered = crossResponse(payload, flight, nowPs() + delay.value());
+  delay = sc_core::sc_time::from_value(delivered - nowPs());
+}
+
+tlm::tlm_sync_enum MeshModule::nb_transport_fw(int input, tlm::tlm_generic_payload& payload,
+                                               tlm::tlm_phase& phase, sc_core::sc_time& delay) {
+  const TraceFlowScope flow(trace(), payload);
+  return forwarder_->forward(static_cast<std::size_t>(input), payload, phase, delay, flow.id());
+}
+
+tlm::tlm_sync_enum MeshModule::nb_transport_bw(int output, tlm::tlm_generic_payload& payload,
+                                               tlm::tlm_phase& phase, sc_core::sc_time& delay) {
+  return forwarder_->backward(static_cast<std::size_t>(output), payload, phase, delay);
 }
 
 MeshTransferResult MeshModule::cross(const Endpoint& from, const Endpoint& to, std::uint64_t bytes,
@@ -426,6 +477,14 @@ void MeshModule::reportStats(ModuleStats& stats) const {
   stats.counter("reads", reads_, "transactions", "Read transactions routed");
   stats.counter("writes", writes_, "transactions", "Write transactions routed");
   stats.counter("decode_errors", decode_errors_, "transactions", "Accesses to unmapped addresses");
+  if (forwarder_) {
+    stats.counter("queued_requests", forwarder_->queuedRequests(), "transactions",
+                  "nb_transport requests that waited in the mesh for an earlier one's END_REQ "
+                  "at their output");
+    stats.counter("queued_responses", forwarder_->queuedResponses(), "transactions",
+                  "nb_transport responses that waited in the mesh for an earlier one's END_RESP "
+                  "at their input");
+  }
   std::uint64_t bytes_in = 0;
   for (std::size_t i = 0; i < input_counters_.size(); ++i) {
     const std::string port = "in_" + std::to_string(i);

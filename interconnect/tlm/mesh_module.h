@@ -12,6 +12,7 @@
 #include "interconnect/mesh/mesh_network.h"
 #include "interconnect/tlm/mesh_topology_source.h"
 #include "interconnect/tlm/mesh_trace_recorder.h"
+#include "interconnect/tlm/nb_forwarder.h"
 #include "platform/core/histogram.h"
 #include "platform/core/sequential_id_map.h"
 #include "platform/sim/fault_source.h"
@@ -56,6 +57,20 @@ class MeshModule : public Module, public MeshTopologySource, public FaultSource 
   };
 
   void b_transport(int input, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
+  // nb_transport (presentation_order only), forwarded as it comes (nb_forwarder.h): the request
+  // crosses when it enters, the response when the target gives it.
+  tlm::tlm_sync_enum nb_transport_fw(int input, tlm::tlm_generic_payload& payload,
+                                     tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_bw(int output, tlm::tlm_generic_payload& payload,
+                                     tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  // Decodes a request and sends it across: fills the flight's output, local address, arrival at
+  // the target and request crossing time (`request_time`); false: address error set.
+  bool crossRequest(tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
+                    NbForwarder::Flight& flight);
+  // Sends the response back from a target that gave it at `responded`, records the transaction
+  // and returns when it reaches the initiator.
+  Picoseconds crossResponse(tlm::tlm_generic_payload& payload, const NbForwarder::Flight& flight,
+                            Picoseconds responded);
   // One crossing of the mesh, ready at now + delay; returns with delay grown to its delivery.
   // presentation_order: booked at once. arrival_order: the calling thread waits until the
   // crossing is ready and then until it has been delivered (delay 0 on return).
@@ -74,7 +89,8 @@ class MeshModule : public Module, public MeshTopologySource, public FaultSource 
   std::uint64_t control_bytes_;  // payload of a read request or a write acknowledgement
 
   std::vector<std::unique_ptr<tlm_utils::simple_target_socket_tagged<MeshModule>>> inputs_;
-  std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket<MeshModule>>> outputs_;
+  std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket_tagged<MeshModule>>> outputs_;
+  std::unique_ptr<NbForwarder> forwarder_;  // presentation_order only
 
   std::vector<PortCounters> input_counters_;
   std::vector<PortCounters> output_counters_;

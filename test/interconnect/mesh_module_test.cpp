@@ -9,6 +9,7 @@
 
 #include "support/run_report_lookup.h"
 #include "test/interconnect/tlm_probe.h"
+#include "test/models/memory/memory_tlm_test_support.h"
 #include "test/platform/config_test_support.h"
 
 using namespace spatialvp;
@@ -399,6 +400,56 @@ TEST_CASE("Mesh TLM: under load bytes in equal bytes out, links add up and the c
     CHECK(test::statOf(report, module.name, "violations") == 0);
   }
   CHECK(checkers == 6);
+}
+
+TEST_CASE("Mesh TLM: nb_transport keeps requests in flight across the mesh", "[mesh_tlm]") {
+  // Two DMA-like generators, 16 read/write transactions in flight each, into two on_issue hbm
+  // devices across a 4x4 mesh: one through nb_transport, which the mesh forwards as it comes,
+  // one through b_transport, which waits in the device (one in flight). The nb_transport one
+  // moves several times the data, every transaction crosses the mesh twice, the data written is
+  // read back and no checker reports a violation.
+  const RunReport report = runPlatform(R"(platform: {protocol_checks: true}
+modules:
+  nb: {type: traffic_generator, params: {transactions: 2000, size: 64 B, pattern: random,
+       read_fraction: 0.7, outstanding: 16, transport: non_blocking, data: pattern,
+       address_range: 64 KiB}}
+  blocking: {type: traffic_generator, params: {transactions: 2000, size: 64 B, pattern: random,
+       read_fraction: 0.7, outstanding: 16, transport: blocking, data: pattern,
+       address_base: 0x200000000, address_range: 64 KiB}}
+  noc:
+    type: mesh
+    params:
+      in_nodes: [x0y0, x0y1]
+      out_nodes: [E2, E3]
+      out_base_addresses: [0x0, 0x200000000]
+      out_sizes: [8 GiB, 8 GiB]
+  hbm_nb: {type: hbm, preset: hbm2, params: {scheduling: on_issue, store_data: true}}
+  hbm_blocking: {type: hbm, preset: hbm2, params: {scheduling: on_issue, store_data: true}}
+connections:
+  - {from: nb.out, to: "noc.in[0]"}
+  - {from: blocking.out, to: "noc.in[1]"}
+  - {from: "noc.out[0]", to: hbm_nb.target}
+  - {from: "noc.out[1]", to: hbm_blocking.target}
+)");
+  REQUIRE(report.end == RunEnd::kCompleted);
+  for (const char* generator : {"nb", "blocking"}) {
+    CHECK(test::statOf(report, generator, "requests") == 2000);
+    CHECK(test::statOf(report, generator, "data_mismatches") == 0);
+    CHECK(test::statOf(report, generator, "checked_reads") > 300);
+  }
+  CHECK(test::statOf(report, "nb", "accepted_with_response") == 0);
+  const double in_flight = test::statOf(report, "nb", "bandwidth") *
+                           test::statOf(report, "nb", "mean_latency") * 1e-9 / 64;
+  CHECK(in_flight > 0.95 * 16);
+  CHECK(in_flight <= 16.0);
+  CHECK(test::statOf(report, "nb", "bandwidth") >
+        2 * test::statOf(report, "blocking", "bandwidth"));
+  CHECK(test::statOf(report, "noc", "transactions") == 4000);
+  CHECK(test::statOf(report, "noc", "bytes_in") == test::statOf(report, "noc", "bytes_out"));
+  CHECK(test::statOf(report, "noc", "payload_bytes_delivered") ==
+        test::statOf(report, "noc", "payload_bytes_injected"));
+  CHECK(test::statOf(report, "noc", "queued_requests") == 0);  // the hbm accepts in the call
+  CHECK(test::checkersPassed(report) == 4);
 }
 
 TEST_CASE("Mesh TLM: a node outside the mesh is a located error on its list element",
