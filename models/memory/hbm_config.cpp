@@ -179,11 +179,14 @@ std::vector<std::string> HbmConfig::validate() const {
                                      banksPerPseudoChannel() *
                                      std::max<std::uint64_t>(page_size, 1);
     if (capacity == 0 || capacity % row_stride != 0 || capacity / row_stride > u32_max) {
-      errors.push_back(
-          "capacity: must be a positive multiple of pseudo-channels * banks * "
-          "page_size (" +
-          std::to_string(row_stride) + " B) with at most 2^32-1 rows per bank, got " +
-          std::to_string(capacity) + " B");
+      // The factors are named with their values: the one at fault may come from elsewhere
+      // (a preset, a --set) than the capacity this error is located at.
+      errors.push_back("capacity: must be a positive multiple of pseudo-channels (" +
+                       std::to_string(pseudoChannelCount()) + ") * banks per pseudo-channel (" +
+                       std::to_string(banksPerPseudoChannel()) + ") * page_size (" +
+                       std::to_string(page_size) + " B) = " + std::to_string(row_stride) +
+                       " B with at most 2^32-1 rows per bank, got " + std::to_string(capacity) +
+                       " B");
     }
   }
   if (errors.empty()) {

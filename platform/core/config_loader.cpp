@@ -278,6 +278,10 @@ void ConfigLoader::applyOverride(ConfigNode& root, const std::string& assignment
                             "'; defined: " + (defined.empty() ? "none" : defined));
     }
   }
+  if (equals + 1 == assignment.size()) {
+    throw ConfigError(location, assignment.substr(0, equals),
+                      "no value after '=' (KEY.PATH=VALUE; write '\"\"' for an empty string)");
+  }
   ConfigNode value = ConfigNode::parseYaml(assignment.substr(equals + 1), location.file);
   value.setLocation(location);
   if (value.isNull() && assignment.size() > equals + 1) {

@@ -82,6 +82,10 @@ std::string parseScalar(const ParamSpec& spec, ParamKind kind, const ConfigNode&
       const bool hex =
           digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
       const long long value = std::strtoll(digits.c_str(), &end, hex ? 16 : 10);
+      if (!digits.empty() && *end == '\0' && errno == ERANGE && !node.quoted()) {
+        return "expected an integer, found '" + text +
+               "', which lies outside the 64-bit range [-2^63, 2^63 - 1]";
+      }
       if (digits.empty() || *end != '\0' || errno == ERANGE || node.quoted()) {
         return "expected an integer, found '" + text + "'";
       }

@@ -414,12 +414,15 @@ void printSummary(const RunReport& report, std::ostream& out) {
     for (const std::string& note : module.stats.coverageNotes())
       out << "  sampled (" << module.name << "): " << note << "\n";
   }
-  out << "  simulator: " << engineering(report.wall_seconds, "s") << " wall, "
-      << engineering(report.wall_seconds > 0
-                         ? static_cast<double>(report.transactions) / report.wall_seconds
-                         : 0.0,
-                     "transactions/s")
-      << "\n";
+  out << "  simulator: " << engineering(report.wall_seconds, "s") << " wall";
+  // Initiators count their transactions when they finish: a run stopped before (or one whose
+  // modules count none) has no rate to show, rather than 0.
+  if (report.transactions > 0 && report.wall_seconds > 0) {
+    out << ", "
+        << engineering(static_cast<double>(report.transactions) / report.wall_seconds,
+                       "transactions/s");
+  }
+  out << "\n";
 }
 
 }  // namespace spatialvp

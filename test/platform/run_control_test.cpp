@@ -196,6 +196,24 @@ TEST_CASE("Work done with no energy per action is named, not printed as 0 J meas
                                      "...): no energy per action set"));
 }
 
+TEST_CASE("The summary shows a transaction rate only when transactions were counted", "[output]") {
+  // Initiators count their transactions when they finish, so a run stopped before has none:
+  // no "0 transactions/s" then.
+  RunReport report;
+  report.platform_name = "t";
+  report.wall_seconds = 2.0;
+  report.end = RunEnd::kInterrupted;
+  std::ostringstream stopped;
+  printSummary(report, stopped);
+  CHECK_THAT(stopped.str(), Contains("simulator: 2 s wall\n"));
+  CHECK_THAT(stopped.str(), !Contains("transactions/s"));
+  report.end = RunEnd::kCompleted;
+  report.transactions = 4000;
+  std::ostringstream completed;
+  printSummary(report, completed);
+  CHECK_THAT(completed.str(), Contains("simulator: 2 s wall, 2 k transactions/s"));
+}
+
 TEST_CASE(
     "stats.json keeps counters in order, a repeated name in its first place with the later "
     "value, and writes 200 000 of one module",

@@ -288,7 +288,9 @@ TEST_CASE("HBM TLM: banks that do not divide the capacity are reported at capaci
   const std::string yaml = probePlatform("[read]", "[0x0]", "[32 B]", "      banks_per_group: 3\n");
   const std::string error = test::errorOf(yaml);
   CHECK_THAT(error, Contains("'modules.hbm.params.capacity'"));
-  CHECK_THAT(error, Contains("multiple of pseudo-channels * banks * page_size (393216 B)"));
+  // The factors come with their values: here banks_per_group, written elsewhere than capacity.
+  CHECK_THAT(error, Contains("multiple of pseudo-channels (32) * banks per pseudo-channel (12) * "
+                             "page_size (1024 B) = 393216 B"));
 }
 
 TEST_CASE("HBM TLM: the example and its random variant run from the CLI", "[hbm_tlm][cli]") {
