@@ -216,10 +216,7 @@ MeshModule::MeshModule(sc_core::sc_module_name name, const ModuleContext& contex
     auto socket = std::make_unique<tlm_utils::simple_target_socket_tagged<MeshModule>>(
         ("in_" + std::to_string(i)).c_str());
     socket->register_b_transport(this, &MeshModule::b_transport, static_cast<int>(i));
-    // arrival_order crossings wait in the calling thread: nb_transport goes through the
-    // socket's b_transport adapter there.
-    if (!queued_)
-      socket->register_nb_transport_fw(this, &MeshModule::nb_transport_fw, static_cast<int>(i));
+    socket->register_nb_transport_fw(this, &MeshModule::nb_transport_fw, static_cast<int>(i));
     socket->register_transport_dbg(this, &MeshModule::transport_dbg, static_cast<int>(i));
     inputs_.push_back(std::move(socket));
   }
@@ -231,14 +228,20 @@ MeshModule::MeshModule(sc_core::sc_module_name name, const ModuleContext& contex
   }
   input_counters_.resize(input_endpoints_.size());
   output_counters_.resize(output_endpoints_.size());
-  if (!queued_) {
-    forwarder_ = std::make_unique<NbForwarder>(
-        instanceName(), inputs_, outputs_,
-        [this](tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
-               NbForwarder::Flight& flight) { return crossRequest(payload, delay, flight); },
-        [this](tlm::tlm_generic_payload& payload, const NbForwarder::Flight& flight,
-               Picoseconds responded) { return crossResponse(payload, flight, responded); });
-  }
+  // nb_transport: crossings booked at once (presentation_order), or handed to the core at their
+  // time and reported when it has delivered them (arrival_order: no thread to wait in).
+  forwarder_ = std::make_unique<NbForwarder>(
+      instanceName(), inputs_, outputs_,
+      [this](tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
+             NbForwarder::Flight& flight) {
+        return queued_ ? queueRequest(payload, delay, flight)
+                       : crossRequest(payload, delay, flight);
+      },
+      [this](tlm::tlm_generic_payload& payload, NbForwarder::Flight& flight,
+             Picoseconds responded) {
+        return queued_ ? queueResponse(payload, flight, responded)
+                       : crossResponse(payload, flight, responded);
+      });
   if (TraceWriter* writer = trace(); writer != nullptr && !queued_) {
     tracer_ =
         std::make_unique<MeshTraceRecorder>(*writer, instanceName(), typeInfo().name, network_);
@@ -254,6 +257,9 @@ MeshModule::MeshModule(sc_core::sc_module_name name, const ModuleContext& contex
     SC_HAS_PROCESS(MeshModule);
     SC_METHOD(advance);
     sensitive << advance_event_;
+    dont_initialize();
+    SC_METHOD(submitDue);
+    sensitive << submit_event_;
     dont_initialize();
   }
 }
@@ -296,8 +302,7 @@ std::string MeshModule::whereWritten(const std::string& param) const {
   return params().whereWritten(param);
 }
 
-bool MeshModule::crossRequest(tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
-                              NbForwarder::Flight& flight) {
+bool MeshModule::decodeRequest(tlm::tlm_generic_payload& payload, NbForwarder::Flight& flight) {
   const std::uint64_t length = payload.get_data_length();
   const std::size_t in = flight.input;
   ++input_counters_[in].transactions;
@@ -308,21 +313,33 @@ bool MeshModule::crossRequest(tlm::tlm_generic_payload& payload, const sc_core::
     payload.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return false;
   }
-  const auto out = static_cast<std::size_t>(output);
-  const bool is_read = payload.is_read();
+  flight.output = static_cast<std::size_t>(output);
+  flight.local_address = flight.address - ranges_[flight.output].base;
+  return true;
+}
+
+std::uint64_t MeshModule::crossingBytes(const tlm::tlm_generic_payload& payload,
+                                        bool response) const {
   // Reads send a small request and get the data back; writes send the data and get an ack.
-  const std::uint64_t request_bytes = payload.is_write() ? length : control_bytes_;
+  const bool carries_data = response ? payload.is_read() : payload.is_write();
+  return carries_data ? payload.get_data_length() : control_bytes_;
+}
+
+bool MeshModule::crossRequest(tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
+                              NbForwarder::Flight& flight) {
+  if (!decodeRequest(payload, flight))
+    return false;
+  const std::size_t in = flight.input;
+  const std::size_t out = flight.output;
   const Picoseconds arrival = nowPs() + delay.value();
   if (tracer_)
-    tracer_->begin(flight.flow, is_read ? "read request" : "write", input_endpoints_[in],
+    tracer_->begin(flight.flow, payload.is_read() ? "read request" : "write", input_endpoints_[in],
                    output_endpoints_[out]);
   sc_core::sc_time crossing = delay;
   const MeshTransferResult request =
-      cross(input_endpoints_[in], output_endpoints_[out], request_bytes, crossing);
+      cross(input_endpoints_[in], output_endpoints_[out], crossingBytes(payload, false), crossing);
   if (tracer_)
     tracer_->end();
-  flight.output = out;
-  flight.local_address = flight.address - ranges_[out].base;
   flight.arrival = nowPs() + crossing.value();
   flight.request_time = request.delivered_ps - arrival;
   // A network interface with an input buffer: the request is accepted once its head enters
@@ -334,23 +351,26 @@ bool MeshModule::crossRequest(tlm::tlm_generic_payload& payload, const sc_core::
 
 Picoseconds MeshModule::crossResponse(tlm::tlm_generic_payload& payload,
                                       const NbForwarder::Flight& flight, Picoseconds responded) {
-  const std::uint64_t length = payload.get_data_length();
-  const bool is_read = payload.is_read();
-  const std::uint64_t response_bytes = is_read ? length : control_bytes_;
   if (tracer_)
-    tracer_->begin(flight.flow, is_read ? "read data" : "write ack",
+    tracer_->begin(flight.flow, payload.is_read() ? "read data" : "write ack",
                    output_endpoints_[flight.output], input_endpoints_[flight.input]);
   sc_core::sc_time crossing = sc_core::sc_time::from_value(responded - nowPs());
-  const MeshTransferResult response = cross(
-      output_endpoints_[flight.output], input_endpoints_[flight.input], response_bytes, crossing);
+  const MeshTransferResult response =
+      cross(output_endpoints_[flight.output], input_endpoints_[flight.input],
+            crossingBytes(payload, true), crossing);
   if (tracer_)
     tracer_->end();
+  recordTransaction(payload, flight.output,
+                    flight.request_time + (response.delivered_ps - responded));
+  return nowPs() + crossing.value();
+}
 
-  const Picoseconds network_ps = flight.request_time + (response.delivered_ps - responded);
+void MeshModule::recordTransaction(const tlm::tlm_generic_payload& payload, std::size_t output,
+                                   Picoseconds network_ps) {
   network_latency_ns_.record(static_cast<double>(network_ps) * 1e-3);
-  ++output_counters_[flight.output].transactions;
-  output_counters_[flight.output].bytes += length;
-  if (is_read)
+  ++output_counters_[output].transactions;
+  output_counters_[output].bytes += payload.get_data_length();
+  if (payload.is_read())
     ++reads_;
   else if (payload.is_write())
     ++writes_;
@@ -358,7 +378,51 @@ Picoseconds MeshModule::crossResponse(tlm::tlm_generic_payload& payload,
     // No initiator can present a time before the current kernel time.
     network_.retire(nowPs());
   }
-  return nowPs() + crossing.value();
+}
+
+bool MeshModule::queueRequest(tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
+                              NbForwarder::Flight& flight) {
+  if (!decodeRequest(payload, flight))
+    return false;
+  const Picoseconds presented = nowPs() + delay.value();
+  // The network interface takes the request when it is presented; the core times its crossing
+  // once the kernel reaches that time, and the forwarder sends it on when it is delivered.
+  flight.accepted_at = presented;
+  flight.arrival = NbForwarder::kLater;
+  flight.request_time = presented;  // until delivered (advance())
+  timed_crossings_.push({presented, next_timed_crossing_++, &payload, false});
+  submit_event_.notify(sc_core::sc_time::from_value(presented - nowPs()));
+  return true;
+}
+
+Picoseconds MeshModule::queueResponse(tlm::tlm_generic_payload& payload,
+                                      NbForwarder::Flight& flight, Picoseconds responded) {
+  flight.response_time = responded;
+  timed_crossings_.push({responded, next_timed_crossing_++, &payload, true});
+  submit_event_.notify(sc_core::sc_time::from_value(responded - nowPs()));
+  return NbForwarder::kLater;
+}
+
+void MeshModule::submitDue() {
+  // In time order, as the threads of b_transport hand theirs over (the core grants channels in
+  // time order).
+  const Picoseconds now = nowPs();
+  while (!timed_crossings_.empty() && timed_crossings_.top().at <= now) {
+    const TimedCrossing timed = timed_crossings_.top();
+    timed_crossings_.pop();
+    const NbForwarder::Flight& flight = forwarder_->flight(*timed.payload);
+    const Endpoint& initiator = input_endpoints_[flight.input];
+    const Endpoint& target = output_endpoints_[flight.output];
+    const std::uint64_t id = next_crossing_++;
+    QueuedCrossing& crossing = crossings_.insert(id);
+    crossing.payload = timed.payload;
+    crossing.response = timed.response;
+    network_.submit(timed.response ? target : initiator, timed.response ? initiator : target,
+                    crossingBytes(*timed.payload, timed.response), now, id);
+  }
+  advance_event_.notify(sc_core::SC_ZERO_TIME);
+  if (!timed_crossings_.empty())
+    submit_event_.notify(sc_core::sc_time::from_value(timed_crossings_.top().at - now));
 }
 
 void MeshModule::b_transport(int input, tlm::tlm_generic_payload& payload,
@@ -423,11 +487,29 @@ MeshTransferResult MeshModule::cross(const Endpoint& from, const Endpoint& to, s
 
 void MeshModule::advance() {
   const Picoseconds now = nowPs();
+  delivered_payloads_.clear();
   network_.advanceTo(now, [&](const MeshDelivery& delivery) {
     QueuedCrossing* crossing = crossings_.find(delivery.tag);
+    if (crossing->payload != nullptr) {  // nb_transport: passed on below, outside the core
+      delivered_payloads_.push_back(
+          {delivery.result.delivered_ps, 0, crossing->payload, crossing->response});
+      crossings_.erase(delivery.tag);
+      return;
+    }
     crossing->result = delivery.result;
     crossing->delivered->notify(sc_core::sc_time::from_value(delivery.result.delivered_ps - now));
   });
+  for (const TimedCrossing& delivered : delivered_payloads_) {
+    NbForwarder::Flight& flight = forwarder_->flight(*delivered.payload);
+    if (!delivered.response) {
+      flight.request_time = delivered.at - flight.request_time;  // the crossing's time
+      forwarder_->requestDelivered(*delivered.payload, delivered.at);
+    } else {
+      recordTransaction(*delivered.payload, flight.output,
+                        flight.request_time + (delivered.at - flight.response_time));
+      forwarder_->responseDelivered(*delivered.payload, delivered.at);
+    }
+  }
   Picoseconds next = 0;
   if (network_.nextEventTime(next))
     advance_event_.notify(sc_core::sc_time::from_value(next - now));
@@ -477,14 +559,12 @@ void MeshModule::reportStats(ModuleStats& stats) const {
   stats.counter("reads", reads_, "transactions", "Read transactions routed");
   stats.counter("writes", writes_, "transactions", "Write transactions routed");
   stats.counter("decode_errors", decode_errors_, "transactions", "Accesses to unmapped addresses");
-  if (forwarder_) {
-    stats.counter("queued_requests", forwarder_->queuedRequests(), "transactions",
-                  "nb_transport requests that waited in the mesh for an earlier one's END_REQ "
-                  "at their output");
-    stats.counter("queued_responses", forwarder_->queuedResponses(), "transactions",
-                  "nb_transport responses that waited in the mesh for an earlier one's END_RESP "
-                  "at their input");
-  }
+  stats.counter("queued_requests", forwarder_->queuedRequests(), "transactions",
+                "nb_transport requests that waited in the mesh for an earlier one's END_REQ at "
+                "their output");
+  stats.counter("queued_responses", forwarder_->queuedResponses(), "transactions",
+                "nb_transport responses that waited in the mesh for an earlier one's END_RESP at "
+                "their input");
   std::uint64_t bytes_in = 0;
   for (std::size_t i = 0; i < input_counters_.size(); ++i) {
     const std::string port = "in_" + std::to_string(i);

@@ -6,7 +6,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <functional>
 #include <memory>
+#include <queue>
 #include <vector>
 
 #include "interconnect/mesh/mesh_network.h"
@@ -54,15 +56,34 @@ class MeshModule : public Module, public MeshTopologySource, public FaultSource 
   struct QueuedCrossing {
     sc_core::sc_event* delivered = nullptr;
     MeshTransferResult result;
+    // nb_transport: the transaction whose request or response this is (delivered unused).
+    tlm::tlm_generic_payload* payload = nullptr;
+    bool response = false;
+  };
+  // arrival_order and nb_transport: a crossing to hand to the core at its time (or, in
+  // advance(), one it has delivered at that time).
+  struct TimedCrossing {
+    Picoseconds at = 0;
+    std::uint64_t order = 0;  // ties: in the order they came
+    tlm::tlm_generic_payload* payload = nullptr;
+    bool response = false;
+    bool operator>(const TimedCrossing& other) const {
+      return at != other.at ? at > other.at : order > other.order;
+    }
   };
 
   void b_transport(int input, tlm::tlm_generic_payload& payload, sc_core::sc_time& delay);
-  // nb_transport (presentation_order only), forwarded as it comes (nb_forwarder.h): the request
-  // crosses when it enters, the response when the target gives it.
+  // nb_transport, forwarded as it comes (nb_forwarder.h): the request crosses when it enters,
+  // the response when the target gives it.
   tlm::tlm_sync_enum nb_transport_fw(int input, tlm::tlm_generic_payload& payload,
                                      tlm::tlm_phase& phase, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_bw(int output, tlm::tlm_generic_payload& payload,
                                      tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  // Counts a request and decodes it: fills the flight's output and local address; false:
+  // address error set.
+  bool decodeRequest(tlm::tlm_generic_payload& payload, NbForwarder::Flight& flight);
+  // Payload bytes of a transaction's request or response packet(s).
+  std::uint64_t crossingBytes(const tlm::tlm_generic_payload& payload, bool response) const;
   // Decodes a request and sends it across: fills the flight's output, local address, arrival at
   // the target and request crossing time (`request_time`); false: address error set.
   bool crossRequest(tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
@@ -71,6 +92,16 @@ class MeshModule : public Module, public MeshTopologySource, public FaultSource 
   // and returns when it reaches the initiator.
   Picoseconds crossResponse(tlm::tlm_generic_payload& payload, const NbForwarder::Flight& flight,
                             Picoseconds responded);
+  // arrival_order, nb_transport: the same, with the crossing handed to the core at its time
+  // (submitDue()) and passed on when delivered (advance()).
+  bool queueRequest(tlm::tlm_generic_payload& payload, const sc_core::sc_time& delay,
+                    NbForwarder::Flight& flight);
+  Picoseconds queueResponse(tlm::tlm_generic_payload& payload, NbForwarder::Flight& flight,
+                            Picoseconds responded);
+  void submitDue();  // method on submit_event_
+  // Latency histogram, per-output counters and the retire cadence of one finished transaction.
+  void recordTransaction(const tlm::tlm_generic_payload& payload, std::size_t output,
+                         Picoseconds network_ps);
   // One crossing of the mesh, ready at now + delay; returns with delay grown to its delivery.
   // presentation_order: booked at once. arrival_order: the calling thread waits until the
   // crossing is ready and then until it has been delivered (delay 0 on return).
@@ -90,7 +121,7 @@ class MeshModule : public Module, public MeshTopologySource, public FaultSource 
 
   std::vector<std::unique_ptr<tlm_utils::simple_target_socket_tagged<MeshModule>>> inputs_;
   std::vector<std::unique_ptr<tlm_utils::simple_initiator_socket_tagged<MeshModule>>> outputs_;
-  std::unique_ptr<NbForwarder> forwarder_;  // presentation_order only
+  std::unique_ptr<NbForwarder> forwarder_;
 
   std::vector<PortCounters> input_counters_;
   std::vector<PortCounters> output_counters_;
@@ -106,6 +137,11 @@ class MeshModule : public Module, public MeshTopologySource, public FaultSource 
   std::uint64_t next_crossing_ = 0;
   std::vector<std::unique_ptr<sc_core::sc_event>> events_;  // every event ever made
   std::vector<sc_core::sc_event*> free_events_;
+  std::priority_queue<TimedCrossing, std::vector<TimedCrossing>, std::greater<TimedCrossing>>
+      timed_crossings_;
+  std::uint64_t next_timed_crossing_ = 0;
+  sc_core::sc_event submit_event_;
+  std::vector<TimedCrossing> delivered_payloads_;  // advance()'s scratch
 };
 
 void registerMeshModule(ModuleRegistry& registry);

@@ -76,6 +76,8 @@ tlm::tlm_sync_enum NbForwarder::forward(std::size_t input, tlm::tlm_generic_payl
   }
   Flight& carried = flights_[&payload] = flight;
   payload.set_address(carried.local_address);
+  if (carried.arrival == kLater)  // on its way: requestDelivered() goes on
+    return acceptRequest(payload, carried, Answer::kInCall, phase, delay);
   OutputState& out = outputs_[carried.output];
   if (out.awaiting_end_req != nullptr || !out.requests.empty()) {
     // Request exclusion: the output's target has a request without its END_REQ.
@@ -128,11 +130,47 @@ tlm::tlm_sync_enum NbForwarder::acceptRequest(tlm::tlm_generic_payload& payload,
   return tlm::TLM_UPDATED;
 }
 
+void NbForwarder::requestDelivered(tlm::tlm_generic_payload& payload, Picoseconds arrival) {
+  Flight& flight = flightOf(payload);
+  flight.arrival = arrival;
+  OutputState& out = outputs_[flight.output];
+  if (out.awaiting_end_req != nullptr || !out.requests.empty()) {
+    out.requests.push_back(&payload);
+    ++queued_requests_;
+    return;
+  }
+  tlm::tlm_phase phase;
+  sc_core::sc_time delay;
+  sendRequest(payload, flight, Answer::kBackward, phase, delay);
+}
+
+void NbForwarder::responseDelivered(tlm::tlm_generic_payload& payload, Picoseconds arrival) {
+  tlm::tlm_phase phase = tlm::BEGIN_RESP;
+  sc_core::sc_time delay = delayTo(arrival);
+  deliverResponse(payload, flightOf(payload), Answer::kBackward, phase, delay);
+}
+
 tlm::tlm_sync_enum NbForwarder::respond(tlm::tlm_generic_payload& payload, Flight& flight,
                                         Answer answer, tlm::tlm_phase& phase,
                                         sc_core::sc_time& delay) {
   const Picoseconds responded = timeAfter(delay);
-  delay = delayTo(respond_ ? respond_(payload, flight, responded) : responded);
+  const Picoseconds back = respond_ ? respond_(payload, flight, responded) : responded;
+  if (back != kLater) {
+    delay = delayTo(back);
+    return deliverResponse(payload, flight, answer, phase, delay);
+  }
+  // On its way back: responseDelivered() goes on. The initiator has its END_REQ meanwhile.
+  if (answer == Answer::kInCall)
+    return acceptRequest(payload, flight, answer, phase, delay);
+  tlm::tlm_phase end_req = tlm::END_REQ;
+  sc_core::sc_time end_req_delay = delay;
+  acceptRequest(payload, flight, answer, end_req, end_req_delay);
+  return tlm::TLM_ACCEPTED;  // to a target's BEGIN_RESP: END_RESP follows
+}
+
+tlm::tlm_sync_enum NbForwarder::deliverResponse(tlm::tlm_generic_payload& payload, Flight& flight,
+                                                Answer answer, tlm::tlm_phase& phase,
+                                                sc_core::sc_time& delay) {
   payload.set_address(flight.address);  // an interconnect must restore what it translated
   InputState& in = inputs_[flight.input];
   if (in.awaiting_end_resp != nullptr || !in.responses.empty()) {

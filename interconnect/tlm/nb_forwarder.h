@@ -33,7 +33,8 @@ class NbForwarder {
     std::uint64_t local_address = 0;  // the target's
     Picoseconds arrival = 0;          // when the request reaches the target
     std::uint64_t flow = 0;           // trace flow (0: not traced)
-    Picoseconds request_time = 0;     // the module's own record (mesh: the request's crossing)
+    Picoseconds request_time = 0;     // the module's own records (mesh: the request's crossing,
+    Picoseconds response_time = 0;    // and when the target responded)
     Picoseconds response_at = 0;      // a queued response: when it reaches the initiator
     // When the interconnect itself accepts the request (END_REQ to the initiator whatever the
     // target does, as a network interface with an input buffer); kOnTarget: when the target
@@ -43,14 +44,19 @@ class NbForwarder {
     bool target_done = false;  // the target needs no END_RESP
   };
   static constexpr Picoseconds kOnTarget = ~Picoseconds{0};
-  // Where a request goes: fills `output`, `local_address` and `arrival` (and may set
-  // `accepted_at` and `request_time`) and returns true, or sets the payload's error response and
-  // returns false (answered in the call). `delay` is the initiator's.
+  // A time the module does not know yet: it reports it later (requestDelivered(),
+  // responseDelivered()).
+  static constexpr Picoseconds kLater = ~Picoseconds{0} - 1;
+  // Where a request goes: fills `output`, `local_address` and `arrival` (kLater: reported by
+  // requestDelivered(); the request must then be accepted on entry, `accepted_at`) and may set
+  // `request_time`; returns true, or sets the payload's error response and returns false
+  // (answered in the call). `delay` is the initiator's.
   using Route =
       std::function<bool(tlm::tlm_generic_payload&, const sc_core::sc_time& delay, Flight&)>;
-  // When a response the target gave at `responded` (absolute) reaches the initiator.
+  // When a response the target gave at `responded` (absolute) reaches the initiator (kLater:
+  // reported by responseDelivered()).
   using Respond =
-      std::function<Picoseconds(tlm::tlm_generic_payload&, const Flight&, Picoseconds responded)>;
+      std::function<Picoseconds(tlm::tlm_generic_payload&, Flight&, Picoseconds responded)>;
   // A call on output `port`'s forward path or input `port`'s backward path.
   using Call = std::function<tlm::tlm_sync_enum(std::size_t port, tlm::tlm_generic_payload&,
                                                 tlm::tlm_phase&, sc_core::sc_time&)>;
@@ -81,6 +87,15 @@ class NbForwarder {
   tlm::tlm_sync_enum backward(std::size_t output, tlm::tlm_generic_payload& payload,
                               tlm::tlm_phase& phase, sc_core::sc_time& delay);
 
+  // A request whose route said kLater reaches its target's side at `arrival` (absolute, not
+  // before the current time); call from a process of the module, not from inside a transport
+  // call of the forwarder.
+  void requestDelivered(tlm::tlm_generic_payload& payload, Picoseconds arrival);
+  // A response whose Respond said kLater reaches its initiator's side at `arrival` (likewise).
+  void responseDelivered(tlm::tlm_generic_payload& payload, Picoseconds arrival);
+  // A flight the forwarder carries (the module's own records in it).
+  Flight& flight(tlm::tlm_generic_payload& payload) { return flightOf(payload); }
+
   std::uint64_t queuedRequests() const { return queued_requests_; }
   std::uint64_t queuedResponses() const { return queued_responses_; }
 
@@ -97,10 +112,14 @@ class NbForwarder {
   // END_REQ to the initiator (at now + delay, or at the flight's own acceptance), unless it has it.
   tlm::tlm_sync_enum acceptRequest(tlm::tlm_generic_payload& payload, Flight& flight, Answer answer,
                                    tlm::tlm_phase& phase, sc_core::sc_time& delay);
-  // The target answered at now + delay (BEGIN_RESP, or completed): to the initiator now if its
-  // input has no response outstanding, else queued.
+  // The target answered at now + delay (BEGIN_RESP, or completed): the module times the way
+  // back, then deliverResponse(), or later (responseDelivered()).
   tlm::tlm_sync_enum respond(tlm::tlm_generic_payload& payload, Flight& flight, Answer answer,
                              tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  // The response reaches the initiator's side at now + delay: to the initiator now if its input
+  // has no response outstanding, else queued.
+  tlm::tlm_sync_enum deliverResponse(tlm::tlm_generic_payload& payload, Flight& flight,
+                                     Answer answer, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   // The initiator took the response: END_RESP to the target if it waits for one; the flight ends.
   void endResponse(tlm::tlm_generic_payload& payload);
   void pump();  // method: queued requests and responses, in order

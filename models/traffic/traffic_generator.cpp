@@ -472,9 +472,8 @@ void TrafficGenerator::run() {
   warnLimitNotReached(accepted_with_response_,
                       "nb_transport_fw calls were accepted only with their response (BEGIN_RESP "
                       "with no END_REQ before it, as a target that serves nb_transport through "
-                      "its b_transport does: every in-tree target but hbm, and an hbm behind a "
-                      "mesh with arbitration: arrival_order); the base protocol then allows one "
-                      "request at a time",
+                      "its b_transport does: every in-tree target but hbm); the base protocol then "
+                      "allows one request at a time",
                       "blocking");
   warnOnDataMismatches(instanceName(), "spatialvp/traffic_generator", data_mismatches_,
                        checked_reads_);
