@@ -214,12 +214,7 @@ void AddressRouter::reportStats(ModuleStats& stats) const {
                 "Time this output spent transferring");
   }
   stats.counter("decode_errors", decode_errors_, "transactions", "Accesses to unmapped addresses");
-  stats.counter("queued_requests", forwarder_->queuedRequests(), "transactions",
-                "nb_transport requests that waited in the router for an earlier one's END_REQ "
-                "at their output");
-  stats.counter("queued_responses", forwarder_->queuedResponses(), "transactions",
-                "nb_transport responses that waited in the router for an earlier one's END_RESP "
-                "at their input");
+  forwarder_->reportStats(stats, "the router");
   std::uint64_t total = 0;
   for (auto bytes : forwarded_bytes_)
     total += bytes;

@@ -559,12 +559,7 @@ void MeshModule::reportStats(ModuleStats& stats) const {
   stats.counter("reads", reads_, "transactions", "Read transactions routed");
   stats.counter("writes", writes_, "transactions", "Write transactions routed");
   stats.counter("decode_errors", decode_errors_, "transactions", "Accesses to unmapped addresses");
-  stats.counter("queued_requests", forwarder_->queuedRequests(), "transactions",
-                "nb_transport requests that waited in the mesh for an earlier one's END_REQ at "
-                "their output");
-  stats.counter("queued_responses", forwarder_->queuedResponses(), "transactions",
-                "nb_transport responses that waited in the mesh for an earlier one's END_RESP at "
-                "their input");
+  forwarder_->reportStats(stats, "the mesh");
   std::uint64_t bytes_in = 0;
   for (std::size_t i = 0; i < input_counters_.size(); ++i) {
     const std::string port = "in_" + std::to_string(i);

@@ -246,6 +246,15 @@ tlm::tlm_sync_enum NbForwarder::backward(std::size_t output, tlm::tlm_generic_pa
   return respond(payload, flight, Answer::kTargetCall, phase, delay);
 }
 
+void NbForwarder::reportStats(ModuleStats& stats, const std::string& where) const {
+  stats.counter("queued_requests", queued_requests_, "transactions",
+                "nb_transport requests that waited in " + where +
+                    " for an earlier one's END_REQ at their output");
+  stats.counter("queued_responses", queued_responses_, "transactions",
+                "nb_transport responses that waited in " + where +
+                    " for an earlier one's END_RESP at their input");
+}
+
 void NbForwarder::pump() {
   for (OutputState& out : outputs_) {
     while (out.awaiting_end_req == nullptr && !out.requests.empty()) {

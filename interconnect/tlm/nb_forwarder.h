@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "platform/core/contention_timeline.h"  // Picoseconds
+#include "platform/core/module_stats.h"
 
 namespace spatialvp::interconnect {
 
@@ -96,8 +97,8 @@ class NbForwarder {
   // A flight the forwarder carries (the module's own records in it).
   Flight& flight(tlm::tlm_generic_payload& payload) { return flightOf(payload); }
 
-  std::uint64_t queuedRequests() const { return queued_requests_; }
-  std::uint64_t queuedResponses() const { return queued_responses_; }
+  // `queued_requests` and `queued_responses`; `where` names the interconnect ("the router").
+  void reportStats(ModuleStats& stats, const std::string& where) const;
 
  private:
   // Where the outcome goes: back in the initiator's own nb_transport_fw call; on its backward
