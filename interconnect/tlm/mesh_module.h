@@ -2,7 +2,9 @@
 // The `mesh` module type: a TLM-2.0 wrapper around the MeshNetwork timing core. Initiators
 // attach to in[i] at a mesh node or edge port, targets to out[j]; a transaction is routed by
 // address to out[j], crosses the mesh (request packet(s) there, response packet(s) back) and is
-// forwarded with its address translated to the range's offset. See interconnect/README.md.
+// forwarded with its address translated to the range's offset. See interconnect/README.md;
+// construction, parameters and stats are in mesh_module.cpp, the transport paths in
+// mesh_transport.cpp.
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
 
