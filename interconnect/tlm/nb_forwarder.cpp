@@ -37,6 +37,12 @@ NbForwarder::NbForwarder(std::string owner, std::size_t inputs, std::size_t outp
   sc_core::sc_spawn([this] { pump(); }, "nb_forwarder", &options);
 }
 
+tlm::tlm_sync_enum NbForwarder::phaseError(const char* call, const char* expected) const {
+  SC_REPORT_ERROR("spatialvp/nb_forwarder",
+                  (owner_ + ": " + call + " with a phase other than " + expected).c_str());
+  return tlm::TLM_COMPLETED;
+}
+
 NbForwarder::Flight& NbForwarder::flightOf(tlm::tlm_generic_payload& payload) {
   const auto found = flights_.find(&payload);
   if (found == flights_.end()) {
@@ -54,18 +60,13 @@ tlm::tlm_sync_enum NbForwarder::forward(std::size_t input, tlm::tlm_generic_payl
     const bool outstanding = in.awaiting_end_resp == &payload;
     if (outstanding)
       in.awaiting_end_resp = nullptr;
-    flightOf(payload);  // (a fatal error for a payload it does not carry)
     endResponse(payload);
     if (outstanding && !in.responses.empty())
       pump_event_.notify(sc_core::SC_ZERO_TIME);
     return tlm::TLM_COMPLETED;
   }
-  if (phase != tlm::BEGIN_REQ) {
-    SC_REPORT_ERROR(
-        "spatialvp/nb_forwarder",
-        (owner_ + ": nb_transport_fw with a phase other than BEGIN_REQ or END_RESP").c_str());
-    return tlm::TLM_COMPLETED;
-  }
+  if (phase != tlm::BEGIN_REQ)
+    return phaseError("nb_transport_fw", "BEGIN_REQ or END_RESP");
   Flight flight;
   flight.input = input;
   flight.address = payload.get_address();
@@ -78,16 +79,21 @@ tlm::tlm_sync_enum NbForwarder::forward(std::size_t input, tlm::tlm_generic_payl
   payload.set_address(carried.local_address);
   if (carried.arrival == kLater)  // on its way: requestDelivered() goes on
     return acceptRequest(payload, carried, Answer::kInCall, phase, delay);
-  OutputState& out = outputs_[carried.output];
-  if (out.awaiting_end_req != nullptr || !out.requests.empty()) {
-    // Request exclusion: the output's target has a request without its END_REQ.
-    out.requests.push_back(&payload);
-    ++queued_requests_;
-    if (carried.accepted_at == kOnTarget)
-      return tlm::TLM_ACCEPTED;  // END_REQ on the backward path once it is sent and accepted
-    return acceptRequest(payload, carried, Answer::kInCall, phase, delay);
-  }
-  return sendRequest(payload, carried, Answer::kInCall, phase, delay);
+  return sendOrQueue(payload, carried, Answer::kInCall, phase, delay);
+}
+
+tlm::tlm_sync_enum NbForwarder::sendOrQueue(tlm::tlm_generic_payload& payload, Flight& flight,
+                                            Answer answer, tlm::tlm_phase& phase,
+                                            sc_core::sc_time& delay) {
+  OutputState& out = outputs_[flight.output];
+  if (out.awaiting_end_req == nullptr && out.requests.empty())
+    return sendRequest(payload, flight, answer, phase, delay);
+  // Request exclusion: the output's target has a request without its END_REQ.
+  out.requests.push_back(&payload);
+  ++queued_requests_;
+  if (flight.accepted_at == kOnTarget)
+    return tlm::TLM_ACCEPTED;  // END_REQ on the backward path once it is sent and accepted
+  return acceptRequest(payload, flight, answer, phase, delay);
 }
 
 tlm::tlm_sync_enum NbForwarder::sendRequest(tlm::tlm_generic_payload& payload, Flight& flight,
@@ -118,30 +124,28 @@ tlm::tlm_sync_enum NbForwarder::sendRequest(tlm::tlm_generic_payload& payload, F
 tlm::tlm_sync_enum NbForwarder::acceptRequest(tlm::tlm_generic_payload& payload, Flight& flight,
                                               Answer answer, tlm::tlm_phase& phase,
                                               sc_core::sc_time& delay) {
-  if (flight.accepted_at != kOnTarget)
-    delay = delayTo(flight.accepted_at);
-  phase = tlm::END_REQ;
+  sc_core::sc_time end_req_delay =
+      flight.accepted_at != kOnTarget ? delayTo(flight.accepted_at) : delay;
   const bool had_it = flight.accepted;
   flight.accepted = true;
-  if (answer == Answer::kInCall)
+  if (answer == Answer::kInCall) {
+    phase = tlm::END_REQ;
+    delay = end_req_delay;
     return tlm::TLM_UPDATED;
-  if (!had_it)
-    to_initiator_(flight.input, payload, phase, delay);
+  }
+  if (!had_it) {  // (the caller's phase and delay stay as they are: a target's, say)
+    tlm::tlm_phase end_req = tlm::END_REQ;
+    to_initiator_(flight.input, payload, end_req, end_req_delay);
+  }
   return tlm::TLM_UPDATED;
 }
 
 void NbForwarder::requestDelivered(tlm::tlm_generic_payload& payload, Picoseconds arrival) {
   Flight& flight = flightOf(payload);
   flight.arrival = arrival;
-  OutputState& out = outputs_[flight.output];
-  if (out.awaiting_end_req != nullptr || !out.requests.empty()) {
-    out.requests.push_back(&payload);
-    ++queued_requests_;
-    return;
-  }
   tlm::tlm_phase phase;
   sc_core::sc_time delay;
-  sendRequest(payload, flight, Answer::kBackward, phase, delay);
+  sendOrQueue(payload, flight, Answer::kBackward, phase, delay);
 }
 
 void NbForwarder::responseDelivered(tlm::tlm_generic_payload& payload, Picoseconds arrival) {
@@ -159,13 +163,14 @@ tlm::tlm_sync_enum NbForwarder::respond(tlm::tlm_generic_payload& payload, Fligh
     delay = delayTo(back);
     return deliverResponse(payload, flight, answer, phase, delay);
   }
-  // On its way back: responseDelivered() goes on. The initiator has its END_REQ meanwhile.
-  if (answer == Answer::kInCall)
-    return acceptRequest(payload, flight, answer, phase, delay);
-  tlm::tlm_phase end_req = tlm::END_REQ;
-  sc_core::sc_time end_req_delay = delay;
-  acceptRequest(payload, flight, answer, end_req, end_req_delay);
-  return tlm::TLM_ACCEPTED;  // to a target's BEGIN_RESP: END_RESP follows
+  return holdResponse(payload, flight, answer, phase, delay);  // responseDelivered() goes on
+}
+
+tlm::tlm_sync_enum NbForwarder::holdResponse(tlm::tlm_generic_payload& payload, Flight& flight,
+                                             Answer answer, tlm::tlm_phase& phase,
+                                             sc_core::sc_time& delay) {
+  const tlm::tlm_sync_enum status = acceptRequest(payload, flight, answer, phase, delay);
+  return answer == Answer::kInCall ? status : tlm::TLM_ACCEPTED;  // a target: END_RESP follows
 }
 
 tlm::tlm_sync_enum NbForwarder::deliverResponse(tlm::tlm_generic_payload& payload, Flight& flight,
@@ -178,12 +183,7 @@ tlm::tlm_sync_enum NbForwarder::deliverResponse(tlm::tlm_generic_payload& payloa
     in.responses.push_back(&payload);
     ++queued_responses_;
     flight.response_at = timeAfter(delay);
-    if (answer == Answer::kInCall)
-      return acceptRequest(payload, flight, answer, phase, delay);
-    tlm::tlm_phase end_req = tlm::END_REQ;
-    sc_core::sc_time end_req_delay = delay;
-    acceptRequest(payload, flight, answer, end_req, end_req_delay);
-    return tlm::TLM_ACCEPTED;  // to a target's BEGIN_RESP: END_RESP follows
+    return holdResponse(payload, flight, answer, phase, delay);
   }
   flight.accepted = true;
   phase = tlm::BEGIN_RESP;
@@ -210,9 +210,8 @@ tlm::tlm_sync_enum NbForwarder::deliverResponse(tlm::tlm_generic_payload& payloa
 }
 
 void NbForwarder::endResponse(tlm::tlm_generic_payload& payload) {
-  const auto found = flights_.find(&payload);
-  const Flight flight = found->second;
-  flights_.erase(found);
+  const Flight flight = flightOf(payload);
+  flights_.erase(&payload);
   if (flight.target_done)
     return;
   tlm::tlm_phase phase = tlm::END_RESP;
@@ -231,17 +230,11 @@ tlm::tlm_sync_enum NbForwarder::backward(std::size_t output, tlm::tlm_generic_pa
       pump_event_.notify(sc_core::SC_ZERO_TIME);
   }
   if (phase == tlm::END_REQ) {
-    tlm::tlm_phase end_req = tlm::END_REQ;
-    sc_core::sc_time end_req_delay = delay;
-    acceptRequest(payload, flight, Answer::kTargetCall, end_req, end_req_delay);
+    acceptRequest(payload, flight, Answer::kTargetCall, phase, delay);
     return tlm::TLM_ACCEPTED;
   }
-  if (phase != tlm::BEGIN_RESP) {
-    SC_REPORT_ERROR(
-        "spatialvp/nb_forwarder",
-        (owner_ + ": nb_transport_bw with a phase other than END_REQ or BEGIN_RESP").c_str());
-    return tlm::TLM_COMPLETED;
-  }
+  if (phase != tlm::BEGIN_RESP)
+    return phaseError("nb_transport_bw", "END_REQ or BEGIN_RESP");
   flight.target_done = false;
   return respond(payload, flight, Answer::kTargetCall, phase, delay);
 }

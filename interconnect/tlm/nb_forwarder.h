@@ -105,18 +105,28 @@ class NbForwarder {
   // path from this forwarder's method (queued requests and responses); or on its backward path
   // from inside the target's nb_transport_bw call (whose return tells the target the rest).
   enum class Answer { kInCall, kBackward, kTargetCall };
-  Flight& flightOf(tlm::tlm_generic_payload& payload);
+  Flight& flightOf(tlm::tlm_generic_payload& payload);  // a fatal error if not carried
+  tlm::tlm_sync_enum phaseError(const char* call, const char* expected) const;
+  // Sends the request to its output now, or queues it while the output's target has one without
+  // END_REQ (the initiator gets END_REQ meanwhile if the module accepted it on entry).
+  tlm::tlm_sync_enum sendOrQueue(tlm::tlm_generic_payload& payload, Flight& flight, Answer answer,
+                                 tlm::tlm_phase& phase, sc_core::sc_time& delay);
   // Sends BEGIN_REQ to the flight's output (no earlier than the END_REQ of the request before
   // it there) and passes the outcome to the initiator.
   tlm::tlm_sync_enum sendRequest(tlm::tlm_generic_payload& payload, Flight& flight, Answer answer,
                                  tlm::tlm_phase& phase, sc_core::sc_time& delay);
-  // END_REQ to the initiator (at now + delay, or at the flight's own acceptance), unless it has it.
+  // END_REQ to the initiator (at now + delay, or at the flight's own acceptance), unless it has
+  // it: in the return (kInCall, through phase and delay) or on its backward path.
   tlm::tlm_sync_enum acceptRequest(tlm::tlm_generic_payload& payload, Flight& flight, Answer answer,
                                    tlm::tlm_phase& phase, sc_core::sc_time& delay);
   // The target answered at now + delay (BEGIN_RESP, or completed): the module times the way
   // back, then deliverResponse(), or later (responseDelivered()).
   tlm::tlm_sync_enum respond(tlm::tlm_generic_payload& payload, Flight& flight, Answer answer,
                              tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  // A response that does not go to the initiator now (on its way back, or queued): the initiator
+  // gets END_REQ; a target's BEGIN_RESP is answered TLM_ACCEPTED (END_RESP follows).
+  tlm::tlm_sync_enum holdResponse(tlm::tlm_generic_payload& payload, Flight& flight, Answer answer,
+                                  tlm::tlm_phase& phase, sc_core::sc_time& delay);
   // The response reaches the initiator's side at now + delay: to the initiator now if its input
   // has no response outstanding, else queued.
   tlm::tlm_sync_enum deliverResponse(tlm::tlm_generic_payload& payload, Flight& flight,
