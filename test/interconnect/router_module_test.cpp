@@ -149,10 +149,6 @@ RunReport runPlatform(const std::string& yaml) {
   return simulation.run();
 }
 
-double stat(const RunReport& report, const std::string& module, const std::string& name) {
-  return test::statOf(report, module, name);
-}
-
 // Generators keeping 32 requests in flight into on_issue hbm devices: sequential reads directly
 // and through a router (no seed-drawn choice, so both issue the same requests), and a random
 // read/write mix with data through a router; every connection has a protocol checker.
@@ -186,21 +182,22 @@ TEST_CASE("router: nb_transport keeps an on_issue hbm's requests in flight", "[r
   const RunReport report = runPlatform(kGeneratorsIntoHbm);
   REQUIRE(report.end == RunEnd::kCompleted);
   for (const char* gen : {"direct_gen", "routed_gen", "mixed_gen"}) {
-    CHECK(stat(report, gen, "requests") == 6000);
-    CHECK(stat(report, gen, "accepted_with_response") == 0);  // END_REQ before the response
+    CHECK(test::statOf(report, gen, "requests") == 6000);
+    CHECK(test::statOf(report, gen, "accepted_with_response") == 0);  // END_REQ before the response
   }
   // A router of no latency and ample bandwidth changes next to nothing: the device sees the
   // same requests, each 1 ps later (64 B on the router's output at 100 TB/s, rounded up).
   // Through b_transport it would see one at a time, about a tenth of the bandwidth.
-  CHECK(stat(report, "routed_gen", "bandwidth") ==
-        Approx(stat(report, "direct_gen", "bandwidth")).epsilon(1e-4));
-  CHECK(stat(report, "routed_gen", "mean_latency") ==
-        Approx(stat(report, "direct_gen", "mean_latency")).epsilon(1e-4));
-  CHECK(stat(report, "routed_hbm", "row_hits") == stat(report, "direct_hbm", "row_hits"));
-  CHECK(stat(report, "bus", "queued_requests") == 0);  // the hbm accepts in the call
+  CHECK(test::statOf(report, "routed_gen", "bandwidth") ==
+        Approx(test::statOf(report, "direct_gen", "bandwidth")).epsilon(1e-4));
+  CHECK(test::statOf(report, "routed_gen", "mean_latency") ==
+        Approx(test::statOf(report, "direct_gen", "mean_latency")).epsilon(1e-4));
+  CHECK(test::statOf(report, "routed_hbm", "row_hits") ==
+        test::statOf(report, "direct_hbm", "row_hits"));
+  CHECK(test::statOf(report, "bus", "queued_requests") == 0);  // the hbm accepts in the call
   // Two initiators through one router, each to its own device: data written is read back.
-  CHECK(stat(report, "mixed_gen", "data_mismatches") == 0);
-  CHECK(stat(report, "mixed_gen", "checked_reads") > 1000);
+  CHECK(test::statOf(report, "mixed_gen", "data_mismatches") == 0);
+  CHECK(test::statOf(report, "mixed_gen", "checked_reads") > 1000);
   CHECK(test::checkersPassed(report) == 5);
 }
 
@@ -226,12 +223,12 @@ connections:
 )");
   REQUIRE(report.end == RunEnd::kCompleted);
   for (const char* gen : {"a", "b"}) {
-    CHECK(stat(report, gen, "requests") == 2000);
-    CHECK(stat(report, gen, "data_mismatches") == 0);
-    CHECK(stat(report, gen, "checked_reads") > 500);
+    CHECK(test::statOf(report, gen, "requests") == 2000);
+    CHECK(test::statOf(report, gen, "data_mismatches") == 0);
+    CHECK(test::statOf(report, gen, "checked_reads") > 500);
   }
-  CHECK(stat(report, "bus", "queued_requests") > 1000);
-  CHECK(stat(report, "mem", "reads") + stat(report, "mem", "writes") == 4000);
+  CHECK(test::statOf(report, "bus", "queued_requests") > 1000);
+  CHECK(test::statOf(report, "mem", "reads") + test::statOf(report, "mem", "writes") == 4000);
   CHECK(test::checkersPassed(report) == 3);
 }
 
@@ -251,12 +248,12 @@ connections:
   - {from: "bus.out[0]", to: hbm.target}
 )");
   REQUIRE(report.end == RunEnd::kCompleted);
-  CHECK(stat(report, "reader", "completed") == 400);
-  CHECK(stat(report, "reader", "errors") == 0);
-  CHECK(stat(report, "reader", "overlapping_responses") == 0);
-  CHECK(stat(report, "reader", "most_in_flight") == 16);
-  CHECK(stat(report, "bus", "queued_responses") > 0);
-  CHECK(stat(report, "hbm", "reads") == 400);
+  CHECK(test::statOf(report, "reader", "completed") == 400);
+  CHECK(test::statOf(report, "reader", "errors") == 0);
+  CHECK(test::statOf(report, "reader", "overlapping_responses") == 0);
+  CHECK(test::statOf(report, "reader", "most_in_flight") == 16);
+  CHECK(test::statOf(report, "bus", "queued_responses") > 0);
+  CHECK(test::statOf(report, "hbm", "reads") == 400);
   CHECK(test::checkersPassed(report) == 2);
 }
 
@@ -272,7 +269,7 @@ connections:
   - {from: "bus.out[0]", to: mem.target}
 )");
   REQUIRE(report.end == RunEnd::kCompleted);
-  CHECK(stat(report, "reader", "completed") == 4);
-  CHECK(stat(report, "reader", "errors") == 4);
-  CHECK(stat(report, "bus", "decode_errors") == 4);
+  CHECK(test::statOf(report, "reader", "completed") == 4);
+  CHECK(test::statOf(report, "reader", "errors") == 4);
+  CHECK(test::statOf(report, "bus", "decode_errors") == 4);
 }
