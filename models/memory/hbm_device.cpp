@@ -68,11 +68,11 @@ bool HbmDevice::contains(std::uint64_t address, std::uint64_t bytes) const {
   return bytes <= config_.capacity && address <= config_.capacity - bytes;
 }
 
-// Inlined into access(): a call here costs the 64 B random read about 8% of the device's share.
-template <bool kDefer>
-[[gnu::always_inline]] inline std::uint32_t HbmDevice::scheduleBursts(const MemoryRequest& request,
-                                                                      HbmAccessResult& result,
-                                                                      std::uint64_t write_id) {
+// Inlined into its callers: a call here costs the 64 B random read about 8% of the device's
+// share.
+template <typename Share>
+[[gnu::always_inline]] inline std::uint32_t HbmDevice::forEachShare(const MemoryRequest& request,
+                                                                    Share share) {
   const std::uint64_t first = request.address / burst_bytes_;
   const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
   HbmCoordinates c = mapper_.decode(first * burst_bytes_);
@@ -89,16 +89,8 @@ template <bool kDefer>
     if (short_count == short_request_.size() || mapper_.pseudoChannelIndex(c) != first_channel)
       break;
   }
-  // The pseudo-channel's share of the request: scheduled, or buffered as a deferred write.
-  auto run = [&](HbmChannelController& channel, const HbmBurst* bursts, std::size_t count) {
-    if constexpr (kDefer)
-      return channel.accessDeferredWrite(bursts, count, request.arrival, result.stats, write_id);
-    else
-      return channel.access(bursts, count, request.is_write, request.arrival, result.stats);
-  };
   if (block > last) {
-    result.completion = std::max(result.completion,
-                                 run(channels_[first_channel], short_request_.data(), short_count));
+    share(first_channel, short_request_.data(), short_count);
     return 1;
   }
   // Spans pseudo-channels: group the bursts per channel, in address order.
@@ -117,13 +109,28 @@ template <bool kDefer>
   }
   for (const std::uint32_t channel : touched_) {
     std::vector<HbmBurst>& bursts = pending_[channel];
-    result.completion =
-        std::max(result.completion, run(channels_[channel], bursts.data(), bursts.size()));
+    share(channel, bursts.data(), bursts.size());
     bursts.clear();
   }
   const auto touched = static_cast<std::uint32_t>(touched_.size());
   touched_.clear();
   return touched;
+}
+
+template <bool kDefer>
+[[gnu::always_inline]] inline std::uint32_t HbmDevice::scheduleBursts(const MemoryRequest& request,
+                                                                      HbmAccessResult& result,
+                                                                      std::uint64_t write_id) {
+  // The pseudo-channel's share of the request: scheduled, or buffered as a deferred write.
+  return forEachShare(request, [&](std::uint32_t channel, const HbmBurst* bursts,
+                                   std::size_t count) {
+    HbmChannelController& controller = channels_[channel];
+    const Picoseconds done =
+        kDefer
+            ? controller.accessDeferredWrite(bursts, count, request.arrival, result.stats, write_id)
+            : controller.access(bursts, count, request.is_write, request.arrival, result.stats);
+    result.completion = std::max(result.completion, done);
+  });
 }
 
 void HbmDevice::accessDeferring(const MemoryRequest& request, HbmAccessResult& result) {
@@ -190,37 +197,19 @@ std::uint64_t HbmDevice::submit(const MemoryRequest& request) {
   checkRequest(request);
   countRequest(request);
   const std::uint64_t id = next_request_id_++;
-  const std::uint64_t first = request.address / burst_bytes_;
-  const std::uint64_t last = (request.address + request.bytes - 1) / burst_bytes_;
-  HbmCoordinates c = mapper_.decode(first * burst_bytes_);
-  for (std::uint64_t block = first;;) {
-    const std::uint32_t channel = mapper_.pseudoChannelIndex(c);
-    if (pending_[channel].empty())
-      touched_.push_back(channel);
-    pending_[channel].push_back(toBurst(c));
-    if (++block > last)
-      break;
-    mapper_.decodeNext(block * burst_bytes_, c);
-  }
   // A request of one burst has its burst's events; only longer ones count their bursts.
-  const auto bursts = static_cast<std::uint32_t>(last - first + 1);
+  const std::uint64_t bursts =
+      (request.address + request.bytes - 1) / burst_bytes_ - request.address / burst_bytes_ + 1;
   if (bursts > 1) {
     IssueProgress& progress = issue_progress_.insert(id);
-    progress.unadmitted = progress.uncompleted = bursts;
+    progress.unadmitted = progress.uncompleted = static_cast<std::uint32_t>(bursts);
   }
-  for (const std::uint32_t channel : touched_) {
-    std::vector<HbmBurst>& share = pending_[channel];
-    channels_[channel].submit(share.data(), share.size(), request.is_write, request.arrival, id);
-    share.clear();
+  forEachShare(request, [&](std::uint32_t channel, const HbmBurst* share, std::size_t count) {
+    channels_[channel].submit(share, count, request.is_write, request.arrival, id);
     refreshIssueTime(channel);
-  }
-  touched_.clear();
+  });
   collectIssueEvents();
   return id;
-}
-
-Picoseconds HbmDevice::nextIssue() {
-  return issue_time_.empty() ? HbmChannelController::kNoIssue : issue_time_[issue_winner_[1]];
 }
 
 void HbmDevice::refreshIssueTime(std::uint32_t channel) {

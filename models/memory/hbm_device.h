@@ -92,7 +92,9 @@ class HbmDevice {
   std::uint64_t submit(const MemoryRequest& request);
   // The id the next submit() returns (ids are consecutive from 1).
   std::uint64_t nextRequestId() const { return next_request_id_; }
-  spatialvp::Picoseconds nextIssue();
+  spatialvp::Picoseconds nextIssue() const {
+    return issue_time_.empty() ? HbmChannelController::kNoIssue : issue_time_[issue_winner_[1]];
+  }
   void issueUpTo(spatialvp::Picoseconds now);
   void takeRequestEvents(std::vector<HbmRequestEvent>& out);
   bool hasRequestEvents() const { return !request_events_.empty(); }
@@ -124,6 +126,10 @@ class HbmDevice {
   std::vector<std::vector<HbmBurst>> pending_;  // per pseudo-channel, reused between calls
   std::vector<std::uint32_t> touched_;          // pseudo-channels of the current call, in order
   std::uint64_t burst_bytes_;
+  // Calls share(channel, bursts, count) for each pseudo-channel the request touches (its bursts
+  // there in address order); returns how many it touched.
+  template <typename Share>
+  std::uint32_t forEachShare(const MemoryRequest& request, Share share);
   // Deferred writes: pseudo-channels still holding each one's bursts, and its latest data end.
   // The bursts of `request` to their pseudo-channels (kDefer: a deferred write); returns how
   // many pseudo-channels it touched.

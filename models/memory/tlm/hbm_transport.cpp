@@ -225,8 +225,11 @@ void HbmModule::drainDueWrites() {
 }
 
 void HbmModule::deliverRequestEvents() {
-  device_.takeRequestEvents(request_events_);
   bool blocking_done = false;
+  if (device_.hasRequestEvents())
+    device_.takeRequestEvents(request_events_);
+  else
+    request_events_.clear();
   for (const HbmRequestEvent& event : request_events_) {
     const std::uint64_t* const mapped = tag_of_device_id_.find(event.request);
     const std::uint64_t tag = mapped != nullptr ? *mapped : event.request;
