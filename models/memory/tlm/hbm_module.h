@@ -96,6 +96,7 @@ class HbmModule : public Module, public MemoryFacts {
   struct FastValidity {
     double busiest_share = 0.0;  // busiest pseudo-channel's share of the bytes
     double rows_opened = 0.0;    // estimated activates
+    double rows_per_page = 0.0;  // rows_opened per page moved (a stream: 1)
     double shortfall = 0.0;      // (resource-bound busy time - fast busy time) / active time
   };
   FastValidity fastValidity() const;
