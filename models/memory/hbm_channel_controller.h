@@ -161,6 +161,15 @@ class HbmChannelController {
     ++issue_version_;
   }
   bool issueIdle() const { return issue_admitted_ == 0 && issue_waiting_.empty(); }
+  // With no arrived burst (no decision of its own to carry them), commits the refreshes due by
+  // `time`, at which a sibling sharing the row command bus decides next; true when it did.
+  bool refreshIdleBy(spatialvp::Picoseconds time) {
+    if (!refresh_enabled_ || next_refresh_due_ > time || !issue_busy_banks_.empty())
+      return false;
+    refreshUpTo(time);
+    rowBusChanged();
+    return true;
+  }
 
   const HbmChannelCounters& counters() const { return counters_; }
   // Counters with the refreshes this pseudo-channel performs up to `end` also when it has no

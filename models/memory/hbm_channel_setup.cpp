@@ -4,6 +4,7 @@
 #include "models/memory/hbm_channel_controller.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace spatialvp::models {
 
@@ -18,6 +19,16 @@ constexpr std::size_t kGroupCalendarIntervals = 64;
 // The fast path's grouped FR-FCFS estimate needs exact (monotone) bank-group calendars.
 static_assert(kGroupCalendarIntervals <= IntervalCalendar::kMaxFragmentsSearched,
               "bank-group calendars must be searched exactly");
+
+// The refresh slot (0 .. count - 1) of pseudo-channel `index`: index x stride mod count, a
+// permutation for a stride coprime to count, here the first one from 0.618 x count up, so that
+// pseudo-channels with nearby indices get slots far apart (two pseudo-channels: the identity).
+std::uint64_t refreshSlot(std::uint64_t index, std::uint64_t count) {
+  std::uint64_t stride = std::max<std::uint64_t>(1, (count * 618 + 500) / 1000);
+  while (std::gcd(stride, count) != 1)
+    ++stride;
+  return index * stride % count;
+}
 
 }  // namespace
 
@@ -113,9 +124,13 @@ HbmChannelController::HbmChannelController(const HbmConfig& config, std::uint32_
     mixed_ = true;
   }
   if (refresh_enabled_) {
-    // Stagger pseudo-channels evenly over one interval so that they do not all refresh at once.
+    // Stagger pseudo-channels evenly over one interval so that they do not all refresh at once,
+    // in a scattered order: with the index order, pseudo-channels next to each other in the
+    // address interleave refreshed t_REFI / count apart, less than t_RFC, so a stream of
+    // requests that waits for each (one in flight) met one refresh after the other (sequential
+    // 64 B reads on the hbm2 preset: 123 ns each against 21 ns without refresh).
     const std::uint64_t count = config.pseudoChannelCount();
-    next_refresh_due_ = t_.refi * ((index % count) + 1) / count;
+    next_refresh_due_ = t_.refi * (refreshSlot(index % count, count) + 1) / count;
   }
 }
 

@@ -230,21 +230,37 @@ void HbmDevice::issueUpTo(Picoseconds now) {
   if (issue_time_.empty())
     return;
   const std::uint32_t per_channel = config_.pseudo_channels_per_channel;
-  for (;;) {
-    const std::uint32_t best = issue_winner_[1];
-    if (issue_time_[best] > now)  // kNoIssue too
-      break;
-    const bool row_bus_booked = channels_[best].issueNext();
-    refreshIssueTime(best);
-    if (!row_bus_booked)
-      continue;
-    const std::uint32_t first_sibling = best / per_channel * per_channel;
+  constexpr std::uint32_t kNoSibling = ~std::uint32_t{0};
+  auto rowBusChanged = [&](std::uint32_t first_sibling, std::uint32_t except) {
     for (std::uint32_t i = first_sibling; i < first_sibling + per_channel; ++i) {
-      if (i != best) {
+      if (i != except) {
         channels_[i].rowBusChanged();
         refreshIssueTime(i);
       }
     }
+  };
+  for (;;) {
+    const std::uint32_t best = issue_winner_[1];
+    const Picoseconds decision = issue_time_[best];
+    if (decision > now)  // kNoIssue too
+      break;
+    const std::uint32_t first_sibling = best / per_channel * per_channel;
+    // A sibling without a burst to decide has no decision of its own for its refresh; the
+    // refreshes it has due by this decision take the shared row command bus first, as a
+    // controller issuing in time order would have them (committed only when its next burst
+    // came, they would depend on when that burst was called). The decisions are then planned
+    // again.
+    bool refreshed = false;
+    for (std::uint32_t i = first_sibling; i < first_sibling + per_channel; ++i)
+      refreshed |= i != best && channels_[i].refreshIdleBy(decision);
+    if (refreshed) {
+      rowBusChanged(first_sibling, kNoSibling);
+      continue;
+    }
+    const bool row_bus_booked = channels_[best].issueNext();
+    refreshIssueTime(best);
+    if (row_bus_booked)
+      rowBusChanged(first_sibling, best);
   }
   collectIssueEvents();
 }

@@ -25,7 +25,7 @@ constexpr double kFastShortfallLimit = 0.10;
 // one-bus model charges rows only as a stream does (one per page, at no cost), while every
 // extra row costs a precharge and an activate on the request's way (its latency) and a row cycle
 // of its bank. Streams stay at 1.0; random requests up to a few banks' pages open 2-16 (against
-// the detailed model: +43% to +680% bandwidth at 2 and above, models/memory/README.md, "Fast
+// the detailed model: +44% to +695% bandwidth at 2 and above, models/memory/README.md, "Fast
 // timing mode"), large ones (1 MiB) 1.0.
 constexpr double kFastRowsPerPageLimit = 1.5;
 // Requests of up to this many row runs (see fastRowsOpened) have their rows counted one by one.

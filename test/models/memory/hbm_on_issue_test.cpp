@@ -358,6 +358,48 @@ TEST_CASE("HBM on_issue: the lazy search makes the decisions of planning every o
   }
 }
 
+TEST_CASE(
+    "HBM on_issue: an idle pseudo-channel's refreshes take the shared row command bus in time "
+    "order",
+    "[hbm][on_issue]") {
+  // Traffic only to pseudo-channel 0 of channel 0 (row-major mapping); its sibling, which shares
+  // the channel's row command bus, has no burst and so no decision to carry its refreshes. They
+  // are committed before the sibling's decisions they precede (they used to wait for a burst of
+  // their own, never here, so the bus never saw them).
+  HbmConfig config = onIssueWithRefresh(hbm2Config());
+  config.address_mapping = "ChPcBaBgRoCo";
+  HbmDevice device(config);
+  std::vector<HbmCommand> trace;
+  device.setCommandTrace(&trace);
+  std::mt19937_64 rng(3);
+  const int requests = 6000;
+  submitOnePerNanosecond(device, requests, 32, 30, rng, [&](int) {
+    return (rng() % (config.capacity / 32)) / 32 * 32;  // pseudo-channel 0 of channel 0
+  });
+  const Outcome outcome = runAll(device, requests);
+  CHECK(std::count(outcome.completed.begin() + 1, outcome.completed.end(), 0) == 0);
+  Picoseconds last_column = 0;
+  std::vector<Picoseconds> idle_refreshes;
+  for (const HbmCommand& command : trace) {
+    REQUIRE(command.pseudo_channel <= 1);
+    if (command.pseudo_channel == 1) {
+      CHECK(command.kind == HbmCommand::Kind::kRefresh);
+      idle_refreshes.push_back(command.time);
+    } else if (command.kind == HbmCommand::Kind::kRead ||
+               command.kind == HbmCommand::Kind::kWrite) {
+      last_column = std::max(last_column, command.time);
+    }
+  }
+  // One every t_REFI from its slot on (the bus may move one by a cycle or two), up to the last
+  // decision of pseudo-channel 0.
+  REQUIRE(idle_refreshes.size() >= 2);
+  CHECK(idle_refreshes.front() <= config.t_refi + ns(2));
+  for (std::size_t i = 1; i < idle_refreshes.size(); ++i)
+    CHECK(idle_refreshes[i] - idle_refreshes[i - 1] == Approx(config.t_refi).margin(ns(2)));
+  CHECK(last_column - idle_refreshes.back() < config.t_refi + ns(2));
+  CHECK(checkTiming(config, trace).empty());
+}
+
 TEST_CASE("HBM on_issue: requests called ahead of their arrival change no decision",
           "[hbm][on_issue]") {
   // Temporal decoupling lets an initiator call up to a quantum before its request arrives. A
