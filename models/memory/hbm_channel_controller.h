@@ -415,6 +415,10 @@ class HbmChannelController {
     bool is_write;
     spatialvp::Picoseconds queued;    // arrival + controller latency
     spatialvp::Picoseconds enqueued;  // when it got its places
+    // Decisions from this time on see it: once it has its places, and after its arrival. With
+    // no controller latency it is queued at its arrival, and a caller on time has made the
+    // decisions at that time before it calls, so a burst called ahead must not take part in them.
+    spatialvp::Picoseconds joins;
     std::uint64_t request;
     std::uint64_t order;  // arrival number (oldest first)
   };
@@ -461,16 +465,16 @@ class HbmChannelController {
     issue_unknown_banks_.push_back(bank);
     issue_known_ = false;
   }
-  // A queued burst takes part in decisions once it has arrived (enqueued <= issue_arrived_by_).
+  // A queued burst takes part in decisions once it has arrived (joins <= issue_arrived_by_).
   // Bursts queued ahead of their arrival wait, sorted by it, until nextIssue() reveals those
   // that arrive by the decision it plans.
   struct UnarrivedBurst {
-    spatialvp::Picoseconds enqueued;
+    spatialvp::Picoseconds joins;
     std::uint64_t order;
     std::uint64_t row;
     std::uint32_t bank;
     bool operator>(const UnarrivedBurst& other) const {
-      return enqueued > other.enqueued || (enqueued == other.enqueued && order > other.order);
+      return joins > other.joins || (joins == other.joins && order > other.order);
     }
   };
   std::deque<UnarrivedBurst> issue_unarrived_;  // the next to arrive first

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
+#include <cstdlib>
 #include <random>
 #include <vector>
 
@@ -407,9 +408,18 @@ TEST_CASE("HBM on_issue: requests called ahead of their arrival change no decisi
   // calling each request at its arrival: a request called early takes no part in a decision
   // due before it arrives (it would, say, turn its bank's offer from an older miss into itself,
   // a later row hit).
-  for (const TrafficCase& c : readWriteMixes()) {
+  // With no controller latency a burst is queued at its arrival, and a caller on time has made
+  // the decisions due then before it calls: a burst called ahead must not join them either (it
+  // did, and with closed pages kept a row open that the caller on time closed).
+  std::vector<TrafficCase> cases = readWriteMixes();
+  HbmConfig closed = hbm2eConfig();
+  closed.page_policy = PagePolicy::kClosed;
+  cases.push_back({"hbm2e closed page, 256 B stream of reads", closed, 256, 0, true});
+  for (const auto& [c, controller_latency] :
+       {std::pair{cases[0], ns(1)}, std::pair{cases[1], ns(1)}, std::pair{cases[2], ns(1)},
+        std::pair{cases[0], Picoseconds{0}}, std::pair{cases[3], Picoseconds{0}}}) {
     HbmConfig config = onIssueWithRefresh(c.config);
-    config.controller_latency = ns(1);
+    config.controller_latency = controller_latency;
     // Request i arrives at (i + 1) ns and is called `ahead` before that (the decisions due by
     // the call are committed first); 3 of 4 go to a few rows, so that row hits are common.
     auto run = [&](Picoseconds ahead, std::vector<HbmCommand>& trace) {
@@ -430,13 +440,15 @@ TEST_CASE("HBM on_issue: requests called ahead of their arrival change no decisi
     std::vector<HbmCommand> on_time_trace;
     const Outcome on_time = run(0, on_time_trace);
     for (const Picoseconds ahead : {ns(20), ns(100), ns(100000)}) {
-      INFO(c.name << ", called " << ahead / 1000 << " ns ahead");
+      INFO(c.name << ", controller latency " << controller_latency << " ps, called " << ahead / 1000
+                  << " ns ahead");
       std::vector<HbmCommand> trace;
       const Outcome early = run(ahead, trace);
       CHECK(early.completed == on_time.completed);
       CHECK(early.accepted == on_time.accepted);
-      // Per pseudo-channel: the refresh of an idle one is committed when its next burst is
-      // known, at the same time but later among the other pseudo-channels' commands.
+      // Per pseudo-channel: the refresh of a channel's idle pseudo-channels is committed when
+      // one of them next has a burst, at the same time but later among the other pseudo-
+      // channels' commands.
       REQUIRE(trace.size() == on_time_trace.size());
       CHECK(differingCommands(byPseudoChannel(trace), byPseudoChannel(on_time_trace)) == 0);
     }
@@ -511,5 +523,79 @@ TEST_CASE("HBM on_issue: an overloaded channel commits the decisions it planned"
         device.submit({address, 32, rng() % 100 < write_percent, now});
       }
     });
+  }
+}
+
+TEST_CASE("HBM on_issue: random configurations and traffic keep the invariants",
+          "[hbm][on_issue]") {
+  // A seeded sweep over presets, queue organisations, page policies, controller latencies,
+  // refresh rates and traffic, each checked as the tests above check their chosen cases: the
+  // lazy search decides as planning every offer afresh does (and legally), and requests called
+  // ahead of their arrival change no decision. SPATIALVP_HBM_SWEEP=N runs N cases (default 6).
+  const char* const requested = std::getenv("SPATIALVP_HBM_SWEEP");
+  const int cases = requested != nullptr ? std::atoi(requested) : 6;
+  std::mt19937_64 pick(2026);
+  auto oneOf = [&pick](auto values) { return values[pick() % values.size()]; };
+  for (int k = 0; k < cases; ++k) {
+    const int preset = static_cast<int>(pick() % 4);
+    HbmConfig config = preset == 0   ? hbm2Config()
+                       : preset == 1 ? hbm2eConfig()
+                       : preset == 2 ? hbm3Config()
+                                     : hbmWaferDieConfig();
+    config.scheduling = Scheduling::kOnIssue;
+    config.refresh_policy = pick() % 4 != 0 ? RefreshPolicy::kAllBank : RefreshPolicy::kNone;
+    if (pick() % 2 == 0)
+      config.t_refi =
+          ns(static_cast<double>(1000 + pick() % 3000));  // refreshes meet the traffic often
+    config.page_policy = pick() % 3 == 0 ? PagePolicy::kClosed : PagePolicy::kOpen;
+    config.queue_depth = oneOf(std::vector<std::uint32_t>{4, 8, 32, 128});
+    config.bank_queue_depth = oneOf(std::vector<std::uint32_t>{0, 1, 2, 8});
+    config.controller_latency = ns(oneOf(std::vector<double>{0, 1, 5}));
+    const std::uint64_t bytes =
+        config.burstBytes() * oneOf(std::vector<std::uint64_t>{1, 2, 8, 64});
+    const unsigned write_percent = oneOf(std::vector<unsigned>{0, 15, 50, 85, 100});
+    const bool sequential = pick() % 3 == 0;
+    const std::uint64_t span = std::min<std::uint64_t>(config.capacity, 256 * kKiB * 1024);
+    const int requests = 500;
+    const std::uint64_t seed = pick();
+    INFO("case " << k << ": preset " << preset << ", refresh "
+                 << (config.refresh_policy == RefreshPolicy::kAllBank ? config.t_refi / 1000 : 0)
+                 << " ns, " << (config.page_policy == PagePolicy::kClosed ? "closed" : "open")
+                 << " page, queue " << config.queue_depth << "/" << config.bank_queue_depth
+                 << ", controller " << config.controller_latency / 1000 << " ns, " << bytes
+                 << " B, " << write_percent << "% writes, "
+                 << (sequential ? "sequential" : "random"));
+    REQUIRE(config.validate().empty());
+    // Request i arrives at (i + 1) ns plus a random gap, and is called `ahead` before that.
+    auto submit = [&](HbmDevice& device, Picoseconds ahead) {
+      std::mt19937_64 rng(seed);
+      Picoseconds arrival = 0;
+      for (int i = 0; i < requests; ++i) {
+        arrival += ns(static_cast<double>(1 + rng() % 3));
+        device.issueUpTo(arrival > ahead ? arrival - ahead : 0);
+        const std::uint64_t address = sequential ? static_cast<std::uint64_t>(i) * bytes % span
+                                                 : (rng() % span) / bytes * bytes;
+        device.submit({address, bytes, rng() % 100 < write_percent, arrival});
+      }
+    };
+    checkLazySearchMatchesReference(config, requests,
+                                    [&](HbmDevice& device) { submit(device, 0); });
+    auto run = [&](Picoseconds ahead, std::vector<HbmCommand>& trace) {
+      HbmDevice device(config);
+      device.setCommandTrace(&trace);
+      submit(device, ahead);
+      return runAll(device, requests);
+    };
+    std::vector<HbmCommand> on_time_trace;
+    const Outcome on_time = run(0, on_time_trace);
+    CHECK(std::count(on_time.completed.begin() + 1, on_time.completed.end(), 0) == 0);
+    for (const Picoseconds ahead : {ns(50), ns(10000)}) {
+      std::vector<HbmCommand> trace;
+      const Outcome early = run(ahead, trace);
+      CHECK(early.completed == on_time.completed);
+      CHECK(early.accepted == on_time.accepted);
+      REQUIRE(trace.size() == on_time_trace.size());
+      CHECK(differingCommands(byPseudoChannel(trace), byPseudoChannel(on_time_trace)) == 0);
+    }
   }
 }
