@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <cstdlib>
+#include <initializer_list>
 #include <random>
 #include <vector>
 
@@ -110,6 +110,26 @@ std::vector<HbmCommand> byPseudoChannel(std::vector<HbmCommand> trace) {
     return a.pseudo_channel < b.pseudo_channel;
   });
   return trace;
+}
+
+// Runs `run(ahead, trace)` on time (ahead 0) and for each of `aheads`, and checks that calling
+// ahead changes no completion, acceptance or command (compared per pseudo-channel: the refresh of
+// a channel's idle pseudo-channels is committed when one of them next has a burst, at the same
+// time but later among the other pseudo-channels' commands). Returns the outcome on time.
+template <typename Run>
+Outcome checkCalledAheadChangesNothing(Run run, std::initializer_list<Picoseconds> aheads) {
+  std::vector<HbmCommand> on_time_trace;
+  const Outcome on_time = run(0, on_time_trace);
+  for (const Picoseconds ahead : aheads) {
+    INFO("called " << ahead / 1000 << " ns ahead");
+    std::vector<HbmCommand> trace;
+    const Outcome early = run(ahead, trace);
+    CHECK(early.completed == on_time.completed);
+    CHECK(early.accepted == on_time.accepted);
+    REQUIRE(trace.size() == on_time_trace.size());
+    CHECK(differingCommands(byPseudoChannel(trace), byPseudoChannel(on_time_trace)) == 0);
+  }
+  return on_time;
 }
 
 // Read <-> write changes in the order column commands issue.
@@ -437,21 +457,8 @@ TEST_CASE("HBM on_issue: requests called ahead of their arrival change no decisi
       }
       return runAll(device, requests);
     };
-    std::vector<HbmCommand> on_time_trace;
-    const Outcome on_time = run(0, on_time_trace);
-    for (const Picoseconds ahead : {ns(20), ns(100), ns(100000)}) {
-      INFO(c.name << ", controller latency " << controller_latency << " ps, called " << ahead / 1000
-                  << " ns ahead");
-      std::vector<HbmCommand> trace;
-      const Outcome early = run(ahead, trace);
-      CHECK(early.completed == on_time.completed);
-      CHECK(early.accepted == on_time.accepted);
-      // Per pseudo-channel: the refresh of a channel's idle pseudo-channels is committed when
-      // one of them next has a burst, at the same time but later among the other pseudo-
-      // channels' commands.
-      REQUIRE(trace.size() == on_time_trace.size());
-      CHECK(differingCommands(byPseudoChannel(trace), byPseudoChannel(on_time_trace)) == 0);
-    }
+    INFO(c.name << ", controller latency " << controller_latency << " ps");
+    checkCalledAheadChangesNothing(run, {ns(20), ns(100), ns(100000)});
   }
 }
 
@@ -532,25 +539,11 @@ TEST_CASE("HBM on_issue: random configurations and traffic keep the invariants",
   // refresh rates and traffic, each checked as the tests above check their chosen cases: the
   // lazy search decides as planning every offer afresh does (and legally), and requests called
   // ahead of their arrival change no decision. SPATIALVP_HBM_SWEEP=N runs N cases (default 6).
-  const char* const requested = std::getenv("SPATIALVP_HBM_SWEEP");
-  const int cases = requested != nullptr ? std::atoi(requested) : 6;
   std::mt19937_64 pick(2026);
-  auto oneOf = [&pick](auto values) { return values[pick() % values.size()]; };
-  for (int k = 0; k < cases; ++k) {
-    const int preset = static_cast<int>(pick() % 4);
-    HbmConfig config = preset == 0   ? hbm2Config()
-                       : preset == 1 ? hbm2eConfig()
-                       : preset == 2 ? hbm3Config()
-                                     : hbmWaferDieConfig();
+  auto oneOf = [&pick](const auto& values) { return values[pick() % values.size()]; };
+  for (int k = 0, cases = sweepCases(6); k < cases; ++k) {
+    HbmConfig config = randomHbmConfig(pick);
     config.scheduling = Scheduling::kOnIssue;
-    config.refresh_policy = pick() % 4 != 0 ? RefreshPolicy::kAllBank : RefreshPolicy::kNone;
-    if (pick() % 2 == 0)
-      config.t_refi =
-          ns(static_cast<double>(1000 + pick() % 3000));  // refreshes meet the traffic often
-    config.page_policy = pick() % 3 == 0 ? PagePolicy::kClosed : PagePolicy::kOpen;
-    config.queue_depth = oneOf(std::vector<std::uint32_t>{4, 8, 32, 128});
-    config.bank_queue_depth = oneOf(std::vector<std::uint32_t>{0, 1, 2, 8});
-    config.controller_latency = ns(oneOf(std::vector<double>{0, 1, 5}));
     const std::uint64_t bytes =
         config.burstBytes() * oneOf(std::vector<std::uint64_t>{1, 2, 8, 64});
     const unsigned write_percent = oneOf(std::vector<unsigned>{0, 15, 50, 85, 100});
@@ -558,13 +551,8 @@ TEST_CASE("HBM on_issue: random configurations and traffic keep the invariants",
     const std::uint64_t span = std::min<std::uint64_t>(config.capacity, 256 * kKiB * 1024);
     const int requests = 500;
     const std::uint64_t seed = pick();
-    INFO("case " << k << ": preset " << preset << ", refresh "
-                 << (config.refresh_policy == RefreshPolicy::kAllBank ? config.t_refi / 1000 : 0)
-                 << " ns, " << (config.page_policy == PagePolicy::kClosed ? "closed" : "open")
-                 << " page, queue " << config.queue_depth << "/" << config.bank_queue_depth
-                 << ", controller " << config.controller_latency / 1000 << " ns, " << bytes
-                 << " B, " << write_percent << "% writes, "
-                 << (sequential ? "sequential" : "random"));
+    INFO("case " << k << ": " << describe(config) << ", " << bytes << " B, " << write_percent
+                 << "% writes, " << (sequential ? "sequential" : "random"));
     REQUIRE(config.validate().empty());
     // Request i arrives at (i + 1) ns plus a random gap, and is called `ahead` before that.
     auto submit = [&](HbmDevice& device, Picoseconds ahead) {
@@ -586,16 +574,7 @@ TEST_CASE("HBM on_issue: random configurations and traffic keep the invariants",
       submit(device, ahead);
       return runAll(device, requests);
     };
-    std::vector<HbmCommand> on_time_trace;
-    const Outcome on_time = run(0, on_time_trace);
+    const Outcome on_time = checkCalledAheadChangesNothing(run, {ns(50), ns(10000)});
     CHECK(std::count(on_time.completed.begin() + 1, on_time.completed.end(), 0) == 0);
-    for (const Picoseconds ahead : {ns(50), ns(10000)}) {
-      std::vector<HbmCommand> trace;
-      const Outcome early = run(ahead, trace);
-      CHECK(early.completed == on_time.completed);
-      CHECK(early.accepted == on_time.accepted);
-      REQUIRE(trace.size() == on_time_trace.size());
-      CHECK(differingCommands(byPseudoChannel(trace), byPseudoChannel(on_time_trace)) == 0);
-    }
   }
 }

@@ -2,6 +2,11 @@
 // C++ copies of the HBM presets in platform/configs/presets/hbm*.yaml, for tests that run before
 // the YAML/units layer exists; hbm_preset_yaml_test.cpp checks that both stay equal.
 #include <cstdint>
+#include <cstdlib>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "models/memory/hbm_config.h"
 #include "models/memory/hbm_device.h"
@@ -143,6 +148,42 @@ inline std::uint64_t addressOf(const HbmDevice& device, std::uint32_t bank_group
   c.row = row;
   c.column = column;
   return device.mapper().encode(c);
+}
+
+// The seeded sweeps of the scheduling tests: a preset (HBM2, HBM2E, HBM3 or the wafer die) with
+// refresh off or on (often at a shorter interval, so that it meets the traffic), open or closed
+// pages, a queue depth, places per bank and a controller latency picked by `pick`.
+inline HbmConfig randomHbmConfig(std::mt19937_64& pick) {
+  auto oneOf = [&pick](const auto& values) { return values[pick() % values.size()]; };
+  const int preset = static_cast<int>(pick() % 4);
+  HbmConfig config = preset == 0   ? hbm2Config()
+                     : preset == 1 ? hbm2eConfig()
+                     : preset == 2 ? hbm3Config()
+                                   : hbmWaferDieConfig();
+  config.refresh_policy = pick() % 4 != 0 ? RefreshPolicy::kAllBank : RefreshPolicy::kNone;
+  if (pick() % 2 == 0)
+    config.t_refi = ns(static_cast<double>(1000 + pick() % 3000));
+  config.page_policy = pick() % 3 == 0 ? PagePolicy::kClosed : PagePolicy::kOpen;
+  config.queue_depth = oneOf(std::vector<std::uint32_t>{4, 8, 32, 128});
+  config.bank_queue_depth = oneOf(std::vector<std::uint32_t>{0, 1, 2, 8});
+  config.controller_latency = ns(oneOf(std::vector<double>{0, 1, 5}));
+  return config;
+}
+
+inline std::string describe(const HbmConfig& c) {
+  std::ostringstream text;
+  text << c.pseudoChannelCount() << " pseudo-channels, refresh "
+       << (c.refresh_policy == RefreshPolicy::kAllBank ? c.t_refi / 1000 : 0) << " ns, "
+       << (c.page_policy == PagePolicy::kClosed ? "closed" : "open") << " page, queue "
+       << c.queue_depth << "/" << c.bank_queue_depth << ", write batch " << c.write_batch
+       << ", controller " << c.controller_latency / 1000 << " ns";
+  return text.str();
+}
+
+// Cases of a sweep: SPATIALVP_HBM_SWEEP if set (for long runs by hand), else `in_suite`.
+inline int sweepCases(int in_suite) {
+  const char* const requested = std::getenv("SPATIALVP_HBM_SWEEP");
+  return requested != nullptr ? std::atoi(requested) : in_suite;
 }
 
 }  // namespace spatialvp::models::test

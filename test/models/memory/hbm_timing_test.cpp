@@ -1,7 +1,6 @@
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
-#include <cstdlib>
 #include <random>
 #include <vector>
 
@@ -411,34 +410,16 @@ TEST_CASE("The fast path stays bit-identical and legal on random configurations"
   // latencies, refresh rates and mixes, each checked as the cases above (completions, counters
   // and the traced commands equal, the commands legal). SPATIALVP_HBM_SWEEP=N runs N cases
   // (default 6).
-  const char* const requested = std::getenv("SPATIALVP_HBM_SWEEP");
-  const int cases = requested != nullptr ? std::atoi(requested) : 6;
   std::mt19937_64 pick(2027);
-  auto oneOf = [&pick](auto values) { return values[pick() % values.size()]; };
-  for (int k = 0; k < cases; ++k) {
-    const int preset = static_cast<int>(pick() % 4);
-    HbmConfig config = preset == 0   ? hbm2Config()
-                       : preset == 1 ? hbm2eConfig()
-                       : preset == 2 ? hbm3Config()
-                                     : hbmWaferDieConfig();
-    config.refresh_policy = pick() % 4 != 0 ? RefreshPolicy::kAllBank : RefreshPolicy::kNone;
-    if (pick() % 2 == 0)
-      config.t_refi = ns(static_cast<double>(1000 + pick() % 3000));
-    config.page_policy = pick() % 3 == 0 ? PagePolicy::kClosed : PagePolicy::kOpen;
-    config.queue_depth = oneOf(std::vector<std::uint32_t>{4, 8, 32, 128});
-    config.bank_queue_depth = oneOf(std::vector<std::uint32_t>{0, 1, 2, 8});
+  auto oneOf = [&pick](const auto& values) { return values[pick() % values.size()]; };
+  for (int k = 0, cases = sweepCases(6); k < cases; ++k) {
+    HbmConfig config = randomHbmConfig(pick);
     config.write_batch = oneOf(std::vector<std::uint32_t>{0, 0, 4, 16});
-    config.controller_latency = ns(oneOf(std::vector<double>{0, 1, 5}));
     const Mix mix =
         oneOf(std::vector<Mix>{Mix::kSequentialDma, Mix::kRandom, Mix::kMixed, Mix::kBurstMix});
     const int requests = mix == Mix::kSequentialDma ? 8 : mix == Mix::kBurstMix ? 1500 : 60;
     const std::uint64_t seed = pick();
-    INFO("case " << k << ": preset " << preset << ", refresh "
-                 << (config.refresh_policy == RefreshPolicy::kAllBank ? config.t_refi / 1000 : 0)
-                 << " ns, " << (config.page_policy == PagePolicy::kClosed ? "closed" : "open")
-                 << " page, queue " << config.queue_depth << "/" << config.bank_queue_depth
-                 << ", write batch " << config.write_batch << ", controller "
-                 << config.controller_latency / 1000 << " ns, mix " << static_cast<int>(mix));
+    INFO("case " << k << ": " << describe(config) << ", mix " << static_cast<int>(mix));
     REQUIRE(config.validate().empty());
     const Observed reference = runMix(config, mix, false, true, requests, seed);
     const Observed fast = runMix(config, mix, true, true, requests, seed);
