@@ -415,10 +415,6 @@ class HbmChannelController {
     bool is_write;
     spatialvp::Picoseconds queued;    // arrival + controller latency
     spatialvp::Picoseconds enqueued;  // when it got its places
-    // Decisions from this time on see it: once it has its places, and after its arrival. With
-    // no controller latency it is queued at its arrival, and a caller on time has made the
-    // decisions at that time before it calls, so a burst called ahead must not take part in them.
-    spatialvp::Picoseconds joins;
     std::uint64_t request;
     std::uint64_t order;  // arrival number (oldest first)
   };
@@ -464,6 +460,12 @@ class HbmChannelController {
     issue_offers_[bank].known = false;
     issue_unknown_banks_.push_back(bank);
     issue_known_ = false;
+  }
+  // From when decisions see a queued burst: once it has its places, and after its arrival (with
+  // no controller latency it is queued at its arrival, and a caller on time has made the
+  // decisions at that time before it calls, so a burst called ahead must not take part in them).
+  spatialvp::Picoseconds joins(const IssueBurst& burst) const {
+    return std::max(burst.enqueued, burst.queued - t_.controller + 1);
   }
   // A queued burst takes part in decisions once it has arrived (joins <= issue_arrived_by_).
   // Bursts queued ahead of their arrival wait, sorted by it, until nextIssue() reveals those

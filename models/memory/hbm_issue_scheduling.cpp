@@ -28,8 +28,7 @@ void HbmChannelController::submit(const HbmBurst* bursts, std::size_t count, boo
                                   Picoseconds arrival, std::uint64_t request) {
   const Picoseconds queued = arrival + t_.controller;
   for (std::size_t i = 0; i < count; ++i)
-    issue_waiting_.push_back(
-        {bursts[i], is_write, queued, queued, queued, request, issue_order_++});
+    issue_waiting_.push_back({bursts[i], is_write, queued, queued, request, issue_order_++});
   admitWaiting(queued);
 }
 
@@ -73,12 +72,11 @@ void HbmChannelController::admitWaiting(Picoseconds now) {
     }
     if (issue_sink_ != nullptr)
       issue_sink_->push_back({next.request, IssueEvent::Kind::kAdmitted, next.enqueued});
-    next.joins = std::max(next.enqueued, next.queued + (t_.controller == 0 ? 1 : 0));
-    if (next.joins <= issue_arrived_by_) {
+    if (joins(next) <= issue_arrived_by_) {
       arrive(b, next.burst.row, next.order);
     } else {
       // Sorted by arrival; in order of admission nearly always, so inserted at the back.
-      const UnarrivedBurst unarrived{next.joins, next.order, next.burst.row, b};
+      const UnarrivedBurst unarrived{joins(next), next.order, next.burst.row, b};
       if (issue_unarrived_.empty() || !(issue_unarrived_.back() > unarrived)) {
         issue_unarrived_.push_back(unarrived);
       } else {
@@ -130,7 +128,7 @@ void HbmChannelController::estimateOffer(std::uint32_t b) {
     std::size_t oldest = none;
     offer.entry = none;
     for (std::size_t i = 0; i < queue.size(); ++i) {
-      if (queue[i].joins > issue_arrived_by_)
+      if (joins(queue[i]) > issue_arrived_by_)
         continue;
       if (oldest == none)
         oldest = i;
@@ -320,7 +318,7 @@ bool HbmChannelController::issueNext() {
                            " ps");
   touchBankGroup(chosen.burst.bank_group);
   if (closed_page_ && std::none_of(queue.begin(), queue.end(), [&](const IssueBurst& other) {
-        return other.burst.row == chosen.burst.row && other.joins <= issue_arrived_by_;
+        return other.burst.row == chosen.burst.row && joins(other) <= issue_arrived_by_;
       }))
     prechargeAfterUse(chosen.burst);
   const Bank& bank = banks_[issue_bank_];

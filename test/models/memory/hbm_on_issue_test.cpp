@@ -541,13 +541,12 @@ TEST_CASE("HBM on_issue: random configurations and traffic keep the invariants",
   // lazy search decides as planning every offer afresh does (and legally), and requests called
   // ahead of their arrival change no decision. SPATIALVP_HBM_SWEEP=N runs N cases (default 6).
   std::mt19937_64 pick(2026);
-  auto oneOf = [&pick](const auto& values) { return values[pick() % values.size()]; };
   for (int k = 0, cases = sweepCases(6); k < cases; ++k) {
     HbmConfig config = randomHbmConfig(pick);
     config.scheduling = Scheduling::kOnIssue;
     const std::uint64_t bytes =
-        config.burstBytes() * oneOf(std::vector<std::uint64_t>{1, 2, 8, 64});
-    const unsigned write_percent = oneOf(std::vector<unsigned>{0, 15, 50, 85, 100});
+        config.burstBytes() * oneOf(pick, std::vector<std::uint64_t>{1, 2, 8, 64});
+    const unsigned write_percent = oneOf(pick, std::vector<unsigned>{0, 15, 50, 85, 100});
     const bool sequential = pick() % 3 == 0;
     const std::uint64_t span = std::min<std::uint64_t>(config.capacity, 256 * kKiB * 1024);
     const int requests = 500;

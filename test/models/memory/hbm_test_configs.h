@@ -150,11 +150,16 @@ inline std::uint64_t addressOf(const HbmDevice& device, std::uint32_t bank_group
   return device.mapper().encode(c);
 }
 
+// One of `values`, picked by `pick` (the seeded sweeps of the scheduling tests).
+template <typename T>
+T oneOf(std::mt19937_64& pick, const std::vector<T>& values) {
+  return values[pick() % values.size()];
+}
+
 // The seeded sweeps of the scheduling tests: a preset (HBM2, HBM2E, HBM3 or the wafer die) with
 // refresh off or on (often at a shorter interval, so that it meets the traffic), open or closed
 // pages, a queue depth, places per bank and a controller latency picked by `pick`.
 inline HbmConfig randomHbmConfig(std::mt19937_64& pick) {
-  auto oneOf = [&pick](const auto& values) { return values[pick() % values.size()]; };
   const int preset = static_cast<int>(pick() % 4);
   HbmConfig config = preset == 0   ? hbm2Config()
                      : preset == 1 ? hbm2eConfig()
@@ -164,9 +169,9 @@ inline HbmConfig randomHbmConfig(std::mt19937_64& pick) {
   if (pick() % 2 == 0)
     config.t_refi = ns(static_cast<double>(1000 + pick() % 3000));
   config.page_policy = pick() % 3 == 0 ? PagePolicy::kClosed : PagePolicy::kOpen;
-  config.queue_depth = oneOf(std::vector<std::uint32_t>{4, 8, 32, 128});
-  config.bank_queue_depth = oneOf(std::vector<std::uint32_t>{0, 1, 2, 8});
-  config.controller_latency = ns(oneOf(std::vector<double>{0, 1, 5}));
+  config.queue_depth = oneOf(pick, std::vector<std::uint32_t>{4, 8, 32, 128});
+  config.bank_queue_depth = oneOf(pick, std::vector<std::uint32_t>{0, 1, 2, 8});
+  config.controller_latency = ns(oneOf(pick, std::vector<double>{0, 1, 5}));
   return config;
 }
 

@@ -411,12 +411,11 @@ TEST_CASE("The fast path stays bit-identical and legal on random configurations"
   // and the traced commands equal, the commands legal). SPATIALVP_HBM_SWEEP=N runs N cases
   // (default 6).
   std::mt19937_64 pick(2027);
-  auto oneOf = [&pick](const auto& values) { return values[pick() % values.size()]; };
   for (int k = 0, cases = sweepCases(6); k < cases; ++k) {
     HbmConfig config = randomHbmConfig(pick);
-    config.write_batch = oneOf(std::vector<std::uint32_t>{0, 0, 4, 16});
-    const Mix mix =
-        oneOf(std::vector<Mix>{Mix::kSequentialDma, Mix::kRandom, Mix::kMixed, Mix::kBurstMix});
+    config.write_batch = oneOf(pick, std::vector<std::uint32_t>{0, 0, 4, 16});
+    const Mix mix = oneOf(
+        pick, std::vector<Mix>{Mix::kSequentialDma, Mix::kRandom, Mix::kMixed, Mix::kBurstMix});
     const int requests = mix == Mix::kSequentialDma ? 8 : mix == Mix::kBurstMix ? 1500 : 60;
     const std::uint64_t seed = pick();
     INFO("case " << k << ": " << describe(config) << ", mix " << static_cast<int>(mix));
