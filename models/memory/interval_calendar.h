@@ -60,9 +60,7 @@ class alignas(64) IntervalCalendar {
     spatialvp::Picoseconds start;
     spatialvp::Picoseconds end;
   };
-  // Helpers declared inline are defined in the .cpp and used only there: the core is compiled
-  // with -fPIC (it is part of the shared platform library), and GCC does not inline a function
-  // that could be interposed, not even within its own file.
+  // Helpers declared inline are defined in the .cpp and used only there.
 
   // The search behind earliestFit() for any candidate, and for one before the end of the last
   // interval (so at least one is live).
