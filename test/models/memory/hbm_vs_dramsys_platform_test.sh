@@ -14,7 +14,7 @@ for scheduling in on_arrival on_issue; do
   for rows in "" --held-out; do
     # Without DRAMSYS_ROOT the script runs the platform side only.
     env -u DRAMSYS_ROOT python3 "$source/scripts/experiments/hbm_vs_dramsys" $rows \
-      --build-dir "$build" --requests 2000 --scheduling "$scheduling" > "$table" 2> /dev/null
+      --build-dir "$build" --requests 2000 --scheduling "$scheduling" > "$table"
     python3 - "$table" "$scheduling $rows" << 'EOF'
 import sys
 path, what = sys.argv[1], sys.argv[2]
