@@ -45,6 +45,7 @@ HbmDevice::HbmDevice(const HbmConfig& config)
     channels_.emplace_back(config_, i, command_buses_[i / config_.pseudo_channels_per_channel]);
   }
   touched_.reserve(config_.pseudoChannelCount());
+  request_time_.assign(config_.pseudoChannelCount(), 0);
   if (deferred_writes_) {
     for (HbmChannelController& channel : channels_)
       channel.setDrainedWriteSink(&drained_writes_);
@@ -129,6 +130,7 @@ template <bool kDefer>
         kDefer
             ? controller.accessDeferredWrite(bursts, count, request.arrival, result.stats, write_id)
             : controller.access(bursts, count, request.is_write, request.arrival, result.stats);
+    request_time_[channel] += done - request.arrival;
     result.completion = std::max(result.completion, done);
   });
 }

@@ -107,6 +107,10 @@ class HbmDevice {
     return channels_[index].countersUpTo(last_completion_);
   }
   HbmEnergy energy() const;
+  // scheduling: on_arrival: the time its calls spent in pseudo-channel `index`, summed (from
+  // arrival to the end of the call's data there, or to its acknowledgement for a buffered
+  // write): over an active time, the mean number of requests in flight there (Little's law).
+  spatialvp::Picoseconds requestTime(std::size_t index) const { return request_time_[index]; }
 
   // Records every DRAM command of every pseudo-channel into `trace` (nullptr stops recording).
   void setCommandTrace(std::vector<HbmCommand>* trace);
@@ -175,6 +179,7 @@ class HbmDevice {
   std::uint64_t bytes_read_ = 0;
   std::uint64_t bytes_written_ = 0;
   spatialvp::Picoseconds last_completion_ = 0;
+  std::vector<spatialvp::Picoseconds> request_time_;  // per pseudo-channel (requestTime())
 };
 
 }  // namespace spatialvp::models

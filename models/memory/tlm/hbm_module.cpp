@@ -30,6 +30,16 @@ constexpr double kFastShortfallLimit = 0.10;
 constexpr double kFastRowsPerPageLimit = 1.5;
 // Requests of up to this many row runs (see fastRowsOpened) have their rows counted one by one.
 constexpr std::uint64_t kFastRowWalk = 64;
+// scheduling: on_arrival warns when both directions share the pseudo-channels at least this much
+// (read_write_mix) with at least this many requests in flight per pseudo-channel: it commits
+// bursts in call order, so it cannot group them by direction as a controller choosing among its
+// queue does. Measured (models/memory/README.md, "Mixed traffic under on_arrival"): against
+// DRAMSys, every on_arrival row off by more than 10% has a mix of 0.30 or more and 4 or more in
+// flight per pseudo-channel, and the 90% and 95% read rows (mix 0.20 and 0.10) are within 6.7%;
+// against on_issue, an even mix with 1.2 in flight per pseudo-channel is within 1.8%, and a 50%
+// interleaved stream departs from 2 on (+10.3% latency at 2.0, +205% at 13.7).
+constexpr double kOnArrivalMixLimit = 0.25;
+constexpr double kOnArrivalInFlightLimit = 2.0;
 
 // HbmConfig field -> parameter, where the names differ (the energies are the registry's
 // per-action parameters; everything else has the field's own name).
@@ -372,6 +382,25 @@ void HbmModule::end_of_simulation() {
       SC_REPORT_WARNING("spatialvp/hbm", message.c_str());
     }
   }
+  if (!fast_ && !on_issue_ && requests > 0) {
+    const Mixing mix = mixing();
+    if (mix.read_write_mix >= kOnArrivalMixLimit &&
+        mix.requests_in_flight_per_pc >= kOnArrivalInFlightLimit) {
+      char figures[160];
+      std::snprintf(figures, sizeof(figures),
+                    "read_write_mix %.2f (0: one direction per pseudo-channel, 1: even mix) with "
+                    "%.1f requests in flight per pseudo-channel",
+                    mix.read_write_mix, mix.requests_in_flight_per_pc);
+      const std::string message =
+          instanceName() + ": scheduling: on_arrival met mixed reads and writes under load (" +
+          figures +
+          "): it commits bursts in call order, so it cannot group them by direction as a "
+          "controller choosing among its queue does, and its latency can come out high and its "
+          "bandwidth low (against DRAMSys: up to +324% latency and -68% bandwidth on such "
+          "traffic, models/memory/README.md); use scheduling: on_issue";
+      SC_REPORT_WARNING("spatialvp/hbm", message.c_str());
+    }
+  }
   // More than 1% of the requests arriving a queue-drain time or more behind the latest: the
   // initiators run that far apart (temporal decoupling), which the call-ordered bank state and
   // queues turn into lost or invented contention.
@@ -397,6 +426,28 @@ void HbmModule::end_of_simulation() {
         "one hbm take part only from the latest decision on: use one interface per hbm";
     SC_REPORT_WARNING("spatialvp/hbm", message.c_str());
   }
+}
+
+HbmModule::Mixing HbmModule::mixing() const {
+  Mixing mix;
+  std::uint64_t bursts = 0;
+  std::uint64_t mixed = 0;
+  double in_flight = 0.0;  // weighted by bursts
+  const double active = static_cast<double>(front_.activeTime());
+  for (std::size_t i = 0; i < device_.pseudoChannelCount(); ++i) {
+    const HbmChannelCounters& c = device_.pseudoChannel(i).counters();
+    const std::uint64_t pc_bursts = c.read_bursts + c.write_bursts;
+    bursts += pc_bursts;
+    mixed += 2 * std::min(c.read_bursts, c.write_bursts);
+    if (active > 0)
+      in_flight +=
+          static_cast<double>(pc_bursts) * static_cast<double>(device_.requestTime(i)) / active;
+  }
+  if (bursts > 0) {
+    mix.read_write_mix = static_cast<double>(mixed) / static_cast<double>(bursts);
+    mix.requests_in_flight_per_pc = in_flight / static_cast<double>(bursts);
+  }
+  return mix;
 }
 
 void HbmModule::reportStats(ModuleStats& stats) const {
@@ -483,6 +534,14 @@ void HbmModule::reportStats(ModuleStats& stats) const {
               "Busiest pseudo-channel: busy / active time");
   stats.histogram("latency", front_.latencyNs(), "ns",
                   "Per transaction: arrival to last data burst");
+  const Mixing mix = mixing();
+  stats.value("read_write_mix", mix.read_write_mix, "",
+              "Bursts on pseudo-channels serving both directions: sum over them of "
+              "2 x min(read, write bursts) / all bursts (0: one direction each, 1: even mix)");
+  if (!on_issue_)
+    stats.value("requests_in_flight_per_pc", mix.requests_in_flight_per_pc, "transactions",
+                "Requests in flight in a pseudo-channel (Little's law: time its requests spent "
+                "there / active time), mean over pseudo-channels weighted by their bursts");
   stats.headline("bandwidth", bandwidth, "B/s", "Bytes moved / (last completion - first arrival)");
 
   // Energy = count x energy.<action>; equals HbmDevice::energy() (bits are whole bursts).

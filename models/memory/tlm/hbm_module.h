@@ -100,6 +100,16 @@ class HbmModule : public Module, public MemoryFacts {
     double shortfall = 0.0;      // (resource-bound busy time - fast busy time) / active time
   };
   FastValidity fastValidity() const;
+  // Detailed timing: how mixed the directions on each pseudo-channel were and how many requests
+  // were in flight, the two conditions under which scheduling: on_arrival (bursts committed in
+  // call order) departs from a controller that reorders them (end_of_simulation warns).
+  struct Mixing {
+    double read_write_mix = 0.0;  // sum over PCs of 2 min(reads, writes) / bursts
+    // on_arrival: requests in flight in a pseudo-channel (its request time / active time),
+    // averaged over the pseudo-channels weighted by their bursts.
+    double requests_in_flight_per_pc = 0.0;
+  };
+  Mixing mixing() const;
   unsigned int transport_dbg(tlm::tlm_generic_payload& payload);
 
   tlm_utils::simple_target_socket<HbmModule> target_{"target"};
