@@ -4,7 +4,8 @@
 # bandwidth and latency. Catches a script whose configuration the `hbm` module or the
 # `traffic_generator` no longer accepts. The `warns` label (on_arrival met mixed reads and writes
 # under load) must mark every 50% mix under on_arrival and no row of one direction, and no row
-# under on_issue. Usage: hbm_vs_dramsys_platform_test.sh BUILD_DIR SOURCE_DIR
+# under on_issue. --mix-sweep (platform only) prints its whole table, and its row with 16 in
+# flight on a 50% interleaved stream warns. Usage: hbm_vs_dramsys_platform_test.sh BUILD_DIR SOURCE_DIR
 set -euo pipefail
 build=$1
 source=$2
@@ -40,3 +41,16 @@ print(f"{what}: {rows} rows")
 EOF
   done
 done
+
+python3 "$source/scripts/experiments/hbm_vs_dramsys" --mix-sweep --build-dir "$build" \
+  --requests 2000 > "$table"
+rows=$(grep -c "|" "$table")
+if [[ $rows -ne 29 ]]; then  # the header and 4 mixes x 7 loads
+  echo "--mix-sweep: $rows table lines, expected 29" >&2
+  exit 1
+fi
+grep -q "^50% reads stream, interleaved, 16 .*warns$" "$table" || {
+  echo "--mix-sweep: the 50% interleaved stream at 16 in flight does not warn" >&2
+  exit 1
+}
+echo "--mix-sweep: $((rows - 1)) rows"
