@@ -114,8 +114,8 @@ TEST_CASE(
 
 TEST_CASE("HBM on_arrival warns on mixed reads and writes with requests queued per pseudo-channel",
           "[hbm][scheduling]") {
-  // 32 B requests alternating at random between reads and writes, 128 in flight over the 32
-  // pseudo-channels: about 4 per pseudo-channel, each serving both directions.
+  // A sequential stream of 32 B requests, each a read or a write at random, 128 in flight over
+  // the 32 pseudo-channels: about 4 per pseudo-channel, each serving both directions.
   const std::string mixed =
       "--set dma.size=32B --set dma.transactions=8000 --set dma.outstanding=128 "
       "--set dma.read_fraction=0.5";
