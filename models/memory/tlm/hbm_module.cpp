@@ -432,20 +432,21 @@ HbmModule::Mixing HbmModule::mixing() const {
   Mixing mix;
   std::uint64_t bursts = 0;
   std::uint64_t mixed = 0;
-  double in_flight = 0.0;  // weighted by bursts
-  const double active = static_cast<double>(front_.activeTime());
+  double weighted_time = 0.0;  // request time of each pseudo-channel x its bursts
   for (std::size_t i = 0; i < device_.pseudoChannelCount(); ++i) {
     const HbmChannelCounters& c = device_.pseudoChannel(i).counters();
     const std::uint64_t pc_bursts = c.read_bursts + c.write_bursts;
     bursts += pc_bursts;
     mixed += 2 * std::min(c.read_bursts, c.write_bursts);
-    if (active > 0)
-      in_flight +=
-          static_cast<double>(pc_bursts) * static_cast<double>(device_.requestTime(i)) / active;
+    weighted_time += static_cast<double>(pc_bursts) * static_cast<double>(device_.requestTime(i));
   }
+  const Picoseconds active = front_.activeTime();
   if (bursts > 0) {
     mix.read_write_mix = static_cast<double>(mixed) / static_cast<double>(bursts);
-    mix.requests_in_flight_per_pc = in_flight / static_cast<double>(bursts);
+    // on_issue keeps no request time (its requests are answered through events).
+    if (!on_issue_ && active > 0)
+      mix.requests_in_flight_per_pc =
+          weighted_time / static_cast<double>(active) / static_cast<double>(bursts);
   }
   return mix;
 }
